@@ -1,0 +1,105 @@
+# elk build. `make help` lists the targets; README.md explains them.
+
+OBJDIR := obj
+V ?= @
+
+# An x86_64-elf- cross toolchain when present, else the host gcc with freestanding flags.
+GCCPREFIX ?= $(shell if command -v x86_64-elf-gcc >/dev/null 2>&1; then echo x86_64-elf-; fi)
+CC      := $(GCCPREFIX)gcc
+LD      := $(GCCPREFIX)ld
+AR      := $(GCCPREFIX)ar
+OBJDUMP := $(GCCPREFIX)objdump
+PYTHON  ?= python3
+QEMU    ?= qemu-system-x86_64
+GDB     ?= gdb
+
+# Flags shared by everything that runs in the guest: no host headers or libc.
+GUEST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+	-ffreestanding -fno-builtin -fno-tree-loop-distribute-patterns \
+	-fno-stack-protector -fno-pic -fno-pie -fno-omit-frame-pointer \
+	-nostdinc -isystem $(shell $(CC) -print-file-name=include) -I. -MMD -MP
+
+KERN_CFLAGS := $(GUEST_CFLAGS) -DELK_KERNEL -mcmodel=kernel -mno-red-zone \
+	-mgeneral-regs-only -fno-asynchronous-unwind-tables
+KERN_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
+	--no-warn-rwx-segments -T kern/kernel.ld
+
+USER_CFLAGS := $(GUEST_CFLAGS) -fno-asynchronous-unwind-tables
+USER_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack -T user/user.ld
+
+# Host unit tests: kernel data structures compiled for the host with sanitizers.
+HOST_CC     := gcc
+HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -I. -DELK_HOST_TEST \
+	-fsanitize=address,undefined -fno-sanitize-recover=all
+
+# QEMU: serial on stdio is the console; isa-debug-exit ends QEMU when init exits.
+QEMU_MEM  ?= 256M
+QEMU_SMP  ?= 1
+QEMU_ACCEL ?= tcg,thread=multi
+QEMUFLAGS := -accel $(QEMU_ACCEL) -m $(QEMU_MEM) -smp $(QEMU_SMP) -no-reboot \
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04 $(QEMUEXTRA)
+
+all: kernel initrd
+
+include kern/Makefrag
+include lib/Makefrag
+include user/Makefrag
+include tests/Makefrag
+
+.PHONY: all kernel initrd qemu qemu-gdb gdb iso test clean help deps
+
+kernel: $(KERNEL)
+initrd: $(INITRD)
+
+deps:
+	$(V)tools/setup-deps.sh
+
+INIT ?= sh
+qemu: all
+	$(QEMU) $(QEMUFLAGS) -nographic -kernel $(KERNEL) -initrd $(INITRD) -append "init=$(INIT) $(ARGS)"
+
+# make run-NAME [ARGS="a b"] [TIMEOUT=seconds]: boot with init=NAME; make succeeds
+# exactly when the program exits 0.
+run-%: all
+	$(V)$(PYTHON) tools/elkrun.py --kernel $(KERNEL) --initrd $(INITRD) --qemu $(QEMU) \
+		--mem $(QEMU_MEM) --smp $(QEMU_SMP) --qemu-args "$(QEMUEXTRA)" \
+		$(if $(TIMEOUT),--timeout $(TIMEOUT)) -- $* $(ARGS)
+
+qemu-gdb: all
+	@echo "QEMU waits for gdb on localhost:1234; run 'make gdb' in another terminal."
+	$(QEMU) $(QEMUFLAGS) -nographic -S -gdb tcp:127.0.0.1:1234 -kernel $(KERNEL) \
+		-initrd $(INITRD) -append "init=$(INIT) $(ARGS)"
+
+gdb:
+	$(GDB) -q -ex "target remote 127.0.0.1:1234" $(KERNEL)
+
+ISO := $(OBJDIR)/elk.iso
+iso: $(ISO)
+$(ISO): $(KERNEL) $(INITRD) tools/grub.cfg
+	$(V)tools/need.sh grub-mkrescue xorriso mformat
+	@echo + iso $@
+	$(V)rm -rf $(OBJDIR)/isodir && mkdir -p $(OBJDIR)/isodir/boot/grub
+	$(V)cp $(KERNEL) $(OBJDIR)/isodir/boot/elk
+	$(V)cp $(INITRD) $(OBJDIR)/isodir/boot/initrd
+	$(V)sed 's/@INIT@/$(INIT) $(ARGS)/' tools/grub.cfg > $(OBJDIR)/isodir/boot/grub/grub.cfg
+	$(V)grub-mkrescue -o $@ $(OBJDIR)/isodir >$(OBJDIR)/grub-mkrescue.log 2>&1 || \
+		{ cat $(OBJDIR)/grub-mkrescue.log; exit 1; }
+
+# make test [TESTS="prefix ..."]: host unit tests and QEMU cases, in parallel.
+test: all $(HOST_TESTS) $(ISO)
+	$(V)$(PYTHON) tools/runtests.py --kernel $(KERNEL) --initrd $(INITRD) --iso $(ISO) \
+		--qemu $(QEMU) --host $(HOST_TESTS) -- $(TESTS)
+
+clean:
+	rm -rf $(OBJDIR)
+
+help:
+	@echo "make                 build kernel and initrd"
+	@echo "make run-NAME        boot with init=NAME (ARGS=\"a b\" passes arguments)"
+	@echo "make qemu            interactive boot, serial console on this terminal"
+	@echo "make qemu-gdb / gdb  boot stopped for gdb / attach gdb"
+	@echo "make iso             GRUB rescue image obj/elk.iso"
+	@echo "make test            host unit tests and the QEMU test suite"
+	@echo "make clean           remove obj/"
+
+-include $(shell find $(OBJDIR) -name '*.d' 2>/dev/null)

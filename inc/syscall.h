@@ -1,0 +1,35 @@
+/*
+ * System call numbers. POSIX calls use Linux x86-64 numbers; elk's own calls start
+ * at 500. The same numbers serve the syscall instruction, int $0x80 and (later) the
+ * syscall page. Arguments travel in rdi, rsi, rdx, r10, r8, r9; the result (or
+ * -errno) comes back in rax.
+ */
+#ifndef ELK_INC_SYSCALL_H
+#define ELK_INC_SYSCALL_H
+
+#define SYS_read           0
+#define SYS_write          1
+#define SYS_sched_yield   24
+#define SYS_nanosleep     35
+#define SYS_getpid        39
+#define SYS_fork          57
+#define SYS_execve        59
+#define SYS_exit          60
+#define SYS_wait4         61
+#define SYS_getppid      110
+#define SYS_clock_gettime 228
+#define SYS_exit_group   231
+
+/* elk's own calls. */
+#define SYS_kstat        500	/* kstat(which): a kernel counter, see KSTAT_* */
+
+#define NSYSCALLS        512
+
+/* Counters readable with SYS_kstat. */
+#define KSTAT_FREE_PAGES   0	/* physical pages on the free list */
+#define KSTAT_TOTAL_PAGES  1	/* physical pages managed by the allocator */
+#define KSTAT_TRAPS        2	/* user->kernel entries (syscall, int, fault, irq) on all CPUs */
+#define KSTAT_TSC_HZ       3	/* calibrated TSC frequency */
+#define KSTAT_NPROCS       4	/* live processes (including zombies) */
+
+#endif

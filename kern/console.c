@@ -1,0 +1,135 @@
+/*
+ * Console: output goes to COM1 (16550 UART) and the VGA text buffer; input comes
+ * from COM1 through its receive interrupt into a ring buffer that readers sleep on.
+ */
+#include <inc/x86.h>
+#include <inc/memlayout.h>
+#include <inc/string.h>
+#include <kern/console.h>
+#include <kern/spinlock.h>
+#include <kern/sched.h>
+
+#define COM1          0x3f8
+#define COM_RBR       0	/* receive buffer (read) */
+#define COM_THR       0	/* transmit holding (write) */
+#define COM_IER       1	/* interrupt enable */
+#define COM_FCR       2	/* FIFO control */
+#define COM_LCR       3	/* line control */
+#define COM_MCR       4	/* modem control */
+#define COM_LSR       5	/* line status */
+#define COM_LSR_DATA  0x01
+#define COM_LSR_TXRDY 0x20
+
+#define VGA_COLS 80
+#define VGA_ROWS 25
+#define VGA_ATTR 0x0700
+
+static volatile uint16_t *const vga = (uint16_t *)(DMAPBASE + 0xb8000);
+static int vga_pos;
+
+/* Output lock: whole console_write calls stay unbroken when several CPUs print. */
+static struct spinlock out_lock = SPINLOCK_INIT("console-out");
+
+/* Input ring buffer; in_lock protects it and in_waiters. */
+#define INBUF 256
+static struct spinlock in_lock = SPINLOCK_INIT("console-in");
+static char inbuf[INBUF];
+static size_t in_head, in_tail;	/* read at head, write at tail; free-running */
+static struct waitq in_waiters = WAITQ_INIT(in_waiters);
+
+void console_init(void)
+{
+	outb(COM1 + COM_IER, 0);
+	outb(COM1 + COM_LCR, 0x80);	/* divisor latch: 115200 baud */
+	outb(COM1 + 0, 1);
+	outb(COM1 + 1, 0);
+	outb(COM1 + COM_LCR, 0x03);	/* 8 data bits, no parity, 1 stop bit */
+	outb(COM1 + COM_FCR, 0x07);	/* enable and clear FIFOs */
+	outb(COM1 + COM_MCR, 0x0b);	/* DTR, RTS, OUT2 (routes the IRQ) */
+	outb(COM1 + COM_IER, 0x01);	/* interrupt on received data */
+	(void)inb(COM1 + COM_RBR);
+
+	for (int i = 0; i < VGA_COLS * VGA_ROWS; i++)
+		vga[i] = VGA_ATTR | ' ';
+}
+
+static void serial_putc(int c)
+{
+	for (int i = 0; i < 100000 && !(inb(COM1 + COM_LSR) & COM_LSR_TXRDY); i++)
+		cpu_relax();
+	outb(COM1 + COM_THR, (uint8_t)c);
+}
+
+static void vga_putc(int c)
+{
+	if (c == '\n') {
+		vga_pos += VGA_COLS - vga_pos % VGA_COLS;
+	} else if (c == '\b') {
+		if (vga_pos > 0)
+			vga[--vga_pos] = VGA_ATTR | ' ';
+	} else if (c != '\r') {
+		vga[vga_pos++] = VGA_ATTR | (uint8_t)c;
+	}
+	if (vga_pos >= VGA_COLS * VGA_ROWS) {
+		memmove((void *)vga, (void *)(vga + VGA_COLS),
+			sizeof(uint16_t) * VGA_COLS * (VGA_ROWS - 1));
+		for (int i = 0; i < VGA_COLS; i++)
+			vga[VGA_COLS * (VGA_ROWS - 1) + i] = VGA_ATTR | ' ';
+		vga_pos -= VGA_COLS;
+	}
+}
+
+static void putc_unlocked(int c)
+{
+	if (c == '\n')
+		serial_putc('\r');
+	serial_putc(c);
+	vga_putc(c);
+}
+
+void console_putc(int c)
+{
+	spin_lock(&out_lock);
+	putc_unlocked(c);
+	spin_unlock(&out_lock);
+}
+
+void console_write(const char *buf, size_t n)
+{
+	spin_lock(&out_lock);
+	for (size_t i = 0; i < n; i++)
+		putc_unlocked(buf[i]);
+	spin_unlock(&out_lock);
+}
+
+void console_intr(void)
+{
+	bool got = false;
+
+	spin_lock(&in_lock);
+	while (inb(COM1 + COM_LSR) & COM_LSR_DATA) {
+		char c = (char)inb(COM1 + COM_RBR);
+		if (c == '\r')
+			c = '\n';
+		if (in_tail - in_head < INBUF) {
+			inbuf[in_tail++ % INBUF] = c;
+			got = true;
+		}
+	}
+	if (got)
+		wakeup_all(&in_waiters);
+	spin_unlock(&in_lock);
+}
+
+size_t console_read(char *buf, size_t n)
+{
+	size_t got = 0;
+
+	spin_lock(&in_lock);
+	while (in_head == in_tail)
+		sleep_on(&in_waiters, &in_lock);
+	while (got < n && in_head != in_tail)
+		buf[got++] = inbuf[in_head++ % INBUF];
+	spin_unlock(&in_lock);
+	return got;
+}

@@ -1,0 +1,18 @@
+/* The console: COM1 serial (the source of truth for tests) mirrored on VGA text. */
+#ifndef ELK_KERN_CONSOLE_H
+#define ELK_KERN_CONSOLE_H
+
+#include <inc/types.h>
+
+void console_init(void);
+void console_putc(int c);
+void console_write(const char *buf, size_t n);
+/* Called from the COM1 interrupt: move received bytes into the input buffer. */
+void console_intr(void);
+/*
+ * Read up to n bytes of console input into buf (kernel memory), sleeping until at
+ * least one byte is there. Returns the count. Input is raw: no line editing.
+ */
+size_t console_read(char *buf, size_t n);
+
+#endif

@@ -1,0 +1,65 @@
+/*
+ * Per-CPU state. While in the kernel, GS.base points at this CPU's struct cpu
+ * (user GS.base is parked in MSR_KERNEL_GS_BASE; swapgs exchanges them on every
+ * user/kernel crossing). The first fields are read by the entry code at fixed
+ * offsets.
+ */
+#ifndef ELK_KERN_CPU_H
+#define ELK_KERN_CPU_H
+
+#define CPU_OFF_SELF        0
+#define CPU_OFF_KSTACK_TOP  8
+#define CPU_OFF_USER_RSP   16
+#define CPU_OFF_TRAPS      24
+
+#ifndef __ASSEMBLER__
+#include <inc/types.h>
+#include <inc/mmu.h>
+
+struct tss {
+	uint32_t reserved0;
+	uint64_t rsp[3];	/* stack for entering ring 0..2 */
+	uint64_t reserved1;
+	uint64_t ist[7];	/* interrupt stacks, for the double fault */
+	uint64_t reserved2;
+	uint16_t reserved3;
+	uint16_t iomap_base;
+} __attribute__((packed));
+
+struct context;
+struct thread;
+
+struct cpu {
+	struct cpu *self;		/* CPU_OFF_SELF: lets mycpu() read %gs:0 */
+	uint64_t kstack_top;		/* CPU_OFF_KSTACK_TOP: current thread's kernel stack */
+	uint64_t user_rsp;		/* CPU_OFF_USER_RSP: scratch for the syscall entry */
+	uint64_t traps;			/* CPU_OFF_TRAPS: user->kernel entries on this CPU */
+	int id;
+	uint32_t apic_id;
+	struct thread *thread;		/* running thread, or NULL in the scheduler */
+	struct context *scheduler;	/* where sched() switches to */
+	int ncli;			/* depth of push_cli nesting */
+	bool intena;			/* were interrupts on before the outermost push_cli? */
+	uint64_t gdt[NGDT];
+	struct tss tss;
+};
+
+#define MAXCPU 8
+extern struct cpu cpus[MAXCPU];
+extern int ncpu;
+
+/* This CPU's struct cpu. Stable only while preemption is off (interrupts off). */
+static inline struct cpu *mycpu(void)
+{
+	struct cpu *c;
+	asm volatile("movq %%gs:0, %0" : "=r"(c));
+	return c;
+}
+
+/* Load GDT, TSS and GS base, and program the syscall MSRs for this CPU. */
+void cpu_init(struct cpu *c);
+/* Point the TSS and syscall entry at the kernel stack whose top is given. */
+void cpu_set_kstack(struct cpu *c, uint64_t top);
+#endif
+
+#endif

@@ -1,0 +1,130 @@
+/*
+ * Local APIC timer and EOI, I/O APIC routing for COM1, TSC calibration against
+ * the PIT, and leaving the machine. Register offsets: Intel SDM vol. 3, ch. 10;
+ * I/O APIC: Intel 82093AA datasheet. The APICs sit at their default addresses,
+ * reached through the direct map.
+ */
+#include <inc/memlayout.h>
+#include <inc/mmu.h>
+#include <inc/trap.h>
+#include <inc/x86.h>
+#include <kern/lapic.h>
+#include <kern/sched.h>
+
+#define LAPIC_PA      0xfee00000UL
+#define LAPIC_ID      0x020
+#define LAPIC_EOI     0x0b0
+#define LAPIC_SVR     0x0f0	/* spurious-interrupt vector; bit 8 enables the APIC */
+#define LAPIC_LVT_TMR 0x320
+#define LAPIC_TICR    0x380	/* timer initial count */
+#define LAPIC_TCCR    0x390	/* timer current count */
+#define LAPIC_TDCR    0x3e0	/* timer divide configuration */
+#define LVT_PERIODIC  0x20000
+#define TDCR_DIV16    0x3
+
+#define IOAPIC_PA     0xfec00000UL
+#define IOAPIC_REDTBL 0x10
+
+#define PIT_HZ        1193182
+#define PIT_CH2       0x42
+#define PIT_CMD       0x43
+#define PIT_GATE_PORT 0x61
+
+uint64_t tsc_hz;
+static uint64_t tsc_at_boot;
+static uint32_t lapic_ticks_per_tick;
+
+static volatile uint32_t *lapic_reg(uint32_t off)
+{
+	return (volatile uint32_t *)(DMAPBASE + LAPIC_PA + off);
+}
+
+static void lapic_write(uint32_t off, uint32_t v)
+{
+	*lapic_reg(off) = v;
+	(void)*lapic_reg(LAPIC_ID);	/* wait for the write to land */
+}
+
+/*
+ * Run PIT channel 2 for 10 ms (one-shot, gate on, speaker off) and return the
+ * TSC cycles it took; the LAPIC timer's count over the same time goes to *lapic.
+ */
+static uint64_t pit_10ms(uint32_t *lapic_count)
+{
+	uint16_t count = PIT_HZ / 100;
+
+	outb(PIT_GATE_PORT, (inb(PIT_GATE_PORT) & ~0x02) | 0x01);
+	outb(PIT_CMD, 0xb0);	/* channel 2, lo/hi byte, mode 0 */
+	outb(PIT_CH2, count & 0xff);
+	outb(PIT_CH2, count >> 8);
+	uint32_t l0 = *lapic_reg(LAPIC_TCCR);
+	uint64_t t0 = rdtsc();
+	while (!(inb(PIT_GATE_PORT) & 0x20))
+		;
+	uint64_t t1 = rdtsc();
+	*lapic_count = l0 - *lapic_reg(LAPIC_TCCR);
+	return t1 - t0;
+}
+
+void tsc_calibrate(void)
+{
+	uint32_t lapic_count;
+
+	/* Let the LAPIC timer count down freely from its maximum meanwhile. */
+	lapic_write(LAPIC_TDCR, TDCR_DIV16);
+	lapic_write(LAPIC_LVT_TMR, 0x10000 | (T_IRQ0 + IRQ_TIMER));	/* masked */
+	lapic_write(LAPIC_TICR, 0xffffffff);
+	tsc_hz = pit_10ms(&lapic_count) * 100;
+	lapic_ticks_per_tick = lapic_count * 100 / TICK_HZ;
+	tsc_at_boot = rdtsc();
+}
+
+void lapic_init(void)
+{
+	wrmsr(MSR_APIC_BASE, rdmsr(MSR_APIC_BASE) | (1 << 11));
+	lapic_write(LAPIC_SVR, 0x100 | T_SPURIOUS);
+	lapic_write(LAPIC_TDCR, TDCR_DIV16);
+	lapic_write(LAPIC_LVT_TMR, LVT_PERIODIC | (T_IRQ0 + IRQ_TIMER));
+	lapic_write(LAPIC_TICR, lapic_ticks_per_tick ? lapic_ticks_per_tick : 100000);
+	lapic_eoi();
+}
+
+void lapic_eoi(void)
+{
+	*lapic_reg(LAPIC_EOI) = 0;
+}
+
+static void ioapic_write(uint32_t reg, uint32_t v)
+{
+	volatile uint32_t *base = (volatile uint32_t *)(DMAPBASE + IOAPIC_PA);
+	base[0] = reg;	/* IOREGSEL */
+	base[4] = v;	/* IOWIN, at offset 0x10 */
+}
+
+void ioapic_init(void)
+{
+	/* Move the 8259s' vectors off the exceptions, then mask them entirely. */
+	outb(0x20, 0x11); outb(0xa0, 0x11);
+	outb(0x21, T_IRQ0); outb(0xa1, T_IRQ0 + 8);
+	outb(0x21, 0x04); outb(0xa1, 0x02);
+	outb(0x21, 0x01); outb(0xa1, 0x01);
+	outb(0x21, 0xff); outb(0xa1, 0xff);
+
+	/* COM1 (ISA IRQ 4, identity-mapped to GSI 4 on QEMU's PC): edge, high, CPU 0. */
+	ioapic_write(IOAPIC_REDTBL + 2 * IRQ_COM1, T_IRQ0 + IRQ_COM1);
+	ioapic_write(IOAPIC_REDTBL + 2 * IRQ_COM1 + 1, 0);
+}
+
+uint64_t uptime_ns(void)
+{
+	uint64_t cycles = rdtsc() - tsc_at_boot;
+	return cycles / tsc_hz * 1000000000 + cycles % tsc_hz * 1000000000 / tsc_hz;
+}
+
+void machine_exit(int code)
+{
+	outl(0xf4, (uint32_t)code);	/* QEMU isa-debug-exit: exits with (code << 1) | 1 */
+	outw(0x604, 0x2000);		/* QEMU's ACPI power-off, when there is no debug port */
+	for (;;)
+		asm volatile("cli; hlt");
+}

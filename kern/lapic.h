@@ -1,0 +1,21 @@
+/* Local APIC (timer, EOI), I/O APIC routing, TSC calibration and power-off. */
+#ifndef ELK_KERN_LAPIC_H
+#define ELK_KERN_LAPIC_H
+
+#include <inc/types.h>
+
+extern uint64_t tsc_hz;
+
+/* Calibrate the TSC against the PIT; sets tsc_hz. */
+void tsc_calibrate(void);
+/* Enable this CPU's local APIC and start its timer at TICK_HZ. */
+void lapic_init(void);
+void lapic_eoi(void);
+/* Mask the legacy 8259 PICs and route the COM1 IRQ through the I/O APIC to CPU 0. */
+void ioapic_init(void);
+/* Nanoseconds since boot, from the TSC. */
+uint64_t uptime_ns(void);
+/* Leave QEMU with isa-debug-exit (code), or power off; never returns. */
+void machine_exit(int code) __attribute__((noreturn));
+
+#endif

@@ -1,0 +1,368 @@
+/* Physical page allocator, kernel page tables, page-table walking, kernel stacks. */
+#include <inc/errno.h>
+#include <inc/string.h>
+#include <inc/x86.h>
+#include <kern/boot.h>
+#include <kern/pmap.h>
+#include <kern/spinlock.h>
+#include <kern/console.h>
+
+extern char _kernel_start[], _end[];
+
+struct page *pages;
+size_t npages;
+uint64_t *kern_pml4;
+physaddr_t kern_cr3;
+
+/* page_lock protects the free list, free_count and every page's ref. */
+static struct spinlock page_lock = SPINLOCK_INIT("pages");
+static struct page *free_list;
+static size_t free_count;
+
+/* Early allocation: bump pointer over memory just past everything the loader used. */
+static physaddr_t boot_next;
+
+static bool overlaps(physaddr_t a0, physaddr_t a1, physaddr_t b0, physaddr_t b1)
+{
+	return a0 < b1 && b0 < a1;
+}
+
+/* True if [pa, pa+PGSIZE) holds something the loader gave us or the kernel image. */
+static bool page_is_reserved(physaddr_t pa)
+{
+	physaddr_t end = pa + PGSIZE;
+	return pa < 0x100000 ||
+	       overlaps(pa, end, paddr(_kernel_start), boot_next) ||
+	       overlaps(pa, end, ROUNDDOWN(bootinfo.initrd_start, PGSIZE), bootinfo.initrd_end) ||
+	       overlaps(pa, end, ROUNDDOWN(bootinfo.info_start, PGSIZE), bootinfo.info_end);
+}
+
+static void *boot_alloc(size_t n)
+{
+	void *v = kva(boot_next);
+	boot_next = ROUNDUP(boot_next + n, PGSIZE);
+	memset(v, 0, n);
+	return v;
+}
+
+/* A zeroed page for page tables during pmap_init, before the free list exists. */
+static uint64_t *boot_table(void)
+{
+	return boot_alloc(PGSIZE);
+}
+
+/* Map [0, size) of physical memory at va with 2 MiB pages in pml4. */
+static void map_huge(uint64_t *pml4, uintptr_t va, physaddr_t size, uint64_t perm)
+{
+	for (physaddr_t pa = 0; pa < size; pa += HUGEPGSIZE, va += HUGEPGSIZE) {
+		uint64_t *l4 = &pml4[PTX(4, va)];
+		if (!(*l4 & PTE_P))
+			*l4 = paddr(boot_table()) | PTE_P | PTE_W;
+		uint64_t *pdpt = kva(PTE_ADDR(*l4));
+		uint64_t *l3 = &pdpt[PTX(3, va)];
+		if (!(*l3 & PTE_P))
+			*l3 = paddr(boot_table()) | PTE_P | PTE_W;
+		uint64_t *pd = kva(PTE_ADDR(*l3));
+		pd[PTX(2, va)] = pa | perm | PTE_P | PTE_PS | PTE_G;
+	}
+}
+
+void pmap_init(void)
+{
+	physaddr_t top = 0;
+
+	for (int i = 0; i < bootinfo.nmem; i++)
+		top = MAX(top, bootinfo.mem[i].end);
+	top = MIN(ROUNDDOWN(top, PGSIZE), DMAPSIZE);
+	npages = top / PGSIZE;
+
+	boot_next = ROUNDUP(paddr(_end), PGSIZE);
+	if (bootinfo.initrd_end > boot_next)
+		boot_next = ROUNDUP(bootinfo.initrd_end, PGSIZE);
+	pages = boot_alloc(npages * sizeof(struct page));
+
+	/*
+	 * Kernel tables: the direct map (at least 4 GiB, for the APIC's registers),
+	 * the kernel image at KERNBASE, and an empty table for the kernel-stack region.
+	 * Every kernel-half PML4 entry exists from now on, so address spaces created
+	 * later can share them by copying the top-level entries.
+	 */
+	kern_pml4 = boot_table();
+	map_huge(kern_pml4, DMAPBASE, MAX(top, 4UL << 30), PTE_W | PTE_NX);
+	map_huge(kern_pml4, KERNBASE, 1UL << 30, PTE_W);
+	for (int i = 256; i < 512; i++)
+		if (!(kern_pml4[i] & PTE_P))
+			kern_pml4[i] = paddr(boot_table()) | PTE_P | PTE_W;
+	kern_cr3 = paddr(kern_pml4);
+	lcr3(kern_cr3);
+
+	for (size_t i = 0; i < npages; i++)
+		pages[i].kmalloc_class = -1;
+	for (int r = 0; r < bootinfo.nmem; r++) {
+		physaddr_t start = ROUNDUP(bootinfo.mem[r].start, PGSIZE);
+		physaddr_t end = MIN(ROUNDDOWN(bootinfo.mem[r].end, PGSIZE), top);
+		for (physaddr_t pa = start; pa < end; pa += PGSIZE) {
+			if (page_is_reserved(pa))
+				continue;
+			struct page *pp = pa2page(pa);
+			pp->next = free_list;
+			free_list = pp;
+			free_count++;
+		}
+	}
+}
+
+struct page *page_alloc(int flags)
+{
+	spin_lock(&page_lock);
+	struct page *pp = free_list;
+	if (pp) {
+		free_list = pp->next;
+		free_count--;
+		pp->next = NULL;
+		pp->ref = 0;
+	}
+	spin_unlock(&page_lock);
+	if (pp && (flags & PAGE_ZERO))
+		memset(page2kva(pp), 0, PGSIZE);
+	return pp;
+}
+
+void page_free(struct page *pp)
+{
+	if (pp->ref != 0)
+		panic("page_free: page 0x%lx still has %u references", page2pa(pp), pp->ref);
+	spin_lock(&page_lock);
+	pp->next = free_list;
+	free_list = pp;
+	free_count++;
+	spin_unlock(&page_lock);
+}
+
+void page_incref(struct page *pp)
+{
+	spin_lock(&page_lock);
+	pp->ref++;
+	spin_unlock(&page_lock);
+}
+
+void page_decref(struct page *pp)
+{
+	spin_lock(&page_lock);
+	if (pp->ref == 0)
+		panic("page_decref: page 0x%lx has no references", page2pa(pp));
+	bool last = --pp->ref == 0;
+	spin_unlock(&page_lock);
+	if (last)
+		page_free(pp);
+}
+
+size_t pages_free(void)
+{
+	return free_count;
+}
+
+uint64_t *pgtable_walk(uint64_t *pml4, uintptr_t va, bool create)
+{
+	uint64_t *table = pml4;
+
+	for (int level = 4; level > 1; level--) {
+		uint64_t *e = &table[PTX(level, va)];
+		if (!(*e & PTE_P)) {
+			if (!create)
+				return NULL;
+			struct page *pp = page_alloc(PAGE_ZERO);
+			if (!pp)
+				return NULL;
+			pp->ref = 1;
+			*e = page2pa(pp) | PTE_P | PTE_W | PTE_U;
+		} else if (*e & PTE_PS) {
+			return NULL;	/* inside a huge mapping: no level-1 entry */
+		}
+		table = kva(PTE_ADDR(*e));
+	}
+	return &table[PTX(1, va)];
+}
+
+void tlb_invalidate(uint64_t *pml4, uintptr_t va)
+{
+	/* The kernel half is shared by every address space, so it is always loaded. */
+	if (va >= USER_END || paddr(pml4) == rcr3())
+		invlpg(va);
+}
+
+int page_insert(uint64_t *pml4, struct page *pp, uintptr_t va, uint64_t perm)
+{
+	uint64_t *pte = pgtable_walk(pml4, va, true);
+	if (!pte)
+		return -ENOMEM;
+	page_incref(pp);	/* before releasing the old one: it may be pp itself */
+	if (*pte & PTE_P) {
+		page_decref(pa2page(PTE_ADDR(*pte)));
+		tlb_invalidate(pml4, va);
+	}
+	*pte = page2pa(pp) | perm | PTE_P;
+	return 0;
+}
+
+struct page *page_lookup(uint64_t *pml4, uintptr_t va, uint64_t **pte_out)
+{
+	uint64_t *pte = pgtable_walk(pml4, va, false);
+	if (!pte || !(*pte & PTE_P))
+		return NULL;
+	if (pte_out)
+		*pte_out = pte;
+	return pa2page(PTE_ADDR(*pte));
+}
+
+void page_remove(uint64_t *pml4, uintptr_t va)
+{
+	uint64_t *pte;
+	struct page *pp = page_lookup(pml4, va, &pte);
+	if (!pp)
+		return;
+	*pte = 0;
+	tlb_invalidate(pml4, va);
+	page_decref(pp);
+}
+
+uint64_t *pml4_create(void)
+{
+	struct page *pp = page_alloc(PAGE_ZERO);
+	if (!pp)
+		return NULL;
+	pp->ref = 1;
+	uint64_t *pml4 = page2kva(pp);
+	memcpy(&pml4[256], &kern_pml4[256], 256 * sizeof(uint64_t));
+	return pml4;
+}
+
+/* Release a page table at level (3 = PDPT ... 1 = PT) and everything below it. */
+static void table_free(uint64_t *table, int level)
+{
+	for (int i = 0; i < 512; i++) {
+		if (!(table[i] & PTE_P))
+			continue;
+		struct page *pp = pa2page(PTE_ADDR(table[i]));
+		if (level > 1)
+			table_free(page2kva(pp), level - 1);
+		else
+			page_decref(pp);
+	}
+	page_decref(pa2page(paddr(table)));
+}
+
+void pml4_destroy(uint64_t *pml4)
+{
+	if (paddr(pml4) == rcr3())
+		panic("pml4_destroy: address space is loaded");
+	for (int i = 0; i < 256; i++)
+		if (pml4[i] & PTE_P)
+			table_free(kva(PTE_ADDR(pml4[i])), 3);
+	page_decref(pa2page(paddr(pml4)));
+}
+
+/* Copy the pages under src, a level-`level` table covering va, into dst_pml4. */
+static int copy_table(uint64_t *dst_pml4, uint64_t *src, int level, uintptr_t va)
+{
+	int n = level == 4 ? 256 : 512;
+
+	for (int i = 0; i < n; i++) {
+		if (!(src[i] & PTE_P))
+			continue;
+		uintptr_t sub = va | ((uintptr_t)i << (PGSHIFT + 9 * (level - 1)));
+		if (level > 1) {
+			int r = copy_table(dst_pml4, kva(PTE_ADDR(src[i])), level - 1, sub);
+			if (r < 0)
+				return r;
+			continue;
+		}
+		struct page *pp = page_alloc(0);
+		if (!pp)
+			return -ENOMEM;
+		memcpy(page2kva(pp), kva(PTE_ADDR(src[i])), PGSIZE);
+		if (page_insert(dst_pml4, pp, sub, src[i] & (PTE_W | PTE_U | PTE_NX)) < 0) {
+			page_free(pp);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+int pml4_copy_user(uint64_t *dst, uint64_t *src)
+{
+	return copy_table(dst, src, 4, 0);
+}
+
+int pml4_write(uint64_t *pml4, uintptr_t uva, const void *src, size_t n)
+{
+	const char *s = src;
+
+	while (n > 0) {
+		struct page *pp = page_lookup(pml4, uva, NULL);
+		if (!pp)
+			return -EFAULT;
+		size_t off = uva % PGSIZE, k = MIN(n, PGSIZE - off);
+		memcpy((char *)page2kva(pp) + off, s, k);
+		uva += k;
+		s += k;
+		n -= k;
+	}
+	return 0;
+}
+
+/*
+ * Kernel stack slots: slot i occupies [KSTACKBASE + i*KSTACK_STRIDE, + KSTACK_STRIDE),
+ * its first page left unmapped as a guard. kstack_lock protects the slot map.
+ */
+#define KSTACK_STRIDE (KSTACKSIZE + PGSIZE)
+#define NKSTACK 1024
+static struct spinlock kstack_lock = SPINLOCK_INIT("kstacks");
+static bool kstack_used[NKSTACK];
+
+static void kstack_unmap(uintptr_t base, size_t mapped_pages)
+{
+	for (size_t i = 0; i < mapped_pages; i++)
+		page_remove(kern_pml4, base + i * PGSIZE);
+}
+
+void *kstack_alloc(void)
+{
+	int slot = -1;
+
+	spin_lock(&kstack_lock);
+	for (int i = 0; i < NKSTACK && slot < 0; i++)
+		if (!kstack_used[i])
+			slot = i;
+	if (slot >= 0)
+		kstack_used[slot] = true;
+	spin_unlock(&kstack_lock);
+	if (slot < 0)
+		return NULL;
+
+	uintptr_t base = KSTACKBASE + (uintptr_t)slot * KSTACK_STRIDE + PGSIZE;
+	for (size_t i = 0; i < KSTACKSIZE / PGSIZE; i++) {
+		struct page *pp = page_alloc(0);
+		if (!pp || page_insert(kern_pml4, pp, base + i * PGSIZE, PTE_W | PTE_NX) < 0) {
+			if (pp)
+				page_free(pp);
+			kstack_unmap(base, i);
+			spin_lock(&kstack_lock);
+			kstack_used[slot] = false;
+			spin_unlock(&kstack_lock);
+			return NULL;
+		}
+	}
+	return (void *)base;
+}
+
+void kstack_free(void *stack)
+{
+	uintptr_t base = (uintptr_t)stack;
+	int slot = (int)((base - PGSIZE - KSTACKBASE) / KSTACK_STRIDE);
+
+	kstack_unmap(base, KSTACKSIZE / PGSIZE);
+	spin_lock(&kstack_lock);
+	kstack_used[slot] = false;
+	spin_unlock(&kstack_lock);
+}

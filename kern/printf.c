@@ -1,0 +1,75 @@
+/* Kernel console printing and panic. */
+#include <inc/assert.h>
+#include <inc/stdio.h>
+#include <inc/x86.h>
+#include <kern/console.h>
+#include <kern/lapic.h>
+
+/* Characters are gathered per call so that one cprintf reaches the console whole. */
+struct linebuf {
+	char buf[128];
+	size_t n;
+};
+
+static void flush(struct linebuf *lb)
+{
+	console_write(lb->buf, lb->n);
+	lb->n = 0;
+}
+
+static void linebuf_putch(int c, void *arg)
+{
+	struct linebuf *lb = arg;
+	lb->buf[lb->n++] = (char)c;
+	if (lb->n == sizeof(lb->buf))
+		flush(lb);
+}
+
+int vcprintf(const char *fmt, va_list ap)
+{
+	struct linebuf lb = { .n = 0 };
+	vprintfmt(linebuf_putch, &lb, fmt, ap);
+	flush(&lb);
+	return 0;
+}
+
+int cprintf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vcprintf(fmt, ap);
+	va_end(ap);
+	return 0;
+}
+
+/* Print the return addresses on the frame-pointer chain starting at rbp. */
+static void backtrace(uint64_t rbp)
+{
+	cprintf("backtrace:\n");
+	for (int depth = 0; rbp && depth < 32; depth++) {
+		uint64_t *frame = (uint64_t *)rbp;
+		if ((uintptr_t)frame < 0xffff800000000000UL || ((uintptr_t)frame & 7))
+			break;	/* left kernel memory: not a frame we built */
+		cprintf("  %016lx\n", frame[1]);
+		rbp = frame[0];
+	}
+	cprintf("(look the addresses up in obj/kern/kernel.asm)\n");
+}
+
+static volatile int panicking;
+
+void _panic(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	cli();
+	if (__atomic_exchange_n(&panicking, 1, __ATOMIC_SEQ_CST))
+		machine_exit(0x7f);	/* a panic while panicking: just stop */
+	cprintf("elk: kernel panic at %s:%d: ", file, line);
+	va_start(ap, fmt);
+	vcprintf(fmt, ap);
+	va_end(ap);
+	cprintf("\n");
+	backtrace(read_rbp());
+	machine_exit(0x7f);
+}

@@ -1,0 +1,238 @@
+/* Threads, wait queues and the round-robin scheduler (see sched.h for the rules). */
+#include <inc/assert.h>
+#include <inc/string.h>
+#include <inc/trap.h>
+#include <inc/x86.h>
+#include <kern/cpu.h>
+#include <kern/kmalloc.h>
+#include <kern/pmap.h>
+#include <kern/proc.h>
+#include <kern/sched.h>
+
+struct spinlock sched_lock = SPINLOCK_INIT("sched");
+static struct list_node runq = LIST_HEAD_INIT(runq);
+static struct waitq timer_sleepers = WAITQ_INIT(timer_sleepers);
+volatile uint64_t ticks;
+static int next_tid = 1;
+
+extern void swtch(struct context **from, struct context *to);
+extern char thread_trampoline[];
+
+struct thread *mythread(void)
+{
+	push_cli();
+	struct thread *t = mycpu()->thread;
+	pop_cli();
+	return t;
+}
+
+/* The FPU/SSE state a fresh thread starts with: x87 control 0x37f, MXCSR 0x1f80. */
+static void fpu_init_state(uint8_t *fpu)
+{
+	memset(fpu, 0, 512);
+	*(uint16_t *)&fpu[0] = 0x37f;
+	*(uint32_t *)&fpu[24] = 0x1f80;
+}
+
+struct thread *thread_create(const char *name, struct proc *p, const struct trapframe *tf,
+			     void (*fn)(void *), void *arg)
+{
+	struct thread *t = kzalloc(sizeof(*t));
+	if (!t)
+		return NULL;
+	t->kstack = kstack_alloc();
+	if (!t->kstack) {
+		kfree(t);
+		return NULL;
+	}
+	t->kstack_top = (uint64_t)t->kstack + KSTACKSIZE;
+	t->proc = p;
+	t->state = T_EMBRYO;
+	strlcpy(t->name, name, sizeof(t->name));
+	list_init(&t->link);
+	fpu_init_state(t->fpu);
+
+	/* Stack, top down: trap frame, then the context that swtch will pop. */
+	t->tf = (struct trapframe *)(t->kstack_top - sizeof(struct trapframe));
+	if (tf)
+		*t->tf = *tf;
+	t->context = (struct context *)((uint64_t)t->tf - sizeof(struct context));
+	memset(t->context, 0, sizeof(*t->context));
+	t->context->rip = (uint64_t)thread_trampoline;
+	t->context->r12 = (uint64_t)fn;
+	t->context->r13 = (uint64_t)arg;
+
+	spin_lock(&sched_lock);
+	t->tid = next_tid++;
+	spin_unlock(&sched_lock);
+	return t;
+}
+
+void thread_reset_fpu(struct thread *t)
+{
+	fpu_init_state(t->fpu);
+	if (t == mythread())
+		asm volatile("fxrstor %0" : : "m"(*(uint8_t(*)[512])t->fpu));
+}
+
+void thread_destroy(struct thread *t)
+{
+	assert(t->state == T_EMBRYO || t->state == T_DEAD);
+	kstack_free(t->kstack);
+	kfree(t);
+}
+
+void thread_start(struct thread *t)
+{
+	spin_lock(&sched_lock);
+	t->state = T_RUNNABLE;
+	list_push_back(&runq, &t->link);
+	spin_unlock(&sched_lock);
+}
+
+/* Called by thread_trampoline: a new thread still holds sched_lock from the scheduler. */
+void thread_first_run(void)
+{
+	struct thread *t = mycpu()->thread;
+	if (t->proc)
+		asm volatile("fxrstor %0" : : "m"(*(uint8_t(*)[512])t->fpu));
+	spin_unlock(&sched_lock);
+}
+
+/*
+ * Switch from the running thread to this CPU's scheduler. The caller holds
+ * sched_lock (and nothing else) and has already changed the thread's state.
+ */
+static void sched(void)
+{
+	struct cpu *c = mycpu();
+	struct thread *t = c->thread;
+
+	if (!spin_holding(&sched_lock) || c->ncli != 1)
+		panic("sched: must hold exactly sched_lock (ncli %d)", c->ncli);
+	if (t->state == T_RUNNING)
+		panic("sched: thread %s still running", t->name);
+	bool intena = c->intena;
+	if (t->proc)
+		asm volatile("fxsave %0" : "=m"(*(uint8_t(*)[512])t->fpu));
+	swtch(&t->context, c->scheduler);
+	c = mycpu();
+	if (t->proc)
+		asm volatile("fxrstor %0" : : "m"(*(uint8_t(*)[512])t->fpu));
+	c->intena = intena;
+}
+
+/* Load the address space t runs in, unless it is already loaded. */
+static void switch_address_space(struct thread *t)
+{
+	physaddr_t cr3 = t->proc && t->proc->pml4 ? paddr(t->proc->pml4) : kern_cr3;
+	if (rcr3() != cr3)
+		lcr3(cr3);
+}
+
+void scheduler(void)
+{
+	struct cpu *c = mycpu();
+
+	for (;;) {
+		spin_lock(&sched_lock);
+		if (list_empty(&runq)) {
+			spin_unlock(&sched_lock);
+			/* sti takes effect after hlt starts, so no wakeup slips between. */
+			asm volatile("sti; hlt; cli" ::: "memory");
+			continue;
+		}
+		struct thread *t = list_entry(runq.next, struct thread, link);
+		list_remove(&t->link);
+		t->state = T_RUNNING;
+		c->thread = t;
+		switch_address_space(t);
+		cpu_set_kstack(c, t->kstack_top);
+		swtch(&c->scheduler, t->context);
+		c->thread = NULL;
+		spin_unlock(&sched_lock);
+		if (t->state == T_DEAD)
+			thread_destroy(t);
+	}
+}
+
+void yield(void)
+{
+	spin_lock(&sched_lock);
+	struct thread *t = mycpu()->thread;
+	t->state = T_RUNNABLE;
+	list_push_back(&runq, &t->link);
+	sched();
+	spin_unlock(&sched_lock);
+}
+
+void thread_exit(void)
+{
+	spin_lock(&sched_lock);
+	mycpu()->thread->state = T_DEAD;
+	sched();
+	panic("thread_exit: dead thread ran again");
+}
+
+void sleep_on(struct waitq *wq, struct spinlock *lk)
+{
+	struct thread *t = mythread();
+
+	if (lk != &sched_lock) {
+		spin_lock(&sched_lock);
+		spin_unlock(lk);
+	}
+	t->state = T_SLEEPING;
+	list_push_back(&wq->sleepers, &t->link);
+	sched();
+	if (lk != &sched_lock) {
+		spin_unlock(&sched_lock);
+		spin_lock(lk);
+	}
+}
+
+/* Move every sleeper of wq to the run queue. Called with sched_lock held. */
+static void wake_locked(struct waitq *wq)
+{
+	struct list_node *n, *tmp;
+	list_foreach_safe(n, tmp, &wq->sleepers) {
+		struct thread *t = list_entry(n, struct thread, link);
+		list_remove(n);
+		t->state = T_RUNNABLE;
+		list_push_back(&runq, n);
+	}
+}
+
+void wakeup_all(struct waitq *wq)
+{
+	spin_lock(&sched_lock);
+	wake_locked(wq);
+	spin_unlock(&sched_lock);
+}
+
+void sleep_until(uint64_t deadline)
+{
+	struct thread *t = mythread();
+
+	spin_lock(&sched_lock);
+	t->wake_tick = deadline;
+	while (ticks < deadline)
+		sleep_on(&timer_sleepers, &sched_lock);
+	spin_unlock(&sched_lock);
+}
+
+void sched_tick(void)
+{
+	spin_lock(&sched_lock);
+	ticks++;
+	struct list_node *n, *tmp;
+	list_foreach_safe(n, tmp, &timer_sleepers.sleepers) {
+		struct thread *t = list_entry(n, struct thread, link);
+		if (t->wake_tick <= ticks) {
+			list_remove(n);
+			t->state = T_RUNNABLE;
+			list_push_back(&runq, n);
+		}
+	}
+	spin_unlock(&sched_lock);
+}

@@ -1,0 +1,95 @@
+/*
+ * Threads and the scheduler. Every thread has its own kernel stack and is switched
+ * by swtch(). A round-robin run queue feeds a per-CPU scheduler loop; the timer
+ * preempts whatever runs. sched_lock protects the run queue, every thread's state
+ * and every wait queue.
+ */
+#ifndef ELK_KERN_SCHED_H
+#define ELK_KERN_SCHED_H
+
+#include <inc/types.h>
+#include <kern/list.h>
+#include <kern/spinlock.h>
+
+struct proc;
+struct trapframe;
+
+enum thread_state {
+	T_EMBRYO,	/* being built, not yet runnable */
+	T_RUNNABLE,	/* on the run queue */
+	T_RUNNING,
+	T_SLEEPING,	/* on a wait queue */
+	T_DEAD,		/* finished; the scheduler frees it after switching away */
+};
+
+/* Callee-saved registers, as swtch() pushes them; rip is swtch's return address. */
+struct context {
+	uint64_t r15, r14, r13, r12, rbx, rbp, rip;
+};
+
+struct thread {
+	uint8_t fpu[512];		/* fxsave image; first, for its 16-byte alignment */
+	struct context *context;	/* saved by swtch while not running */
+	void *kstack;			/* lowest address of the kernel stack */
+	uint64_t kstack_top;
+	enum thread_state state;
+	struct proc *proc;		/* owning process, or NULL for a kernel thread */
+	struct trapframe *tf;		/* user register image, at the top of kstack */
+	struct list_node link;		/* run queue or wait queue */
+	uint64_t wake_tick;		/* for sleep_until */
+	int tid;
+	char name[24];
+};
+
+struct waitq {
+	struct list_node sleepers;
+};
+
+#define WAITQ_INIT(wq) { LIST_HEAD_INIT((wq).sleepers) }
+
+extern struct spinlock sched_lock;
+extern volatile uint64_t ticks;	/* timer interrupts since boot (CPU 0) */
+#define TICK_HZ 100
+
+static inline void waitq_init(struct waitq *wq)
+{
+	list_init(&wq->sleepers);
+}
+
+/* The running thread, or NULL in a scheduler loop. */
+struct thread *mythread(void);
+
+/*
+ * A new thread with a kernel stack, in state T_EMBRYO. If tf is non-NULL the
+ * thread will return to user mode with a copy of *tf; otherwise it runs fn(arg)
+ * in the kernel and exits when fn returns. NULL if out of memory.
+ */
+struct thread *thread_create(const char *name, struct proc *p, const struct trapframe *tf,
+			     void (*fn)(void *), void *arg);
+/* Make an embryo (or a sleeper) runnable. */
+void thread_start(struct thread *t);
+/* End the calling thread. Never returns. */
+void thread_exit(void) __attribute__((noreturn));
+/* Give t the FPU/SSE state of a fresh program (loading it if t is running). */
+void thread_reset_fpu(struct thread *t);
+/* Free a thread that never ran (T_EMBRYO). */
+void thread_destroy(struct thread *t);
+
+/* Run the scheduler loop on this CPU. Never returns. */
+void scheduler(void) __attribute__((noreturn));
+/* Give up the CPU; the caller stays runnable. */
+void yield(void);
+
+/*
+ * Sleep on wq, releasing lk (which the caller holds) while asleep and taking it
+ * again before returning. The caller re-checks its condition in a loop.
+ */
+void sleep_on(struct waitq *wq, struct spinlock *lk);
+/* Make every thread on wq runnable. Callable from interrupt handlers. */
+void wakeup_all(struct waitq *wq);
+/* Sleep until ticks >= deadline. */
+void sleep_until(uint64_t deadline);
+/* Timer interrupt bookkeeping: count the tick and wake due sleepers. */
+void sched_tick(void);
+
+#endif

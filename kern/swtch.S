@@ -1,0 +1,37 @@
+/*
+ * void swtch(struct context **from, struct context *to)
+ * Save the callee-saved registers on the current stack, store the stack pointer
+ * in *from, and resume the thread whose saved context is `to`.
+ */
+.text
+.globl swtch
+swtch:
+	pushq %rbp
+	pushq %rbx
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+	movq %rsp, (%rdi)
+	movq %rsi, %rsp
+	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	popq %rbx
+	popq %rbp
+	ret
+
+/*
+ * First code a new thread runs, entered from swtch's ret. r12 = fn (NULL for a
+ * thread that returns to user mode), r13 = arg. For a user thread, rsp now points
+ * at its trap frame.
+ */
+.globl thread_trampoline
+thread_trampoline:
+	call thread_first_run
+	testq %r12, %r12
+	jz trapret
+	movq %r13, %rdi
+	call *%r12
+	call thread_exit

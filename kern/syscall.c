@@ -1,0 +1,138 @@
+/* The system call table and the calls that belong to no other subsystem. */
+#include <inc/errno.h>
+#include <inc/memlayout.h>
+#include <inc/mmu.h>
+#include <inc/syscall.h>
+#include <inc/trap.h>
+#include <kern/console.h>
+#include <kern/cpu.h>
+#include <kern/lapic.h>
+#include <kern/pmap.h>
+#include <kern/proc.h>
+#include <kern/sched.h>
+#include <kern/syscall.h>
+#include <kern/time.h>
+#include <kern/uaccess.h>
+
+/* Console I/O moves through a kernel bounce buffer of this size. */
+#define IOCHUNK 256
+
+static int64_t sys_read(int fd, void *ubuf, size_t n)
+{
+	char kbuf[IOCHUNK];
+
+	if (fd != 0)
+		return -EBADF;
+	if (!user_range_ok(ubuf, n))
+		return -EFAULT;
+	if (n == 0)
+		return 0;
+	size_t got = console_read(kbuf, MIN(n, sizeof(kbuf)));
+	if (copy_to_user(ubuf, kbuf, got) < 0)
+		return -EFAULT;
+	return (int64_t)got;
+}
+
+/* Write to the console; a fault after some bytes went out returns their count. */
+static int64_t sys_write(int fd, const void *ubuf, size_t n)
+{
+	char kbuf[IOCHUNK];
+	size_t done = 0;
+
+	if (fd != 1 && fd != 2)
+		return -EBADF;
+	if (!user_range_ok(ubuf, n))
+		return -EFAULT;
+	while (done < n) {
+		size_t k = MIN(n - done, sizeof(kbuf));
+		if (copy_from_user(kbuf, (const char *)ubuf + done, k) < 0)
+			return done ? (int64_t)done : -EFAULT;
+		console_write(kbuf, k);
+		done += k;
+	}
+	return (int64_t)done;
+}
+
+static int64_t sys_getpid(void)
+{
+	return myproc()->pid;
+}
+
+static int64_t sys_getppid(void)
+{
+	struct proc *p = myproc();
+	spin_lock(&proc_lock);
+	pid_t ppid = p->parent ? p->parent->pid : 0;
+	spin_unlock(&proc_lock);
+	return ppid;
+}
+
+static int64_t sys_sched_yield(void)
+{
+	yield();
+	return 0;
+}
+
+static int64_t sys_exit(int code)
+{
+	proc_exit(W_EXITCODE(code));
+}
+
+static int64_t sys_kstat(int which)
+{
+	switch (which) {
+	case KSTAT_FREE_PAGES:
+		return (int64_t)pages_free();
+	case KSTAT_TOTAL_PAGES:
+		return (int64_t)npages;
+	case KSTAT_TRAPS: {
+		uint64_t sum = 0;
+		for (int i = 0; i < ncpu; i++)
+			sum += cpus[i].traps;
+		return (int64_t)sum;
+	}
+	case KSTAT_TSC_HZ:
+		return (int64_t)tsc_hz;
+	case KSTAT_NPROCS:
+		return proc_count();
+	default:
+		return -EINVAL;
+	}
+}
+
+int64_t syscall_invoke(uint64_t num, const uint64_t a[6])
+{
+	switch (num) {
+	case SYS_read:          return sys_read((int)a[0], (void *)a[1], a[2]);
+	case SYS_write:         return sys_write((int)a[0], (const void *)a[1], a[2]);
+	case SYS_sched_yield:   return sys_sched_yield();
+	case SYS_nanosleep:     return sys_nanosleep((const void *)a[0], (void *)a[1]);
+	case SYS_getpid:        return sys_getpid();
+	case SYS_fork:          return sys_fork();
+	case SYS_execve:        return sys_execve((const char *)a[0], (char *const *)a[1],
+						  (char *const *)a[2]);
+	case SYS_exit:
+	case SYS_exit_group:    return sys_exit((int)a[0]);
+	case SYS_wait4:         return sys_wait4((pid_t)a[0], (int *)a[1], (int)a[2], (void *)a[3]);
+	case SYS_getppid:       return sys_getppid();
+	case SYS_clock_gettime: return sys_clock_gettime((int)a[0], (void *)a[1]);
+	case SYS_kstat:         return sys_kstat((int)a[0]);
+	default:                return -ENOSYS;
+	}
+}
+
+void syscall_dispatch(struct trapframe *tf)
+{
+	uint64_t args[6] = { tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8, tf->r9 };
+	tf->rax = (uint64_t)syscall_invoke(tf->rax, args);
+}
+
+/*
+ * Entry from the syscall instruction (trapentry.S). Returns nonzero if the frame
+ * may leave with sysretq: only to a canonical user rip, which sysretq needs.
+ */
+int syscall_trap(struct trapframe *tf)
+{
+	syscall_dispatch(tf);
+	return tf->rip < USER_END && tf->cs == (GD_UT | 3);
+}

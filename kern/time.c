@@ -1,0 +1,85 @@
+/* clock_gettime and nanosleep. */
+#include <inc/errno.h>
+#include <inc/x86.h>
+#include <kern/lapic.h>
+#include <kern/sched.h>
+#include <kern/time.h>
+#include <kern/uaccess.h>
+
+#define CLOCK_REALTIME  0
+#define CLOCK_MONOTONIC 1
+#define NSEC_PER_SEC 1000000000L
+
+struct timespec {
+	int64_t tv_sec;
+	int64_t tv_nsec;
+};
+
+/* Seconds since the epoch at boot. */
+static int64_t boot_epoch;
+
+int64_t sys_nanosleep(const struct timespec *ureq, struct timespec *urem)
+{
+	struct timespec req;
+
+	if (copy_from_user(&req, ureq, sizeof(req)) < 0)
+		return -EFAULT;
+	if (req.tv_sec < 0 || req.tv_nsec < 0 || req.tv_nsec >= NSEC_PER_SEC)
+		return -EINVAL;
+	/* Sleep whole ticks (short of the deadline), then finish on the TSC. */
+	uint64_t ns = (uint64_t)req.tv_sec * NSEC_PER_SEC + (uint64_t)req.tv_nsec;
+	uint64_t deadline_ns = uptime_ns() + ns;
+	uint64_t tick_ns = NSEC_PER_SEC / TICK_HZ;
+	if (ns > tick_ns)
+		sleep_until(ticks + (ns - tick_ns) / tick_ns);
+	while (uptime_ns() < deadline_ns)
+		yield();
+	(void)urem;	/* written only when a sleep is interrupted; elk has no signals */
+	return 0;
+}
+
+int64_t sys_clock_gettime(int clock, struct timespec *uts)
+{
+	uint64_t ns = uptime_ns();
+	struct timespec ts = { (int64_t)(ns / NSEC_PER_SEC), (int64_t)(ns % NSEC_PER_SEC) };
+
+	if (clock == CLOCK_REALTIME)
+		ts.tv_sec += boot_epoch;
+	else if (clock != CLOCK_MONOTONIC)
+		return -EINVAL;
+	return copy_to_user(uts, &ts, sizeof(ts));
+}
+
+/* Days from 1970-01-01 to a civil date (proleptic Gregorian calendar). */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	int64_t yoe = y - era * 400;
+	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static uint8_t cmos_read(uint8_t reg)
+{
+	outb(0x70, reg);
+	return inb(0x71);
+}
+
+static int from_bcd(uint8_t v, bool binary)
+{
+	return binary ? v : (v >> 4) * 10 + (v & 0xf);
+}
+
+void clock_init(void)
+{
+	while (cmos_read(0x0a) & 0x80)	/* an update is in progress */
+		;
+	bool binary = cmos_read(0x0b) & 0x04;
+	int sec = from_bcd(cmos_read(0x00), binary), min = from_bcd(cmos_read(0x02), binary);
+	int hour = from_bcd(cmos_read(0x04), binary), day = from_bcd(cmos_read(0x07), binary);
+	int mon = from_bcd(cmos_read(0x08), binary);
+	int year = from_bcd(cmos_read(0x09), binary) + 2000;
+	boot_epoch = days_from_civil(year, mon, day) * 86400 + hour * 3600 + min * 60 + sec;
+}

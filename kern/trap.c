@@ -1,0 +1,196 @@
+/* Interrupt and exception dispatch. */
+#include <inc/assert.h>
+#include <inc/memlayout.h>
+#include <inc/stdio.h>
+#include <inc/trap.h>
+#include <inc/x86.h>
+#include <kern/console.h>
+#include <kern/cpu.h>
+#include <kern/lapic.h>
+#include <kern/proc.h>
+#include <kern/sched.h>
+#include <inc/signal.h>
+#include <kern/trap.h>
+#include <kern/uaccess.h>
+#include <kern/syscall.h>
+
+struct gate {
+	uint16_t off_lo, sel;
+	uint8_t ist, type_attr;
+	uint16_t off_mid;
+	uint32_t off_hi, reserved;
+} __attribute__((packed));
+
+static struct gate idt[256];
+extern char vectors_start[];	/* 256 stubs, 16 bytes apart (trapentry.S) */
+
+#define GATE_INTERRUPT 0x8e	/* present, DPL 0, 64-bit interrupt gate */
+#define GATE_USER      0xee	/* the same, reachable from ring 3 with int */
+
+static void set_gate(int n, uint8_t type_attr, uint8_t ist)
+{
+	uint64_t off = (uint64_t)vectors_start + 16 * n;
+	idt[n] = (struct gate){
+		.off_lo = off & 0xffff, .sel = GD_KT, .ist = ist, .type_attr = type_attr,
+		.off_mid = (off >> 16) & 0xffff, .off_hi = off >> 32,
+	};
+}
+
+void idt_init(void)
+{
+	if (idt[0].sel == 0) {
+		for (int n = 0; n < 256; n++)
+			set_gate(n, GATE_INTERRUPT, 0);
+		set_gate(T_BRKPT, GATE_USER, 0);
+		set_gate(T_SYSCALL, GATE_USER, 0);
+		set_gate(T_DBLFLT, GATE_INTERRUPT, 1);
+	}
+	struct {
+		uint16_t limit;
+		uint64_t base;
+	} __attribute__((packed)) desc = { sizeof(idt) - 1, (uint64_t)idt };
+	asm volatile("lidt %0" : : "m"(desc));
+}
+
+static const char *const exception_names[32] = {
+	[T_DIVIDE] = "divide error",
+	[T_DEBUG] = "debug exception",
+	[T_NMI] = "non-maskable interrupt",
+	[T_BRKPT] = "breakpoint",
+	[T_OFLOW] = "overflow",
+	[T_BOUND] = "bound range exceeded",
+	[T_ILLOP] = "invalid opcode",
+	[T_DEVICE] = "device not available",
+	[T_DBLFLT] = "double fault",
+	[9] = "coprocessor segment overrun",
+	[T_TSS] = "invalid TSS",
+	[T_SEGNP] = "segment not present",
+	[T_STACK] = "stack fault",
+	[T_GPFLT] = "general protection fault",
+	[T_PGFLT] = "page fault",
+	[15] = "reserved exception 15",
+	[T_FPERR] = "floating-point error",
+	[T_ALIGN] = "alignment check",
+	[T_MCHK] = "machine check",
+	[T_SIMDERR] = "SIMD floating-point error",
+	[T_VIRT] = "virtualization exception",
+	[T_CTRLPROT] = "control protection exception",
+};
+
+static const char *trap_name(uint64_t trapno)
+{
+	if (trapno < 32)
+		return exception_names[trapno] ? exception_names[trapno] : "reserved exception";
+	if (trapno == T_SYSCALL)
+		return "system call (int $0x80)";
+	if (trapno >= T_IRQ0 && trapno < T_IRQ0 + 16)
+		return "hardware interrupt";
+	return "unknown trap";
+}
+
+void print_trapframe(const struct trapframe *tf)
+{
+	cprintf("  trap %lu (%s), err 0x%lx, on CPU %d\n", tf->trapno, trap_name(tf->trapno),
+		tf->err, mycpu()->id);
+	cprintf("  rip %016lx  cs %04lx  rflags %016lx\n", tf->rip, tf->cs, tf->rflags);
+	cprintf("  rsp %016lx  ss %04lx  cr2 %016lx\n", tf->rsp, tf->ss, rcr2());
+	cprintf("  rax %016lx  rbx %016lx  rcx %016lx\n", tf->rax, tf->rbx, tf->rcx);
+	cprintf("  rdx %016lx  rsi %016lx  rdi %016lx\n", tf->rdx, tf->rsi, tf->rdi);
+	cprintf("  rbp %016lx  r8  %016lx  r9  %016lx\n", tf->rbp, tf->r8, tf->r9);
+	cprintf("  r10 %016lx  r11 %016lx  r12 %016lx\n", tf->r10, tf->r11, tf->r12);
+	cprintf("  r13 %016lx  r14 %016lx  r15 %016lx\n", tf->r13, tf->r14, tf->r15);
+}
+
+/* The signal Linux would send for a user-mode exception. */
+static int exception_signal(uint64_t trapno)
+{
+	switch (trapno) {
+	case T_DIVIDE:
+	case T_FPERR:
+	case T_SIMDERR:
+		return SIGFPE;
+	case T_ILLOP:
+		return SIGILL;
+	case T_ALIGN:
+		return SIGBUS;
+	case T_BRKPT:
+	case T_DEBUG:
+		return SIGTRAP;
+	default:
+		return SIGSEGV;
+	}
+}
+
+/* Describe a page fault from its error code: "page fault (write, protection)". */
+static void describe_page_fault(char *buf, size_t n, uint64_t err)
+{
+	const char *access = (err & FEC_I) ? "exec" : (err & FEC_W) ? "write" : "read";
+	snprintf(buf, n, "page fault (%s, %s)", access,
+		 (err & FEC_P) ? "protection" : "not present");
+}
+
+/*
+ * A user-mode exception: kill the current process with one line naming pid,
+ * program, cause, faulting address and instruction pointer. Never returns.
+ */
+static void kill_faulting_process(struct trapframe *tf)
+{
+	struct proc *p = myproc();
+	uint64_t addr = tf->trapno == T_PGFLT ? rcr2() : tf->rip;
+	char cause[64];
+
+	if (tf->trapno == T_PGFLT && addr < p->stack_bottom && addr >= p->stack_bottom - PGSIZE)
+		snprintf(cause, sizeof(cause), "stack overflow (guard page)");
+	else if (tf->trapno == T_PGFLT)
+		describe_page_fault(cause, sizeof(cause), tf->err);
+	else
+		snprintf(cause, sizeof(cause), "%s", trap_name(tf->trapno));
+	cprintf("elk: pid %d (%s) killed: %s, addr 0x%lx, rip 0x%lx\n", p->pid, p->name, cause,
+		addr, tf->rip);
+	proc_exit(W_SIGNALED(exception_signal(tf->trapno)));
+}
+
+/* An exception in kernel mode: a user-copy fault becomes -EFAULT, anything else panics. */
+static void kernel_exception(struct trapframe *tf)
+{
+	if (tf->trapno == T_PGFLT && uaccess_fixup(tf))
+		return;
+	cprintf("elk: kernel fault: %s in kernel mode\n", trap_name(tf->trapno));
+	print_trapframe(tf);
+	panic("unhandled %s at rip 0x%lx", trap_name(tf->trapno), tf->rip);
+}
+
+void trap(struct trapframe *tf)
+{
+	bool from_user = (tf->cs & 3) == 3;
+
+	if (tf->trapno == T_IRQ0 + IRQ_TIMER) {
+		lapic_eoi();
+		if (mycpu()->id == 0)
+			sched_tick();
+		if (mythread())
+			yield();
+		return;
+	}
+	if (tf->trapno == T_IRQ0 + IRQ_COM1) {
+		console_intr();
+		lapic_eoi();
+		return;
+	}
+	if (tf->trapno == T_SPURIOUS || tf->trapno == T_IRQ0 + 7 || tf->trapno == T_IRQ0 + 15)
+		return;	/* spurious: the APIC's, or the masked 8259's */
+	if (tf->trapno == T_SYSCALL) {
+		syscall_dispatch(tf);
+		return;
+	}
+	if (tf->trapno < 32) {
+		if (from_user)
+			kill_faulting_process(tf);
+		kernel_exception(tf);
+		return;
+	}
+	cprintf("elk: unexpected trap %lu (%s)\n", tf->trapno, trap_name(tf->trapno));
+	print_trapframe(tf);
+	if (from_user)
+		proc_exit(W_SIGNALED(SIGSEGV));
+}

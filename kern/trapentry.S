@@ -1,0 +1,119 @@
+/*
+ * Kernel entry and exit. Interrupts and exceptions arrive through per-vector
+ * stubs that push a trap number (and a 0 where the CPU pushes no error code)
+ * and join alltraps; the syscall instruction arrives at syscall_entry. Both build
+ * a struct trapframe (inc/trap.h) on the thread's kernel stack.
+ */
+#include <inc/mmu.h>
+#include <inc/trap.h>
+#include <kern/cpu.h>
+
+.macro PUSH_REGS
+	pushq %rax
+	pushq %rbx
+	pushq %rcx
+	pushq %rdx
+	pushq %rsi
+	pushq %rdi
+	pushq %rbp
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	pushq %r11
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+.endm
+
+.macro POP_REGS
+	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	popq %r11
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rbp
+	popq %rdi
+	popq %rsi
+	popq %rdx
+	popq %rcx
+	popq %rbx
+	popq %rax
+.endm
+
+/* Vectors whose exceptions push an error code (Intel SDM vol. 3, table 6-1). */
+.macro VECTOR n
+	.balign 16
+vector\n:
+	.if (\n == 8 || (\n >= 10 && \n <= 14) || \n == 17 || \n == 21 || \n == 29 || \n == 30)
+	.else
+	pushq $0
+	.endif
+	pushq $\n
+	jmp alltraps
+.endm
+
+.text
+.globl vectors_start
+vectors_start:
+.altmacro
+.set i, 0
+.rept 256
+	VECTOR %i
+	.set i, i + 1
+.endr
+
+alltraps:
+	testb $3, 24(%rsp)		/* came from user mode? (cs, above trapno and err) */
+	jz 1f
+	swapgs
+	incq %gs:CPU_OFF_TRAPS
+1:	PUSH_REGS
+	cld
+	movq %rsp, %rdi
+	call trap
+.globl trapret
+trapret:
+	POP_REGS
+	addq $16, %rsp			/* trapno, err */
+	testb $3, 8(%rsp)
+	jz 2f
+	swapgs
+2:	iretq
+
+/*
+ * syscall: rcx = user rip, r11 = user rflags, interrupts off (SFMASK). Build a
+ * trap frame shaped like the CPU's, then call syscall_trap. It returns nonzero
+ * when the frame can go back with sysretq (user rip canonical, frame untouched in
+ * shape); otherwise leave through iretq, which restores every register.
+ */
+.globl syscall_entry
+syscall_entry:
+	swapgs
+	movq %rsp, %gs:CPU_OFF_USER_RSP
+	movq %gs:CPU_OFF_KSTACK_TOP, %rsp
+	incq %gs:CPU_OFF_TRAPS
+	pushq $(GD_UD | 3)
+	pushq %gs:CPU_OFF_USER_RSP
+	pushq %r11
+	pushq $(GD_UT | 3)
+	pushq %rcx
+	pushq $0
+	pushq $T_SYSCALL_INSN
+	PUSH_REGS
+	movq %rsp, %rdi
+	sti
+	call syscall_trap
+	cli
+	testl %eax, %eax
+	jz trapret
+	POP_REGS
+	addq $16, %rsp
+	movq 0(%rsp), %rcx		/* rip */
+	movq 16(%rsp), %r11		/* rflags */
+	movq 24(%rsp), %rsp		/* user rsp */
+	swapgs
+	sysretq

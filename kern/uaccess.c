@@ -1,0 +1,56 @@
+/* Checked copies between kernel and user memory (see uaccess.h). */
+#include <inc/errno.h>
+#include <inc/memlayout.h>
+#include <inc/trap.h>
+#include <kern/uaccess.h>
+
+extern int copy_user_raw(void *dst, const void *src, size_t n);
+extern int64_t strncpy_user_raw(char *dst, const char *src, size_t max);
+
+struct fixup {
+	uint64_t insn, resume;
+};
+extern const struct fixup uaccess_fixups[], uaccess_fixups_end[];
+
+bool user_range_ok(const void *uaddr, size_t n)
+{
+	uintptr_t a = (uintptr_t)uaddr, end;
+	return !__builtin_add_overflow(a, n, &end) && end <= USER_END;
+}
+
+int copy_from_user(void *dst, const void *usrc, size_t n)
+{
+	if (!user_range_ok(usrc, n))
+		return -EFAULT;
+	return copy_user_raw(dst, usrc, n);
+}
+
+int copy_to_user(void *udst, const void *src, size_t n)
+{
+	if (!user_range_ok(udst, n))
+		return -EFAULT;
+	return copy_user_raw(udst, src, n);
+}
+
+int64_t strncpy_from_user(char *dst, const char *usrc, size_t max)
+{
+	if ((uintptr_t)usrc >= USER_END)
+		return -EFAULT;
+	/* Stop at the end of user space: the copy must never read kernel memory. */
+	size_t limit = MIN(max, USER_END - (uintptr_t)usrc);
+	int64_t r = strncpy_user_raw(dst, usrc, limit);
+	if (r == -ENAMETOOLONG && limit < max)
+		return -EFAULT;
+	return r;
+}
+
+bool uaccess_fixup(struct trapframe *tf)
+{
+	for (const struct fixup *f = uaccess_fixups; f < uaccess_fixups_end; f++) {
+		if (tf->rip == f->insn) {
+			tf->rip = f->resume;
+			return true;
+		}
+	}
+	return false;
+}

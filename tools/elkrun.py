@@ -1,0 +1,214 @@
+#!/usr/bin/env python3
+"""Boot elk under QEMU with one init program and exit with that program's status.
+
+    tools/elkrun.py --kernel K --initrd I [--timeout S] [--smp N] [--mem M] -- NAME [ARGS...]
+    tools/elkrun.py --iso ISO [--timeout S] ...      (init is whatever the ISO's grub.cfg says)
+
+The kernel ends every run by printing one exit line on serial and writing to the
+isa-debug-exit port; the last such line decides the status:
+
+    elk: init exited with status N          -> N
+    elk: init killed by signal S (NAME)     -> 128 + S
+    elk: cannot start init NAME: REASON     -> 127
+    elk: kernel panic at FILE:LINE: MSG     -> 255
+    (timeout)                               -> 124
+    (QEMU ended without any of those lines) -> 125
+
+tools/runtests.py imports this module, so the launch code lives only here.
+"""
+
+import argparse
+import os
+import re
+import selectors
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+from typing import NamedTuple
+
+TOOLS = os.path.dirname(os.path.abspath(__file__))
+QEMU = "qemu-system-x86_64"
+
+STATUS_TIMEOUT = 124
+STATUS_NO_EXIT_LINE = 125
+STATUS_CANNOT_START = 127
+STATUS_PANIC = 255
+
+# The kernel's exit lines, anchored at a line start; carriage returns are gone by then.
+EXIT_LINE = re.compile(
+    r"^elk: (?:init exited with status (?P<status>\d+)"
+    r"|init killed by signal (?P<signal>\d+) \(\w*\)"
+    r"|cannot start init .*"
+    r"|kernel panic at .*)$",
+    re.MULTILINE)
+
+# How long QEMU gets to restore the terminal after SIGTERM before SIGKILL.
+TERM_GRACE = 5
+
+
+class Outcome(NamedTuple):
+    status: int   # what elkrun exits with
+    reason: str   # one line saying what ended the run
+    output: str   # everything QEMU wrote, decoded, carriage returns kept
+
+
+def qemu_argv(qemu=QEMU, kernel=None, initrd=None, iso=None, init=(),
+              mem="256M", smp=1, extra=()):
+    """The QEMU command line: boot ISO from CD-ROM if given, else KERNEL+INITRD with
+    the command line init=INIT (a list: program name, then its arguments)."""
+    argv = [qemu, "-accel", "tcg,thread=multi", "-m", str(mem), "-smp", str(smp),
+            "-no-reboot", "-display", "none", "-serial", "stdio", "-monitor", "none",
+            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+    if iso:
+        argv += ["-cdrom", iso]
+    else:
+        argv += ["-kernel", kernel, "-initrd", initrd,
+                 "-append", "init=" + " ".join(init)]
+    return argv + list(extra)
+
+
+def ensure_qemu(qemu=QEMU):
+    """True if QEMU can be found, after letting tools/need.sh install it if not."""
+    if shutil.which(qemu):
+        return True
+    subprocess.call(["bash", os.path.join(TOOLS, "need.sh"), qemu])
+    return shutil.which(qemu) is not None
+
+
+def verdict(output, qemu_status):
+    """(status, reason) from the last kernel exit line in OUTPUT, or 125 if none."""
+    lines = list(EXIT_LINE.finditer(output.replace("\r", "")))
+    if not lines:
+        return (STATUS_NO_EXIT_LINE,
+                f"QEMU exited (status {qemu_status}) without the kernel's exit line")
+    last = lines[-1]
+    reason = last.group(0)[len("elk: "):]
+    if last.group("status") is not None:
+        return int(last.group("status")) & 0xff, reason
+    if last.group("signal") is not None:
+        return 128 + int(last.group("signal")), reason
+    if reason.startswith("cannot start init"):
+        return STATUS_CANNOT_START, reason
+    return STATUS_PANIC, reason
+
+
+def stop(proc):
+    """End PROC politely (QEMU restores a raw terminal on SIGTERM), forcibly if it lingers."""
+    proc.terminate()
+    try:
+        proc.wait(TERM_GRACE)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def pump(proc, sink, deadline):
+    """Hand PROC's stdout to SINK chunk by chunk until EOF (True) or DEADLINE (False)."""
+    fd = proc.stdout.fileno()
+    with selectors.DefaultSelector() as sel:
+        sel.register(fd, selectors.EVENT_READ)
+        while True:
+            left = None if deadline is None else deadline - time.monotonic()
+            if left is not None and left <= 0:
+                return False
+            if not sel.select(left):
+                continue
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                return True
+            sink(chunk)
+
+
+def run(argv, sink, stdin=None, stderr=None, timeout=None):
+    """Run the QEMU command ARGV, passing its output to SINK as it arrives, and
+    return the Outcome; a run longer than TIMEOUT seconds is killed (status 124)."""
+    chunks = []
+
+    def keep(chunk):
+        chunks.append(chunk)
+        sink(chunk)
+
+    deadline = None if timeout is None else time.monotonic() + timeout
+    with subprocess.Popen(argv, stdin=stdin, stdout=subprocess.PIPE,
+                          stderr=stderr) as proc:
+        try:
+            ended = pump(proc, keep, deadline) and exits_by(proc, deadline)
+        finally:
+            if proc.poll() is None:
+                stop(proc)
+    output = b"".join(chunks).decode("utf-8", errors="replace")
+    if not ended:
+        return Outcome(STATUS_TIMEOUT, f"timed out after {timeout:g} s", output)
+    status, reason = verdict(output, proc.returncode)
+    return Outcome(status, reason, output)
+
+
+def exits_by(proc, deadline):
+    """True if PROC, whose output has ended, exits before DEADLINE (None: ever)."""
+    left = None if deadline is None else max(0.0, deadline - time.monotonic())
+    try:
+        proc.wait(left)
+        return True
+    except subprocess.TimeoutExpired:
+        return False
+
+
+def usable_stdin():
+    """Our stdin for QEMU's serial input, or /dev/null when CI started us without one."""
+    try:
+        os.fstat(0)
+        return None
+    except OSError:
+        return subprocess.DEVNULL
+
+
+def parse_args(argv):
+    """The command line, checked: either --iso, or --kernel, --initrd and a NAME."""
+    p = argparse.ArgumentParser(
+        usage="%(prog)s --kernel K --initrd I [options] -- NAME [ARGS...]\n"
+              "       %(prog)s --iso ISO [options]",
+        description="Boot elk with init=NAME ARGS and exit with the program's status.")
+    p.add_argument("--kernel", help="kernel ELF (QEMU -kernel)")
+    p.add_argument("--initrd", help="initial ramdisk (QEMU -initrd)")
+    p.add_argument("--iso", help="boot this GRUB image instead of --kernel/--initrd")
+    p.add_argument("--timeout", type=float, help="seconds before QEMU is killed (exit 124)")
+    p.add_argument("--smp", type=int, default=1, help="number of CPUs (default 1)")
+    p.add_argument("--mem", default="256M", help="guest memory (default 256M)")
+    p.add_argument("--qemu", default=QEMU, help=f"QEMU binary (default {QEMU})")
+    p.add_argument("--qemu-args", default="", help="extra QEMU arguments, shell-quoted")
+    p.add_argument("init", nargs="*", metavar="NAME ARGS",
+                   help="init program and its arguments")
+    args = p.parse_args(argv)
+    if args.iso and args.init:
+        p.error("with --iso, init comes from the ISO's grub.cfg; give no NAME")
+    if not args.iso and not (args.kernel and args.initrd and args.init):
+        p.error("need --kernel, --initrd and a NAME (or --iso)")
+    return args
+
+
+def main(argv):
+    """Boot, stream the serial console to stdout, return the program's status."""
+    args = parse_args(argv)
+    if not ensure_qemu(args.qemu):
+        print(f"elkrun: {args.qemu} is not installed", file=sys.stderr)
+        return STATUS_NO_EXIT_LINE
+    cmd = qemu_argv(args.qemu, args.kernel, args.initrd, args.iso, args.init,
+                    args.mem, args.smp, shlex.split(args.qemu_args))
+
+    def show(chunk):
+        sys.stdout.buffer.write(chunk)
+        sys.stdout.buffer.flush()
+
+    try:
+        outcome = run(cmd, show, stdin=usable_stdin(), timeout=args.timeout)
+    except KeyboardInterrupt:
+        return 130
+    if outcome.status in (STATUS_TIMEOUT, STATUS_NO_EXIT_LINE):
+        print(f"elkrun: {outcome.reason}", file=sys.stderr)
+    return outcome.status
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

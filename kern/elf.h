@@ -1,0 +1,35 @@
+/* Checking an ELF64 executable before exec maps it. */
+#ifndef ELK_KERN_ELF_H
+#define ELK_KERN_ELF_H
+
+#include <inc/types.h>
+
+#define ELF_MAX_SEGS 16
+
+/* One PT_LOAD: file bytes [offset, offset+filesz) at vaddr, zeros up to vaddr+memsz. */
+struct elf_seg {
+	uintptr_t vaddr;
+	size_t memsz;		/* > 0 */
+	size_t filesz;		/* <= memsz */
+	size_t offset;		/* offset % PGSIZE == vaddr % PGSIZE */
+	int prot;		/* PROT_* */
+};
+
+struct elf_image {
+	uintptr_t entry;
+	int nsegs;
+	struct elf_seg segs[ELF_MAX_SEGS];	/* in program header order */
+};
+
+/*
+ * Check that the size bytes at data (any alignment) are a static x86-64 executable
+ * whose loadable segments lie inside the file and inside [user_min, user_end) (both
+ * page-aligned), do not share a page with one another, and whose entry point is in
+ * an executable segment. 0 and *img describing it, or -ENOEXEC with *why a short
+ * static message for the user; *img is then meaningless. PT_LOADs with p_memsz 0
+ * are ignored.
+ */
+int elf_parse(const void *data, size_t size, uintptr_t user_min, uintptr_t user_end,
+	      struct elf_image *img, const char **why);
+
+#endif

@@ -1,0 +1,101 @@
+/*
+ * The user library: what every program in user/ includes.
+ *
+ * System call wrappers return the kernel's raw result: a non-negative value on
+ * success, or a negative errno (-ENOENT, -EFAULT, ...) on failure. There is no
+ * global errno; test `r < 0` and compare with -EXXX from inc/errno.h.
+ */
+#ifndef ELK_INC_LIB_H
+#define ELK_INC_LIB_H
+
+#include <inc/types.h>
+#include <inc/errno.h>
+#include <inc/syscall.h>
+#include <inc/stdio.h>
+#include <inc/string.h>
+#include <inc/assert.h>
+#include <inc/signal.h>
+#include <stdarg.h>
+
+/* Set before main runs: the environment and the name the program was started as. */
+extern char **environ;
+extern const char *progname;
+
+/*
+ * Raw entry paths. syscall6 uses the syscall instruction, int80_syscall6 the
+ * int $0x80 gate; both take the call number and six arguments and return rax.
+ * Benchmarks and tests call them directly to choose a path.
+ */
+long syscall6(long num, long a1, long a2, long a3, long a4, long a5, long a6);
+long int80_syscall6(long num, long a1, long a2, long a3, long a4, long a5, long a6);
+
+/* The trap paths by name, for programs that try a call on each. */
+typedef long (*trap_fn)(long num, long a1, long a2, long a3, long a4, long a5, long a6);
+struct trap_path {
+	const char *name;
+	trap_fn call;
+};
+#define NTRAP_PATHS 2
+extern const struct trap_path trap_paths[NTRAP_PATHS];
+
+/*
+ * A test program's last line: "PROGNAME: ok" and 0 when failures is 0, else
+ * "PROGNAME: N failures" and 1. Returns main's exit status.
+ */
+int test_verdict(int failures);
+
+/* Time, as Linux has it. */
+struct timespec {
+	int64_t tv_sec;
+	int64_t tv_nsec;	/* 0 .. 999,999,999 */
+};
+
+#define CLOCK_REALTIME   0
+#define CLOCK_MONOTONIC  1
+
+/* wait4: options, and decoding its status word (Linux encoding). */
+#define WNOHANG  1
+#define WIFEXITED(s)    (((s) & 0x7f) == 0)
+#define WEXITSTATUS(s)  (((s) >> 8) & 0xff)
+#define WIFSIGNALED(s)  (((s) & 0x7f) != 0 && ((s) & 0x7f) != 0x7f)
+#define WTERMSIG(s)     ((s) & 0x7f)
+
+/* System calls (lib/syscall.c); each returns the kernel's result as is. */
+ssize_t read(int fd, void *buf, size_t n);
+ssize_t write(int fd, const void *buf, size_t n);
+pid_t getpid(void);
+pid_t getppid(void);
+int sched_yield(void);
+int nanosleep(const struct timespec *req, struct timespec *rem);
+int clock_gettime(int clockid, struct timespec *ts);
+pid_t fork(void);
+int execve(const char *path, char *const argv[], char *const envp[]);
+pid_t wait4(pid_t pid, int *status, int options, void *rusage);
+long kstat(int which);
+void exit(int status) __attribute__((noreturn));
+void exit_group(int status) __attribute__((noreturn));
+
+/* Helpers built on the calls above. */
+
+/* "SIGSEGV" etc. for the signals above; "SIG?" for any other number. */
+const char *signame(int signo);
+
+/*
+ * Start prog with argv in a child process; returns the child's pid, or the
+ * negative errno of a failed fork. If execve fails, the child prints
+ * "PROGNAME: PROG: not found" (or the error number) and exits with 127.
+ */
+pid_t spawn(const char *prog, char *const argv[]);
+
+/*
+ * Print prompt, then read one line from the console into buf (at most size-1
+ * characters, NUL-terminated, without the newline), echoing what is typed and
+ * honouring backspace, since the console does neither. Returns the line's
+ * length, or -1 if input ended before a character was typed.
+ */
+int readline(const char *prompt, char *buf, size_t size);
+
+/* Nanoseconds of CLOCK_MONOTONIC, for measuring intervals. */
+uint64_t monotonic_ns(void);
+
+#endif

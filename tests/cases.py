@@ -1,0 +1,215 @@
+"""QEMU test cases for elk, run by tools/runtests.py (its docstring defines the keys).
+
+Each case boots the kernel with init=INIT; `expect` regexes must match the serial
+output in order, `forbid` ones nowhere, and the run's status is init's exit status
+(128 + S if init was killed by signal S).
+"""
+
+SIGILL, SIGTRAP, SIGFPE, SIGSEGV = 4, 5, 8, 11
+
+# Anything the user programs print when a check fails starts with "FAIL" or "panic:".
+USER_FAILURE = [r"FAIL", r"^panic: "]
+
+HEX = r"0x[0-9a-f]+"
+
+
+def kill_line(prog, cause, addr=HEX):
+    """The kernel's one line for a user fault that killed PROG."""
+    return (rf"^elk: pid \d+ \({prog}\) killed: {cause}, addr {addr}, rip {HEX}$")
+
+
+def fault_case(prog, cause, signo, signame, addr=HEX):
+    """PROG run as init: the kernel kills it with CAUSE and reports init's death."""
+    return {
+        "name": prog,
+        "init": prog,
+        "expect": [kill_line(prog, cause, addr),
+                   rf"^elk: init killed by signal {signo} \({signame}\)$"],
+        "forbid": USER_FAILURE,
+        "status": 128 + signo,
+    }
+
+
+# (program, cause as a regex, signal, address the kernel reports).
+FAULTS = [
+    ("fault_null", r"page fault \(read, not present\)", SIGSEGV, "SIGSEGV", "0x0"),
+    ("fault_nullwrite", r"page fault \(write, not present\)", SIGSEGV, "SIGSEGV", "0x0"),
+    ("fault_text", r"page fault \(write, protection\)", SIGSEGV, "SIGSEGV", HEX),
+    ("fault_kernel", r"page fault \(read, protection\)", SIGSEGV, "SIGSEGV",
+     "0xffffffff80100000"),
+    ("fault_gp", r"general protection fault", SIGSEGV, "SIGSEGV", HEX),
+    ("fault_priv", r"general protection fault", SIGSEGV, "SIGSEGV", HEX),
+    ("fault_stack", r"stack overflow \(guard page\)", SIGSEGV, "SIGSEGV", r"0x7f[0-9a-f]+"),
+    ("fault_div", r"divide error", SIGFPE, "SIGFPE", HEX),
+    ("fault_ud", r"invalid opcode", SIGILL, "SIGILL", HEX),
+    ("fault_int3", r"breakpoint", SIGTRAP, "SIGTRAP", HEX),
+]
+
+# In the order user/badexec.c tries them.
+BAD_ELVES = ["magic", "class", "machine", "entry", "kernaddr", "overlap", "filesz",
+             "overflow", "truncated"]
+
+CASES = [
+    {
+        "name": "hello",
+        "init": "hello",
+        "expect": [r"^elk: x86-64 kernel", r"^hello from elk! I am pid 1$",
+                   r"^elk: init exited with status 0$"],
+        "forbid": USER_FAILURE,
+    },
+    {
+        "name": "args",
+        "init": "args alpha beta gamma delta",
+        "expect": [r"^argc=5$", r"^argv\[0\]=args$", r"^argv\[1\]=alpha$",
+                   r"^argv\[2\]=beta$", r"^argv\[3\]=gamma$", r"^argv\[4\]=delta$",
+                   r"^auxv: AT_PAGESZ=4096$", r"^args: ok$"],
+        "forbid": USER_FAILURE,
+    },
+    {
+        "name": "echo",
+        "init": "echo one two  three",
+        "expect": [r"^one two three$"],
+        "forbid": USER_FAILURE,
+    },
+    {
+        "name": "kstat",
+        "init": "kstat",
+        "expect": [r"^free pages [1-9]\d* of [1-9]\d*$", r"^processes 1$"],
+        "forbid": USER_FAILURE,
+    },
+] + [fault_case(*f) for f in FAULTS] + [
+    {
+        "name": "faults",
+        "init": "faults",
+        "expect": [rf"^faults: {prog} killed by {signame} as expected$"
+                   for prog, _, _, signame, _ in FAULTS] +
+                  [rf"^faults: all {len(FAULTS)} ok$"],
+        "forbid": USER_FAILURE,
+    },
+    {
+        "name": "sh-after-fault",
+        "init": "sh -c fault_null ; hello ; fault_div ; hello",
+        "expect": [kill_line("fault_null", r"page fault \(read, not present\)"),
+                   r"^sh: fault_null killed by signal 11$",
+                   r"^hello from elk!",
+                   kill_line("fault_div", r"divide error"),
+                   r"^sh: fault_div killed by signal 8$",
+                   r"^hello from elk!"],
+        "forbid": USER_FAILURE,
+    },
+    {
+        "name": "sh-status",
+        "init": "sh -c hello ; fault_null",
+        "expect": [r"^hello from elk!", r"^elk: init exited with status 139$"],
+        "forbid": USER_FAILURE,
+        "status": 139,
+    },
+    {
+        "name": "sh-exit",
+        "init": "sh -c echo before ; exit 3 ; echo after",
+        "expect": [r"^before$", r"^elk: init exited with status 3$"],
+        "forbid": USER_FAILURE + [r"^after$"],
+        "status": 3,
+    },
+    {
+        "name": "sh-notfound",
+        "init": "sh -c nosuchprog ; hello",
+        "expect": [r"^sh: nosuchprog: not found$", r"^hello from elk!"],
+        "forbid": USER_FAILURE,
+    },
+    {
+        # Either may print first; the shell waits for the background job before exiting.
+        "name": "sh-background",
+        "init": "sh -c hello & ; echo hi",
+        "expect": [r"(?s)^hello from elk!.*^hi$|^hi$.*^hello from elk!",
+                   r"^elk: init exited with status 0$"],
+        "forbid": USER_FAILURE,
+    },
+    {
+        "name": "nosys",
+        "init": "nosys",
+        "expect": [r"^nosys: ok$"],
+        "forbid": USER_FAILURE,
+    },
+    {
+        "name": "efault",
+        "init": "efault",
+        "expect": [r"^efault: ok$"],
+        "forbid": USER_FAILURE,
+    },
+    {
+        # Neither spinner yields, so their lines interleave (A..B..A or B..A..B) only
+        # if the timer preempts them.
+        "name": "preempt",
+        "init": "preempt",
+        "expect": [r"(?s)^A: step \d+$.*^B: step \d+$.*^A: step \d+$"
+                   r"|^B: step \d+$.*^A: step \d+$.*^B: step \d+$",
+                   r"^preempt: both spinners done$"],
+        "forbid": USER_FAILURE,
+    },
+    {
+        "name": "sleep",
+        "init": "sleep 300",
+        "expect": [r"^sleep: slept \d+ ms$"],
+        "forbid": USER_FAILURE,
+    },
+    {
+        "name": "badexec",
+        "init": "badexec",
+        "expect": [rf"^elk: exec badelf-{b}: " for b in BAD_ELVES] + [r"^badexec: ok$"],
+        "forbid": USER_FAILURE,
+    },
+    {
+        "name": "missing-init",
+        "init": "nosuchprog",
+        "expect": [r"^elk: cannot start init nosuchprog"],
+        "status": 127,
+    },
+    {
+        "name": "no-init",
+        "options": "quiet",
+        "expect": [r"^elk: ignoring unknown kernel option 'quiet'$",
+                   r"^elk: cannot start init: no init=NAME on the kernel command line$"],
+        "status": 127,
+    },
+    {
+        # Typed text reaches read(0) through the UART interrupt; backspace edits it.
+        "name": "serial-input",
+        "init": "readline",
+        "input": "hellp\x7fo world\n",
+        "expect": [r"^type a line: ", r"^got: hello world$"],
+        "forbid": USER_FAILURE,
+    },
+    {
+        "name": "fpu",
+        "init": "fpu",
+        "expect": [r"^fpu: ok, parent did [1-9]\d* rounds"],
+        "forbid": USER_FAILURE,
+    },
+    {
+        "name": "selftest",
+        "options": "selftest",
+        "expect": [r"^selftest: all passed \(0 failed\)$",
+                   r"^elk: selftest exited with status 0$"],
+        "forbid": [r"^selftest: FAIL"],
+    },
+    {
+        # A fault in the kernel itself panics with the trap frame and a backtrace.
+        "name": "kernel-panic",
+        "options": "crashtest",
+        "init": "hello",
+        "expect": [r"^elk: crashtest: writing to unmapped address 0xdead0000$",
+                   r"(?i)page fault", r"rip", r"cr2",
+                   r"^elk: kernel panic at kern/trap\.c:\d+: ", r"^backtrace:$"],
+        "forbid": [r"^hello from elk!"],
+        "allow_panic": True,
+        "status": 255,
+    },
+    {
+        # The ISO's grub.cfg boots init=hello.
+        "name": "iso",
+        "iso": True,
+        "expect": [r"^elk: x86-64 kernel", r"^hello from elk!"],
+        "forbid": USER_FAILURE,
+    },
+]

@@ -1,0 +1,9 @@
+/* fault_priv: execute a privileged instruction in ring 3 (#GP). */
+#include <inc/lib.h>
+
+int main(int argc, char **argv)
+{
+	asm volatile("hlt");
+	printf("FAIL: survived\n");
+	return 1;
+}

@@ -1,0 +1,77 @@
+/*
+ * fpu: two processes compute with SSE at the same time, each in its own rounding
+ * mode, for long enough that the timer switches between them many times. If the
+ * kernel mixed up their FPU/SSE state (registers or MXCSR), a sum or a rounded
+ * quotient would come out wrong in one of them.
+ */
+#include <inc/lib.h>
+
+#define RUN_NS     300000000ULL	/* each side computes for this long */
+#define TERMS      1000
+#define MXCSR_RC_SHIFT 13
+#define RC_NEAREST     0
+#define RC_TOWARD_ZERO 3
+
+static void set_rounding(unsigned rc)
+{
+	uint32_t mxcsr;
+	asm volatile("stmxcsr %0" : "=m"(mxcsr));
+	mxcsr = (mxcsr & ~(3u << MXCSR_RC_SHIFT)) | (rc << MXCSR_RC_SHIFT);
+	asm volatile("ldmxcsr %0" : : "m"(mxcsr));
+}
+
+/* 1/3 in the current rounding mode; volatile so the division happens at run time. */
+static double third(void)
+{
+	volatile double one = 1.0, three = 3.0;
+	return one / three;
+}
+
+/* scale * (1 + 2 + ... + TERMS), one term at a time; every partial sum is exact. */
+static double series(double scale)
+{
+	double acc = 0;
+	for (int i = 1; i <= TERMS; i++)
+		acc += (double)i * scale;
+	return acc;
+}
+
+/* Compute until RUN_NS have passed; returns the rounds done, or -1 on a wrong answer. */
+static long compute(const char *who, unsigned rc, double scale)
+{
+	set_rounding(rc);
+	double want_third = third();
+	double want_sum = scale * TERMS * (TERMS + 1) / 2;
+	uint64_t end = monotonic_ns() + RUN_NS;
+	long rounds = 0;
+
+	while (monotonic_ns() < end) {
+		double sum = series(scale), q = third();
+		if (sum != want_sum || memcmp(&q, &want_third, sizeof q) != 0) {
+			printf("fpu: FAIL %s round %ld: sum %ld/1000 (want %ld/1000), 1/3 %s\n",
+			       who, rounds, (long)(sum * 1000), (long)(want_sum * 1000),
+			       memcmp(&q, &want_third, sizeof q) ? "changed" : "same");
+			return -1;
+		}
+		rounds++;
+	}
+	return rounds;
+}
+
+int main(int argc, char **argv)
+{
+	pid_t child = fork();
+	if (child < 0)
+		panic("fork: %d", child);
+	if (child == 0)
+		exit(compute("child", RC_TOWARD_ZERO, 0.25) < 0);
+
+	long rounds = compute("parent", RC_NEAREST, 0.5);
+	int status;
+	if (wait4(child, &status, 0, NULL) != child)
+		panic("wait4 failed");
+	if (rounds < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return 1;
+	printf("fpu: ok, parent did %ld rounds while the child ran\n", rounds);
+	return 0;
+}

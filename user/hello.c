@@ -1,0 +1,8 @@
+/* The first program: proves that exec, the console and exit work. */
+#include <inc/lib.h>
+
+int main(int argc, char **argv)
+{
+	printf("hello from elk! I am pid %d\n", getpid());
+	return 0;
+}

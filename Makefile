@@ -46,7 +46,7 @@ include lib/Makefrag
 include user/Makefrag
 include tests/Makefrag
 
-.PHONY: all kernel initrd qemu qemu-gdb gdb iso test clean help deps
+.PHONY: all kernel initrd selftest qemu qemu-gdb gdb iso test clean help deps
 
 kernel: $(KERNEL)
 initrd: $(INITRD)
@@ -64,6 +64,11 @@ run-%: all
 	$(V)$(PYTHON) tools/elkrun.py --kernel $(KERNEL) --initrd $(INITRD) --qemu $(QEMU) \
 		--mem $(QEMU_MEM) --smp $(QEMU_SMP) --qemu-args "$(QEMUEXTRA)" \
 		$(if $(TIMEOUT),--timeout $(TIMEOUT)) -- $* $(ARGS)
+
+# make selftest: boot the in-kernel self-tests (allocator, page tables, ...).
+selftest: kernel
+	$(V)$(PYTHON) tools/elkrun.py --kernel $(KERNEL) --initrd $(INITRD) --qemu $(QEMU) \
+		--mem $(QEMU_MEM) --options selftest
 
 qemu-gdb: all
 	@echo "QEMU waits for gdb on localhost:1234; run 'make gdb' in another terminal."
@@ -103,6 +108,7 @@ clean:
 help:
 	@echo "make                 build kernel and initrd"
 	@echo "make run-NAME        boot with init=NAME (ARGS=\"a b\" passes arguments)"
+	@echo "make selftest        boot the in-kernel self-tests"
 	@echo "make qemu            interactive boot, serial console on this terminal"
 	@echo "make qemu-gdb / gdb  boot stopped for gdb / attach gdb"
 	@echo "make iso             GRUB rescue image obj/elk.iso"

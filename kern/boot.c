@@ -76,8 +76,12 @@ static void parse_mb1(physaddr_t info_pa)
 	bootinfo.loader = "Multiboot1";
 	bootinfo.info_start = info_pa;
 	bootinfo.info_end = info_pa + sizeof(*mbi);
-	if (mbi->flags & MB1_INFO_CMDLINE)
-		strlcpy(bootinfo.cmdline, phys(mbi->cmdline), sizeof(bootinfo.cmdline));
+	if (mbi->flags & MB1_INFO_CMDLINE) {
+		/* Multiboot1 loaders (QEMU -kernel, GRUB) put the kernel's path first. */
+		char *words = phys(mbi->cmdline);
+		next_word(&words);
+		strlcpy(bootinfo.cmdline, words, sizeof(bootinfo.cmdline));
+	}
 	if (mbi->flags & MB1_INFO_MODS) {
 		struct mb1_module *mods = phys(mbi->mods_addr);
 		for (uint32_t i = 0; i < mbi->mods_count; i++)

@@ -37,9 +37,31 @@ static char inbuf[INBUF];
 static size_t in_head, in_tail;	/* read at head, write at tail; free-running */
 static struct waitq in_waiters = WAITQ_INIT(in_waiters);
 
+/*
+ * Move every character the UART holds into inbuf (dropping what does not fit).
+ * Returns whether any was kept. Caller holds in_lock, or is console_init.
+ */
+static bool receive_pending(void)
+{
+	bool got = false;
+
+	while (inb(COM1 + COM_LSR) & COM_LSR_DATA) {
+		char c = (char)inb(COM1 + COM_RBR);
+		if (c == '\r')
+			c = '\n';
+		if (in_tail - in_head < INBUF) {
+			inbuf[in_tail++ % INBUF] = c;
+			got = true;
+		}
+	}
+	return got;
+}
+
 void console_init(void)
 {
 	outb(COM1 + COM_IER, 0);
+	/* Keep what was typed during boot: enabling the FIFOs below clears them. */
+	receive_pending();
 	outb(COM1 + COM_LCR, 0x80);	/* divisor latch: 115200 baud */
 	outb(COM1 + 0, 1);
 	outb(COM1 + 1, 0);
@@ -47,7 +69,6 @@ void console_init(void)
 	outb(COM1 + COM_FCR, 0x07);	/* enable and clear FIFOs */
 	outb(COM1 + COM_MCR, 0x0b);	/* DTR, RTS, OUT2 (routes the IRQ) */
 	outb(COM1 + COM_IER, 0x01);	/* interrupt on received data */
-	(void)inb(COM1 + COM_RBR);
 
 	for (int i = 0; i < VGA_COLS * VGA_ROWS; i++)
 		vga[i] = VGA_ATTR | ' ';
@@ -104,19 +125,8 @@ void console_write(const char *buf, size_t n)
 
 void console_intr(void)
 {
-	bool got = false;
-
 	spin_lock(&in_lock);
-	while (inb(COM1 + COM_LSR) & COM_LSR_DATA) {
-		char c = (char)inb(COM1 + COM_RBR);
-		if (c == '\r')
-			c = '\n';
-		if (in_tail - in_head < INBUF) {
-			inbuf[in_tail++ % INBUF] = c;
-			got = true;
-		}
-	}
-	if (got)
+	if (receive_pending())
 		wakeup_all(&in_waiters);
 	spin_unlock(&in_lock);
 }

@@ -14,6 +14,7 @@
 #include <kern/trap.h>
 
 #define MAXINITARG 32
+#define CRASHTEST_ADDR 0xdead0000UL
 
 static const char *errno_text(int err)
 {
@@ -27,11 +28,28 @@ static const char *errno_text(int err)
 }
 
 /*
+ * Store through an unmapped kernel-mode pointer: the page-fault handler must
+ * panic with the trap frame and a backtrace. Never returns.
+ */
+static void __attribute__((noreturn)) crash_on_purpose(void)
+{
+	cprintf("elk: crashtest: writing to unmapped address 0x%lx\n", CRASHTEST_ADDR);
+	*(volatile uint64_t *)CRASHTEST_ADDR = 1;
+	panic("crashtest: the store to 0x%lx did not fault", CRASHTEST_ADDR);
+}
+
+/* Kernel options: the words of the command line before init=. */
+struct options {
+	bool selftest;	/* run the in-kernel self-tests instead of init */
+	bool crashtest;	/* fault in the kernel on purpose, to show a panic */
+};
+
+/*
  * Split the command line into words in place. Words before "init=NAME" are kernel
  * options; NAME and the words after it become init's argv. Returns argc (0 if no
- * init= was given) and sets *selftest if the option "selftest" was given.
+ * init= was given); an unknown option is reported and ignored.
  */
-static int parse_cmdline(char *cmdline, char *argv[], bool *selftest)
+static int parse_cmdline(char *cmdline, char *argv[], struct options *opt)
 {
 	int argc = 0;
 	bool in_init = false;
@@ -43,8 +61,14 @@ static int parse_cmdline(char *cmdline, char *argv[], bool *selftest)
 		}
 		if (in_init && argc < MAXINITARG)
 			argv[argc++] = w;
-		else if (!in_init && strcmp(w, "selftest") == 0)
-			*selftest = true;
+		else if (in_init)
+			continue;
+		else if (strcmp(w, "selftest") == 0)
+			opt->selftest = true;
+		else if (strcmp(w, "crashtest") == 0)
+			opt->crashtest = true;
+		else
+			cprintf("elk: ignoring unknown kernel option '%s'\n", w);
 	}
 	argv[argc] = NULL;
 	return argc;
@@ -54,7 +78,7 @@ void kmain(uint32_t magic, uint32_t info_pa)
 {
 	static char cmdline[BOOT_CMDLINE];
 	char *argv[MAXINITARG + 1];
-	bool selftest = false;
+	struct options opt = { 0 };
 
 	cpus[0].id = 0;
 	cpu_init(&cpus[0]);
@@ -71,13 +95,18 @@ void kmain(uint32_t magic, uint32_t info_pa)
 		"TSC %lu MHz\n", bootinfo.loader, npages * PGSIZE >> 20, pages_free(),
 		tsc_hz / 1000000);
 	strlcpy(cmdline, bootinfo.cmdline, sizeof(cmdline));
-	int argc = parse_cmdline(cmdline, argv, &selftest);
-	if (selftest)
-		machine_exit(run_selftests() ? 0 : 1);
+	int argc = parse_cmdline(cmdline, argv, &opt);
+	if (opt.selftest) {
+		int status = run_selftests() ? 0 : 1;
+		cprintf("elk: selftest exited with status %d\n", status);
+		machine_exit(status);
+	}
+	if (opt.crashtest)
+		crash_on_purpose();
 	if (!ramdisk_init())
 		machine_exit(0x7f);
 	if (argc == 0) {
-		cprintf("elk: no init=NAME on the kernel command line\n");
+		cprintf("elk: cannot start init: no init=NAME on the kernel command line\n");
 		machine_exit(0x7f);
 	}
 	int err;

@@ -11,13 +11,13 @@ static size_t rd_size;
 bool ramdisk_init(void)
 {
 	if (bootinfo.initrd_end == 0) {
-		cprintf("elk: no initrd module was loaded\n");
+		cprintf("elk: cannot start init: no initrd module was loaded\n");
 		return false;
 	}
 	const void *base = kva(bootinfo.initrd_start);
 	size_t size = bootinfo.initrd_end - bootinfo.initrd_start;
 	if (initrd_check(base, size) < 0) {
-		cprintf("elk: the initrd module is not an elk initrd archive\n");
+		cprintf("elk: cannot start init: the initrd module is not an elk initrd archive\n");
 		return false;
 	}
 	rd_base = base;

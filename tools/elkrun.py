@@ -38,9 +38,9 @@ STATUS_PANIC = 255
 
 # The kernel's exit lines, anchored at a line start; carriage returns are gone by then.
 EXIT_LINE = re.compile(
-    r"^elk: (?:init exited with status (?P<status>\d+)"
+    r"^elk: (?:(?:init|selftest) exited with status (?P<status>\d+)"
     r"|init killed by signal (?P<signal>\d+) \(\w*\)"
-    r"|cannot start init .*"
+    r"|cannot start init\b.*"
     r"|kernel panic at .*)$",
     re.MULTILINE)
 
@@ -55,9 +55,10 @@ class Outcome(NamedTuple):
 
 
 def qemu_argv(qemu=QEMU, kernel=None, initrd=None, iso=None, init=(),
-              mem="256M", smp=1, extra=()):
+              mem="256M", smp=1, extra=(), options=()):
     """The QEMU command line: boot ISO from CD-ROM if given, else KERNEL+INITRD with
-    the command line init=INIT (a list: program name, then its arguments)."""
+    the command line OPTIONS init=INIT (lists: kernel options; program name, then
+    its arguments)."""
     argv = [qemu, "-accel", "tcg,thread=multi", "-m", str(mem), "-smp", str(smp),
             "-no-reboot", "-display", "none", "-serial", "stdio", "-monitor", "none",
             "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
@@ -65,7 +66,7 @@ def qemu_argv(qemu=QEMU, kernel=None, initrd=None, iso=None, init=(),
         argv += ["-cdrom", iso]
     else:
         argv += ["-kernel", kernel, "-initrd", initrd,
-                 "-append", "init=" + " ".join(init)]
+                 "-append", " ".join(list(options) + (["init=" + " ".join(init)] if init else []))]
     return argv + list(extra)
 
 
@@ -178,13 +179,15 @@ def parse_args(argv):
     p.add_argument("--mem", default="256M", help="guest memory (default 256M)")
     p.add_argument("--qemu", default=QEMU, help=f"QEMU binary (default {QEMU})")
     p.add_argument("--qemu-args", default="", help="extra QEMU arguments, shell-quoted")
+    p.add_argument("--options", default="",
+                   help='kernel options before init=, e.g. "selftest" or "crashtest"')
     p.add_argument("init", nargs="*", metavar="NAME ARGS",
                    help="init program and its arguments")
     args = p.parse_args(argv)
     if args.iso and args.init:
         p.error("with --iso, init comes from the ISO's grub.cfg; give no NAME")
-    if not args.iso and not (args.kernel and args.initrd and args.init):
-        p.error("need --kernel, --initrd and a NAME (or --iso)")
+    if not args.iso and not (args.kernel and args.initrd and (args.init or args.options)):
+        p.error("need --kernel, --initrd and a NAME or --options (or --iso)")
     return args
 
 
@@ -195,7 +198,7 @@ def main(argv):
         print(f"elkrun: {args.qemu} is not installed", file=sys.stderr)
         return STATUS_NO_EXIT_LINE
     cmd = qemu_argv(args.qemu, args.kernel, args.initrd, args.iso, args.init,
-                    args.mem, args.smp, shlex.split(args.qemu_args))
+                    args.mem, args.smp, shlex.split(args.qemu_args), args.options.split())
 
     def show(chunk):
         sys.stdout.buffer.write(chunk)

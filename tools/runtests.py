@@ -13,6 +13,8 @@ its full output goes to obj/test-logs/NAME.log, and the last line is
 A case in tests/cases.py is a dict:
     name     str, required
     init     str "prog arg ...", required unless iso: the kernel gets init=prog arg ...
+    options  str of kernel options put before init= (e.g. "selftest")
+    input    str typed on the serial console (then input ends)
     expect   list of regexes (re.MULTILINE) that must match in this order
     forbid   list of regexes that must not match anywhere
     status   expected elkrun status (default 0)
@@ -24,12 +26,14 @@ A case in tests/cases.py is a dict:
 
 import argparse
 import concurrent.futures
+import contextlib
 import os
 import re
 import runpy
 import shlex
 import subprocess
 import sys
+import tempfile
 import time
 from typing import NamedTuple
 
@@ -47,6 +51,8 @@ TAIL_LINES = 15
 CASE_KEYS = {
     "name": ((str,), None),
     "init": ((str,), None),
+    "options": ((str,), ""),
+    "input": ((str,), None),
     "expect": ((list,), []),
     "forbid": ((list,), []),
     "status": ((int,), 0),
@@ -88,8 +94,8 @@ def check_case(i, case):
         raise Malformed(f"case #{i} needs a name, relative and without '..'")
     if full["iso"] and full["init"]:
         raise Malformed(f"{label}: an iso case takes init from grub.cfg; drop init")
-    if not full["iso"] and not full["init"]:
-        raise Malformed(f"{label}: needs init (or iso=True)")
+    if not (full["iso"] or full["init"] or full["options"]):
+        raise Malformed(f"{label}: needs init (or options, or iso=True)")
     for key in ("expect", "forbid"):
         for rx in full[key]:
             try:
@@ -151,16 +157,29 @@ def run_case(case, opts):
     argv = elkrun.qemu_argv(opts.qemu, opts.kernel, opts.initrd,
                             opts.iso if case["iso"] else None,
                             case["init"].split() if case["init"] else (),
-                            case["mem"], case["smp"])
+                            case["mem"], case["smp"], options=case["options"].split())
     start = time.monotonic()
-    outcome = elkrun.run(argv, lambda chunk: None, stdin=subprocess.DEVNULL,
-                         stderr=subprocess.STDOUT, timeout=case["timeout"])
+    with serial_input(case["input"]) as stdin:
+        outcome = elkrun.run(argv, lambda chunk: None, stdin=stdin,
+                             stderr=subprocess.STDOUT, timeout=case["timeout"])
     text = outcome.output.replace("\r", "")
     log = (f"{text}\n--- runtests: {shlex.join(argv)}\n"
            f"--- elkrun status {outcome.status}: {outcome.reason}\n")
     write_log(opts.logdir, case["name"], log)
     return Result(case["name"], judge(case, outcome, text), text,
                   time.monotonic() - start)
+
+
+@contextlib.contextmanager
+def serial_input(text):
+    """A file QEMU's serial port reads TEXT from (nothing, when TEXT is None)."""
+    if text is None:
+        yield subprocess.DEVNULL
+        return
+    with tempfile.TemporaryFile() as f:
+        f.write(text.encode())
+        f.seek(0)
+        yield f
 
 
 def run_host(binary, opts):

@@ -15,6 +15,8 @@
 #include <inc/string.h>
 #include <inc/assert.h>
 #include <inc/signal.h>
+#include <inc/fcntl.h>
+#include <inc/stat.h>
 #include <stdarg.h>
 
 /* Set before main runs: the environment and the name the program was started as. */
@@ -63,6 +65,15 @@ struct timespec {
 /* System calls (lib/syscall.c); each returns the kernel's result as is. */
 ssize_t read(int fd, void *buf, size_t n);
 ssize_t write(int fd, const void *buf, size_t n);
+/* open takes no mode: nothing can be created (elk's files are read-only). */
+int open(const char *path, int flags);
+int close(int fd);
+int fstat(int fd, struct stat *st);
+off_t lseek(int fd, off_t offset, int whence);
+int pipe(int fds[2]);
+int pipe2(int fds[2], int flags);
+int dup(int fd);
+int dup2(int oldfd, int newfd);
 pid_t getpid(void);
 pid_t getppid(void);
 int sched_yield(void);

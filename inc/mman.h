@@ -15,6 +15,4 @@
 #define MAP_FIXED      0x10	/* exactly at addr, replacing whatever was there */
 #define MAP_ANONYMOUS  0x20	/* zero-filled memory, no file */
 
-#define MAP_FAILED ((void *)-1)
-
 #endif

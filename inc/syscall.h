@@ -9,7 +9,18 @@
 
 #define SYS_read           0
 #define SYS_write          1
+#define SYS_open           2
+#define SYS_close          3
+#define SYS_fstat          5
+#define SYS_lseek          8
+#define SYS_mmap           9
+#define SYS_mprotect      10
+#define SYS_munmap        11
+#define SYS_brk           12
+#define SYS_pipe          22
 #define SYS_sched_yield   24
+#define SYS_dup           32
+#define SYS_dup2          33
 #define SYS_nanosleep     35
 #define SYS_getpid        39
 #define SYS_fork          57
@@ -19,6 +30,7 @@
 #define SYS_getppid      110
 #define SYS_clock_gettime 228
 #define SYS_exit_group   231
+#define SYS_pipe2        293
 
 /* elk's own calls. */
 #define SYS_kstat        500	/* kstat(which): a kernel counter, see KSTAT_* */

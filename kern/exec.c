@@ -1,6 +1,7 @@
 /*
- * execve: load a program from the initrd into a fresh address space and build its
- * initial stack in the System V x86-64 layout:
+ * execve: lay out a program from the initrd in a fresh address space and build its
+ * initial stack in the System V x86-64 layout. Nothing of the program is copied:
+ * its pages are mapped from the initrd by page faults as it touches them.
  *
  *   USTACKTOP -> +--------------------------+
  *                | argument and env strings |
@@ -28,6 +29,8 @@
 #include <kern/proc.h>
 #include <kern/ramdisk.h>
 #include <kern/uaccess.h>
+#include <kern/vm.h>
+#include <kern/vmobj.h>
 
 #define MAXARG 32		/* arguments, and separately environment strings */
 #define ARGSTRMAX 3072		/* bytes of argument and environment strings */
@@ -46,41 +49,89 @@ struct exec_args {
 	size_t used;
 };
 
-/* Map [va, va+len) of fresh zeroed pages with perm. 0 or -ENOMEM. */
-static int map_zeroed(uint64_t *pml4, uintptr_t va, size_t len, uint64_t perm)
+/*
+ * Give the partial last file page of a segment whose bss begins inside it a
+ * private copy holding the file's bytes and then zeros: the rest of that file
+ * page is other sections' bytes, which bss must not show. 0 or -ENOMEM.
+ */
+static int zero_tail(struct vmobj *obj, const struct elf_seg *s, const uint8_t *data)
 {
-	for (uintptr_t a = ROUNDDOWN(va, PGSIZE); a < va + len; a += PGSIZE) {
-		if (page_lookup(pml4, a, NULL))
-			continue;
-		struct page *pp = page_alloc(PAGE_ZERO);
-		if (!pp)
-			return -ENOMEM;
-		if (page_insert(pml4, pp, a, perm) < 0) {
-			page_free(pp);
-			return -ENOMEM;
-		}
+	uintptr_t file_end = s->vaddr + s->filesz;
+	uintptr_t page_va = ROUNDDOWN(file_end, PGSIZE);
+	uint64_t page_off = ROUNDDOWN(s->offset, PGSIZE) + (page_va - ROUNDDOWN(s->vaddr, PGSIZE));
+	struct page *pp = page_alloc(PAGE_ZERO);
+
+	if (!pp)
+		return -ENOMEM;
+	memcpy(page2kva(pp), data + page_off, file_end - page_va);
+	if (vmobj_insert_page(obj, page_off / PGSIZE, pp) < 0) {
+		page_free(pp);
+		return -ENOMEM;
 	}
 	return 0;
 }
 
-static uint64_t segment_perm(int prot)
+/*
+ * Map one segment into vs: its file pages as a private copy-on-write view of the
+ * file (read lazily by page faults), its remaining bss pages anonymous. 0 or -ENOMEM.
+ */
+static int map_segment(struct vmspace *vs, const struct elf_seg *s, struct vmobj *file,
+		       const uint8_t *data)
 {
-	return PTE_U | ((prot & PROT_WRITE) ? PTE_W : 0) | ((prot & PROT_EXEC) ? 0 : PTE_NX);
+	uintptr_t start = ROUNDDOWN(s->vaddr, PGSIZE);
+	uintptr_t file_pages_end = s->filesz ? ROUNDUP(s->vaddr + s->filesz, PGSIZE) : start;
+	uintptr_t mem_end = ROUNDUP(s->vaddr + s->memsz, PGSIZE);
+	int r = 0;
+
+	if (file_pages_end > start) {
+		struct vmobj *obj = vmobj_shadow_create(file);
+		if (!obj)
+			return -ENOMEM;
+		r = vm_map(vs, start, file_pages_end - start, s->prot, MAP_PRIVATE, obj,
+			   ROUNDDOWN(s->offset, PGSIZE));
+		if (r == 0 && s->memsz > s->filesz && (s->vaddr + s->filesz) % PGSIZE)
+			r = zero_tail(obj, s, data);
+		vmobj_put(obj);
+	}
+	if (r == 0 && mem_end > file_pages_end) {
+		struct vmobj *bss = vmobj_anon_create();
+		if (!bss)
+			return -ENOMEM;
+		r = vm_map(vs, file_pages_end, mem_end - file_pages_end, s->prot, MAP_PRIVATE,
+			   bss, 0);
+		vmobj_put(bss);
+	}
+	return r;
 }
 
-/* Load every segment of img (file bytes at data) into pml4. 0 or -ENOMEM. */
-static int load_segments(uint64_t *pml4, const struct elf_image *img, const uint8_t *data)
+/*
+ * Lay out a new program in vs: its segments, the heap's start after the highest
+ * one, the stack area and the guard page under it. 0 or -ENOMEM.
+ */
+static int map_image(struct vmspace *vs, const struct elf_image *img, const uint8_t *data,
+		     size_t size)
 {
-	for (int i = 0; i < img->nsegs; i++) {
-		const struct elf_seg *s = &img->segs[i];
-		int r = map_zeroed(pml4, s->vaddr, s->memsz, segment_perm(s->prot));
-		if (r < 0)
-			return r;
-		r = pml4_write(pml4, s->vaddr, data + s->offset, s->filesz);
-		if (r < 0)
-			return -ENOMEM;
+	struct vmobj *file = vmobj_file_create(data, size);
+	struct vmobj *stack = vmobj_anon_create();
+	uintptr_t image_end = 0;
+	int r = file && stack ? 0 : -ENOMEM;
+
+	for (int i = 0; r == 0 && i < img->nsegs; i++) {
+		r = map_segment(vs, &img->segs[i], file, data);
+		image_end = MAX(image_end, ROUNDUP(img->segs[i].vaddr + img->segs[i].memsz, PGSIZE));
 	}
-	return 0;
+	if (r == 0)
+		r = vm_map(vs, USTACKTOP - USTACKSIZE, USTACKSIZE, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | VMA_STACK, stack, 0);
+	if (r == 0)
+		r = vm_map(vs, USTACKTOP - USTACKSIZE - PGSIZE, PGSIZE, PROT_NONE,
+			   MAP_PRIVATE | VMA_GUARD, NULL, 0);
+	vs->brk_start = vs->brk = image_end;
+	if (file)
+		vmobj_put(file);
+	if (stack)
+		vmobj_put(stack);
+	return r;
 }
 
 static size_t count_strings(char *const v[])
@@ -92,10 +143,10 @@ static size_t count_strings(char *const v[])
 }
 
 /*
- * Write argc, argv, envp, auxv and the strings at the top of the stack in pml4;
+ * Write argc, argv, envp, auxv and the strings at the top of the stack in vs;
  * returns the initial rsp, or 0 if they do not fit (the caller checked sizes).
  */
-static uintptr_t build_stack(uint64_t *pml4, char *const argv[], char *const envp[],
+static uintptr_t build_stack(struct vmspace *vs, char *const argv[], char *const envp[],
 			     const struct elf_image *img)
 {
 	size_t argc = count_strings(argv), envc = count_strings(envp);
@@ -106,7 +157,7 @@ static uintptr_t build_stack(uint64_t *pml4, char *const argv[], char *const env
 		const char *s = i < argc ? argv[i] : envp[i - argc];
 		size_t len = strlen(s) + 1;
 		strp -= len;
-		if (pml4_write(pml4, strp, s, len) < 0)
+		if (vm_write(vs, strp, s, len) < 0)
 			return 0;
 		if (i < argc)
 			uargv[i] = strp;
@@ -118,7 +169,7 @@ static uintptr_t build_stack(uint64_t *pml4, char *const argv[], char *const env
 	uint64_t random[2] = { rdtsc() * 0x9e3779b97f4a7c15UL, (uint64_t)img->entry ^ rdtsc() };
 	strp = ROUNDDOWN(strp - sizeof(random), 16);
 	uintptr_t random_at = strp;
-	if (pml4_write(pml4, random_at, random, sizeof(random)) < 0)
+	if (vm_write(vs, random_at, random, sizeof(random)) < 0)
 		return 0;
 
 	uint64_t auxv[] = {
@@ -129,10 +180,10 @@ static uintptr_t build_stack(uint64_t *pml4, char *const argv[], char *const env
 	uintptr_t p = sp;
 	uint64_t argc64 = argc;
 
-	if (pml4_write(pml4, p, &argc64, 8) < 0 ||
-	    pml4_write(pml4, p += 8, uargv, (argc + 1) * 8) < 0 ||
-	    pml4_write(pml4, p += (argc + 1) * 8, uenvp, (envc + 1) * 8) < 0 ||
-	    pml4_write(pml4, p + (envc + 1) * 8, auxv, sizeof(auxv)) < 0)
+	if (vm_write(vs, p, &argc64, 8) < 0 ||
+	    vm_write(vs, p += 8, uargv, (argc + 1) * 8) < 0 ||
+	    vm_write(vs, p += (argc + 1) * 8, uenvp, (envc + 1) * 8) < 0 ||
+	    vm_write(vs, p + (envc + 1) * 8, auxv, sizeof(auxv)) < 0)
 		return 0;
 	return sp;
 }
@@ -159,27 +210,24 @@ int exec_load(struct proc *p, const char *path, char *const argv[], char *const 
 		return -ENOEXEC;
 	}
 
-	uint64_t *pml4 = pml4_create();
-	if (!pml4)
+	struct vmspace *vs = vmspace_create();
+	if (!vs)
 		return -ENOMEM;
 	uintptr_t sp = 0;
-	if (load_segments(pml4, &img, data) < 0 ||
-	    map_zeroed(pml4, USTACKTOP - USTACKSIZE, USTACKSIZE, PTE_U | PTE_W | PTE_NX) < 0 ||
-	    !(sp = build_stack(pml4, argv, envp, &img))) {
-		pml4_destroy(pml4);
+	if (map_image(vs, &img, data, f->size) < 0 || !(sp = build_stack(vs, argv, envp, &img))) {
+		vmspace_destroy(vs);
 		return -ENOMEM;
 	}
 
 	/* Commit: from here on the old image is gone. */
-	uint64_t *old = p->pml4;
+	struct vmspace *old = p->vs;
 	push_cli();
-	p->pml4 = pml4;
+	p->vs = vs;
 	if (p == myproc())
-		lcr3(paddr(pml4));
+		vmspace_activate(vs);
 	pop_cli();
 	if (old)
-		pml4_destroy(old);
-	p->stack_bottom = USTACKTOP - USTACKSIZE;
+		vmspace_destroy(old);
 	strlcpy(p->name, name, sizeof(p->name));
 	strlcpy(p->thread->name, name, sizeof(p->thread->name));
 

@@ -262,53 +262,59 @@ void pml4_destroy(uint64_t *pml4)
 	page_decref(pa2page(paddr(pml4)));
 }
 
-/* Copy the pages under src, a level-`level` table covering va, into dst_pml4. */
-static int copy_table(uint64_t *dst_pml4, uint64_t *src, int level, uintptr_t va)
+/* Whether a page table has no present entries. */
+static bool table_empty(const uint64_t *table)
 {
-	int n = level == 4 ? 256 : 512;
-
-	for (int i = 0; i < n; i++) {
-		if (!(src[i] & PTE_P))
-			continue;
-		uintptr_t sub = va | ((uintptr_t)i << (PGSHIFT + 9 * (level - 1)));
-		if (level > 1) {
-			int r = copy_table(dst_pml4, kva(PTE_ADDR(src[i])), level - 1, sub);
-			if (r < 0)
-				return r;
-			continue;
-		}
-		struct page *pp = page_alloc(0);
-		if (!pp)
-			return -ENOMEM;
-		memcpy(page2kva(pp), kva(PTE_ADDR(src[i])), PGSIZE);
-		if (page_insert(dst_pml4, pp, sub, src[i] & (PTE_W | PTE_U | PTE_NX)) < 0) {
-			page_free(pp);
-			return -ENOMEM;
-		}
-	}
-	return 0;
+	for (int i = 0; i < 512; i++)
+		if (table[i] & PTE_P)
+			return false;
+	return true;
 }
 
-int pml4_copy_user(uint64_t *dst, uint64_t *src)
+/*
+ * Apply op to every mapped page of [start, end) under table, a level-`level` table
+ * (4 = PML4 ... 1 = PT) whose first entry maps base. Tables that unmapping empties
+ * are freed; absent tables are skipped whole, so a sparse range costs little.
+ * Returns whether table is left empty.
+ */
+static bool range_apply(uint64_t *table, int level, uintptr_t base, uintptr_t start,
+			uintptr_t end, enum pml4_range_op op)
 {
-	return copy_table(dst, src, 4, 0);
+	uintptr_t span = 1UL << (PGSHIFT + 9 * (level - 1));	/* bytes per entry */
+	size_t first = (MAX(start, base) - base) / span;
+	size_t last = (MIN(end, base + 512 * span) - 1 - base) / span;
+
+	for (size_t i = first; i <= last; i++) {
+		uint64_t *e = &table[i];
+		if (!(*e & PTE_P))
+			continue;
+		if (level == 1) {
+			if (op == RANGE_UNMAP) {
+				page_decref(pa2page(PTE_ADDR(*e)));
+				*e = 0;
+			} else {
+				*e &= ~(uint64_t)PTE_W;
+			}
+			continue;
+		}
+		bool emptied = range_apply(kva(PTE_ADDR(*e)), level - 1, base + i * span, start,
+					   end, op);
+		if (emptied && op == RANGE_UNMAP) {
+			page_decref(pa2page(PTE_ADDR(*e)));
+			*e = 0;
+		}
+	}
+	return table_empty(table);
 }
 
-int pml4_write(uint64_t *pml4, uintptr_t uva, const void *src, size_t n)
+void pml4_range(uint64_t *pml4, uintptr_t start, uintptr_t end, enum pml4_range_op op)
 {
-	const char *s = src;
-
-	while (n > 0) {
-		struct page *pp = page_lookup(pml4, uva, NULL);
-		if (!pp)
-			return -EFAULT;
-		size_t off = uva % PGSIZE, k = MIN(n, PGSIZE - off);
-		memcpy((char *)page2kva(pp) + off, s, k);
-		uva += k;
-		s += k;
-		n -= k;
-	}
-	return 0;
+	if (start >= end || end > USER_END)
+		panic("pml4_range: bad range [0x%lx, 0x%lx)", start, end);
+	range_apply(pml4, 4, 0, start, end, op);
+	/* One full flush: cheaper than invlpg per page for all but tiny ranges. */
+	if (paddr(pml4) == rcr3())
+		lcr3(rcr3());
 }
 
 /*

@@ -93,17 +93,15 @@ void tlb_invalidate(uint64_t *pml4, uintptr_t va);
 
 /* A new top-level table sharing the kernel half; NULL if out of memory. */
 uint64_t *pml4_create(void);
+enum pml4_range_op {
+	RANGE_UNMAP,		/* remove the mappings, releasing pages and emptied tables */
+	RANGE_WRITE_PROTECT,	/* clear the write bit (copy-on-write after fork) */
+};
 /*
- * Copy every user page mapped in src into fresh pages mapped at the same addresses
- * with the same permissions in dst. 0 or -ENOMEM (dst then holds a partial copy,
- * which pml4_destroy frees).
+ * Apply op to every mapped page of the user range [start, end) (page-aligned) and
+ * flush the TLB if pml4 is loaded. Pages not mapped are skipped.
  */
-int pml4_copy_user(uint64_t *dst, uint64_t *src);
-/*
- * Write n bytes from src at user address uva of the address space pml4 (loaded or
- * not), through the direct map. Every page touched must be mapped. 0 or -EFAULT.
- */
-int pml4_write(uint64_t *pml4, uintptr_t uva, const void *src, size_t n);
+void pml4_range(uint64_t *pml4, uintptr_t start, uintptr_t end, enum pml4_range_op op);
 /* Free the user half (every mapped page and table) and the top-level table. */
 void pml4_destroy(uint64_t *pml4);
 
@@ -113,8 +111,5 @@ void pml4_destroy(uint64_t *pml4);
  */
 void *kstack_alloc(void);
 void kstack_free(void *stack);
-
-/* Allocator and page-table self-test, run by `init=selftest` boots. */
-void pmap_selftest(void);
 
 #endif

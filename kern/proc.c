@@ -5,10 +5,12 @@
 #include <inc/string.h>
 #include <inc/trap.h>
 #include <inc/x86.h>
+#include <kern/file.h>
 #include <kern/lapic.h>
 #include <kern/pmap.h>
 #include <kern/proc.h>
 #include <kern/uaccess.h>
+#include <kern/vm.h>
 
 #define WNOHANG 1
 #define RUSAGE_SIZE 144	/* sizeof(struct rusage) on Linux x86-64 */
@@ -34,41 +36,44 @@ int proc_count(void)
 	return n;
 }
 
+/* How many processes (live or zombie) have parent p. Caller holds proc_lock. */
+static int count_children(struct proc *p)
+{
+	int n = 0;
+	for (int i = 0; i < NPROC; i++)
+		n += procs[i].state != P_FREE && procs[i].parent == p;
+	return n;
+}
+
 /*
- * A new live process with an empty address space and no thread, or NULL with
- * *err = -EAGAIN (table full) or -ENOMEM.
+ * A new live child of parent (NULL for init) with no address space, files or
+ * thread yet, or NULL with *err = -EAGAIN: the table is full or parent already has
+ * MAXCHILDREN children, so that one runaway forker cannot take every slot.
  */
-static struct proc *proc_alloc(const char *name, int *err)
+static struct proc *proc_alloc(struct proc *parent, const char *name, int *err)
 {
 	struct proc *p = NULL;
 
 	spin_lock(&proc_lock);
-	for (int i = 0; i < NPROC && !p; i++)
-		if (procs[i].state == P_FREE)
-			p = &procs[i];
+	if (!parent || count_children(parent) < MAXCHILDREN)
+		for (int i = 0; i < NPROC && !p; i++)
+			if (procs[i].state == P_FREE)
+				p = &procs[i];
 	if (p) {
 		p->state = P_ALIVE;
 		p->pid = next_pid++;
+		p->parent = parent;
 	}
 	spin_unlock(&proc_lock);
 	if (!p) {
 		*err = -EAGAIN;
 		return NULL;
 	}
-	p->parent = NULL;
 	p->thread = NULL;
-	p->stack_bottom = 0;
+	p->vs = NULL;
 	p->wstatus = 0;
 	waitq_init(&p->child_exit);
 	strlcpy(p->name, name, sizeof(p->name));
-	p->pml4 = pml4_create();
-	if (!p->pml4) {
-		spin_lock(&proc_lock);
-		p->state = P_FREE;
-		spin_unlock(&proc_lock);
-		*err = -ENOMEM;
-		return NULL;
-	}
 	return p;
 }
 
@@ -77,7 +82,8 @@ static void proc_discard(struct proc *p)
 {
 	if (p->thread)
 		thread_destroy(p->thread);
-	pml4_destroy(p->pml4);
+	if (p->vs)
+		vmspace_destroy(p->vs);
 	spin_lock(&proc_lock);
 	p->state = P_FREE;
 	spin_unlock(&proc_lock);
@@ -87,7 +93,7 @@ bool proc_start_init(const char *name, char *const argv[], int *err)
 {
 	static const struct trapframe blank;
 	char *const envp[] = { NULL };
-	struct proc *p = proc_alloc(name, err);
+	struct proc *p = proc_alloc(NULL, name, err);
 
 	if (!p)
 		return false;
@@ -102,6 +108,12 @@ bool proc_start_init(const char *name, char *const argv[], int *err)
 		proc_discard(p);
 		return false;
 	}
+	p->files = fdtable_with_console();
+	if (!p->files) {
+		*err = -ENOMEM;
+		proc_discard(p);
+		return false;
+	}
 	initproc = p;
 	thread_start(p->thread);
 	return true;
@@ -112,11 +124,12 @@ int64_t sys_fork(void)
 	struct proc *parent = myproc();
 	struct thread *cur = mythread();
 	int err;
-	struct proc *child = proc_alloc(parent->name, &err);
+	struct proc *child = proc_alloc(parent, parent->name, &err);
 
 	if (!child)
 		return err;
-	if (pml4_copy_user(child->pml4, parent->pml4) < 0) {
+	child->vs = vmspace_fork(parent->vs);
+	if (!child->vs) {
 		proc_discard(child);
 		return -ENOMEM;
 	}
@@ -125,15 +138,16 @@ int64_t sys_fork(void)
 		proc_discard(child);
 		return -ENOMEM;
 	}
+	child->files = fdtable_copy(parent->files);
+	if (!child->files) {
+		proc_discard(child);
+		return -ENOMEM;
+	}
 	child->thread->tf->rax = 0;	/* fork returns 0 in the child */
 	/* The parent's FPU state is live in the registers, not yet saved anywhere. */
 	asm volatile("fxsave %0" : "=m"(*(uint8_t(*)[512])child->thread->fpu));
-	child->stack_bottom = parent->stack_bottom;
 
-	spin_lock(&proc_lock);
-	child->parent = parent;
 	pid_t pid = child->pid;
-	spin_unlock(&proc_lock);
 	thread_start(child->thread);
 	return pid;
 }
@@ -172,13 +186,17 @@ void proc_exit(int wstatus)
 	if (p == initproc)
 		init_ended(wstatus);
 
+	/* Close files before becoming a zombie: readers of our pipes see end of file now. */
+	fdtable_free(p->files);
+	p->files = NULL;
+
 	/* Leave the address space before freeing it; the kernel half is everywhere. */
-	uint64_t *pml4 = p->pml4;
+	struct vmspace *vs = p->vs;
 	push_cli();
-	p->pml4 = NULL;
-	lcr3(kern_cr3);
+	p->vs = NULL;
+	vmspace_activate(NULL);
 	pop_cli();
-	pml4_destroy(pml4);
+	vmspace_destroy(vs);
 
 	spin_lock(&proc_lock);
 	for (int i = 0; i < NPROC; i++) {

@@ -10,7 +10,11 @@
 #include <kern/sched.h>
 #include <kern/spinlock.h>
 
+struct fdtable;
+struct vmspace;
+
 #define NPROC 64		/* system-wide process limit */
+#define MAXCHILDREN 32		/* children (live or zombie) one process may have */
 #define PROC_NAMELEN 32
 
 enum proc_state { P_FREE, P_ALIVE, P_ZOMBIE };
@@ -20,11 +24,11 @@ struct proc {
 	pid_t pid;
 	struct proc *parent;
 	char name[PROC_NAMELEN];
-	uint64_t *pml4;			/* page tables; the kernel half is shared */
-	uintptr_t stack_bottom;		/* lowest mapped user stack address */
+	struct vmspace *vs;		/* address space; NULL once the process has exited */
 	struct thread *thread;
 	int wstatus;			/* for wait4, Linux encoding, once P_ZOMBIE */
 	struct waitq child_exit;	/* this process sleeps here in wait4 */
+	struct fdtable *files;		/* open descriptors; NULL once it has exited */
 };
 
 extern struct spinlock proc_lock;

@@ -20,6 +20,14 @@ bool ramdisk_init(void)
 		cprintf("elk: cannot start init: the initrd module is not an elk initrd archive\n");
 		return false;
 	}
+	/* Programs' pages are mapped straight from the initrd, so they must sit on pages. */
+	if (bootinfo.initrd_start % PGSIZE) {
+		cprintf("elk: cannot start init: the initrd is not page-aligned in memory\n");
+		return false;
+	}
+	/* The ramdisk's own reference: mapping and unmapping never frees these pages. */
+	for (physaddr_t pa = bootinfo.initrd_start; pa < bootinfo.initrd_end; pa += PGSIZE)
+		page_incref(pa2page(pa));
 	rd_base = base;
 	rd_size = size;
 	return true;

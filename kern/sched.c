@@ -8,6 +8,7 @@
 #include <kern/pmap.h>
 #include <kern/proc.h>
 #include <kern/sched.h>
+#include <kern/vm.h>
 
 struct spinlock sched_lock = SPINLOCK_INIT("sched");
 static struct list_node runq = LIST_HEAD_INIT(runq);
@@ -122,14 +123,6 @@ static void sched(void)
 	c->intena = intena;
 }
 
-/* Load the address space t runs in, unless it is already loaded. */
-static void switch_address_space(struct thread *t)
-{
-	physaddr_t cr3 = t->proc && t->proc->pml4 ? paddr(t->proc->pml4) : kern_cr3;
-	if (rcr3() != cr3)
-		lcr3(cr3);
-}
-
 void scheduler(void)
 {
 	struct cpu *c = mycpu();
@@ -146,7 +139,7 @@ void scheduler(void)
 		list_remove(&t->link);
 		t->state = T_RUNNING;
 		c->thread = t;
-		switch_address_space(t);
+		vmspace_activate(t->proc ? t->proc->vs : NULL);
 		cpu_set_kstack(c, t->kstack_top);
 		swtch(&c->scheduler, t->context);
 		c->thread = NULL;

@@ -4,54 +4,16 @@
 #include <inc/mmu.h>
 #include <inc/syscall.h>
 #include <inc/trap.h>
-#include <kern/console.h>
 #include <kern/cpu.h>
+#include <kern/file.h>
 #include <kern/lapic.h>
+#include <kern/mman.h>
 #include <kern/pmap.h>
 #include <kern/proc.h>
 #include <kern/sched.h>
 #include <kern/syscall.h>
 #include <kern/time.h>
 #include <kern/uaccess.h>
-
-/* Console I/O moves through a kernel bounce buffer of this size. */
-#define IOCHUNK 256
-
-static int64_t sys_read(int fd, void *ubuf, size_t n)
-{
-	char kbuf[IOCHUNK];
-
-	if (fd != 0)
-		return -EBADF;
-	if (!user_range_ok(ubuf, n))
-		return -EFAULT;
-	if (n == 0)
-		return 0;
-	size_t got = console_read(kbuf, MIN(n, sizeof(kbuf)));
-	if (copy_to_user(ubuf, kbuf, got) < 0)
-		return -EFAULT;
-	return (int64_t)got;
-}
-
-/* Write to the console; a fault after some bytes went out returns their count. */
-static int64_t sys_write(int fd, const void *ubuf, size_t n)
-{
-	char kbuf[IOCHUNK];
-	size_t done = 0;
-
-	if (fd != 1 && fd != 2)
-		return -EBADF;
-	if (!user_range_ok(ubuf, n))
-		return -EFAULT;
-	while (done < n) {
-		size_t k = MIN(n - done, sizeof(kbuf));
-		if (copy_from_user(kbuf, (const char *)ubuf + done, k) < 0)
-			return done ? (int64_t)done : -EFAULT;
-		console_write(kbuf, k);
-		done += k;
-	}
-	return (int64_t)done;
-}
 
 static int64_t sys_getpid(void)
 {
@@ -105,6 +67,18 @@ int64_t syscall_invoke(uint64_t num, const uint64_t a[6])
 	switch (num) {
 	case SYS_read:          return sys_read((int)a[0], (void *)a[1], a[2]);
 	case SYS_write:         return sys_write((int)a[0], (const void *)a[1], a[2]);
+	case SYS_open:          return sys_open((const char *)a[0], (int)a[1]);
+	case SYS_close:         return sys_close((int)a[0]);
+	case SYS_fstat:         return sys_fstat((int)a[0], (struct stat *)a[1]);
+	case SYS_lseek:         return sys_lseek((int)a[0], (off_t)a[1], (int)a[2]);
+	case SYS_mmap:          return sys_mmap(a[0], a[1], (int)a[2], (int)a[3], (int)a[4], a[5]);
+	case SYS_mprotect:      return sys_mprotect(a[0], a[1], (int)a[2]);
+	case SYS_munmap:        return sys_munmap(a[0], a[1]);
+	case SYS_brk:           return sys_brk(a[0]);
+	case SYS_pipe:          return sys_pipe2((int *)a[0], 0);
+	case SYS_pipe2:         return sys_pipe2((int *)a[0], (int)a[1]);
+	case SYS_dup:           return sys_dup((int)a[0]);
+	case SYS_dup2:          return sys_dup2((int)a[0], (int)a[1]);
 	case SYS_sched_yield:   return sys_sched_yield();
 	case SYS_nanosleep:     return sys_nanosleep((const void *)a[0], (void *)a[1]);
 	case SYS_getpid:        return sys_getpid();

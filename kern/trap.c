@@ -12,6 +12,7 @@
 #include <inc/signal.h>
 #include <kern/trap.h>
 #include <kern/uaccess.h>
+#include <kern/vm.h>
 #include <kern/syscall.h>
 
 struct gate {
@@ -121,39 +122,68 @@ static int exception_signal(uint64_t trapno)
 	}
 }
 
-/* Describe a page fault from its error code: "page fault (write, protection)". */
-static void describe_page_fault(char *buf, size_t n, uint64_t err)
+/* The access a page fault's error code reports. */
+static int fault_access(uint64_t err)
 {
-	const char *access = (err & FEC_I) ? "exec" : (err & FEC_W) ? "write" : "read";
-	snprintf(buf, n, "page fault (%s, %s)", access,
-		 (err & FEC_P) ? "protection" : "not present");
+	return (err & FEC_I) ? VM_EXEC : (err & FEC_W) ? VM_WRITE : VM_READ;
 }
 
 /*
- * A user-mode exception: kill the current process with one line naming pid,
- * program, cause, faulting address and instruction pointer. Never returns.
+ * Kill the current process for an exception it took in user mode, with one line
+ * naming pid, program, cause, faulting address and instruction pointer, and the
+ * signal Linux would have sent. Never returns.
  */
-static void kill_faulting_process(struct trapframe *tf)
+static void kill_process(struct trapframe *tf, const char *cause, uint64_t addr, int signo)
 {
 	struct proc *p = myproc();
-	uint64_t addr = tf->trapno == T_PGFLT ? rcr2() : tf->rip;
-	char cause[64];
 
-	if (tf->trapno == T_PGFLT && addr < p->stack_bottom && addr >= p->stack_bottom - PGSIZE)
-		snprintf(cause, sizeof(cause), "stack overflow (guard page)");
-	else if (tf->trapno == T_PGFLT)
-		describe_page_fault(cause, sizeof(cause), tf->err);
-	else
-		snprintf(cause, sizeof(cause), "%s", trap_name(tf->trapno));
 	cprintf("elk: pid %d (%s) killed: %s, addr 0x%lx, rip 0x%lx\n", p->pid, p->name, cause,
 		addr, tf->rip);
-	proc_exit(W_SIGNALED(exception_signal(tf->trapno)));
+	proc_exit(W_SIGNALED(signo));
+}
+
+/* A page fault in user mode: resolve it from the process's areas, or kill. */
+static void user_page_fault(struct trapframe *tf)
+{
+	static const char *const access_names[] = { "read", "write", "exec" };
+	uint64_t addr = rcr2();
+	int access = fault_access(tf->err);
+
+	sti();	/* resolving may sleep (the address space lock) or take a while */
+	enum vm_fault_result r = vm_fault(myproc()->vs, addr, access);
+	if (r == VM_OK)
+		return;
+	char cause[64];
+	if (r == VM_STACK_GUARD || r == VM_NO_MEMORY)
+		snprintf(cause, sizeof(cause), "%s", vm_fault_text(r));
+	else
+		snprintf(cause, sizeof(cause), "page fault (%s, %s)", access_names[access],
+			 vm_fault_text(r));
+	kill_process(tf, cause, addr, vm_fault_signal(r));
+}
+
+/*
+ * A page fault in the kernel while copying to or from user memory: resolve it on
+ * the process's behalf, as if the process had touched the page itself. Returns
+ * whether it was resolved (then the copy resumes where it stopped).
+ */
+static bool resolve_for_user_copy(struct trapframe *tf)
+{
+	struct proc *p = myproc();
+	uint64_t addr = rcr2();
+
+	if (!p || !p->vs || addr >= USER_END)
+		return false;
+	if (tf->rflags & FL_IF)
+		sti();
+	return vm_fault(p->vs, addr, fault_access(tf->err)) == VM_OK;
 }
 
 /* An exception in kernel mode: a user-copy fault becomes -EFAULT, anything else panics. */
 static void kernel_exception(struct trapframe *tf)
 {
-	if (tf->trapno == T_PGFLT && uaccess_fixup(tf))
+	if (tf->trapno == T_PGFLT && uaccess_is_copy(tf) &&
+	    (resolve_for_user_copy(tf) || uaccess_fixup(tf)))
 		return;
 	cprintf("elk: kernel fault: %s in kernel mode\n", trap_name(tf->trapno));
 	print_trapframe(tf);
@@ -180,12 +210,17 @@ void trap(struct trapframe *tf)
 	if (tf->trapno == T_SPURIOUS || tf->trapno == T_IRQ0 + 7 || tf->trapno == T_IRQ0 + 15)
 		return;	/* spurious: the APIC's, or the masked 8259's */
 	if (tf->trapno == T_SYSCALL) {
+		sti();	/* as on the syscall path: a long call must not hold off the timer */
 		syscall_dispatch(tf);
+		return;
+	}
+	if (tf->trapno == T_PGFLT && from_user) {
+		user_page_fault(tf);
 		return;
 	}
 	if (tf->trapno < 32) {
 		if (from_user)
-			kill_faulting_process(tf);
+			kill_process(tf, trap_name(tf->trapno), tf->rip, exception_signal(tf->trapno));
 		kernel_exception(tf);
 		return;
 	}

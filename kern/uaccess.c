@@ -44,13 +44,24 @@ int64_t strncpy_from_user(char *dst, const char *usrc, size_t max)
 	return r;
 }
 
+/* The fixup entry for a user-copy instruction at rip, or NULL. */
+static const struct fixup *find_fixup(uint64_t rip)
+{
+	for (const struct fixup *f = uaccess_fixups; f < uaccess_fixups_end; f++)
+		if (rip == f->insn)
+			return f;
+	return NULL;
+}
+
+bool uaccess_is_copy(const struct trapframe *tf)
+{
+	return find_fixup(tf->rip) != NULL;
+}
+
 bool uaccess_fixup(struct trapframe *tf)
 {
-	for (const struct fixup *f = uaccess_fixups; f < uaccess_fixups_end; f++) {
-		if (tf->rip == f->insn) {
-			tf->rip = f->resume;
-			return true;
-		}
-	}
-	return false;
+	const struct fixup *f = find_fixup(tf->rip);
+	if (f)
+		tf->rip = f->resume;
+	return f != NULL;
 }

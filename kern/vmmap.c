@@ -9,7 +9,6 @@
 #include <kern/kmalloc.h>
 #include <kern/vmmap.h>
 
-#define PROT_ALL (PROT_READ | PROT_WRITE | PROT_EXEC)
 
 static bool page_aligned(uint64_t x)
 {
@@ -181,7 +180,8 @@ int vmmap_insert(struct vmmap *map, uintptr_t start, uintptr_t end, int prot, in
 	return 0;
 }
 
-int vmmap_remove(struct vmmap *map, uintptr_t start, uintptr_t end)
+int vmmap_remove(struct vmmap *map, uintptr_t start, uintptr_t end,
+		 vmmap_removed_fn removed, void *arg)
 {
 	struct vmarea *a, *next, *spare;
 
@@ -192,12 +192,16 @@ int vmmap_remove(struct vmmap *map, uintptr_t start, uintptr_t end)
 		/* A hole punched in one area: the only case that needs memory. */
 		if (!(spare = kmalloc(sizeof(*spare))))
 			return -ENOMEM;
+		if (removed)
+			removed(a, start, end, arg);
 		split(a, end, spare);
 		a->end = start;
 		return 0;
 	}
 	for (; a && a->start < end; a = next) {
 		next = vmarea_next(map, a);
+		if (removed)
+			removed(a, MAX(a->start, start), MIN(a->end, end), arg);
 		if (a->start < start) {
 			a->end = start;
 		} else if (a->end > end) {
@@ -275,11 +279,11 @@ void vmmap_print(struct vmmap *map, vmmap_printf_fn pr)
 	struct vmarea *a;
 
 	vmmap_foreach(a, map)
-		pr("%016lx-%016lx %c%c%c %s%s%s off %lx obj %p\n",
+		pr("%016lx-%016lx %c%c%c %s%s%s%s off %lx obj %p\n",
 		   (unsigned long)a->start, (unsigned long)a->end,
 		   a->prot & PROT_READ ? 'r' : '-', a->prot & PROT_WRITE ? 'w' : '-',
 		   a->prot & PROT_EXEC ? 'x' : '-',
 		   a->flags & MAP_SHARED ? "shared" : "private",
 		   a->flags & VMA_STACK ? " stack" : "", a->flags & VMA_HEAP ? " heap" : "",
-		   (unsigned long)a->off, (void *)a->obj);
+		   a->flags & VMA_GUARD ? " guard" : "", (unsigned long)a->off, (void *)a->obj);
 }

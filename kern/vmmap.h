@@ -23,9 +23,12 @@ struct vmobj;
 void vmobj_ref(struct vmobj *obj);
 void vmobj_put(struct vmobj *obj);
 
+#define PROT_ALL (PROT_READ | PROT_WRITE | PROT_EXEC)
+
 /* Area flags beyond MAP_SHARED/MAP_PRIVATE, for the kernel's own bookkeeping. */
 #define VMA_STACK  0x10000000	/* the initial user stack (a guard page lies below) */
 #define VMA_HEAP   0x20000000	/* the brk heap */
+#define VMA_GUARD  0x40000000	/* the page under the stack: PROT_NONE, no object */
 
 struct vmarea {
 	uintptr_t start, end;	/* page-aligned, [start, end) */
@@ -75,13 +78,19 @@ uintptr_t vmmap_find_range(struct vmmap *map, size_t len, uintptr_t lo, uintptr_
 int vmmap_insert(struct vmmap *map, uintptr_t start, uintptr_t end, int prot, int flags,
 		 struct vmobj *obj, uint64_t off, struct vmarea **out);
 
+/* Told of each piece [lo, hi) of area a that vmmap_remove is about to unmap. */
+typedef void (*vmmap_removed_fn)(struct vmarea *a, uintptr_t lo, uintptr_t hi, void *arg);
+
 /*
  * Unmap [start, end), whatever lies there (munmap): areas inside go, areas across an
  * edge are trimmed, an area across both edges is split in two. Nothing mapped is
- * fine. 0; -EINVAL if the range is empty, unaligned or reaches past USER_END;
- * -ENOMEM (map unchanged) if the split could not be allocated.
+ * fine. If removed is not NULL it is called, once the call can no longer fail, for
+ * each area piece going away, while the area is still whole. 0; -EINVAL if the range
+ * is empty, unaligned or reaches past USER_END; -ENOMEM (map unchanged, removed not
+ * called) if the split could not be allocated.
  */
-int vmmap_remove(struct vmmap *map, uintptr_t start, uintptr_t end);
+int vmmap_remove(struct vmmap *map, uintptr_t start, uintptr_t end,
+		 vmmap_removed_fn removed, void *arg);
 
 /*
  * Set the protection of [start, end) to prot (mprotect), splitting areas at the

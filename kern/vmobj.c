@@ -1,46 +1,207 @@
 /* Memory objects (see vmobj.h). */
+#include <inc/errno.h>
+#include <inc/mmu.h>
+#include <inc/string.h>
 #include <kern/kmalloc.h>
 #include <kern/pmap.h>
+#include <kern/spinlock.h>
 #include <kern/vmobj.h>
 
-/* One resident page of an object, at page offset pgoff. */
-struct objpage {
-	struct list_node link;
-	uint64_t pgoff;
-	struct page *page;
-};
+static struct spinlock vmobj_lock = SPINLOCK_INIT("vmobj");
 
-struct vmobj *vmobj_anon_create(void)
+/* A new object of type with one reference, or NULL. */
+static struct vmobj *vmobj_alloc(enum vmobj_type type)
 {
 	struct vmobj *obj = kzalloc(sizeof(*obj));
 	if (!obj)
 		return NULL;
-	obj->type = VMOBJ_ANON;
+	obj->type = type;
 	obj->refcount = 1;
-	spin_init(&obj->lock, "vmobj");
-	list_init(&obj->pages);
+	pgtree_init(&obj->pages);
+	return obj;
+}
+
+struct vmobj *vmobj_anon_create(void)
+{
+	return vmobj_alloc(VMOBJ_ANON);
+}
+
+struct vmobj *vmobj_shadow_create(struct vmobj *below)
+{
+	struct vmobj *obj = vmobj_alloc(VMOBJ_SHADOW);
+	if (!obj)
+		return NULL;
+	vmobj_ref(below);
+	obj->below = below;
+	return obj;
+}
+
+struct vmobj *vmobj_file_create(const uint8_t *data, size_t size)
+{
+	struct vmobj *obj = vmobj_alloc(VMOBJ_FILE);
+	if (!obj)
+		return NULL;
+	obj->file_data = data;
+	obj->file_size = size;
 	return obj;
 }
 
 void vmobj_ref(struct vmobj *obj)
 {
-	spin_lock(&obj->lock);
+	spin_lock(&vmobj_lock);
 	obj->refcount++;
-	spin_unlock(&obj->lock);
+	spin_unlock(&vmobj_lock);
+}
+
+/* Drop every page obj holds in [lo, hi). Caller holds vmobj_lock. */
+static void drop_pages(struct vmobj *obj, uint64_t lo, uint64_t hi)
+{
+	struct page *pp;
+	uint64_t idx = lo;
+
+	while ((pp = pgtree_next(&obj->pages, &idx, hi)) != NULL) {
+		pgtree_remove(&obj->pages, idx);
+		page_decref(pp);
+	}
 }
 
 void vmobj_put(struct vmobj *obj)
 {
-	spin_lock(&obj->lock);
-	bool last = --obj->refcount == 0;
-	spin_unlock(&obj->lock);
-	if (!last)
-		return;
-	struct list_node *n, *tmp;
-	list_foreach_safe(n, tmp, &obj->pages) {
-		struct objpage *op = list_entry(n, struct objpage, link);
-		page_decref(op->page);
-		kfree(op);
+	spin_lock(&vmobj_lock);
+	/* Iterative, not recursive: a chain may be long and kernel stacks are small. */
+	while (obj && --obj->refcount == 0) {
+		struct vmobj *below = obj->below;
+		drop_pages(obj, 0, PGTREE_LIMIT);
+		kfree(obj);
+		obj = below;
 	}
-	kfree(obj);
+	spin_unlock(&vmobj_lock);
+}
+
+int vmobj_insert_page(struct vmobj *obj, uint64_t pgoff, struct page *page)
+{
+	spin_lock(&vmobj_lock);
+	int r = pgtree_insert(&obj->pages, pgoff, page);
+	if (r == 0)
+		page_incref(page);
+	spin_unlock(&vmobj_lock);
+	return r;
+}
+
+void vmobj_purge(struct vmobj *obj, uint64_t lo, uint64_t hi)
+{
+	spin_lock(&vmobj_lock);
+	drop_pages(obj, lo, hi);
+	spin_unlock(&vmobj_lock);
+}
+
+/*
+ * The page obj itself provides at pgoff, or NULL: a held page, or for a file the
+ * initrd page (whose permanent reference the ramdisk holds). *beyond_eof is set
+ * for a file offset past the end of the file. Caller holds vmobj_lock.
+ */
+static struct page *own_page(struct vmobj *obj, uint64_t pgoff, bool *beyond_eof)
+{
+	if (obj->type != VMOBJ_FILE)
+		return pgtree_lookup(&obj->pages, pgoff);
+	if (pgoff >= ROUNDUP(obj->file_size, PGSIZE) / PGSIZE) {
+		*beyond_eof = true;
+		return NULL;
+	}
+	return pa2page(paddr(obj->file_data + pgoff * PGSIZE));
+}
+
+/* A new page put in obj at pgoff: a copy of src, or zeroed if src is NULL. */
+static struct page *new_page_in(struct vmobj *obj, uint64_t pgoff, struct page *src)
+{
+	struct page *pp = page_alloc(src ? 0 : PAGE_ZERO);
+	if (!pp)
+		return NULL;
+	if (src)
+		memcpy(page2kva(pp), page2kva(src), PGSIZE);
+	if (pgtree_insert(&obj->pages, pgoff, pp) < 0) {
+		page_free(pp);
+		return NULL;
+	}
+	page_incref(pp);
+	return pp;
+}
+
+/* Move the page at pgoff from owner to top, which lacks it. NULL if out of memory. */
+static struct page *take_over(struct vmobj *top, struct vmobj *owner, uint64_t pgoff,
+			      struct page *pp)
+{
+	if (pgtree_insert(&top->pages, pgoff, pp) < 0)
+		return NULL;
+	pgtree_remove(&owner->pages, pgoff);
+	return pp;
+}
+
+struct page *vmobj_fault_page(struct vmobj *top, uint64_t pgoff, bool write, bool *in_top,
+			      int *err)
+{
+	struct vmobj *owner;
+	struct page *pp = NULL;
+	bool beyond_eof = false;
+	bool only_ours = true;	/* every object from top down to owner has one reference */
+
+	spin_lock(&vmobj_lock);
+	for (owner = top; owner; owner = owner->below) {
+		if (owner != top && owner->refcount != 1)
+			only_ours = false;
+		if ((pp = own_page(owner, pgoff, &beyond_eof)) != NULL || beyond_eof)
+			break;
+	}
+	*in_top = true;
+	if (beyond_eof)
+		*err = -ERANGE;
+	else if (!pp)
+		pp = new_page_in(top, pgoff, NULL);
+	else if (owner == top)
+		;
+	else if (!write)
+		*in_top = false;
+	else if (only_ours && owner->type != VMOBJ_FILE)
+		pp = take_over(top, owner, pgoff, pp);
+	else
+		pp = new_page_in(top, pgoff, pp);
+	if (pp)
+		page_incref(pp);
+	else if (!beyond_eof)
+		*err = -ENOMEM;
+	spin_unlock(&vmobj_lock);
+	return pp;
+}
+
+/*
+ * Fold below, a shadow only top references, into top: top keeps its own pages,
+ * takes the ones it lacks, and shadows what below shadowed. false if out of
+ * memory (top then holds some of below's pages, which is harmless). Caller holds
+ * vmobj_lock.
+ */
+static bool fold_below(struct vmobj *top)
+{
+	struct vmobj *below = top->below;
+	struct page *pp;
+	uint64_t idx = 0;
+
+	while ((pp = pgtree_next(&below->pages, &idx, PGTREE_LIMIT)) != NULL) {
+		if (!pgtree_lookup(&top->pages, idx) && pgtree_insert(&top->pages, idx, pp) < 0)
+			return false;
+		if (pgtree_lookup(&top->pages, idx) != pp)
+			page_decref(pp);
+		pgtree_remove(&below->pages, idx);
+	}
+	top->below = below->below;
+	kfree(below);
+	return true;
+}
+
+void vmobj_collapse(struct vmobj *top)
+{
+	spin_lock(&vmobj_lock);
+	while (top->below && top->below->type != VMOBJ_FILE && top->below->refcount == 1 &&
+	       fold_below(top))
+		;
+	spin_unlock(&vmobj_lock);
 }

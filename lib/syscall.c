@@ -14,6 +14,46 @@ ssize_t write(int fd, const void *buf, size_t n)
 	return syscall6(SYS_write, fd, (long)buf, (long)n, 0, 0, 0);
 }
 
+int open(const char *path, int flags)
+{
+	return syscall6(SYS_open, (long)path, flags, 0, 0, 0, 0);
+}
+
+int close(int fd)
+{
+	return syscall6(SYS_close, fd, 0, 0, 0, 0, 0);
+}
+
+int fstat(int fd, struct stat *st)
+{
+	return syscall6(SYS_fstat, fd, (long)st, 0, 0, 0, 0);
+}
+
+off_t lseek(int fd, off_t offset, int whence)
+{
+	return syscall6(SYS_lseek, fd, offset, whence, 0, 0, 0);
+}
+
+int pipe(int fds[2])
+{
+	return syscall6(SYS_pipe, (long)fds, 0, 0, 0, 0, 0);
+}
+
+int pipe2(int fds[2], int flags)
+{
+	return syscall6(SYS_pipe2, (long)fds, flags, 0, 0, 0, 0);
+}
+
+int dup(int fd)
+{
+	return syscall6(SYS_dup, fd, 0, 0, 0, 0, 0);
+}
+
+int dup2(int oldfd, int newfd)
+{
+	return syscall6(SYS_dup2, oldfd, newfd, 0, 0, 0, 0);
+}
+
 pid_t getpid(void)
 {
 	return syscall6(SYS_getpid, 0, 0, 0, 0, 0, 0);

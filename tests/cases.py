@@ -32,8 +32,8 @@ def fault_case(prog, cause, signo, signame, addr=HEX):
 
 # (program, cause as a regex, signal, address the kernel reports).
 FAULTS = [
-    ("fault_null", r"page fault \(read, not present\)", SIGSEGV, "SIGSEGV", "0x0"),
-    ("fault_nullwrite", r"page fault \(write, not present\)", SIGSEGV, "SIGSEGV", "0x0"),
+    ("fault_null", r"page fault \(read, not mapped\)", SIGSEGV, "SIGSEGV", "0x0"),
+    ("fault_nullwrite", r"page fault \(write, not mapped\)", SIGSEGV, "SIGSEGV", "0x0"),
     ("fault_text", r"page fault \(write, protection\)", SIGSEGV, "SIGSEGV", HEX),
     ("fault_kernel", r"page fault \(read, protection\)", SIGSEGV, "SIGSEGV",
      "0xffffffff80100000"),
@@ -89,7 +89,7 @@ CASES = [
     {
         "name": "sh-after-fault",
         "init": "sh -c fault_null ; hello ; fault_div ; hello",
-        "expect": [kill_line("fault_null", r"page fault \(read, not present\)"),
+        "expect": [kill_line("fault_null", r"page fault \(read, not mapped\)"),
                    r"^sh: fault_null killed by signal 11$",
                    r"^hello from elk!",
                    kill_line("fault_div", r"divide error"),
@@ -210,6 +210,25 @@ CASES = [
         "name": "iso",
         "iso": True,
         "expect": [r"^elk: x86-64 kernel", r"^hello from elk!"],
+        "forbid": USER_FAILURE,
+    },
+    {
+        # 1 MiB through a pipe between processes, end of file, -EPIPE.
+        "name": "pipe",
+        "init": "pipe",
+        "expect": [r"^pipe: ok$"],
+        "forbid": USER_FAILURE,
+    },
+    {
+        "name": "files",
+        "init": "files",
+        "expect": [r"^files: ok$"],
+        "forbid": USER_FAILURE,
+    },
+    {
+        "name": "fdlimit",
+        "init": "fdlimit",
+        "expect": [r"^fdlimit: ok$"],
         "forbid": USER_FAILURE,
     },
 ]

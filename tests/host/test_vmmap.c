@@ -219,8 +219,8 @@ static void test_insert(void)
 	/* The very edges of user space are fine. */
 	CHECK_EQ(vmmap_insert(&m, UMIN, UMIN + PGSIZE, RW, MAP_PRIVATE, NULL, 0, NULL), 0);
 	CHECK_EQ(vmmap_insert(&m, USER_END - PGSIZE, USER_END, RW, MAP_PRIVATE, NULL, 0, NULL), 0);
-	CHECK_EQ(vmmap_remove(&m, UMIN, UMIN + PGSIZE), 0);
-	CHECK_EQ(vmmap_remove(&m, USER_END - PGSIZE, USER_END), 0);
+	CHECK_EQ(vmmap_remove(&m, UMIN, UMIN + PGSIZE, NULL, NULL), 0);
+	CHECK_EQ(vmmap_remove(&m, USER_END - PGSIZE, USER_END, NULL, NULL), 0);
 	/* Out of memory. */
 	fail_alloc(1);
 	CHECK_EQ(vmmap_insert(&m, PG(14), PG(15), RW, MAP_PRIVATE, C, 0, NULL), -ENOMEM);
@@ -263,7 +263,7 @@ static void test_lookup(void)
 static struct vmmap *one_area_minus(struct vmmap *m, long s, long e)
 {
 	SETUP(m, { 0, 10, RW, A, 0 });
-	CHECK_EQ(vmmap_remove(m, PG(s), PG(e)), 0);
+	CHECK_EQ(vmmap_remove(m, PG(s), PG(e), NULL, NULL), 0);
 	return m;
 }
 
@@ -290,28 +290,28 @@ static void test_remove(void)
 
 	/* Nothing mapped there, or past the end. */
 	SETUP(&m, { 0, 4, RW, A, 0 }, { 6, 8, R, B, 2 });
-	CHECK_EQ(vmmap_remove(&m, PG(4), PG(6)), 0);
-	CHECK_EQ(vmmap_remove(&m, PG(8), PG(100)), 0);
-	CHECK_EQ(vmmap_remove(&m, UMIN, PG(0)), 0);
+	CHECK_EQ(vmmap_remove(&m, PG(4), PG(6), NULL, NULL), 0);
+	CHECK_EQ(vmmap_remove(&m, PG(8), PG(100), NULL, NULL), 0);
+	CHECK_EQ(vmmap_remove(&m, UMIN, PG(0), NULL, NULL), 0);
 	LAYOUT(&m, { 0, 4, RW, A, 0 }, { 6, 8, R, B, 2 });
 	REFS(&m);
 	/* Bad ranges. */
-	CHECK_EQ(vmmap_remove(&m, PG(1) + 1, PG(3)), -EINVAL);
-	CHECK_EQ(vmmap_remove(&m, PG(1), PG(3) + 1), -EINVAL);
-	CHECK_EQ(vmmap_remove(&m, PG(1), PG(1)), -EINVAL);
-	CHECK_EQ(vmmap_remove(&m, PG(3), PG(1)), -EINVAL);
-	CHECK_EQ(vmmap_remove(&m, PG(1), USER_END + PGSIZE), -EINVAL);
+	CHECK_EQ(vmmap_remove(&m, PG(1) + 1, PG(3), NULL, NULL), -EINVAL);
+	CHECK_EQ(vmmap_remove(&m, PG(1), PG(3) + 1, NULL, NULL), -EINVAL);
+	CHECK_EQ(vmmap_remove(&m, PG(1), PG(1), NULL, NULL), -EINVAL);
+	CHECK_EQ(vmmap_remove(&m, PG(3), PG(1), NULL, NULL), -EINVAL);
+	CHECK_EQ(vmmap_remove(&m, PG(1), USER_END + PGSIZE, NULL, NULL), -EINVAL);
 	LAYOUT(&m, { 0, 4, RW, A, 0 }, { 6, 8, R, B, 2 });
 	vmmap_destroy(&m);
 
 	/* Across several areas and the gaps between them. */
 	SETUP(&m, { 0, 4, RW, A, 0 }, { 6, 8, R, B, 0 }, { 8, 9, R, NULL, 0 },
 	      { 10, 14, RX, C, 1 }, { 16, 20, RW, A, 10 });
-	CHECK_EQ(vmmap_remove(&m, PG(2), PG(12)), 0);
+	CHECK_EQ(vmmap_remove(&m, PG(2), PG(12), NULL, NULL), 0);
 	LAYOUT(&m, { 0, 2, RW, A, 0 }, { 12, 14, RX, C, 3 }, { 16, 20, RW, A, 10 });
 	REFS(&m);
 	/* Whole areas exactly, with gaps around them. */
-	CHECK_EQ(vmmap_remove(&m, PG(12), PG(20)), 0);
+	CHECK_EQ(vmmap_remove(&m, PG(12), PG(20), NULL, NULL), 0);
 	LAYOUT(&m, { 0, 2, RW, A, 0 });
 	REFS(&m);
 	vmmap_destroy(&m);
@@ -320,13 +320,13 @@ static void test_remove(void)
 	SETUP(&m, { 0, 4, RW, A, 0 }, { 6, 8, R, B, 0 }, { 10, 14, RX, C, 1 });
 	CHECK_EQ(vmmap_insert(&m, UMIN, UMIN + PGSIZE, R, MAP_PRIVATE, A, 0, NULL), 0);
 	CHECK_EQ(vmmap_insert(&m, USER_END - PGSIZE, USER_END, R, MAP_PRIVATE, B, 0, NULL), 0);
-	CHECK_EQ(vmmap_remove(&m, UMIN, USER_END), 0);
+	CHECK_EQ(vmmap_remove(&m, UMIN, USER_END, NULL, NULL), 0);
 	EMPTY(&m);
 	NO_REFS();
 
 	/* A split of an area without an object. */
 	SETUP(&m, { 0, 10, RW, NULL, 0, MAP_PRIVATE | VMA_STACK });
-	CHECK_EQ(vmmap_remove(&m, PG(4), PG(5)), 0);
+	CHECK_EQ(vmmap_remove(&m, PG(4), PG(5), NULL, NULL), 0);
 	LAYOUT(&m, { 0, 4, RW, NULL, 0, MAP_PRIVATE | VMA_STACK },
 	       { 5, 10, RW, NULL, 5, MAP_PRIVATE | VMA_STACK });
 	vmmap_destroy(&m);
@@ -334,11 +334,11 @@ static void test_remove(void)
 	/* Out of memory for the split: nothing changes; other removes need no memory. */
 	SETUP(&m, { 0, 10, RW, A, 0 }, { 12, 14, R, B, 0 });
 	fail_alloc(1);
-	CHECK_EQ(vmmap_remove(&m, PG(3), PG(5)), -ENOMEM);
+	CHECK_EQ(vmmap_remove(&m, PG(3), PG(5), NULL, NULL), -ENOMEM);
 	LAYOUT(&m, { 0, 10, RW, A, 0 }, { 12, 14, R, B, 0 });
 	REFS(&m);
 	fail_alloc(1);
-	CHECK_EQ(vmmap_remove(&m, PG(8), PG(13)), 0);
+	CHECK_EQ(vmmap_remove(&m, PG(8), PG(13), NULL, NULL), 0);
 	fail_alloc(0);
 	LAYOUT(&m, { 0, 8, RW, A, 0 }, { 13, 14, R, B, 1 });
 	REFS(&m);
@@ -410,19 +410,19 @@ static void test_map_fixed(void)
 	struct vmmap m;
 
 	SETUP(&m, { 0, 4, RW, A, 0 }, { 4, 8, RX, B, 0 }, { 10, 12, R, A, 8 });
-	CHECK_EQ(vmmap_remove(&m, PG(2), PG(6)), 0);
+	CHECK_EQ(vmmap_remove(&m, PG(2), PG(6), NULL, NULL), 0);
 	CHECK_EQ(vmmap_insert(&m, PG(2), PG(6), RW, MAP_SHARED, C, 0, NULL), 0);
 	LAYOUT(&m, { 0, 2, RW, A, 0 }, { 2, 6, RW, C, 0, MAP_SHARED }, { 6, 8, RX, B, 2 },
 	       { 10, 12, R, A, 8 });
 	REFS(&m);
 	/* Inside one area: split, then fill the hole. */
-	CHECK_EQ(vmmap_remove(&m, PG(3), PG(4)), 0);
+	CHECK_EQ(vmmap_remove(&m, PG(3), PG(4), NULL, NULL), 0);
 	CHECK_EQ(vmmap_insert(&m, PG(3), PG(4), R, MAP_PRIVATE, B, 7 * PGSIZE, NULL), 0);
 	LAYOUT(&m, { 0, 2, RW, A, 0 }, { 2, 3, RW, C, 0, MAP_SHARED }, { 3, 4, R, B, 7 },
 	       { 4, 6, RW, C, 2, MAP_SHARED }, { 6, 8, RX, B, 2 }, { 10, 12, R, A, 8 });
 	REFS(&m);
 	/* Over everything and the gaps. */
-	CHECK_EQ(vmmap_remove(&m, PG(0), PG(12)), 0);
+	CHECK_EQ(vmmap_remove(&m, PG(0), PG(12), NULL, NULL), 0);
 	CHECK_EQ(vmmap_insert(&m, PG(0), PG(12), RW, MAP_PRIVATE, NULL, 0, NULL), 0);
 	LAYOUT(&m, { 0, 12, RW, NULL, 0 });
 	NO_REFS();
@@ -509,7 +509,7 @@ static void test_clone(void)
 	REFS(&src, &dst);
 	CHECK_EQ(A->refs, 4);
 	/* The copies are independent of the original. */
-	CHECK_EQ(vmmap_remove(&src, PG(0), PG(5)), 0);
+	CHECK_EQ(vmmap_remove(&src, PG(0), PG(5), NULL, NULL), 0);
 	CHECK(vmmap_lookup(&dst, PG(0)) != NULL);
 	REFS(&src, &dst);
 	vmmap_destroy(&src);
@@ -641,12 +641,12 @@ static bool random_op(struct vmmap *m)
 		r = vmmap_insert(m, PG(s), PG(e), prot, flags, obj, off * PGSIZE, NULL);
 		want = busy ? -EEXIST : 0;
 	} else if (op == 1) {
-		r = vmmap_remove(m, PG(s), PG(e));
+		r = vmmap_remove(m, PG(s), PG(e), NULL, NULL);
 	} else if (op == 2) {
 		r = vmmap_protect(m, PG(s), PG(e), prot);
 		want = hole ? -ENOMEM : 0;
 	} else {
-		r = vmmap_remove(m, PG(s), PG(e));
+		r = vmmap_remove(m, PG(s), PG(e), NULL, NULL);
 		if (r == 0)
 			r = vmmap_insert(m, PG(s), PG(e), prot, flags, obj, off * PGSIZE, NULL);
 		if (r == -ENOMEM)	/* the remove may have happened: resync the model */
@@ -692,11 +692,58 @@ static void test_random(void)
 	NO_REFS();
 }
 
+/* What vmmap_remove reported: the pieces, as (area start, lo, hi) in pages. */
+struct removed_log {
+	int n;
+	long piece[8][3];
+};
+
+static void log_removed(struct vmarea *a, uintptr_t lo, uintptr_t hi, void *arg)
+{
+	struct removed_log *log = arg;
+	if (log->n < 8) {
+		log->piece[log->n][0] = (long)(a->start - UTEXT) / PGSIZE;
+		log->piece[log->n][1] = (long)(lo - UTEXT) / PGSIZE;
+		log->piece[log->n][2] = (long)(hi - UTEXT) / PGSIZE;
+	}
+	log->n++;
+}
+
+/* The removed callback sees each piece once, while its area is still whole. */
+static void test_remove_callback(void)
+{
+	struct vmmap m;
+	struct removed_log log = { 0 };
+
+	SETUP(&m, { 0, 4, RW, A, 0 }, { 6, 10, R, B, 0 }, { 12, 14, R, A, 8 });
+	CHECK_EQ(vmmap_remove(&m, PG(2), PG(13), log_removed, &log), 0);
+	CHECK_EQ(log.n, 3);
+	long want[3][3] = { { 0, 2, 4 }, { 6, 6, 10 }, { 12, 12, 13 } };
+	CHECK(memcmp(log.piece, want, sizeof(want)) == 0);
+
+	log.n = 0;
+	CHECK_EQ(vmmap_remove(&m, PG(20), PG(30), log_removed, &log), 0);
+	CHECK_EQ(log.n, 0);
+	vmmap_destroy(&m);
+
+	SETUP(&m, { 0, 10, RW, A, 0 });
+	fail_alloc(1);
+	CHECK_EQ(vmmap_remove(&m, PG(3), PG(5), log_removed, &log), -ENOMEM);
+	CHECK_EQ(log.n, 0);
+	fail_alloc(0);
+	CHECK_EQ(vmmap_remove(&m, PG(3), PG(5), log_removed, &log), 0);
+	CHECK_EQ(log.n, 1);
+	CHECK(log.piece[0][0] == 0 && log.piece[0][1] == 3 && log.piece[0][2] == 5);
+	vmmap_destroy(&m);
+	NO_REFS();
+}
+
 int main(void)
 {
 	test_insert();
 	test_lookup();
 	test_remove();
+	test_remove_callback();
 	test_find_range();
 	test_map_fixed();
 	test_protect();

@@ -1,0 +1,506 @@
+/*
+ * Open files (the console, initrd files, /dev/null, /dev/zero; pipes are in pipe.c),
+ * per-process descriptor tables, and the system calls on descriptors.
+ */
+#include <inc/errno.h>
+#include <inc/fcntl.h>
+#include <inc/mmu.h>
+#include <inc/stat.h>
+#include <inc/string.h>
+#include <kern/console.h>
+#include <kern/file.h>
+#include <kern/kmalloc.h>
+#include <kern/proc.h>
+#include <kern/ramdisk.h>
+#include <kern/uaccess.h>
+
+/* The console moves data through a kernel bounce buffer of this size. */
+#define CONSOLE_CHUNK 256
+/* Longest path open() accepts, terminator included. */
+#define OPEN_PATHMAX 256
+
+struct file *file_alloc(const struct file_ops *ops, bool readable, bool writable)
+{
+	struct file *f = kzalloc(sizeof(*f));
+
+	if (!f)
+		return NULL;
+	f->ops = ops;
+	f->readable = readable;
+	f->writable = writable;
+	spin_init(&f->lock, "file");
+	f->ref = 1;
+	return f;
+}
+
+/* Add a reference to f, which the caller keeps alive. Returns f. */
+static struct file *file_hold(struct file *f)
+{
+	spin_lock(&f->lock);
+	f->ref++;
+	spin_unlock(&f->lock);
+	return f;
+}
+
+void file_put(struct file *f)
+{
+	spin_lock(&f->lock);
+	bool last = --f->ref == 0;
+	spin_unlock(&f->lock);
+	if (!last)
+		return;
+	if (f->ops->release)
+		f->ops->release(f);
+	kfree(f);
+}
+
+bool file_initrd_contents(struct file *f, const uint8_t **data, size_t *size)
+{
+	if (f->ops->kind != FILE_INITRD)
+		return false;
+	*data = f->initrd.data;
+	*size = f->initrd.size;
+	return true;
+}
+
+/* Console input: waits for at least one typed byte, like a terminal in raw mode. */
+static int64_t console_file_read(struct file *f, void *ubuf, size_t n)
+{
+	char kbuf[CONSOLE_CHUNK];
+	size_t got = console_read(kbuf, MIN(n, sizeof(kbuf)));
+
+	if (copy_to_user(ubuf, kbuf, got) < 0)
+		return -EFAULT;
+	return (int64_t)got;
+}
+
+/* Console output; a fault after some bytes went out returns their count. */
+static int64_t console_file_write(struct file *f, const void *ubuf, size_t n)
+{
+	char kbuf[CONSOLE_CHUNK];
+	size_t done = 0;
+
+	while (done < n) {
+		size_t k = MIN(n - done, sizeof(kbuf));
+		if (copy_from_user(kbuf, (const char *)ubuf + done, k) < 0)
+			return done ? (int64_t)done : -EFAULT;
+		console_write(kbuf, k);
+		done += k;
+	}
+	return (int64_t)done;
+}
+
+static const struct file_ops console_ops = {
+	.kind = FILE_CONSOLE,
+	.mode = S_IFCHR | 0620,
+	.read = console_file_read,
+	.write = console_file_write,
+};
+
+/* /dev/null and /dev/zero swallow writes whole, as Linux's do, without reading them. */
+static int64_t discard_write(struct file *f, const void *ubuf, size_t n)
+{
+	return (int64_t)n;
+}
+
+/* /dev/null reads as an empty file. */
+static int64_t null_read(struct file *f, void *ubuf, size_t n)
+{
+	return 0;
+}
+
+/* /dev/zero reads as endless zeros; a fault after some were stored returns their count. */
+static int64_t zero_read(struct file *f, void *ubuf, size_t n)
+{
+	static const char zeros[PGSIZE];
+	size_t done = 0;
+
+	while (done < n) {
+		size_t k = MIN(n - done, sizeof(zeros));
+		if (copy_to_user((char *)ubuf + done, zeros, k) < 0)
+			return done ? (int64_t)done : -EFAULT;
+		done += k;
+	}
+	return (int64_t)done;
+}
+
+static const struct file_ops null_ops = {
+	.kind = FILE_NULL,
+	.mode = S_IFCHR | 0666,
+	.read = null_read,
+	.write = discard_write,
+};
+
+static const struct file_ops zero_ops = {
+	.kind = FILE_ZERO,
+	.mode = S_IFCHR | 0666,
+	.read = zero_read,
+	.write = discard_write,
+};
+
+/*
+ * Read from an initrd file at its offset. The range is claimed under the lock
+ * before the copy, so readers sharing f never get the same bytes twice; if the
+ * copy faults the offset goes back, unless another call has moved it since.
+ */
+static int64_t initrd_file_read(struct file *f, void *ubuf, size_t n)
+{
+	spin_lock(&f->lock);
+	off_t pos = f->offset;
+	size_t left = (size_t)pos < f->initrd.size ? f->initrd.size - (size_t)pos : 0;
+	size_t k = MIN(n, left);
+	f->offset = pos + (off_t)k;
+	spin_unlock(&f->lock);
+
+	if (k == 0 || copy_to_user(ubuf, f->initrd.data + pos, k) == 0)
+		return (int64_t)k;
+	spin_lock(&f->lock);
+	if (f->offset == pos + (off_t)k)
+		f->offset = pos;
+	spin_unlock(&f->lock);
+	return -EFAULT;
+}
+
+/* Initrd files are never writable: open refuses every mode that would write. */
+static const struct file_ops initrd_ops = {
+	.kind = FILE_INITRD,
+	.mode = S_IFREG | 0555,
+	.read = initrd_file_read,
+};
+
+/* Move f's offset as lseek says. Returns the new offset, or -EINVAL. */
+static int64_t initrd_file_seek(struct file *f, off_t offset, int whence)
+{
+	off_t base, pos;
+
+	spin_lock(&f->lock);
+	switch (whence) {
+	case SEEK_SET: base = 0; break;
+	case SEEK_CUR: base = f->offset; break;
+	case SEEK_END: base = (off_t)f->initrd.size; break;
+	default:
+		spin_unlock(&f->lock);
+		return -EINVAL;
+	}
+	if (__builtin_add_overflow(base, offset, &pos) || pos < 0) {
+		spin_unlock(&f->lock);
+		return -EINVAL;
+	}
+	f->offset = pos;
+	spin_unlock(&f->lock);
+	return pos;
+}
+
+/* A table with every descriptor closed, or NULL if out of memory. */
+static struct fdtable *fdtable_alloc(void)
+{
+	struct fdtable *t = kzalloc(sizeof(*t));
+
+	if (t)
+		spin_init(&t->lock, "fdtable");
+	return t;
+}
+
+struct fdtable *fdtable_with_console(void)
+{
+	struct fdtable *t = fdtable_alloc();
+	struct file *console = t ? file_alloc(&console_ops, true, true) : NULL;
+
+	if (!console) {
+		kfree(t);
+		return NULL;
+	}
+	t->fd[0] = console;
+	t->fd[1] = file_hold(console);
+	t->fd[2] = file_hold(console);
+	return t;
+}
+
+struct fdtable *fdtable_copy(struct fdtable *t)
+{
+	struct fdtable *copy = fdtable_alloc();
+
+	if (!copy)
+		return NULL;
+	spin_lock(&t->lock);
+	for (int fd = 0; fd < NOFILE; fd++)
+		if (t->fd[fd])
+			copy->fd[fd] = file_hold(t->fd[fd]);
+	spin_unlock(&t->lock);
+	return copy;
+}
+
+void fdtable_free(struct fdtable *t)
+{
+	for (int fd = 0; fd < NOFILE; fd++)
+		if (t->fd[fd])
+			file_put(t->fd[fd]);
+	kfree(t);
+}
+
+/* Give f the lowest closed descriptor of t, taking over the caller's reference. The fd, or -EMFILE. */
+static int fd_install(struct fdtable *t, struct file *f)
+{
+	spin_lock(&t->lock);
+	for (int fd = 0; fd < NOFILE; fd++) {
+		if (!t->fd[fd]) {
+			t->fd[fd] = f;
+			spin_unlock(&t->lock);
+			return fd;
+		}
+	}
+	spin_unlock(&t->lock);
+	return -EMFILE;
+}
+
+struct file *fd_get(struct fdtable *t, int fd)
+{
+	struct file *f = NULL;
+
+	if (fd < 0 || fd >= NOFILE)
+		return NULL;
+	spin_lock(&t->lock);
+	if (t->fd[fd])
+		f = file_hold(t->fd[fd]);
+	spin_unlock(&t->lock);
+	return f;
+}
+
+/*
+ * Close descriptor fd of t if it still refers to f: undoes an fd_install that a
+ * later step of the same call could not complete.
+ */
+static void fd_uninstall(struct fdtable *t, int fd, struct file *f)
+{
+	spin_lock(&t->lock);
+	bool ours = t->fd[fd] == f;
+	if (ours)
+		t->fd[fd] = NULL;
+	spin_unlock(&t->lock);
+	if (ours)
+		file_put(f);
+}
+
+/* The devices open() knows, by name without the leading '/'. */
+static const struct {
+	const char *name;
+	const struct file_ops *ops;
+} devices[] = {
+	{ "dev/null", &null_ops },
+	{ "dev/zero", &zero_ops },
+};
+
+/*
+ * Open the file path names with open()'s flags: a device from the table above
+ * (any access mode), or an initrd file (read-only). Returns 0 with *fp set to a
+ * new file, or -errno: -EINVAL for a bad access mode, -ENOENT if nothing has that
+ * name, -EROFS if the call asks to create, truncate or write an initrd file,
+ * -ENOMEM.
+ */
+static int file_open(const char *path, int flags, struct file **fp)
+{
+	int access = flags & O_ACCMODE;
+
+	if (access == O_ACCMODE)
+		return -EINVAL;
+	bool readable = access != O_WRONLY, writable = access != O_RDONLY;
+	while (*path == '/')
+		path++;
+	for (size_t i = 0; i < ARRAY_SIZE(devices); i++) {
+		if (strcmp(path, devices[i].name) == 0) {
+			*fp = file_alloc(devices[i].ops, readable, writable);
+			return *fp ? 0 : -ENOMEM;
+		}
+	}
+	const struct initrd_file *entry = ramdisk_lookup(path);
+	if (!entry)
+		return flags & O_CREAT ? -EROFS : -ENOENT;
+	if (writable || (flags & O_TRUNC))
+		return -EROFS;
+	*fp = file_alloc(&initrd_ops, true, false);
+	if (!*fp)
+		return -ENOMEM;
+	(*fp)->initrd.data = ramdisk_data(entry);
+	(*fp)->initrd.size = entry->size;
+	return 0;
+}
+
+/*
+ * Whether a read or write of the n bytes at ubuf may go ahead on a file that was
+ * (allowed) or was not opened for it: 0, -EBADF, or -EFAULT if the buffer is not
+ * in user space.
+ */
+static int transfer_check(bool allowed, const void *ubuf, size_t n)
+{
+	if (!allowed)
+		return -EBADF;
+	if (!user_range_ok(ubuf, n))
+		return -EFAULT;
+	return 0;
+}
+
+/* read: as the file's kind does it; 0 for n == 0 without touching the file. */
+int64_t sys_read(int fd, void *ubuf, size_t n)
+{
+	struct file *f = fd_get(myproc()->files, fd);
+
+	if (!f)
+		return -EBADF;
+	int64_t r = transfer_check(f->readable, ubuf, n);
+	if (r == 0 && n > 0)
+		r = f->ops->read(f, ubuf, n);
+	file_put(f);
+	return r;
+}
+
+/* write: as the file's kind does it; 0 for n == 0. */
+int64_t sys_write(int fd, const void *ubuf, size_t n)
+{
+	struct file *f = fd_get(myproc()->files, fd);
+
+	if (!f)
+		return -EBADF;
+	int64_t r = transfer_check(f->writable, ubuf, n);
+	if (r == 0 && n > 0)
+		r = f->ops->write(f, ubuf, n);
+	file_put(f);
+	return r;
+}
+
+/*
+ * open(path, flags): see file_open for what can be opened. O_CLOEXEC and the
+ * other flags are ignored (elk's execve keeps every descriptor open); the mode
+ * argument is not needed, since nothing can be created.
+ */
+int64_t sys_open(const char *upath, int flags)
+{
+	char path[OPEN_PATHMAX];
+	int64_t r = strncpy_from_user(path, upath, sizeof(path));
+	struct file *f;
+
+	if (r < 0)
+		return r;
+	r = file_open(path, flags, &f);
+	if (r < 0)
+		return r;
+	r = fd_install(myproc()->files, f);
+	if (r < 0)
+		file_put(f);
+	return r;
+}
+
+/* close: the file goes when its last descriptor (or call in progress) lets go. */
+int64_t sys_close(int fd)
+{
+	struct fdtable *t = myproc()->files;
+
+	if (fd < 0 || fd >= NOFILE)
+		return -EBADF;
+	spin_lock(&t->lock);
+	struct file *f = t->fd[fd];
+	t->fd[fd] = NULL;
+	spin_unlock(&t->lock);
+	if (!f)
+		return -EBADF;
+	file_put(f);
+	return 0;
+}
+
+/* fstat: type, permissions and (initrd files) size; ids and times are 0. */
+int64_t sys_fstat(int fd, struct stat *ust)
+{
+	struct file *f = fd_get(myproc()->files, fd);
+	struct stat st;
+
+	if (!f)
+		return -EBADF;
+	memset(&st, 0, sizeof(st));
+	st.st_mode = f->ops->mode;
+	st.st_nlink = 1;
+	st.st_blksize = PGSIZE;
+	if (f->ops->kind == FILE_INITRD) {
+		st.st_size = (int64_t)f->initrd.size;
+		st.st_blocks = (int64_t)ROUNDUP(f->initrd.size, 512) / 512;
+	}
+	file_put(f);
+	return copy_to_user(ust, &st, sizeof(st)) < 0 ? -EFAULT : 0;
+}
+
+/* lseek: only initrd files have an offset; pipes and devices give -ESPIPE. */
+int64_t sys_lseek(int fd, off_t offset, int whence)
+{
+	struct file *f = fd_get(myproc()->files, fd);
+
+	if (!f)
+		return -EBADF;
+	int64_t r = f->ops->kind == FILE_INITRD ? initrd_file_seek(f, offset, whence) : -ESPIPE;
+	file_put(f);
+	return r;
+}
+
+/* pipe2: flags may hold O_CLOEXEC, which is ignored as in open; anything else is -EINVAL. */
+int64_t sys_pipe2(int *ufds, int flags)
+{
+	struct fdtable *t = myproc()->files;
+	struct file *readf, *writef;
+	int fds[2];
+
+	if (flags & ~O_CLOEXEC)
+		return -EINVAL;
+	int r = pipe_create(&readf, &writef);
+	if (r < 0)
+		return r;
+	fds[0] = fd_install(t, readf);
+	if (fds[0] < 0) {
+		file_put(readf);
+		file_put(writef);
+		return fds[0];
+	}
+	fds[1] = fd_install(t, writef);
+	if (fds[1] < 0) {
+		fd_uninstall(t, fds[0], readf);
+		file_put(writef);
+		return fds[1];
+	}
+	if (copy_to_user(ufds, fds, sizeof(fds)) < 0) {
+		fd_uninstall(t, fds[0], readf);
+		fd_uninstall(t, fds[1], writef);
+		return -EFAULT;
+	}
+	return 0;
+}
+
+/* dup: the lowest closed descriptor now shares fd's file too; -EMFILE if none. */
+int64_t sys_dup(int fd)
+{
+	struct fdtable *t = myproc()->files;
+	struct file *f = fd_get(t, fd);
+
+	if (!f)
+		return -EBADF;
+	int r = fd_install(t, f);
+	if (r < 0)
+		file_put(f);
+	return r;
+}
+
+/* dup2: newfd refers to oldfd's file, closing what newfd had; dup2(fd, fd) is fd. */
+int64_t sys_dup2(int oldfd, int newfd)
+{
+	struct fdtable *t = myproc()->files;
+
+	if (oldfd < 0 || oldfd >= NOFILE || newfd < 0 || newfd >= NOFILE)
+		return -EBADF;
+	spin_lock(&t->lock);
+	struct file *f = t->fd[oldfd], *replaced = NULL;
+	if (f && oldfd != newfd) {
+		replaced = t->fd[newfd];
+		t->fd[newfd] = file_hold(f);
+	}
+	spin_unlock(&t->lock);
+	if (!f)
+		return -EBADF;
+	if (replaced)
+		file_put(replaced);
+	return newfd;
+}

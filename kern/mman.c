@@ -1,0 +1,184 @@
+/*
+ * Memory system calls: mmap, munmap, mprotect, brk. Each only edits the calling
+ * process's areas; pages arrive later, through page faults.
+ */
+#include <inc/errno.h>
+#include <inc/memlayout.h>
+#include <inc/mman.h>
+#include <inc/mmu.h>
+#include <kern/file.h>
+#include <kern/mman.h>
+#include <kern/proc.h>
+#include <kern/vm.h>
+#include <kern/vmobj.h>
+
+#define MAP_KNOWN (MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS)
+
+/* Mappings without MAP_FIXED go below the stack's guard page, highest first. */
+#define MMAP_TOP (USTACKTOP - USTACKSIZE - PGSIZE)
+
+/* Whether [addr, addr+len) is a page-aligned range inside user space. */
+static bool user_pages(uintptr_t addr, size_t len)
+{
+	uintptr_t end;
+	return addr % PGSIZE == 0 && addr >= UMIN &&
+	       !__builtin_add_overflow(addr, len, &end) && end <= USER_END;
+}
+
+/*
+ * The object a new mapping of len bytes reads from, with one reference: a fresh
+ * anonymous object, or a private copy-on-write layer over initrd file fd. 0 or -errno.
+ */
+static int mapping_object(int flags, int fd, uint64_t off, struct vmobj **objp)
+{
+	const uint8_t *data;
+	size_t size;
+
+	if (flags & MAP_ANONYMOUS) {
+		*objp = vmobj_anon_create();
+		return *objp ? 0 : -ENOMEM;
+	}
+	struct file *f = fd_get(myproc()->files, fd);
+	if (!f)
+		return -EBADF;
+	int r = 0;
+	if (!f->readable)
+		r = -EACCES;
+	else if (!file_initrd_contents(f, &data, &size))
+		r = -ENODEV;	/* pipes and devices cannot be mapped */
+	else if (flags & MAP_SHARED)
+		r = -EACCES;	/* initrd files are read-only: no shared writable view */
+	file_put(f);
+	if (r < 0)
+		return r;
+	if (off > ROUNDUP(size, PGSIZE))
+		return -EINVAL;
+	struct vmobj *file = vmobj_file_create(data, size);
+	*objp = file ? vmobj_shadow_create(file) : NULL;
+	if (file)
+		vmobj_put(file);
+	return *objp ? 0 : -ENOMEM;
+}
+
+/*
+ * Where a mapping of len bytes goes: exactly at addr for MAP_FIXED (after
+ * unmapping what is there), at the hint addr if that range is free, else the
+ * highest free range below the stack. The address, or -errno. vs->lock held.
+ */
+static int64_t place(struct vmspace *vs, uintptr_t addr, size_t len, int flags)
+{
+	if (flags & MAP_FIXED) {
+		if (!user_pages(addr, len))
+			return addr % PGSIZE ? -EINVAL : -ENOMEM;
+		int r = vm_unmap(vs, addr, addr + len);
+		return r < 0 ? r : (int64_t)addr;
+	}
+	if (addr && user_pages(addr, len) && vmmap_range_is_free(&vs->map, addr, addr + len))
+		return (int64_t)addr;
+	uintptr_t start = vmmap_find_range(&vs->map, len, UMIN, MMAP_TOP, VMMAP_HILO);
+	return start ? (int64_t)start : -ENOMEM;
+}
+
+int64_t sys_mmap(uintptr_t addr, size_t len, int prot, int flags, int fd, uint64_t off)
+{
+	struct vmspace *vs = myproc()->vs;
+	int sharing = flags & (MAP_SHARED | MAP_PRIVATE);
+	struct vmobj *obj;
+
+	if (len == 0 || off % PGSIZE || (prot & ~PROT_ALL) || (flags & ~MAP_KNOWN) ||
+	    (sharing != MAP_SHARED && sharing != MAP_PRIVATE))
+		return -EINVAL;
+	if (len > USER_END)
+		return -ENOMEM;
+	len = ROUNDUP(len, PGSIZE);
+	if (flags & MAP_ANONYMOUS)
+		off = 0;
+	int r = mapping_object(flags, fd, off, &obj);
+	if (r < 0)
+		return r;
+
+	sleeplock_acquire(&vs->lock);
+	int64_t start = place(vs, addr, len, flags);
+	if (start >= 0) {
+		r = vm_map(vs, (uintptr_t)start, len, prot, sharing, obj, off);
+		if (r < 0)
+			start = r;
+	}
+	sleeplock_release(&vs->lock);
+	vmobj_put(obj);
+	return start;
+}
+
+int64_t sys_munmap(uintptr_t addr, size_t len)
+{
+	struct vmspace *vs = myproc()->vs;
+
+	if (len == 0 || len > USER_END || !user_pages(addr, ROUNDUP(len, PGSIZE)))
+		return -EINVAL;
+	sleeplock_acquire(&vs->lock);
+	int r = vm_unmap(vs, addr, addr + ROUNDUP(len, PGSIZE));
+	sleeplock_release(&vs->lock);
+	return r;
+}
+
+int64_t sys_mprotect(uintptr_t addr, size_t len, int prot)
+{
+	struct vmspace *vs = myproc()->vs;
+
+	if (addr % PGSIZE || (prot & ~PROT_ALL))
+		return -EINVAL;
+	if (len == 0)
+		return 0;
+	if (len > USER_END || !user_pages(addr, ROUNDUP(len, PGSIZE)))
+		return -ENOMEM;
+	sleeplock_acquire(&vs->lock);
+	int r = vm_protect(vs, addr, addr + ROUNDUP(len, PGSIZE), prot);
+	sleeplock_release(&vs->lock);
+	return r;
+}
+
+/*
+ * Extend the heap from old_end to new_end (page-aligned): stretch the last heap
+ * area if its object has nothing below it (so nothing stale can show through),
+ * else add an area with a fresh object. 0 or -ENOMEM. vs->lock held.
+ */
+static int grow_heap(struct vmspace *vs, uintptr_t old_end, uintptr_t new_end)
+{
+	if (new_end > MMAP_TOP || !vmmap_range_is_free(&vs->map, old_end, new_end))
+		return -ENOMEM;
+	struct vmarea *last = old_end > vs->brk_start ? vmmap_lookup(&vs->map, old_end - 1) : NULL;
+	if (last && (last->flags & VMA_HEAP) && last->end == old_end && last->obj &&
+	    !last->obj->below && last->obj->type != VMOBJ_FILE) {
+		uint64_t first = (last->off + (old_end - last->start)) / PGSIZE;
+		vmobj_purge(last->obj, first, first + (new_end - old_end) / PGSIZE);
+		last->end = new_end;
+		return 0;
+	}
+	struct vmobj *obj = vmobj_anon_create();
+	if (!obj)
+		return -ENOMEM;
+	int r = vm_map(vs, old_end, new_end - old_end, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | VMA_HEAP, obj, 0);
+	vmobj_put(obj);
+	return r;
+}
+
+int64_t sys_brk(uintptr_t want)
+{
+	struct vmspace *vs = myproc()->vs;
+
+	sleeplock_acquire(&vs->lock);
+	if (want >= vs->brk_start && want < MMAP_TOP) {
+		uintptr_t old_end = ROUNDUP(vs->brk, PGSIZE), new_end = ROUNDUP(want, PGSIZE);
+		int r = 0;
+		if (new_end > old_end)
+			r = grow_heap(vs, old_end, new_end);
+		else if (new_end < old_end)
+			r = vm_unmap(vs, new_end, old_end);
+		if (r == 0)
+			vs->brk = want;
+	}
+	uintptr_t now = vs->brk;
+	sleeplock_release(&vs->lock);
+	return (int64_t)now;
+}

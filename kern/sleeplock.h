@@ -1,0 +1,27 @@
+/*
+ * Sleep locks: mutual exclusion for long operations in thread context (a page
+ * fault, an munmap of a large range). A waiter sleeps instead of spinning, and
+ * the holder may take spinlocks, allocate and fault on user memory. Never taken
+ * from interrupt handlers.
+ */
+#ifndef ELK_KERN_SLEEPLOCK_H
+#define ELK_KERN_SLEEPLOCK_H
+
+#include <kern/sched.h>
+#include <kern/spinlock.h>
+
+struct sleeplock {
+	bool locked;		/* protected by guard */
+	struct thread *holder;	/* protected by guard */
+	struct spinlock guard;
+	struct waitq waiters;
+};
+
+void sleeplock_init(struct sleeplock *lk, const char *name);
+/* Take lk, sleeping while another thread holds it. Not recursive. */
+void sleeplock_acquire(struct sleeplock *lk);
+void sleeplock_release(struct sleeplock *lk);
+/* Whether the calling thread holds lk. */
+bool sleeplock_held(struct sleeplock *lk);
+
+#endif

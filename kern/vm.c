@@ -1,0 +1,218 @@
+/* Address spaces, page faults and copy-on-write fork (see vm.h and vmobj.h). */
+#include <inc/errno.h>
+#include <inc/memlayout.h>
+#include <inc/mmu.h>
+#include <inc/signal.h>
+#include <inc/string.h>
+#include <inc/x86.h>
+#include <kern/kmalloc.h>
+#include <kern/pmap.h>
+#include <kern/spinlock.h>
+#include <kern/vm.h>
+#include <kern/vmobj.h>
+
+struct vmspace *vmspace_create(void)
+{
+	struct vmspace *vs = kzalloc(sizeof(*vs));
+	if (!vs)
+		return NULL;
+	vs->pml4 = pml4_create();
+	if (!vs->pml4) {
+		kfree(vs);
+		return NULL;
+	}
+	vmmap_init(&vs->map);
+	sleeplock_init(&vs->lock, "vmspace");
+	return vs;
+}
+
+void vmspace_destroy(struct vmspace *vs)
+{
+	pml4_destroy(vs->pml4);
+	vmmap_destroy(&vs->map);
+	kfree(vs);
+}
+
+void vmspace_activate(struct vmspace *vs)
+{
+	physaddr_t cr3 = vs ? paddr(vs->pml4) : kern_cr3;
+
+	if (rcr3() != cr3)
+		lcr3(cr3);
+}
+
+/* Whether an area with protection prot allows access (x86 cannot map write- or exec-only). */
+static bool access_allowed(int prot, int access)
+{
+	switch (access) {
+	case VM_WRITE: return prot & PROT_WRITE;
+	case VM_EXEC:  return prot & PROT_EXEC;
+	default:       return prot != PROT_NONE;
+	}
+}
+
+/* vm_fault with vs->lock held. */
+static enum vm_fault_result fault_locked(struct vmspace *vs, uintptr_t va, int access)
+{
+	if (va >= USER_END)
+		return VM_PROTECTION;
+	struct vmarea *a = vmmap_lookup(&vs->map, va);
+	if (!a)
+		return VM_NOT_MAPPED;
+	if (a->flags & VMA_GUARD)
+		return VM_STACK_GUARD;
+	if (!access_allowed(a->prot, access) || !a->obj)
+		return VM_PROTECTION;
+
+	va = ROUNDDOWN(va, PGSIZE);
+	uint64_t pgoff = (a->off + (va - a->start)) / PGSIZE;
+	/* A shared area's object holds its pages itself: no copy on write there. */
+	bool copy_on_write = access == VM_WRITE && !(a->flags & MAP_SHARED);
+	bool in_top;
+	int err;
+	struct page *pp = vmobj_fault_page(a->obj, pgoff, copy_on_write, &in_top, &err);
+	if (!pp)
+		return err == -ERANGE ? VM_BEYOND_EOF : VM_NO_MEMORY;
+
+	/* A page from an object below is shared: read-only until a write copies it. */
+	uint64_t perm = PTE_U;
+	if ((a->prot & PROT_WRITE) && in_top)
+		perm |= PTE_W;
+	if (!(a->prot & PROT_EXEC))
+		perm |= PTE_NX;
+	int r = page_insert(vs->pml4, pp, va, perm);
+	page_decref(pp);
+	return r < 0 ? VM_NO_MEMORY : VM_OK;
+}
+
+enum vm_fault_result vm_fault(struct vmspace *vs, uintptr_t va, int access)
+{
+	sleeplock_acquire(&vs->lock);
+	enum vm_fault_result r = fault_locked(vs, va, access);
+	sleeplock_release(&vs->lock);
+	return r;
+}
+
+int vm_fault_signal(enum vm_fault_result r)
+{
+	switch (r) {
+	case VM_BEYOND_EOF: return SIGBUS;
+	case VM_NO_MEMORY:  return SIGKILL;
+	default:            return SIGSEGV;
+	}
+}
+
+const char *vm_fault_text(enum vm_fault_result r)
+{
+	switch (r) {
+	case VM_OK:          return "resolved";
+	case VM_NOT_MAPPED:  return "not mapped";
+	case VM_PROTECTION:  return "protection";
+	case VM_STACK_GUARD: return "stack overflow (guard page)";
+	case VM_BEYOND_EOF:  return "beyond end of file";
+	case VM_NO_MEMORY:   return "out of memory";
+	}
+	return "?";
+}
+
+int vm_write(struct vmspace *vs, uintptr_t va, const void *src, size_t n)
+{
+	const char *s = src;
+	int r = 0;
+
+	sleeplock_acquire(&vs->lock);
+	while (n > 0 && r == 0) {
+		enum vm_fault_result f = fault_locked(vs, va, VM_WRITE);
+		if (f != VM_OK) {
+			r = f == VM_NO_MEMORY ? -ENOMEM : -EFAULT;
+			break;
+		}
+		size_t off = va % PGSIZE, k = MIN(n, PGSIZE - off);
+		memcpy((char *)page2kva(page_lookup(vs->pml4, va, NULL)) + off, s, k);
+		va += k;
+		s += k;
+		n -= k;
+	}
+	sleeplock_release(&vs->lock);
+	return r;
+}
+
+int vm_map(struct vmspace *vs, uintptr_t start, size_t len, int prot, int flags,
+	   struct vmobj *obj, uint64_t off)
+{
+	return vmmap_insert(&vs->map, start, start + len, prot, flags, obj, off, NULL);
+}
+
+/*
+ * vmmap_remove's callback: [lo, hi) of a is going. Unmap its pages, and drop the
+ * ones a private area's own object holds there, since no area can reach them now.
+ */
+static void forget_range(struct vmarea *a, uintptr_t lo, uintptr_t hi, void *arg)
+{
+	struct vmspace *vs = arg;
+
+	pml4_range(vs->pml4, lo, hi, RANGE_UNMAP);
+	if (a->obj && !(a->flags & MAP_SHARED))
+		vmobj_purge(a->obj, (a->off + (lo - a->start)) / PGSIZE,
+			    (a->off + (hi - a->start)) / PGSIZE);
+}
+
+int vm_unmap(struct vmspace *vs, uintptr_t start, uintptr_t end)
+{
+	return vmmap_remove(&vs->map, start, end, forget_range, vs);
+}
+
+int vm_protect(struct vmspace *vs, uintptr_t start, uintptr_t end, int prot)
+{
+	int r = vmmap_protect(&vs->map, start, end, prot);
+	/* Drop the mappings; faults map the pages again under the new protection. */
+	if (r == 0)
+		pml4_range(vs->pml4, start, end, RANGE_UNMAP);
+	return r;
+}
+
+/*
+ * Put a fresh shadow over the object that a (in the parent) and its copy b now
+ * share, one for each side, and write-protect the parent's pages so that its next
+ * write to each copies it. 0 or -ENOMEM (a and b unchanged).
+ */
+static int shadow_both(struct vmspace *parent, struct vmarea *a, struct vmarea *b)
+{
+	vmobj_collapse(a->obj);
+	struct vmobj *mine = vmobj_shadow_create(a->obj);
+	struct vmobj *theirs = mine ? vmobj_shadow_create(a->obj) : NULL;
+	if (!theirs) {
+		if (mine)
+			vmobj_put(mine);
+		return -ENOMEM;
+	}
+	vmobj_put(a->obj);
+	a->obj = mine;
+	vmobj_put(b->obj);
+	b->obj = theirs;
+	pml4_range(parent->pml4, a->start, a->end, RANGE_WRITE_PROTECT);
+	return 0;
+}
+
+struct vmspace *vmspace_fork(struct vmspace *src)
+{
+	struct vmspace *dst = vmspace_create();
+	if (!dst)
+		return NULL;
+
+	sleeplock_acquire(&src->lock);
+	int r = vmmap_clone(&src->map, &dst->map);
+	struct vmarea *a = vmmap_first(&src->map), *b = vmmap_first(&dst->map);
+	for (; r == 0 && a; a = vmarea_next(&src->map, a), b = vmarea_next(&dst->map, b))
+		if (a->obj && !(a->flags & MAP_SHARED))
+			r = shadow_both(src, a, b);
+	dst->brk_start = src->brk_start;
+	dst->brk = src->brk;
+	sleeplock_release(&src->lock);
+
+	if (r < 0) {
+		vmspace_destroy(dst);
+		return NULL;
+	}
+	return dst;
+}

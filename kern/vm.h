@@ -1,0 +1,86 @@
+/*
+ * Address spaces: a process's page tables and the vmmap of areas that says what
+ * belongs in them. Page tables are a cache of the vmmap: they start empty and
+ * page faults fill them (vm_fault), so exec, mmap, brk and fork only edit areas.
+ *
+ * vmspace.lock (a sleep lock) serializes everything on one address space: area
+ * changes, page-table changes and faults. It is never held across a user copy
+ * (copy_to_user may fault, and the fault takes the lock).
+ */
+#ifndef ELK_KERN_VM_H
+#define ELK_KERN_VM_H
+
+#include <inc/types.h>
+#include <kern/sleeplock.h>
+#include <kern/vmmap.h>
+
+struct vmobj;
+
+struct vmspace {
+	uint64_t *pml4;
+	struct vmmap map;
+	struct sleeplock lock;
+	uintptr_t brk_start;	/* the heap is [brk_start, brk), after the program's bss */
+	uintptr_t brk;
+};
+
+/* Why a fault could not be resolved (VM_OK if it was). */
+enum vm_fault_result {
+	VM_OK,
+	VM_NOT_MAPPED,		/* no area covers the address */
+	VM_PROTECTION,		/* the area forbids the access (or a kernel address) */
+	VM_STACK_GUARD,		/* the guard page under the stack */
+	VM_BEYOND_EOF,		/* a file mapping past the end of its file */
+	VM_NO_MEMORY,
+};
+
+/* Kinds of access, as a page fault reports them. */
+#define VM_READ  0
+#define VM_WRITE 1
+#define VM_EXEC  2
+
+/* A new empty address space (the kernel half mapped), or NULL. */
+struct vmspace *vmspace_create(void);
+/* Free vs, every page only it used, and its tables. vs must not be loaded. */
+void vmspace_destroy(struct vmspace *vs);
+/* Make vs the address space of this CPU (NULL: the kernel's own tables). */
+void vmspace_activate(struct vmspace *vs);
+
+/*
+ * A copy-on-write copy of src, for fork: every private area now shares its pages
+ * read-only between both copies; shared areas stay shared. The copy's page tables
+ * start empty. NULL if out of memory (src is still fully usable).
+ */
+struct vmspace *vmspace_fork(struct vmspace *src);
+
+/*
+ * Resolve a fault at va for access (VM_READ/VM_WRITE/VM_EXEC) by mapping the page
+ * its area says belongs there: copying on write, taking over, or zero-filling as
+ * the objects dictate. Takes vs->lock.
+ */
+enum vm_fault_result vm_fault(struct vmspace *vs, uintptr_t va, int access);
+/* Signal and words ("not mapped", ...) for a result other than VM_OK. */
+int vm_fault_signal(enum vm_fault_result r);
+const char *vm_fault_text(enum vm_fault_result r);
+
+/*
+ * Write n bytes from src at va in vs (loaded or not), faulting pages in as a user
+ * write would. 0, or -EFAULT / -ENOMEM. Takes vs->lock.
+ */
+int vm_write(struct vmspace *vs, uintptr_t va, const void *src, size_t n);
+
+/*
+ * The calls below expect vs->lock held.
+ *
+ * Map [start, start+len) onto obj from offset off (page-aligned values), replacing
+ * nothing: the range must be free. Takes its own reference on obj. 0 or -errno
+ * as vmmap_insert.
+ */
+int vm_map(struct vmspace *vs, uintptr_t start, size_t len, int prot, int flags,
+	   struct vmobj *obj, uint64_t off);
+/* Unmap [start, end) (munmap), dropping the pages nothing else maps. 0 or -errno. */
+int vm_unmap(struct vmspace *vs, uintptr_t start, uintptr_t end);
+/* Change the protection of [start, end) (mprotect). 0 or -errno as vmmap_protect. */
+int vm_protect(struct vmspace *vs, uintptr_t start, uintptr_t end, int prot);
+
+#endif

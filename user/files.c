@@ -1,0 +1,213 @@
+/*
+ * files: open, read, lseek and fstat on initrd files and devices; dup and dup2
+ * sharing offsets; descriptors inherited across fork sharing the offset; -EBADF
+ * after close; -EFAULT for bad buffers, with no descriptor left behind.
+ */
+#include <inc/lib.h>
+
+#define KERNEL_POINTER ((void *)0xffffffff80100000UL)
+
+static int failures;
+
+static void expect(const char *what, long got, long want)
+{
+	if (got != want) {
+		printf("files: FAIL %s: got %ld, want %ld\n", what, got, want);
+		failures++;
+	}
+}
+
+static void expect_true(const char *what, bool ok)
+{
+	if (!ok) {
+		printf("files: FAIL %s\n", what);
+		failures++;
+	}
+}
+
+/* Open path (which must succeed) and return the descriptor. */
+static int open_ok(const char *path, int flags)
+{
+	int fd = open(path, flags);
+	if (fd < 0) {
+		printf("files: FAIL open %s: %d\n", path, fd);
+		failures++;
+	}
+	return fd;
+}
+
+static void test_initrd_file(void)
+{
+	char buf[8];
+	struct stat st;
+	int fd = open_ok("hello", O_RDONLY);
+
+	expect("read of the ELF magic", read(fd, buf, 4), 4);
+	expect_true("hello starts with \\x7fELF", memcmp(buf, "\x7f" "ELF", 4) == 0);
+	expect("fstat", fstat(fd, &st), 0);
+	expect_true("regular file, mode 0555", st.st_mode == (S_IFREG | 0555));
+	expect_true("size is positive", st.st_size > 0);
+	expect("offset after reading 4", lseek(fd, 0, SEEK_CUR), 4);
+	expect("lseek to the end", lseek(fd, 0, SEEK_END), st.st_size);
+	expect("read at end of file", read(fd, buf, sizeof(buf)), 0);
+	expect("lseek back from the end", lseek(fd, -2, SEEK_END), st.st_size - 2);
+	expect("read of the last 2 bytes", read(fd, buf, sizeof(buf)), 2);
+	expect("lseek past the end", lseek(fd, 100, SEEK_END), st.st_size + 100);
+	expect("read past the end", read(fd, buf, sizeof(buf)), 0);
+	expect("lseek to 1", lseek(fd, 1, SEEK_SET), 1);
+	expect("read after lseek", read(fd, buf, 3), 3);
+	expect_true("bytes 1..3 are ELF", memcmp(buf, "ELF", 3) == 0);
+	expect("lseek relative", lseek(fd, -4, SEEK_CUR), 0);
+	expect("lseek to a negative offset", lseek(fd, -1, SEEK_SET), -EINVAL);
+	expect("lseek with a bad whence", lseek(fd, 0, 3), -EINVAL);
+	expect("offset unchanged by failed lseeks", lseek(fd, 0, SEEK_CUR), 0);
+	expect("write to a read-only file", write(fd, "x", 1), -EBADF);
+	close(fd);
+
+	fd = open_ok("/hello", O_RDONLY);
+	expect("read via /hello", read(fd, buf, 4), 4);
+	expect_true("/hello is the same file", memcmp(buf, "\x7f" "ELF", 4) == 0);
+	close(fd);
+
+	expect("open a missing file", open("no-such-file", O_RDONLY), -ENOENT);
+	expect("create a missing file", open("no-such-file", O_WRONLY | O_CREAT), -EROFS);
+	expect("open an initrd file for writing", open("hello", O_WRONLY), -EROFS);
+	expect("open an initrd file read-write", open("hello", O_RDWR), -EROFS);
+	expect("open with a bad access mode", open("hello", O_ACCMODE), -EINVAL);
+}
+
+static void test_devices(void)
+{
+	char buf[1000];
+	struct stat st;
+	int fd = open_ok("/dev/null", O_RDWR);
+
+	expect("read /dev/null", read(fd, buf, sizeof(buf)), 0);
+	expect("write /dev/null", write(fd, buf, sizeof(buf)), sizeof(buf));
+	expect("fstat /dev/null", fstat(fd, &st), 0);
+	expect_true("/dev/null is a character device", S_ISCHR(st.st_mode));
+	expect("lseek /dev/null", lseek(fd, 0, SEEK_SET), -ESPIPE);
+	close(fd);
+
+	fd = open_ok("/dev/null", O_RDONLY);
+	expect("write /dev/null opened read-only", write(fd, buf, 1), -EBADF);
+	close(fd);
+
+	fd = open_ok("/dev/zero", O_RDONLY);
+	memset(buf, 0xff, sizeof(buf));
+	expect("read /dev/zero", read(fd, buf, sizeof(buf)), sizeof(buf));
+	size_t nonzero = 0;
+	for (size_t i = 0; i < sizeof(buf); i++)
+		nonzero += buf[i] != 0;
+	expect("nonzero bytes from /dev/zero", (long)nonzero, 0);
+	close(fd);
+
+	expect("fstat the console", fstat(1, &st), 0);
+	expect_true("the console is a character device", S_ISCHR(st.st_mode));
+	expect("lseek the console", lseek(1, 0, SEEK_CUR), -ESPIPE);
+}
+
+/* dup and dup2 share the offset; dup2 onto an open descriptor closes it first. */
+static void test_dup(void)
+{
+	char buf[4];
+	int fd = open_ok("hello", O_RDONLY);
+	int copy = dup(fd);
+
+	expect_true("dup gives a new descriptor", copy >= 0 && copy != fd);
+	expect("read 2 via the original", read(fd, buf, 2), 2);
+	expect("offset seen via the dup", lseek(copy, 0, SEEK_CUR), 2);
+	expect("dup2 to 20", dup2(fd, 20), 20);
+	expect("read 1 via fd 20", read(20, buf, 1), 1);
+	expect("offset seen via the original", lseek(fd, 0, SEEK_CUR), 3);
+	expect("dup2 onto itself", dup2(fd, fd), fd);
+	expect("dup2 onto itself leaves it open", lseek(fd, 0, SEEK_CUR), 3);
+
+	int zero = open_ok("/dev/zero", O_RDONLY);
+	expect("dup2 onto an open descriptor", dup2(fd, zero), zero);
+	expect("read via the replaced descriptor", read(zero, buf, 1), 1);
+	expect_true("it reads the file, not zeros", buf[0] == 'F');
+
+	expect("dup2 beyond the table", dup2(fd, 64), -EBADF);
+	expect("dup2 to a negative descriptor", dup2(fd, -1), -EBADF);
+	expect("dup2 from a closed descriptor", dup2(40, 41), -EBADF);
+	expect("dup of a closed descriptor", dup(40), -EBADF);
+
+	expect("close the dup", close(copy), 0);
+	expect("read after close", read(copy, buf, 1), -EBADF);
+	expect("write after close", write(copy, buf, 1), -EBADF);
+	expect("fstat after close", fstat(copy, NULL), -EBADF);
+	expect("lseek after close", lseek(copy, 0, SEEK_SET), -EBADF);
+	expect("close twice", close(copy), -EBADF);
+	expect("close a negative descriptor", close(-1), -EBADF);
+	expect("read descriptor 64", read(64, buf, 1), -EBADF);
+	expect("original still open", lseek(fd, 0, SEEK_CUR), 4);
+	close(fd);
+	close(20);
+	close(zero);
+}
+
+/* A child reading through an inherited descriptor moves the parent's offset too. */
+static void test_fork_shares_offset(void)
+{
+	int fd = open_ok("hello", O_RDONLY);
+	pid_t child = fork();
+
+	if (child == 0) {
+		char buf[4];
+		exit(read(fd, buf, 4) == 4 && memcmp(buf, "\x7f" "ELF", 4) == 0 ? 0 : 1);
+	}
+	int status;
+	expect("wait for the reading child", wait4(child, &status, 0, NULL), child);
+	expect("child's read succeeded", status, 0);
+	expect("offset after the child's read", lseek(fd, 0, SEEK_CUR), 4);
+	close(fd);
+}
+
+/* Bad buffers give -EFAULT, and a failed pipe() leaves no descriptor open. */
+static void test_efault(void)
+{
+	int fds[2];
+	struct stat st;
+	int fd = open_ok("hello", O_RDONLY);
+
+	expect("read into NULL", read(fd, NULL, 16), -EFAULT);
+	expect("read into the kernel", read(fd, KERNEL_POINTER, 16), -EFAULT);
+	expect("offset unchanged by failed reads", lseek(fd, 0, SEEK_CUR), 0);
+	expect("fstat into NULL", fstat(fd, NULL), -EFAULT);
+	expect("fstat into the kernel", fstat(fd, KERNEL_POINTER), -EFAULT);
+	expect("open a NULL path", open(NULL, O_RDONLY), -EFAULT);
+	expect("open a kernel path", open(KERNEL_POINTER, O_RDONLY), -EFAULT);
+
+	expect("pipe", pipe(fds), 0);
+	expect("write from NULL to a pipe", write(fds[1], NULL, 16), -EFAULT);
+	expect("write from the kernel to a pipe", write(fds[1], KERNEL_POINTER, 16), -EFAULT);
+	expect("write to a pipe", write(fds[1], "abc", 3), 3);
+	expect("read from a pipe into the kernel", read(fds[0], KERNEL_POINTER, 3), -EFAULT);
+	expect("fstat a pipe", fstat(fds[0], &st), 0);
+	expect_true("a pipe is a FIFO", S_ISFIFO(st.st_mode));
+	expect("lseek a pipe", lseek(fds[0], 0, SEEK_SET), -ESPIPE);
+	close(fds[0]);
+	close(fds[1]);
+
+	int lowest = fd + 1;
+	expect("pipe into NULL", pipe(NULL), -EFAULT);
+	expect("pipe into the kernel", pipe(KERNEL_POINTER), -EFAULT);
+	expect("pipe2 into NULL", pipe2(NULL, 0), -EFAULT);
+	expect("pipe after failed pipes", pipe(fds), 0);
+	expect("its read end is the lowest free descriptor", fds[0], lowest);
+	expect("its write end is the next", fds[1], lowest + 1);
+	close(fds[0]);
+	close(fds[1]);
+	close(fd);
+}
+
+int main(int argc, char **argv)
+{
+	test_initrd_file();
+	test_devices();
+	test_dup();
+	test_fork_shares_offset();
+	test_efault();
+	return test_verdict(failures);
+}

@@ -13,6 +13,14 @@ PYTHON  ?= python3
 QEMU    ?= qemu-system-x86_64
 GDB     ?= gdb
 
+# On a fresh machine, install the build tools before anything else (need.sh is
+# silent when they are there, and says what to install when it cannot).
+ifeq ($(filter clean help,$(MAKECMDGOALS)),)
+ifneq ($(shell tools/need.sh $(CC) $(LD) $(AR) $(PYTHON) 1>&2 || echo missing),)
+$(error cannot build elk without $(CC), $(LD), $(AR) and $(PYTHON): see above)
+endif
+endif
+
 # Flags shared by everything that runs in the guest: no host headers or libc.
 GUEST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-ffreestanding -fno-builtin -fno-tree-loop-distribute-patterns \
@@ -54,28 +62,31 @@ initrd: $(INITRD)
 deps:
 	$(V)tools/setup-deps.sh
 
+# isa-debug-exit makes QEMU exit with 2*code+1, so init's exit 0 is QEMU's 1.
 INIT ?= sh
 qemu: all
-	$(QEMU) $(QEMUFLAGS) -nographic -kernel $(KERNEL) -initrd $(INITRD) -append "init=$(INIT) $(ARGS)"
+	$(QEMU) $(QEMUFLAGS) -nographic -kernel $(KERNEL) -initrd $(INITRD) \
+		-append "init=$(INIT) $(ARGS)" || test $$? -eq 1
 
 # make run-NAME [ARGS="a b"] [TIMEOUT=seconds]: boot with init=NAME; make succeeds
 # exactly when the program exits 0.
 run-%: all
 	$(V)$(PYTHON) tools/elkrun.py --kernel $(KERNEL) --initrd $(INITRD) --qemu $(QEMU) \
-		--mem $(QEMU_MEM) --smp $(QEMU_SMP) --qemu-args "$(QEMUEXTRA)" \
+		--mem $(QEMU_MEM) --smp $(QEMU_SMP) --accel $(QEMU_ACCEL) --qemu-args "$(QEMUEXTRA)" \
 		$(if $(TIMEOUT),--timeout $(TIMEOUT)) -- $* $(ARGS)
 
 # make selftest: boot the in-kernel self-tests (allocator, page tables, ...).
-selftest: kernel
+selftest: all
 	$(V)$(PYTHON) tools/elkrun.py --kernel $(KERNEL) --initrd $(INITRD) --qemu $(QEMU) \
-		--mem $(QEMU_MEM) --options selftest
+		--mem $(QEMU_MEM) --accel $(QEMU_ACCEL) --options selftest
 
 qemu-gdb: all
 	@echo "QEMU waits for gdb on localhost:1234; run 'make gdb' in another terminal."
 	$(QEMU) $(QEMUFLAGS) -nographic -S -gdb tcp:127.0.0.1:1234 -kernel $(KERNEL) \
-		-initrd $(INITRD) -append "init=$(INIT) $(ARGS)"
+		-initrd $(INITRD) -append "init=$(INIT) $(ARGS)" || test $$? -eq 1
 
 gdb:
+	$(V)tools/need.sh $(GDB)
 	$(GDB) -q -ex "target remote 127.0.0.1:1234" $(KERNEL)
 
 # The ISO boots ISO_INIT (non-interactive by default, so that the test suite can
@@ -107,12 +118,14 @@ clean:
 
 help:
 	@echo "make                 build kernel and initrd"
-	@echo "make run-NAME        boot with init=NAME (ARGS=\"a b\" passes arguments)"
+	@echo "make run-NAME        boot with init=NAME (ARGS=\"a b\" passes arguments, TIMEOUT=s)"
 	@echo "make selftest        boot the in-kernel self-tests"
-	@echo "make qemu            interactive boot, serial console on this terminal"
+	@echo "make qemu            interactive boot, serial console here (INIT=sh ARGS=...)"
 	@echo "make qemu-gdb / gdb  boot stopped for gdb / attach gdb"
-	@echo "make iso             GRUB rescue image obj/elk.iso"
-	@echo "make test            host unit tests and the QEMU test suite"
+	@echo "make iso             GRUB rescue image obj/elk.iso (ISO_INIT=hello)"
+	@echo "make test            host unit tests and the QEMU test suite (TESTS=\"prefix ...\")"
+	@echo "make host-tests      only the host unit tests"
+	@echo "make deps            install the Debian packages elk needs"
 	@echo "make clean           remove obj/"
 
 -include $(shell find $(OBJDIR) -name '*.d' 2>/dev/null)

@@ -1,15 +1,17 @@
 #!/usr/bin/env python3
 """Boot elk under QEMU with one init program and exit with that program's status.
 
-    tools/elkrun.py --kernel K --initrd I [--timeout S] [--smp N] [--mem M] -- NAME [ARGS...]
+    tools/elkrun.py --kernel K --initrd I [--timeout S] [--smp N] [--mem M] [--options O]
+                    -- NAME [ARGS...]
     tools/elkrun.py --iso ISO [--timeout S] ...      (init is whatever the ISO's grub.cfg says)
 
 The kernel ends every run by printing one exit line on serial and writing to the
 isa-debug-exit port; the last such line decides the status:
 
     elk: init exited with status N          -> N
+    elk: selftest exited with status N      -> N    (the "selftest" kernel option)
     elk: init killed by signal S (NAME)     -> 128 + S
-    elk: cannot start init NAME: REASON     -> 127
+    elk: cannot start init [NAME]: REASON   -> 127
     elk: kernel panic at FILE:LINE: MSG     -> 255
     (timeout)                               -> 124
     (QEMU ended without any of those lines) -> 125
@@ -30,6 +32,7 @@ from typing import NamedTuple
 
 TOOLS = os.path.dirname(os.path.abspath(__file__))
 QEMU = "qemu-system-x86_64"
+ACCEL = "tcg,thread=multi"  # no KVM here; multi-threaded TCG is the fastest software mode
 
 STATUS_TIMEOUT = 124
 STATUS_NO_EXIT_LINE = 125
@@ -55,11 +58,11 @@ class Outcome(NamedTuple):
 
 
 def qemu_argv(qemu=QEMU, kernel=None, initrd=None, iso=None, init=(),
-              mem="256M", smp=1, extra=(), options=()):
+              mem="256M", smp=1, extra=(), options=(), accel=ACCEL):
     """The QEMU command line: boot ISO from CD-ROM if given, else KERNEL+INITRD with
     the command line OPTIONS init=INIT (lists: kernel options; program name, then
     its arguments)."""
-    argv = [qemu, "-accel", "tcg,thread=multi", "-m", str(mem), "-smp", str(smp),
+    argv = [qemu, "-accel", accel, "-m", str(mem), "-smp", str(smp),
             "-no-reboot", "-display", "none", "-serial", "stdio", "-monitor", "none",
             "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
     if iso:
@@ -178,6 +181,7 @@ def parse_args(argv):
     p.add_argument("--smp", type=int, default=1, help="number of CPUs (default 1)")
     p.add_argument("--mem", default="256M", help="guest memory (default 256M)")
     p.add_argument("--qemu", default=QEMU, help=f"QEMU binary (default {QEMU})")
+    p.add_argument("--accel", default=ACCEL, help=f"QEMU -accel value (default {ACCEL})")
     p.add_argument("--qemu-args", default="", help="extra QEMU arguments, shell-quoted")
     p.add_argument("--options", default="",
                    help='kernel options before init=, e.g. "selftest" or "crashtest"')
@@ -198,7 +202,8 @@ def main(argv):
         print(f"elkrun: {args.qemu} is not installed", file=sys.stderr)
         return STATUS_NO_EXIT_LINE
     cmd = qemu_argv(args.qemu, args.kernel, args.initrd, args.iso, args.init,
-                    args.mem, args.smp, shlex.split(args.qemu_args), args.options.split())
+                    args.mem, args.smp, shlex.split(args.qemu_args), args.options.split(),
+                    args.accel)
 
     def show(chunk):
         sys.stdout.buffer.write(chunk)

@@ -1,14 +1,19 @@
 /*
- * In-kernel self-tests of the physical allocator, page tables, kernel stacks and
- * kmalloc, on the real hardware tables (host tests cannot reach those). Each
+ * In-kernel self-tests of the physical allocator, page tables, kernel stacks,
+ * kmalloc, the vmmap and page faults, on the real hardware tables and allocators
+ * (host tests cannot reach those). Each
  * check prints "selftest: ok ..." or "selftest: FAIL ..."; the boot ends with
  * status 0 only if all pass.
  */
+#include <inc/errno.h>
+#include <inc/mmu.h>
 #include <inc/stdio.h>
 #include <inc/string.h>
 #include <kern/kmalloc.h>
 #include <kern/pmap.h>
 #include <kern/selftest.h>
+#include <kern/vm.h>
+#include <kern/vmobj.h>
 
 static int failures;
 
@@ -128,6 +133,76 @@ static void test_kmalloc(void)
 	check(pages_free() == before, "kfree returns every emptied page");
 }
 
+/* The vmmap on real kmalloc and objects: every remove case, both search directions. */
+static void test_vmmap(void)
+{
+	size_t before = pages_free();
+	struct vmmap m;
+	struct vmobj *obj = vmobj_anon_create();
+	uintptr_t pg = 0x1000000;	/* page n is pg + n * PGSIZE */
+	struct vmarea *a;
+
+#define AT(n) (pg + (uintptr_t)(n) * PGSIZE)
+	vmmap_init(&m);
+	check(obj && vmmap_insert(&m, AT(0), AT(10), PROT_READ, MAP_PRIVATE, obj, 0, NULL) == 0 &&
+	      vmmap_insert(&m, AT(12), AT(20), PROT_READ, MAP_PRIVATE, obj, 0, NULL) == 0 &&
+	      vmmap_insert(&m, AT(25), AT(30), PROT_READ, MAP_PRIVATE, obj, 0, NULL) == 0,
+	      "vmmap_insert of three areas");
+	check(vmmap_insert(&m, AT(9), AT(11), PROT_READ, MAP_PRIVATE, obj, 0, NULL) == -EEXIST,
+	      "vmmap_insert refuses an overlap");
+	check(vmmap_remove(&m, AT(4), AT(6), NULL, NULL) == 0 && vmmap_lookup(&m, AT(3)) &&
+	      !vmmap_lookup(&m, AT(5)) && (a = vmmap_lookup(&m, AT(6))) && a->off == 6 * PGSIZE,
+	      "vmmap_remove splits an area, the upper piece keeping its offset");
+	check(vmmap_remove(&m, AT(8), AT(14), NULL, NULL) == 0 && !vmmap_lookup(&m, AT(8)) &&
+	      !vmmap_lookup(&m, AT(13)) && vmmap_lookup(&m, AT(14)),
+	      "vmmap_remove trims the end of one area and the front of the next");
+	check(vmmap_remove(&m, AT(14), AT(30), NULL, NULL) == 0 && !vmmap_lookup(&m, AT(25)),
+	      "vmmap_remove swallows whole areas");
+	check(vmmap_find_range(&m, 2 * PGSIZE, AT(0), AT(100), VMMAP_LOHI) == AT(4),
+	      "vmmap_find_range low to high takes the first hole that fits");
+	check(vmmap_find_range(&m, 3 * PGSIZE, AT(0), AT(100), VMMAP_HILO) == AT(97),
+	      "vmmap_find_range high to low takes the top of the last hole");
+	check(vmmap_find_range(&m, 5 * PGSIZE, AT(0), AT(8), VMMAP_LOHI) == 0,
+	      "vmmap_find_range says 0 when nothing fits");
+#undef AT
+	vmmap_destroy(&m);
+	vmobj_put(obj);
+	check(pages_free() == before, "vmmap and objects give back every page");
+}
+
+/* Faults on an address space that is not loaded: zero fill, copy-on-write, refusals. */
+static void test_vm_faults(void)
+{
+	size_t before = pages_free();
+	struct vmspace *vs = vmspace_create();
+	struct vmobj *obj = vmobj_anon_create();
+	uintptr_t va = 0x2000000;
+
+	check(vs && obj && vm_map(vs, va, 4 * PGSIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE, obj,
+				  0) == 0, "vm_map an anonymous area");
+	vmobj_put(obj);
+	check(vm_fault(vs, va + PGSIZE, VM_READ) == VM_OK && page_lookup(vs->pml4, va + PGSIZE, NULL),
+	      "a read fault maps a page");
+	check(page_lookup(vs->pml4, va, NULL) == NULL, "untouched pages stay unmapped");
+	check(vm_fault(vs, va + 4 * PGSIZE, VM_READ) == VM_NOT_MAPPED, "outside every area: not mapped");
+	check(vm_fault(vs, va, VM_EXEC) == VM_PROTECTION, "exec in a non-exec area: protection");
+	check(vm_write(vs, va + PGSIZE - 2, "abcd", 4) == 0, "vm_write across two pages");
+	struct vmspace *child = vmspace_fork(vs);
+	uint64_t *pte;
+	check(child && page_lookup(vs->pml4, va, &pte) && !(*pte & PTE_W),
+	      "fork write-protects the parent's pages");
+	bool child_wrote = child && vm_write(child, va + PGSIZE - 2, "XY", 2) == 0;
+	char *mine = page2kva(page_lookup(vs->pml4, va, NULL));
+	char *theirs = child_wrote ? page2kva(page_lookup(child->pml4, va, NULL)) : NULL;
+	check(child_wrote && mine != theirs && memcmp(mine + PGSIZE - 2, "ab", 2) == 0 &&
+	      memcmp(theirs + PGSIZE - 2, "XY", 2) == 0,
+	      "a write after fork copies the page: each side sees its own data");
+	if (child)
+		vmspace_destroy(child);
+	vmspace_destroy(vs);
+	check(pages_free() == before, "destroying both spaces gives back every page");
+}
+
 bool run_selftests(void)
 {
 	failures = 0;
@@ -136,6 +211,8 @@ bool run_selftests(void)
 	test_page_ranges();
 	test_kstack();
 	test_kmalloc();
+	test_vmmap();
+	test_vm_faults();
 	cprintf("selftest: %s (%d failed)\n", failures ? "FAILED" : "all passed", failures);
 	return failures == 0;
 }

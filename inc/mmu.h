@@ -16,7 +16,6 @@
 #define PTE_D    0x040UL	/* dirty */
 #define PTE_PS   0x080UL	/* 2 MiB page (in a page directory entry) */
 #define PTE_G    0x100UL	/* global */
-#define PTE_COW  0x200UL	/* software bit: copy-on-write */
 #define PTE_NX   (1UL << 63)	/* no execute */
 #define PTE_ADDR_MASK 0x000ffffffffff000UL
 

@@ -34,6 +34,10 @@
 
 /* elk's own calls. */
 #define SYS_kstat        500	/* kstat(which): a kernel counter, see KSTAT_* */
+#define SYS_flexsc_register 501	/* see inc/flexsc.h */
+#define SYS_flexsc_wait  502
+#define SYS_ipc_send     503	/* see inc/ipc.h */
+#define SYS_ipc_recv     504
 
 #define NSYSCALLS        512
 

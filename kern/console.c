@@ -2,6 +2,7 @@
  * Console: output goes to COM1 (16550 UART) and the VGA text buffer; input comes
  * from COM1 through its receive interrupt into a ring buffer that readers sleep on.
  */
+#include <inc/errno.h>
 #include <inc/x86.h>
 #include <inc/memlayout.h>
 #include <inc/string.h>
@@ -131,15 +132,15 @@ void console_intr(void)
 	spin_unlock(&in_lock);
 }
 
-size_t console_read(char *buf, size_t n)
+int64_t console_read(char *buf, size_t n)
 {
 	size_t got = 0;
 
 	spin_lock(&in_lock);
-	while (in_head == in_tail)
+	while (in_head == in_tail && !thread_interrupted())
 		sleep_on(&in_waiters, &in_lock);
 	while (got < n && in_head != in_tail)
 		buf[got++] = inbuf[in_head++ % INBUF];
 	spin_unlock(&in_lock);
-	return got;
+	return got ? (int64_t)got : -EINTR;
 }

@@ -10,9 +10,10 @@ void console_write(const char *buf, size_t n);
 /* Called from the COM1 interrupt: move received bytes into the input buffer. */
 void console_intr(void);
 /*
- * Read up to n bytes of console input into buf (kernel memory), sleeping until at
- * least one byte is there. Returns the count. Input is raw: no line editing.
+ * Read up to n > 0 bytes of console input into buf (kernel memory), sleeping until
+ * at least one byte is there. Returns the count, or -EINTR if the thread was
+ * interrupted first. Input is raw: no line editing.
  */
-size_t console_read(char *buf, size_t n);
+int64_t console_read(char *buf, size_t n);
 
 #endif

@@ -195,51 +195,68 @@ static const char *basename(const char *path)
 	return slash ? slash + 1 : path;
 }
 
-int exec_load(struct proc *p, const char *path, char *const argv[], char *const envp[])
+struct exec_image *exec_prepare(const char *path, char *const argv[], char *const envp[],
+				int *err)
 {
 	const char *name = basename(path);
 	const struct initrd_file *f = ramdisk_lookup(name);
 	struct elf_image img;
 	const char *why;
 
+	*err = -ENOENT;
 	if (!f)
-		return -ENOENT;
+		return NULL;
 	const uint8_t *data = ramdisk_data(f);
 	if (elf_parse(data, f->size, UMIN, USTACKTOP - USTACKSIZE - PGSIZE, &img, &why) < 0) {
 		cprintf("elk: exec %s: %s\n", name, why);
-		return -ENOEXEC;
+		*err = -ENOEXEC;
+		return NULL;
 	}
 
-	struct vmspace *vs = vmspace_create();
-	if (!vs)
-		return -ENOMEM;
-	uintptr_t sp = 0;
-	if (map_image(vs, &img, data, f->size) < 0 || !(sp = build_stack(vs, argv, envp, &img))) {
-		vmspace_destroy(vs);
-		return -ENOMEM;
+	*err = -ENOMEM;
+	struct exec_image *x = kzalloc(sizeof(*x));
+	if (!x)
+		return NULL;
+	x->vs = vmspace_create();
+	if (!x->vs || map_image(x->vs, &img, data, f->size) < 0 ||
+	    !(x->sp = build_stack(x->vs, argv, envp, &img))) {
+		exec_discard(x);
+		return NULL;
 	}
+	x->entry = img.entry;
+	strlcpy(x->name, name, sizeof(x->name));
+	return x;
+}
 
-	/* Commit: from here on the old image is gone. */
+void exec_discard(struct exec_image *x)
+{
+	if (x->vs)
+		vmspace_destroy(x->vs);
+	kfree(x);
+}
+
+void exec_commit(struct proc *p, struct exec_image *x)
+{
 	struct vmspace *old = p->vs;
 	push_cli();
-	p->vs = vs;
+	p->vs = x->vs;
 	if (p == myproc())
-		vmspace_activate(vs);
+		vmspace_activate(x->vs);
 	pop_cli();
 	if (old)
 		vmspace_destroy(old);
-	strlcpy(p->name, name, sizeof(p->name));
-	strlcpy(p->thread->name, name, sizeof(p->thread->name));
+	strlcpy(p->name, x->name, sizeof(p->name));
+	strlcpy(p->thread->name, x->name, sizeof(p->thread->name));
 
 	struct trapframe *tf = p->thread->tf;
 	memset(tf, 0, sizeof(*tf));
-	tf->rip = img.entry;
-	tf->rsp = sp;
+	tf->rip = x->entry;
+	tf->rsp = x->sp;
 	tf->cs = GD_UT | 3;
 	tf->ss = GD_UD | 3;
 	tf->rflags = FL_IF;
 	thread_reset_fpu(p->thread);
-	return 0;
+	kfree(x);
 }
 
 /* Copy the NULL-terminated user vector uv into a's strings; its pointers to out. */
@@ -281,8 +298,10 @@ int64_t sys_execve(const char *upath, char *const *uargv, char *const *uenvp)
 		r = copy_vector(a, uargv, a->argv);
 	if (r >= 0 && uenvp)
 		r = copy_vector(a, uenvp, a->envp);
+	struct exec_image *x = NULL;
+	int err = (int)r;
 	if (r >= 0)
-		r = exec_load(myproc(), path, a->argv, a->envp);
+		x = exec_prepare(path, a->argv, a->envp, &err);
 	kfree(a);
-	return r;
+	return x ? proc_exec(myproc(), x) : err;
 }

@@ -67,11 +67,11 @@ bool file_initrd_contents(struct file *f, const uint8_t **data, size_t *size)
 static int64_t console_file_read(struct file *f, void *ubuf, size_t n)
 {
 	char kbuf[CONSOLE_CHUNK];
-	size_t got = console_read(kbuf, MIN(n, sizeof(kbuf)));
+	int64_t got = console_read(kbuf, MIN(n, sizeof(kbuf)));
 
-	if (copy_to_user(ubuf, kbuf, got) < 0)
+	if (got > 0 && copy_to_user(ubuf, kbuf, (size_t)got) < 0)
 		return -EFAULT;
-	return (int64_t)got;
+	return got;
 }
 
 /* Console output; a fault after some bytes went out returns their count. */

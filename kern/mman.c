@@ -14,9 +14,6 @@
 
 #define MAP_KNOWN (MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS)
 
-/* Mappings without MAP_FIXED go below the stack's guard page, highest first. */
-#define MMAP_TOP (USTACKTOP - USTACKSIZE - PGSIZE)
-
 /* Whether [addr, addr+len) is a page-aligned range inside user space. */
 static bool user_pages(uintptr_t addr, size_t len)
 {
@@ -75,7 +72,7 @@ static int64_t place(struct vmspace *vs, uintptr_t addr, size_t len, int flags)
 	}
 	if (addr && user_pages(addr, len) && vmmap_range_is_free(&vs->map, addr, addr + len))
 		return (int64_t)addr;
-	uintptr_t start = vmmap_find_range(&vs->map, len, UMIN, MMAP_TOP, VMMAP_HILO);
+	uintptr_t start = vmmap_find_range(&vs->map, len, UMIN, VM_MMAP_TOP, VMMAP_HILO);
 	return start ? (int64_t)start : -ENOMEM;
 }
 
@@ -144,7 +141,7 @@ int64_t sys_mprotect(uintptr_t addr, size_t len, int prot)
  */
 static int grow_heap(struct vmspace *vs, uintptr_t old_end, uintptr_t new_end)
 {
-	if (new_end > MMAP_TOP || !vmmap_range_is_free(&vs->map, old_end, new_end))
+	if (new_end > VM_MMAP_TOP || !vmmap_range_is_free(&vs->map, old_end, new_end))
 		return -ENOMEM;
 	struct vmarea *last = old_end > vs->brk_start ? vmmap_lookup(&vs->map, old_end - 1) : NULL;
 	if (last && (last->flags & VMA_HEAP) && last->end == old_end && last->obj &&
@@ -168,7 +165,7 @@ int64_t sys_brk(uintptr_t want)
 	struct vmspace *vs = myproc()->vs;
 
 	sleeplock_acquire(&vs->lock);
-	if (want >= vs->brk_start && want < MMAP_TOP) {
+	if (want >= vs->brk_start && want < VM_MMAP_TOP) {
 		uintptr_t old_end = ROUNDUP(vs->brk, PGSIZE), new_end = ROUNDUP(want, PGSIZE);
 		int r = 0;
 		if (new_end > old_end)

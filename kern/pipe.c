@@ -56,7 +56,7 @@ static void ring_put(struct pipe *p, const char *src, size_t n)
 
 /*
  * Read up to n bytes, sleeping while the pipe is empty and has a writer. The
- * count, 0 at end of file, -EFAULT or -ENOMEM. Takes and releases p->lock.
+ * count, 0 at end of file, -EINTR, -EFAULT or -ENOMEM. Takes and releases p->lock.
  */
 static int64_t pipe_read(struct file *f, void *ubuf, size_t n)
 {
@@ -66,8 +66,13 @@ static int64_t pipe_read(struct file *f, void *ubuf, size_t n)
 	if (!bounce)
 		return -ENOMEM;
 	spin_lock(&p->lock);
-	while (p->head == p->tail && p->writer_open)
+	while (p->head == p->tail && p->writer_open && !thread_interrupted())
 		sleep_on(&p->readable, &p->lock);
+	if (p->head == p->tail && p->writer_open) {
+		spin_unlock(&p->lock);
+		kfree(bounce);
+		return -EINTR;
+	}
 	size_t k = MIN(n, p->tail - p->head);
 	ring_take(p, bounce, k);
 	if (k > 0)
@@ -84,14 +89,14 @@ static int64_t pipe_read(struct file *f, void *ubuf, size_t n)
 /*
  * Put the n <= PIPE_SIZE bytes at src into p, sleeping for room; if whole, only
  * all n at once. Returns how many went in: fewer than n only if the read end
- * closed. Takes and releases p->lock.
+ * closed or the thread was interrupted. Takes and releases p->lock.
  */
 static size_t pipe_put(struct pipe *p, const char *src, size_t n, bool whole)
 {
 	size_t done = 0;
 
 	spin_lock(&p->lock);
-	while (done < n && p->reader_open) {
+	while (done < n && p->reader_open && !thread_interrupted()) {
 		size_t room = PIPE_SIZE - (p->tail - p->head);
 		if (room == 0 || (whole && room < n)) {
 			sleep_on(&p->writable, &p->lock);
@@ -108,7 +113,7 @@ static size_t pipe_put(struct pipe *p, const char *src, size_t n, bool whole)
 
 /*
  * Write all n bytes, a PIPE_SIZE piece at a time (all at once if n <= PIPE_SIZE).
- * The count, or if none went in -EPIPE (no reader), -EFAULT or -ENOMEM.
+ * The count, or if none went in -EPIPE (no reader), -EINTR, -EFAULT or -ENOMEM.
  */
 static int64_t pipe_write(struct file *f, const void *ubuf, size_t n)
 {
@@ -128,7 +133,7 @@ static int64_t pipe_write(struct file *f, const void *ubuf, size_t n)
 		size_t put = pipe_put(p, bounce, k, n <= PIPE_SIZE);
 		done += put;
 		if (put < k)
-			err = -EPIPE;
+			err = thread_interrupted() ? -EINTR : -EPIPE;
 	}
 	kfree(bounce);
 	return done ? (int64_t)done : err;

@@ -67,6 +67,8 @@ static void map_huge(uint64_t *pml4, uintptr_t va, physaddr_t size, uint64_t per
 	}
 }
 
+static void kstack_tables_init(void);
+
 void pmap_init(void)
 {
 	physaddr_t top = 0;
@@ -110,6 +112,7 @@ void pmap_init(void)
 			free_count++;
 		}
 	}
+	kstack_tables_init();
 }
 
 struct page *page_alloc(int flags)
@@ -325,6 +328,18 @@ void pml4_range(uint64_t *pml4, uintptr_t start, uintptr_t end, enum pml4_range_
 #define NKSTACK 1024
 static struct spinlock kstack_lock = SPINLOCK_INIT("kstacks");
 static bool kstack_used[NKSTACK];
+
+/*
+ * Build the page tables of the whole kernel-stack region now, once: then making
+ * and freeing threads never changes the free-page count by a table, and tests
+ * can demand that it come back exactly.
+ */
+static void kstack_tables_init(void)
+{
+	for (uintptr_t va = KSTACKBASE; va < KSTACKBASE + NKSTACK * KSTACK_STRIDE; va += HUGEPGSIZE)
+		if (!pgtable_walk(kern_pml4, va, true))
+			panic("kstack_tables_init: out of memory");
+}
 
 static void kstack_unmap(uintptr_t base, size_t mapped_pages)
 {

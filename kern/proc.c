@@ -6,6 +6,7 @@
 #include <inc/trap.h>
 #include <inc/x86.h>
 #include <kern/file.h>
+#include <kern/flexsc.h>
 #include <kern/lapic.h>
 #include <kern/pmap.h>
 #include <kern/proc.h>
@@ -71,6 +72,10 @@ static struct proc *proc_alloc(struct proc *parent, const char *name, int *err)
 	}
 	p->thread = NULL;
 	p->vs = NULL;
+	p->files = NULL;
+	p->flexsc = NULL;
+	p->exit_requested = false;
+	p->pending_exec = NULL;
 	p->wstatus = 0;
 	waitq_init(&p->child_exit);
 	strlcpy(p->name, name, sizeof(p->name));
@@ -82,6 +87,8 @@ static void proc_discard(struct proc *p)
 {
 	if (p->thread)
 		thread_destroy(p->thread);
+	if (p->files)
+		fdtable_free(p->files);
 	if (p->vs)
 		vmspace_destroy(p->vs);
 	spin_lock(&proc_lock);
@@ -103,11 +110,12 @@ bool proc_start_init(const char *name, char *const argv[], int *err)
 		proc_discard(p);
 		return false;
 	}
-	*err = exec_load(p, name, argv, envp);
-	if (*err < 0) {
+	struct exec_image *x = exec_prepare(name, argv, envp, err);
+	if (!x) {
 		proc_discard(p);
 		return false;
 	}
+	exec_commit(p, x);
 	p->files = fdtable_with_console();
 	if (!p->files) {
 		*err = -ENOMEM;
@@ -119,10 +127,14 @@ bool proc_start_init(const char *name, char *const argv[], int *err)
 	return true;
 }
 
+/*
+ * fork, also when a syscall thread runs it: the child copies the parent's user
+ * thread as it stood when it last entered the kernel.
+ */
 int64_t sys_fork(void)
 {
 	struct proc *parent = myproc();
-	struct thread *cur = mythread();
+	struct thread *user = parent->thread;
 	int err;
 	struct proc *child = proc_alloc(parent, parent->name, &err);
 
@@ -133,19 +145,23 @@ int64_t sys_fork(void)
 		proc_discard(child);
 		return -ENOMEM;
 	}
-	child->thread = thread_create(cur->name, child, cur->tf, NULL, NULL);
+	child->thread = thread_create(user->name, child, user->tf, NULL, NULL);
 	if (!child->thread) {
 		proc_discard(child);
 		return -ENOMEM;
 	}
 	child->files = fdtable_copy(parent->files);
-	if (!child->files) {
+	if (!child->files || (parent->flexsc && flexsc_fork_child(parent, child) < 0)) {
 		proc_discard(child);
 		return -ENOMEM;
 	}
-	child->thread->tf->rax = 0;	/* fork returns 0 in the child */
-	/* The parent's FPU state is live in the registers, not yet saved anywhere. */
-	asm volatile("fxsave %0" : "=m"(*(uint8_t(*)[512])child->thread->fpu));
+	if (mythread() == user) {
+		child->thread->tf->rax = 0;	/* fork returns 0 in the child */
+		/* Our FPU state is live in the registers, not yet saved anywhere. */
+		asm volatile("fxsave %0" : "=m"(*(uint8_t(*)[512])child->thread->fpu));
+	} else {
+		memcpy(child->thread->fpu, user->fpu, sizeof(user->fpu));
+	}
 
 	pid_t pid = child->pid;
 	thread_start(child->thread);
@@ -178,11 +194,76 @@ static void init_ended(int wstatus)
 	machine_exit(0x7e);
 }
 
+/* A syscall thread ends its process: ask the user thread to do it, and leave. */
+static void request_exit(struct proc *p, int wstatus)
+{
+	spin_lock(&proc_lock);
+	if (!p->exit_requested) {
+		p->exit_requested = true;
+		p->exit_wstatus = wstatus;
+	}
+	spin_unlock(&proc_lock);
+	thread_interrupt(p->thread);
+	flexsc_thread_leave();
+}
+
+void proc_user_return(void)
+{
+	struct thread *t = mythread();
+	struct proc *p = t->proc;
+
+	if (!t->interrupted)
+		return;
+	thread_clear_interrupt();
+	spin_lock(&proc_lock);
+	bool exit = p->exit_requested;
+	int wstatus = p->exit_wstatus;
+	struct exec_image *x = p->pending_exec;
+	p->pending_exec = NULL;
+	spin_unlock(&proc_lock);
+	if (exit) {
+		if (x)
+			exec_discard(x);
+		proc_exit(wstatus);
+	}
+	if (x) {
+		flexsc_teardown(p);
+		exec_commit(p, x);
+	}
+}
+
+int proc_exec(struct proc *p, struct exec_image *x)
+{
+	if (mythread() == p->thread) {
+		flexsc_teardown(p);
+		exec_commit(p, x);
+		return 0;
+	}
+	spin_lock(&proc_lock);
+	bool busy = p->pending_exec || p->exit_requested;
+	if (!busy)
+		p->pending_exec = x;
+	spin_unlock(&proc_lock);
+	if (busy) {
+		exec_discard(x);
+		return -EBUSY;
+	}
+	thread_interrupt(p->thread);
+	return 0;
+}
+
 void proc_exit(int wstatus)
 {
 	struct proc *p = myproc();
 	struct thread *t = mythread();
 
+	if (t != p->thread)
+		request_exit(p, wstatus);
+	flexsc_teardown(p);
+	if (p->pending_exec) {
+		exec_discard(p->pending_exec);
+		p->pending_exec = NULL;
+	}
 	if (p == initproc)
 		init_ended(wstatus);
 
@@ -255,6 +336,10 @@ int64_t sys_wait4(pid_t pid, int *ustatus, int options, void *urusage)
 		if (options & WNOHANG) {
 			spin_unlock(&proc_lock);
 			return 0;
+		}
+		if (thread_interrupted()) {
+			spin_unlock(&proc_lock);
+			return -EINTR;
 		}
 		sleep_on(&p->child_exit, &proc_lock);
 	}

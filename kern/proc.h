@@ -10,6 +10,7 @@
 #include <kern/sched.h>
 #include <kern/spinlock.h>
 
+struct exec_image;
 struct fdtable;
 struct vmspace;
 
@@ -29,6 +30,14 @@ struct proc {
 	int wstatus;			/* for wait4, Linux encoding, once P_ZOMBIE */
 	struct waitq child_exit;	/* this process sleeps here in wait4 */
 	struct fdtable *files;		/* open descriptors; NULL once it has exited */
+	struct flexsc_ctx *flexsc;	/* syscall pages and threads, if registered */
+	/*
+	 * Requests from syscall threads, which the user thread carries out on its
+	 * way back to user mode (proc_user_return); protected by proc_lock.
+	 */
+	bool exit_requested;
+	int exit_wstatus;
+	struct exec_image *pending_exec;
 };
 
 extern struct spinlock proc_lock;
@@ -41,8 +50,16 @@ struct proc *myproc(void);
  * memory). Returns false with *err = -errno if it could not be started.
  */
 bool proc_start_init(const char *name, char *const argv[], int *err);
-/* End the current process with the given wait status. Never returns. */
+/*
+ * End the current process with the given wait status. Never returns. Called by
+ * a syscall thread, it asks the user thread to end the process and leaves.
+ */
 void proc_exit(int wstatus) __attribute__((noreturn));
+/*
+ * Called by a user thread just before it returns to user mode: carry out what
+ * its syscall threads asked for (exit, execve) if it was interrupted to do so.
+ */
+void proc_user_return(void);
 /* Number of processes in the table that are not free. */
 int proc_count(void);
 
@@ -55,11 +72,35 @@ int64_t sys_fork(void);
 int64_t sys_wait4(pid_t pid, int *ustatus, int options, void *urusage);
 int64_t sys_execve(const char *upath, char *const *uargv, char *const *uenvp);
 
+/* A program laid out in a fresh address space, ready to replace a process's image. */
+struct exec_image {
+	struct vmspace *vs;
+	uintptr_t entry, sp;
+	char name[PROC_NAMELEN];
+};
+
 /*
- * Replace p's image with the initrd program path, with kernel-memory argv and
- * envp (NULL-terminated). On success p runs the new program from its next return
- * to user mode; on failure p is unchanged and a negative errno is returned.
+ * Lay out the initrd program path with kernel-memory argv and envp (NULL-
+ * terminated) in a new address space. NULL with *err = -ENOENT, -ENOEXEC (with a
+ * message saying why) or -ENOMEM.
  */
-int exec_load(struct proc *p, const char *path, char *const argv[], char *const envp[]);
+struct exec_image *exec_prepare(const char *path, char *const argv[], char *const envp[],
+				int *err);
+/* Free an image that will not be used. */
+void exec_discard(struct exec_image *x);
+/*
+ * Make x p's image (freeing x and the old address space): p's user thread runs
+ * the new program from its next return to user mode. Only p's user thread, or
+ * code creating p, may call this: no other thread of p may be using the old
+ * address space.
+ */
+void exec_commit(struct proc *p, struct exec_image *x);
+/*
+ * execve's last step: commit x now if the caller is p's user thread, else (a
+ * syscall thread) hand it to the user thread, which commits it on its way back
+ * to user mode once the syscall threads are gone. 0 or -EBUSY (another exec is
+ * already pending; x is discarded).
+ */
+int proc_exec(struct proc *p, struct exec_image *x);
 
 #endif

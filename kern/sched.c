@@ -48,6 +48,7 @@ struct thread *thread_create(const char *name, struct proc *p, const struct trap
 	}
 	t->kstack_top = (uint64_t)t->kstack + KSTACKSIZE;
 	t->proc = p;
+	t->user = tf != NULL;
 	t->state = T_EMBRYO;
 	strlcpy(t->name, name, sizeof(t->name));
 	list_init(&t->link);
@@ -95,7 +96,7 @@ void thread_start(struct thread *t)
 void thread_first_run(void)
 {
 	struct thread *t = mycpu()->thread;
-	if (t->proc)
+	if (t->user)
 		asm volatile("fxrstor %0" : : "m"(*(uint8_t(*)[512])t->fpu));
 	spin_unlock(&sched_lock);
 }
@@ -114,11 +115,11 @@ static void sched(void)
 	if (t->state == T_RUNNING)
 		panic("sched: thread %s still running", t->name);
 	bool intena = c->intena;
-	if (t->proc)
+	if (t->user)
 		asm volatile("fxsave %0" : "=m"(*(uint8_t(*)[512])t->fpu));
 	swtch(&t->context, c->scheduler);
 	c = mycpu();
-	if (t->proc)
+	if (t->user)
 		asm volatile("fxrstor %0" : : "m"(*(uint8_t(*)[512])t->fpu));
 	c->intena = intena;
 }
@@ -167,6 +168,31 @@ void thread_exit(void)
 	panic("thread_exit: dead thread ran again");
 }
 
+void thread_interrupt(struct thread *t)
+{
+	spin_lock(&sched_lock);
+	t->interrupted = true;
+	if (t->state == T_SLEEPING) {
+		list_remove(&t->link);	/* from whichever wait queue holds it */
+		t->state = T_RUNNABLE;
+		list_push_back(&runq, &t->link);
+	}
+	spin_unlock(&sched_lock);
+}
+
+void thread_clear_interrupt(void)
+{
+	spin_lock(&sched_lock);
+	mythread()->interrupted = false;
+	spin_unlock(&sched_lock);
+}
+
+bool thread_interrupted(void)
+{
+	struct thread *t = mythread();
+	return t && t->interrupted;
+}
+
 void sleep_on(struct waitq *wq, struct spinlock *lk)
 {
 	struct thread *t = mythread();
@@ -203,15 +229,16 @@ void wakeup_all(struct waitq *wq)
 	spin_unlock(&sched_lock);
 }
 
-void sleep_until(uint64_t deadline)
+bool sleep_until(uint64_t deadline)
 {
 	struct thread *t = mythread();
 
 	spin_lock(&sched_lock);
 	t->wake_tick = deadline;
-	while (ticks < deadline)
+	while (ticks < deadline && !t->interrupted)
 		sleep_on(&timer_sleepers, &sched_lock);
 	spin_unlock(&sched_lock);
+	return !t->interrupted;
 }
 
 void sched_tick(void)

@@ -11,6 +11,7 @@
 #include <kern/list.h>
 #include <kern/spinlock.h>
 
+struct flexsc_ctx;
 struct proc;
 struct trapframe;
 
@@ -34,6 +35,10 @@ struct thread {
 	uint64_t kstack_top;
 	enum thread_state state;
 	struct proc *proc;		/* owning process, or NULL for a kernel thread */
+	bool user;			/* runs user code: has a user trap frame and FPU state */
+	bool interrupted;		/* asked to give up blocking waits (thread_interrupt) */
+	struct flexsc_ctx *flexsc;	/* a syscall thread's pool, else NULL */
+	int flexsc_entry;		/* the entry a syscall thread is running, or -1 */
 	struct trapframe *tf;		/* user register image, at the top of kstack */
 	struct list_node link;		/* run queue or wait queue */
 	uint64_t wake_tick;		/* for sleep_until */
@@ -85,10 +90,21 @@ void yield(void);
  * again before returning. The caller re-checks its condition in a loop.
  */
 void sleep_on(struct waitq *wq, struct spinlock *lk);
+/*
+ * Ask t to stop waiting: set its interrupted flag and, if it sleeps, make it
+ * runnable. Every wait that can last (pipes, wait4, nanosleep, console input,
+ * flexsc_wait, IPC) re-checks thread_interrupted() when it wakes and gives up
+ * with -EINTR; that is how an exiting process gets its threads back.
+ */
+void thread_interrupt(struct thread *t);
+/* The running thread has dealt with its interruption: clear the flag. */
+void thread_clear_interrupt(void);
+/* Whether the running thread has been interrupted. */
+bool thread_interrupted(void);
 /* Make every thread on wq runnable. Callable from interrupt handlers. */
 void wakeup_all(struct waitq *wq);
-/* Sleep until ticks >= deadline. */
-void sleep_until(uint64_t deadline);
+/* Sleep until ticks >= deadline. false if interrupted before then. */
+bool sleep_until(uint64_t deadline);
 /* Timer interrupt bookkeeping: count the tick and wake due sleepers. */
 void sched_tick(void);
 

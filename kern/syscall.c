@@ -6,6 +6,7 @@
 #include <inc/trap.h>
 #include <kern/cpu.h>
 #include <kern/file.h>
+#include <kern/flexsc.h>
 #include <kern/lapic.h>
 #include <kern/mman.h>
 #include <kern/pmap.h>
@@ -91,6 +92,8 @@ int64_t syscall_invoke(uint64_t num, const uint64_t a[6])
 	case SYS_getppid:       return sys_getppid();
 	case SYS_clock_gettime: return sys_clock_gettime((int)a[0], (void *)a[1]);
 	case SYS_kstat:         return sys_kstat((int)a[0]);
+	case SYS_flexsc_register: return sys_flexsc_register((const void *)a[0]);
+	case SYS_flexsc_wait:   return sys_flexsc_wait();
 	default:                return -ENOSYS;
 	}
 }
@@ -108,5 +111,6 @@ void syscall_dispatch(struct trapframe *tf)
 int syscall_trap(struct trapframe *tf)
 {
 	syscall_dispatch(tf);
+	proc_user_return();
 	return tf->rip < USER_END && tf->cs == (GD_UT | 3);
 }

@@ -30,10 +30,12 @@ int64_t sys_nanosleep(const struct timespec *ureq, struct timespec *urem)
 	uint64_t ns = (uint64_t)req.tv_sec * NSEC_PER_SEC + (uint64_t)req.tv_nsec;
 	uint64_t deadline_ns = uptime_ns() + ns;
 	uint64_t tick_ns = NSEC_PER_SEC / TICK_HZ;
-	if (ns > tick_ns)
-		sleep_until(ticks + (ns - tick_ns) / tick_ns);
-	while (uptime_ns() < deadline_ns)
+	if (ns > tick_ns && !sleep_until(ticks + (ns - tick_ns) / tick_ns))
+		return -EINTR;
+	while (uptime_ns() < deadline_ns && !thread_interrupted())
 		yield();
+	if (thread_interrupted())
+		return -EINTR;
 	(void)urem;	/* written only when a sleep is interrupted; elk has no signals */
 	return 0;
 }

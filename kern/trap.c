@@ -190,10 +190,9 @@ static void kernel_exception(struct trapframe *tf)
 	panic("unhandled %s at rip 0x%lx", trap_name(tf->trapno), tf->rip);
 }
 
-void trap(struct trapframe *tf)
+/* Handle tf's trap or interrupt; from_user says it came from ring 3. */
+static void trap_dispatch(struct trapframe *tf, bool from_user)
 {
-	bool from_user = (tf->cs & 3) == 3;
-
 	if (tf->trapno == T_IRQ0 + IRQ_TIMER) {
 		lapic_eoi();
 		if (mycpu()->id == 0)
@@ -228,4 +227,13 @@ void trap(struct trapframe *tf)
 	print_trapframe(tf);
 	if (from_user)
 		proc_exit(W_SIGNALED(SIGSEGV));
+}
+
+void trap(struct trapframe *tf)
+{
+	bool from_user = (tf->cs & 3) == 3;
+
+	trap_dispatch(tf, from_user);
+	if (from_user)
+		proc_user_return();
 }

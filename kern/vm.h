@@ -10,6 +10,8 @@
 #ifndef ELK_KERN_VM_H
 #define ELK_KERN_VM_H
 
+#include <inc/memlayout.h>
+#include <inc/mmu.h>
 #include <inc/types.h>
 #include <kern/sleeplock.h>
 #include <kern/vmmap.h>
@@ -23,6 +25,9 @@ struct vmspace {
 	uintptr_t brk_start;	/* the heap is [brk_start, brk), after the program's bss */
 	uintptr_t brk;
 };
+
+/* Mappings placed by the kernel go below the stack's guard page, highest first. */
+#define VM_MMAP_TOP (USTACKTOP - USTACKSIZE - PGSIZE)
 
 /* Why a fault could not be resolved (VM_OK if it was). */
 enum vm_fault_result {

@@ -279,11 +279,12 @@ void vmmap_print(struct vmmap *map, vmmap_printf_fn pr)
 	struct vmarea *a;
 
 	vmmap_foreach(a, map)
-		pr("%016lx-%016lx %c%c%c %s%s%s%s off %lx obj %p\n",
+		pr("%016lx-%016lx %c%c%c %s%s%s%s%s off %lx obj %p\n",
 		   (unsigned long)a->start, (unsigned long)a->end,
 		   a->prot & PROT_READ ? 'r' : '-', a->prot & PROT_WRITE ? 'w' : '-',
 		   a->prot & PROT_EXEC ? 'x' : '-',
 		   a->flags & MAP_SHARED ? "shared" : "private",
 		   a->flags & VMA_STACK ? " stack" : "", a->flags & VMA_HEAP ? " heap" : "",
-		   a->flags & VMA_GUARD ? " guard" : "", (unsigned long)a->off, (void *)a->obj);
+		   a->flags & VMA_GUARD ? " guard" : "", a->flags & VMA_FLEXSC ? " flexsc" : "",
+		   (unsigned long)a->off, (void *)a->obj);
 }

@@ -29,6 +29,7 @@ void vmobj_put(struct vmobj *obj);
 #define VMA_STACK  0x10000000	/* the initial user stack (a guard page lies below) */
 #define VMA_HEAP   0x20000000	/* the brk heap */
 #define VMA_GUARD  0x40000000	/* the page under the stack: PROT_NONE, no object */
+#define VMA_FLEXSC 0x08000000	/* syscall pages (kern/flexsc.c) */
 
 struct vmarea {
 	uintptr_t start, end;	/* page-aligned, [start, end) */

@@ -1,0 +1,74 @@
+/*
+ * Exception-less system calls (FlexSC): the contract between user code and the
+ * kernel's syscall threads. docs/flexsc.md explains it; lib/flexsc.c wraps it.
+ *
+ * A syscall page is 64 entries of one cache line each. An entry's life:
+ *
+ *   user:   FREE --(fill sysnum, args; release-store)--> SUBMITTED
+ *   kernel: SUBMITTED --(atomic compare-and-swap, by one syscall thread)--> BUSY
+ *   kernel: BUSY --(copy args out, run the call, store ret; release-store)--> DONE
+ *   user:   DONE --(read ret, then store)--> FREE
+ *
+ * The kernel reads an entry's sysnum and args once, after claiming it, so later
+ * user stores cannot change a call in flight. Any status value other than
+ * SUBMITTED is left alone by the kernel, so garbage is harmless.
+ */
+#ifndef ELK_INC_FLEXSC_H
+#define ELK_INC_FLEXSC_H
+
+#include <inc/types.h>
+
+#define FLEXSC_FREE       0
+#define FLEXSC_SUBMITTED  1
+#define FLEXSC_BUSY       2
+#define FLEXSC_DONE       3
+
+struct flexsc_entry {
+	volatile uint32_t status;	/* FLEXSC_* */
+	uint32_t sysnum;		/* SYS_* from inc/syscall.h */
+	uint64_t args[6];
+	int64_t ret;			/* result or -errno, valid once DONE */
+} __attribute__((aligned(64)));
+
+_Static_assert(sizeof(struct flexsc_entry) == 64, "an entry is one cache line");
+
+#define FLEXSC_ENTRIES_PER_PAGE  (4096 / sizeof(struct flexsc_entry))
+#define FLEXSC_MAX_PAGES         4	/* 256 entries */
+#define FLEXSC_MAX_THREADS       16
+#define FLEXSC_DEFAULT_THREADS   4
+
+/*
+ * flexsc_register(opts): map opts->npages syscall pages (1..FLEXSC_MAX_PAGES,
+ * 0 means 1) into the caller, read-write, all entries FREE, and start
+ * opts->nthreads syscall threads (1..FLEXSC_MAX_THREADS, 0 means
+ * FLEXSC_DEFAULT_THREADS). Returns the address of the first page, or -EFAULT
+ * (bad opts pointer), -EINVAL (bad counts or reserved fields), -EBUSY (already
+ * registered), -ENOMEM.
+ */
+struct flexsc_options {
+	uint32_t npages;
+	uint32_t nthreads;
+	uint64_t reserved[2];	/* must be zero */
+};
+
+/*
+ * flexsc_wait(): the one trap of the batched path. Lets the syscall threads run
+ * and returns the number of the caller's entries that are DONE, once at least one
+ * is (at once if one already is). -EINVAL if the caller is not registered,
+ * -EINTR if the process is being torn down.
+ */
+
+/*
+ * Calls on the page run as the process, like the trap path, with these rules:
+ * - fork: the child is a copy of the process as it stood when it last entered
+ *   the kernel (in flexsc_wait, normally). The child starts unregistered; its
+ *   copy of the syscall pages is a private snapshot in which the fork entry reads
+ *   DONE with ret 0; it may register again to get pages and threads of its own.
+ *   The parent's entry gets the child's pid.
+ * - exit, exit_group: end the process with every thread; entries still pending
+ *   are never completed.
+ * - execve: on success the process runs the new program, unregistered.
+ * - flexsc_register and flexsc_wait cannot be posted (-EINVAL).
+ */
+
+#endif

@@ -1,0 +1,387 @@
+/*
+ * Exception-less system calls (FlexSC). A registered process has one or more
+ * syscall pages mapped shared into its address space and a pool of syscall
+ * threads: kernel threads that belong to the process (myproc() is the process,
+ * its address space is loaded, so user pointers mean what they mean to it) and
+ * serve the pages' entries through the same dispatch table as the traps.
+ *
+ *   user thread                          syscall threads (ring 0)
+ *   -----------                          ------------------------
+ *   fill entries, status = SUBMITTED
+ *   flexsc_wait() --- kick, sleep ---->  wake; scan for SUBMITTED
+ *                                        cmpxchg SUBMITTED -> BUSY (claim)
+ *                                        copy sysnum/args, syscall_invoke()
+ *                                        ret = ..., status = DONE, wake waiter
+ *   <-- returns count of DONE ----------
+ *   read ret, status = FREE
+ *
+ * The kernel reaches the pages through the direct map of pages it holds a
+ * reference on, never through the user mapping: the user may unmap or protect
+ * its view at any time without the kernel noticing.
+ *
+ * A thread blocked in one call (a pipe read, wait4, nanosleep) holds up only
+ * that entry: the others go on with the rest. Process teardown interrupts every
+ * pool thread (thread_interrupt), so blocked calls give up with -EINTR.
+ */
+#include <inc/errno.h>
+#include <inc/mman.h>
+#include <inc/mmu.h>
+#include <inc/stdio.h>
+#include <inc/string.h>
+#include <inc/syscall.h>
+#include <inc/trap.h>
+#include <kern/flexsc.h>
+#include <kern/kmalloc.h>
+#include <kern/pmap.h>
+#include <kern/proc.h>
+#include <kern/sched.h>
+#include <kern/syscall.h>
+#include <kern/uaccess.h>
+#include <kern/vm.h>
+#include <kern/vmobj.h>
+
+struct flexsc_ctx {
+	struct proc *proc;
+	uintptr_t uaddr;		/* where the pages are mapped in the process */
+	unsigned npages, nentries;
+	struct page *pages[FLEXSC_MAX_PAGES];	/* one reference each, ours */
+	struct vmobj *obj;		/* the pages' object, to recognise the area */
+
+	/* lock protects everything below, and is taken before sched_lock. */
+	struct spinlock lock;
+	struct waitq work;		/* idle syscall threads */
+	struct waitq done;		/* the user thread in flexsc_wait */
+	struct waitq gone;		/* flexsc_teardown, waiting for the pool to leave */
+	uint64_t kicks;			/* flexsc_wait calls: new work may be posted */
+	unsigned in_flight;		/* entries claimed and not yet DONE */
+	bool stopping;
+	bool user_waiting;		/* the user thread is in flexsc_wait */
+	unsigned nthreads;
+	struct thread *threads[FLEXSC_MAX_THREADS];	/* NULL once a thread left */
+};
+
+/* Entry i of the pages, through the direct map. */
+static struct flexsc_entry *entry_at(struct flexsc_ctx *ctx, unsigned i)
+{
+	struct flexsc_entry *page = page2kva(ctx->pages[i / FLEXSC_ENTRIES_PER_PAGE]);
+	return &page[i % FLEXSC_ENTRIES_PER_PAGE];
+}
+
+static uint32_t load_status(struct flexsc_entry *e)
+{
+	return __atomic_load_n(&e->status, __ATOMIC_ACQUIRE);
+}
+
+/* Claim a SUBMITTED entry (SUBMITTED -> BUSY); its index, or -1 if none is. */
+static int claim_entry(struct flexsc_ctx *ctx)
+{
+	for (unsigned i = 0; i < ctx->nentries; i++) {
+		uint32_t expected = FLEXSC_SUBMITTED;
+		struct flexsc_entry *e = entry_at(ctx, i);
+		if (load_status(e) == FLEXSC_SUBMITTED &&
+		    __atomic_compare_exchange_n(&e->status, &expected, FLEXSC_BUSY, false,
+						__ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+			spin_lock(&ctx->lock);
+			ctx->in_flight++;
+			spin_unlock(&ctx->lock);
+			return (int)i;
+		}
+	}
+	return -1;
+}
+
+/* How many entries read DONE, and whether any is SUBMITTED. Caller holds ctx->lock. */
+static unsigned count_done(struct flexsc_ctx *ctx, bool *submitted)
+{
+	unsigned done = 0;
+
+	*submitted = false;
+	for (unsigned i = 0; i < ctx->nentries; i++) {
+		uint32_t s = load_status(entry_at(ctx, i));
+		done += s == FLEXSC_DONE;
+		*submitted |= s == FLEXSC_SUBMITTED;
+	}
+	return done;
+}
+
+/*
+ * Run claimed entry i: copy its call out of the shared page first (the user may
+ * scribble on it at any moment), run it as the process, publish the result.
+ */
+static void run_entry(struct flexsc_ctx *ctx, unsigned i)
+{
+	struct flexsc_entry *e = entry_at(ctx, i);
+	uint64_t sysnum = __atomic_load_n(&e->sysnum, __ATOMIC_RELAXED);
+	uint64_t args[6];
+	int64_t ret;
+
+	for (int k = 0; k < 6; k++)
+		args[k] = __atomic_load_n(&e->args[k], __ATOMIC_RELAXED);
+	mythread()->flexsc_entry = (int)i;
+	if (sysnum == SYS_flexsc_register || sysnum == SYS_flexsc_wait)
+		ret = -EINVAL;
+	else
+		ret = syscall_invoke(sysnum, args);
+	mythread()->flexsc_entry = -1;
+
+	__atomic_store_n(&e->ret, ret, __ATOMIC_RELAXED);
+	__atomic_store_n(&e->status, FLEXSC_DONE, __ATOMIC_RELEASE);
+	spin_lock(&ctx->lock);
+	ctx->in_flight--;
+	wakeup_all(&ctx->done);
+	spin_unlock(&ctx->lock);
+}
+
+/* A syscall thread: serve entries until the pool stops. */
+static void pool_main(void *arg)
+{
+	struct flexsc_ctx *ctx = arg;
+
+	for (;;) {
+		spin_lock(&ctx->lock);
+		uint64_t seen = ctx->kicks;
+		bool stop = ctx->stopping;
+		spin_unlock(&ctx->lock);
+		if (stop)
+			break;
+		int i = claim_entry(ctx);
+		if (i >= 0) {
+			run_entry(ctx, (unsigned)i);
+			continue;
+		}
+		/* Nothing to do: sleep until flexsc_wait kicks (unless it did meanwhile). */
+		spin_lock(&ctx->lock);
+		while (ctx->kicks == seen && !ctx->stopping)
+			sleep_on(&ctx->work, &ctx->lock);
+		spin_unlock(&ctx->lock);
+	}
+	flexsc_thread_leave();
+}
+
+void flexsc_thread_leave(void)
+{
+	struct thread *t = mythread();
+	struct flexsc_ctx *ctx = t->flexsc;
+
+	spin_lock(&ctx->lock);
+	for (unsigned i = 0; i < FLEXSC_MAX_THREADS; i++)
+		if (ctx->threads[i] == t)
+			ctx->threads[i] = NULL;
+	ctx->nthreads--;
+	wakeup_all(&ctx->gone);
+	spin_unlock(&ctx->lock);
+	thread_exit();
+}
+
+/* Free ctx and what it holds; its threads are gone (or never started). */
+static void ctx_free(struct flexsc_ctx *ctx)
+{
+	for (unsigned i = 0; i < ctx->npages; i++)
+		if (ctx->pages[i])
+			page_decref(ctx->pages[i]);
+	if (ctx->obj)
+		vmobj_put(ctx->obj);
+	kfree(ctx);
+}
+
+/*
+ * Allocate ctx's pages, zeroed (every entry FREE), into a shared object mapped
+ * into p's address space. 0 or -ENOMEM.
+ */
+static int map_pages(struct flexsc_ctx *ctx, struct proc *p)
+{
+	struct vmspace *vs = p->vs;
+	size_t len = ctx->npages * PGSIZE;
+
+	if (!(ctx->obj = vmobj_anon_create()))
+		return -ENOMEM;
+	for (unsigned i = 0; i < ctx->npages; i++) {
+		struct page *pp = page_alloc(PAGE_ZERO);
+		if (!pp)
+			return -ENOMEM;
+		page_incref(pp);
+		ctx->pages[i] = pp;
+		if (vmobj_insert_page(ctx->obj, i, pp) < 0)
+			return -ENOMEM;
+	}
+	sleeplock_acquire(&vs->lock);
+	ctx->uaddr = vmmap_find_range(&vs->map, len, UMIN, VM_MMAP_TOP, VMMAP_HILO);
+	int r = ctx->uaddr ? vm_map(vs, ctx->uaddr, len, PROT_READ | PROT_WRITE,
+				    MAP_SHARED | VMA_FLEXSC, ctx->obj, 0) : -ENOMEM;
+	sleeplock_release(&vs->lock);
+	return r;
+}
+
+/* Start nthreads syscall threads for ctx. 0 or -ENOMEM (those started keep running). */
+static int start_pool(struct flexsc_ctx *ctx, unsigned nthreads)
+{
+	struct proc *p = ctx->proc;
+
+	for (unsigned i = 0; i < nthreads; i++) {
+		char name[24];
+		snprintf(name, sizeof(name), "flexsc-%d.%u", p->pid, i);
+		struct thread *t = thread_create(name, p, NULL, pool_main, ctx);
+		if (!t)
+			return -ENOMEM;
+		t->flexsc = ctx;
+		t->flexsc_entry = -1;
+		spin_lock(&ctx->lock);
+		ctx->threads[i] = t;
+		ctx->nthreads++;
+		spin_unlock(&ctx->lock);
+		thread_start(t);
+	}
+	return 0;
+}
+
+int64_t sys_flexsc_register(const struct flexsc_options *uopts)
+{
+	struct proc *p = myproc();
+	struct flexsc_options opts;
+
+	if (copy_from_user(&opts, uopts, sizeof(opts)) < 0)
+		return -EFAULT;
+	if (opts.npages == 0)
+		opts.npages = 1;
+	if (opts.nthreads == 0)
+		opts.nthreads = FLEXSC_DEFAULT_THREADS;
+	if (opts.npages > FLEXSC_MAX_PAGES || opts.nthreads > FLEXSC_MAX_THREADS ||
+	    opts.reserved[0] || opts.reserved[1] || mythread() != p->thread)
+		return -EINVAL;
+	if (p->flexsc)
+		return -EBUSY;
+
+	struct flexsc_ctx *ctx = kzalloc(sizeof(*ctx));
+	if (!ctx)
+		return -ENOMEM;
+	ctx->proc = p;
+	ctx->npages = opts.npages;
+	ctx->nentries = opts.npages * FLEXSC_ENTRIES_PER_PAGE;
+	spin_init(&ctx->lock, "flexsc");
+	waitq_init(&ctx->work);
+	waitq_init(&ctx->done);
+	waitq_init(&ctx->gone);
+	if (map_pages(ctx, p) < 0) {
+		ctx_free(ctx);
+		return -ENOMEM;
+	}
+	p->flexsc = ctx;
+	if (start_pool(ctx, opts.nthreads) < 0) {
+		flexsc_teardown(p);
+		return -ENOMEM;
+	}
+	return (int64_t)ctx->uaddr;
+}
+
+int64_t sys_flexsc_wait(void)
+{
+	struct proc *p = myproc();
+	struct flexsc_ctx *ctx = p->flexsc;
+	bool submitted;
+	unsigned done;
+
+	if (!ctx || mythread() != p->thread)
+		return -EINVAL;
+	spin_lock(&ctx->lock);
+	ctx->kicks++;
+	wakeup_all(&ctx->work);
+	ctx->user_waiting = true;
+	/* Sleep only while something is on its way; else nothing would ever wake us. */
+	while ((done = count_done(ctx, &submitted)) == 0 && (submitted || ctx->in_flight) &&
+	       !thread_interrupted())
+		sleep_on(&ctx->done, &ctx->lock);
+	ctx->user_waiting = false;
+	spin_unlock(&ctx->lock);
+	return done == 0 && thread_interrupted() ? -EINTR : (int64_t)done;
+}
+
+void flexsc_teardown(struct proc *p)
+{
+	struct flexsc_ctx *ctx = p->flexsc;
+
+	if (!ctx)
+		return;
+	spin_lock(&ctx->lock);
+	ctx->stopping = true;
+	wakeup_all(&ctx->work);
+	for (unsigned i = 0; i < FLEXSC_MAX_THREADS; i++)
+		if (ctx->threads[i])
+			thread_interrupt(ctx->threads[i]);
+	while (ctx->nthreads > 0)
+		sleep_on(&ctx->gone, &ctx->lock);
+	spin_unlock(&ctx->lock);
+	p->flexsc = NULL;
+	ctx_free(ctx);
+}
+
+/*
+ * Replace the child's view of the syscall pages (still the parent's shared pages,
+ * as fork left it) with a private copy, whose pages go to copies[]. 0 or -ENOMEM.
+ */
+static int snapshot_pages(struct flexsc_ctx *ctx, struct vmspace *vs, struct page **copies)
+{
+	size_t len = ctx->npages * PGSIZE;
+	struct vmobj *obj = vmobj_anon_create();
+	int r = obj ? 0 : -ENOMEM;
+
+	for (unsigned i = 0; r == 0 && i < ctx->npages; i++) {
+		struct page *pp = page_alloc(0);
+		if (!pp) {
+			r = -ENOMEM;
+			break;
+		}
+		memcpy(page2kva(pp), page2kva(ctx->pages[i]), PGSIZE);
+		r = vmobj_insert_page(obj, i, pp);
+		if (r < 0)
+			page_free(pp);
+		else
+			copies[i] = pp;
+	}
+	sleeplock_acquire(&vs->lock);
+	if (r == 0)
+		r = vm_unmap(vs, ctx->uaddr, ctx->uaddr + len);
+	if (r == 0)
+		r = vm_map(vs, ctx->uaddr, len, PROT_READ | PROT_WRITE, MAP_PRIVATE, obj, 0);
+	sleeplock_release(&vs->lock);
+	if (obj)
+		vmobj_put(obj);
+	return r;
+}
+
+int flexsc_fork_child(struct proc *parent, struct proc *child)
+{
+	struct flexsc_ctx *ctx = parent->flexsc;
+	struct page *copies[FLEXSC_MAX_PAGES];
+	struct vmarea *a;
+
+	/* The parent may have unmapped its view, or mapped something else there. */
+	sleeplock_acquire(&child->vs->lock);
+	a = vmmap_lookup(&child->vs->map, ctx->uaddr);
+	bool ours = a && a->obj == ctx->obj && (a->flags & VMA_FLEXSC);
+	sleeplock_release(&child->vs->lock);
+	if (!ours)
+		return 0;
+	int r = snapshot_pages(ctx, child->vs, copies);
+	if (r < 0)
+		return r;
+
+	int running = mythread()->flexsc == ctx ? mythread()->flexsc_entry : -1;
+	if (running >= 0) {
+		struct flexsc_entry *page = page2kva(copies[running / FLEXSC_ENTRIES_PER_PAGE]);
+		struct flexsc_entry *e = &page[running % FLEXSC_ENTRIES_PER_PAGE];
+		e->ret = 0;
+		e->status = FLEXSC_DONE;
+	}
+	spin_lock(&ctx->lock);
+	bool in_wait = ctx->user_waiting;
+	spin_unlock(&ctx->lock);
+	if (in_wait) {
+		unsigned done = 0;
+		for (unsigned i = 0; i < ctx->nentries; i++) {
+			struct flexsc_entry *page = page2kva(copies[i / FLEXSC_ENTRIES_PER_PAGE]);
+			done += page[i % FLEXSC_ENTRIES_PER_PAGE].status == FLEXSC_DONE;
+		}
+		child->thread->tf->rax = done;
+	}
+	return 0;
+}

@@ -1,0 +1,35 @@
+/*
+ * Exception-less system calls: syscall pages and the syscall threads that serve
+ * them (the contract is inc/flexsc.h; docs/flexsc.md explains the design).
+ */
+#ifndef ELK_KERN_FLEXSC_H
+#define ELK_KERN_FLEXSC_H
+
+#include <inc/flexsc.h>
+#include <inc/types.h>
+
+struct proc;
+
+int64_t sys_flexsc_register(const struct flexsc_options *uopts);
+int64_t sys_flexsc_wait(void);
+
+/*
+ * Stop p's syscall threads, wait until they are gone, and free p's registration
+ * (the pages stay mapped in p's address space until it goes). Called by p's user
+ * thread before it exits or replaces its image; nothing if p is not registered.
+ */
+void flexsc_teardown(struct proc *p);
+
+/*
+ * fork's part: child, a fresh copy of registered parent, gets a private snapshot
+ * of the syscall pages (it starts unregistered), in which the entry the calling
+ * syscall thread is running (if any) reads DONE with ret 0. If parent's user
+ * thread is in flexsc_wait, the child returns from it with the count of DONE
+ * entries in its snapshot. 0 or -ENOMEM.
+ */
+int flexsc_fork_child(struct proc *parent, struct proc *child);
+
+/* End the calling syscall thread (its process is going away). Never returns. */
+void flexsc_thread_leave(void) __attribute__((noreturn));
+
+#endif

@@ -13,6 +13,7 @@ _Static_assert(offsetof(struct cpu, self) == CPU_OFF_SELF, "cpu layout");
 _Static_assert(offsetof(struct cpu, kstack_top) == CPU_OFF_KSTACK_TOP, "cpu layout");
 _Static_assert(offsetof(struct cpu, user_rsp) == CPU_OFF_USER_RSP, "cpu layout");
 _Static_assert(offsetof(struct cpu, traps) == CPU_OFF_TRAPS, "cpu layout");
+_Static_assert(offsetof(struct cpu, thread) == CPU_OFF_THREAD, "cpu layout");
 
 #define SEG_KCODE 0x00209a0000000000UL	/* present, DPL 0, code, long mode */
 #define SEG_KDATA 0x0000920000000000UL	/* present, DPL 0, data, writable */

@@ -11,6 +11,7 @@
 #define CPU_OFF_KSTACK_TOP  8
 #define CPU_OFF_USER_RSP   16
 #define CPU_OFF_TRAPS      24
+#define CPU_OFF_THREAD     32
 
 #ifndef __ASSEMBLER__
 #include <inc/types.h>
@@ -34,9 +35,10 @@ struct cpu {
 	uint64_t kstack_top;		/* CPU_OFF_KSTACK_TOP: current thread's kernel stack */
 	uint64_t user_rsp;		/* CPU_OFF_USER_RSP: scratch for the syscall entry */
 	uint64_t traps;			/* CPU_OFF_TRAPS: user->kernel entries on this CPU */
+	struct thread *thread;		/* CPU_OFF_THREAD: running thread, NULL in the scheduler */
+	struct thread *fpu_owner;	/* user thread whose FPU state is in the registers */
 	int id;
 	uint32_t apic_id;
-	struct thread *thread;		/* running thread, or NULL in the scheduler */
 	struct context *scheduler;	/* where sched() switches to */
 	int ncli;			/* depth of push_cli nesting */
 	bool intena;			/* were interrupts on before the outermost push_cli? */

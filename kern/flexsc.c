@@ -45,17 +45,27 @@ struct flexsc_ctx {
 	uintptr_t uaddr;		/* where the pages are mapped in the process */
 	unsigned npages, nentries;
 	struct page *pages[FLEXSC_MAX_PAGES];	/* one reference each, ours */
+	struct flexsc_entry *kpages[FLEXSC_MAX_PAGES];	/* the same, in the direct map */
 	struct vmobj *obj;		/* the pages' object, to recognise the area */
 
-	/* lock protects everything below, and is taken before sched_lock. */
+	/*
+	 * Touched on every entry, so atomics rather than the lock: kicks counts the
+	 * reasons an idle thread has to scan again (flexsc_wait, a sibling blocking);
+	 * scan_from is where the next scan starts (a hint). user_waiting is set by
+	 * flexsc_wait under the lock and cleared by the thread that wakes it, under
+	 * the lock.
+	 */
+	uint64_t kicks;
+	unsigned scan_from;
+	bool user_waiting;
+	bool stopping;			/* written under lock, read without */
+	bool user_in_wait;		/* the user thread is inside flexsc_wait (for fork) */
+
+	/* lock protects the wait queues and the thread list; taken before sched_lock. */
 	struct spinlock lock;
 	struct waitq work;		/* idle syscall threads */
 	struct waitq done;		/* the user thread in flexsc_wait */
 	struct waitq gone;		/* flexsc_teardown, waiting for the pool to leave */
-	uint64_t kicks;			/* flexsc_wait calls: new work may be posted */
-	unsigned in_flight;		/* entries claimed and not yet DONE */
-	bool stopping;
-	bool user_waiting;		/* the user thread is in flexsc_wait */
 	unsigned nthreads;
 	struct thread *threads[FLEXSC_MAX_THREADS];	/* NULL once a thread left */
 };
@@ -63,8 +73,7 @@ struct flexsc_ctx {
 /* Entry i of the pages, through the direct map. */
 static struct flexsc_entry *entry_at(struct flexsc_ctx *ctx, unsigned i)
 {
-	struct flexsc_entry *page = page2kva(ctx->pages[i / FLEXSC_ENTRIES_PER_PAGE]);
-	return &page[i % FLEXSC_ENTRIES_PER_PAGE];
+	return &ctx->kpages[i / FLEXSC_ENTRIES_PER_PAGE][i % FLEXSC_ENTRIES_PER_PAGE];
 }
 
 static uint32_t load_status(struct flexsc_entry *e)
@@ -72,35 +81,58 @@ static uint32_t load_status(struct flexsc_entry *e)
 	return __atomic_load_n(&e->status, __ATOMIC_ACQUIRE);
 }
 
-/* Claim a SUBMITTED entry (SUBMITTED -> BUSY); its index, or -1 if none is. */
+/*
+ * Claim a SUBMITTED entry (SUBMITTED -> BUSY); its index, or -1 if none is. The
+ * scan starts after the last claim, so a batch costs one pass, not one per entry.
+ */
 static int claim_entry(struct flexsc_ctx *ctx)
 {
-	for (unsigned i = 0; i < ctx->nentries; i++) {
+	unsigned start = __atomic_load_n(&ctx->scan_from, __ATOMIC_RELAXED);
+
+	for (unsigned k = 0, i = start; k < ctx->nentries; k++, i++) {
+		if (i >= ctx->nentries)
+			i = 0;
 		uint32_t expected = FLEXSC_SUBMITTED;
 		struct flexsc_entry *e = entry_at(ctx, i);
 		if (load_status(e) == FLEXSC_SUBMITTED &&
 		    __atomic_compare_exchange_n(&e->status, &expected, FLEXSC_BUSY, false,
 						__ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
-			spin_lock(&ctx->lock);
-			ctx->in_flight++;
-			spin_unlock(&ctx->lock);
+			__atomic_store_n(&ctx->scan_from, i + 1, __ATOMIC_RELAXED);
 			return (int)i;
 		}
 	}
 	return -1;
 }
 
-/* How many entries read DONE, and whether any is SUBMITTED. Caller holds ctx->lock. */
+/*
+ * Whether a syscall thread is running an entry. Caller holds ctx->lock. Read
+ * before count_done: a thread stores DONE before it drops its entry, so an entry
+ * not seen running here is seen DONE there.
+ */
+static bool pool_busy(struct flexsc_ctx *ctx)
+{
+	for (unsigned k = 0; k < FLEXSC_MAX_THREADS; k++)
+		if (ctx->threads[k] &&
+		    __atomic_load_n(&ctx->threads[k]->flexsc_entry, __ATOMIC_ACQUIRE) >= 0)
+			return true;
+	return false;
+}
+
+/* How many entries read DONE, and whether any is SUBMITTED. */
 static unsigned count_done(struct flexsc_ctx *ctx, bool *submitted)
 {
 	unsigned done = 0;
+	bool any_submitted = false;
 
-	*submitted = false;
-	for (unsigned i = 0; i < ctx->nentries; i++) {
-		uint32_t s = load_status(entry_at(ctx, i));
-		done += s == FLEXSC_DONE;
-		*submitted |= s == FLEXSC_SUBMITTED;
+	for (unsigned p = 0; p < ctx->npages; p++) {
+		struct flexsc_entry *e = ctx->kpages[p];
+		for (unsigned j = 0; j < FLEXSC_ENTRIES_PER_PAGE; j++) {
+			uint32_t s = load_status(&e[j]);
+			done += s == FLEXSC_DONE;
+			any_submitted |= s == FLEXSC_SUBMITTED;
+		}
 	}
+	*submitted = any_submitted;
 	return done;
 }
 
@@ -110,6 +142,7 @@ static unsigned count_done(struct flexsc_ctx *ctx, bool *submitted)
  */
 static void run_entry(struct flexsc_ctx *ctx, unsigned i)
 {
+	struct thread *t = mythread();
 	struct flexsc_entry *e = entry_at(ctx, i);
 	uint64_t sysnum = __atomic_load_n(&e->sysnum, __ATOMIC_RELAXED);
 	uint64_t args[6];
@@ -117,19 +150,26 @@ static void run_entry(struct flexsc_ctx *ctx, unsigned i)
 
 	for (int k = 0; k < 6; k++)
 		args[k] = __atomic_load_n(&e->args[k], __ATOMIC_RELAXED);
-	mythread()->flexsc_entry = (int)i;
+	__atomic_store_n(&t->flexsc_entry, (int)i, __ATOMIC_RELEASE);
 	if (sysnum == SYS_flexsc_register || sysnum == SYS_flexsc_wait)
 		ret = -EINVAL;
 	else
 		ret = syscall_invoke(sysnum, args);
-	mythread()->flexsc_entry = -1;
 
 	__atomic_store_n(&e->ret, ret, __ATOMIC_RELAXED);
-	__atomic_store_n(&e->status, FLEXSC_DONE, __ATOMIC_RELEASE);
-	spin_lock(&ctx->lock);
-	ctx->in_flight--;
-	wakeup_all(&ctx->done);
-	spin_unlock(&ctx->lock);
+	/*
+	 * Publish, then look for a waiter: sequentially consistent, pairing with
+	 * flexsc_wait's store of user_waiting before it looks at the entries, so
+	 * that either it sees this entry done or we see it waiting.
+	 */
+	__atomic_store_n(&e->status, FLEXSC_DONE, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&t->flexsc_entry, -1, __ATOMIC_RELEASE);
+	if (__atomic_load_n(&ctx->user_waiting, __ATOMIC_SEQ_CST)) {
+		spin_lock(&ctx->lock);
+		ctx->user_waiting = false;
+		wakeup_all(&ctx->done);
+		spin_unlock(&ctx->lock);
+	}
 }
 
 /* A syscall thread: serve entries until the pool stops. */
@@ -138,24 +178,38 @@ static void pool_main(void *arg)
 	struct flexsc_ctx *ctx = arg;
 
 	for (;;) {
-		spin_lock(&ctx->lock);
-		uint64_t seen = ctx->kicks;
-		bool stop = ctx->stopping;
-		spin_unlock(&ctx->lock);
-		if (stop)
+		uint64_t seen = __atomic_load_n(&ctx->kicks, __ATOMIC_ACQUIRE);
+		if (__atomic_load_n(&ctx->stopping, __ATOMIC_ACQUIRE))
 			break;
 		int i = claim_entry(ctx);
 		if (i >= 0) {
 			run_entry(ctx, (unsigned)i);
 			continue;
 		}
-		/* Nothing to do: sleep until flexsc_wait kicks (unless it did meanwhile). */
+		/* Nothing to do: sleep until kicked (unless that happened meanwhile). */
 		spin_lock(&ctx->lock);
-		while (ctx->kicks == seen && !ctx->stopping)
+		while (__atomic_load_n(&ctx->kicks, __ATOMIC_ACQUIRE) == seen && !ctx->stopping)
 			sleep_on(&ctx->work, &ctx->lock);
 		spin_unlock(&ctx->lock);
 	}
 	flexsc_thread_leave();
+}
+
+/*
+ * Get one idle thread of the pool scanning. A sleeper between its check of kicks
+ * and sleep_on cannot be missed: wakeup_one waits for sched_lock, which that
+ * sleeper holds until it is on the queue.
+ */
+static void kick_one(struct flexsc_ctx *ctx)
+{
+	__atomic_add_fetch(&ctx->kicks, 1, __ATOMIC_RELEASE);
+	wakeup_one(&ctx->work);
+}
+
+void flexsc_before_sleep(struct flexsc_ctx *ctx, struct waitq *wq)
+{
+	if (wq != &ctx->work)
+		kick_one(ctx);
 }
 
 void flexsc_thread_leave(void)
@@ -201,6 +255,7 @@ static int map_pages(struct flexsc_ctx *ctx, struct proc *p)
 			return -ENOMEM;
 		page_incref(pp);
 		ctx->pages[i] = pp;
+		ctx->kpages[i] = page2kva(pp);
 		if (vmobj_insert_page(ctx->obj, i, pp) < 0)
 			return -ENOMEM;
 	}
@@ -282,16 +337,22 @@ int64_t sys_flexsc_wait(void)
 
 	if (!ctx || mythread() != p->thread)
 		return -EINVAL;
+	/* One thread starts; it hands over to another only if its call blocks. */
+	ctx->user_in_wait = true;
+	kick_one(ctx);
 	spin_lock(&ctx->lock);
-	ctx->kicks++;
-	wakeup_all(&ctx->work);
-	ctx->user_waiting = true;
 	/* Sleep only while something is on its way; else nothing would ever wake us. */
-	while ((done = count_done(ctx, &submitted)) == 0 && (submitted || ctx->in_flight) &&
-	       !thread_interrupted())
+	for (;;) {
+		__atomic_store_n(&ctx->user_waiting, true, __ATOMIC_SEQ_CST);
+		bool running = pool_busy(ctx);
+		done = count_done(ctx, &submitted);
+		if (done || !(submitted || running) || thread_interrupted())
+			break;
 		sleep_on(&ctx->done, &ctx->lock);
+	}
 	ctx->user_waiting = false;
 	spin_unlock(&ctx->lock);
+	ctx->user_in_wait = false;
 	return done == 0 && thread_interrupted() ? -EINTR : (int64_t)done;
 }
 
@@ -372,10 +433,7 @@ int flexsc_fork_child(struct proc *parent, struct proc *child)
 		e->ret = 0;
 		e->status = FLEXSC_DONE;
 	}
-	spin_lock(&ctx->lock);
-	bool in_wait = ctx->user_waiting;
-	spin_unlock(&ctx->lock);
-	if (in_wait) {
+	if (ctx->user_in_wait) {
 		unsigned done = 0;
 		for (unsigned i = 0; i < ctx->nentries; i++) {
 			struct flexsc_entry *page = page2kva(copies[i / FLEXSC_ENTRIES_PER_PAGE]);

@@ -155,13 +155,10 @@ int64_t sys_fork(void)
 		proc_discard(child);
 		return -ENOMEM;
 	}
-	if (mythread() == user) {
+	if (mythread() == user)
 		child->thread->tf->rax = 0;	/* fork returns 0 in the child */
-		/* Our FPU state is live in the registers, not yet saved anywhere. */
-		asm volatile("fxsave %0" : "=m"(*(uint8_t(*)[512])child->thread->fpu));
-	} else {
-		memcpy(child->thread->fpu, user->fpu, sizeof(user->fpu));
-	}
+	thread_save_fpu(user);
+	memcpy(child->thread->fpu, user->fpu, sizeof(user->fpu));
 
 	pid_t pid = child->pid;
 	thread_start(child->thread);

@@ -7,6 +7,7 @@
 #include <kern/kmalloc.h>
 #include <kern/pmap.h>
 #include <kern/proc.h>
+#include <kern/flexsc.h>
 #include <kern/sched.h>
 #include <kern/vm.h>
 
@@ -19,11 +20,14 @@ static int next_tid = 1;
 extern void swtch(struct context **from, struct context *to);
 extern char thread_trampoline[];
 
+/*
+ * One load from this CPU's struct cpu: if the thread moves to another CPU right
+ * after, the value read is still the thread that runs this code.
+ */
 struct thread *mythread(void)
 {
-	push_cli();
-	struct thread *t = mycpu()->thread;
-	pop_cli();
+	struct thread *t;
+	asm volatile("movq %%gs:%c1, %0" : "=r"(t) : "i"(CPU_OFF_THREAD));
 	return t;
 }
 
@@ -70,11 +74,49 @@ struct thread *thread_create(const char *name, struct proc *p, const struct trap
 	return t;
 }
 
+static void fxsave(struct thread *t)
+{
+	asm volatile("fxsave %0" : "=m"(*(uint8_t(*)[512])t->fpu));
+}
+
+static void fxrstor(struct thread *t)
+{
+	asm volatile("fxrstor %0" : : "m"(*(uint8_t(*)[512])t->fpu));
+}
+
+/*
+ * Lazy FPU switching: the registers keep the state of the last user thread that
+ * ran on this CPU (cpu->fpu_owner) and are saved only when another user thread
+ * is about to run. Kernel threads never touch them (-mgeneral-regs-only), so a
+ * user thread and its syscall threads trade the CPU without saving anything.
+ * Caller holds sched_lock. (When more CPUs run threads, a thread that moves to
+ * another CPU will have to have its state saved first.)
+ */
+static void fpu_switch_to(struct cpu *c, struct thread *t)
+{
+	if (!t->user || c->fpu_owner == t)
+		return;
+	if (c->fpu_owner)
+		fxsave(c->fpu_owner);
+	fxrstor(t);
+	c->fpu_owner = t;
+}
+
+void thread_save_fpu(struct thread *t)
+{
+	push_cli();
+	if (mycpu()->fpu_owner == t)
+		fxsave(t);
+	pop_cli();
+}
+
 void thread_reset_fpu(struct thread *t)
 {
+	push_cli();
 	fpu_init_state(t->fpu);
-	if (t == mythread())
-		asm volatile("fxrstor %0" : : "m"(*(uint8_t(*)[512])t->fpu));
+	if (mycpu()->fpu_owner == t)
+		fxrstor(t);
+	pop_cli();
 }
 
 void thread_destroy(struct thread *t)
@@ -95,9 +137,6 @@ void thread_start(struct thread *t)
 /* Called by thread_trampoline: a new thread still holds sched_lock from the scheduler. */
 void thread_first_run(void)
 {
-	struct thread *t = mycpu()->thread;
-	if (t->user)
-		asm volatile("fxrstor %0" : : "m"(*(uint8_t(*)[512])t->fpu));
 	spin_unlock(&sched_lock);
 }
 
@@ -115,12 +154,8 @@ static void sched(void)
 	if (t->state == T_RUNNING)
 		panic("sched: thread %s still running", t->name);
 	bool intena = c->intena;
-	if (t->user)
-		asm volatile("fxsave %0" : "=m"(*(uint8_t(*)[512])t->fpu));
 	swtch(&t->context, c->scheduler);
 	c = mycpu();
-	if (t->user)
-		asm volatile("fxrstor %0" : : "m"(*(uint8_t(*)[512])t->fpu));
 	c->intena = intena;
 }
 
@@ -142,8 +177,11 @@ void scheduler(void)
 		c->thread = t;
 		vmspace_activate(t->proc ? t->proc->vs : NULL);
 		cpu_set_kstack(c, t->kstack_top);
+		fpu_switch_to(c, t);
 		swtch(&c->scheduler, t->context);
 		c->thread = NULL;
+		if (t->state == T_DEAD && c->fpu_owner == t)
+			c->fpu_owner = NULL;
 		spin_unlock(&sched_lock);
 		if (t->state == T_DEAD)
 			thread_destroy(t);
@@ -197,6 +235,8 @@ void sleep_on(struct waitq *wq, struct spinlock *lk)
 {
 	struct thread *t = mythread();
 
+	if (t->flexsc)
+		flexsc_before_sleep(t->flexsc, wq);
 	if (lk != &sched_lock) {
 		spin_lock(&sched_lock);
 		spin_unlock(lk);
@@ -226,6 +266,18 @@ void wakeup_all(struct waitq *wq)
 {
 	spin_lock(&sched_lock);
 	wake_locked(wq);
+	spin_unlock(&sched_lock);
+}
+
+void wakeup_one(struct waitq *wq)
+{
+	spin_lock(&sched_lock);
+	if (!list_empty(&wq->sleepers)) {
+		struct list_node *n = wq->sleepers.next;
+		list_remove(n);
+		list_entry(n, struct thread, link)->state = T_RUNNABLE;
+		list_push_back(&runq, n);
+	}
 	spin_unlock(&sched_lock);
 }
 

@@ -75,8 +75,10 @@ struct thread *thread_create(const char *name, struct proc *p, const struct trap
 void thread_start(struct thread *t);
 /* End the calling thread. Never returns. */
 void thread_exit(void) __attribute__((noreturn));
-/* Give t the FPU/SSE state of a fresh program (loading it if t is running). */
+/* Give t the FPU/SSE state of a fresh program (loading it if it is live). */
 void thread_reset_fpu(struct thread *t);
+/* Bring t->fpu up to date if t's state is live in this CPU's registers. */
+void thread_save_fpu(struct thread *t);
 /* Free a thread that never ran (T_EMBRYO). */
 void thread_destroy(struct thread *t);
 
@@ -101,6 +103,8 @@ void thread_interrupt(struct thread *t);
 void thread_clear_interrupt(void);
 /* Whether the running thread has been interrupted. */
 bool thread_interrupted(void);
+/* Make the longest sleeper on wq runnable, if there is one. */
+void wakeup_one(struct waitq *wq);
 /* Make every thread on wq runnable. Callable from interrupt handlers. */
 void wakeup_all(struct waitq *wq);
 /* Sleep until ticks >= deadline. false if interrupted before then. */

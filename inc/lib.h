@@ -16,6 +16,7 @@
 #include <inc/assert.h>
 #include <inc/signal.h>
 #include <inc/fcntl.h>
+#include <inc/ipc.h>
 #include <inc/stat.h>
 #include <stdarg.h>
 
@@ -83,6 +84,9 @@ pid_t fork(void);
 int execve(const char *path, char *const argv[], char *const envp[]);
 pid_t wait4(pid_t pid, int *status, int options, void *rusage);
 long kstat(int which);
+/* JOS-style IPC: see inc/ipc.h. */
+int ipc_send(pid_t to, uint64_t value, const void *srcva, int perm);
+int ipc_recv(void *dstva, struct ipc_msg *msg);
 void exit(int status) __attribute__((noreturn));
 void exit_group(int status) __attribute__((noreturn));
 

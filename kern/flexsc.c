@@ -206,10 +206,12 @@ static void kick_one(struct flexsc_ctx *ctx)
 	wakeup_one(&ctx->work);
 }
 
-void flexsc_before_sleep(struct flexsc_ctx *ctx, struct waitq *wq)
+struct waitq *flexsc_handoff(struct flexsc_ctx *ctx, struct waitq *wq)
 {
-	if (wq != &ctx->work)
-		kick_one(ctx);
+	if (wq == &ctx->work)
+		return NULL;
+	__atomic_add_fetch(&ctx->kicks, 1, __ATOMIC_RELEASE);
+	return &ctx->work;
 }
 
 void flexsc_thread_leave(void)

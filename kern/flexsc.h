@@ -30,13 +30,14 @@ void flexsc_teardown(struct proc *p);
 int flexsc_fork_child(struct proc *parent, struct proc *child);
 
 /*
- * A syscall thread of ctx is about to sleep on wq (called by sleep_on, with only
- * the caller's spinlock held). If it is blocking inside a call, wake a sibling,
- * so that the rest of the page is not held up behind this entry.
+ * A syscall thread of ctx is about to sleep on wq (called by sleep_on, with
+ * sched_lock held). If it is blocking inside a call, returns the queue of its
+ * idle siblings, one of which sleep_on wakes, so that the rest of the page is not
+ * held up behind this entry; else NULL.
  */
 struct flexsc_ctx;
 struct waitq;
-void flexsc_before_sleep(struct flexsc_ctx *ctx, struct waitq *wq);
+struct waitq *flexsc_handoff(struct flexsc_ctx *ctx, struct waitq *wq);
 
 /* End the calling syscall thread (its process is going away). Never returns. */
 void flexsc_thread_leave(void) __attribute__((noreturn));

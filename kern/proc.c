@@ -37,6 +37,14 @@ int proc_count(void)
 	return n;
 }
 
+struct proc *proc_lookup(pid_t pid)
+{
+	for (int i = 0; i < NPROC; i++)
+		if (procs[i].state == P_ALIVE && procs[i].pid == pid)
+			return &procs[i];
+	return NULL;
+}
+
 /* How many processes (live or zombie) have parent p. Caller holds proc_lock. */
 static int count_children(struct proc *p)
 {
@@ -64,6 +72,7 @@ static struct proc *proc_alloc(struct proc *parent, const char *name, int *err)
 		p->state = P_ALIVE;
 		p->pid = next_pid++;
 		p->parent = parent;
+		ipc_state_init(&p->ipc);
 	}
 	spin_unlock(&proc_lock);
 	if (!p) {
@@ -93,6 +102,7 @@ static void proc_discard(struct proc *p)
 		vmspace_destroy(p->vs);
 	spin_lock(&proc_lock);
 	p->state = P_FREE;
+	ipc_proc_exit(p);
 	spin_unlock(&proc_lock);
 }
 
@@ -286,6 +296,7 @@ void proc_exit(int wstatus)
 	}
 	p->wstatus = wstatus;
 	p->state = P_ZOMBIE;
+	ipc_proc_exit(p);
 	p->thread = NULL;
 	if (p->parent)
 		wakeup_all(&p->parent->child_exit);

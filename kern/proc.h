@@ -7,6 +7,7 @@
 #define ELK_KERN_PROC_H
 
 #include <inc/types.h>
+#include <kern/ipc.h>
 #include <kern/sched.h>
 #include <kern/spinlock.h>
 
@@ -31,6 +32,7 @@ struct proc {
 	struct waitq child_exit;	/* this process sleeps here in wait4 */
 	struct fdtable *files;		/* open descriptors; NULL once it has exited */
 	struct flexsc_ctx *flexsc;	/* syscall pages and threads, if registered */
+	struct ipc_state ipc;		/* JOS-style IPC; protected by proc_lock */
 	/*
 	 * Requests from syscall threads, which the user thread carries out on its
 	 * way back to user mode (proc_user_return); protected by proc_lock.
@@ -62,6 +64,8 @@ void proc_exit(int wstatus) __attribute__((noreturn));
 void proc_user_return(void);
 /* Number of processes in the table that are not free. */
 int proc_count(void);
+/* The live (not zombie) process with pid, or NULL. Caller holds proc_lock. */
+struct proc *proc_lookup(pid_t pid);
 
 /* Linux wait-status encodings. */
 #define W_EXITCODE(code) (((code) & 0xff) << 8)

@@ -231,16 +231,28 @@ bool thread_interrupted(void)
 	return t && t->interrupted;
 }
 
+/* Move the longest sleeper of wq, if any, to the run queue. Caller holds sched_lock. */
+static void wake_one_locked(struct waitq *wq)
+{
+	if (list_empty(&wq->sleepers))
+		return;
+	struct list_node *n = wq->sleepers.next;
+	list_remove(n);
+	list_entry(n, struct thread, link)->state = T_RUNNABLE;
+	list_push_back(&runq, n);
+}
+
 void sleep_on(struct waitq *wq, struct spinlock *lk)
 {
 	struct thread *t = mythread();
 
-	if (t->flexsc)
-		flexsc_before_sleep(t->flexsc, wq);
 	if (lk != &sched_lock) {
 		spin_lock(&sched_lock);
 		spin_unlock(lk);
 	}
+	struct waitq *siblings = t->flexsc ? flexsc_handoff(t->flexsc, wq) : NULL;
+	if (siblings)
+		wake_one_locked(siblings);
 	t->state = T_SLEEPING;
 	list_push_back(&wq->sleepers, &t->link);
 	sched();
@@ -272,12 +284,7 @@ void wakeup_all(struct waitq *wq)
 void wakeup_one(struct waitq *wq)
 {
 	spin_lock(&sched_lock);
-	if (!list_empty(&wq->sleepers)) {
-		struct list_node *n = wq->sleepers.next;
-		list_remove(n);
-		list_entry(n, struct thread, link)->state = T_RUNNABLE;
-		list_push_back(&runq, n);
-	}
+	wake_one_locked(wq);
 	spin_unlock(&sched_lock);
 }
 

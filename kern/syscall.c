@@ -7,6 +7,7 @@
 #include <kern/cpu.h>
 #include <kern/file.h>
 #include <kern/flexsc.h>
+#include <kern/ipc.h>
 #include <kern/lapic.h>
 #include <kern/mman.h>
 #include <kern/pmap.h>
@@ -96,6 +97,8 @@ int64_t syscall_invoke(uint64_t num, const uint64_t a[6])
 	case SYS_kstat:         return sys_kstat((int)a[0]);
 	case SYS_flexsc_register: return sys_flexsc_register((const void *)a[0]);
 	case SYS_flexsc_wait:   return sys_flexsc_wait();
+	case SYS_ipc_send:      return sys_ipc_send((pid_t)a[0], a[1], (const void *)a[2], (int)a[3]);
+	case SYS_ipc_recv:      return sys_ipc_recv((void *)a[0], (struct ipc_msg *)a[1]);
 	default:                return -ENOSYS;
 	}
 }

@@ -99,6 +99,16 @@ long kstat(int which)
 	return syscall6(SYS_kstat, which, 0, 0, 0, 0, 0);
 }
 
+int ipc_send(pid_t to, uint64_t value, const void *srcva, int perm)
+{
+	return syscall6(SYS_ipc_send, to, (long)value, (long)srcva, perm, 0, 0);
+}
+
+int ipc_recv(void *dstva, struct ipc_msg *msg)
+{
+	return syscall6(SYS_ipc_recv, (long)dstva, (long)msg, 0, 0, 0, 0);
+}
+
 /* Ends the whole process, as C's exit does (Linux's exit ends only the thread). */
 void exit(int status)
 {

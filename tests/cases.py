@@ -231,4 +231,12 @@ CASES = [
         "expect": [r"^fdlimit: ok$"],
         "forbid": USER_FAILURE,
     },
+    {
+        # JOS-style IPC: ping-pong, page copies, -ESRCH, a syscall-thread receiver.
+        "name": "ipc",
+        "init": "ipc",
+        "expect": [kill_line("ipc", r"page fault \(write, protection\)", "0x200000000000"),
+                   r"^ipc: ok$"],
+        "forbid": USER_FAILURE,
+    },
 ]

@@ -25,13 +25,15 @@ swtch:
 /*
  * First code a new thread runs, entered from swtch's ret. r12 = fn (NULL for a
  * thread that returns to user mode), r13 = arg. For a user thread, rsp now points
- * at its trap frame.
+ * at its trap frame, and iretq sets its flags. A kernel thread runs fn with
+ * interrupts on, whatever the thread that switched to it had.
  */
 .globl thread_trampoline
 thread_trampoline:
 	call thread_first_run
 	testq %r12, %r12
 	jz trapret
+	sti
 	movq %r13, %rdi
 	call *%r12
 	call thread_exit

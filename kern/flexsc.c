@@ -51,9 +51,9 @@ struct flexsc_ctx {
 	/*
 	 * Touched on every entry, so atomics rather than the lock: kicks counts the
 	 * reasons an idle thread has to scan again (flexsc_wait, a sibling blocking);
-	 * scan_from is where the next scan starts (a hint). user_waiting is set by
-	 * flexsc_wait under the lock and cleared by the thread that wakes it, under
-	 * the lock.
+	 * scan_from is where the next scan starts (a hint); user_waiting says the
+	 * user thread sleeps (or is about to) in flexsc_wait, and is cleared by the
+	 * syscall thread that wakes it.
 	 */
 	uint64_t kicks;
 	unsigned scan_from;
@@ -158,18 +158,12 @@ static void run_entry(struct flexsc_ctx *ctx, unsigned i)
 
 	__atomic_store_n(&e->ret, ret, __ATOMIC_RELAXED);
 	/*
-	 * Publish, then look for a waiter: sequentially consistent, pairing with
-	 * flexsc_wait's store of user_waiting before it looks at the entries, so
-	 * that either it sees this entry done or we see it waiting.
+	 * Sequentially consistent, pairing with flexsc_wait's store of user_waiting
+	 * before it looks at the entries: either it sees this entry done, or this
+	 * thread sees it waiting when it next sleeps (flexsc_before_sleep).
 	 */
 	__atomic_store_n(&e->status, FLEXSC_DONE, __ATOMIC_SEQ_CST);
 	__atomic_store_n(&t->flexsc_entry, -1, __ATOMIC_RELEASE);
-	if (__atomic_load_n(&ctx->user_waiting, __ATOMIC_SEQ_CST)) {
-		spin_lock(&ctx->lock);
-		ctx->user_waiting = false;
-		wakeup_all(&ctx->done);
-		spin_unlock(&ctx->lock);
-	}
 }
 
 /* A syscall thread: serve entries until the pool stops. */
@@ -206,12 +200,14 @@ static void kick_one(struct flexsc_ctx *ctx)
 	wakeup_one(&ctx->work);
 }
 
-struct waitq *flexsc_handoff(struct flexsc_ctx *ctx, struct waitq *wq)
+void flexsc_before_sleep(struct flexsc_ctx *ctx, struct waitq *wq)
 {
-	if (wq == &ctx->work)
-		return NULL;
-	__atomic_add_fetch(&ctx->kicks, 1, __ATOMIC_RELEASE);
-	return &ctx->work;
+	if (wq != &ctx->work) {
+		__atomic_add_fetch(&ctx->kicks, 1, __ATOMIC_RELEASE);
+		wakeup_one_locked(&ctx->work);
+	}
+	if (__atomic_exchange_n(&ctx->user_waiting, false, __ATOMIC_SEQ_CST))
+		wakeup_one_locked(&ctx->done);
 }
 
 void flexsc_thread_leave(void)

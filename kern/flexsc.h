@@ -31,13 +31,15 @@ int flexsc_fork_child(struct proc *parent, struct proc *child);
 
 /*
  * A syscall thread of ctx is about to sleep on wq (called by sleep_on, with
- * sched_lock held). If it is blocking inside a call, returns the queue of its
- * idle siblings, one of which sleep_on wakes, so that the rest of the page is not
- * held up behind this entry; else NULL.
+ * sched_lock held): idle, or blocking inside a call. Then, and only then, the
+ * user thread waiting in flexsc_wait is woken, so that it sees a whole batch's
+ * results at once rather than trapping again for each; and if the thread is
+ * blocking inside a call, an idle sibling is woken to go on with the rest of
+ * the page.
  */
 struct flexsc_ctx;
 struct waitq;
-struct waitq *flexsc_handoff(struct flexsc_ctx *ctx, struct waitq *wq);
+void flexsc_before_sleep(struct flexsc_ctx *ctx, struct waitq *wq);
 
 /* End the calling syscall thread (its process is going away). Never returns. */
 void flexsc_thread_leave(void) __attribute__((noreturn));

@@ -134,15 +134,38 @@ void thread_start(struct thread *t)
 	spin_unlock(&sched_lock);
 }
 
-/* Called by thread_trampoline: a new thread still holds sched_lock from the scheduler. */
+/* Called by thread_trampoline: a new thread still holds sched_lock from its switch. */
 void thread_first_run(void)
 {
 	spin_unlock(&sched_lock);
 }
 
+/* The first thread on the run queue, taken off it, or NULL. Caller holds sched_lock. */
+static struct thread *runq_take(void)
+{
+	if (list_empty(&runq))
+		return NULL;
+	struct thread *t = list_entry(runq.next, struct thread, link);
+	list_remove(&t->link);
+	return t;
+}
+
+/* Make t this CPU's running thread: its address space, kernel stack and FPU state. */
+static void make_current(struct cpu *c, struct thread *t)
+{
+	t->state = T_RUNNING;
+	c->thread = t;
+	vmspace_activate(t->proc ? t->proc->vs : NULL);
+	cpu_set_kstack(c, t->kstack_top);
+	fpu_switch_to(c, t);
+}
+
 /*
- * Switch from the running thread to this CPU's scheduler. The caller holds
- * sched_lock (and nothing else) and has already changed the thread's state.
+ * Switch from the running thread to the next runnable one. The caller holds
+ * sched_lock (and nothing else) and has already changed the thread's state. The
+ * switch goes straight from thread to thread, one swtch instead of two through
+ * the scheduler loop, except for a dead thread (the loop frees it, off its stack)
+ * and when nothing else can run (the loop idles).
  */
 static void sched(void)
 {
@@ -154,7 +177,15 @@ static void sched(void)
 	if (t->state == T_RUNNING)
 		panic("sched: thread %s still running", t->name);
 	bool intena = c->intena;
-	swtch(&t->context, c->scheduler);
+	struct thread *next = t->state == T_DEAD ? NULL : runq_take();
+	if (next == t) {
+		t->state = T_RUNNING;	/* it yielded, and nothing else wants the CPU */
+	} else if (next) {
+		make_current(c, next);
+		swtch(&t->context, next->context);
+	} else {
+		swtch(&t->context, c->scheduler);
+	}
 	c = mycpu();
 	c->intena = intena;
 }
@@ -165,26 +196,23 @@ void scheduler(void)
 
 	for (;;) {
 		spin_lock(&sched_lock);
-		if (list_empty(&runq)) {
+		struct thread *t = runq_take();
+		if (!t) {
 			spin_unlock(&sched_lock);
 			/* sti takes effect after hlt starts, so no wakeup slips between. */
 			asm volatile("sti; hlt; cli" ::: "memory");
 			continue;
 		}
-		struct thread *t = list_entry(runq.next, struct thread, link);
-		list_remove(&t->link);
-		t->state = T_RUNNING;
-		c->thread = t;
-		vmspace_activate(t->proc ? t->proc->vs : NULL);
-		cpu_set_kstack(c, t->kstack_top);
-		fpu_switch_to(c, t);
+		make_current(c, t);
 		swtch(&c->scheduler, t->context);
+		/* Back from whichever thread switched here, not necessarily t. */
+		struct thread *prev = c->thread;
 		c->thread = NULL;
-		if (t->state == T_DEAD && c->fpu_owner == t)
+		if (prev->state == T_DEAD && c->fpu_owner == prev)
 			c->fpu_owner = NULL;
 		spin_unlock(&sched_lock);
-		if (t->state == T_DEAD)
-			thread_destroy(t);
+		if (prev->state == T_DEAD)
+			thread_destroy(prev);
 	}
 }
 
@@ -231,8 +259,7 @@ bool thread_interrupted(void)
 	return t && t->interrupted;
 }
 
-/* Move the longest sleeper of wq, if any, to the run queue. Caller holds sched_lock. */
-static void wake_one_locked(struct waitq *wq)
+void wakeup_one_locked(struct waitq *wq)
 {
 	if (list_empty(&wq->sleepers))
 		return;
@@ -250,9 +277,8 @@ void sleep_on(struct waitq *wq, struct spinlock *lk)
 		spin_lock(&sched_lock);
 		spin_unlock(lk);
 	}
-	struct waitq *siblings = t->flexsc ? flexsc_handoff(t->flexsc, wq) : NULL;
-	if (siblings)
-		wake_one_locked(siblings);
+	if (t->flexsc)
+		flexsc_before_sleep(t->flexsc, wq);
 	t->state = T_SLEEPING;
 	list_push_back(&wq->sleepers, &t->link);
 	sched();
@@ -284,7 +310,7 @@ void wakeup_all(struct waitq *wq)
 void wakeup_one(struct waitq *wq)
 {
 	spin_lock(&sched_lock);
-	wake_one_locked(wq);
+	wakeup_one_locked(wq);
 	spin_unlock(&sched_lock);
 }
 

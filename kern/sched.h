@@ -105,6 +105,8 @@ void thread_clear_interrupt(void);
 bool thread_interrupted(void);
 /* Make the longest sleeper on wq runnable, if there is one. */
 void wakeup_one(struct waitq *wq);
+/* The same, for a caller that holds sched_lock. */
+void wakeup_one_locked(struct waitq *wq);
 /* Make every thread on wq runnable. Callable from interrupt handlers. */
 void wakeup_all(struct waitq *wq);
 /* Sleep until ticks >= deadline. false if interrupted before then. */

@@ -6,10 +6,16 @@
 
 #define NODE_BYTES (PGTREE_FANOUT * sizeof(void *))
 
-/* The slot for idx at level (PGTREE_LEVELS - 1 is the root, 0 the leaves). */
+/* The slot for idx in a node at level (0 = leaves). */
 static unsigned slot(uint64_t idx, int level)
 {
-	return (idx >> (9 * level)) & (PGTREE_FANOUT - 1);
+	return (idx >> (PGTREE_BITS * level)) & (PGTREE_FANOUT - 1);
+}
+
+/* The first index a tree of the given height cannot hold (an empty tree: none). */
+static uint64_t capacity(int height)
+{
+	return height ? 1ULL << (PGTREE_BITS * height) : 0;
 }
 
 /* Whether every slot of node is NULL. */
@@ -25,23 +31,43 @@ void *pgtree_lookup(struct pgtree *t, uint64_t idx)
 {
 	void **node = t->root;
 
-	if (idx >= PGTREE_LIMIT)
+	if (idx >= capacity(t->height))
 		return NULL;
-	for (int level = PGTREE_LEVELS - 1; node && level > 0; level--)
+	for (int level = t->height - 1; node && level > 0; level--)
 		node = node[slot(idx, level)];
 	return node ? node[slot(idx, 0)] : NULL;
 }
 
+/* Add levels on top until idx fits. false (tree unchanged) if out of memory. */
+static bool grow_to(struct pgtree *t, uint64_t idx)
+{
+	while (idx >= capacity(t->height)) {
+		if (!t->root) {
+			t->height++;	/* an empty tree just gets taller */
+			continue;
+		}
+		void **top = kzalloc(NODE_BYTES);
+		if (!top)
+			return false;
+		top[0] = t->root;
+		t->root = top;
+		t->height++;
+	}
+	return true;
+}
+
 int pgtree_insert(struct pgtree *t, uint64_t idx, void *item)
 {
-	void **made[PGTREE_LEVELS];	/* nodes this call allocated, top down */
+	void **made[PGTREE_MAX_HEIGHT];	/* nodes this call allocated, top down */
 	void **first_link = NULL;	/* where the first of them was linked in */
 	int nmade = 0;
-	void **link = (void **)&t->root;
 
 	if (idx >= PGTREE_LIMIT)
 		return -EINVAL;
-	for (int level = PGTREE_LEVELS - 1; level >= 0; level--) {
+	if (!grow_to(t, idx))
+		return -ENOMEM;
+	void **link = (void **)&t->root;
+	for (int level = t->height - 1; level >= 0; level--) {
 		if (!*link) {
 			void **node = kzalloc(NODE_BYTES);
 			if (!node)
@@ -100,11 +126,13 @@ void *pgtree_remove(struct pgtree *t, uint64_t idx)
 {
 	bool root_freed;
 
-	if (!t->root || idx >= PGTREE_LIMIT)
+	if (!t->root || idx >= capacity(t->height))
 		return NULL;
-	void *item = remove_in(t->root, PGTREE_LEVELS - 1, idx, &root_freed);
-	if (root_freed)
+	void *item = remove_in(t->root, t->height - 1, idx, &root_freed);
+	if (root_freed) {
 		t->root = NULL;
+		t->height = 0;
+	}
 	if (item)
 		t->count--;
 	return item;
@@ -113,7 +141,7 @@ void *pgtree_remove(struct pgtree *t, uint64_t idx)
 /* pgtree_next within the subtree node at level, whose first index is base. */
 static void *next_in(void **node, int level, uint64_t base, uint64_t *idx, uint64_t end)
 {
-	uint64_t span = 1ULL << (9 * level);	/* indexes under one slot */
+	uint64_t span = 1ULL << (PGTREE_BITS * level);	/* indexes under one slot */
 
 	for (unsigned i = slot(*idx, level); i < PGTREE_FANOUT; i++) {
 		uint64_t first = base + i * span;
@@ -135,9 +163,8 @@ static void *next_in(void **node, int level, uint64_t base, uint64_t *idx, uint6
 
 void *pgtree_next(struct pgtree *t, uint64_t *idx, uint64_t end)
 {
-	if (end > PGTREE_LIMIT)
-		end = PGTREE_LIMIT;
+	end = MIN(end, capacity(t->height));
 	if (!t->root || *idx >= end)
 		return NULL;
-	return next_in(t->root, PGTREE_LEVELS - 1, 0, idx, end);
+	return next_in(t->root, t->height - 1, 0, idx, end);
 }

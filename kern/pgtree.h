@@ -1,9 +1,10 @@
 /*
  * pgtree: a sparse map from page index to pointer, for the pages a memory object
- * holds. A radix tree with 512-way nodes (one kmalloc page each), like a page
- * table: lookup and insert cost four steps whatever the object's size, and a node
- * is freed when its last entry goes, so a big object that has been mostly
- * unmapped costs little. Indexes below 2^36 (a 48-bit address space of pages).
+ * holds. A radix tree with 64-way nodes (512 bytes each) that is only as tall as
+ * its largest index needs: an object of a few pages costs one node and one step,
+ * a 256 MiB one four. A node is freed when its last entry goes, so a big object
+ * that has been mostly unmapped costs little. Indexes below 2^36 (a 48-bit
+ * address space of pages).
  *
  * No locking here: the memory-object code serializes every call on one tree.
  */
@@ -12,18 +13,21 @@
 
 #include <inc/types.h>
 
-#define PGTREE_LEVELS  4
-#define PGTREE_FANOUT  512
-#define PGTREE_LIMIT   (1ULL << (9 * PGTREE_LEVELS))	/* indexes are below this */
+#define PGTREE_BITS        6
+#define PGTREE_FANOUT      (1 << PGTREE_BITS)
+#define PGTREE_MAX_HEIGHT  6
+#define PGTREE_LIMIT       (1ULL << (PGTREE_BITS * PGTREE_MAX_HEIGHT))	/* indexes are below this */
 
 struct pgtree {
 	void **root;		/* NULL when empty */
+	int height;		/* levels below root, leaves included; 0 when empty */
 	size_t count;		/* entries present */
 };
 
 static inline void pgtree_init(struct pgtree *t)
 {
 	t->root = NULL;
+	t->height = 0;
 	t->count = 0;
 }
 

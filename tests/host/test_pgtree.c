@@ -1,8 +1,9 @@
 // host-test-sources: kern/pgtree.c
 /*
  * Host test of kern/pgtree.c against a plain array model: random inserts,
- * removes and range walks over a few clustered index regions (so that nodes fill,
- * empty and get freed), with kmalloc failing now and then. Every node allocated
+ * removes and range walks over a few clustered index regions from 0 to the top
+ * of the range (so that the tree grows, and nodes fill, empty and get freed),
+ * with kmalloc failing now and then. Every node allocated
  * must be freed by the time the tree is empty again.
  */
 #include <stdlib.h>
@@ -147,11 +148,20 @@ int main(void)
 	CHECK_EQ(pgtree_insert(&t, PGTREE_LIMIT, item_for(1)), -EINVAL);
 	CHECK_EQ(live_nodes, 0);
 
+	/* A small object is one node; a far index makes the tree taller, keeping what it had. */
+	CHECK_EQ(pgtree_insert(&t, 0, item_for(0)), 0);
+	CHECK(pgtree_lookup(&t, 0) == item_for(0) && t.height == 1);
+	CHECK(pgtree_remove(&t, 0) == item_for(0));
+	CHECK(t.root == NULL && t.height == 0 && live_nodes == 0);
 	CHECK_EQ(pgtree_insert(&t, 3, item_for(3)), 0);
-	CHECK_EQ(live_nodes, PGTREE_LEVELS);
+	CHECK_EQ(live_nodes, 1);
+	CHECK_EQ(pgtree_insert(&t, 1ULL << 20, item_for(1ULL << 20)), 0);
+	CHECK_EQ(t.height, 4);
+	CHECK(pgtree_lookup(&t, 3) == item_for(3));
 	CHECK(pgtree_remove(&t, 3) == item_for(3));
+	CHECK(pgtree_remove(&t, 1ULL << 20) == item_for(1ULL << 20));
 	CHECK_EQ(live_nodes, 0);
-	CHECK(t.root == NULL);
+	CHECK(t.root == NULL && t.height == 0);
 
 	random_operations(&t, 40000);
 	check_walk(&t);

@@ -15,6 +15,7 @@
 #include <inc/string.h>
 #include <inc/assert.h>
 #include <inc/signal.h>
+#include <inc/malloc.h>
 #include <inc/fcntl.h>
 #include <inc/ipc.h>
 #include <inc/stat.h>
@@ -89,6 +90,8 @@ int ipc_send(pid_t to, uint64_t value, const void *srcva, int perm);
 int ipc_recv(void *dstva, struct ipc_msg *msg);
 void exit(int status) __attribute__((noreturn));
 void exit_group(int status) __attribute__((noreturn));
+
+/* Memory: mmap, munmap, mprotect, brk, sbrk and the heap are in inc/malloc.h. */
 
 /* Helpers built on the calls above. */
 

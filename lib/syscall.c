@@ -122,3 +122,32 @@ void exit_group(int status)
 	for (;;)
 		asm volatile("ud2");
 }
+
+void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	return (void *)syscall6(SYS_mmap, (long)addr, (long)len, prot, flags, fd, off);
+}
+
+int munmap(void *addr, size_t len)
+{
+	return syscall6(SYS_munmap, (long)addr, (long)len, 0, 0, 0, 0);
+}
+
+int mprotect(void *addr, size_t len, int prot)
+{
+	return syscall6(SYS_mprotect, (long)addr, (long)len, prot, 0, 0, 0);
+}
+
+void *brk(void *addr)
+{
+	return (void *)syscall6(SYS_brk, (long)addr, 0, 0, 0, 0, 0);
+}
+
+void *sbrk(intptr_t incr)
+{
+	char *old = brk(NULL);
+	if (incr == 0)
+		return old;
+	char *now = brk(old + incr);
+	return now == old + incr ? old : (void *)(intptr_t)-ENOMEM;
+}

@@ -1,0 +1,54 @@
+/*
+ * leakcheck PROG [ARGS...]: run PROG and check that every page it used came
+ * back: the kernel's free-page count after PROG has exited and been reaped must
+ * equal the count before it started. Exits 0 only if PROG exited 0 and nothing
+ * leaked.
+ *
+ * Forking moves our own memory too (copy-on-write layers, their page indexes),
+ * so we first fork and reap a child that does nothing, the same way, until our
+ * own count stops moving; from then on a difference is the program's.
+ */
+#include <inc/lib.h>
+
+#define WARMUP_ROUNDS 3
+
+/* Start argv[0] with argv and reap it; its wait status, or -1 if it could not run. */
+static int run(char **argv)
+{
+	int status;
+	pid_t pid = spawn(argv[0], argv);
+	if (pid < 0 || wait4(pid, &status, 0, NULL) != pid)
+		return -1;
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	char *idle[] = { "true", NULL };
+
+	if (argc < 2) {
+		printf("usage: leakcheck PROG [ARGS...]\n");
+		return 2;
+	}
+	for (int i = 0; i < WARMUP_ROUNDS; i++)
+		run(idle);
+	long before = kstat(KSTAT_FREE_PAGES);
+	int status = run(&argv[1]);
+	long after = kstat(KSTAT_FREE_PAGES);
+	if (status < 0) {
+		printf("leakcheck: FAIL cannot run %s\n", argv[1]);
+		return 1;
+	}
+
+	bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+	if (WIFEXITED(status))
+		printf("leakcheck: %s exited %d\n", argv[1], WEXITSTATUS(status));
+	else
+		printf("leakcheck: %s killed by %s\n", argv[1], signame(WTERMSIG(status)));
+	printf("leakcheck: free pages before %ld after %ld\n", before, after);
+	if (after != before) {
+		printf("leakcheck: FAIL %ld pages not returned\n", before - after);
+		ok = false;
+	}
+	return ok ? 0 : 1;
+}

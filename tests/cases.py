@@ -12,6 +12,9 @@ USER_FAILURE = [r"FAIL", r"^panic: "]
 
 HEX = r"0x[0-9a-f]+"
 
+# What tools' leakcheck prints when the program gave back every page it used.
+NO_LEAK = [r"^leakcheck: \w+ exited 0$", r"^leakcheck: free pages before (\d+) after \1$"]
+
 
 def kill_line(prog, cause, addr=HEX):
     """The kernel's one line for a user fault that killed PROG."""
@@ -215,28 +218,91 @@ CASES = [
     {
         # 1 MiB through a pipe between processes, end of file, -EPIPE.
         "name": "pipe",
-        "init": "pipe",
-        "expect": [r"^pipe: ok$"],
+        "init": "leakcheck pipe",
+        "expect": [r"^pipe: ok$"] + NO_LEAK,
         "forbid": USER_FAILURE,
     },
     {
         "name": "files",
-        "init": "files",
-        "expect": [r"^files: ok$"],
+        "init": "leakcheck files",
+        "expect": [r"^files: ok$"] + NO_LEAK,
         "forbid": USER_FAILURE,
     },
     {
         "name": "fdlimit",
-        "init": "fdlimit",
-        "expect": [r"^fdlimit: ok$"],
+        "init": "leakcheck fdlimit",
+        "expect": [r"^fdlimit: ok$"] + NO_LEAK,
         "forbid": USER_FAILURE,
     },
     {
         # JOS-style IPC: ping-pong, page copies, -ESRCH, a syscall-thread receiver.
         "name": "ipc",
-        "init": "ipc",
+        "init": "leakcheck ipc",
         "expect": [kill_line("ipc", r"page fault \(write, protection\)", "0x200000000000"),
-                   r"^ipc: ok$"],
+                   r"^ipc: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+    },
+    {
+        # Each side of a fork sees only its own writes, in every kind of memory and
+        # down a chain of six nested forks.
+        "name": "cow",
+        "init": "leakcheck cow",
+        "expect": [r"^cow: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+    },
+    {
+        "name": "forkloop",
+        "init": "leakcheck forkloop 200",
+        "expect": [r"^forkloop: 200 rounds, free pages after 3 \d+, after the last \d+$",
+                   r"^forkloop: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+    },
+    {
+        "name": "lazy",
+        "init": "leakcheck lazy",
+        "expect": [r"^lazy: 256 MiB mapped, one page touched: [1-8] pages$",
+                   r"^lazy: brk grown by 64 MiB, one page touched: [1-8] pages$",
+                   r"^lazy: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+    },
+    {
+        "name": "vmfaults",
+        "init": "leakcheck vmfaults",
+        "expect": [kill_line("vmfault", r"page fault \(write, not mapped\)"),
+                   r"^vmfaults: after-munmap killed by SIGSEGV as expected$",
+                   kill_line("vmfault", r"page fault \(write, not mapped\)"),
+                   r"^vmfaults: beyond-brk killed by SIGSEGV as expected$",
+                   kill_line("vmfault", r"page fault \(read, protection\)"),
+                   r"^vmfaults: prot-none killed by SIGSEGV as expected$",
+                   kill_line("vmfault", r"page fault \(write, protection\)"),
+                   r"^vmfaults: write-readonly killed by SIGSEGV as expected$",
+                   kill_line("vmfault", r"stack overflow \(guard page\)"),
+                   r"^vmfaults: stack-guard killed by SIGSEGV as expected$",
+                   kill_line("vmfault", r"page fault \(exec, protection\)"),
+                   r"^vmfaults: exec-data killed by SIGSEGV as expected$",
+                   r"^vmfaults: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+    },
+    {
+        # A child touches more memory than the machine has.
+        "name": "oom",
+        "init": "leakcheck oom",
+        "expect": [kill_line("oom", "out of memory"), r"^oom: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+        "timeout": 120,
+    },
+    {
+        "name": "forkbomb",
+        "init": "leakcheck forkbomb",
+        "expect": [r"^forkbomb: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+    },
+    {
+        # wait4 statuses, WNOHANG, -ECHILD, execve with arguments, orphans.
+        "name": "exectest",
+        "init": "leakcheck exectest",
+        "expect": [r"^exec with arguments$", r"^exectest: orphan adopted by init$",
+                   r"^exectest: ok$"] + NO_LEAK,
         "forbid": USER_FAILURE,
     },
 ]

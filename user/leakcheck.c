@@ -34,6 +34,9 @@ int main(int argc, char **argv)
 		run(idle);
 	long before = kstat(KSTAT_FREE_PAGES);
 	int status = run(&argv[1]);
+	/* As init we adopt PROG's orphans: their memory counts too, so wait for them. */
+	while (wait4(-1, NULL, 0, NULL) > 0)
+		;
 	long after = kstat(KSTAT_FREE_PAGES);
 	if (status < 0) {
 		printf("leakcheck: FAIL cannot run %s\n", argv[1]);

@@ -1,0 +1,98 @@
+/*
+ * exectest: execve with arguments and environment, and what wait4 reports:
+ * exit statuses, deaths by signal, WNOHANG with a child still running, -ECHILD
+ * with none, and orphans adopted by init.
+ */
+#include <inc/lib.h>
+
+static int failures;
+
+static void check(bool ok, const char *what)
+{
+	if (!ok) {
+		printf("exectest: FAIL %s\n", what);
+		failures++;
+	}
+}
+
+/* Run a child that does what, and return its wait status. */
+static int status_of(void (*what)(void))
+{
+	int status = -1;
+	pid_t pid = fork();
+	if (pid == 0) {
+		what();
+		exit(0);
+	}
+	wait4(pid, &status, 0, NULL);
+	return status;
+}
+
+static void exit_42(void)
+{
+	exit(42);
+}
+
+static void divide_by_zero(void)
+{
+	volatile int zero = 0;
+	printf("%d\n", 100 / zero);
+}
+
+static void exec_echo(void)
+{
+	char *argv[] = { "echo", "exec", "with", "arguments", NULL };
+	char *envp[] = { "ELK=1", NULL };
+	execve("/echo", argv, envp);
+	exit(99);
+}
+
+/*
+ * A grandchild whose parent exits first must end up with init as its parent; it
+ * says so itself, after our verdict, since init is who reaps it.
+ */
+static void orphan(void)
+{
+	int fds[2];
+	pipe(fds);
+	pid_t pid = fork();
+	if (pid == 0) {
+		char c;
+		close(fds[1]);
+		read(fds[0], &c, 1);	/* end of file once the parent has exited */
+		if (getppid() == 1)
+			printf("exectest: orphan adopted by init\n");
+		else
+			printf("exectest: FAIL orphan's parent is %d, not init\n", getppid());
+		exit(0);
+	}
+	exit(0);
+}
+
+int main(int argc, char **argv)
+{
+	int st = status_of(exit_42);
+	check(WIFEXITED(st) && WEXITSTATUS(st) == 42, "exit(42) reads as exited with 42");
+	st = status_of(divide_by_zero);
+	check(WIFSIGNALED(st) && WTERMSIG(st) == SIGFPE, "a divide error reads as killed by SIGFPE");
+	st = status_of(exec_echo);
+	check(WIFEXITED(st) && WEXITSTATUS(st) == 0, "execve of echo with arguments");
+
+	int fds[2];
+	pipe(fds);
+	pid_t pid = fork();
+	if (pid == 0) {
+		char c;
+		read(fds[0], &c, 1);
+		exit(3);
+	}
+	check(wait4(pid, &st, WNOHANG, NULL) == 0, "WNOHANG with the child running returns 0");
+	write(fds[1], "x", 1);
+	check(wait4(pid, &st, 0, NULL) == pid && WEXITSTATUS(st) == 3, "then wait4 reaps it");
+	check(wait4(-1, &st, 0, NULL) == -ECHILD, "-ECHILD with no children");
+	check(wait4(-1, &st, 0x1000, NULL) == -EINVAL, "-EINVAL for unknown options");
+
+	st = status_of(orphan);
+	check(WIFEXITED(st) && WEXITSTATUS(st) == 0, "the orphan's parent exits");
+	return test_verdict(failures);
+}

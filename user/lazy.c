@@ -1,0 +1,117 @@
+/*
+ * lazy: memory costs pages only when touched. A 256 MiB mapping and 64 MiB of
+ * brk each cost a handful of pages (one touched, plus page tables and indexes)
+ * and give them back when unmapped; MAP_FIXED replaces what was there; address
+ * hints are taken when free; munmap of a middle part leaves both ends usable.
+ */
+#include <inc/lib.h>
+#include <inc/mman.h>
+
+#define BIG (256UL << 20)
+#define SMALL_COST 8	/* pages: the touched one, page tables, object indexes */
+
+static int failures;
+
+static void check(bool ok, const char *what)
+{
+	if (!ok) {
+		printf("lazy: FAIL %s\n", what);
+		failures++;
+	}
+}
+
+static long free_pages(void)
+{
+	return kstat(KSTAT_FREE_PAGES);
+}
+
+static void big_mapping(void)
+{
+	long before = free_pages();
+	char *p = mmap(NULL, BIG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	check(!ptr_failed(p), "mmap 256 MiB");
+	p[BIG / 2] = 1;
+	long cost = before - free_pages();
+	printf("lazy: 256 MiB mapped, one page touched: %ld pages\n", cost);
+	check(cost >= 1 && cost <= SMALL_COST, "touching one page of 256 MiB costs about one page");
+	check(munmap(p, BIG) == 0, "munmap 256 MiB");
+	check(free_pages() == before, "munmap gives every page back");
+}
+
+static void big_brk(void)
+{
+	char *start = sbrk(0);
+	long before = free_pages();
+	check(!ptr_failed(sbrk(64 << 20)), "brk grows by 64 MiB");
+	start[(64 << 20) - 1] = 1;
+	long cost = before - free_pages();
+	printf("lazy: brk grown by 64 MiB, one page touched: %ld pages\n", cost);
+	check(cost >= 1 && cost <= SMALL_COST, "touching one page of the heap costs about one page");
+	check(brk(start) == start, "brk shrinks back");
+	check(free_pages() == before, "shrinking the heap gives its pages back");
+	check(!ptr_failed(sbrk(4096)) && start[100] == 0, "regrown heap reads zero");
+	brk(start);
+}
+
+static void fixed_and_hints(void)
+{
+	char *a = mmap(NULL, 4 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	memset(a, 7, 4 * 4096);
+	char *b = mmap(a + 4096, 4096, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	check(b == a + 4096 && b[0] == 0 && a[0] == 7 && a[2 * 4096] == 7,
+	      "MAP_FIXED replaces one page in the middle, the rest stays");
+
+	char *hint = (char *)0x50000000;
+	char *c = mmap(hint, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	check(c == hint, "a free hint is taken");
+	char *d = mmap(hint, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	check(!ptr_failed(d) && d != hint, "a taken hint is not");
+	check((long)mmap((char *)0x50000123, 4096, PROT_READ, MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS,
+			 -1, 0) == -EINVAL, "MAP_FIXED at an unaligned address is -EINVAL");
+	check((long)mmap(NULL, 0, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) == -EINVAL,
+	      "mmap of 0 bytes is -EINVAL");
+
+	check(munmap(a + 2 * 4096, 4096) == 0, "munmap of a middle page");
+	a[3 * 4096] = 1;
+	a[0] = 2;
+	check(a[0] == 2 && a[3 * 4096] == 1, "both ends stay usable");
+	munmap(a, 4 * 4096);
+	munmap(c, 4096);
+	munmap(d, 4096);
+}
+
+static void shared_mapping(void)
+{
+	int *shared = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	*shared = 1;
+	pid_t pid = fork();
+	if (pid == 0) {
+		*shared = 42;
+		exit(0);
+	}
+	wait4(pid, NULL, 0, NULL);
+	check(*shared == 42, "a MAP_SHARED page is shared with the child");
+	munmap(shared, 4096);
+}
+
+static void file_mapping(void)
+{
+	int fd = open("hello", O_RDONLY);
+	const char *elf = mmap(NULL, 8192, PROT_READ, MAP_PRIVATE, fd, 0);
+	check(!ptr_failed(elf) && memcmp(elf, "\x7f" "ELF", 4) == 0, "a private file mapping shows the file");
+	check((long)mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0) == -EACCES,
+	      "a shared mapping of a read-only file is refused");
+	close(fd);
+	munmap((void *)elf, 8192);
+}
+
+int main(int argc, char **argv)
+{
+	big_mapping();
+	big_brk();
+	fixed_and_hints();
+	shared_mapping();
+	file_mapping();
+	return test_verdict(failures);
+}

@@ -106,9 +106,37 @@ static void file_mapping(void)
 	munmap((void *)elf, 8192);
 }
 
+/*
+ * The kernel's own copies fault pages in for us: a read into a fresh mapping
+ * fills it, a write copies a copy-on-write page first; after munmap, -EFAULT.
+ */
+static void kernel_copies(void)
+{
+	int fds[2];
+	char *p = mmap(NULL, 3 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	pipe(fds);
+	write(fds[1], "lazy pages", 10);
+	check(read(fds[0], p + 4096 - 5, 10) == 10 && memcmp(p + 4091, "lazy pages", 10) == 0,
+	      "read into untouched pages across a page boundary");
+	pid_t pid = fork();
+	if (pid == 0) {
+		write(fds[1], "child", 5);
+		exit(read(fds[0], p + 2 * 4096, 5) == 5 && memcmp(p + 2 * 4096, "child", 5) == 0 ? 0 : 1);
+	}
+	int status;
+	wait4(pid, &status, 0, NULL);
+	check(status == 0, "a child reads into its copy-on-write page");
+	check(p[2 * 4096] == 0, "the parent's page is untouched by the child's read");
+	munmap(p, 3 * 4096);
+	check(write(fds[1], p, 1) == -EFAULT, "a buffer in unmapped memory is -EFAULT");
+	close(fds[0]);
+	close(fds[1]);
+}
+
 int main(int argc, char **argv)
 {
 	big_mapping();
+	kernel_copies();
 	big_brk();
 	fixed_and_hints();
 	shared_mapping();

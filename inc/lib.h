@@ -93,6 +93,60 @@ void exit_group(int status) __attribute__((noreturn));
 
 /* Memory: mmap, munmap, mprotect, brk, sbrk and the heap are in inc/malloc.h. */
 
+/*
+ * Exception-less system calls (lib/flexsc.c; the protocol is inc/flexsc.h).
+ * A ring is the caller's view of its syscall pages.
+ */
+struct flexsc_entry;
+struct flexsc_ring {
+	struct flexsc_entry *entries;	/* NULL when not registered */
+	unsigned nentries;
+	unsigned cursor;		/* where the search for a FREE entry starts */
+};
+/* The ring the flex_* wrappers use: the last one flexsc_setup registered. */
+extern struct flexsc_ring flexsc_default_ring;
+/* This process's entries submitted and flexsc_wait traps, for reports. */
+extern unsigned long flexsc_submitted, flexsc_waits;
+
+/* Register npages syscall pages and nthreads syscall threads (0: defaults). 0 or -errno. */
+int flexsc_setup(struct flexsc_ring *r, unsigned npages, unsigned nthreads);
+/* A FREE entry of r, or NULL if every entry is in use. */
+struct flexsc_entry *flexsc_get_entry(struct flexsc_ring *r);
+/* Fill e with a call (the page is not told yet). */
+void flexsc_prep(struct flexsc_entry *e, long sysnum, long a0, long a1, long a2, long a3,
+		 long a4, long a5);
+/* Hand e to the syscall threads (release store of SUBMITTED). */
+void flexsc_submit(struct flexsc_entry *e);
+/* The one trap: until at least one entry is DONE. How many are, or -errno. */
+int flexsc_wait(void);
+/* Whether e is DONE (acquire load). */
+bool flexsc_done(const struct flexsc_entry *e);
+/* The result of DONE entry e; e is FREE again. */
+int64_t flexsc_reap(struct flexsc_entry *e);
+/* get, prep and submit: the entry, or NULL if the ring is full. */
+struct flexsc_entry *flexsc_post(struct flexsc_ring *r, long sysnum, long a0, long a1,
+				 long a2, long a3, long a4, long a5);
+/* Wait until e is DONE and reap it; -errno of flexsc_wait if that fails. */
+int64_t flexsc_wait_for(struct flexsc_entry *e);
+/* post and wait_for: one call through the page. -EBUSY if the ring is full. */
+int64_t flexsc_call(struct flexsc_ring *r, long sysnum, long a0, long a1, long a2, long a3,
+		    long a4, long a5);
+
+/* One call through the default ring, waiting for it. */
+ssize_t flex_write(int fd, const void *buf, size_t n);
+ssize_t flex_read(int fd, void *buf, size_t n);
+pid_t flex_getpid(void);
+pid_t flex_getppid(void);
+void *flex_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
+int flex_munmap(void *addr, size_t len);
+int flex_pipe(int fds[2]);
+pid_t flex_wait4(pid_t pid, int *status, int options);
+/* fork on the page; in the child (0) the ring is forgotten: flexsc_setup again. */
+pid_t flex_fork(void);
+void flex_exit(int status) __attribute__((noreturn));
+int flex_ipc_send(pid_t to, uint64_t value, const void *srcva, int perm);
+int flex_ipc_recv(void *dstva, struct ipc_msg *msg);
+
 /* Helpers built on the calls above. */
 
 /* "SIGSEGV" etc. for the signals above; "SIG?" for any other number. */

@@ -335,8 +335,12 @@ int64_t sys_flexsc_wait(void)
 
 	if (!ctx || mythread() != p->thread)
 		return -EINVAL;
-	/* One thread starts; it hands over to another only if its call blocks. */
+	/*
+	 * One thread starts, at entry 0, so that a batch is begun in the order it
+	 * was laid out; it hands over to another only if a call blocks.
+	 */
 	ctx->user_in_wait = true;
+	__atomic_store_n(&ctx->scan_from, 0, __ATOMIC_RELAXED);
 	kick_one(ctx);
 	spin_lock(&ctx->lock);
 	/* Sleep only while something is on its way; else nothing would ever wake us. */

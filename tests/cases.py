@@ -305,4 +305,42 @@ CASES = [
                    r"^exectest: ok$"] + NO_LEAK,
         "forbid": USER_FAILURE,
     },
+    {
+        # The demo: a batch of writes in order, getpid/getppid, a fresh mmap filled
+        # by a syscall thread's read, fork on the page, a summary.
+        "name": "flexsc-demo",
+        "init": "leakcheck flexsc",
+        "expect": [r"^flexsc: registered one syscall page at 0x[0-9a-f]+, 4 syscall threads$"] +
+                  [rf"^flexsc: line {i} of 8, one batch$" for i in range(1, 9)] +
+                  [r"^flexsc: pid \d+, parent \d+$",
+                   r'^flexsc: read 27 bytes into a fresh mmap: "filled by a syscall thread"$',
+                   r"(?s)^flexsc: child: pid (\d+), parent (\d+), through my own page$"
+                   r".*^flexsc: parent: pid \2, child \1 exited with status 0$",
+                   r"^flexsc: \d+ calls through the page, \d+ traps \(flexsc_wait\), "
+                   r"\d+\.\d calls per trap$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+    },
+    {
+        "name": "flexsc-ipc-demo",
+        "init": "leakcheck flexscipc 300",
+        "expect": [r"^flexscipc: 300 round trips \(a page with every 100th\) in \d+ ms",
+                   r"^flexscipc: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+    },
+    {
+        # Batches, blocking entries, faulting buffers, -EFAULT, fork and exit on the
+        # page, garbage, isolation, registration errors, an unmapped page.
+        "name": "flexsctest",
+        "init": "leakcheck flexsctest",
+        "expect": [r"^flexsctest: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+    },
+    {
+        "name": "flexscstress",
+        "init": "leakcheck flexscstress",
+        "expect": [r"^flexscstress: 100032 calls, \d+ flexsc_wait traps$",
+                   r"^flexscstress: 200 register/exit cycles$", r"^flexscstress: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+        "timeout": 180,
+    },
 ]

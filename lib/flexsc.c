@@ -1,0 +1,181 @@
+/*
+ * The user side of exception-less system calls, in the spirit of liburing: a
+ * ring of syscall-page entries and a few verbs over the raw protocol of
+ * inc/flexsc.h.
+ *
+ *   e = flexsc_get_entry(ring);         a FREE entry
+ *   flexsc_prep(e, SYS_write, fd, buf, n, 0, 0, 0);
+ *   flexsc_submit(e);                   release store of SUBMITTED
+ *   flexsc_wait();                      the one trap: until something is DONE
+ *   if (flexsc_done(e)) r = flexsc_reap(e);   read ret, entry FREE again
+ *
+ * flexsc_post does the first three at once, flexsc_call all five; the flex_*
+ * wrappers are flexsc_call on the ring flexsc_setup registered last.
+ */
+#include <inc/flexsc.h>
+#include <inc/lib.h>
+
+struct flexsc_ring flexsc_default_ring;
+unsigned long flexsc_submitted, flexsc_waits;
+
+int flexsc_setup(struct flexsc_ring *r, unsigned npages, unsigned nthreads)
+{
+	struct flexsc_options opts = { .npages = npages, .nthreads = nthreads };
+	long addr = syscall6(SYS_flexsc_register, (long)&opts, 0, 0, 0, 0, 0);
+
+	if (addr < 0)
+		return (int)addr;
+	r->entries = (struct flexsc_entry *)addr;
+	r->nentries = (npages ? npages : 1) * FLEXSC_ENTRIES_PER_PAGE;
+	r->cursor = 0;
+	if (r != &flexsc_default_ring)
+		flexsc_default_ring = *r;
+	return 0;
+}
+
+struct flexsc_entry *flexsc_get_entry(struct flexsc_ring *r)
+{
+	for (unsigned k = 0; r->entries && k < r->nentries; k++) {
+		struct flexsc_entry *e = &r->entries[(r->cursor + k) % r->nentries];
+		if (__atomic_load_n(&e->status, __ATOMIC_ACQUIRE) == FLEXSC_FREE) {
+			r->cursor = (r->cursor + k + 1) % r->nentries;
+			return e;
+		}
+	}
+	return NULL;
+}
+
+void flexsc_prep(struct flexsc_entry *e, long sysnum, long a0, long a1, long a2, long a3,
+		 long a4, long a5)
+{
+	e->sysnum = (uint32_t)sysnum;
+	e->args[0] = (uint64_t)a0;
+	e->args[1] = (uint64_t)a1;
+	e->args[2] = (uint64_t)a2;
+	e->args[3] = (uint64_t)a3;
+	e->args[4] = (uint64_t)a4;
+	e->args[5] = (uint64_t)a5;
+}
+
+void flexsc_submit(struct flexsc_entry *e)
+{
+	flexsc_submitted++;
+	__atomic_store_n(&e->status, FLEXSC_SUBMITTED, __ATOMIC_RELEASE);
+}
+
+int flexsc_wait(void)
+{
+	flexsc_waits++;
+	return (int)syscall6(SYS_flexsc_wait, 0, 0, 0, 0, 0, 0);
+}
+
+bool flexsc_done(const struct flexsc_entry *e)
+{
+	return __atomic_load_n(&e->status, __ATOMIC_ACQUIRE) == FLEXSC_DONE;
+}
+
+int64_t flexsc_reap(struct flexsc_entry *e)
+{
+	int64_t ret = e->ret;
+	__atomic_store_n(&e->status, FLEXSC_FREE, __ATOMIC_RELEASE);
+	return ret;
+}
+
+struct flexsc_entry *flexsc_post(struct flexsc_ring *r, long sysnum, long a0, long a1,
+				 long a2, long a3, long a4, long a5)
+{
+	struct flexsc_entry *e = flexsc_get_entry(r);
+	if (e) {
+		flexsc_prep(e, sysnum, a0, a1, a2, a3, a4, a5);
+		flexsc_submit(e);
+	}
+	return e;
+}
+
+int64_t flexsc_wait_for(struct flexsc_entry *e)
+{
+	while (!flexsc_done(e)) {
+		int r = flexsc_wait();
+		if (r < 0)
+			return r;
+	}
+	return flexsc_reap(e);
+}
+
+int64_t flexsc_call(struct flexsc_ring *r, long sysnum, long a0, long a1, long a2, long a3,
+		    long a4, long a5)
+{
+	struct flexsc_entry *e = flexsc_post(r, sysnum, a0, a1, a2, a3, a4, a5);
+	return e ? flexsc_wait_for(e) : -EBUSY;
+}
+
+/* flexsc_call on the default ring. */
+static int64_t flex_call(long sysnum, long a0, long a1, long a2, long a3, long a4, long a5)
+{
+	return flexsc_call(&flexsc_default_ring, sysnum, a0, a1, a2, a3, a4, a5);
+}
+
+ssize_t flex_write(int fd, const void *buf, size_t n)
+{
+	return flex_call(SYS_write, fd, (long)buf, (long)n, 0, 0, 0);
+}
+
+ssize_t flex_read(int fd, void *buf, size_t n)
+{
+	return flex_call(SYS_read, fd, (long)buf, (long)n, 0, 0, 0);
+}
+
+pid_t flex_getpid(void)
+{
+	return flex_call(SYS_getpid, 0, 0, 0, 0, 0, 0);
+}
+
+pid_t flex_getppid(void)
+{
+	return flex_call(SYS_getppid, 0, 0, 0, 0, 0, 0);
+}
+
+void *flex_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	return (void *)flex_call(SYS_mmap, (long)addr, (long)len, prot, flags, fd, off);
+}
+
+int flex_munmap(void *addr, size_t len)
+{
+	return flex_call(SYS_munmap, (long)addr, (long)len, 0, 0, 0, 0);
+}
+
+int flex_pipe(int fds[2])
+{
+	return flex_call(SYS_pipe, (long)fds, 0, 0, 0, 0, 0);
+}
+
+pid_t flex_wait4(pid_t pid, int *status, int options)
+{
+	return flex_call(SYS_wait4, pid, (long)status, options, 0, 0, 0);
+}
+
+/* In the child the default ring is the parent's snapshot: forget it. */
+pid_t flex_fork(void)
+{
+	pid_t pid = flex_call(SYS_fork, 0, 0, 0, 0, 0, 0);
+	if (pid == 0)
+		flexsc_default_ring.entries = NULL;
+	return pid;
+}
+
+void flex_exit(int status)
+{
+	flex_call(SYS_exit_group, status, 0, 0, 0, 0, 0);
+	exit(status);	/* only if the page could not take the call */
+}
+
+int flex_ipc_send(pid_t to, uint64_t value, const void *srcva, int perm)
+{
+	return flex_call(SYS_ipc_send, to, (long)value, (long)srcva, perm, 0, 0);
+}
+
+int flex_ipc_recv(void *dstva, struct ipc_msg *msg)
+{
+	return flex_call(SYS_ipc_recv, (long)dstva, (long)msg, 0, 0, 0, 0);
+}

@@ -1,0 +1,240 @@
+/*
+ * flexsctest: the syscall page under good and bad use. A batch of 64 mixed
+ * calls; a pipe read posted before its write in the same batch; page-faulting
+ * buffers (fresh mmap, brk, copy-on-write after fork); -EFAULT entries; fork on
+ * the page; exit on the page with other entries pending; garbage in status
+ * words and sysnums; two processes' pages kept apart; registration errors; the
+ * page unmapped by its owner.
+ */
+#include <inc/flexsc.h>
+#include <inc/lib.h>
+#include <inc/mman.h>
+
+static struct flexsc_ring ring;
+static int failures;
+
+static void check(bool ok, const char *what)
+{
+	if (!ok) {
+		printf("flexsctest: FAIL %s\n", what);
+		failures++;
+	}
+}
+
+static long call(long sysnum, long a0, long a1, long a2)
+{
+	return flexsc_call(&ring, sysnum, a0, a1, a2, 0, 0, 0);
+}
+
+/* 64 entries at once, four kinds of call, each result checked. */
+static void mixed_batch(void)
+{
+	struct flexsc_entry *e[64];
+	struct timespec ts[16];
+	int null = open("/dev/null", O_WRONLY);
+
+	for (int i = 0; i < 64; i++) {
+		switch (i % 4) {
+		case 0: e[i] = flexsc_post(&ring, SYS_getpid, 0, 0, 0, 0, 0, 0); break;
+		case 1: e[i] = flexsc_post(&ring, SYS_write, null, (long)"xyz", 3, 0, 0, 0); break;
+		case 2: e[i] = flexsc_post(&ring, SYS_clock_gettime, CLOCK_MONOTONIC,
+					   (long)&ts[i / 4], 0, 0, 0, 0); break;
+		default: e[i] = flexsc_post(&ring, 499, 0, 0, 0, 0, 0, 0); break;
+		}
+	}
+	check(flexsc_get_entry(&ring) == NULL, "the ring is full with 64 entries posted");
+	bool ok = true;
+	for (int i = 0; i < 64; i++) {
+		long r = flexsc_wait_for(e[i]);
+		long want[] = { getpid(), 3, 0, -ENOSYS };
+		ok &= r == want[i % 4];
+	}
+	for (int k = 0; k < 16; k++)
+		ok &= ts[k].tv_sec > 0 || ts[k].tv_nsec > 0;
+	check(ok, "a batch of 64 mixed calls");
+	close(null);
+}
+
+/* The read is posted first; its thread blocks and another serves the write. */
+static void read_before_write(void)
+{
+	int fds[2];
+	char buf[8] = { 0 };
+
+	call(SYS_pipe, (long)fds, 0, 0);
+	struct flexsc_entry *r = flexsc_post(&ring, SYS_read, fds[0], (long)buf, 5, 0, 0, 0);
+	struct flexsc_entry *w = flexsc_post(&ring, SYS_write, fds[1], (long)"hello", 5, 0, 0, 0);
+	check(flexsc_wait_for(r) == 5 && flexsc_wait_for(w) == 5 && strcmp(buf, "hello") == 0,
+	      "a pipe read posted before its write in one batch");
+	close(fds[0]);
+	close(fds[1]);
+}
+
+/* Buffers no one has touched: the syscall thread faults them in. */
+static void faulting_buffers(void)
+{
+	int zero = open("/dev/zero", O_RDONLY);
+	char *fresh = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	fresh[0] = 1;
+	check(call(SYS_read, zero, (long)fresh, 8192) == 8192 && fresh[0] == 0 && fresh[8191] == 0,
+	      "a read into fresh mmap memory");
+	char *heap = sbrk(3 * 4096);
+	heap[0] = 1;
+	check(call(SYS_read, zero, (long)heap, 3 * 4096) == 3 * 4096 && heap[0] == 0,
+	      "a read into fresh brk memory");
+	memset(fresh, 'p', 8192);
+	pid_t pid = fork();
+	if (pid == 0) {
+		struct flexsc_ring mine;
+		flexsc_setup(&mine, 1, 2);
+		bool ok = flexsc_call(&mine, SYS_read, zero, (long)fresh, 4096, 0, 0, 0) == 4096 &&
+			  fresh[0] == 0;
+		exit(ok ? 0 : 1);
+	}
+	int status;
+	call(SYS_wait4, pid, (long)&status, 0);
+	check(status == 0 && fresh[0] == 'p', "a read into a copy-on-write page after fork");
+	munmap(fresh, 8192);
+	close(zero);
+}
+
+static void bad_pointers(void)
+{
+	void *bad[] = { NULL, (void *)0xffffffff80100000UL, (void *)0x7000000000UL };
+	bool ok = true;
+
+	for (int k = 0; k < 3; k++) {
+		ok &= call(SYS_write, 1, (long)bad[k], 10) == -EFAULT;
+		ok &= call(SYS_clock_gettime, CLOCK_MONOTONIC, (long)bad[k], 0) == -EFAULT;
+		ok &= call(SYS_pipe, (long)bad[k], 0, 0) == -EFAULT;
+	}
+	check(ok, "NULL, kernel and unmapped pointers give -EFAULT");
+}
+
+static void fork_on_page(void)
+{
+	static int shared_var = 10;
+	pid_t pid = call(SYS_fork, 0, 0, 0);
+	if (pid == 0) {
+		/* Our copy of the page: the fork entry DONE with 0, and we are unregistered. */
+		shared_var = 20;
+		exit(syscall6(SYS_flexsc_wait, 0, 0, 0, 0, 0, 0) == -EINVAL ? 0 : 1);
+	}
+	int status;
+	check(pid > 0 && call(SYS_wait4, pid, (long)&status, 0) == pid && status == 0,
+	      "fork on the page: the child runs unregistered and exits");
+	check(shared_var == 10, "the child's writes are its own");
+}
+
+static void exit_with_entries_pending(void)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		struct flexsc_ring mine;
+		int fds[2];
+		static char c;
+		flexsc_setup(&mine, 1, 3);
+		pipe(fds);
+		flexsc_post(&mine, SYS_read, fds[0], (long)&c, 1, 0, 0, 0);
+		flexsc_post(&mine, SYS_nanosleep, (long)&(struct timespec){ 100, 0 }, 0, 0, 0, 0, 0);
+		flexsc_call(&mine, SYS_exit_group, 33, 0, 0, 0, 0, 0);
+		exit(1);
+	}
+	int status;
+	call(SYS_wait4, pid, (long)&status, 0);
+	check(WIFEXITED(status) && WEXITSTATUS(status) == 33,
+	      "exit on the page with a blocked read and a sleep pending");
+}
+
+static void garbage(void)
+{
+	struct flexsc_entry *e = flexsc_get_entry(&ring);
+	e->status = 0xdeadbeef;
+	struct flexsc_entry *busy = flexsc_get_entry(&ring);
+	busy->status = FLEXSC_BUSY;	/* claimed by no one */
+	struct flexsc_entry *huge = flexsc_post(&ring, 0x7fffffff, 0, 0, 0, 0, 0, 0);
+	check(flexsc_wait_for(huge) == -ENOSYS, "an unknown sysnum is -ENOSYS");
+	check(e->status == 0xdeadbeef && busy->status == FLEXSC_BUSY, "garbage statuses are left alone");
+	check(flexsc_wait() == 0, "flexsc_wait with nothing on its way returns 0");
+	e->status = FLEXSC_FREE;
+	busy->status = FLEXSC_FREE;
+	check(call(SYS_flexsc_wait, 0, 0, 0) == -EINVAL, "flexsc_wait cannot be posted");
+}
+
+/* A child registers too: each sees only its own page. */
+static void isolation(void)
+{
+	struct flexsc_entry *mark = flexsc_get_entry(&ring);
+	mark->sysnum = 12345;
+	pid_t pid = fork();
+	if (pid == 0) {
+		struct flexsc_ring mine;
+		flexsc_setup(&mine, 1, 1);
+		bool ok = mine.entries != ring.entries;
+		for (unsigned i = 0; i < mine.nentries; i++)
+			ok &= mine.entries[i].sysnum == 0 && mine.entries[i].status == FLEXSC_FREE;
+		ok &= flexsc_call(&mine, SYS_getpid, 0, 0, 0, 0, 0, 0) == getpid();
+		exit(ok ? 0 : 1);
+	}
+	int status;
+	call(SYS_wait4, pid, (long)&status, 0);
+	check(status == 0, "a second registered process has its own fresh page");
+	mark->sysnum = 0;
+}
+
+static void registration_errors(void)
+{
+	struct flexsc_options bad_pages = { .npages = FLEXSC_MAX_PAGES + 1 };
+	struct flexsc_options reserved = { .reserved = { 1, 0 } };
+	struct flexsc_options fine = { 0 };
+
+	check(syscall6(SYS_flexsc_register, (long)&fine, 0, 0, 0, 0, 0) == -EBUSY,
+	      "registering twice is -EBUSY");
+	pid_t pid = fork();
+	if (pid == 0) {
+		bool ok = syscall6(SYS_flexsc_wait, 0, 0, 0, 0, 0, 0) == -EINVAL &&
+			  syscall6(SYS_flexsc_register, 0, 0, 0, 0, 0, 0) == -EFAULT &&
+			  syscall6(SYS_flexsc_register, (long)&bad_pages, 0, 0, 0, 0, 0) == -EINVAL &&
+			  syscall6(SYS_flexsc_register, (long)&reserved, 0, 0, 0, 0, 0) == -EINVAL;
+		exit(ok ? 0 : 1);
+	}
+	int status;
+	wait4(pid, &status, 0, NULL);
+	check(status == 0, "flexsc_wait unregistered, NULL and bad options are refused");
+}
+
+/* The owner unmaps its view; the kernel keeps serving from its own mapping of it. */
+static void unmapped_page(void)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		struct flexsc_ring mine;
+		flexsc_setup(&mine, 1, 2);
+		flexsc_post(&mine, SYS_getpid, 0, 0, 0, 0, 0, 0);
+		munmap(mine.entries, 4096);
+		int r = flexsc_wait();
+		exit(r >= 0 ? 0 : 1);
+	}
+	int status;
+	wait4(pid, &status, 0, NULL);
+	check(status == 0, "the page unmapped by its owner, then flexsc_wait and exit");
+}
+
+int main(int argc, char **argv)
+{
+	if (flexsc_setup(&ring, 1, 4) < 0) {
+		printf("flexsctest: FAIL cannot register\n");
+		return 1;
+	}
+	mixed_batch();
+	read_before_write();
+	faulting_buffers();
+	bad_pointers();
+	fork_on_page();
+	exit_with_entries_pending();
+	garbage();
+	isolation();
+	registration_errors();
+	unmapped_page();
+	return test_verdict(failures);
+}

@@ -47,5 +47,6 @@
 #define KSTAT_TRAPS        2	/* user->kernel entries (syscall, int, fault, irq) on all CPUs */
 #define KSTAT_TSC_HZ       3	/* calibrated TSC frequency */
 #define KSTAT_NPROCS       4	/* live processes (including zombies) */
+#define KSTAT_SYSCALL_TRAPS 5	/* system calls made by trapping (syscall, int $0x80) */
 
 #endif

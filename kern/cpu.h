@@ -37,6 +37,7 @@ struct cpu {
 	uint64_t traps;			/* CPU_OFF_TRAPS: user->kernel entries on this CPU */
 	struct thread *thread;		/* CPU_OFF_THREAD: running thread, NULL in the scheduler */
 	struct thread *fpu_owner;	/* user thread whose FPU state is in the registers */
+	uint64_t syscall_traps;		/* of traps, those that were system calls */
 	int id;
 	uint32_t apic_id;
 	struct context *scheduler;	/* where sched() switches to */

@@ -51,10 +51,11 @@ static int64_t sys_kstat(int which)
 		return (int64_t)pages_free();
 	case KSTAT_TOTAL_PAGES:
 		return (int64_t)npages;
-	case KSTAT_TRAPS: {
+	case KSTAT_TRAPS:
+	case KSTAT_SYSCALL_TRAPS: {
 		uint64_t sum = 0;
 		for (int i = 0; i < ncpu; i++)
-			sum += cpus[i].traps;
+			sum += which == KSTAT_TRAPS ? cpus[i].traps : cpus[i].syscall_traps;
 		return (int64_t)sum;
 	}
 	case KSTAT_TSC_HZ:
@@ -115,6 +116,7 @@ void syscall_dispatch(struct trapframe *tf)
  */
 int syscall_trap(struct trapframe *tf)
 {
+	mycpu()->syscall_traps++;
 	syscall_dispatch(tf);
 	proc_user_return();
 	return tf->rip < USER_END && tf->cs == (GD_UT | 3);

@@ -1,0 +1,145 @@
+#!/usr/bin/env python3
+"""Run elk's benchmark sweep under QEMU, write CSV, draw plots.
+
+    tools/bench.py --kernel K --initrd I [--mode full|quick|tiny] [--timing tcg|icount]
+                   [--out bench/results] [--plots bench/plots]
+    tools/bench.py --plots-only        (redraw from the CSV already written)
+
+The guest program bench (bench/bench.c) prints one `bench-row:` line per point;
+each becomes a progress line here and a row of bench/results/NAME.csv, NAME
+being the mode and timing (tcg-full.csv, icount-quick.csv, ...). Then gnuplot
+draws, per call, the cost per operation against the batch size (one line per
+path, p10-p90 as error bars) and the speed-up of the page over `syscall`.
+"""
+
+import argparse
+import csv
+import os
+import subprocess
+import sys
+import tempfile
+
+sys.dont_write_bytecode = True
+import elkrun  # noqa: E402
+
+ROOT = os.path.dirname(elkrun.TOOLS)
+HEADER = ["bench", "call", "path", "batch", "calls", "cycles_median", "cycles_p10",
+          "cycles_p90", "ns_median", "calls_per_sec", "traps_per_call"]
+TIMEOUTS = {"full": 1200, "quick": 180, "tiny": 60}
+# -icount makes the TSC count instructions: deterministic, but blind to host speed.
+TIMINGS = {"tcg": ("tcg,thread=multi", []), "icount": ("tcg,thread=single", ["-icount", "shift=4"])}
+PLOT_SCRIPT = os.path.join(ROOT, "bench", "plot.gp")
+
+
+def parse_row(line, name):
+    """The CSV row for a guest `bench-row:` line, or None if it is not one."""
+    if not line.startswith("bench-row: "):
+        return None
+    fields = line[len("bench-row: "):].strip().split(",")
+    if len(fields) != len(HEADER) - 1:
+        return None
+    return [name] + fields
+
+
+def run_sweep(args, name):
+    """Boot the sweep, print progress, return the rows (or exit on failure)."""
+    accel, extra = TIMINGS[args.timing]
+    argv = elkrun.qemu_argv(args.qemu, args.kernel, args.initrd, None,
+                            ["bench", "sweep", args.mode], "256M", 1, extra, (), accel)
+    rows, pending = [], [""]
+
+    def sink(chunk):
+        pending[0] += chunk.decode("utf-8", errors="replace").replace("\r", "")
+        *lines, pending[0] = pending[0].split("\n")
+        for line in lines:
+            row = parse_row(line, name)
+            if row:
+                rows.append(row)
+                print(f"bench: {row[1]:>9} {row[2]:>7} batch {row[3]:>3}: "
+                      f"{row[5]:>8} cycles/call (p10 {row[6]}, p90 {row[7]}), "
+                      f"{row[10]} traps/call", flush=True)
+            elif line.startswith("bench:") or "FAIL" in line or "panic" in line:
+                print(line, flush=True)
+
+    if not elkrun.ensure_qemu(args.qemu):
+        sys.exit(f"bench: {args.qemu} is not installed")
+    outcome = elkrun.run(argv, sink, stdin=subprocess.DEVNULL, timeout=TIMEOUTS[args.mode])
+    if outcome.status != 0 or not rows:
+        sys.exit(f"bench: the sweep failed: {outcome.reason}")
+    return rows
+
+
+def write_csv(path, rows):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(HEADER)
+        w.writerows(rows)
+    print(f"bench: wrote {path} ({len(rows)} rows)")
+
+
+def plot_table(rows, call):
+    """Whitespace-separated lines: batch, then median p10 p90 for each path."""
+    paths = ("syscall", "int80", "page")
+    by = {(r["path"], int(r["batch"])): r for r in rows if r["call"] == call}
+    lines = []
+    for batch in sorted({b for _, b in by}):
+        if all((p, batch) in by for p in paths):
+            cols = [str(batch)] + [by[p, batch][k] for p in paths
+                                   for k in ("cycles_median", "cycles_p10", "cycles_p90")]
+            lines.append(" ".join(cols))
+    return "\n".join(lines) + "\n"
+
+
+def plot(csv_path, plots_dir):
+    """Draw PNG and SVG plots for every call in csv_path with gnuplot."""
+    if subprocess.call(["bash", os.path.join(elkrun.TOOLS, "need.sh"), "gnuplot"]) != 0:
+        sys.exit("bench: gnuplot is needed for the plots")
+    with open(csv_path) as f:
+        rows = list(csv.DictReader(f))
+    name = os.path.splitext(os.path.basename(csv_path))[0]
+    os.makedirs(plots_dir, exist_ok=True)
+    calls = list(dict.fromkeys(r["call"] for r in rows))
+    with tempfile.TemporaryDirectory() as tmp:
+        for call in calls:
+            data = os.path.join(tmp, call + ".dat")
+            with open(data, "w") as f:
+                f.write(plot_table(rows, call))
+            for term, ext in (("pngcairo size 900,560", "png"), ("svg size 900,560", "svg")):
+                out = os.path.join(plots_dir, f"{name}-{call}.{ext}")
+                subprocess.run(["gnuplot", "-e", f"datafile='{data}'; call='{call}'; "
+                                f"term='{term}'; out='{out}'", PLOT_SCRIPT], check=True)
+    print(f"bench: plots in {plots_dir}/{name}-*.png and .svg")
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--kernel")
+    p.add_argument("--initrd")
+    p.add_argument("--qemu", default=elkrun.QEMU)
+    p.add_argument("--mode", choices=sorted(TIMEOUTS), default="full")
+    p.add_argument("--timing", choices=sorted(TIMINGS), default="tcg")
+    p.add_argument("--out", default=os.path.join(ROOT, "bench", "results"))
+    p.add_argument("--plots", default=os.path.join(ROOT, "bench", "plots"))
+    p.add_argument("--no-plots", action="store_true", help="write the CSV only")
+    p.add_argument("--plots-only", action="store_true", help="redraw from existing CSV")
+    args = p.parse_args()
+
+    if args.plots_only:
+        files = sorted(f for f in os.listdir(args.out) if f.endswith(".csv"))
+        if not files:
+            sys.exit(f"bench: no CSV in {args.out}; run make bench first")
+        for f in files:
+            plot(os.path.join(args.out, f), args.plots)
+        return
+    if not (args.kernel and args.initrd):
+        p.error("need --kernel and --initrd (or --plots-only)")
+    name = f"{args.timing}-{args.mode}"
+    csv_path = os.path.join(args.out, name + ".csv")
+    write_csv(csv_path, run_sweep(args, name))
+    if not args.no_plots:
+        plot(csv_path, args.plots)
+
+
+if __name__ == "__main__":
+    main()

@@ -118,8 +118,16 @@ static void operations(const char *call, enum path path, int batch)
 		}
 		for (int i = 0; i < batch; i++)
 			fresh[i][0] = 1;
-		for (int i = 0; i < batch; i++)
-			calls(path, 1, SYS_munmap, (long)fresh[i], 4096, 0);
+		if (path == PATH_PAGE) {
+			struct flexsc_entry *e[MAX_BATCH];
+			for (int i = 0; i < batch; i++)
+				e[i] = flexsc_post(&ring, SYS_munmap, (long)fresh[i], 4096, 0, 0, 0, 0);
+			for (int i = 0; i < batch; i++)
+				flexsc_wait_for(e[i]);
+		} else {
+			for (int i = 0; i < batch; i++)
+				calls(path, 1, SYS_munmap, (long)fresh[i], 4096, 0);
+		}
 	} else if (strcmp(call, "brk") == 0) {
 		char *base = sbrk(0);
 		for (int i = 0; i < batch; i++) {

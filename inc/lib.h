@@ -48,6 +48,19 @@ extern const struct trap_path trap_paths[NTRAP_PATHS];
  */
 int test_verdict(int failures);
 
+/*
+ * The kernel's memory in use, for leak checks: pages outside its small-object
+ * allocator, and its objects. Two readings are equal when everything allocated
+ * between them has been freed, wherever the allocator happened to put objects
+ * (which moves the free-page count by a page now and then).
+ */
+struct memuse {
+	long pages;
+	long objects;
+};
+struct memuse memuse(void);
+bool memuse_equal(struct memuse a, struct memuse b);
+
 /* Time, as Linux has it. */
 struct timespec {
 	int64_t tv_sec;

@@ -48,5 +48,7 @@
 #define KSTAT_TSC_HZ       3	/* calibrated TSC frequency */
 #define KSTAT_NPROCS       4	/* live processes (including zombies) */
 #define KSTAT_SYSCALL_TRAPS 5	/* system calls made by trapping (syscall, int $0x80) */
+#define KSTAT_KMALLOC_PAGES 6	/* pages the kernel has split into small objects */
+#define KSTAT_KMALLOC_OBJECTS 7	/* kernel objects allocated and not yet freed */
 
 #endif

@@ -17,6 +17,9 @@
 /* kmalloc_lock protects the partial lists and the kmalloc fields of their pages. */
 static struct spinlock kmalloc_lock = SPINLOCK_INIT("kmalloc");
 static struct page *partial[NCLASSES];
+/* Counters for kstat, updated atomically: whole pages are handed out without the lock. */
+static long slab_pages;
+static long objects;
 
 static int size_class(size_t size)
 {
@@ -46,6 +49,7 @@ static bool grow_class(int c)
 	}
 	pp->next = partial[c];
 	partial[c] = pp;
+	__atomic_add_fetch(&slab_pages, 1, __ATOMIC_RELAXED);
 	return true;
 }
 
@@ -59,6 +63,7 @@ void *kmalloc(size_t size)
 			return NULL;
 		pp->ref = 1;
 		pp->kmalloc_class = WHOLE_PAGE;
+		__atomic_add_fetch(&objects, 1, __ATOMIC_RELAXED);
 		return page2kva(pp);
 	}
 
@@ -75,6 +80,7 @@ void *kmalloc(size_t size)
 	if (!pp->kmalloc_free)
 		partial[c] = pp->next;
 	spin_unlock(&kmalloc_lock);
+	__atomic_add_fetch(&objects, 1, __ATOMIC_RELAXED);
 	return obj;
 }
 
@@ -104,6 +110,7 @@ void kfree(void *p)
 
 	if (c < 0)
 		panic("kfree: %p was not allocated by kmalloc", p);
+	__atomic_sub_fetch(&objects, 1, __ATOMIC_RELAXED);
 	if (c == WHOLE_PAGE) {
 		pp->kmalloc_class = -1;
 		page_decref(pp);
@@ -119,6 +126,7 @@ void kfree(void *p)
 		if (!was_full)
 			unlink_partial(c, pp);
 		pp->kmalloc_class = -1;
+		__atomic_sub_fetch(&slab_pages, 1, __ATOMIC_RELAXED);
 		spin_unlock(&kmalloc_lock);
 		page_decref(pp);
 		return;
@@ -128,4 +136,14 @@ void kfree(void *p)
 		partial[c] = pp;
 	}
 	spin_unlock(&kmalloc_lock);
+}
+
+long kmalloc_slab_pages(void)
+{
+	return __atomic_load_n(&slab_pages, __ATOMIC_RELAXED);
+}
+
+long kmalloc_objects(void)
+{
+	return __atomic_load_n(&objects, __ATOMIC_RELAXED);
 }

@@ -11,4 +11,12 @@ void *kzalloc(size_t size);
 /* Free what kmalloc returned; kfree(NULL) does nothing. */
 void kfree(void *p);
 
+/*
+ * Pages split into small objects, and objects handed out and not yet freed (whole
+ * pages included). Where objects happen to land decides how many pages hold them,
+ * so leak checks compare objects, and pages outside these (KSTAT_KMALLOC_*).
+ */
+long kmalloc_slab_pages(void);
+long kmalloc_objects(void);
+
 #endif

@@ -80,6 +80,7 @@ static struct proc *proc_alloc(struct proc *parent, const char *name, int *err)
 		return NULL;
 	}
 	p->thread = NULL;
+	p->nthreads = 0;
 	p->vs = NULL;
 	p->files = NULL;
 	p->flexsc = NULL;
@@ -295,14 +296,29 @@ void proc_exit(int wstatus)
 		}
 	}
 	p->wstatus = wstatus;
-	p->state = P_ZOMBIE;
+	p->state = P_EXITING;
 	ipc_proc_exit(p);
 	p->thread = NULL;
-	if (p->parent)
-		wakeup_all(&p->parent->child_exit);
-	t->proc = NULL;	/* the parent may reap p as soon as proc_lock is released */
 	spin_unlock(&proc_lock);
 	thread_exit();
+}
+
+void proc_thread_born(struct proc *p)
+{
+	spin_lock(&proc_lock);
+	p->nthreads++;
+	spin_unlock(&proc_lock);
+}
+
+void proc_thread_gone(struct proc *p)
+{
+	spin_lock(&proc_lock);
+	if (--p->nthreads == 0 && p->state == P_EXITING) {
+		p->state = P_ZOMBIE;
+		if (p->parent)
+			wakeup_all(&p->parent->child_exit);
+	}
+	spin_unlock(&proc_lock);
 }
 
 int64_t sys_wait4(pid_t pid, int *ustatus, int options, void *urusage)
@@ -333,6 +349,8 @@ int64_t sys_wait4(pid_t pid, int *ustatus, int options, void *urusage)
 			int wstatus = c->wstatus;
 			c->state = P_FREE;
 			spin_unlock(&proc_lock);
+			/* What we shared with the child copy-on-write is ours alone now. */
+			vmspace_collapse(p->vs);
 			if (ustatus && copy_to_user(ustatus, &wstatus, sizeof(wstatus)) < 0)
 				return -EFAULT;
 			return cpid;

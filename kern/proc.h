@@ -1,7 +1,7 @@
 /*
- * Processes: an address space, a pid, a parent, an exit status and (for now) one
- * user thread. proc_lock protects the process table, parent links, states and
- * exit statuses.
+ * Processes: an address space, a pid, a parent, an exit status, one user thread
+ * and perhaps syscall threads. proc_lock protects the process table, parent links,
+ * states, thread counts and exit statuses.
  */
 #ifndef ELK_KERN_PROC_H
 #define ELK_KERN_PROC_H
@@ -19,7 +19,11 @@ struct vmspace;
 #define MAXCHILDREN 32		/* children (live or zombie) one process may have */
 #define PROC_NAMELEN 32
 
-enum proc_state { P_FREE, P_ALIVE, P_ZOMBIE };
+/*
+ * A process that exits is P_EXITING until the last of its threads has been
+ * destroyed, then P_ZOMBIE: wait4 reaps it only when everything it held is free.
+ */
+enum proc_state { P_FREE, P_ALIVE, P_EXITING, P_ZOMBIE };
 
 struct proc {
 	enum proc_state state;
@@ -28,6 +32,7 @@ struct proc {
 	char name[PROC_NAMELEN];
 	struct vmspace *vs;		/* address space; NULL once the process has exited */
 	struct thread *thread;
+	int nthreads;			/* its threads not yet destroyed (user and syscall) */
 	int wstatus;			/* for wait4, Linux encoding, once P_ZOMBIE */
 	struct waitq child_exit;	/* this process sleeps here in wait4 */
 	struct fdtable *files;		/* open descriptors; NULL once it has exited */
@@ -62,6 +67,9 @@ void proc_exit(int wstatus) __attribute__((noreturn));
  * its syscall threads asked for (exit, execve) if it was interrupted to do so.
  */
 void proc_user_return(void);
+/* thread_create and thread_destroy count p's threads with these; no locks held. */
+void proc_thread_born(struct proc *p);
+void proc_thread_gone(struct proc *p);
 /* Number of processes in the table that are not free. */
 int proc_count(void);
 /* The live (not zombie) process with pid, or NULL. Caller holds proc_lock. */

@@ -71,6 +71,8 @@ struct thread *thread_create(const char *name, struct proc *p, const struct trap
 	spin_lock(&sched_lock);
 	t->tid = next_tid++;
 	spin_unlock(&sched_lock);
+	if (p)
+		proc_thread_born(p);
 	return t;
 }
 
@@ -122,8 +124,11 @@ void thread_reset_fpu(struct thread *t)
 void thread_destroy(struct thread *t)
 {
 	assert(t->state == T_EMBRYO || t->state == T_DEAD);
+	struct proc *p = t->proc;
 	kstack_free(t->kstack);
 	kfree(t);
+	if (p)
+		proc_thread_gone(p);
 }
 
 void thread_start(struct thread *t)

@@ -79,7 +79,10 @@ void thread_exit(void) __attribute__((noreturn));
 void thread_reset_fpu(struct thread *t);
 /* Bring t->fpu up to date if t's state is live in this CPU's registers. */
 void thread_save_fpu(struct thread *t);
-/* Free a thread that never ran (T_EMBRYO). */
+/*
+ * Free a thread that never ran (T_EMBRYO) or is dead (by the scheduler loop, off
+ * its stack), and tell its process. Caller holds no locks.
+ */
 void thread_destroy(struct thread *t);
 
 /* Run the scheduler loop on this CPU. Never returns. */

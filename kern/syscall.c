@@ -8,6 +8,7 @@
 #include <kern/file.h>
 #include <kern/flexsc.h>
 #include <kern/ipc.h>
+#include <kern/kmalloc.h>
 #include <kern/lapic.h>
 #include <kern/mman.h>
 #include <kern/pmap.h>
@@ -62,6 +63,10 @@ static int64_t sys_kstat(int which)
 		return (int64_t)tsc_hz;
 	case KSTAT_NPROCS:
 		return proc_count();
+	case KSTAT_KMALLOC_PAGES:
+		return kmalloc_slab_pages();
+	case KSTAT_KMALLOC_OBJECTS:
+		return kmalloc_objects();
 	default:
 		return -EINVAL;
 	}

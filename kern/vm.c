@@ -194,6 +194,15 @@ static int shadow_both(struct vmspace *parent, struct vmarea *a, struct vmarea *
 	return 0;
 }
 
+void vmspace_collapse(struct vmspace *vs)
+{
+	sleeplock_acquire(&vs->lock);
+	for (struct vmarea *a = vmmap_first(&vs->map); a; a = vmarea_next(&vs->map, a))
+		if (a->obj)
+			vmobj_collapse(a->obj);
+	sleeplock_release(&vs->lock);
+}
+
 struct vmspace *vmspace_fork(struct vmspace *src)
 {
 	struct vmspace *dst = vmspace_create();

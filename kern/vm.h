@@ -59,6 +59,13 @@ void vmspace_activate(struct vmspace *vs);
 struct vmspace *vmspace_fork(struct vmspace *src);
 
 /*
+ * Fold away the copy-on-write layers under vs's areas that no other address space
+ * reaches any more (the other side of a fork has exited or exec'd), freeing the
+ * pages they held hidden under vs's own copies. Takes vs->lock.
+ */
+void vmspace_collapse(struct vmspace *vs);
+
+/*
  * Resolve a fault at va for access (VM_READ/VM_WRITE/VM_EXEC) by mapping the page
  * its area says belongs there: copying on write, taking over, or zero-filling as
  * the objects dictate. Takes vs->lock.

@@ -1,10 +1,23 @@
-/* What test programs share: the trap paths to try calls on, and the last line. */
+/* What test programs share: the trap paths to try calls on, leak checks, the last line. */
 #include <inc/lib.h>
 
 const struct trap_path trap_paths[NTRAP_PATHS] = {
 	{ "syscall", syscall6 },
 	{ "int $0x80", int80_syscall6 },
 };
+
+struct memuse memuse(void)
+{
+	struct memuse m;
+	m.pages = kstat(KSTAT_TOTAL_PAGES) - kstat(KSTAT_FREE_PAGES) - kstat(KSTAT_KMALLOC_PAGES);
+	m.objects = kstat(KSTAT_KMALLOC_OBJECTS);
+	return m;
+}
+
+bool memuse_equal(struct memuse a, struct memuse b)
+{
+	return a.pages == b.pages && a.objects == b.objects;
+}
 
 int test_verdict(int failures)
 {

@@ -13,7 +13,8 @@ USER_FAILURE = [r"FAIL", r"^panic: "]
 HEX = r"0x[0-9a-f]+"
 
 # What tools' leakcheck prints when the program gave back every page it used.
-NO_LEAK = [r"^leakcheck: \w+ exited 0$", r"^leakcheck: free pages before (\d+) after \1$"]
+NO_LEAK = [r"^leakcheck: \w+ exited 0$",
+           r"^leakcheck: pages in use before (\d+) after \1, kernel objects before (\d+) after \2$"]
 
 
 def kill_line(prog, cause, addr=HEX):
@@ -253,7 +254,8 @@ CASES = [
     {
         "name": "forkloop",
         "init": "leakcheck forkloop 200",
-        "expect": [r"^forkloop: 200 rounds, free pages after 3 \d+, after the last \d+$",
+        "expect": [r"^forkloop: 200 rounds, in use after 3: (\d+) pages (\d+) objects, "
+                   r"after the last: \1 pages \2 objects$",
                    r"^forkloop: ok$"] + NO_LEAK,
         "forbid": USER_FAILURE,
     },

@@ -83,7 +83,7 @@ static void test_no_leak(void)
 	expect("pipe", pipe(fds), 0);
 	close(fds[0]);
 	close(fds[1]);
-	long before = kstat(KSTAT_FREE_PAGES);
+	struct memuse before = memuse();
 	for (int i = 0; i < ROUNDS; i++) {
 		if (pipe(fds) < 0 || write(fds[1], buf, sizeof(buf)) != sizeof(buf)) {
 			expect("pipe and write in round", i, -1);
@@ -101,7 +101,9 @@ static void test_no_leak(void)
 	}
 	for (int fd = 3; fd < 3 + opened; fd++)
 		close(fd);
-	expect("free pages after the rounds", kstat(KSTAT_FREE_PAGES), before);
+	struct memuse after = memuse();
+	expect("pages in use after the rounds", after.pages, before.pages);
+	expect("kernel objects after the rounds", after.objects, before.objects);
 }
 
 int main(int argc, char **argv)

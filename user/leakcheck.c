@@ -1,8 +1,8 @@
 /*
- * leakcheck PROG [ARGS...]: run PROG and check that every page it used came
- * back: the kernel's free-page count after PROG has exited and been reaped must
- * equal the count before it started. Exits 0 only if PROG exited 0 and nothing
- * leaked.
+ * leakcheck PROG [ARGS...]: run PROG and check that all the memory it used came
+ * back: the kernel's memory in use (struct memuse: pages, and kernel objects)
+ * after PROG has exited and been reaped must equal what it was before PROG
+ * started. Exits 0 only if PROG exited 0 and nothing leaked.
  *
  * Forking moves our own memory too (copy-on-write layers, their page indexes),
  * so we first fork and reap a child that does nothing, the same way, until our
@@ -32,12 +32,12 @@ int main(int argc, char **argv)
 	}
 	for (int i = 0; i < WARMUP_ROUNDS; i++)
 		run(idle);
-	long before = kstat(KSTAT_FREE_PAGES);
+	struct memuse before = memuse();
 	int status = run(&argv[1]);
 	/* As init we adopt PROG's orphans: their memory counts too, so wait for them. */
 	while (wait4(-1, NULL, 0, NULL) > 0)
 		;
-	long after = kstat(KSTAT_FREE_PAGES);
+	struct memuse after = memuse();
 	if (status < 0) {
 		printf("leakcheck: FAIL cannot run %s\n", argv[1]);
 		return 1;
@@ -48,9 +48,11 @@ int main(int argc, char **argv)
 		printf("leakcheck: %s exited %d\n", argv[1], WEXITSTATUS(status));
 	else
 		printf("leakcheck: %s killed by %s\n", argv[1], signame(WTERMSIG(status)));
-	printf("leakcheck: free pages before %ld after %ld\n", before, after);
-	if (after != before) {
-		printf("leakcheck: FAIL %ld pages not returned\n", before - after);
+	printf("leakcheck: pages in use before %ld after %ld, kernel objects before %ld after %ld\n",
+	       before.pages, after.pages, before.objects, after.objects);
+	if (!memuse_equal(before, after)) {
+		printf("leakcheck: FAIL %ld pages and %ld kernel objects not returned\n",
+		       after.pages - before.pages, after.objects - before.objects);
 		ok = false;
 	}
 	return ok ? 0 : 1;

@@ -47,9 +47,12 @@ static void exec_echo(void)
 	exit(99);
 }
 
+/* The write end of the pipe on which the orphan reports its parent's pid. */
+static int orphan_report;
+
 /*
- * A grandchild whose parent exits first must end up with init as its parent; it
- * says so itself, after our verdict, since init is who reaps it.
+ * A grandchild whose parent exits first must end up with init as its parent.
+ * It reports getppid() to us through a pipe, since init, not we, reaps it.
  */
 static void orphan(void)
 {
@@ -60,10 +63,8 @@ static void orphan(void)
 		char c;
 		close(fds[1]);
 		read(fds[0], &c, 1);	/* end of file once the parent has exited */
-		if (getppid() == 1)
-			printf("exectest: orphan adopted by init\n");
-		else
-			printf("exectest: FAIL orphan's parent is %d, not init\n", getppid());
+		pid_t parent = getppid();
+		write(orphan_report, &parent, sizeof(parent));
 		exit(0);
 	}
 	exit(0);
@@ -92,7 +93,18 @@ int main(int argc, char **argv)
 	check(wait4(-1, &st, 0, NULL) == -ECHILD, "-ECHILD with no children");
 	check(wait4(-1, &st, 0x1000, NULL) == -EINVAL, "-EINVAL for unknown options");
 
+	int report[2];
+	pipe(report);
+	orphan_report = report[1];
 	st = status_of(orphan);
 	check(WIFEXITED(st) && WEXITSTATUS(st) == 0, "the orphan's parent exits");
+	close(report[1]);	/* so that a silent orphan reads as end of file */
+	pid_t parent = 0;
+	check(read(report[0], &parent, sizeof(parent)) == sizeof(parent), "the orphan reports");
+	if (parent == 1)
+		printf("exectest: orphan adopted by init\n");
+	else
+		printf("exectest: FAIL orphan's parent is %d, not init\n", parent);
+	failures += parent != 1;
 	return test_verdict(failures);
 }

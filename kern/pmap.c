@@ -14,7 +14,10 @@ size_t npages;
 uint64_t *kern_pml4;
 physaddr_t kern_cr3;
 
-/* page_lock protects the free list, free_count and every page's ref. */
+/*
+ * page_lock protects the free list and free_count. A page's ref is atomic: it
+ * changes on every fault and mapping, and a lock round trip for each is costly.
+ */
 static struct spinlock page_lock = SPINLOCK_INIT("pages");
 static struct page *free_list;
 static size_t free_count;
@@ -144,19 +147,15 @@ void page_free(struct page *pp)
 
 void page_incref(struct page *pp)
 {
-	spin_lock(&page_lock);
-	pp->ref++;
-	spin_unlock(&page_lock);
+	__atomic_add_fetch(&pp->ref, 1, __ATOMIC_RELAXED);
 }
 
 void page_decref(struct page *pp)
 {
-	spin_lock(&page_lock);
-	if (pp->ref == 0)
+	uint32_t before = __atomic_fetch_sub(&pp->ref, 1, __ATOMIC_ACQ_REL);
+	if (before == 0)
 		panic("page_decref: page 0x%lx has no references", page2pa(pp));
-	bool last = --pp->ref == 0;
-	spin_unlock(&page_lock);
-	if (last)
+	if (before == 1)
 		page_free(pp);
 }
 
@@ -310,14 +309,26 @@ static bool range_apply(uint64_t *table, int level, uintptr_t base, uintptr_t st
 	return table_empty(table);
 }
 
+#define FLUSH_EACH_MAX_PAGES 32
+
 void pml4_range(uint64_t *pml4, uintptr_t start, uintptr_t end, enum pml4_range_op op)
 {
 	if (start >= end || end > USER_END)
 		panic("pml4_range: bad range [0x%lx, 0x%lx)", start, end);
 	range_apply(pml4, 4, 0, start, end, op);
-	/* One full flush: cheaper than invlpg per page for all but tiny ranges. */
-	if (paddr(pml4) == rcr3())
+	if (paddr(pml4) != rcr3())
+		return;
+	/*
+	 * A few pages get an invlpg each (which also drops every cached upper-level
+	 * entry, so freed tables are safe); a larger range one full flush, which
+	 * under emulation costs as much as a few dozen invlpgs.
+	 */
+	if ((end - start) / PGSIZE <= FLUSH_EACH_MAX_PAGES) {
+		for (uintptr_t va = start; va < end; va += PGSIZE)
+			invlpg(va);
+	} else {
 		lcr3(rcr3());
+	}
 }
 
 /*

@@ -7,8 +7,9 @@
 extern int copy_user_raw(void *dst, const void *src, size_t n);
 extern int64_t strncpy_user_raw(char *dst, const char *src, size_t max);
 
+/* A fault at an instruction in [start, end) resumes at resume. */
 struct fixup {
-	uint64_t insn, resume;
+	uint64_t start, end, resume;
 };
 extern const struct fixup uaccess_fixups[], uaccess_fixups_end[];
 
@@ -48,7 +49,7 @@ int64_t strncpy_from_user(char *dst, const char *usrc, size_t max)
 static const struct fixup *find_fixup(uint64_t rip)
 {
 	for (const struct fixup *f = uaccess_fixups; f < uaccess_fixups_end; f++)
-		if (rip == f->insn)
+		if (rip >= f->start && rip < f->end)
 			return f;
 	return NULL;
 }

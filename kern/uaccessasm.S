@@ -5,12 +5,42 @@
 #include <inc/errno.h>
 
 .text
-/* int copy_user_raw(void *dst, const void *src, size_t n): 0, or -EFAULT on a fault */
+/*
+ * int copy_user_raw(void *dst, const void *src, size_t n): 0, or -EFAULT on a
+ * fault. 64 bytes a loop trip, then the rest a byte at a time (see memcpy in
+ * lib/string.c for why). A fault restarts the instruction once resolved, and
+ * every register is still as that instruction expects.
+ */
 .globl copy_user_raw
 copy_user_raw:
 	movq %rdx, %rcx
-copy_user_movs:
+	shrq $6, %rcx
+	jz 2f
+copy_user_start:
+1:	movq 0(%rsi), %rax
+	movq %rax, 0(%rdi)
+	movq 8(%rsi), %rax
+	movq %rax, 8(%rdi)
+	movq 16(%rsi), %rax
+	movq %rax, 16(%rdi)
+	movq 24(%rsi), %rax
+	movq %rax, 24(%rdi)
+	movq 32(%rsi), %rax
+	movq %rax, 32(%rdi)
+	movq 40(%rsi), %rax
+	movq %rax, 40(%rdi)
+	movq 48(%rsi), %rax
+	movq %rax, 48(%rdi)
+	movq 56(%rsi), %rax
+	movq %rax, 56(%rdi)
+	addq $64, %rsi
+	addq $64, %rdi
+	decq %rcx
+	jnz 1b
+2:	movq %rdx, %rcx
+	andq $63, %rcx
 	rep movsb
+copy_user_end:
 	xorl %eax, %eax
 	ret
 
@@ -25,6 +55,7 @@ strncpy_user_raw:
 	jae 3f
 strncpy_user_load:
 	movb (%rsi, %rax), %cl
+strncpy_user_end:
 	movb %cl, (%rdi, %rax)
 	testb %cl, %cl
 	jz 2f
@@ -42,6 +73,6 @@ uaccess_efault:
 .balign 8
 .globl uaccess_fixups, uaccess_fixups_end
 uaccess_fixups:
-	.quad copy_user_movs, uaccess_efault
-	.quad strncpy_user_load, uaccess_efault
+	.quad copy_user_start, copy_user_end, uaccess_efault
+	.quad strncpy_user_load, strncpy_user_end, uaccess_efault
 uaccess_fixups_end:

@@ -53,9 +53,10 @@ struct flexsc_options {
 
 /*
  * flexsc_wait(): the one trap of the batched path. Lets the syscall threads run
- * and returns the number of the caller's entries that are DONE, once at least one
- * is (at once if one already is). -EINVAL if the caller is not registered,
- * -EINTR if the process is being torn down.
+ * and returns the number of the caller's entries that they completed and that
+ * still read DONE (not yet reaped), once at least one does (at once if one
+ * already does); 0 if nothing is submitted or running. -EINVAL if the caller is
+ * not registered, -EINTR if the process is being torn down.
  */
 
 /*

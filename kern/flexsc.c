@@ -11,9 +11,16 @@
  *   flexsc_wait() --- kick, sleep ---->  wake; scan for SUBMITTED
  *                                        cmpxchg SUBMITTED -> BUSY (claim)
  *                                        copy sysnum/args, syscall_invoke()
- *                                        ret = ..., status = DONE, wake waiter
+ *                                        ret = ..., status = DONE, mark it
+ *                                        scan finds nothing more: wake waiter
  *   <-- returns count of DONE ----------
  *   read ret, status = FREE
+ *
+ * Only the syscall threads scan the pages. flexsc_wait learns what it needs
+ * without a scan of its own: which entries may be DONE from the completion map
+ * (entries the pool completed and has not claimed again), and that nothing is
+ * left SUBMITTED from a pool thread's scan that began after its kick and found
+ * nothing.
  *
  * The kernel reaches the pages through the direct map of pages it holds a
  * reference on, never through the user mapping: the user may unmap or protect
@@ -58,6 +65,18 @@ struct flexsc_ctx {
 	uint64_t kicks;
 	unsigned scan_from;
 	bool user_waiting;
+	/*
+	 * Also atomics. completed marks each entry a syscall thread has made DONE
+	 * and flexsc_wait has not yet found reaped: a byte per entry, so that a
+	 * thread marks with a plain store and the waiter reads eight at a time.
+	 * idle_kick is the highest value of kicks at which a scan began that found
+	 * nothing to claim.
+	 */
+	union {
+		uint8_t entry[FLEXSC_MAX_PAGES * FLEXSC_ENTRIES_PER_PAGE];
+		uint64_t word[FLEXSC_MAX_PAGES * FLEXSC_ENTRIES_PER_PAGE / 8];
+	} completed;
+	uint64_t idle_kick;
 	bool stopping;			/* written under lock, read without */
 	bool user_in_wait;		/* the user thread is inside flexsc_wait (for fork) */
 
@@ -106,8 +125,8 @@ static int claim_entry(struct flexsc_ctx *ctx)
 
 /*
  * Whether a syscall thread is running an entry. Caller holds ctx->lock. Read
- * before count_done: a thread stores DONE before it drops its entry, so an entry
- * not seen running here is seen DONE there.
+ * before count_done: a thread stores DONE and marks it before it drops its
+ * entry, so an entry not seen running here is seen DONE there.
  */
 static bool pool_busy(struct flexsc_ctx *ctx)
 {
@@ -118,22 +137,40 @@ static bool pool_busy(struct flexsc_ctx *ctx)
 	return false;
 }
 
-/* How many entries read DONE, and whether any is SUBMITTED. */
-static unsigned count_done(struct flexsc_ctx *ctx, bool *submitted)
+/*
+ * How many entries the pool completed that still read DONE. Called by the user
+ * thread, in flexsc_wait. It forgets the entries it finds reaped (FREE, or
+ * scribbled on), which cannot be submitted again before it returns, so it
+ * reads eight marks at a time and an entry about once per completion, rather
+ * than every entry at every wait.
+ */
+static unsigned count_done(struct flexsc_ctx *ctx)
 {
 	unsigned done = 0;
-	bool any_submitted = false;
 
-	for (unsigned p = 0; p < ctx->npages; p++) {
-		struct flexsc_entry *e = ctx->kpages[p];
-		for (unsigned j = 0; j < FLEXSC_ENTRIES_PER_PAGE; j++) {
-			uint32_t s = load_status(&e[j]);
-			done += s == FLEXSC_DONE;
-			any_submitted |= s == FLEXSC_SUBMITTED;
+	for (unsigned w = 0; w < ctx->nentries / 8; w++) {
+		if (!__atomic_load_n(&ctx->completed.word[w], __ATOMIC_ACQUIRE))
+			continue;
+		for (unsigned i = w * 8; i < w * 8 + 8; i++) {
+			if (!__atomic_load_n(&ctx->completed.entry[i], __ATOMIC_RELAXED))
+				continue;
+			uint32_t s = load_status(entry_at(ctx, i));
+			if (s == FLEXSC_DONE)
+				done++;
+			else if (s != FLEXSC_SUBMITTED && s != FLEXSC_BUSY)
+				__atomic_store_n(&ctx->completed.entry[i], 0, __ATOMIC_RELAXED);
 		}
 	}
-	*submitted = any_submitted;
 	return done;
+}
+
+/* Record that a scan begun at kick count seen found nothing to claim. */
+static void note_idle_scan(struct flexsc_ctx *ctx, uint64_t seen)
+{
+	uint64_t cur = __atomic_load_n(&ctx->idle_kick, __ATOMIC_RELAXED);
+	while (cur < seen && !__atomic_compare_exchange_n(&ctx->idle_kick, &cur, seen, false,
+							  __ATOMIC_SEQ_CST, __ATOMIC_RELAXED))
+		;
 }
 
 /*
@@ -158,11 +195,14 @@ static void run_entry(struct flexsc_ctx *ctx, unsigned i)
 
 	__atomic_store_n(&e->ret, ret, __ATOMIC_RELAXED);
 	/*
-	 * Sequentially consistent, pairing with flexsc_wait's store of user_waiting
-	 * before it looks at the entries: either it sees this entry done, or this
-	 * thread sees it waiting when it next sleeps (flexsc_before_sleep).
+	 * Release stores are enough here. flexsc_wait stores user_waiting and then
+	 * looks at the marks; this thread reads user_waiting only when it next
+	 * sleeps (flexsc_before_sleep), with an atomic exchange under sched_lock,
+	 * both full barriers. So either the waiter sees this entry marked, or this
+	 * thread sees it waiting and wakes it.
 	 */
-	__atomic_store_n(&e->status, FLEXSC_DONE, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&e->status, FLEXSC_DONE, __ATOMIC_RELEASE);
+	__atomic_store_n(&ctx->completed.entry[i], 1, __ATOMIC_RELEASE);
 	__atomic_store_n(&t->flexsc_entry, -1, __ATOMIC_RELEASE);
 }
 
@@ -180,6 +220,7 @@ static void pool_main(void *arg)
 			run_entry(ctx, (unsigned)i);
 			continue;
 		}
+		note_idle_scan(ctx, seen);
 		/* Nothing to do: sleep until kicked (unless that happened meanwhile). */
 		spin_lock(&ctx->lock);
 		while (__atomic_load_n(&ctx->kicks, __ATOMIC_ACQUIRE) == seen && !ctx->stopping)
@@ -190,14 +231,15 @@ static void pool_main(void *arg)
 }
 
 /*
- * Get one idle thread of the pool scanning. A sleeper between its check of kicks
- * and sleep_on cannot be missed: wakeup_one waits for sched_lock, which that
- * sleeper holds until it is on the queue.
+ * Get one idle thread of the pool scanning; returns the new kick count. A
+ * sleeper between its check of kicks and sleep_on cannot be missed: wakeup_one
+ * waits for sched_lock, which that sleeper holds until it is on the queue.
  */
-static void kick_one(struct flexsc_ctx *ctx)
+static uint64_t kick_one(struct flexsc_ctx *ctx)
 {
-	__atomic_add_fetch(&ctx->kicks, 1, __ATOMIC_RELEASE);
+	uint64_t kick = __atomic_add_fetch(&ctx->kicks, 1, __ATOMIC_SEQ_CST);
 	wakeup_one(&ctx->work);
+	return kick;
 }
 
 void flexsc_before_sleep(struct flexsc_ctx *ctx, struct waitq *wq)
@@ -330,25 +372,29 @@ int64_t sys_flexsc_wait(void)
 {
 	struct proc *p = myproc();
 	struct flexsc_ctx *ctx = p->flexsc;
-	bool submitted;
 	unsigned done;
 
 	if (!ctx || mythread() != p->thread)
 		return -EINVAL;
 	/*
-	 * One thread starts, at entry 0, so that a batch is begun in the order it
-	 * was laid out; it hands over to another only if a call blocks.
+	 * One thread starts, after the entry claimed last: where the user library's
+	 * ring puts its next batch, so the batch runs in the order it was laid out
+	 * without a walk over the entries before it. It hands over to another
+	 * thread only if a call blocks.
 	 */
 	ctx->user_in_wait = true;
-	__atomic_store_n(&ctx->scan_from, 0, __ATOMIC_RELAXED);
-	kick_one(ctx);
+	uint64_t kick = kick_one(ctx);
 	spin_lock(&ctx->lock);
-	/* Sleep only while something is on its way; else nothing would ever wake us. */
+	/*
+	 * Sleep only while something is on its way (an entry running, or one that
+	 * no scan since our kick has looked for); else nothing would ever wake us.
+	 */
 	for (;;) {
 		__atomic_store_n(&ctx->user_waiting, true, __ATOMIC_SEQ_CST);
 		bool running = pool_busy(ctx);
-		done = count_done(ctx, &submitted);
-		if (done || !(submitted || running) || thread_interrupted())
+		bool unscanned = __atomic_load_n(&ctx->idle_kick, __ATOMIC_SEQ_CST) < kick;
+		done = count_done(ctx);
+		if (done || !(unscanned || running) || thread_interrupted())
 			break;
 		sleep_on(&ctx->done, &ctx->lock);
 	}

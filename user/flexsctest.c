@@ -1,6 +1,6 @@
 /*
  * flexsctest: the syscall page under good and bad use. A batch of 64 mixed
- * calls; a pipe read posted before its write in the same batch; page-faulting
+ * calls; what flexsc_wait counts; a pipe read posted before its write in the same batch; page-faulting
  * buffers (fresh mmap, brk, copy-on-write after fork); -EFAULT entries; fork on
  * the page; exit on the page with other entries pending; garbage in status
  * words and sysnums; two processes' pages kept apart; registration errors; the
@@ -53,6 +53,28 @@ static void mixed_batch(void)
 		ok &= ts[k].tv_sec > 0 || ts[k].tv_nsec > 0;
 	check(ok, "a batch of 64 mixed calls");
 	close(null);
+}
+
+/*
+ * flexsc_wait counts what is DONE and not reaped: at once, without sleeping,
+ * when entries are already done; one less for each reaped; 0 when all are.
+ */
+static void wait_counts(void)
+{
+	struct flexsc_entry *e[3];
+
+	for (int i = 0; i < 3; i++)
+		e[i] = flexsc_post(&ring, SYS_getpid, 0, 0, 0, 0, 0, 0);
+	int seen = 0;
+	while (seen >= 0 && seen < 3)
+		seen = flexsc_wait();
+	check(seen == 3, "flexsc_wait returns 3 once three entries are done");
+	check(flexsc_wait() == 3, "and 3 again while none is reaped");
+	flexsc_reap(e[1]);
+	check(flexsc_wait() == 2, "2 once one is reaped");
+	flexsc_reap(e[0]);
+	flexsc_reap(e[2]);
+	check(flexsc_wait() == 0, "0 once all are");
 }
 
 /* The read is posted first; its thread blocks and another serves the write. */
@@ -227,6 +249,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	mixed_batch();
+	wait_counts();
 	read_before_write();
 	faulting_buffers();
 	bad_pointers();

@@ -215,13 +215,10 @@ static void request_exit(struct proc *p, int wstatus)
 	flexsc_thread_leave();
 }
 
-void proc_user_return(void)
+void proc_carry_out_requests(void)
 {
-	struct thread *t = mythread();
-	struct proc *p = t->proc;
+	struct proc *p = myproc();
 
-	if (!t->interrupted)
-		return;
 	thread_clear_interrupt();
 	spin_lock(&proc_lock);
 	bool exit = p->exit_requested;

@@ -65,8 +65,14 @@ void proc_exit(int wstatus) __attribute__((noreturn));
 /*
  * Called by a user thread just before it returns to user mode: carry out what
  * its syscall threads asked for (exit, execve) if it was interrupted to do so.
+ * Inline, since it is on every trap's way out and almost always does nothing.
  */
-void proc_user_return(void);
+void proc_carry_out_requests(void);
+static inline void proc_user_return(void)
+{
+	if (mythread()->interrupted)
+		proc_carry_out_requests();
+}
 /* thread_create and thread_destroy count p's threads with these; no locks held. */
 void proc_thread_born(struct proc *p);
 void proc_thread_gone(struct proc *p);

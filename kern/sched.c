@@ -20,17 +20,6 @@ static int next_tid = 1;
 extern void swtch(struct context **from, struct context *to);
 extern char thread_trampoline[];
 
-/*
- * One load from this CPU's struct cpu: if the thread moves to another CPU right
- * after, the value read is still the thread that runs this code.
- */
-struct thread *mythread(void)
-{
-	struct thread *t;
-	asm volatile("movq %%gs:%c1, %0" : "=r"(t) : "i"(CPU_OFF_THREAD));
-	return t;
-}
-
 /* The FPU/SSE state a fresh thread starts with: x87 control 0x37f, MXCSR 0x1f80. */
 static void fpu_init_state(uint8_t *fpu)
 {

@@ -8,6 +8,7 @@
 #define ELK_KERN_SCHED_H
 
 #include <inc/types.h>
+#include <kern/cpu.h>
 #include <kern/list.h>
 #include <kern/spinlock.h>
 
@@ -61,8 +62,17 @@ static inline void waitq_init(struct waitq *wq)
 	list_init(&wq->sleepers);
 }
 
-/* The running thread, or NULL in a scheduler loop. */
-struct thread *mythread(void);
+/*
+ * The running thread, or NULL in a scheduler loop. One load from this CPU's
+ * struct cpu: if the thread moves to another CPU right after, the value read is
+ * still the thread that runs this code.
+ */
+static inline struct thread *mythread(void)
+{
+	struct thread *t;
+	asm volatile("movq %%gs:%c1, %0" : "=r"(t) : "i"(CPU_OFF_THREAD));
+	return t;
+}
 
 /*
  * A new thread with a kernel stack, in state T_EMBRYO. If tf is non-NULL the

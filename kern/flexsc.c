@@ -102,13 +102,15 @@ static uint32_t load_status(struct flexsc_entry *e)
 
 /*
  * Claim a SUBMITTED entry (SUBMITTED -> BUSY); its index, or -1 if none is. The
- * scan starts after the last claim, so a batch costs one pass, not one per entry.
+ * scan starts after the last claim, so a batch costs one pass, not one per
+ * entry; it looks at every entry, or with next_only at that first one only.
  */
-static int claim_entry(struct flexsc_ctx *ctx)
+static int claim_entry(struct flexsc_ctx *ctx, bool next_only)
 {
 	unsigned start = __atomic_load_n(&ctx->scan_from, __ATOMIC_RELAXED);
+	unsigned looks = next_only ? 1 : ctx->nentries;
 
-	for (unsigned k = 0, i = start; k < ctx->nentries; k++, i++) {
+	for (unsigned k = 0, i = start; k < looks; k++, i++) {
 		if (i >= ctx->nentries)
 			i = 0;
 		uint32_t expected = FLEXSC_SUBMITTED;
@@ -206,21 +208,35 @@ static void run_entry(struct flexsc_ctx *ctx, unsigned i)
 	__atomic_store_n(&t->flexsc_entry, -1, __ATOMIC_RELEASE);
 }
 
-/* A syscall thread: serve entries until the pool stops. */
+/*
+ * A syscall thread: serve entries until the pool stops.
+ *
+ * A batch is laid out in a row, so once this thread has run an entry since the
+ * last kick it looks only at the next one, and sleeps when that is not
+ * SUBMITTED: a waiter then has that completed entry to return with, and entries
+ * elsewhere are found by the full scan after its next kick. A scan of every
+ * entry (256 loads with four pages, most of the cost of a small batch) happens
+ * only when a kick finds nothing at the next entry; when it finds nothing at
+ * all, it tells the waiter that nothing is left SUBMITTED (note_idle_scan).
+ */
 static void pool_main(void *arg)
 {
 	struct flexsc_ctx *ctx = arg;
+	uint64_t ran_at_kick = 0;	/* kicks when this thread last ran an entry, +1 */
 
 	for (;;) {
 		uint64_t seen = __atomic_load_n(&ctx->kicks, __ATOMIC_ACQUIRE);
 		if (__atomic_load_n(&ctx->stopping, __ATOMIC_ACQUIRE))
 			break;
-		int i = claim_entry(ctx);
+		bool next_only = ran_at_kick == seen + 1;
+		int i = claim_entry(ctx, next_only);
 		if (i >= 0) {
 			run_entry(ctx, (unsigned)i);
+			ran_at_kick = seen + 1;
 			continue;
 		}
-		note_idle_scan(ctx, seen);
+		if (!next_only)
+			note_idle_scan(ctx, seen);
 		/* Nothing to do: sleep until kicked (unless that happened meanwhile). */
 		spin_lock(&ctx->lock);
 		while (__atomic_load_n(&ctx->kicks, __ATOMIC_ACQUIRE) == seen && !ctx->stopping)

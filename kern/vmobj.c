@@ -174,23 +174,63 @@ struct page *vmobj_fault_page(struct vmobj *top, uint64_t pgoff, bool write, boo
 }
 
 /*
+ * Move every page of from into to, where from's pages win: a page of to at the
+ * same offset is dropped. false if out of memory (then some pages are still in
+ * from, and each offset's page is in one tree or the other, which is harmless).
+ * Caller holds vmobj_lock.
+ */
+static bool move_pages_over(struct pgtree *from, struct pgtree *to)
+{
+	struct page *pp;
+	uint64_t idx = 0;
+
+	while ((pp = pgtree_next(from, &idx, PGTREE_LIMIT)) != NULL) {
+		struct page *hidden = pgtree_remove(to, idx);
+		if (hidden)
+			page_decref(hidden);
+		if (pgtree_insert(to, idx, pp) < 0)
+			return false;
+		pgtree_remove(from, idx);
+	}
+	return true;
+}
+
+/* Move the pages of from that to lacks into to, and drop the rest. false as above. */
+static bool move_pages_under(struct pgtree *from, struct pgtree *to)
+{
+	struct page *pp;
+	uint64_t idx = 0;
+
+	while ((pp = pgtree_next(from, &idx, PGTREE_LIMIT)) != NULL) {
+		if (!pgtree_lookup(to, idx) && pgtree_insert(to, idx, pp) < 0)
+			return false;
+		if (pgtree_lookup(to, idx) != pp)
+			page_decref(pp);
+		pgtree_remove(from, idx);
+	}
+	return true;
+}
+
+/*
  * Fold below, a shadow only top references, into top: top keeps its own pages,
- * takes the ones it lacks, and shadows what below shadowed. false if out of
- * memory (top then holds some of below's pages, which is harmless). Caller holds
- * vmobj_lock.
+ * takes the ones it lacks, and shadows what below shadowed. The smaller set of
+ * pages moves into the larger: after a fork and the child's exit, top holds the
+ * few pages written since and below all the rest, so top's go down and top
+ * takes below's tree. false if out of memory (harmless, see above). Caller
+ * holds vmobj_lock.
  */
 static bool fold_below(struct vmobj *top)
 {
 	struct vmobj *below = top->below;
-	struct page *pp;
-	uint64_t idx = 0;
 
-	while ((pp = pgtree_next(&below->pages, &idx, PGTREE_LIMIT)) != NULL) {
-		if (!pgtree_lookup(&top->pages, idx) && pgtree_insert(&top->pages, idx, pp) < 0)
+	if (top->pages.count < below->pages.count) {
+		if (!move_pages_over(&top->pages, &below->pages))
 			return false;
-		if (pgtree_lookup(&top->pages, idx) != pp)
-			page_decref(pp);
-		pgtree_remove(&below->pages, idx);
+		struct pgtree emptied = top->pages;
+		top->pages = below->pages;
+		below->pages = emptied;
+	} else if (!move_pages_under(&below->pages, &top->pages)) {
+		return false;
 	}
 	top->below = below->below;
 	kfree(below);

@@ -201,6 +201,85 @@ static void test_vm_faults(void)
 	check(pages_free() == before, "destroying both spaces gives back every page");
 }
 
+/* Put a fresh page filled with byte c into obj at idx; false if out of memory. */
+static bool put_page(struct vmobj *obj, uint64_t idx, char c)
+{
+	struct page *pp = page_alloc(0);
+	if (!pp)
+		return false;
+	memset(page2kva(pp), c, PGSIZE);
+	if (vmobj_insert_page(obj, idx, pp) == 0)
+		return true;
+	page_free(pp);
+	return false;
+}
+
+/* Whether a read at idx finds a page of top itself whose first byte is c. */
+static bool top_has(struct vmobj *top, uint64_t idx, char c)
+{
+	bool in_top;
+	int err;
+	struct page *pp = vmobj_fault_page(top, idx, false, &in_top, &err);
+	if (!pp)
+		return false;
+	bool ok = in_top && *(char *)page2kva(pp) == c;
+	page_decref(pp);
+	return ok;
+}
+
+/* Free pages, counting kmalloc's as free: objects and tree nodes come and go. */
+static size_t pages_free_outside_kmalloc(void)
+{
+	return pages_free() + (size_t)kmalloc_slab_pages();
+}
+
+/*
+ * Folding a layer nobody else sees into the shadow above it, in both directions
+ * (the shadow's pages moved down, or the layer's up): the shadow's pages win,
+ * the rest come from below, and the hidden pages are freed.
+ */
+static void test_vmobj_collapse(void)
+{
+	for (int shadow_bigger = 0; shadow_bigger <= 1; shadow_bigger++) {
+		size_t before = pages_free_outside_kmalloc();
+		int below_pages = shadow_bigger ? 2 : 10, top_pages = shadow_bigger ? 8 : 2;
+		struct vmobj *below = vmobj_anon_create();
+		struct vmobj *top = below ? vmobj_shadow_create(below) : NULL;
+		bool made = top != NULL;
+		for (int i = 0; made && i < below_pages; i++)
+			made = put_page(below, (uint64_t)i, (char)('a' + i));
+		for (int i = 0; made && i < top_pages; i++)
+			made = put_page(top, (uint64_t)i * 3, 'T');
+		if (below)
+			vmobj_put(below);	/* now only top refers to it */
+		check(made, "objects for the collapse test");
+		if (!made) {
+			if (top)
+				vmobj_put(top);
+			continue;
+		}
+		size_t hidden = 0;	/* the shadow's offsets (0, 3, 6, ...) that below has too */
+		for (int i = 0; i < top_pages; i++)
+			hidden += 3 * i < below_pages;
+		vmobj_collapse(top);
+		bool ok = top->below == NULL;
+		for (int i = 0; i < 3 * top_pages || i < below_pages; i++) {
+			if (i % 3 == 0 && i / 3 < top_pages)
+				ok &= top_has(top, (uint64_t)i, 'T');
+			else if (i < below_pages)
+				ok &= top_has(top, (uint64_t)i, (char)('a' + i));
+		}
+		check(ok, shadow_bigger ? "collapse moves the layer's pages up under the shadow's"
+					: "collapse moves the shadow's pages down over the layer's");
+		check(pages_free_outside_kmalloc() ==
+		      before - (size_t)(below_pages + top_pages) + hidden,
+		      "collapse frees the hidden pages");
+		vmobj_put(top);
+		check(pages_free_outside_kmalloc() == before,
+		      "putting the folded object frees every page");
+	}
+}
+
 bool run_selftests(void)
 {
 	failures = 0;
@@ -211,6 +290,7 @@ bool run_selftests(void)
 	test_kmalloc();
 	test_vmmap();
 	test_vm_faults();
+	test_vmobj_collapse();
 	cprintf("selftest: %s (%d failed)\n", failures ? "FAILED" : "all passed", failures);
 	return failures == 0;
 }

@@ -164,6 +164,16 @@ size_t pages_free(void)
 	return free_count;
 }
 
+/*
+ * Page tables count their present entries (pt_present), so that unmapping can
+ * tell that a table has emptied without reading its 512 entries. Atomic: the
+ * kernel's own tables are shared by every thread.
+ */
+static void count_entries(uint64_t *entry, int delta)
+{
+	__atomic_add_fetch(&pa2page(paddr(entry))->pt_present, delta, __ATOMIC_RELAXED);
+}
+
 uint64_t *pgtable_walk(uint64_t *pml4, uintptr_t va, bool create)
 {
 	uint64_t *table = pml4;
@@ -177,7 +187,9 @@ uint64_t *pgtable_walk(uint64_t *pml4, uintptr_t va, bool create)
 			if (!pp)
 				return NULL;
 			pp->ref = 1;
+			pp->pt_present = 0;
 			*e = page2pa(pp) | PTE_P | PTE_W | PTE_U;
+			count_entries(e, 1);
 		} else if (*e & PTE_PS) {
 			return NULL;	/* inside a huge mapping: no level-1 entry */
 		}
@@ -202,6 +214,8 @@ int page_insert(uint64_t *pml4, struct page *pp, uintptr_t va, uint64_t perm)
 	if (*pte & PTE_P) {
 		page_decref(pa2page(PTE_ADDR(*pte)));
 		tlb_invalidate(pml4, va);
+	} else {
+		count_entries(pte, 1);
 	}
 	*pte = page2pa(pp) | perm | PTE_P;
 	return 0;
@@ -224,6 +238,7 @@ void page_remove(uint64_t *pml4, uintptr_t va)
 	if (!pp)
 		return;
 	*pte = 0;
+	count_entries(pte, -1);
 	tlb_invalidate(pml4, va);
 	page_decref(pp);
 }
@@ -234,6 +249,7 @@ uint64_t *pml4_create(void)
 	if (!pp)
 		return NULL;
 	pp->ref = 1;
+	pp->pt_present = 0;	/* the shared kernel half is not counted */
 	uint64_t *pml4 = page2kva(pp);
 	memcpy(&pml4[256], &kern_pml4[256], 256 * sizeof(uint64_t));
 	return pml4;
@@ -264,15 +280,6 @@ void pml4_destroy(uint64_t *pml4)
 	page_decref(pa2page(paddr(pml4)));
 }
 
-/* Whether a page table has no present entries. */
-static bool table_empty(const uint64_t *table)
-{
-	for (int i = 0; i < 512; i++)
-		if (table[i] & PTE_P)
-			return false;
-	return true;
-}
-
 /*
  * Apply op to every mapped page of [start, end) under table, a level-`level` table
  * (4 = PML4 ... 1 = PT) whose first entry maps base. Tables that unmapping empties
@@ -294,6 +301,7 @@ static bool range_apply(uint64_t *table, int level, uintptr_t base, uintptr_t st
 			if (op == RANGE_UNMAP) {
 				page_decref(pa2page(PTE_ADDR(*e)));
 				*e = 0;
+				count_entries(e, -1);
 			} else {
 				*e &= ~(uint64_t)PTE_W;
 			}
@@ -304,9 +312,10 @@ static bool range_apply(uint64_t *table, int level, uintptr_t base, uintptr_t st
 		if (emptied && op == RANGE_UNMAP) {
 			page_decref(pa2page(PTE_ADDR(*e)));
 			*e = 0;
+			count_entries(e, -1);
 		}
 	}
-	return table_empty(table);
+	return __atomic_load_n(&pa2page(paddr(table))->pt_present, __ATOMIC_RELAXED) == 0;
 }
 
 #define FLUSH_EACH_MAX_PAGES 32

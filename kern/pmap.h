@@ -17,7 +17,10 @@
 struct page {
 	uint32_t ref;
 	int16_t kmalloc_class;	/* size class when kmalloc owns the page, else -1 */
-	uint16_t kmalloc_inuse;	/* objects handed out from this page */
+	union {
+		uint16_t kmalloc_inuse;	/* kmalloc's page: objects handed out from it */
+		uint16_t pt_present;	/* a page table: its entries present (atomic) */
+	};
 	void *kmalloc_free;	/* this page's free objects */
 	struct page *next;	/* free list, or kmalloc's partial list */
 };

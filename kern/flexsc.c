@@ -18,9 +18,10 @@
  *
  * Only the syscall threads scan the pages. flexsc_wait learns what it needs
  * without a scan of its own: which entries may be DONE from the completion map
- * (entries the pool completed and has not claimed again), and that nothing is
- * left SUBMITTED from a pool thread's scan that began after its kick and found
- * nothing.
+ * (entries the pool completed that it has not yet found reaped), and that
+ * nothing is left SUBMITTED from a pool thread's scan that began after its kick
+ * and found nothing. The protocol itself, claims, results and the map, is in
+ * flexsc_entries.c, tested on the host; this file adds threads and sleeping.
  *
  * The kernel reaches the pages through the direct map of pages it holds a
  * reference on, never through the user mapping: the user may unmap or protect
@@ -38,6 +39,7 @@
 #include <inc/syscall.h>
 #include <inc/trap.h>
 #include <kern/flexsc.h>
+#include <kern/flexsc_entries.h>
 #include <kern/kmalloc.h>
 #include <kern/pmap.h>
 #include <kern/proc.h>
@@ -50,33 +52,19 @@
 struct flexsc_ctx {
 	struct proc *proc;
 	uintptr_t uaddr;		/* where the pages are mapped in the process */
-	unsigned npages, nentries;
+	unsigned npages;
 	struct page *pages[FLEXSC_MAX_PAGES];	/* one reference each, ours */
-	struct flexsc_entry *kpages[FLEXSC_MAX_PAGES];	/* the same, in the direct map */
 	struct vmobj *obj;		/* the pages' object, to recognise the area */
+	struct flexsc_entries entries;	/* the pages' entries, through the direct map */
 
 	/*
 	 * Touched on every entry, so atomics rather than the lock: kicks counts the
 	 * reasons an idle thread has to scan again (flexsc_wait, a sibling blocking);
-	 * scan_from is where the next scan starts (a hint); user_waiting says the
-	 * user thread sleeps (or is about to) in flexsc_wait, and is cleared by the
-	 * syscall thread that wakes it.
+	 * user_waiting says the user thread sleeps (or is about to) in flexsc_wait,
+	 * and is cleared by the syscall thread that wakes it.
 	 */
 	uint64_t kicks;
-	unsigned scan_from;
 	bool user_waiting;
-	/*
-	 * Also atomics. completed marks each entry a syscall thread has made DONE
-	 * and flexsc_wait has not yet found reaped: a byte per entry, so that a
-	 * thread marks with a plain store and the waiter reads eight at a time.
-	 * idle_kick is the highest value of kicks at which a scan began that found
-	 * nothing to claim.
-	 */
-	union {
-		uint8_t entry[FLEXSC_MAX_PAGES * FLEXSC_ENTRIES_PER_PAGE];
-		uint64_t word[FLEXSC_MAX_PAGES * FLEXSC_ENTRIES_PER_PAGE / 8];
-	} completed;
-	uint64_t idle_kick;
 	bool stopping;			/* written under lock, read without */
 	bool user_in_wait;		/* the user thread is inside flexsc_wait (for fork) */
 
@@ -89,45 +77,9 @@ struct flexsc_ctx {
 	struct thread *threads[FLEXSC_MAX_THREADS];	/* NULL once a thread left */
 };
 
-/* Entry i of the pages, through the direct map. */
-static struct flexsc_entry *entry_at(struct flexsc_ctx *ctx, unsigned i)
-{
-	return &ctx->kpages[i / FLEXSC_ENTRIES_PER_PAGE][i % FLEXSC_ENTRIES_PER_PAGE];
-}
-
-static uint32_t load_status(struct flexsc_entry *e)
-{
-	return __atomic_load_n(&e->status, __ATOMIC_ACQUIRE);
-}
-
-/*
- * Claim a SUBMITTED entry (SUBMITTED -> BUSY); its index, or -1 if none is. The
- * scan starts after the last claim, so a batch costs one pass, not one per
- * entry; it looks at every entry, or with next_only at that first one only.
- */
-static int claim_entry(struct flexsc_ctx *ctx, bool next_only)
-{
-	unsigned start = __atomic_load_n(&ctx->scan_from, __ATOMIC_RELAXED);
-	unsigned looks = next_only ? 1 : ctx->nentries;
-
-	for (unsigned k = 0, i = start; k < looks; k++, i++) {
-		if (i >= ctx->nentries)
-			i = 0;
-		uint32_t expected = FLEXSC_SUBMITTED;
-		struct flexsc_entry *e = entry_at(ctx, i);
-		if (load_status(e) == FLEXSC_SUBMITTED &&
-		    __atomic_compare_exchange_n(&e->status, &expected, FLEXSC_BUSY, false,
-						__ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
-			__atomic_store_n(&ctx->scan_from, i + 1, __ATOMIC_RELAXED);
-			return (int)i;
-		}
-	}
-	return -1;
-}
-
 /*
  * Whether a syscall thread is running an entry. Caller holds ctx->lock. Read
- * before count_done: a thread stores DONE and marks it before it drops its
+ * before entries_count_done: a thread stores DONE and marks it before it drops its
  * entry, so an entry not seen running here is seen DONE there.
  */
 static bool pool_busy(struct flexsc_ctx *ctx)
@@ -140,71 +92,30 @@ static bool pool_busy(struct flexsc_ctx *ctx)
 }
 
 /*
- * How many entries the pool completed that still read DONE. Called by the user
- * thread, in flexsc_wait. It forgets the entries it finds reaped (FREE, or
- * scribbled on), which cannot be submitted again before it returns, so it
- * reads eight marks at a time and an entry about once per completion, rather
- * than every entry at every wait.
- */
-static unsigned count_done(struct flexsc_ctx *ctx)
-{
-	unsigned done = 0;
-
-	for (unsigned w = 0; w < ctx->nentries / 8; w++) {
-		if (!__atomic_load_n(&ctx->completed.word[w], __ATOMIC_ACQUIRE))
-			continue;
-		for (unsigned i = w * 8; i < w * 8 + 8; i++) {
-			if (!__atomic_load_n(&ctx->completed.entry[i], __ATOMIC_RELAXED))
-				continue;
-			uint32_t s = load_status(entry_at(ctx, i));
-			if (s == FLEXSC_DONE)
-				done++;
-			else if (s != FLEXSC_SUBMITTED && s != FLEXSC_BUSY)
-				__atomic_store_n(&ctx->completed.entry[i], 0, __ATOMIC_RELAXED);
-		}
-	}
-	return done;
-}
-
-/* Record that a scan begun at kick count seen found nothing to claim. */
-static void note_idle_scan(struct flexsc_ctx *ctx, uint64_t seen)
-{
-	uint64_t cur = __atomic_load_n(&ctx->idle_kick, __ATOMIC_RELAXED);
-	while (cur < seen && !__atomic_compare_exchange_n(&ctx->idle_kick, &cur, seen, false,
-							  __ATOMIC_SEQ_CST, __ATOMIC_RELAXED))
-		;
-}
-
-/*
  * Run claimed entry i: copy its call out of the shared page first (the user may
  * scribble on it at any moment), run it as the process, publish the result.
  */
 static void run_entry(struct flexsc_ctx *ctx, unsigned i)
 {
 	struct thread *t = mythread();
-	struct flexsc_entry *e = entry_at(ctx, i);
-	uint64_t sysnum = __atomic_load_n(&e->sysnum, __ATOMIC_RELAXED);
 	uint64_t args[6];
+	uint32_t sysnum = entries_fetch(&ctx->entries, i, args);
 	int64_t ret;
 
-	for (int k = 0; k < 6; k++)
-		args[k] = __atomic_load_n(&e->args[k], __ATOMIC_RELAXED);
 	__atomic_store_n(&t->flexsc_entry, (int)i, __ATOMIC_RELEASE);
 	if (sysnum == SYS_flexsc_register || sysnum == SYS_flexsc_wait)
 		ret = -EINVAL;
 	else
 		ret = syscall_invoke(sysnum, args);
 
-	__atomic_store_n(&e->ret, ret, __ATOMIC_RELAXED);
 	/*
-	 * Release stores are enough here. flexsc_wait stores user_waiting and then
-	 * looks at the marks; this thread reads user_waiting only when it next
+	 * Publishing needs only release stores. flexsc_wait stores user_waiting and
+	 * then looks at the marks; this thread reads user_waiting only when it next
 	 * sleeps (flexsc_before_sleep), with an atomic exchange under sched_lock,
 	 * both full barriers. So either the waiter sees this entry marked, or this
 	 * thread sees it waiting and wakes it.
 	 */
-	__atomic_store_n(&e->status, FLEXSC_DONE, __ATOMIC_RELEASE);
-	__atomic_store_n(&ctx->completed.entry[i], 1, __ATOMIC_RELEASE);
+	entries_publish(&ctx->entries, i, ret);
 	__atomic_store_n(&t->flexsc_entry, -1, __ATOMIC_RELEASE);
 }
 
@@ -217,7 +128,7 @@ static void run_entry(struct flexsc_ctx *ctx, unsigned i)
  * elsewhere are found by the full scan after its next kick. A scan of every
  * entry (256 loads with four pages, most of the cost of a small batch) happens
  * only when a kick finds nothing at the next entry; when it finds nothing at
- * all, it tells the waiter that nothing is left SUBMITTED (note_idle_scan).
+ * all, it tells the waiter that nothing is left SUBMITTED (entries_note_idle).
  */
 static void pool_main(void *arg)
 {
@@ -229,14 +140,14 @@ static void pool_main(void *arg)
 		if (__atomic_load_n(&ctx->stopping, __ATOMIC_ACQUIRE))
 			break;
 		bool next_only = ran_at_kick == seen + 1;
-		int i = claim_entry(ctx, next_only);
+		int i = entries_claim(&ctx->entries, next_only);
 		if (i >= 0) {
 			run_entry(ctx, (unsigned)i);
 			ran_at_kick = seen + 1;
 			continue;
 		}
 		if (!next_only)
-			note_idle_scan(ctx, seen);
+			entries_note_idle(&ctx->entries, seen);
 		/* Nothing to do: sleep until kicked (unless that happened meanwhile). */
 		spin_lock(&ctx->lock);
 		while (__atomic_load_n(&ctx->kicks, __ATOMIC_ACQUIRE) == seen && !ctx->stopping)
@@ -302,6 +213,7 @@ static int map_pages(struct flexsc_ctx *ctx, struct proc *p)
 {
 	struct vmspace *vs = p->vs;
 	size_t len = ctx->npages * PGSIZE;
+	struct flexsc_entry *kpages[FLEXSC_MAX_PAGES];
 
 	if (!(ctx->obj = vmobj_anon_create()))
 		return -ENOMEM;
@@ -311,10 +223,11 @@ static int map_pages(struct flexsc_ctx *ctx, struct proc *p)
 			return -ENOMEM;
 		page_incref(pp);
 		ctx->pages[i] = pp;
-		ctx->kpages[i] = page2kva(pp);
+		kpages[i] = page2kva(pp);
 		if (vmobj_insert_page(ctx->obj, i, pp) < 0)
 			return -ENOMEM;
 	}
+	entries_init(&ctx->entries, kpages, ctx->npages);
 	sleeplock_acquire(&vs->lock);
 	ctx->uaddr = vmmap_find_range(&vs->map, len, UMIN, VM_MMAP_TOP, VMMAP_HILO);
 	int r = ctx->uaddr ? vm_map(vs, ctx->uaddr, len, PROT_READ | PROT_WRITE,
@@ -367,7 +280,6 @@ int64_t sys_flexsc_register(const struct flexsc_options *uopts)
 		return -ENOMEM;
 	ctx->proc = p;
 	ctx->npages = opts.npages;
-	ctx->nentries = opts.npages * FLEXSC_ENTRIES_PER_PAGE;
 	spin_init(&ctx->lock, "flexsc");
 	waitq_init(&ctx->work);
 	waitq_init(&ctx->done);
@@ -408,8 +320,8 @@ int64_t sys_flexsc_wait(void)
 	for (;;) {
 		__atomic_store_n(&ctx->user_waiting, true, __ATOMIC_SEQ_CST);
 		bool running = pool_busy(ctx);
-		bool unscanned = __atomic_load_n(&ctx->idle_kick, __ATOMIC_SEQ_CST) < kick;
-		done = count_done(ctx);
+		bool unscanned = !entries_idle_since(&ctx->entries, kick);
+		done = entries_count_done(&ctx->entries);
 		if (done || !(unscanned || running) || thread_interrupted())
 			break;
 		sleep_on(&ctx->done, &ctx->lock);
@@ -499,7 +411,7 @@ int flexsc_fork_child(struct proc *parent, struct proc *child)
 	}
 	if (ctx->user_in_wait) {
 		unsigned done = 0;
-		for (unsigned i = 0; i < ctx->nentries; i++) {
+		for (unsigned i = 0; i < ctx->entries.nentries; i++) {
 			struct flexsc_entry *page = page2kva(copies[i / FLEXSC_ENTRIES_PER_PAGE]);
 			done += page[i % FLEXSC_ENTRIES_PER_PAGE].status == FLEXSC_DONE;
 		}

@@ -1,0 +1,156 @@
+/*
+ * The kernel's side of the syscall-page protocol (inc/flexsc.h), on its own:
+ * finding and claiming SUBMITTED entries, publishing results, and what
+ * flexsc_wait needs to know (how many entries are DONE, whether anything may
+ * still be SUBMITTED) without reading every entry. No threads, sleeping or
+ * locks here, only atomics on the entries and on the fields below, so that
+ * tests/host/test_flexsc_entries.c can run it on the host; kern/flexsc.c builds
+ * the syscall threads and flexsc_wait on top.
+ *
+ * Everything is inline: these run once or more per entry, and under QEMU's
+ * software emulation a call and its return cost as much as the work itself.
+ */
+#ifndef ELK_KERN_FLEXSC_ENTRIES_H
+#define ELK_KERN_FLEXSC_ENTRIES_H
+
+#include <inc/flexsc.h>
+#include <inc/types.h>
+
+#define FLEXSC_MAX_ENTRIES (FLEXSC_MAX_PAGES * FLEXSC_ENTRIES_PER_PAGE)
+
+struct flexsc_entries {
+	unsigned nentries;
+	struct flexsc_entry *page[FLEXSC_MAX_PAGES];	/* the kernel's view of each page */
+	/*
+	 * All atomics. scan_from is where the next scan starts: after the entry
+	 * claimed last. completed marks each entry a syscall thread made DONE that
+	 * entries_count_done has not yet found reaped: a byte per entry, so that a
+	 * thread marks with a plain store and the waiter reads eight at a time.
+	 * idle_kick is the highest kick count at which a scan began that found
+	 * nothing to claim.
+	 */
+	unsigned scan_from;
+	union {
+		uint8_t entry[FLEXSC_MAX_ENTRIES];
+		uint64_t word[FLEXSC_MAX_ENTRIES / 8];
+	} completed;
+	uint64_t idle_kick;
+};
+
+/* Set s up over npages pages (1..FLEXSC_MAX_PAGES) of entries, all FREE. */
+static inline void entries_init(struct flexsc_entries *s, struct flexsc_entry *const pages[],
+				unsigned npages)
+{
+	s->nentries = npages * FLEXSC_ENTRIES_PER_PAGE;
+	for (unsigned p = 0; p < FLEXSC_MAX_PAGES; p++)
+		s->page[p] = p < npages ? pages[p] : NULL;
+	s->scan_from = 0;
+	for (unsigned w = 0; w < FLEXSC_MAX_ENTRIES / 8; w++)
+		s->completed.word[w] = 0;
+	s->idle_kick = 0;
+}
+
+/* Entry i (below s->nentries). */
+static inline struct flexsc_entry *entries_at(struct flexsc_entries *s, unsigned i)
+{
+	return &s->page[i / FLEXSC_ENTRIES_PER_PAGE][i % FLEXSC_ENTRIES_PER_PAGE];
+}
+
+static inline uint32_t entries_status(struct flexsc_entries *s, unsigned i)
+{
+	return __atomic_load_n(&entries_at(s, i)->status, __ATOMIC_ACQUIRE);
+}
+
+/*
+ * Claim a SUBMITTED entry (SUBMITTED -> BUSY, by compare-and-swap, so that of
+ * threads racing for it one wins); its index, or -1. The scan starts after the
+ * entry claimed last and looks at every entry, or with next_only at the first
+ * only.
+ */
+static inline int entries_claim(struct flexsc_entries *s, bool next_only)
+{
+	unsigned start = __atomic_load_n(&s->scan_from, __ATOMIC_RELAXED);
+	unsigned looks = next_only ? 1 : s->nentries;
+
+	for (unsigned k = 0, i = start; k < looks; k++, i++) {
+		if (i >= s->nentries)
+			i = 0;
+		uint32_t expected = FLEXSC_SUBMITTED;
+		if (entries_status(s, i) == FLEXSC_SUBMITTED &&
+		    __atomic_compare_exchange_n(&entries_at(s, i)->status, &expected, FLEXSC_BUSY,
+						false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+			__atomic_store_n(&s->scan_from, i + 1, __ATOMIC_RELAXED);
+			return (int)i;
+		}
+	}
+	return -1;
+}
+
+/*
+ * Copy claimed entry i's call out of the page, once: the user may write to the
+ * page at any moment. Returns the sysnum and fills args.
+ */
+static inline uint32_t entries_fetch(struct flexsc_entries *s, unsigned i, uint64_t args[6])
+{
+	struct flexsc_entry *e = entries_at(s, i);
+
+	for (int k = 0; k < 6; k++)
+		args[k] = __atomic_load_n(&e->args[k], __ATOMIC_RELAXED);
+	return __atomic_load_n(&e->sysnum, __ATOMIC_RELAXED);
+}
+
+/*
+ * Publish claimed entry i's result: store ret, release-store DONE, and mark the
+ * entry completed. A waiter that reads the mark reads DONE and ret too.
+ */
+static inline void entries_publish(struct flexsc_entries *s, unsigned i, int64_t ret)
+{
+	struct flexsc_entry *e = entries_at(s, i);
+
+	__atomic_store_n(&e->ret, ret, __ATOMIC_RELAXED);
+	__atomic_store_n(&e->status, FLEXSC_DONE, __ATOMIC_RELEASE);
+	__atomic_store_n(&s->completed.entry[i], 1, __ATOMIC_RELEASE);
+}
+
+/*
+ * How many entries published here still read DONE (not yet reaped). For the one
+ * user thread, while it cannot submit (inside flexsc_wait): entries it finds
+ * reaped or scribbled on are forgotten, since they cannot become DONE again
+ * before they are submitted, so each completion is looked at about once.
+ */
+static inline unsigned entries_count_done(struct flexsc_entries *s)
+{
+	unsigned done = 0;
+
+	for (unsigned w = 0; w < s->nentries / 8; w++) {
+		if (!__atomic_load_n(&s->completed.word[w], __ATOMIC_ACQUIRE))
+			continue;
+		for (unsigned i = w * 8; i < w * 8 + 8; i++) {
+			if (!__atomic_load_n(&s->completed.entry[i], __ATOMIC_RELAXED))
+				continue;
+			uint32_t status = entries_status(s, i);
+			if (status == FLEXSC_DONE)
+				done++;
+			else if (status != FLEXSC_SUBMITTED && status != FLEXSC_BUSY)
+				__atomic_store_n(&s->completed.entry[i], 0, __ATOMIC_RELAXED);
+		}
+	}
+	return done;
+}
+
+/* Record that a full scan that began at kick count kick found nothing to claim. */
+static inline void entries_note_idle(struct flexsc_entries *s, uint64_t kick)
+{
+	uint64_t cur = __atomic_load_n(&s->idle_kick, __ATOMIC_RELAXED);
+	while (cur < kick && !__atomic_compare_exchange_n(&s->idle_kick, &cur, kick, false,
+							  __ATOMIC_SEQ_CST, __ATOMIC_RELAXED))
+		;
+}
+
+/* Whether a full scan that began at kick count kick or later found nothing. */
+static inline bool entries_idle_since(struct flexsc_entries *s, uint64_t kick)
+{
+	return __atomic_load_n(&s->idle_kick, __ATOMIC_SEQ_CST) >= kick;
+}
+
+#endif

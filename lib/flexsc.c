@@ -35,10 +35,15 @@ int flexsc_setup(struct flexsc_ring *r, unsigned npages, unsigned nthreads)
 
 struct flexsc_entry *flexsc_get_entry(struct flexsc_ring *r)
 {
+	unsigned i = r->cursor;
+
+	/* Wrap by comparison, not %: a division is a slow helper under emulation. */
 	for (unsigned k = 0; r->entries && k < r->nentries; k++) {
-		struct flexsc_entry *e = &r->entries[(r->cursor + k) % r->nentries];
+		struct flexsc_entry *e = &r->entries[i];
+		if (++i == r->nentries)
+			i = 0;
 		if (__atomic_load_n(&e->status, __ATOMIC_ACQUIRE) == FLEXSC_FREE) {
-			r->cursor = (r->cursor + k + 1) % r->nentries;
+			r->cursor = i;
 			return e;
 		}
 	}

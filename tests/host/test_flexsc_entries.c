@@ -1,0 +1,229 @@
+// host-test-sources:
+/*
+ * Host test of the syscall-page protocol's kernel side (kern/flexsc_entries.h),
+ * with the user's side played by the test: fill an entry, release-store
+ * SUBMITTED, wait for DONE, read ret, store FREE.
+ *
+ * In one thread: a batch is claimed in the order it was laid out, across the
+ * end of the entries and back to the start; a thread that looks only at the
+ * next entry misses one laid out elsewhere, which a full scan finds; counts of
+ * DONE entries follow reaping; garbage statuses are never claimed or counted;
+ * the idle record only moves forward.
+ *
+ * Then two threads play syscall threads racing for entries (one per core of
+ * a small machine) while the user posts and reaps a million calls in batches:
+ * every call must run exactly once and return its own result.
+ */
+#include <pthread.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <kern/flexsc_entries.h>
+
+#include "check.h"
+
+#define NPAGES 2
+#define NENTRIES (NPAGES * FLEXSC_ENTRIES_PER_PAGE)
+
+static struct flexsc_entry pages[NPAGES][FLEXSC_ENTRIES_PER_PAGE];
+static struct flexsc_entries entries;
+
+static void setup(void)
+{
+	struct flexsc_entry *views[NPAGES];
+
+	memset(pages, 0, sizeof(pages));
+	for (int p = 0; p < NPAGES; p++)
+		views[p] = pages[p];
+	entries_init(&entries, views, NPAGES);
+}
+
+/* The user's side: post call number sysnum with one argument at entry i. */
+static void post(unsigned i, uint32_t sysnum, uint64_t arg)
+{
+	struct flexsc_entry *e = entries_at(&entries, i);
+	e->sysnum = sysnum;
+	e->args[0] = arg;
+	__atomic_store_n(&e->status, FLEXSC_SUBMITTED, __ATOMIC_RELEASE);
+}
+
+static void reap(unsigned i)
+{
+	__atomic_store_n(&entries_at(&entries, i)->status, FLEXSC_FREE, __ATOMIC_RELEASE);
+}
+
+/* A syscall thread's step: claim, fetch, "run" (ret = sysnum * 1000 + arg), publish. */
+static int serve_one(bool next_only)
+{
+	uint64_t args[6];
+	int i = entries_claim(&entries, next_only);
+	if (i >= 0) {
+		uint32_t sysnum = entries_fetch(&entries, (unsigned)i, args);
+		entries_publish(&entries, (unsigned)i, (int64_t)sysnum * 1000 + (int64_t)args[0]);
+	}
+	return i;
+}
+
+static void test_batch_in_order(void)
+{
+	setup();
+	for (unsigned i = 0; i < 10; i++)
+		post(i, 7, i);
+	CHECK_EQ(entries_count_done(&entries), 0);
+	bool in_order = serve_one(false) == 0;
+	for (int i = 1; i < 10; i++)
+		in_order &= serve_one(true) == i;
+	CHECK(in_order);
+	CHECK_EQ(serve_one(true), -1);
+	CHECK_EQ(entries_count_done(&entries), 10);
+	CHECK_EQ(entries_at(&entries, 4)->status, FLEXSC_DONE);
+	CHECK_EQ(entries_at(&entries, 4)->ret, 7004);
+	reap(2);
+	reap(5);
+	CHECK_EQ(entries_count_done(&entries), 8);
+	for (unsigned i = 0; i < 10; i++)
+		reap(i);
+	CHECK_EQ(entries_count_done(&entries), 0);
+	bool forgotten = true;
+	for (unsigned i = 0; i < 10; i++)
+		forgotten &= entries.completed.entry[i] == 0;
+	CHECK(forgotten);
+}
+
+/* A batch that runs off the end of the entries continues at entry 0, in order. */
+static void test_wrap(void)
+{
+	setup();
+	for (unsigned i = 0; i < NENTRIES - 2; i++) {
+		post(i, 1, 0);
+		serve_one(false);
+		reap(i);
+	}
+	unsigned laid_out[] = { NENTRIES - 2, NENTRIES - 1, 0, 1 };
+	for (int k = 0; k < 4; k++)
+		post(laid_out[k], 2, k);
+	bool in_order = serve_one(false) == (int)laid_out[0];
+	for (int k = 1; k < 4; k++)
+		in_order &= serve_one(true) == (int)laid_out[k];
+	CHECK(in_order);
+	CHECK_EQ(entries_count_done(&entries), 4);
+}
+
+/* An entry away from the batch: next_only misses it, a full scan finds it. */
+static void test_stray_entry(void)
+{
+	setup();
+	post(0, 3, 0);
+	post(40, 3, 40);
+	CHECK_EQ(serve_one(false), 0);
+	CHECK_EQ(serve_one(true), -1);
+	CHECK_EQ(entries_at(&entries, 40)->status, FLEXSC_SUBMITTED);
+	CHECK_EQ(serve_one(false), 40);
+	CHECK_EQ(serve_one(false), -1);
+	CHECK_EQ(entries_count_done(&entries), 2);
+}
+
+/* Statuses the protocol does not know are never claimed, counted or changed. */
+static void test_garbage(void)
+{
+	setup();
+	entries_at(&entries, 3)->status = 0xdeadbeef;
+	entries_at(&entries, 4)->status = FLEXSC_BUSY;
+	entries_at(&entries, 5)->status = FLEXSC_DONE;	/* the user's own doing */
+	CHECK_EQ(serve_one(false), -1);
+	CHECK_EQ(entries_count_done(&entries), 0);
+	CHECK_EQ(entries_at(&entries, 3)->status, 0xdeadbeef);
+	CHECK_EQ(entries_at(&entries, 4)->status, FLEXSC_BUSY);
+
+	/* A completed entry scribbled on before it is reaped is forgotten. */
+	post(6, 1, 0);
+	CHECK_EQ(serve_one(false), 6);
+	entries_at(&entries, 6)->status = 77;
+	CHECK_EQ(entries_count_done(&entries), 0);
+	CHECK_EQ(entries.completed.entry[6], 0);
+}
+
+static void test_idle_record(void)
+{
+	setup();
+	CHECK(!entries_idle_since(&entries, 1));
+	entries_note_idle(&entries, 5);
+	CHECK(entries_idle_since(&entries, 5) && !entries_idle_since(&entries, 6));
+	entries_note_idle(&entries, 3);
+	CHECK(entries_idle_since(&entries, 5));
+}
+
+#define RACE_CALLS 1000000
+#define RACERS 2
+#define BATCH 40
+
+static unsigned char runs[RACE_CALLS];
+static bool race_over;
+
+/* A racing syscall thread: claim anything submitted, count each run. */
+static void *racer(void *arg)
+{
+	(void)arg;
+	while (!__atomic_load_n(&race_over, __ATOMIC_ACQUIRE)) {
+		uint64_t args[6];
+		int i = entries_claim(&entries, false);
+		if (i < 0)
+			continue;
+		entries_fetch(&entries, (unsigned)i, args);
+		__atomic_add_fetch(&runs[args[0]], 1, __ATOMIC_RELAXED);
+		entries_publish(&entries, (unsigned)i, (int64_t)args[0] * 3);
+	}
+	return NULL;
+}
+
+/*
+ * The user: post calls in batches of BATCH on a ring, as the library does, then
+ * wait for and reap the whole batch. Every batch starts the racers off at the
+ * same entry, where they collide most.
+ */
+static void test_race(void)
+{
+	pthread_t threads[RACERS];
+	unsigned next = 0;	/* the ring's next entry */
+	int wrong = 0;
+
+	setup();
+	for (int t = 0; t < RACERS; t++)
+		pthread_create(&threads[t], NULL, racer, NULL);
+	for (unsigned call = 0; call < RACE_CALLS; call += BATCH) {
+		unsigned first = next;
+		for (unsigned k = 0; k < BATCH; k++) {
+			post(next, 9, call + k);
+			next = (next + 1) % NENTRIES;
+		}
+		for (unsigned k = 0; k < BATCH; k++) {
+			unsigned i = (first + k) % NENTRIES;
+			struct flexsc_entry *e = entries_at(&entries, i);
+			while (__atomic_load_n(&e->status, __ATOMIC_ACQUIRE) != FLEXSC_DONE)
+				sched_yield();	/* leave both cores to the racers */
+			wrong += e->ret != (int64_t)(call + k) * 3;
+			reap(i);
+		}
+	}
+	__atomic_store_n(&race_over, true, __ATOMIC_RELEASE);
+	for (int t = 0; t < RACERS; t++)
+		pthread_join(threads[t], NULL);
+
+	int not_once = 0;
+	for (unsigned c = 0; c < RACE_CALLS; c++)
+		not_once += runs[c] != 1;
+	CHECK_EQ(not_once, 0);
+	CHECK_EQ(wrong, 0);
+}
+
+int main(void)
+{
+	test_batch_in_order();
+	test_wrap();
+	test_stray_entry();
+	test_garbage();
+	test_idle_record();
+	test_race();
+	return check_summary("test_flexsc_entries");
+}

@@ -65,10 +65,17 @@ struct flexsc_ctx {
 	 */
 	uint64_t kicks;
 	bool user_waiting;
-	bool stopping;			/* written under lock, read without */
+	bool stopping;			/* atomic; set once, under lock */
 	bool user_in_wait;		/* the user thread is inside flexsc_wait (for fork) */
 
-	/* lock protects the wait queues and the thread list; taken before sched_lock. */
+	/*
+	 * The round trip of flexsc_wait sleeps and wakes under sched_lock alone,
+	 * one lock for the whole handshake: idle threads sleep on work and the
+	 * waiter on done with sched_lock held from their check to the sleep, and
+	 * their wakers hold it. lock (taken before sched_lock) protects nthreads
+	 * and the teardown's wait on gone; threads[] changes under both, so either
+	 * one is enough to read it.
+	 */
 	struct spinlock lock;
 	struct waitq work;		/* idle syscall threads */
 	struct waitq done;		/* the user thread in flexsc_wait */
@@ -78,7 +85,8 @@ struct flexsc_ctx {
 };
 
 /*
- * Whether a syscall thread is running an entry. Caller holds ctx->lock. Read
+ * Whether a syscall thread is running an entry. Caller holds sched_lock (so no
+ * thread can leave, let alone be freed, while it looks) or ctx->lock. Read
  * before entries_count_done: a thread stores DONE and marks it before it drops its
  * entry, so an entry not seen running here is seen DONE there.
  */
@@ -148,25 +156,17 @@ static void pool_main(void *arg)
 		}
 		if (!next_only)
 			entries_note_idle(&ctx->entries, seen);
-		/* Nothing to do: sleep until kicked (unless that happened meanwhile). */
-		spin_lock(&ctx->lock);
-		while (__atomic_load_n(&ctx->kicks, __ATOMIC_ACQUIRE) == seen && !ctx->stopping)
-			sleep_on(&ctx->work, &ctx->lock);
-		spin_unlock(&ctx->lock);
+		/*
+		 * Nothing to do: sleep until kicked (unless that happened meanwhile).
+		 * Kickers and the teardown wake the work queue under sched_lock.
+		 */
+		spin_lock(&sched_lock);
+		while (__atomic_load_n(&ctx->kicks, __ATOMIC_ACQUIRE) == seen &&
+		       !__atomic_load_n(&ctx->stopping, __ATOMIC_ACQUIRE))
+			sleep_on(&ctx->work, &sched_lock);
+		spin_unlock(&sched_lock);
 	}
 	flexsc_thread_leave();
-}
-
-/*
- * Get one idle thread of the pool scanning; returns the new kick count. A
- * sleeper between its check of kicks and sleep_on cannot be missed: wakeup_one
- * waits for sched_lock, which that sleeper holds until it is on the queue.
- */
-static uint64_t kick_one(struct flexsc_ctx *ctx)
-{
-	uint64_t kick = __atomic_add_fetch(&ctx->kicks, 1, __ATOMIC_SEQ_CST);
-	wakeup_one(&ctx->work);
-	return kick;
 }
 
 void flexsc_before_sleep(struct flexsc_ctx *ctx, struct waitq *wq)
@@ -185,9 +185,11 @@ void flexsc_thread_leave(void)
 	struct flexsc_ctx *ctx = t->flexsc;
 
 	spin_lock(&ctx->lock);
+	spin_lock(&sched_lock);
 	for (unsigned i = 0; i < FLEXSC_MAX_THREADS; i++)
 		if (ctx->threads[i] == t)
 			ctx->threads[i] = NULL;
+	spin_unlock(&sched_lock);
 	ctx->nthreads--;
 	wakeup_all(&ctx->gone);
 	spin_unlock(&ctx->lock);
@@ -311,8 +313,9 @@ int64_t sys_flexsc_wait(void)
 	 * thread only if a call blocks.
 	 */
 	ctx->user_in_wait = true;
-	uint64_t kick = kick_one(ctx);
-	spin_lock(&ctx->lock);
+	uint64_t kick = __atomic_add_fetch(&ctx->kicks, 1, __ATOMIC_SEQ_CST);
+	spin_lock(&sched_lock);
+	wakeup_one_locked(&ctx->work);	/* the kick: an idle thread, if there is one */
 	/*
 	 * Sleep only while something is on its way (an entry running, or one that
 	 * no scan since our kick has looked for); else nothing would ever wake us.
@@ -324,10 +327,10 @@ int64_t sys_flexsc_wait(void)
 		done = entries_count_done(&ctx->entries);
 		if (done || !(unscanned || running) || thread_interrupted())
 			break;
-		sleep_on(&ctx->done, &ctx->lock);
+		sleep_on(&ctx->done, &sched_lock);
 	}
 	ctx->user_waiting = false;
-	spin_unlock(&ctx->lock);
+	spin_unlock(&sched_lock);
 	ctx->user_in_wait = false;
 	return done == 0 && thread_interrupted() ? -EINTR : (int64_t)done;
 }
@@ -339,7 +342,7 @@ void flexsc_teardown(struct proc *p)
 	if (!ctx)
 		return;
 	spin_lock(&ctx->lock);
-	ctx->stopping = true;
+	__atomic_store_n(&ctx->stopping, true, __ATOMIC_RELEASE);
 	wakeup_all(&ctx->work);
 	for (unsigned i = 0; i < FLEXSC_MAX_THREADS; i++)
 		if (ctx->threads[i])

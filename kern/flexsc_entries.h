@@ -25,15 +25,17 @@ struct flexsc_entries {
 	 * All atomics. scan_from is where the next scan starts: after the entry
 	 * claimed last. completed marks each entry a syscall thread made DONE that
 	 * entries_count_done has not yet found reaped: a byte per entry, so that a
-	 * thread marks with a plain store and the waiter reads eight at a time.
-	 * idle_kick is the highest kick count at which a scan began that found
-	 * nothing to claim.
+	 * thread marks with a plain store and the waiter reads eight at a time;
+	 * page_completed marks the pages that have such entries, so that the
+	 * waiter reads only those. idle_kick is the highest kick count at which a
+	 * scan began that found nothing to claim.
 	 */
 	unsigned scan_from;
 	union {
 		uint8_t entry[FLEXSC_MAX_ENTRIES];
 		uint64_t word[FLEXSC_MAX_ENTRIES / 8];
 	} completed;
+	uint8_t page_completed[FLEXSC_MAX_PAGES];
 	uint64_t idle_kick;
 };
 
@@ -47,6 +49,8 @@ static inline void entries_init(struct flexsc_entries *s, struct flexsc_entry *c
 	s->scan_from = 0;
 	for (unsigned w = 0; w < FLEXSC_MAX_ENTRIES / 8; w++)
 		s->completed.word[w] = 0;
+	for (unsigned p = 0; p < FLEXSC_MAX_PAGES; p++)
+		s->page_completed[p] = 0;
 	s->idle_kick = 0;
 }
 
@@ -59,6 +63,13 @@ static inline struct flexsc_entry *entries_at(struct flexsc_entries *s, unsigned
 static inline uint32_t entries_status(struct flexsc_entries *s, unsigned i)
 {
 	return __atomic_load_n(&entries_at(s, i)->status, __ATOMIC_ACQUIRE);
+}
+
+/* Whether entry i is on its way: SUBMITTED or BUSY. */
+static inline bool entries_pending(struct flexsc_entries *s, unsigned i)
+{
+	uint32_t status = entries_status(s, i);
+	return status == FLEXSC_SUBMITTED || status == FLEXSC_BUSY;
 }
 
 /*
@@ -100,8 +111,18 @@ static inline uint32_t entries_fetch(struct flexsc_entries *s, unsigned i, uint6
 }
 
 /*
+ * Hand claimed entry i back unrun (BUSY -> SUBMITTED), for a thread that finds
+ * after claiming it that the pool has closed: the entry stays pending.
+ */
+static inline void entries_unclaim(struct flexsc_entries *s, unsigned i)
+{
+	__atomic_store_n(&entries_at(s, i)->status, FLEXSC_SUBMITTED, __ATOMIC_RELEASE);
+}
+
+/*
  * Publish claimed entry i's result: store ret, release-store DONE, and mark the
- * entry completed. A waiter that reads the mark reads DONE and ret too.
+ * entry completed, then its page. A waiter that reads a mark reads what was
+ * stored before it.
  */
 static inline void entries_publish(struct flexsc_entries *s, unsigned i, int64_t ret)
 {
@@ -110,19 +131,20 @@ static inline void entries_publish(struct flexsc_entries *s, unsigned i, int64_t
 	__atomic_store_n(&e->ret, ret, __ATOMIC_RELAXED);
 	__atomic_store_n(&e->status, FLEXSC_DONE, __ATOMIC_RELEASE);
 	__atomic_store_n(&s->completed.entry[i], 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&s->page_completed[i / FLEXSC_ENTRIES_PER_PAGE], 1, __ATOMIC_RELEASE);
 }
 
 /*
- * How many entries published here still read DONE (not yet reaped). For the one
- * user thread, while it cannot submit (inside flexsc_wait): entries it finds
- * reaped or scribbled on are forgotten, since they cannot become DONE again
- * before they are submitted, so each completion is looked at about once.
+ * How many of page p's entries published here still read DONE; clears the mark
+ * of each found reaped or scribbled on, and says in *marked whether any mark is
+ * left.
  */
-static inline unsigned entries_count_done(struct flexsc_entries *s)
+static inline unsigned entries_count_page(struct flexsc_entries *s, unsigned p, bool *marked)
 {
-	unsigned done = 0;
+	unsigned first = p * FLEXSC_ENTRIES_PER_PAGE, done = 0;
 
-	for (unsigned w = 0; w < s->nentries / 8; w++) {
+	*marked = false;
+	for (unsigned w = first / 8; w < (first + FLEXSC_ENTRIES_PER_PAGE) / 8; w++) {
 		if (!__atomic_load_n(&s->completed.word[w], __ATOMIC_ACQUIRE))
 			continue;
 		for (unsigned i = w * 8; i < w * 8 + 8; i++) {
@@ -131,9 +153,36 @@ static inline unsigned entries_count_done(struct flexsc_entries *s)
 			uint32_t status = entries_status(s, i);
 			if (status == FLEXSC_DONE)
 				done++;
-			else if (status != FLEXSC_SUBMITTED && status != FLEXSC_BUSY)
+			if (status == FLEXSC_DONE || status == FLEXSC_SUBMITTED || status == FLEXSC_BUSY)
+				*marked = true;
+			else
 				__atomic_store_n(&s->completed.entry[i], 0, __ATOMIC_RELAXED);
 		}
+	}
+	return done;
+}
+
+/*
+ * How many entries published here still read DONE (not yet reaped). For the one
+ * user thread, while it cannot submit (inside flexsc_wait): entries it finds
+ * reaped or scribbled on are forgotten, since they cannot become DONE again
+ * before they are submitted, so each completion is looked at about once, and
+ * only the pages marked since are read. A page's mark is cleared (with a full
+ * barrier) before its entries are read, so that a publish racing with the
+ * count leaves the page marked for the next one.
+ */
+static inline unsigned entries_count_done(struct flexsc_entries *s)
+{
+	unsigned done = 0;
+
+	for (unsigned p = 0; p < s->nentries / FLEXSC_ENTRIES_PER_PAGE; p++) {
+		if (!__atomic_load_n(&s->page_completed[p], __ATOMIC_ACQUIRE) ||
+		    !__atomic_exchange_n(&s->page_completed[p], 0, __ATOMIC_SEQ_CST))
+			continue;
+		bool marked;
+		done += entries_count_page(s, p, &marked);
+		if (marked)
+			__atomic_store_n(&s->page_completed[p], 1, __ATOMIC_RELAXED);
 	}
 	return done;
 }

@@ -7,8 +7,9 @@
  * In one thread: a batch is claimed in the order it was laid out, across the
  * end of the entries and back to the start; a thread that looks only at the
  * next entry misses one laid out elsewhere, which a full scan finds; counts of
- * DONE entries follow reaping; garbage statuses are never claimed or counted;
- * the idle record only moves forward.
+ * DONE entries follow reaping, and only pages with completions are read;
+ * garbage statuses are never claimed or counted; an entry handed back unrun is
+ * pending and claimed again; the idle record only moves forward.
  *
  * Then two threads play syscall threads racing for entries (one per core of
  * a small machine) while the user posts and reaps a million calls in batches:
@@ -144,6 +145,40 @@ static void test_garbage(void)
 	CHECK_EQ(entries.completed.entry[6], 0);
 }
 
+/* Page marks: set by a publish, cleared once the page's completions are reaped. */
+static void test_page_marks(void)
+{
+	setup();
+	post(FLEXSC_ENTRIES_PER_PAGE + 3, 4, 0);
+	CHECK_EQ(serve_one(false), FLEXSC_ENTRIES_PER_PAGE + 3);
+	CHECK_EQ(entries.page_completed[0], 0);
+	CHECK_EQ(entries.page_completed[1], 1);
+	CHECK_EQ(entries_count_done(&entries), 1);
+	CHECK_EQ(entries.page_completed[1], 1);
+	reap(FLEXSC_ENTRIES_PER_PAGE + 3);
+	CHECK_EQ(entries_count_done(&entries), 0);
+	CHECK_EQ(entries.page_completed[1], 0);
+
+	/* A DONE the kernel did not publish is not counted: its page is not marked. */
+	entries_at(&entries, 7)->status = FLEXSC_DONE;
+	CHECK_EQ(entries_count_done(&entries), 0);
+}
+
+/* An entry claimed and handed back is pending, and the next scan claims it. */
+static void test_unclaim(void)
+{
+	setup();
+	post(9, 5, 1);
+	int i = entries_claim(&entries, false);
+	CHECK_EQ(i, 9);
+	CHECK(entries_pending(&entries, 9));
+	entries_unclaim(&entries, 9);
+	CHECK_EQ(entries_at(&entries, 9)->status, FLEXSC_SUBMITTED);
+	CHECK_EQ(entries_count_done(&entries), 0);
+	CHECK_EQ(serve_one(false), 9);
+	CHECK(!entries_pending(&entries, 9));
+}
+
 static void test_idle_record(void)
 {
 	setup();
@@ -223,6 +258,8 @@ int main(void)
 	test_wrap();
 	test_stray_entry();
 	test_garbage();
+	test_page_marks();
+	test_unclaim();
 	test_idle_record();
 	test_race();
 	return check_summary("test_flexsc_entries");

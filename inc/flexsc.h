@@ -11,7 +11,9 @@
  *
  * The kernel reads an entry's sysnum and args once, after claiming it, so later
  * user stores cannot change a call in flight. Any status value other than
- * SUBMITTED is left alone by the kernel, so garbage is harmless.
+ * SUBMITTED is left alone by the kernel, so garbage is harmless. RESERVED is
+ * such a value, the user library's own: an entry it has handed out that is not
+ * yet submitted; the kernel treats it as FREE.
  */
 #ifndef ELK_INC_FLEXSC_H
 #define ELK_INC_FLEXSC_H
@@ -22,6 +24,7 @@
 #define FLEXSC_SUBMITTED  1
 #define FLEXSC_BUSY       2
 #define FLEXSC_DONE       3
+#define FLEXSC_RESERVED   4
 
 struct flexsc_entry {
 	volatile uint32_t status;	/* FLEXSC_* */
@@ -41,7 +44,9 @@ _Static_assert(sizeof(struct flexsc_entry) == 64, "an entry is one cache line");
  * flexsc_register(opts): map opts->npages syscall pages (1..FLEXSC_MAX_PAGES,
  * 0 means 1) into the caller, read-write, all entries FREE, and start
  * opts->nthreads syscall threads (1..FLEXSC_MAX_THREADS, 0 means
- * FLEXSC_DEFAULT_THREADS). Returns the address of the first page, or -EFAULT
+ * FLEXSC_DEFAULT_THREADS). The pool grows by a thread whenever its last idle
+ * thread starts a call, up to one per entry, so that calls that block never
+ * stall the rest of the page. Returns the address of the first page, or -EFAULT
  * (bad opts pointer), -EINVAL (bad counts or reserved fields), -EBUSY (already
  * registered), -ENOMEM.
  */
@@ -52,23 +57,31 @@ struct flexsc_options {
 };
 
 /*
- * flexsc_wait(): the one trap of the batched path. Lets the syscall threads run
- * and returns the number of the caller's entries that they completed and that
- * still read DONE (not yet reaped), once at least one does (at once if one
- * already does); 0 if nothing is submitted or running. -EINVAL if the caller is
- * not registered, -EINTR if the process is being torn down.
+ * flexsc_wait(entry): the one trap of the batched path. Lets the syscall threads
+ * run and returns the number of the caller's entries that they completed and
+ * that still read DONE (not yet reaped), once at least one does (at once if one
+ * already does); 0 if nothing is submitted or running. With entry, the user
+ * address of one of the caller's entries, it returns once that entry is DONE,
+ * or at once if it is not SUBMITTED or BUSY, or when nothing is submitted or
+ * running any more (so it never can be). -EINVAL if the caller is not
+ * registered or entry is not one of its entries, -EINTR if the process is being
+ * torn down.
  */
 
 /*
  * Calls on the page run as the process, like the trap path, with these rules:
  * - fork: the child is a copy of the process as it stood when it last entered
- *   the kernel (in flexsc_wait, normally). The child starts unregistered; its
- *   copy of the syscall pages is a private snapshot in which the fork entry reads
- *   DONE with ret 0; it may register again to get pages and threads of its own.
- *   The parent's entry gets the child's pid.
- * - exit, exit_group: end the process with every thread; entries still pending
- *   are never completed.
- * - execve: on success the process runs the new program, unregistered.
+ *   the kernel (in flexsc_wait, normally, whose count the child gets too; a
+ *   child of a user thread that was inside any other call gets -EINTR from it).
+ *   The child starts unregistered; its copy of the syscall pages is a private
+ *   snapshot in which the fork entry reads DONE with ret 0 and every other
+ *   entry then pending DONE with -ECANCELED; it may register again to get pages
+ *   and threads of its own. The parent's entry gets the child's pid.
+ * - exit, exit_group: end the process with every thread; once the call has
+ *   begun no other entry is started, and entries still pending are never
+ *   completed.
+ * - execve: on success the process runs the new program, unregistered; as with
+ *   exit, no entry is started after it.
  * - flexsc_register and flexsc_wait cannot be posted (-EINVAL).
  */
 

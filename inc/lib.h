@@ -17,6 +17,7 @@
 #include <inc/signal.h>
 #include <inc/malloc.h>
 #include <inc/fcntl.h>
+#include <inc/flexsc.h>
 #include <inc/ipc.h>
 #include <inc/stat.h>
 #include <stdarg.h>
@@ -108,9 +109,10 @@ void exit_group(int status) __attribute__((noreturn));
 
 /*
  * Exception-less system calls (lib/flexsc.c; the protocol is inc/flexsc.h).
- * A ring is the caller's view of its syscall pages.
+ * A ring is the caller's view of its syscall pages. The verbs that run once per
+ * entry are inline here, as liburing's are: a call and a return would cost
+ * more than the verb itself.
  */
-struct flexsc_entry;
 struct flexsc_ring {
 	struct flexsc_entry *entries;	/* NULL when not registered */
 	unsigned nentries;
@@ -123,25 +125,99 @@ extern unsigned long flexsc_submitted, flexsc_waits;
 
 /* Register npages syscall pages and nthreads syscall threads (0: defaults). 0 or -errno. */
 int flexsc_setup(struct flexsc_ring *r, unsigned npages, unsigned nthreads);
-/* A FREE entry of r, or NULL if every entry is in use. */
-struct flexsc_entry *flexsc_get_entry(struct flexsc_ring *r);
-/* Fill e with a call (the page is not told yet). */
-void flexsc_prep(struct flexsc_entry *e, long sysnum, long a0, long a1, long a2, long a3,
-		 long a4, long a5);
+
+/*
+ * A FREE entry of r, now RESERVED for the caller until it is submitted or
+ * released; NULL if every entry is in use or r is not registered. Entries are
+ * handed out in turn, so a batch lies in a row.
+ */
+static inline struct flexsc_entry *flexsc_get_entry(struct flexsc_ring *r)
+{
+	unsigned i = r->cursor;
+
+	/* Wrap by comparison, not %: a division is a slow helper under emulation. */
+	for (unsigned k = 0; r->entries && k < r->nentries; k++) {
+		struct flexsc_entry *e = &r->entries[i];
+		if (++i == r->nentries)
+			i = 0;
+		if (__atomic_load_n(&e->status, __ATOMIC_ACQUIRE) == FLEXSC_FREE) {
+			__atomic_store_n(&e->status, FLEXSC_RESERVED, __ATOMIC_RELAXED);
+			r->cursor = i;
+			return e;
+		}
+	}
+	return NULL;
+}
+
+/* Fill reserved entry e with a call (the page is not told yet). */
+static inline void flexsc_prep(struct flexsc_entry *e, long sysnum, long a0, long a1, long a2,
+			       long a3, long a4, long a5)
+{
+	e->sysnum = (uint32_t)sysnum;
+	e->args[0] = (uint64_t)a0;
+	e->args[1] = (uint64_t)a1;
+	e->args[2] = (uint64_t)a2;
+	e->args[3] = (uint64_t)a3;
+	e->args[4] = (uint64_t)a4;
+	e->args[5] = (uint64_t)a5;
+}
+
 /* Hand e to the syscall threads (release store of SUBMITTED). */
-void flexsc_submit(struct flexsc_entry *e);
+static inline void flexsc_submit(struct flexsc_entry *e)
+{
+	flexsc_submitted++;
+	__atomic_store_n(&e->status, FLEXSC_SUBMITTED, __ATOMIC_RELEASE);
+}
+
+/* Whether e is DONE (acquire load). */
+static inline bool flexsc_done(const struct flexsc_entry *e)
+{
+	return __atomic_load_n(&e->status, __ATOMIC_ACQUIRE) == FLEXSC_DONE;
+}
+
+/* Give back e, RESERVED and never submitted or DONE with a result not wanted: FREE. */
+static inline void flexsc_release(struct flexsc_entry *e)
+{
+	__atomic_store_n(&e->status, FLEXSC_FREE, __ATOMIC_RELEASE);
+}
+
+/* The result of DONE entry e, which is released. */
+static inline int64_t flexsc_reap(struct flexsc_entry *e)
+{
+	int64_t ret = e->ret;
+	flexsc_release(e);
+	return ret;
+}
+
+/* get, prep and submit: the entry, or NULL if the ring is full or not registered. */
+static inline struct flexsc_entry *flexsc_post(struct flexsc_ring *r, long sysnum, long a0,
+					       long a1, long a2, long a3, long a4, long a5)
+{
+	struct flexsc_entry *e = flexsc_get_entry(r);
+	if (e) {
+		flexsc_prep(e, sysnum, a0, a1, a2, a3, a4, a5);
+		flexsc_submit(e);
+	}
+	return e;
+}
+
 /* The one trap: until at least one entry is DONE. How many are, or -errno. */
 int flexsc_wait(void);
-/* Whether e is DONE (acquire load). */
-bool flexsc_done(const struct flexsc_entry *e);
-/* The result of DONE entry e; e is FREE again. */
-int64_t flexsc_reap(struct flexsc_entry *e);
-/* get, prep and submit: the entry, or NULL if the ring is full. */
-struct flexsc_entry *flexsc_post(struct flexsc_ring *r, long sysnum, long a0, long a1,
-				 long a2, long a3, long a4, long a5);
-/* Wait until e is DONE and reap it; -errno of flexsc_wait if that fails. */
+/*
+ * The same trap, until e is DONE, or cannot become DONE because it is not on
+ * its way (not submitted) and nothing else is either. How many entries are
+ * DONE, or -errno.
+ */
+int flexsc_wait_entry(const struct flexsc_entry *e);
+/*
+ * Wait until e is DONE and reap it: e's result, -errno of flexsc_wait_entry if
+ * that fails, or -EINVAL if e was not submitted.
+ */
 int64_t flexsc_wait_for(struct flexsc_entry *e);
-/* post and wait_for: one call through the page. -EBUSY if the ring is full. */
+/*
+ * post and wait_for: one call through the page. -EBUSY if the ring is full,
+ * -EINVAL if it is not registered.
+ */
 int64_t flexsc_call(struct flexsc_ring *r, long sysnum, long a0, long a1, long a2, long a3,
 		    long a4, long a5);
 

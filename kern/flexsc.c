@@ -21,15 +21,18 @@
  * (entries the pool completed that it has not yet found reaped), and that
  * nothing is left SUBMITTED from a pool thread's scan that began after its kick
  * and found nothing. The protocol itself, claims, results and the map, is in
- * flexsc_entries.c, tested on the host; this file adds threads and sleeping.
+ * flexsc_entries.h, tested on the host; this file adds threads and sleeping.
  *
  * The kernel reaches the pages through the direct map of pages it holds a
  * reference on, never through the user mapping: the user may unmap or protect
  * its view at any time without the kernel noticing.
  *
  * A thread blocked in one call (a pipe read, wait4, nanosleep) holds up only
- * that entry: the others go on with the rest. Process teardown interrupts every
- * pool thread (thread_interrupt), so blocked calls give up with -EINTR.
+ * that entry: an idle sibling goes on with the rest, and the pool grows by a
+ * thread whenever the last idle one starts a call, up to one thread per entry,
+ * so that no set of blocked calls can stall the page. Process teardown
+ * interrupts every pool thread (thread_interrupt), so blocked calls give up with
+ * -EINTR.
  */
 #include <inc/errno.h>
 #include <inc/mman.h>
@@ -49,23 +52,31 @@
 #include <kern/vm.h>
 #include <kern/vmobj.h>
 
+/* A pool thread's t->flexsc_entry when it is not running an entry. */
+#define ENTRY_IDLE      (-1)	/* neither claiming nor running */
+#define ENTRY_CLAIMING  (-2)	/* looking for an entry to claim */
+
 struct flexsc_ctx {
 	struct proc *proc;
 	uintptr_t uaddr;		/* where the pages are mapped in the process */
 	unsigned npages;
 	struct page *pages[FLEXSC_MAX_PAGES];	/* one reference each, ours */
-	struct vmobj *obj;		/* the pages' object, to recognise the area */
+	struct vmobj *obj;		/* the pages' object, to recognise its areas */
 	struct flexsc_entries entries;	/* the pages' entries, through the direct map */
 
 	/*
 	 * Touched on every entry, so atomics rather than the lock: kicks counts the
 	 * reasons an idle thread has to scan again (flexsc_wait, a sibling blocking);
 	 * user_waiting says the user thread sleeps (or is about to) in flexsc_wait,
-	 * and is cleared by the syscall thread that wakes it.
+	 * and is cleared by the syscall thread that wakes it. closed is set once an
+	 * exit or execve posted on the page has begun, or at teardown: from then on
+	 * no entry is claimed. stopping (set under lock, at teardown) sends the
+	 * threads away.
 	 */
 	uint64_t kicks;
 	bool user_waiting;
-	bool stopping;			/* atomic; set once, under lock */
+	bool closed;
+	bool stopping;
 	bool user_in_wait;		/* the user thread is inside flexsc_wait (for fork) */
 
 	/*
@@ -73,44 +84,102 @@ struct flexsc_ctx {
 	 * one lock for the whole handshake: idle threads sleep on work and the
 	 * waiter on done with sched_lock held from their check to the sleep, and
 	 * their wakers hold it. lock (taken before sched_lock) protects nthreads
-	 * and the teardown's wait on gone; threads[] changes under both, so either
-	 * one is enough to read it.
+	 * and the teardown's wait on gone; the pool list changes under both, so
+	 * either one is enough to walk it.
 	 */
 	struct spinlock lock;
 	struct waitq work;		/* idle syscall threads */
 	struct waitq done;		/* the user thread in flexsc_wait */
 	struct waitq gone;		/* flexsc_teardown, waiting for the pool to leave */
-	unsigned nthreads;
-	struct thread *threads[FLEXSC_MAX_THREADS];	/* NULL once a thread left */
+	unsigned nthreads;		/* in the pool list: started and not yet gone */
+	unsigned max_threads;		/* one per entry: then every entry can block */
+	struct list_node pool;		/* the threads, through t->pool_link */
 };
 
 /*
- * Whether a syscall thread is running an entry. Caller holds sched_lock (so no
- * thread can leave, let alone be freed, while it looks) or ctx->lock. Read
- * before entries_count_done: a thread stores DONE and marks it before it drops its
- * entry, so an entry not seen running here is seen DONE there.
+ * Whether a syscall thread is claiming or running an entry. Caller holds
+ * sched_lock (so no thread can leave, let alone be freed, while it looks) or
+ * ctx->lock. Read before entries_count_done: a thread stores DONE and marks it
+ * before it drops its entry, so an entry not seen running here is seen DONE
+ * there.
  */
 static bool pool_busy(struct flexsc_ctx *ctx)
 {
-	for (unsigned k = 0; k < FLEXSC_MAX_THREADS; k++)
-		if (ctx->threads[k] &&
-		    __atomic_load_n(&ctx->threads[k]->flexsc_entry, __ATOMIC_ACQUIRE) >= 0)
+	struct list_node *n;
+
+	for (n = ctx->pool.next; n != &ctx->pool; n = n->next) {
+		struct thread *t = list_entry(n, struct thread, pool_link);
+		if (__atomic_load_n(&t->flexsc_entry, __ATOMIC_ACQUIRE) != ENTRY_IDLE)
 			return true;
+	}
 	return false;
+}
+
+static void pool_main(void *arg);
+
+/*
+ * Start one more syscall thread for ctx, unless the pool is full or stopping.
+ * 0, or -ENOMEM (the pool goes on without it). Takes ctx->lock.
+ */
+static int pool_add_thread(struct flexsc_ctx *ctx)
+{
+	char name[24];
+
+	snprintf(name, sizeof(name), "flexsc-%d.%u", ctx->proc->pid, ctx->nthreads);
+	struct thread *t = thread_create(name, ctx->proc, NULL, pool_main, ctx);
+	if (!t)
+		return -ENOMEM;
+	t->flexsc = ctx;
+	t->flexsc_entry = ENTRY_IDLE;
+	spin_lock(&ctx->lock);
+	bool room = !ctx->stopping && ctx->nthreads < ctx->max_threads;
+	if (room) {
+		spin_lock(&sched_lock);
+		list_push_back(&ctx->pool, &t->pool_link);
+		spin_unlock(&sched_lock);
+		ctx->nthreads++;
+	}
+	spin_unlock(&ctx->lock);
+	if (!room) {
+		thread_destroy(t);
+		return 0;
+	}
+	thread_start(t);
+	return 0;
+}
+
+/*
+ * About to run a call that may block: if no idle thread is left to go on with
+ * the rest of the page when it does, add one. The look at the idle list is a
+ * hint taken without sched_lock; a thread too many is harmless.
+ */
+static void pool_keep_spare(struct flexsc_ctx *ctx)
+{
+	struct list_node *idle = &ctx->work.sleepers;
+
+	if (__atomic_load_n(&idle->next, __ATOMIC_RELAXED) == idle &&
+	    __atomic_load_n(&ctx->nthreads, __ATOMIC_RELAXED) < ctx->max_threads)
+		pool_add_thread(ctx);
 }
 
 /*
  * Run claimed entry i: copy its call out of the shared page first (the user may
- * scribble on it at any moment), run it as the process, publish the result.
+ * scribble on it at any moment), run it as the process, publish the result. An
+ * entry claimed just as the pool closed goes back unrun.
  */
-static void run_entry(struct flexsc_ctx *ctx, unsigned i)
+static void run_entry(struct flexsc_ctx *ctx, struct thread *t, unsigned i)
 {
-	struct thread *t = mythread();
 	uint64_t args[6];
 	uint32_t sysnum = entries_fetch(&ctx->entries, i, args);
 	int64_t ret;
 
 	__atomic_store_n(&t->flexsc_entry, (int)i, __ATOMIC_RELEASE);
+	if (__atomic_load_n(&ctx->closed, __ATOMIC_ACQUIRE)) {
+		entries_unclaim(&ctx->entries, i);
+		__atomic_store_n(&t->flexsc_entry, ENTRY_IDLE, __ATOMIC_RELEASE);
+		return;
+	}
+	pool_keep_spare(ctx);
 	if (sysnum == SYS_flexsc_register || sysnum == SYS_flexsc_wait)
 		ret = -EINVAL;
 	else
@@ -124,7 +193,7 @@ static void run_entry(struct flexsc_ctx *ctx, unsigned i)
 	 * thread sees it waiting and wakes it.
 	 */
 	entries_publish(&ctx->entries, i, ret);
-	__atomic_store_n(&t->flexsc_entry, -1, __ATOMIC_RELEASE);
+	__atomic_store_n(&t->flexsc_entry, ENTRY_IDLE, __ATOMIC_RELEASE);
 }
 
 /*
@@ -137,10 +206,12 @@ static void run_entry(struct flexsc_ctx *ctx, unsigned i)
  * entry (256 loads with four pages, most of the cost of a small batch) happens
  * only when a kick finds nothing at the next entry; when it finds nothing at
  * all, it tells the waiter that nothing is left SUBMITTED (entries_note_idle).
+ * A closed pool claims nothing and only waits to be stopped.
  */
 static void pool_main(void *arg)
 {
 	struct flexsc_ctx *ctx = arg;
+	struct thread *t = mythread();
 	uint64_t ran_at_kick = 0;	/* kicks when this thread last ran an entry, +1 */
 
 	for (;;) {
@@ -148,14 +219,19 @@ static void pool_main(void *arg)
 		if (__atomic_load_n(&ctx->stopping, __ATOMIC_ACQUIRE))
 			break;
 		bool next_only = ran_at_kick == seen + 1;
-		int i = entries_claim(&ctx->entries, next_only);
+		int i = -1;
+		if (!__atomic_load_n(&ctx->closed, __ATOMIC_ACQUIRE)) {
+			__atomic_store_n(&t->flexsc_entry, ENTRY_CLAIMING, __ATOMIC_SEQ_CST);
+			i = entries_claim(&ctx->entries, next_only);
+		}
 		if (i >= 0) {
-			run_entry(ctx, (unsigned)i);
+			run_entry(ctx, t, (unsigned)i);
 			ran_at_kick = seen + 1;
 			continue;
 		}
 		if (!next_only)
 			entries_note_idle(&ctx->entries, seen);
+		__atomic_store_n(&t->flexsc_entry, ENTRY_IDLE, __ATOMIC_RELEASE);
 		/*
 		 * Nothing to do: sleep until kicked (unless that happened meanwhile).
 		 * Kickers and the teardown wake the work queue under sched_lock.
@@ -186,14 +262,18 @@ void flexsc_thread_leave(void)
 
 	spin_lock(&ctx->lock);
 	spin_lock(&sched_lock);
-	for (unsigned i = 0; i < FLEXSC_MAX_THREADS; i++)
-		if (ctx->threads[i] == t)
-			ctx->threads[i] = NULL;
+	list_remove(&t->pool_link);
 	spin_unlock(&sched_lock);
 	ctx->nthreads--;
 	wakeup_all(&ctx->gone);
 	spin_unlock(&ctx->lock);
 	thread_exit();
+}
+
+void flexsc_close(struct proc *p)
+{
+	if (p->flexsc)
+		__atomic_store_n(&p->flexsc->closed, true, __ATOMIC_SEQ_CST);
 }
 
 /* Free ctx and what it holds; its threads are gone (or never started). */
@@ -238,28 +318,6 @@ static int map_pages(struct flexsc_ctx *ctx, struct proc *p)
 	return r;
 }
 
-/* Start nthreads syscall threads for ctx. 0 or -ENOMEM (those started keep running). */
-static int start_pool(struct flexsc_ctx *ctx, unsigned nthreads)
-{
-	struct proc *p = ctx->proc;
-
-	for (unsigned i = 0; i < nthreads; i++) {
-		char name[24];
-		snprintf(name, sizeof(name), "flexsc-%d.%u", p->pid, i);
-		struct thread *t = thread_create(name, p, NULL, pool_main, ctx);
-		if (!t)
-			return -ENOMEM;
-		t->flexsc = ctx;
-		t->flexsc_entry = -1;
-		spin_lock(&ctx->lock);
-		ctx->threads[i] = t;
-		ctx->nthreads++;
-		spin_unlock(&ctx->lock);
-		thread_start(t);
-	}
-	return 0;
-}
-
 int64_t sys_flexsc_register(const struct flexsc_options *uopts)
 {
 	struct proc *p = myproc();
@@ -282,29 +340,50 @@ int64_t sys_flexsc_register(const struct flexsc_options *uopts)
 		return -ENOMEM;
 	ctx->proc = p;
 	ctx->npages = opts.npages;
+	ctx->max_threads = opts.npages * FLEXSC_ENTRIES_PER_PAGE;
 	spin_init(&ctx->lock, "flexsc");
 	waitq_init(&ctx->work);
 	waitq_init(&ctx->done);
 	waitq_init(&ctx->gone);
+	list_init(&ctx->pool);
 	if (map_pages(ctx, p) < 0) {
 		ctx_free(ctx);
 		return -ENOMEM;
 	}
 	p->flexsc = ctx;
-	if (start_pool(ctx, opts.nthreads) < 0) {
-		flexsc_teardown(p);
-		return -ENOMEM;
+	for (unsigned i = 0; i < opts.nthreads; i++) {
+		if (pool_add_thread(ctx) < 0) {
+			flexsc_teardown(p);
+			return -ENOMEM;
+		}
 	}
 	return (int64_t)ctx->uaddr;
 }
 
-int64_t sys_flexsc_wait(void)
+/*
+ * The index of the entry at user address uentry in ctx's pages, or -1 if it is
+ * not the start of one.
+ */
+static int entry_index(struct flexsc_ctx *ctx, uintptr_t uentry)
+{
+	uintptr_t off = uentry - ctx->uaddr;
+
+	if (uentry < ctx->uaddr || off >= ctx->npages * PGSIZE ||
+	    off % sizeof(struct flexsc_entry))
+		return -1;
+	return (int)(off / sizeof(struct flexsc_entry));
+}
+
+int64_t sys_flexsc_wait(uintptr_t uentry)
 {
 	struct proc *p = myproc();
 	struct flexsc_ctx *ctx = p->flexsc;
+	int target = -1;
 	unsigned done;
 
 	if (!ctx || mythread() != p->thread)
+		return -EINVAL;
+	if (uentry && (target = entry_index(ctx, uentry)) < 0)
 		return -EINVAL;
 	/*
 	 * One thread starts, after the entry claimed last: where the user library's
@@ -322,10 +401,11 @@ int64_t sys_flexsc_wait(void)
 	 */
 	for (;;) {
 		__atomic_store_n(&ctx->user_waiting, true, __ATOMIC_SEQ_CST);
-		bool running = pool_busy(ctx);
-		bool unscanned = !entries_idle_since(&ctx->entries, kick);
+		bool on_its_way = pool_busy(ctx) || !entries_idle_since(&ctx->entries, kick);
 		done = entries_count_done(&ctx->entries);
-		if (done || !(unscanned || running) || thread_interrupted())
+		bool satisfied = target < 0 ? done > 0 :
+				 !entries_pending(&ctx->entries, (unsigned)target);
+		if (satisfied || !on_its_way || thread_interrupted())
 			break;
 		sleep_on(&ctx->done, &sched_lock);
 	}
@@ -338,15 +418,16 @@ int64_t sys_flexsc_wait(void)
 void flexsc_teardown(struct proc *p)
 {
 	struct flexsc_ctx *ctx = p->flexsc;
+	struct list_node *n;
 
 	if (!ctx)
 		return;
 	spin_lock(&ctx->lock);
+	__atomic_store_n(&ctx->closed, true, __ATOMIC_RELEASE);
 	__atomic_store_n(&ctx->stopping, true, __ATOMIC_RELEASE);
 	wakeup_all(&ctx->work);
-	for (unsigned i = 0; i < FLEXSC_MAX_THREADS; i++)
-		if (ctx->threads[i])
-			thread_interrupt(ctx->threads[i]);
+	for (n = ctx->pool.next; n != &ctx->pool; n = n->next)
+		thread_interrupt(list_entry(n, struct thread, pool_link));
 	while (ctx->nthreads > 0)
 		sleep_on(&ctx->gone, &ctx->lock);
 	spin_unlock(&ctx->lock);
@@ -355,70 +436,81 @@ void flexsc_teardown(struct proc *p)
 }
 
 /*
- * Replace the child's view of the syscall pages (still the parent's shared pages,
- * as fork left it) with a private copy, whose pages go to copies[]. 0 or -ENOMEM.
+ * A private copy of ctx's pages as they stand, in a new anonymous object, for
+ * a child of fork. In the copy the entry this thread is running (fork's, if a
+ * syscall thread runs it) reads DONE with ret 0, and every other entry on its
+ * way reads DONE with -ECANCELED: the child has no syscall threads to run it,
+ * and in the parent it is the parent's call. *ndone gets the number of DONE
+ * entries in the copy. The object, or NULL if out of memory.
  */
-static int snapshot_pages(struct flexsc_ctx *ctx, struct vmspace *vs, struct page **copies)
+static struct vmobj *snapshot_pages(struct flexsc_ctx *ctx, unsigned *ndone)
 {
-	size_t len = ctx->npages * PGSIZE;
 	struct vmobj *obj = vmobj_anon_create();
-	int r = obj ? 0 : -ENOMEM;
+	int running = mythread()->flexsc == ctx ? mythread()->flexsc_entry : ENTRY_IDLE;
 
-	for (unsigned i = 0; r == 0 && i < ctx->npages; i++) {
+	*ndone = 0;
+	for (unsigned i = 0; obj && i < ctx->npages; i++) {
 		struct page *pp = page_alloc(0);
-		if (!pp) {
-			r = -ENOMEM;
-			break;
+		if (!pp || vmobj_insert_page(obj, i, pp) < 0) {
+			if (pp)
+				page_free(pp);
+			vmobj_put(obj);
+			return NULL;
 		}
-		memcpy(page2kva(pp), page2kva(ctx->pages[i]), PGSIZE);
-		r = vmobj_insert_page(obj, i, pp);
-		if (r < 0)
-			page_free(pp);
-		else
-			copies[i] = pp;
+		struct flexsc_entry *copy = page2kva(pp);
+		memcpy(copy, page2kva(ctx->pages[i]), PGSIZE);
+		for (unsigned k = 0; k < FLEXSC_ENTRIES_PER_PAGE; k++) {
+			struct flexsc_entry *e = &copy[k];
+			bool ours = (int)(i * FLEXSC_ENTRIES_PER_PAGE + k) == running;
+			if (ours || e->status == FLEXSC_SUBMITTED || e->status == FLEXSC_BUSY) {
+				e->ret = ours ? 0 : -ECANCELED;
+				e->status = FLEXSC_DONE;
+			}
+			*ndone += e->status == FLEXSC_DONE;
+		}
 	}
+	return obj;
+}
+
+/*
+ * In child's address space, map every area that maps ctx's pages (there may be
+ * several, or none, after the parent's munmap and mprotect) onto obj instead,
+ * at the same offsets. 0 or -ENOMEM.
+ */
+static int remap_snapshot(struct flexsc_ctx *ctx, struct vmspace *vs, struct vmobj *obj)
+{
+	struct { uintptr_t start, end; uint64_t off; int prot; } views[FLEXSC_MAX_PAGES];
+	unsigned nviews = 0;
+	struct vmarea *a;
+	int r = 0;
+
 	sleeplock_acquire(&vs->lock);
-	if (r == 0)
-		r = vm_unmap(vs, ctx->uaddr, ctx->uaddr + len);
-	if (r == 0)
-		r = vm_map(vs, ctx->uaddr, len, PROT_READ | PROT_WRITE, MAP_PRIVATE, obj, 0);
+	vmmap_foreach(a, &vs->map)
+		if (a->obj == ctx->obj && nviews < FLEXSC_MAX_PAGES)
+			views[nviews++] = (typeof(views[0])){ a->start, a->end, a->off, a->prot };
+	for (unsigned k = 0; r == 0 && k < nviews; k++) {
+		r = vm_unmap(vs, views[k].start, views[k].end);
+		if (r == 0)
+			r = vm_map(vs, views[k].start, views[k].end - views[k].start, views[k].prot,
+				   MAP_PRIVATE, obj, views[k].off);
+	}
 	sleeplock_release(&vs->lock);
-	if (obj)
-		vmobj_put(obj);
 	return r;
 }
 
 int flexsc_fork_child(struct proc *parent, struct proc *child)
 {
 	struct flexsc_ctx *ctx = parent->flexsc;
-	struct page *copies[FLEXSC_MAX_PAGES];
-	struct vmarea *a;
+	unsigned ndone;
+	struct vmobj *obj = snapshot_pages(ctx, &ndone);
 
-	/* The parent may have unmapped its view, or mapped something else there. */
-	sleeplock_acquire(&child->vs->lock);
-	a = vmmap_lookup(&child->vs->map, ctx->uaddr);
-	bool ours = a && a->obj == ctx->obj && (a->flags & VMA_FLEXSC);
-	sleeplock_release(&child->vs->lock);
-	if (!ours)
-		return 0;
-	int r = snapshot_pages(ctx, child->vs, copies);
+	if (!obj)
+		return -ENOMEM;
+	int r = remap_snapshot(ctx, child->vs, obj);
+	vmobj_put(obj);
 	if (r < 0)
 		return r;
-
-	int running = mythread()->flexsc == ctx ? mythread()->flexsc_entry : -1;
-	if (running >= 0) {
-		struct flexsc_entry *page = page2kva(copies[running / FLEXSC_ENTRIES_PER_PAGE]);
-		struct flexsc_entry *e = &page[running % FLEXSC_ENTRIES_PER_PAGE];
-		e->ret = 0;
-		e->status = FLEXSC_DONE;
-	}
-	if (ctx->user_in_wait) {
-		unsigned done = 0;
-		for (unsigned i = 0; i < ctx->entries.nentries; i++) {
-			struct flexsc_entry *page = page2kva(copies[i / FLEXSC_ENTRIES_PER_PAGE]);
-			done += page[i % FLEXSC_ENTRIES_PER_PAGE].status == FLEXSC_DONE;
-		}
-		child->thread->tf->rax = done;
-	}
+	if (mythread() != parent->thread && ctx->user_in_wait)
+		child->thread->tf->rax = ndone;
 	return 0;
 }

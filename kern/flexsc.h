@@ -11,7 +11,7 @@
 struct proc;
 
 int64_t sys_flexsc_register(const struct flexsc_options *uopts);
-int64_t sys_flexsc_wait(void);
+int64_t sys_flexsc_wait(uintptr_t uentry);
 
 /*
  * Stop p's syscall threads, wait until they are gone, and free p's registration
@@ -21,11 +21,18 @@ int64_t sys_flexsc_wait(void);
 void flexsc_teardown(struct proc *p);
 
 /*
+ * An exit or execve posted on p's page has begun: no syscall thread claims
+ * another entry (those pending are never run). Nothing if p is not registered.
+ */
+void flexsc_close(struct proc *p);
+
+/*
  * fork's part: child, a fresh copy of registered parent, gets a private snapshot
- * of the syscall pages (it starts unregistered), in which the entry the calling
- * syscall thread is running (if any) reads DONE with ret 0. If parent's user
- * thread is in flexsc_wait, the child returns from it with the count of DONE
- * entries in its snapshot. 0 or -ENOMEM.
+ * of the syscall pages wherever the parent maps them (it starts unregistered),
+ * in which the entry the calling syscall thread is running (if any) reads DONE
+ * with ret 0 and every other pending entry DONE with -ECANCELED. If parent's
+ * user thread is in flexsc_wait, the child returns from it with the count of
+ * DONE entries in its snapshot. 0 or -ENOMEM.
  */
 int flexsc_fork_child(struct proc *parent, struct proc *child);
 

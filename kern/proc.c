@@ -211,6 +211,7 @@ static void request_exit(struct proc *p, int wstatus)
 		p->exit_wstatus = wstatus;
 	}
 	spin_unlock(&proc_lock);
+	flexsc_close(p);
 	thread_interrupt(p->thread);
 	flexsc_thread_leave();
 }
@@ -253,6 +254,7 @@ int proc_exec(struct proc *p, struct exec_image *x)
 		exec_discard(x);
 		return -EBUSY;
 	}
+	flexsc_close(p);
 	thread_interrupt(p->thread);
 	return 0;
 }

@@ -39,7 +39,8 @@ struct thread {
 	bool user;			/* runs user code: has a user trap frame and FPU state */
 	bool interrupted;		/* asked to give up blocking waits (thread_interrupt) */
 	struct flexsc_ctx *flexsc;	/* a syscall thread's pool, else NULL */
-	int flexsc_entry;		/* the entry a syscall thread is running, or -1 */
+	int flexsc_entry;		/* the entry a syscall thread is running, or < 0 */
+	struct list_node pool_link;	/* in its pool's list of threads */
 	struct trapframe *tf;		/* user register image, at the top of kstack */
 	struct list_node link;		/* run queue or wait queue */
 	uint64_t wake_tick;		/* for sleep_until */

@@ -107,7 +107,7 @@ static inline __attribute__((always_inline)) int64_t invoke(uint64_t num, const 
 	case SYS_clock_gettime: return sys_clock_gettime((int)a[0], (void *)a[1]);
 	case SYS_kstat:         return sys_kstat((int)a[0]);
 	case SYS_flexsc_register: return sys_flexsc_register((const void *)a[0]);
-	case SYS_flexsc_wait:   return sys_flexsc_wait();
+	case SYS_flexsc_wait:   return sys_flexsc_wait(a[0]);
 	case SYS_ipc_send:      return sys_ipc_send((pid_t)a[0], a[1], (const void *)a[2], (int)a[3]);
 	case SYS_ipc_recv:      return sys_ipc_recv((void *)a[0], (struct ipc_msg *)a[1]);
 	default:                return -ENOSYS;
@@ -119,10 +119,17 @@ int64_t syscall_invoke(uint64_t num, const uint64_t a[6])
 	return invoke(num, a);
 }
 
+/*
+ * While the call runs, the frame's rax reads -EINTR: what a copy of this thread
+ * made by a fork on the syscall page in the meantime returns from the call.
+ */
 void syscall_dispatch(struct trapframe *tf)
 {
 	uint64_t args[6] = { tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8, tf->r9 };
-	tf->rax = (uint64_t)invoke(tf->rax, args);
+	uint64_t num = tf->rax;
+
+	__atomic_store_n(&tf->rax, (uint64_t)-EINTR, __ATOMIC_RELAXED);
+	tf->rax = (uint64_t)invoke(num, args);
 }
 
 /*

@@ -3,14 +3,17 @@
  * ring of syscall-page entries and a few verbs over the raw protocol of
  * inc/flexsc.h.
  *
- *   e = flexsc_get_entry(ring);         a FREE entry
+ *   e = flexsc_get_entry(ring);         a FREE entry, RESERVED for us
  *   flexsc_prep(e, SYS_write, fd, buf, n, 0, 0, 0);
  *   flexsc_submit(e);                   release store of SUBMITTED
  *   flexsc_wait();                      the one trap: until something is DONE
  *   if (flexsc_done(e)) r = flexsc_reap(e);   read ret, entry FREE again
+ *   flexsc_release(e);                  give back an entry not wanted
  *
- * flexsc_post does the first three at once, flexsc_call all five; the flex_*
- * wrappers are flexsc_call on the ring flexsc_setup registered last.
+ * The verbs that run once per entry are inline in inc/lib.h. flexsc_post does
+ * the first three at once, flexsc_wait_for waits for one entry (the trap returns
+ * when that entry is DONE, not any other) and reaps it, flexsc_call does it all;
+ * the flex_* wrappers are flexsc_call on the ring flexsc_setup registered last.
  */
 #include <inc/flexsc.h>
 #include <inc/lib.h>
@@ -33,76 +36,26 @@ int flexsc_setup(struct flexsc_ring *r, unsigned npages, unsigned nthreads)
 	return 0;
 }
 
-struct flexsc_entry *flexsc_get_entry(struct flexsc_ring *r)
-{
-	unsigned i = r->cursor;
-
-	/* Wrap by comparison, not %: a division is a slow helper under emulation. */
-	for (unsigned k = 0; r->entries && k < r->nentries; k++) {
-		struct flexsc_entry *e = &r->entries[i];
-		if (++i == r->nentries)
-			i = 0;
-		if (__atomic_load_n(&e->status, __ATOMIC_ACQUIRE) == FLEXSC_FREE) {
-			r->cursor = i;
-			return e;
-		}
-	}
-	return NULL;
-}
-
-void flexsc_prep(struct flexsc_entry *e, long sysnum, long a0, long a1, long a2, long a3,
-		 long a4, long a5)
-{
-	e->sysnum = (uint32_t)sysnum;
-	e->args[0] = (uint64_t)a0;
-	e->args[1] = (uint64_t)a1;
-	e->args[2] = (uint64_t)a2;
-	e->args[3] = (uint64_t)a3;
-	e->args[4] = (uint64_t)a4;
-	e->args[5] = (uint64_t)a5;
-}
-
-void flexsc_submit(struct flexsc_entry *e)
-{
-	flexsc_submitted++;
-	__atomic_store_n(&e->status, FLEXSC_SUBMITTED, __ATOMIC_RELEASE);
-}
-
 int flexsc_wait(void)
 {
 	flexsc_waits++;
 	return (int)syscall6(SYS_flexsc_wait, 0, 0, 0, 0, 0, 0);
 }
 
-bool flexsc_done(const struct flexsc_entry *e)
+int flexsc_wait_entry(const struct flexsc_entry *e)
 {
-	return __atomic_load_n(&e->status, __ATOMIC_ACQUIRE) == FLEXSC_DONE;
-}
-
-int64_t flexsc_reap(struct flexsc_entry *e)
-{
-	int64_t ret = e->ret;
-	__atomic_store_n(&e->status, FLEXSC_FREE, __ATOMIC_RELEASE);
-	return ret;
-}
-
-struct flexsc_entry *flexsc_post(struct flexsc_ring *r, long sysnum, long a0, long a1,
-				 long a2, long a3, long a4, long a5)
-{
-	struct flexsc_entry *e = flexsc_get_entry(r);
-	if (e) {
-		flexsc_prep(e, sysnum, a0, a1, a2, a3, a4, a5);
-		flexsc_submit(e);
-	}
-	return e;
+	flexsc_waits++;
+	return (int)syscall6(SYS_flexsc_wait, (long)e, 0, 0, 0, 0, 0);
 }
 
 int64_t flexsc_wait_for(struct flexsc_entry *e)
 {
-	while (!flexsc_done(e)) {
-		int r = flexsc_wait();
+	if (!flexsc_done(e)) {
+		int r = flexsc_wait_entry(e);
 		if (r < 0)
 			return r;
+		if (!flexsc_done(e))
+			return -EINVAL;
 	}
 	return flexsc_reap(e);
 }
@@ -111,7 +64,9 @@ int64_t flexsc_call(struct flexsc_ring *r, long sysnum, long a0, long a1, long a
 		    long a4, long a5)
 {
 	struct flexsc_entry *e = flexsc_post(r, sysnum, a0, a1, a2, a3, a4, a5);
-	return e ? flexsc_wait_for(e) : -EBUSY;
+	if (!e)
+		return r->entries ? -EBUSY : -EINVAL;
+	return flexsc_wait_for(e);
 }
 
 /* flexsc_call on the default ring. */

@@ -338,6 +338,15 @@ CASES = [
         "forbid": USER_FAILURE,
     },
     {
+        # Around the calls: exit and execve stop the page, fork during another
+        # call and with entries pending, a partly unmapped page across fork, more
+        # blocked calls than threads, waiting for one entry, two processes at once.
+        "name": "flexsclife",
+        "init": "leakcheck flexsclife",
+        "expect": [r"^flexsclife: echo ran$", r"^flexsclife: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+    },
+    {
         "name": "flexscstress",
         "init": "leakcheck flexscstress",
         "expect": [r"^flexscstress: 100032 calls, \d+ flexsc_wait traps$",

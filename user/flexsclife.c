@@ -1,0 +1,304 @@
+/*
+ * flexsclife: what happens around the calls on a syscall page. Entries posted
+ * after an exit or execve on the page are never run; a fork on the page while
+ * the user thread is inside another call, and what the child's snapshot says of
+ * entries still pending; a view of the pages partly unmapped before a fork; more
+ * blocking calls than syscall threads; waiting for one entry while another is
+ * DONE; two registered processes at work at the same time.
+ *
+ * Each case runs in a child of its own, so that it starts with a fresh pool.
+ * Children report through their exit status.
+ */
+#include <inc/flexsc.h>
+#include <inc/lib.h>
+#include <inc/mman.h>
+
+static int failures;
+
+static void check(bool ok, const char *what)
+{
+	if (!ok) {
+		printf("flexsclife: FAIL %s\n", what);
+		failures++;
+	}
+}
+
+/* Run fn in a child; its exit status. */
+static int in_child(int (*fn)(void))
+{
+	pid_t pid = fork();
+	if (pid == 0)
+		exit(fn());
+	int status = -1;
+	if (pid < 0 || wait4(pid, &status, 0, NULL) != pid)
+		return -1;
+	return status;
+}
+
+/* Bytes that can be read from fd before end of file. */
+static int drain(int fd)
+{
+	char buf[64];
+	int total = 0;
+	for (long n; (n = read(fd, buf, sizeof(buf))) > 0;)
+		total += (int)n;
+	return total;
+}
+
+/*
+ * Posts exit_group(7) and, after it, 20 one-byte writes into a pipe whose read
+ * end the parent holds: none of the writes may run.
+ */
+static int pipe_wr = -1;
+static int exit_then_writes(void)
+{
+	struct flexsc_ring ring;
+	flexsc_setup(&ring, 1, 4);
+	flexsc_post(&ring, SYS_exit_group, 7, 0, 0, 0, 0, 0);
+	for (int i = 0; i < 20; i++)
+		flexsc_post(&ring, SYS_write, pipe_wr, (long)"X", 1, 0, 0, 0);
+	flexsc_wait();
+	return 1;	/* not reached: the process exits in flexsc_wait */
+}
+
+static void exit_stops_the_page(void)
+{
+	int fds[2];
+	pipe(fds);
+	pipe_wr = fds[1];
+	int status = in_child(exit_then_writes);
+	close(fds[1]);
+	int leaked = drain(fds[0]);
+	close(fds[0]);
+	check(WIFEXITED(status) && WEXITSTATUS(status) == 7, "exit_group on the page ends the process");
+	check(leaked == 0, "no entry posted after exit_group runs");
+}
+
+/* The same with execve: echo runs, and the writes after it do not. */
+static int exec_then_writes(void)
+{
+	struct flexsc_ring ring;
+	static char *const argv[] = { "echo", "flexsclife: echo ran", NULL };
+	static char *const envp[] = { NULL };
+	flexsc_setup(&ring, 1, 4);
+	flexsc_post(&ring, SYS_execve, (long)"echo", (long)argv, (long)envp, 0, 0, 0);
+	for (int i = 0; i < 5; i++)
+		flexsc_post(&ring, SYS_write, pipe_wr, (long)"X", 1, 0, 0, 0);
+	flexsc_wait();
+	return 1;
+}
+
+static void exec_stops_the_page(void)
+{
+	int fds[2];
+	pipe(fds);
+	pipe_wr = fds[1];
+	int status = in_child(exec_then_writes);
+	close(fds[1]);
+	int leaked = drain(fds[0]);
+	close(fds[0]);
+	check(status == 0, "execve on the page runs the new program");
+	check(leaked == 0, "no entry posted after execve runs in the old image");
+}
+
+/*
+ * The user thread sleeps in a trap-path nanosleep while a syscall thread forks:
+ * in the child, that nanosleep returns -EINTR. A fresh pool's threads scan
+ * the page when they first run, which is when the user thread goes to sleep,
+ * so no flexsc_wait is needed to start the fork; if the scan came too early
+ * (the timer preempted us before the post), try again.
+ */
+static int fork_during_other_call(void)
+{
+	for (int attempt = 0; attempt < 5; attempt++) {
+		pid_t pid = fork();
+		if (pid != 0) {
+			int status = -1;
+			wait4(pid, &status, 0, NULL);
+			if (!WIFEXITED(status) || WEXITSTATUS(status) != 3)
+				return status == 0 ? 0 : 1;
+			continue;
+		}
+		struct flexsc_ring ring;
+		flexsc_setup(&ring, 1, 2);
+		struct flexsc_entry *e = flexsc_post(&ring, SYS_fork, 0, 0, 0, 0, 0, 0);
+		long r = nanosleep(&(struct timespec){ 0, 100 * 1000 * 1000 }, NULL);
+		if (!flexsc_done(e))
+			exit(3);	/* the pool scanned before the post */
+		long child = flexsc_reap(e);
+		if (child == 0)
+			exit(r == -EINTR ? 0 : 2);
+		int status = -1;
+		exit(r == 0 && wait4((pid_t)child, &status, 0, NULL) == child ? WEXITSTATUS(status) : 4);
+	}
+	return 5;
+}
+
+/*
+ * A sleep posted before a fork on the page is still running when the fork
+ * runs: in the child's snapshot it reads DONE with -ECANCELED, and the fork
+ * entry DONE with 0.
+ */
+static int fork_with_pending_entry(void)
+{
+	struct flexsc_ring ring;
+	flexsc_setup(&ring, 1, 2);
+	struct flexsc_entry *sleep = flexsc_post(&ring, SYS_nanosleep,
+						 (long)&(struct timespec){ 0, 50 * 1000 * 1000 },
+						 0, 0, 0, 0, 0);
+	struct flexsc_entry *fork_entry = flexsc_post(&ring, SYS_fork, 0, 0, 0, 0, 0, 0);
+	long pid = flexsc_wait_for(fork_entry);
+	if (pid == 0)
+		exit(flexsc_done(sleep) && sleep->ret == -ECANCELED ? 0 : 1);
+	int status = -1;
+	bool ok = pid > 0 && wait4((pid_t)pid, &status, 0, NULL) == pid && status == 0;
+	return ok && flexsc_wait_for(sleep) == 0 ? 0 : 1;
+}
+
+static void fork_semantics(void)
+{
+	check(in_child(fork_during_other_call) == 0,
+	      "the child of a fork on the page gets -EINTR from the call it was in");
+	check(in_child(fork_with_pending_entry) == 0,
+	      "in the child's snapshot a pending entry reads -ECANCELED");
+}
+
+/*
+ * Register two pages, unmap the first, fork. The child's view of the second
+ * page must be its own copy: a call it posts there is not run by the parent's
+ * pool, and the parent's page is untouched.
+ */
+static int partly_unmapped_fork(void)
+{
+	struct flexsc_ring ring;
+	flexsc_setup(&ring, 2, 2);
+	struct flexsc_entry *second = &ring.entries[FLEXSC_ENTRIES_PER_PAGE];
+	munmap(ring.entries, 4096);
+	pid_t pid = fork();
+	if (pid == 0) {
+		second->sysnum = SYS_exit_group;
+		second->args[0] = 9;
+		__atomic_store_n(&second->status, FLEXSC_SUBMITTED, __ATOMIC_RELEASE);
+		nanosleep(&(struct timespec){ 0, 50 * 1000 * 1000 }, NULL);
+		exit(second->status == FLEXSC_SUBMITTED ? 0 : 1);
+	}
+	int status = -1;
+	wait4(pid, &status, 0, NULL);
+	nanosleep(&(struct timespec){ 0, 20 * 1000 * 1000 }, NULL);
+	return status == 0 && second->status == FLEXSC_FREE ? 0 : 1;
+}
+
+static void isolation_after_partial_unmap(void)
+{
+	check(in_child(partly_unmapped_fork) == 0,
+	      "a child's view of partly unmapped syscall pages is its own");
+}
+
+/*
+ * n pipe reads posted before their n writes, with nthreads threads to start
+ * with: the pool grows so that the writes run and every read completes.
+ */
+static int blocked_reads(int n, unsigned nthreads)
+{
+	struct flexsc_ring ring;
+	struct flexsc_entry *rd[16], *wr[16];
+	int fds[16][2];
+	char buf[16];
+
+	flexsc_setup(&ring, 1, nthreads);
+	for (int i = 0; i < n; i++)
+		pipe(fds[i]);
+	for (int i = 0; i < n; i++)
+		rd[i] = flexsc_post(&ring, SYS_read, fds[i][0], (long)&buf[i], 1, 0, 0, 0);
+	for (int i = 0; i < n; i++)
+		wr[i] = flexsc_post(&ring, SYS_write, fds[i][1], (long)"w", 1, 0, 0, 0);
+	bool ok = true;
+	for (int i = 0; i < n; i++)
+		ok &= flexsc_wait_for(rd[i]) == 1 && buf[i] == 'w' && flexsc_wait_for(wr[i]) == 1;
+	return ok ? 0 : 1;
+}
+
+static int one_thread_five_reads(void) { return blocked_reads(5, 1); }
+static int two_threads_sixteen_reads(void) { return blocked_reads(16, 2); }
+
+static void pool_growth(void)
+{
+	check(in_child(one_thread_five_reads) == 0, "5 blocked reads with 1 syscall thread");
+	check(in_child(two_threads_sixteen_reads) == 0, "16 blocked reads with 2 syscall threads");
+}
+
+/*
+ * Waiting for a read that a child satisfies 100 ms later, with a getpid DONE
+ * and not reaped meanwhile: the wait sleeps instead of trapping again and again.
+ */
+static int wait_for_one_entry(void)
+{
+	struct flexsc_ring ring;
+	int fds[2];
+	char c = 0;
+
+	flexsc_setup(&ring, 1, 2);
+	pipe(fds);
+	pid_t pid = fork();
+	if (pid == 0) {
+		nanosleep(&(struct timespec){ 0, 100 * 1000 * 1000 }, NULL);
+		write(fds[1], "r", 1);
+		exit(0);
+	}
+	struct flexsc_entry *rd = flexsc_post(&ring, SYS_read, fds[0], (long)&c, 1, 0, 0, 0);
+	struct flexsc_entry *id = flexsc_post(&ring, SYS_getpid, 0, 0, 0, 0, 0, 0);
+	unsigned long waits = flexsc_waits;
+	bool ok = flexsc_wait_for(rd) == 1 && c == 'r';
+	ok &= flexsc_waits - waits <= 3;
+	ok &= flexsc_wait_for(id) == getpid();
+	wait4(pid, NULL, 0, NULL);
+	return ok ? 0 : 1;
+}
+
+static void targeted_wait(void)
+{
+	check(in_child(wait_for_one_entry) == 0, "flexsc_wait_for one entry does not spin");
+}
+
+/*
+ * Two processes, each registered, making calls in batches at once (preemption
+ * interleaves them): every result is the caller's own.
+ */
+static int own_results(void)
+{
+	struct flexsc_ring ring;
+	struct flexsc_entry *e[32];
+	pid_t me = getpid();
+	int wrong = 0;
+
+	flexsc_setup(&ring, 1, 2);
+	for (int round = 0; round < 300; round++) {
+		for (int i = 0; i < 32; i++)
+			e[i] = flexsc_post(&ring, SYS_getpid, 0, 0, 0, 0, 0, 0);
+		for (int i = 0; i < 32; i++)
+			wrong += flexsc_wait_for(e[i]) != me;
+	}
+	return wrong ? 1 : 0;
+}
+
+static void two_processes_at_once(void)
+{
+	pid_t a = fork();
+	if (a == 0)
+		exit(own_results());
+	int sb = in_child(own_results), sa = -1;
+	wait4(a, &sa, 0, NULL);
+	check(sa == 0 && sb == 0, "two registered processes at once each get their own results");
+}
+
+int main(int argc, char **argv)
+{
+	exit_stops_the_page();
+	exec_stops_the_page();
+	fork_semantics();
+	isolation_after_partial_unmap();
+	pool_growth();
+	targeted_wait();
+	two_processes_at_once();
+	return test_verdict(failures);
+}

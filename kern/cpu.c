@@ -88,9 +88,3 @@ void cpu_init(struct cpu *c)
 	lcr4(rcr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
 	lcr0((rcr0() | CR0_MP | CR0_NE) & ~(CR0_EM | CR0_TS));
 }
-
-void cpu_set_kstack(struct cpu *c, uint64_t top)
-{
-	c->kstack_top = top;
-	c->tss.rsp[0] = top;
-}

@@ -62,7 +62,11 @@ static inline struct cpu *mycpu(void)
 /* Load GDT, TSS and GS base, and program the syscall MSRs for this CPU. */
 void cpu_init(struct cpu *c);
 /* Point the TSS and syscall entry at the kernel stack whose top is given. */
-void cpu_set_kstack(struct cpu *c, uint64_t top);
+static inline void cpu_set_kstack(struct cpu *c, uint64_t top)
+{
+	c->kstack_top = top;
+	c->tss.rsp[0] = top;
+}
 #endif
 
 #endif

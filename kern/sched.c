@@ -144,12 +144,18 @@ static struct thread *runq_take(void)
 	return t;
 }
 
-/* Make t this CPU's running thread: its address space, kernel stack and FPU state. */
-static void make_current(struct cpu *c, struct thread *t)
+/*
+ * Make t this CPU's running thread: its address space, kernel stack and FPU
+ * state. prev, if not NULL, ran last and left its address space loaded: a
+ * thread of the same process (a user thread and its syscall threads) needs no
+ * change of page tables, nor even a look at them.
+ */
+static void make_current(struct cpu *c, struct thread *t, struct thread *prev)
 {
 	t->state = T_RUNNING;
 	c->thread = t;
-	vmspace_activate(t->proc ? t->proc->vs : NULL);
+	if (!prev || !t->proc || prev->proc != t->proc)
+		vmspace_activate(t->proc ? t->proc->vs : NULL);
 	cpu_set_kstack(c, t->kstack_top);
 	fpu_switch_to(c, t);
 }
@@ -175,7 +181,7 @@ static void sched(void)
 	if (next == t) {
 		t->state = T_RUNNING;	/* it yielded, and nothing else wants the CPU */
 	} else if (next) {
-		make_current(c, next);
+		make_current(c, next, t);
 		swtch(&t->context, next->context);
 	} else {
 		swtch(&t->context, c->scheduler);
@@ -197,7 +203,7 @@ void scheduler(void)
 			asm volatile("sti; hlt; cli" ::: "memory");
 			continue;
 		}
-		make_current(c, t);
+		make_current(c, t, NULL);
 		swtch(&c->scheduler, t->context);
 		/* Back from whichever thread switched here, not necessarily t. */
 		struct thread *prev = c->thread;
@@ -247,12 +253,6 @@ void thread_clear_interrupt(void)
 	spin_unlock(&sched_lock);
 }
 
-bool thread_interrupted(void)
-{
-	struct thread *t = mythread();
-	return t && t->interrupted;
-}
-
 void wakeup_one_locked(struct waitq *wq)
 {
 	if (list_empty(&wq->sleepers))
@@ -276,6 +276,8 @@ void sleep_on(struct waitq *wq, struct spinlock *lk)
 	t->state = T_SLEEPING;
 	list_push_back(&wq->sleepers, &t->link);
 	sched();
+	if (t->flexsc)
+		flexsc_after_sleep(t->flexsc, wq);
 	if (lk != &sched_lock) {
 		spin_unlock(&sched_lock);
 		spin_lock(lk);

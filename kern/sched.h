@@ -116,7 +116,11 @@ void thread_interrupt(struct thread *t);
 /* The running thread has dealt with its interruption: clear the flag. */
 void thread_clear_interrupt(void);
 /* Whether the running thread has been interrupted. */
-bool thread_interrupted(void);
+static inline bool thread_interrupted(void)
+{
+	struct thread *t = mythread();
+	return t && __atomic_load_n(&t->interrupted, __ATOMIC_ACQUIRE);
+}
 /* Make the longest sleeper on wq runnable, if there is one. */
 void wakeup_one(struct waitq *wq);
 /* The same, for a caller that holds sched_lock. */

@@ -21,12 +21,6 @@ static struct proc procs[NPROC];
 static pid_t next_pid = 1;
 struct proc *initproc;
 
-struct proc *myproc(void)
-{
-	struct thread *t = mythread();
-	return t ? t->proc : NULL;
-}
-
 int proc_count(void)
 {
 	int n = 0;

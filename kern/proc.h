@@ -51,7 +51,11 @@ extern struct spinlock proc_lock;
 extern struct proc *initproc;
 
 /* The process of the running thread, or NULL for a kernel thread. */
-struct proc *myproc(void);
+static inline struct proc *myproc(void)
+{
+	struct thread *t = mythread();
+	return t ? t->proc : NULL;
+}
 /*
  * Create init, the first process, running initrd program name with argv (kernel
  * memory). Returns false with *err = -errno if it could not be started.

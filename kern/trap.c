@@ -211,7 +211,7 @@ static void trap_dispatch(struct trapframe *tf, bool from_user)
 	if (tf->trapno == T_SYSCALL) {
 		mycpu()->syscall_traps++;
 		sti();	/* as on the syscall path: a long call must not hold off the timer */
-		syscall_dispatch(tf);
+		syscall_int80(tf);
 		return;
 	}
 	if (tf->trapno == T_PGFLT && from_user) {

@@ -61,11 +61,11 @@ struct flexsc_options {
  * run and returns the number of the caller's entries that they completed and
  * that still read DONE (not yet reaped), once at least one does (at once if one
  * already does); 0 if nothing is submitted or running. With entry, the user
- * address of one of the caller's entries, it returns once that entry is DONE,
- * or at once if it is not SUBMITTED or BUSY, or when nothing is submitted or
- * running any more (so it never can be). -EINVAL if the caller is not
- * registered or entry is not one of its entries, -EINTR if the process is being
- * torn down.
+ * address of one of the caller's entries, it waits for that entry alone and
+ * returns 1 once it is DONE, or 0 at once if it is not SUBMITTED or BUSY, or
+ * when nothing is submitted or running any more (so it never can be DONE).
+ * -EINVAL if the caller is not registered or entry is not one of its entries,
+ * -EINTR if the process is being torn down.
  */
 
 /*

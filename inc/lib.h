@@ -204,16 +204,27 @@ static inline struct flexsc_entry *flexsc_post(struct flexsc_ring *r, long sysnu
 /* The one trap: until at least one entry is DONE. How many are, or -errno. */
 int flexsc_wait(void);
 /*
- * The same trap, until e is DONE, or cannot become DONE because it is not on
- * its way (not submitted) and nothing else is either. How many entries are
- * DONE, or -errno.
+ * The same trap, for e alone: 1 once e is DONE, 0 if it cannot become DONE
+ * because it is not on its way (not submitted) and nothing else is either, or
+ * -errno.
  */
 int flexsc_wait_entry(const struct flexsc_entry *e);
 /*
  * Wait until e is DONE and reap it: e's result, -errno of flexsc_wait_entry if
- * that fails, or -EINVAL if e was not submitted.
+ * that fails, or -EINVAL if e was not submitted. No trap if e is DONE already,
+ * as the entries of a batch after the first are.
  */
-int64_t flexsc_wait_for(struct flexsc_entry *e);
+static inline int64_t flexsc_wait_for(struct flexsc_entry *e)
+{
+	if (!flexsc_done(e)) {
+		int r = flexsc_wait_entry(e);
+		if (r < 0)
+			return r;
+		if (!flexsc_done(e))
+			return -EINVAL;
+	}
+	return flexsc_reap(e);
+}
 /*
  * post and wait_for: one call through the page. -EBUSY if the ring is full,
  * -EINVAL if it is not registered.

@@ -28,11 +28,10 @@
  * its view at any time without the kernel noticing.
  *
  * A thread blocked in one call (a pipe read, wait4, nanosleep) holds up only
- * that entry: an idle sibling goes on with the rest, and the pool grows by a
- * thread whenever the last idle one starts a call, up to one thread per entry,
- * so that no set of blocked calls can stall the page. Process teardown
- * interrupts every pool thread (thread_interrupt), so blocked calls give up with
- * -EINTR.
+ * that entry: an idle sibling goes on with the rest, and when every thread of
+ * the pool is blocked, flexsc_wait adds one, up to one thread per entry, so
+ * that no set of blocked calls can stall the page. Process teardown interrupts
+ * every pool thread (thread_interrupt), so blocked calls give up with -EINTR.
  */
 #include <inc/errno.h>
 #include <inc/mman.h>
@@ -78,6 +77,8 @@ struct flexsc_ctx {
 	bool closed;
 	bool stopping;
 	bool user_in_wait;		/* the user thread is inside flexsc_wait (for fork) */
+	int user_target;		/* the entry it waits for there, or -1 for any */
+	unsigned nblocked;		/* threads asleep inside a call; under sched_lock */
 
 	/*
 	 * The round trip of flexsc_wait sleeps and wakes under sched_lock alone,
@@ -149,88 +150,69 @@ static int pool_add_thread(struct flexsc_ctx *ctx)
 }
 
 /*
- * About to run a call that may block: if no idle thread is left to go on with
- * the rest of the page when it does, add one. The look at the idle list is a
- * hint taken without sched_lock; a thread too many is harmless.
- */
-static void pool_keep_spare(struct flexsc_ctx *ctx)
-{
-	struct list_node *idle = &ctx->work.sleepers;
-
-	if (__atomic_load_n(&idle->next, __ATOMIC_RELAXED) == idle &&
-	    __atomic_load_n(&ctx->nthreads, __ATOMIC_RELAXED) < ctx->max_threads)
-		pool_add_thread(ctx);
-}
-
-/*
  * Run claimed entry i: copy its call out of the shared page first (the user may
  * scribble on it at any moment), run it as the process, publish the result. An
- * entry claimed just as the pool closed goes back unrun.
+ * entry claimed just as the pool closed goes back unrun. flexsc_register and
+ * flexsc_wait refuse to run on a syscall thread (-EINVAL).
  */
 static void run_entry(struct flexsc_ctx *ctx, struct thread *t, unsigned i)
 {
 	uint64_t args[6];
 	uint32_t sysnum = entries_fetch(&ctx->entries, i, args);
-	int64_t ret;
 
 	__atomic_store_n(&t->flexsc_entry, (int)i, __ATOMIC_RELEASE);
 	if (__atomic_load_n(&ctx->closed, __ATOMIC_ACQUIRE)) {
 		entries_unclaim(&ctx->entries, i);
-		__atomic_store_n(&t->flexsc_entry, ENTRY_IDLE, __ATOMIC_RELEASE);
-		return;
+	} else {
+		/*
+		 * Publishing needs only release stores. flexsc_wait stores
+		 * user_waiting and then looks at the marks; this thread reads
+		 * user_waiting only when it next sleeps (flexsc_before_sleep), with
+		 * an atomic exchange under sched_lock, both full barriers. So either
+		 * the waiter sees this entry marked, or this thread sees it waiting
+		 * and wakes it.
+		 */
+		entries_publish(&ctx->entries, i, syscall_invoke(sysnum, args));
 	}
-	pool_keep_spare(ctx);
-	if (sysnum == SYS_flexsc_register || sysnum == SYS_flexsc_wait)
-		ret = -EINVAL;
-	else
-		ret = syscall_invoke(sysnum, args);
+	__atomic_store_n(&t->flexsc_entry, ENTRY_CLAIMING, __ATOMIC_RELEASE);
+}
 
-	/*
-	 * Publishing needs only release stores. flexsc_wait stores user_waiting and
-	 * then looks at the marks; this thread reads user_waiting only when it next
-	 * sleeps (flexsc_before_sleep), with an atomic exchange under sched_lock,
-	 * both full barriers. So either the waiter sees this entry marked, or this
-	 * thread sees it waiting and wakes it.
-	 */
-	entries_publish(&ctx->entries, i, ret);
-	__atomic_store_n(&t->flexsc_entry, ENTRY_IDLE, __ATOMIC_RELEASE);
+/* Claim an entry unless the pool has closed: a full scan, or with after >= 0 the next entry only. */
+static int pool_claim(struct flexsc_ctx *ctx, int after)
+{
+	if (__atomic_load_n(&ctx->closed, __ATOMIC_ACQUIRE))
+		return -1;
+	return after < 0 ? entries_claim(&ctx->entries)
+			 : entries_claim_after(&ctx->entries, (unsigned)after);
 }
 
 /*
  * A syscall thread: serve entries until the pool stops.
  *
- * A batch is laid out in a row, so once this thread has run an entry since the
- * last kick it looks only at the next one, and sleeps when that is not
- * SUBMITTED: a waiter then has that completed entry to return with, and entries
- * elsewhere are found by the full scan after its next kick. A scan of every
- * entry (256 loads with four pages, most of the cost of a small batch) happens
- * only when a kick finds nothing at the next entry; when it finds nothing at
- * all, it tells the waiter that nothing is left SUBMITTED (entries_note_idle).
- * A closed pool claims nothing and only waits to be stopped.
+ * After a kick the thread scans every entry, from the one after the entry
+ * claimed last, and runs the first it finds SUBMITTED. A batch is laid out in
+ * a row, so from then on it looks only at the next entry, and goes back to
+ * sleep when that is not SUBMITTED: a waiter then has the completed entries to
+ * return with, and entries elsewhere are found by the full scan after the next
+ * kick (at once, if one came meanwhile). A full scan (256 loads with four
+ * pages, most of the cost of a small batch) thus happens once a kick, and when
+ * it finds nothing it tells the waiter that nothing is left SUBMITTED
+ * (entries_note_idle). A closed pool claims nothing and only waits to be
+ * stopped.
  */
 static void pool_main(void *arg)
 {
 	struct flexsc_ctx *ctx = arg;
 	struct thread *t = mythread();
-	uint64_t ran_at_kick = 0;	/* kicks when this thread last ran an entry, +1 */
 
-	for (;;) {
+	while (!__atomic_load_n(&ctx->stopping, __ATOMIC_ACQUIRE)) {
 		uint64_t seen = __atomic_load_n(&ctx->kicks, __ATOMIC_ACQUIRE);
-		if (__atomic_load_n(&ctx->stopping, __ATOMIC_ACQUIRE))
-			break;
-		bool next_only = ran_at_kick == seen + 1;
-		int i = -1;
-		if (!__atomic_load_n(&ctx->closed, __ATOMIC_ACQUIRE)) {
-			__atomic_store_n(&t->flexsc_entry, ENTRY_CLAIMING, __ATOMIC_SEQ_CST);
-			i = entries_claim(&ctx->entries, next_only);
-		}
-		if (i >= 0) {
-			run_entry(ctx, t, (unsigned)i);
-			ran_at_kick = seen + 1;
-			continue;
-		}
-		if (!next_only)
+		__atomic_store_n(&t->flexsc_entry, ENTRY_CLAIMING, __ATOMIC_RELEASE);
+		int i = pool_claim(ctx, -1);
+		if (i < 0)
 			entries_note_idle(&ctx->entries, seen);
+		for (; i >= 0; i = pool_claim(ctx, i))
+			run_entry(ctx, t, (unsigned)i);
 		__atomic_store_n(&t->flexsc_entry, ENTRY_IDLE, __ATOMIC_RELEASE);
 		/*
 		 * Nothing to do: sleep until kicked (unless that happened meanwhile).
@@ -248,11 +230,28 @@ static void pool_main(void *arg)
 void flexsc_before_sleep(struct flexsc_ctx *ctx, struct waitq *wq)
 {
 	if (wq != &ctx->work) {
+		ctx->nblocked++;
 		__atomic_add_fetch(&ctx->kicks, 1, __ATOMIC_RELEASE);
 		wakeup_one_locked(&ctx->work);
 	}
 	if (__atomic_exchange_n(&ctx->user_waiting, false, __ATOMIC_SEQ_CST))
 		wakeup_one_locked(&ctx->done);
+}
+
+void flexsc_after_sleep(struct flexsc_ctx *ctx, struct waitq *wq)
+{
+	if (wq != &ctx->work)
+		ctx->nblocked--;
+}
+
+/*
+ * Whether every thread of the pool is blocked inside a call, with room for one
+ * more. Caller holds sched_lock.
+ */
+static bool pool_stalled(struct flexsc_ctx *ctx)
+{
+	unsigned n = __atomic_load_n(&ctx->nthreads, __ATOMIC_RELAXED);
+	return ctx->nblocked >= n && n < ctx->max_threads;
 }
 
 void flexsc_thread_leave(void)
@@ -374,12 +373,29 @@ static int entry_index(struct flexsc_ctx *ctx, uintptr_t uentry)
 	return (int)(off / sizeof(struct flexsc_entry));
 }
 
+/*
+ * What flexsc_wait returns, and whether that ends the wait: with target -1, the
+ * number of DONE entries, which must not be 0; else whether entry target is
+ * DONE, which ends the wait once the entry is no longer on its way.
+ */
+static unsigned wait_result(struct flexsc_entries *s, int target, bool *satisfied)
+{
+	if (target < 0) {
+		unsigned done = entries_count_done(s);
+		*satisfied = done > 0;
+		return done;
+	}
+	*satisfied = !entries_pending(s, (unsigned)target);
+	return entries_status(s, (unsigned)target) == FLEXSC_DONE;
+}
+
 int64_t sys_flexsc_wait(uintptr_t uentry)
 {
 	struct proc *p = myproc();
 	struct flexsc_ctx *ctx = p->flexsc;
 	int target = -1;
-	unsigned done;
+	unsigned result;
+	bool satisfied;
 
 	if (!ctx || mythread() != p->thread)
 		return -EINVAL;
@@ -391,6 +407,7 @@ int64_t sys_flexsc_wait(uintptr_t uentry)
 	 * without a walk over the entries before it. It hands over to another
 	 * thread only if a call blocks.
 	 */
+	ctx->user_target = target;
 	ctx->user_in_wait = true;
 	uint64_t kick = __atomic_add_fetch(&ctx->kicks, 1, __ATOMIC_SEQ_CST);
 	spin_lock(&sched_lock);
@@ -402,17 +419,22 @@ int64_t sys_flexsc_wait(uintptr_t uentry)
 	for (;;) {
 		__atomic_store_n(&ctx->user_waiting, true, __ATOMIC_SEQ_CST);
 		bool on_its_way = pool_busy(ctx) || !entries_idle_since(&ctx->entries, kick);
-		done = entries_count_done(&ctx->entries);
-		bool satisfied = target < 0 ? done > 0 :
-				 !entries_pending(&ctx->entries, (unsigned)target);
+		result = wait_result(&ctx->entries, target, &satisfied);
 		if (satisfied || !on_its_way || thread_interrupted())
 			break;
+		if (pool_stalled(ctx)) {
+			/* The new thread scans when it first runs: no kick needed. */
+			spin_unlock(&sched_lock);
+			pool_add_thread(ctx);
+			spin_lock(&sched_lock);
+			continue;
+		}
 		sleep_on(&ctx->done, &sched_lock);
 	}
 	ctx->user_waiting = false;
 	spin_unlock(&sched_lock);
 	ctx->user_in_wait = false;
-	return done == 0 && thread_interrupted() ? -EINTR : (int64_t)done;
+	return !satisfied && thread_interrupted() ? -EINTR : (int64_t)result;
 }
 
 void flexsc_teardown(struct proc *p)
@@ -511,6 +533,6 @@ int flexsc_fork_child(struct proc *parent, struct proc *child)
 	if (r < 0)
 		return r;
 	if (mythread() != parent->thread && ctx->user_in_wait)
-		child->thread->tf->rax = ndone;
+		child->thread->tf->rax = ctx->user_target < 0 ? ndone : 1;
 	return 0;
 }

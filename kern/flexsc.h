@@ -47,6 +47,8 @@ int flexsc_fork_child(struct proc *parent, struct proc *child);
 struct flexsc_ctx;
 struct waitq;
 void flexsc_before_sleep(struct flexsc_ctx *ctx, struct waitq *wq);
+/* The same thread has woken from wq (called by sleep_on, with sched_lock held). */
+void flexsc_after_sleep(struct flexsc_ctx *ctx, struct waitq *wq);
 
 /* End the calling syscall thread (its process is going away). Never returns. */
 void flexsc_thread_leave(void) __attribute__((noreturn));

@@ -73,28 +73,44 @@ static inline bool entries_pending(struct flexsc_entries *s, unsigned i)
 }
 
 /*
- * Claim a SUBMITTED entry (SUBMITTED -> BUSY, by compare-and-swap, so that of
- * threads racing for it one wins); its index, or -1. The scan starts after the
- * entry claimed last and looks at every entry, or with next_only at the first
- * only.
+ * Claim entry i if it is SUBMITTED (SUBMITTED -> BUSY, by compare-and-swap, so
+ * that of threads racing for it one wins), and start the next scan after it.
  */
-static inline int entries_claim(struct flexsc_entries *s, bool next_only)
+static inline bool entries_try_claim(struct flexsc_entries *s, unsigned i)
 {
-	unsigned start = __atomic_load_n(&s->scan_from, __ATOMIC_RELAXED);
-	unsigned looks = next_only ? 1 : s->nentries;
+	struct flexsc_entry *e = entries_at(s, i);
+	uint32_t expected = FLEXSC_SUBMITTED;
 
-	for (unsigned k = 0, i = start; k < looks; k++, i++) {
+	if (__atomic_load_n(&e->status, __ATOMIC_ACQUIRE) != FLEXSC_SUBMITTED ||
+	    !__atomic_compare_exchange_n(&e->status, &expected, FLEXSC_BUSY, false,
+					 __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+		return false;
+	__atomic_store_n(&s->scan_from, i + 1 == s->nentries ? 0 : i + 1, __ATOMIC_RELAXED);
+	return true;
+}
+
+/*
+ * Claim a SUBMITTED entry, looking at every entry from the one after the entry
+ * claimed last: its index, or -1.
+ */
+static inline int entries_claim(struct flexsc_entries *s)
+{
+	unsigned i = __atomic_load_n(&s->scan_from, __ATOMIC_RELAXED);
+
+	for (unsigned k = 0; k < s->nentries; k++, i++) {
 		if (i >= s->nentries)
 			i = 0;
-		uint32_t expected = FLEXSC_SUBMITTED;
-		if (entries_status(s, i) == FLEXSC_SUBMITTED &&
-		    __atomic_compare_exchange_n(&entries_at(s, i)->status, &expected, FLEXSC_BUSY,
-						false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
-			__atomic_store_n(&s->scan_from, i + 1, __ATOMIC_RELAXED);
+		if (entries_try_claim(s, i))
 			return (int)i;
-		}
 	}
 	return -1;
+}
+
+/* Claim the entry after entry i, the next of a batch laid out in a row: its index, or -1. */
+static inline int entries_claim_after(struct flexsc_entries *s, unsigned i)
+{
+	unsigned next = i + 1 == s->nentries ? 0 : i + 1;
+	return entries_try_claim(s, next) ? (int)next : -1;
 }
 
 /*
@@ -105,8 +121,13 @@ static inline uint32_t entries_fetch(struct flexsc_entries *s, unsigned i, uint6
 {
 	struct flexsc_entry *e = entries_at(s, i);
 
-	for (int k = 0; k < 6; k++)
-		args[k] = __atomic_load_n(&e->args[k], __ATOMIC_RELAXED);
+	/* Six loads rather than a loop: a loop trip is a jump under emulation. */
+	args[0] = __atomic_load_n(&e->args[0], __ATOMIC_RELAXED);
+	args[1] = __atomic_load_n(&e->args[1], __ATOMIC_RELAXED);
+	args[2] = __atomic_load_n(&e->args[2], __ATOMIC_RELAXED);
+	args[3] = __atomic_load_n(&e->args[3], __ATOMIC_RELAXED);
+	args[4] = __atomic_load_n(&e->args[4], __ATOMIC_RELAXED);
+	args[5] = __atomic_load_n(&e->args[5], __ATOMIC_RELAXED);
 	return __atomic_load_n(&e->sysnum, __ATOMIC_RELAXED);
 }
 

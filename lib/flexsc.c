@@ -48,18 +48,6 @@ int flexsc_wait_entry(const struct flexsc_entry *e)
 	return (int)syscall6(SYS_flexsc_wait, (long)e, 0, 0, 0, 0, 0);
 }
 
-int64_t flexsc_wait_for(struct flexsc_entry *e)
-{
-	if (!flexsc_done(e)) {
-		int r = flexsc_wait_entry(e);
-		if (r < 0)
-			return r;
-		if (!flexsc_done(e))
-			return -EINVAL;
-	}
-	return flexsc_reap(e);
-}
-
 int64_t flexsc_call(struct flexsc_ring *r, long sysnum, long a0, long a1, long a2, long a3,
 		    long a4, long a5)
 {

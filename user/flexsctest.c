@@ -99,7 +99,8 @@ static void wait_counts(void)
 	check(flexsc_wait() == 3, "and 3 again while none is reaped");
 	flexsc_reap(e[1]);
 	check(flexsc_wait() == 2, "2 once one is reaped");
-	check(flexsc_wait_entry(e[0]) == 2, "waiting for a DONE entry returns at once");
+	check(flexsc_wait_entry(e[0]) == 1, "waiting for a DONE entry returns 1 at once");
+	check(flexsc_wait_entry(e[1]) == 0, "and for a FREE one 0");
 	flexsc_reap(e[0]);
 	flexsc_reap(e[2]);
 	check(flexsc_wait() == 0, "0 once all are");

@@ -54,11 +54,14 @@ static void reap(unsigned i)
 	__atomic_store_n(&entries_at(&entries, i)->status, FLEXSC_FREE, __ATOMIC_RELEASE);
 }
 
-/* A syscall thread's step: claim, fetch, "run" (ret = sysnum * 1000 + arg), publish. */
-static int serve_one(bool next_only)
+/*
+ * A syscall thread's step: claim (with after < 0 by a full scan, else the entry
+ * after entry after), fetch, "run" (ret = sysnum * 1000 + arg), publish.
+ */
+static int serve_one(int after)
 {
 	uint64_t args[6];
-	int i = entries_claim(&entries, next_only);
+	int i = after < 0 ? entries_claim(&entries) : entries_claim_after(&entries, (unsigned)after);
 	if (i >= 0) {
 		uint32_t sysnum = entries_fetch(&entries, (unsigned)i, args);
 		entries_publish(&entries, (unsigned)i, (int64_t)sysnum * 1000 + (int64_t)args[0]);
@@ -72,11 +75,11 @@ static void test_batch_in_order(void)
 	for (unsigned i = 0; i < 10; i++)
 		post(i, 7, i);
 	CHECK_EQ(entries_count_done(&entries), 0);
-	bool in_order = serve_one(false) == 0;
+	bool in_order = serve_one(-1) == 0;
 	for (int i = 1; i < 10; i++)
-		in_order &= serve_one(true) == i;
+		in_order &= serve_one(i - 1) == i;
 	CHECK(in_order);
-	CHECK_EQ(serve_one(true), -1);
+	CHECK_EQ(serve_one(9), -1);
 	CHECK_EQ(entries_count_done(&entries), 10);
 	CHECK_EQ(entries_at(&entries, 4)->status, FLEXSC_DONE);
 	CHECK_EQ(entries_at(&entries, 4)->ret, 7004);
@@ -98,30 +101,30 @@ static void test_wrap(void)
 	setup();
 	for (unsigned i = 0; i < NENTRIES - 2; i++) {
 		post(i, 1, 0);
-		serve_one(false);
+		serve_one(-1);
 		reap(i);
 	}
 	unsigned laid_out[] = { NENTRIES - 2, NENTRIES - 1, 0, 1 };
 	for (int k = 0; k < 4; k++)
 		post(laid_out[k], 2, k);
-	bool in_order = serve_one(false) == (int)laid_out[0];
+	bool in_order = serve_one(-1) == (int)laid_out[0];
 	for (int k = 1; k < 4; k++)
-		in_order &= serve_one(true) == (int)laid_out[k];
+		in_order &= serve_one((int)laid_out[k - 1]) == (int)laid_out[k];
 	CHECK(in_order);
 	CHECK_EQ(entries_count_done(&entries), 4);
 }
 
-/* An entry away from the batch: next_only misses it, a full scan finds it. */
+/* An entry away from the batch: looking at the next one misses it, a full scan finds it. */
 static void test_stray_entry(void)
 {
 	setup();
 	post(0, 3, 0);
 	post(40, 3, 40);
-	CHECK_EQ(serve_one(false), 0);
-	CHECK_EQ(serve_one(true), -1);
+	CHECK_EQ(serve_one(-1), 0);
+	CHECK_EQ(serve_one(0), -1);
 	CHECK_EQ(entries_at(&entries, 40)->status, FLEXSC_SUBMITTED);
-	CHECK_EQ(serve_one(false), 40);
-	CHECK_EQ(serve_one(false), -1);
+	CHECK_EQ(serve_one(-1), 40);
+	CHECK_EQ(serve_one(-1), -1);
 	CHECK_EQ(entries_count_done(&entries), 2);
 }
 
@@ -132,14 +135,14 @@ static void test_garbage(void)
 	entries_at(&entries, 3)->status = 0xdeadbeef;
 	entries_at(&entries, 4)->status = FLEXSC_BUSY;
 	entries_at(&entries, 5)->status = FLEXSC_DONE;	/* the user's own doing */
-	CHECK_EQ(serve_one(false), -1);
+	CHECK_EQ(serve_one(-1), -1);
 	CHECK_EQ(entries_count_done(&entries), 0);
 	CHECK_EQ(entries_at(&entries, 3)->status, 0xdeadbeef);
 	CHECK_EQ(entries_at(&entries, 4)->status, FLEXSC_BUSY);
 
 	/* A completed entry scribbled on before it is reaped is forgotten. */
 	post(6, 1, 0);
-	CHECK_EQ(serve_one(false), 6);
+	CHECK_EQ(serve_one(-1), 6);
 	entries_at(&entries, 6)->status = 77;
 	CHECK_EQ(entries_count_done(&entries), 0);
 	CHECK_EQ(entries.completed.entry[6], 0);
@@ -150,7 +153,7 @@ static void test_page_marks(void)
 {
 	setup();
 	post(FLEXSC_ENTRIES_PER_PAGE + 3, 4, 0);
-	CHECK_EQ(serve_one(false), FLEXSC_ENTRIES_PER_PAGE + 3);
+	CHECK_EQ(serve_one(-1), FLEXSC_ENTRIES_PER_PAGE + 3);
 	CHECK_EQ(entries.page_completed[0], 0);
 	CHECK_EQ(entries.page_completed[1], 1);
 	CHECK_EQ(entries_count_done(&entries), 1);
@@ -169,13 +172,13 @@ static void test_unclaim(void)
 {
 	setup();
 	post(9, 5, 1);
-	int i = entries_claim(&entries, false);
+	int i = entries_claim(&entries);
 	CHECK_EQ(i, 9);
 	CHECK(entries_pending(&entries, 9));
 	entries_unclaim(&entries, 9);
 	CHECK_EQ(entries_at(&entries, 9)->status, FLEXSC_SUBMITTED);
 	CHECK_EQ(entries_count_done(&entries), 0);
-	CHECK_EQ(serve_one(false), 9);
+	CHECK_EQ(serve_one(-1), 9);
 	CHECK(!entries_pending(&entries, 9));
 }
 
@@ -202,7 +205,7 @@ static void *racer(void *arg)
 	(void)arg;
 	while (!__atomic_load_n(&race_over, __ATOMIC_ACQUIRE)) {
 		uint64_t args[6];
-		int i = entries_claim(&entries, false);
+		int i = entries_claim(&entries);
 		if (i < 0)
 			continue;
 		entries_fetch(&entries, (unsigned)i, args);

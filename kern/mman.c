@@ -59,8 +59,9 @@ static int mapping_object(int flags, int fd, uint64_t off, struct vmobj **objp)
 
 /*
  * Where a mapping of len bytes goes: exactly at addr for MAP_FIXED (after
- * unmapping what is there), at the hint addr if that range is free, else the
- * highest free range below the stack. The address, or -errno. vs->lock held.
+ * unmapping what is there), at the hint addr rounded down to a page (as Linux
+ * does on x86-64) if that range is free, else the highest free range below the
+ * stack. The address, or -errno. vs->lock held.
  */
 static int64_t place(struct vmspace *vs, uintptr_t addr, size_t len, int flags)
 {
@@ -70,8 +71,9 @@ static int64_t place(struct vmspace *vs, uintptr_t addr, size_t len, int flags)
 		int r = vm_unmap(vs, addr, addr + len);
 		return r < 0 ? r : (int64_t)addr;
 	}
-	if (addr && user_pages(addr, len) && vmmap_range_is_free(&vs->map, addr, addr + len))
-		return (int64_t)addr;
+	uintptr_t hint = ROUNDDOWN(addr, PGSIZE);
+	if (hint && user_pages(hint, len) && vmmap_range_is_free(&vs->map, hint, hint + len))
+		return (int64_t)hint;
 	uintptr_t start = vmmap_find_range(&vs->map, len, UMIN, VM_MMAP_TOP, VMMAP_HILO);
 	return start ? (int64_t)start : -ENOMEM;
 }

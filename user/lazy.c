@@ -3,7 +3,8 @@
  * brk each cost a handful of pages (one touched, plus page tables and indexes)
  * and give them back when unmapped; brk memory is writable even above a heap
  * page made read-only; MAP_FIXED replaces what was there; address hints are
- * taken when free; munmap of a middle part leaves both ends usable.
+ * taken when free (rounded down to a page); munmap of a middle part leaves
+ * both ends usable.
  */
 #include <inc/lib.h>
 #include <inc/mman.h>
@@ -105,7 +106,10 @@ static void fixed_and_hints(void)
 	check(c == hint, "a free hint is taken");
 	char *d = mmap(hint, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	check(!ptr_failed(d) && d != hint, "a taken hint is not");
-	check((long)mmap((char *)0x50000123, 4096, PROT_READ, MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS,
+	char *unaligned = hint + 0x10000 + 0x123;
+	char *e = mmap(unaligned, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	check(e == hint + 0x10000, "an unaligned hint is rounded down to its page");
+	check((long)mmap(unaligned, 4096, PROT_READ, MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS,
 			 -1, 0) == -EINVAL, "MAP_FIXED at an unaligned address is -EINVAL");
 	check((long)mmap(NULL, 0, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) == -EINVAL,
 	      "mmap of 0 bytes is -EINVAL");
@@ -117,6 +121,7 @@ static void fixed_and_hints(void)
 	munmap(a, 4 * 4096);
 	munmap(c, 4096);
 	munmap(d, 4096);
+	munmap(e, 4096);
 }
 
 static void shared_mapping(void)

@@ -172,33 +172,51 @@ int vm_protect(struct vmspace *vs, uintptr_t start, uintptr_t end, int prot)
 }
 
 /*
- * Put a fresh shadow over the object that a (in the parent) and its copy b now
- * share, one for each side, and write-protect the parent's pages so that its next
- * write to each copies it. 0 or -ENOMEM (a and b unchanged).
+ * Put one fresh shadow for each side of the fork over private area a's object:
+ * every piece of the parent that uses the object (a and those after it; mprotect
+ * and munmap split areas into pieces that share one object) moves onto the
+ * parent's shadow, and its copy in the child onto the child's. The object is
+ * then referenced once from each side, so once the child is gone the parent
+ * takes its pages over or folds it. The parent's pages are write-protected so
+ * that its next write to each copies it. b is a's copy in child. 0 or -ENOMEM
+ * (the areas unchanged).
  */
-static int shadow_both(struct vmspace *parent, struct vmarea *a, struct vmarea *b)
+static int shadow_both(struct vmspace *parent, struct vmspace *child, struct vmarea *a,
+		       struct vmarea *b)
 {
-	vmobj_collapse(a->obj);
-	struct vmobj *mine = vmobj_shadow_create(a->obj);
-	struct vmobj *theirs = mine ? vmobj_shadow_create(a->obj) : NULL;
+	struct vmobj *shared = a->obj;
+
+	vmobj_collapse(shared);
+	struct vmobj *mine = vmobj_shadow_create(shared);
+	struct vmobj *theirs = mine ? vmobj_shadow_create(shared) : NULL;
 	if (!theirs) {
 		if (mine)
 			vmobj_put(mine);
 		return -ENOMEM;
 	}
-	vmobj_put(a->obj);
-	a->obj = mine;
-	vmobj_put(b->obj);
-	b->obj = theirs;
-	pml4_range(parent->pml4, a->start, a->end, RANGE_WRITE_PROTECT);
+	for (; a; a = vmarea_next(&parent->map, a), b = vmarea_next(&child->map, b)) {
+		if (a->obj != shared || (a->flags & MAP_SHARED))
+			continue;
+		vmobj_ref(mine);
+		vmobj_put(a->obj);
+		a->obj = mine;
+		vmobj_ref(theirs);
+		vmobj_put(b->obj);
+		b->obj = theirs;
+		pml4_range(parent->pml4, a->start, a->end, RANGE_WRITE_PROTECT);
+	}
+	vmobj_put(mine);
+	vmobj_put(theirs);
 	return 0;
 }
 
 void vmspace_collapse(struct vmspace *vs)
 {
+	struct vmarea *a;
+
 	sleeplock_acquire(&vs->lock);
-	for (struct vmarea *a = vmmap_first(&vs->map); a; a = vmarea_next(&vs->map, a))
-		if (a->obj)
+	vmmap_foreach(a, &vs->map)
+		if (a->obj && !(a->flags & MAP_SHARED))
 			vmobj_collapse(a->obj);
 	sleeplock_release(&vs->lock);
 }
@@ -212,9 +230,10 @@ struct vmspace *vmspace_fork(struct vmspace *src)
 	sleeplock_acquire(&src->lock);
 	int r = vmmap_clone(&src->map, &dst->map);
 	struct vmarea *a = vmmap_first(&src->map), *b = vmmap_first(&dst->map);
+	/* Both sides still name the same object only where shadow_both has not been. */
 	for (; r == 0 && a; a = vmarea_next(&src->map, a), b = vmarea_next(&dst->map, b))
-		if (a->obj && !(a->flags & MAP_SHARED))
-			r = shadow_both(src, a, b);
+		if (a->obj && !(a->flags & MAP_SHARED) && a->obj == b->obj)
+			r = shadow_both(src, dst, a, b);
 	dst->brk_start = src->brk_start;
 	dst->brk = src->brk;
 	sleeplock_release(&src->lock);

@@ -252,6 +252,18 @@ CASES = [
         "forbid": USER_FAILURE,
     },
     {
+        # Split areas are taken over whole after fork and reap, and fork/exit
+        # rounds on them leave chains of length one.
+        "name": "cowlayers",
+        "init": "leakcheck cowlayers",
+        "expect": [r"^cowlayers: split by mprotect, child reaped, 63 pages rewritten: cost 0 pages$",
+                   r"^cowlayers: split by munmap, child reaped, 63 pages rewritten: cost 0 pages$",
+                   r"^cowlayers: 200 rounds on a split area, in use after 3: (\d+) pages (\d+) "
+                   r"objects, after the last: \1 pages \2 objects$",
+                   r"^cowlayers: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+    },
+    {
         "name": "forkloop",
         "init": "leakcheck forkloop 200",
         "expect": [r"^forkloop: 200 rounds, in use after 3: (\d+) pages (\d+) objects, "

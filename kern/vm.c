@@ -171,6 +171,48 @@ int vm_protect(struct vmspace *vs, uintptr_t start, uintptr_t end, int prot)
 	return r;
 }
 
+/* The first object page offset past area a. */
+static uint64_t area_pgend(struct vmarea *a)
+{
+	return (a->off + (a->end - a->start)) / PGSIZE;
+}
+
+/*
+ * Drop the pages of obj, the object of some of vs's private areas, at offsets
+ * that none of those areas maps: pages a fold brought up from a layer that a
+ * munmap could not purge while another process still shared it. They could never
+ * be seen again (brk purges what it stretches over). vs->lock held.
+ */
+static void trim_unmapped(struct vmspace *vs, struct vmobj *obj)
+{
+	uint64_t from = 0;	/* the offsets below are mapped, or trimmed already */
+	struct vmarea *a, *next;
+
+	do {
+		/* The area of obj that maps the lowest offsets still at or above from. */
+		next = NULL;
+		vmmap_foreach(a, &vs->map)
+			if (a->obj == obj && !(a->flags & MAP_SHARED) && area_pgend(a) > from &&
+			    (!next || a->off < next->off))
+				next = a;
+		uint64_t lo = next ? next->off / PGSIZE : PGTREE_LIMIT;
+		if (lo > from)
+			vmobj_purge(obj, from, lo);
+		if (next)
+			from = MAX(from, area_pgend(next));
+	} while (next);
+}
+
+/*
+ * Fold the layers under private area a's object that only it reaches, and drop
+ * what the fold brought up where no area maps it. vs->lock held.
+ */
+static void collapse_area(struct vmspace *vs, struct vmarea *a)
+{
+	if (vmobj_collapse(a->obj))
+		trim_unmapped(vs, a->obj);
+}
+
 /*
  * Put one fresh shadow for each side of the fork over private area a's object:
  * every piece of the parent that uses the object (a and those after it; mprotect
@@ -186,7 +228,7 @@ static int shadow_both(struct vmspace *parent, struct vmspace *child, struct vma
 {
 	struct vmobj *shared = a->obj;
 
-	vmobj_collapse(shared);
+	collapse_area(parent, a);
 	struct vmobj *mine = vmobj_shadow_create(shared);
 	struct vmobj *theirs = mine ? vmobj_shadow_create(shared) : NULL;
 	if (!theirs) {
@@ -217,7 +259,7 @@ void vmspace_collapse(struct vmspace *vs)
 	sleeplock_acquire(&vs->lock);
 	vmmap_foreach(a, &vs->map)
 		if (a->obj && !(a->flags & MAP_SHARED))
-			vmobj_collapse(a->obj);
+			collapse_area(vs, a);
 	sleeplock_release(&vs->lock);
 }
 

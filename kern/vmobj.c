@@ -237,11 +237,14 @@ static bool fold_below(struct vmobj *top)
 	return true;
 }
 
-void vmobj_collapse(struct vmobj *top)
+bool vmobj_collapse(struct vmobj *top)
 {
+	bool folded = false;
+
 	spin_lock(&vmobj_lock);
 	while (top->below && top->below->type != VMOBJ_FILE && top->below->refcount == 1 &&
 	       fold_below(top))
-		;
+		folded = true;
 	spin_unlock(&vmobj_lock);
+	return folded;
 }

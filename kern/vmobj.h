@@ -85,9 +85,11 @@ void vmobj_purge(struct vmobj *obj, uint64_t lo, uint64_t hi);
 /*
  * Fold into top every object directly below it that only top references, so that
  * fork after fork does not grow chains without bound (a shadow that has folded in
- * the anonymous object at the bottom is itself the bottom, and acts anonymous). Stops early (still correct,
- * just longer) if memory runs out.
+ * the anonymous object at the bottom is itself the bottom, and acts anonymous).
+ * Stops early (still correct, just longer) if memory runs out. Returns whether it
+ * folded anything: then top may hold pages at offsets its areas no longer map
+ * (the caller drops them with vmobj_purge).
  */
-void vmobj_collapse(struct vmobj *top);
+bool vmobj_collapse(struct vmobj *top);
 
 #endif

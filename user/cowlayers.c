@@ -1,9 +1,10 @@
 /*
  * cowlayers: what copy-on-write layers cost once the other side of a fork is
  * gone. An area split in pieces (by mprotect or munmap of its middle) must be
- * taken over whole after the child is reaped: rewriting it costs no page. 200
- * fork/exit rounds on a split area leave the memory in use where it was after
- * the first few.
+ * taken over whole after the child is reaped: rewriting it costs no page. Pages
+ * a munmap could not free while a child shared them must be freed once the
+ * child is reaped. 200 fork/exit rounds on a split area leave the memory in use
+ * where it was after the first few.
  */
 #include <inc/lib.h>
 #include <inc/mman.h>
@@ -11,6 +12,8 @@
 #define PG 4096
 #define SPLIT_PAGES 64
 #define SPLIT_AT 10		/* the page that splits the area */
+#define BIG_PAGES 1024
+#define TABLE_SLACK 8		/* page tables and object indexes */
 #define ROUNDS 200
 #define SETTLE 3		/* rounds before the memory in use is taken */
 
@@ -76,6 +79,41 @@ static void takeover_after_split(const char *how)
 	munmap(p, SPLIT_PAGES * PG);
 }
 
+/*
+ * A touched area of BIG_PAGES, a child sharing it, the upper half unmapped while
+ * the child lives: once the child is reaped, only the lower half may cost pages.
+ */
+static void munmap_under_child(void)
+{
+	long start = free_pages();
+	char *p = mmap(NULL, BIG_PAGES * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		       -1, 0);
+	check(!ptr_failed(p), "mmap the big area");
+	if (ptr_failed(p))
+		return;
+	write_pages(p, BIG_PAGES, -1, 1);
+
+	int hold[2];
+	pipe(hold);
+	pid_t pid = fork();
+	if (pid == 0) {
+		char c;
+		close(hold[1]);
+		exit(read(hold[0], &c, 1) == 0 ? 0 : 1);	/* end of file: the parent is done */
+	}
+	close(hold[0]);
+	check(munmap(p + BIG_PAGES / 2 * PG, BIG_PAGES / 2 * PG) == 0, "munmap the upper half");
+	close(hold[1]);
+	int status = -1;
+	check(wait4(pid, &status, 0, NULL) == pid && status == 0, "the sharing child exits");
+	long cost = start - free_pages();
+	printf("cowlayers: %d pages touched, upper half unmapped under a child, child reaped: "
+	       "cost %ld pages\n", BIG_PAGES, cost);
+	check(cost >= BIG_PAGES / 2 && cost <= BIG_PAGES / 2 + TABLE_SLACK,
+	      "the unmapped half is freed once the child is reaped");
+	munmap(p, BIG_PAGES / 2 * PG);
+}
+
 /* Fork/exit rounds on a split area: the memory in use settles and stays. */
 static void rounds_on_split_area(void)
 {
@@ -112,6 +150,7 @@ int main(int argc, char **argv)
 {
 	takeover_after_split("mprotect");
 	takeover_after_split("munmap");
+	munmap_under_child();
 	rounds_on_split_area();
 	return test_verdict(failures);
 }

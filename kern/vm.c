@@ -115,18 +115,44 @@ const char *vm_fault_text(enum vm_fault_result r)
 	return "?";
 }
 
+/*
+ * Fault in every page of [va, va+n) for writing, as the process's own writes
+ * would (a page already mapped writable is left as it is). 0, -EFAULT if some
+ * byte cannot be written, or -ENOMEM. vs->lock held.
+ */
+static int fault_in_writable(struct vmspace *vs, uintptr_t va, size_t n)
+{
+	uintptr_t end;
+	uint64_t *pte;
+
+	if (__builtin_add_overflow(va, n, &end) || end > USER_END)
+		return -EFAULT;
+	for (uintptr_t pg = ROUNDDOWN(va, PGSIZE); pg < end; pg += PGSIZE) {
+		if (page_lookup(vs->pml4, pg, &pte) && (*pte & PTE_W))
+			continue;
+		enum vm_fault_result f = fault_locked(vs, pg, VM_WRITE);
+		if (f != VM_OK)
+			return f == VM_NO_MEMORY ? -ENOMEM : -EFAULT;
+	}
+	return 0;
+}
+
+int vm_writable(struct vmspace *vs, uintptr_t va, size_t n)
+{
+	sleeplock_acquire(&vs->lock);
+	int r = fault_in_writable(vs, va, n);
+	sleeplock_release(&vs->lock);
+	return r;
+}
+
 int vm_write(struct vmspace *vs, uintptr_t va, const void *src, size_t n)
 {
 	const char *s = src;
-	int r = 0;
 
 	sleeplock_acquire(&vs->lock);
-	while (n > 0 && r == 0) {
-		enum vm_fault_result f = fault_locked(vs, va, VM_WRITE);
-		if (f != VM_OK) {
-			r = f == VM_NO_MEMORY ? -ENOMEM : -EFAULT;
-			break;
-		}
+	/* Nothing unmaps a page while we hold the lock, so all stay for the copy. */
+	int r = fault_in_writable(vs, va, n);
+	while (r == 0 && n > 0) {
 		size_t off = va % PGSIZE, k = MIN(n, PGSIZE - off);
 		memcpy((char *)page2kva(page_lookup(vs->pml4, va, NULL)) + off, s, k);
 		va += k;

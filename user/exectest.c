@@ -1,7 +1,7 @@
 /*
  * exectest: execve with arguments and environment, and what wait4 reports:
  * exit statuses, deaths by signal, WNOHANG with a child still running, -ECHILD
- * with none, and orphans adopted by init.
+ * with none (neither writes the status or rusage), and orphans adopted by init.
  */
 #include <inc/lib.h>
 
@@ -13,6 +13,20 @@ static void check(bool ok, const char *what)
 		printf("exectest: FAIL %s\n", what);
 		failures++;
 	}
+}
+
+/* What status and rusage hold before a wait4 that must not write them. */
+#define UNTOUCHED 0x5a
+#define RUSAGE_SIZE 144	/* struct rusage on Linux x86-64 */
+
+static unsigned char rusage[RUSAGE_SIZE];
+
+static bool rusage_untouched(void)
+{
+	for (size_t i = 0; i < sizeof(rusage); i++)
+		if (rusage[i] != UNTOUCHED)
+			return false;
+	return true;
 }
 
 /* Run a child that does what, and return its wait status. */
@@ -87,10 +101,17 @@ int main(int argc, char **argv)
 		read(fds[0], &c, 1);
 		exit(3);
 	}
-	check(wait4(pid, &st, WNOHANG, NULL) == 0, "WNOHANG with the child running returns 0");
+	st = UNTOUCHED;
+	memset(rusage, UNTOUCHED, sizeof(rusage));
+	check(wait4(pid, &st, WNOHANG, rusage) == 0, "WNOHANG with the child running returns 0");
+	check(st == UNTOUCHED && rusage_untouched(), "WNOHANG's 0 leaves status and rusage alone");
 	write(fds[1], "x", 1);
-	check(wait4(pid, &st, 0, NULL) == pid && WEXITSTATUS(st) == 3, "then wait4 reaps it");
-	check(wait4(-1, &st, 0, NULL) == -ECHILD, "-ECHILD with no children");
+	check(wait4(pid, &st, 0, rusage) == pid && WEXITSTATUS(st) == 3, "then wait4 reaps it");
+	check(rusage[0] == 0 && rusage[sizeof(rusage) - 1] == 0, "a reaping wait4 zero-fills rusage");
+	st = UNTOUCHED;
+	memset(rusage, UNTOUCHED, sizeof(rusage));
+	check(wait4(-1, &st, 0, rusage) == -ECHILD, "-ECHILD with no children");
+	check(st == UNTOUCHED && rusage_untouched(), "-ECHILD leaves status and rusage alone");
 	check(wait4(-1, &st, 0x1000, NULL) == -EINVAL, "-EINVAL for unknown options");
 
 	int report[2];

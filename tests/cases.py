@@ -315,10 +315,14 @@ CASES = [
         "forbid": USER_FAILURE,
     },
     {
-        # wait4 statuses, WNOHANG, -ECHILD, execve with arguments, orphans.
+        # wait4 statuses, WNOHANG, -ECHILD, execve with arguments and an
+        # environment, orphans.
         "name": "exectest",
         "init": "leakcheck exectest",
-        "expect": [r"^exec with arguments$", r"^exectest: orphan adopted by init$",
+        "expect": [r"^exec with arguments$",
+                   r"^argv\[1\]=from-exectest$", r"^envp\[0\]=ELK=1$",
+                   r"^envp\[1\]=MODE=exectest$", r"^envc=2$", r"^args: ok$",
+                   r"^exectest: orphan adopted by init$",
                    r"^exectest: ok$"] + NO_LEAK,
         "forbid": USER_FAILURE,
     },

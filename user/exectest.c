@@ -56,8 +56,17 @@ static void divide_by_zero(void)
 static void exec_echo(void)
 {
 	char *argv[] = { "echo", "exec", "with", "arguments", NULL };
-	char *envp[] = { "ELK=1", NULL };
+	char *envp[] = { NULL };
 	execve("/echo", argv, envp);
+	exit(99);
+}
+
+/* args prints its environment: tests/cases.py expects these two variables. */
+static void exec_args_with_env(void)
+{
+	char *argv[] = { "args", "from-exectest", NULL };
+	char *envp[] = { "ELK=1", "MODE=exectest", NULL };
+	execve("/args", argv, envp);
 	exit(99);
 }
 
@@ -92,6 +101,8 @@ int main(int argc, char **argv)
 	check(WIFSIGNALED(st) && WTERMSIG(st) == SIGFPE, "a divide error reads as killed by SIGFPE");
 	st = status_of(exec_echo);
 	check(WIFEXITED(st) && WEXITSTATUS(st) == 0, "execve of echo with arguments");
+	st = status_of(exec_args_with_env);
+	check(WIFEXITED(st) && WEXITSTATUS(st) == 0, "execve of args with an environment");
 
 	int fds[2];
 	pipe(fds);

@@ -315,11 +315,12 @@ CASES = [
         "forbid": USER_FAILURE,
     },
     {
-        # wait4 statuses, WNOHANG, -ECHILD, execve with arguments and an
-        # environment, orphans.
+        # wait4 statuses (SIGFPE, SIGBUS), WNOHANG, -ECHILD, execve with arguments
+        # and an environment, orphans.
         "name": "exectest",
         "init": "leakcheck exectest",
-        "expect": [r"^exec with arguments$",
+        "expect": [kill_line("exectest", r"page fault \(read, beyond end of file\)"),
+                   r"^exec with arguments$",
                    r"^argv\[1\]=from-exectest$", r"^envp\[0\]=ELK=1$",
                    r"^envp\[1\]=MODE=exectest$", r"^envc=2$", r"^args: ok$",
                    r"^exectest: orphan adopted by init$",

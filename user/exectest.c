@@ -1,9 +1,11 @@
 /*
  * exectest: execve with arguments and environment, and what wait4 reports:
- * exit statuses, deaths by signal, WNOHANG with a child still running, -ECHILD
- * with none (neither writes the status or rusage), and orphans adopted by init.
+ * exit statuses, deaths by signal (SIGFPE, and SIGBUS for a read past the end
+ * of a file mapping), WNOHANG with a child still running, -ECHILD with none
+ * (neither writes the status or rusage), and orphans adopted by init.
  */
 #include <inc/lib.h>
+#include <inc/mman.h>
 
 static int failures;
 
@@ -53,6 +55,18 @@ static void divide_by_zero(void)
 	printf("%d\n", 100 / zero);
 }
 
+/* A private mapping of a file, read one page past the file's last page. */
+static void read_beyond_eof(void)
+{
+	int fd = open("hello", O_RDONLY);
+	off_t size = lseek(fd, 0, SEEK_END);
+	size_t pages = ROUNDUP((size_t)size, 4096) / 4096;
+	volatile char *p = mmap(NULL, (pages + 1) * 4096, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (fd < 0 || size <= 0 || ptr_failed((void *)p))
+		exit(98);
+	(void)p[pages * 4096];
+}
+
 static void exec_echo(void)
 {
 	char *argv[] = { "echo", "exec", "with", "arguments", NULL };
@@ -99,6 +113,8 @@ int main(int argc, char **argv)
 	check(WIFEXITED(st) && WEXITSTATUS(st) == 42, "exit(42) reads as exited with 42");
 	st = status_of(divide_by_zero);
 	check(WIFSIGNALED(st) && WTERMSIG(st) == SIGFPE, "a divide error reads as killed by SIGFPE");
+	st = status_of(read_beyond_eof);
+	check(st == SIGBUS, "a read past the end of a file mapping reads as killed by SIGBUS");
 	st = status_of(exec_echo);
 	check(WIFEXITED(st) && WEXITSTATUS(st) == 0, "execve of echo with arguments");
 	st = status_of(exec_args_with_env);

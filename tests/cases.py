@@ -14,6 +14,7 @@ HEX = r"0x[0-9a-f]+"
 
 # What tools' leakcheck prints when the program gave back every page it used.
 NO_LEAK = [r"^leakcheck: \w+ exited 0$",
+           r"^leakcheck: free pages before \d+ after \d+, kmalloc's pages before \d+ after \d+$",
            r"^leakcheck: pages in use before (\d+) after \1, kernel objects before (\d+) after \2$"]
 
 

@@ -21,8 +21,10 @@
  * offsets as the object it shadows.
  *
  * One spinlock, vmobj_lock, protects every object's refcount, pages and below
- * pointer: objects are shared between address spaces, and the work done under it
- * is short (at most one page copied).
+ * pointer: objects are shared between address spaces. A fault does little under
+ * it (at most one page copied); a purge or a fold moves or drops O(pages), which
+ * kern/vmobj.c explains why is accepted; freeing an object with its pages is
+ * done outside it.
  */
 #ifndef ELK_KERN_VMOBJ_H
 #define ELK_KERN_VMOBJ_H

@@ -14,13 +14,13 @@
  *   - a fault: a walk down the chain, then at most one page copied or zeroed;
  *   - a purge (munmap, brk): the pages the range holds are dropped;
  *   - a fold (vmobj_collapse): the smaller of two sets of pages is moved.
- * The last two are O(pages), with interrupts off (spin_lock). That is accepted:
- * elk runs on one CPU, so nobody spins meanwhile and the cost is only a later
- * timer tick; the pages are ones the program itself made go (an unmapped range)
- * or wrote since the last fork; and a fold moves the small side (usually the few
- * pages written since the fork). The big case, an object's last reference going
- * (a process exiting frees all its memory), needs no lock: an object nobody
- * references is unreachable, so vmobj_put frees it and its pages after unlocking.
+ * The last two are O(pages) with interrupts off (spin_lock). That is accepted:
+ * elk runs on one CPU, so nobody spins meanwhile and the cost is a late timer
+ * tick; a purge drops only what the program itself unmapped; and a fold moves
+ * the smaller side, usually the few pages written since the fork. The big case,
+ * an object's last reference going (a process exiting frees all its memory),
+ * needs no lock: nothing can reach an object that nobody references, so
+ * vmobj_put frees it and its pages after unlocking.
  */
 static struct spinlock vmobj_lock = SPINLOCK_INIT("vmobj");
 

@@ -262,9 +262,11 @@ bool vmobj_collapse(struct vmobj *top)
 	bool folded = false;
 
 	spin_lock(&vmobj_lock);
-	while (top->below && top->below->type != VMOBJ_FILE && top->below->refcount == 1 &&
-	       fold_below(top))
-		folded = true;
+	while (top->below && top->below->type != VMOBJ_FILE && top->below->refcount == 1) {
+		folded = true;	/* even a fold cut short may have moved pages up */
+		if (!fold_below(top))
+			break;
+	}
 	spin_unlock(&vmobj_lock);
 	return folded;
 }

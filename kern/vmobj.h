@@ -22,9 +22,9 @@
  *
  * One spinlock, vmobj_lock, protects every object's refcount, pages and below
  * pointer: objects are shared between address spaces. A fault does little under
- * it (at most one page copied); a purge or a fold moves or drops O(pages), which
- * kern/vmobj.c explains why is accepted; freeing an object with its pages is
- * done outside it.
+ * it (at most one page copied); a purge or a fold drops or moves O(pages), which
+ * kern/vmobj.c argues is acceptable; freeing an object and its pages is done
+ * outside it.
  */
 #ifndef ELK_KERN_VMOBJ_H
 #define ELK_KERN_VMOBJ_H
@@ -89,8 +89,8 @@ void vmobj_purge(struct vmobj *obj, uint64_t lo, uint64_t hi);
  * fork after fork does not grow chains without bound (a shadow that has folded in
  * the anonymous object at the bottom is itself the bottom, and acts anonymous).
  * Stops early (still correct, just longer) if memory runs out. Returns whether it
- * folded anything: then top may hold pages at offsets its areas no longer map
- * (the caller drops them with vmobj_purge).
+ * folded, even in part: then top may hold pages at offsets its areas no longer
+ * map (the caller drops them with vmobj_purge).
  */
 bool vmobj_collapse(struct vmobj *top);
 

@@ -59,8 +59,9 @@ static int mapping_object(int flags, int fd, uint64_t off, struct vmobj **objp)
 
 /*
  * Where a mapping of len bytes goes: exactly at addr for MAP_FIXED (after
- * unmapping what is there), at the hint addr if that range is free, else the
- * highest free range below the stack. The address, or -errno. vs->lock held.
+ * unmapping what is there), at the hint addr rounded down to a page (as Linux
+ * does on x86-64) if that range is free, else the highest free range below the
+ * stack. The address, or -errno. vs->lock held.
  */
 static int64_t place(struct vmspace *vs, uintptr_t addr, size_t len, int flags)
 {
@@ -70,8 +71,9 @@ static int64_t place(struct vmspace *vs, uintptr_t addr, size_t len, int flags)
 		int r = vm_unmap(vs, addr, addr + len);
 		return r < 0 ? r : (int64_t)addr;
 	}
-	if (addr && user_pages(addr, len) && vmmap_range_is_free(&vs->map, addr, addr + len))
-		return (int64_t)addr;
+	uintptr_t hint = ROUNDDOWN(addr, PGSIZE);
+	if (hint && user_pages(hint, len) && vmmap_range_is_free(&vs->map, hint, hint + len))
+		return (int64_t)hint;
 	uintptr_t start = vmmap_find_range(&vs->map, len, UMIN, VM_MMAP_TOP, VMMAP_HILO);
 	return start ? (int64_t)start : -ENOMEM;
 }
@@ -135,17 +137,28 @@ int64_t sys_mprotect(uintptr_t addr, size_t len, int prot)
 }
 
 /*
+ * Whether a, the area just below the heap's end, can simply be stretched over new
+ * heap: a plain read-write heap area (new brk memory must be writable, whatever
+ * mprotect did to the last page) whose object has nothing below it (so nothing
+ * stale can show through). vs->lock held.
+ */
+static bool heap_stretchable(struct vmarea *a, uintptr_t old_end)
+{
+	return a->flags == (MAP_PRIVATE | VMA_HEAP) && a->prot == (PROT_READ | PROT_WRITE) &&
+	       a->end == old_end && a->obj && !a->obj->below && a->obj->type != VMOBJ_FILE;
+}
+
+/*
  * Extend the heap from old_end to new_end (page-aligned): stretch the last heap
- * area if its object has nothing below it (so nothing stale can show through),
- * else add an area with a fresh object. 0 or -ENOMEM. vs->lock held.
+ * area if heap_stretchable, else add a read-write area with a fresh object. 0 or
+ * -ENOMEM. vs->lock held.
  */
 static int grow_heap(struct vmspace *vs, uintptr_t old_end, uintptr_t new_end)
 {
 	if (new_end > VM_MMAP_TOP || !vmmap_range_is_free(&vs->map, old_end, new_end))
 		return -ENOMEM;
 	struct vmarea *last = old_end > vs->brk_start ? vmmap_lookup(&vs->map, old_end - 1) : NULL;
-	if (last && (last->flags & VMA_HEAP) && last->end == old_end && last->obj &&
-	    !last->obj->below && last->obj->type != VMOBJ_FILE) {
+	if (last && heap_stretchable(last, old_end)) {
 		uint64_t first = (last->off + (old_end - last->start)) / PGSIZE;
 		vmobj_purge(last->obj, first, first + (new_end - old_end) / PGSIZE);
 		last->end = new_end;

@@ -9,9 +9,13 @@
  * -EPIPE, or returns the count written before it closed; elk has no signals, so
  * there is no SIGPIPE.
  *
- * Data crosses between user memory and the ring through a kernel bounce buffer,
- * since the pipe's lock is never held across a user copy. Bytes a read takes from
- * the ring are lost if the copy to the caller's buffer then faults (-EFAULT).
+ * The pipe's lock is never held across a user copy. A write copies the caller's
+ * bytes into a kernel bounce buffer first. A read copies straight from the ring,
+ * outside the lock: while one reader is copying (reading), the bytes between head
+ * and tail are its own (writers only add after tail, other readers wait), and it
+ * moves head only past the bytes that reached the caller. So a read into a bad
+ * buffer leaves the data in the pipe: -EFAULT, or the count copied before the
+ * first bad page.
  */
 #include <inc/errno.h>
 #include <inc/mmu.h>
@@ -30,19 +34,10 @@ struct pipe {
 	size_t head, tail;	/* read at head, write at tail; free-running counts */
 	bool reader_open;	/* the read end's file still exists */
 	bool writer_open;	/* the write end's file still exists */
+	bool reading;		/* a reader is copying out from head, outside the lock */
 	struct waitq readable;	/* readers wait here for data or the writer's close */
 	struct waitq writable;	/* writers wait here for room or the reader's close */
 };
-
-/* Copy n bytes (at most those buffered) out of p's ring into dst. p->lock held. */
-static void ring_take(struct pipe *p, char *dst, size_t n)
-{
-	size_t at = p->head % PIPE_SIZE, first = MIN(n, PIPE_SIZE - at);
-
-	memcpy(dst, p->ring + at, first);
-	memcpy(dst + first, p->ring, n - first);
-	p->head += n;
-}
 
 /* Copy n bytes (at most the room left) from src into p's ring. p->lock held. */
 static void ring_put(struct pipe *p, const char *src, size_t n)
@@ -55,35 +50,63 @@ static void ring_put(struct pipe *p, const char *src, size_t n)
 }
 
 /*
- * Read up to n bytes, sleeping while the pipe is empty and has a writer. The
- * count, 0 at end of file, -EINTR, -EFAULT or -ENOMEM. Takes and releases p->lock.
+ * Copy n bytes from src to user memory at udst, one page of udst at a time,
+ * stopping at the first page that faults. Returns how many bytes were copied.
+ */
+static size_t copy_out_until_fault(char *udst, const char *src, size_t n)
+{
+	size_t done = 0;
+
+	while (done < n) {
+		size_t k = MIN(n - done, PGSIZE - (uintptr_t)(udst + done) % PGSIZE);
+		if (copy_to_user(udst + done, src + done, k) < 0)
+			break;
+		done += k;
+	}
+	return done;
+}
+
+/* Whether a reader must wait: another is copying, or the pipe is empty but has a writer. */
+static bool read_must_wait(struct pipe *p)
+{
+	return p->reading || (p->head == p->tail && p->writer_open);
+}
+
+/*
+ * Read up to n bytes, sleeping while another reader copies or the pipe is empty
+ * and has a writer. The count, 0 at end of file, -EINTR, or -EFAULT if not one
+ * byte could be copied (the pipe is then unchanged). Takes and releases p->lock.
  */
 static int64_t pipe_read(struct file *f, void *ubuf, size_t n)
 {
 	struct pipe *p = f->pipe;
-	char *bounce = kmalloc(MIN(n, PIPE_SIZE));	/* small calls, small buffers */
 
-	if (!bounce)
-		return -ENOMEM;
 	spin_lock(&p->lock);
-	while (p->head == p->tail && p->writer_open && !thread_interrupted())
+	while (read_must_wait(p) && !thread_interrupted())
 		sleep_on(&p->readable, &p->lock);
-	if (p->head == p->tail && p->writer_open) {
+	if (read_must_wait(p)) {
 		spin_unlock(&p->lock);
-		kfree(bounce);
 		return -EINTR;
 	}
-	size_t k = MIN(n, p->tail - p->head);
-	ring_take(p, bounce, k);
-	if (k > 0)
+	size_t k = MIN(n, p->tail - p->head), at = p->head % PIPE_SIZE;
+	p->reading = k > 0;
+	spin_unlock(&p->lock);
+	if (k == 0)
+		return 0;
+
+	size_t first = MIN(k, PIPE_SIZE - at);
+	size_t done = copy_out_until_fault(ubuf, p->ring + at, first);
+	if (done == first)
+		done += copy_out_until_fault((char *)ubuf + first, p->ring, k - first);
+
+	spin_lock(&p->lock);
+	p->head += done;
+	p->reading = false;
+	wakeup_all(&p->readable);	/* readers that waited for this one */
+	if (done > 0)
 		wakeup_all(&p->writable);
 	spin_unlock(&p->lock);
-
-	int64_t r = (int64_t)k;
-	if (k > 0 && copy_to_user(ubuf, bounce, k) < 0)
-		r = -EFAULT;
-	kfree(bounce);
-	return r;
+	return done > 0 ? (int64_t)done : -EFAULT;
 }
 
 /*

@@ -321,11 +321,13 @@ int64_t sys_wait4(pid_t pid, int *ustatus, int options, void *urusage)
 
 	if (options & ~WNOHANG)
 		return -EINVAL;
-	/* Check the pointers before reaping, so a bad one loses no child. */
-	int zero = 0;
-	if (ustatus && copy_to_user(ustatus, &zero, sizeof(zero)) < 0)
-		return -EFAULT;
-	if (urusage && copy_to_user(urusage, zero_rusage, RUSAGE_SIZE) < 0)
+	/*
+	 * Check the pointers before reaping, so a bad one loses no child, but write
+	 * them only when a child is returned: as on Linux, -ECHILD and WNOHANG's 0
+	 * leave the caller's status and rusage alone.
+	 */
+	if ((ustatus && vm_writable(p->vs, (uintptr_t)ustatus, sizeof(*ustatus)) < 0) ||
+	    (urusage && vm_writable(p->vs, (uintptr_t)urusage, RUSAGE_SIZE) < 0))
 		return -EFAULT;
 
 	spin_lock(&proc_lock);
@@ -344,7 +346,8 @@ int64_t sys_wait4(pid_t pid, int *ustatus, int options, void *urusage)
 			spin_unlock(&proc_lock);
 			/* What we shared with the child copy-on-write is ours alone now. */
 			vmspace_collapse(p->vs);
-			if (ustatus && copy_to_user(ustatus, &wstatus, sizeof(wstatus)) < 0)
+			if ((ustatus && copy_to_user(ustatus, &wstatus, sizeof(wstatus)) < 0) ||
+			    (urusage && copy_to_user(urusage, zero_rusage, RUSAGE_SIZE) < 0))
 				return -EFAULT;
 			return cpid;
 		}

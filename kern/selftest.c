@@ -131,7 +131,10 @@ static void test_kmalloc(void)
 	check(pages_free() == before, "kfree returns every emptied page");
 }
 
-/* The vmmap on real kmalloc and objects: every remove case, both search directions. */
+/*
+ * The vmmap on real kmalloc and objects: every remove case, both search
+ * directions, MAP_FIXED over existing areas.
+ */
 static void test_vmmap(void)
 {
 	size_t before = pages_free();
@@ -162,8 +165,20 @@ static void test_vmmap(void)
 	      "vmmap_find_range high to low takes the top of the last hole");
 	check(vmmap_find_range(&m, 5 * PGSIZE, AT(0), AT(8), VMMAP_LOHI) == 0,
 	      "vmmap_find_range says 0 when nothing fits");
+	/* mmap's MAP_FIXED: remove whatever is in the range, then insert. */
+	struct vmobj *fixed = vmobj_anon_create();
+	check(fixed && vmmap_remove(&m, AT(2), AT(7), NULL, NULL) == 0 &&
+	      vmmap_insert(&m, AT(2), AT(7), PROT_READ | PROT_WRITE, MAP_SHARED, fixed, 0,
+			   NULL) == 0 &&
+	      (a = vmmap_lookup(&m, AT(1))) && a->obj == obj && a->end == AT(2) &&
+	      (a = vmmap_lookup(&m, AT(4))) && a->obj == fixed && a->start == AT(2) &&
+	      a->end == AT(7) && (a = vmmap_lookup(&m, AT(7))) && a->obj == obj &&
+	      a->off == 7 * PGSIZE && a->end == AT(8),
+	      "MAP_FIXED over the end of one area, a hole and the front of the next");
 #undef AT
 	vmmap_destroy(&m);
+	if (fixed)
+		vmobj_put(fixed);
 	vmobj_put(obj);
 	check(pages_free() == before, "vmmap and objects give back every page");
 }

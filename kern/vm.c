@@ -115,18 +115,44 @@ const char *vm_fault_text(enum vm_fault_result r)
 	return "?";
 }
 
+/*
+ * Fault in every page of [va, va+n) for writing, as the process's own writes
+ * would (a page already mapped writable is left as it is). 0, -EFAULT if some
+ * byte cannot be written, or -ENOMEM. vs->lock held.
+ */
+static int fault_in_writable(struct vmspace *vs, uintptr_t va, size_t n)
+{
+	uintptr_t end;
+	uint64_t *pte;
+
+	if (__builtin_add_overflow(va, n, &end) || end > USER_END)
+		return -EFAULT;
+	for (uintptr_t pg = ROUNDDOWN(va, PGSIZE); pg < end; pg += PGSIZE) {
+		if (page_lookup(vs->pml4, pg, &pte) && (*pte & PTE_W))
+			continue;
+		enum vm_fault_result f = fault_locked(vs, pg, VM_WRITE);
+		if (f != VM_OK)
+			return f == VM_NO_MEMORY ? -ENOMEM : -EFAULT;
+	}
+	return 0;
+}
+
+int vm_writable(struct vmspace *vs, uintptr_t va, size_t n)
+{
+	sleeplock_acquire(&vs->lock);
+	int r = fault_in_writable(vs, va, n);
+	sleeplock_release(&vs->lock);
+	return r;
+}
+
 int vm_write(struct vmspace *vs, uintptr_t va, const void *src, size_t n)
 {
 	const char *s = src;
-	int r = 0;
 
 	sleeplock_acquire(&vs->lock);
-	while (n > 0 && r == 0) {
-		enum vm_fault_result f = fault_locked(vs, va, VM_WRITE);
-		if (f != VM_OK) {
-			r = f == VM_NO_MEMORY ? -ENOMEM : -EFAULT;
-			break;
-		}
+	/* Nothing unmaps a page while we hold the lock, so all stay for the copy. */
+	int r = fault_in_writable(vs, va, n);
+	while (r == 0 && n > 0) {
 		size_t off = va % PGSIZE, k = MIN(n, PGSIZE - off);
 		memcpy((char *)page2kva(page_lookup(vs->pml4, va, NULL)) + off, s, k);
 		va += k;
@@ -171,35 +197,95 @@ int vm_protect(struct vmspace *vs, uintptr_t start, uintptr_t end, int prot)
 	return r;
 }
 
-/*
- * Put a fresh shadow over the object that a (in the parent) and its copy b now
- * share, one for each side, and write-protect the parent's pages so that its next
- * write to each copies it. 0 or -ENOMEM (a and b unchanged).
- */
-static int shadow_both(struct vmspace *parent, struct vmarea *a, struct vmarea *b)
+/* The first object page offset past area a. */
+static uint64_t area_pgend(struct vmarea *a)
 {
-	vmobj_collapse(a->obj);
-	struct vmobj *mine = vmobj_shadow_create(a->obj);
-	struct vmobj *theirs = mine ? vmobj_shadow_create(a->obj) : NULL;
+	return (a->off + (a->end - a->start)) / PGSIZE;
+}
+
+/*
+ * Drop the pages of obj, the object of some of vs's private areas, at offsets
+ * that none of those areas maps: pages a fold brought up from a layer that a
+ * munmap could not purge while another process still shared it. They could never
+ * be seen again (brk purges what it stretches over). vs->lock held.
+ */
+static void trim_unmapped(struct vmspace *vs, struct vmobj *obj)
+{
+	uint64_t from = 0;	/* the offsets below are mapped, or trimmed already */
+	struct vmarea *a, *next;
+
+	do {
+		/* The area of obj that maps the lowest offsets still at or above from. */
+		next = NULL;
+		vmmap_foreach(a, &vs->map)
+			if (a->obj == obj && !(a->flags & MAP_SHARED) && area_pgend(a) > from &&
+			    (!next || a->off < next->off))
+				next = a;
+		uint64_t lo = next ? next->off / PGSIZE : PGTREE_LIMIT;
+		if (lo > from)
+			vmobj_purge(obj, from, lo);
+		if (next)
+			from = MAX(from, area_pgend(next));
+	} while (next);
+}
+
+/*
+ * Fold the layers under private area a's object that only it reaches, and drop
+ * what the fold brought up where no area maps it. vs->lock held.
+ */
+static void collapse_area(struct vmspace *vs, struct vmarea *a)
+{
+	if (vmobj_collapse(a->obj))
+		trim_unmapped(vs, a->obj);
+}
+
+/*
+ * Put one fresh shadow for each side of the fork over private area a's object:
+ * every piece of the parent that uses the object (a and those after it; mprotect
+ * and munmap split areas into pieces that share one object) moves onto the
+ * parent's shadow, and its copy in the child onto the child's. The object is
+ * then referenced once from each side, so once the child is gone the parent
+ * takes its pages over or folds it. The parent's pages are write-protected so
+ * that its next write to each copies it. b is a's copy in child. 0 or -ENOMEM
+ * (the areas unchanged).
+ */
+static int shadow_both(struct vmspace *parent, struct vmspace *child, struct vmarea *a,
+		       struct vmarea *b)
+{
+	struct vmobj *shared = a->obj;
+
+	collapse_area(parent, a);
+	struct vmobj *mine = vmobj_shadow_create(shared);
+	struct vmobj *theirs = mine ? vmobj_shadow_create(shared) : NULL;
 	if (!theirs) {
 		if (mine)
 			vmobj_put(mine);
 		return -ENOMEM;
 	}
-	vmobj_put(a->obj);
-	a->obj = mine;
-	vmobj_put(b->obj);
-	b->obj = theirs;
-	pml4_range(parent->pml4, a->start, a->end, RANGE_WRITE_PROTECT);
+	for (; a; a = vmarea_next(&parent->map, a), b = vmarea_next(&child->map, b)) {
+		if (a->obj != shared || (a->flags & MAP_SHARED))
+			continue;
+		vmobj_ref(mine);
+		vmobj_put(a->obj);
+		a->obj = mine;
+		vmobj_ref(theirs);
+		vmobj_put(b->obj);
+		b->obj = theirs;
+		pml4_range(parent->pml4, a->start, a->end, RANGE_WRITE_PROTECT);
+	}
+	vmobj_put(mine);
+	vmobj_put(theirs);
 	return 0;
 }
 
 void vmspace_collapse(struct vmspace *vs)
 {
+	struct vmarea *a;
+
 	sleeplock_acquire(&vs->lock);
-	for (struct vmarea *a = vmmap_first(&vs->map); a; a = vmarea_next(&vs->map, a))
-		if (a->obj)
-			vmobj_collapse(a->obj);
+	vmmap_foreach(a, &vs->map)
+		if (a->obj && !(a->flags & MAP_SHARED))
+			collapse_area(vs, a);
 	sleeplock_release(&vs->lock);
 }
 
@@ -212,9 +298,10 @@ struct vmspace *vmspace_fork(struct vmspace *src)
 	sleeplock_acquire(&src->lock);
 	int r = vmmap_clone(&src->map, &dst->map);
 	struct vmarea *a = vmmap_first(&src->map), *b = vmmap_first(&dst->map);
+	/* Both sides still name the same object only where shadow_both has not been. */
 	for (; r == 0 && a; a = vmarea_next(&src->map, a), b = vmarea_next(&dst->map, b))
-		if (a->obj && !(a->flags & MAP_SHARED))
-			r = shadow_both(src, a, b);
+		if (a->obj && !(a->flags & MAP_SHARED) && a->obj == b->obj)
+			r = shadow_both(src, dst, a, b);
 	dst->brk_start = src->brk_start;
 	dst->brk = src->brk;
 	sleeplock_release(&src->lock);

@@ -80,6 +80,13 @@ const char *vm_fault_text(enum vm_fault_result r);
  * write would. 0, or -EFAULT / -ENOMEM. Takes vs->lock.
  */
 int vm_write(struct vmspace *vs, uintptr_t va, const void *src, size_t n);
+/*
+ * Whether the process could write [va, va+n) now: 0 with its pages faulted in as
+ * its writes would fault them, nothing written; or -EFAULT / -ENOMEM. For a call
+ * that must check a result pointer before doing what cannot be undone. Takes
+ * vs->lock.
+ */
+int vm_writable(struct vmspace *vs, uintptr_t va, size_t n);
 
 /*
  * The calls below expect vs->lock held.

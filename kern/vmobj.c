@@ -7,6 +7,21 @@
 #include <kern/spinlock.h>
 #include <kern/vmobj.h>
 
+/*
+ * vmobj_lock protects every object's refcount, pages and below pointer. One lock
+ * for all: the objects deeper in a chain are shared between address spaces, so
+ * no address space's own lock can cover them. What runs under it:
+ *   - a fault: a walk down the chain, then at most one page copied or zeroed;
+ *   - a purge (munmap, brk): the pages the range holds are dropped;
+ *   - a fold (vmobj_collapse): the smaller of two sets of pages is moved.
+ * The last two are O(pages) with interrupts off (spin_lock). That is accepted:
+ * elk runs on one CPU, so nobody spins meanwhile and the cost is a late timer
+ * tick; a purge drops only what the program itself unmapped; and a fold moves
+ * the smaller side, usually the few pages written since the fork. The big case,
+ * an object's last reference going (a process exiting frees all its memory),
+ * needs no lock: nothing can reach an object that nobody references, so
+ * vmobj_put frees it and its pages after unlocking.
+ */
 static struct spinlock vmobj_lock = SPINLOCK_INIT("vmobj");
 
 /* A new object of type with one reference, or NULL. */
@@ -53,7 +68,7 @@ void vmobj_ref(struct vmobj *obj)
 	spin_unlock(&vmobj_lock);
 }
 
-/* Drop every page obj holds in [lo, hi). Caller holds vmobj_lock. */
+/* Drop every page obj holds in [lo, hi). Caller holds vmobj_lock, or obj is unreachable. */
 static void drop_pages(struct vmobj *obj, uint64_t lo, uint64_t hi)
 {
 	struct page *pp;
@@ -67,15 +82,20 @@ static void drop_pages(struct vmobj *obj, uint64_t lo, uint64_t hi)
 
 void vmobj_put(struct vmobj *obj)
 {
-	spin_lock(&vmobj_lock);
+	struct vmobj *dead = obj;
+
 	/* Iterative, not recursive: a chain may be long and kernel stacks are small. */
-	while (obj && --obj->refcount == 0) {
-		struct vmobj *below = obj->below;
-		drop_pages(obj, 0, PGTREE_LIMIT);
-		kfree(obj);
-		obj = below;
-	}
+	spin_lock(&vmobj_lock);
+	while (obj && --obj->refcount == 0)
+		obj = obj->below;
 	spin_unlock(&vmobj_lock);
+	/* From dead down to obj (exclusive) nothing references the objects any more. */
+	while (dead != obj) {
+		struct vmobj *below = dead->below;
+		drop_pages(dead, 0, PGTREE_LIMIT);
+		kfree(dead);
+		dead = below;
+	}
 }
 
 int vmobj_insert_page(struct vmobj *obj, uint64_t pgoff, struct page *page)
@@ -237,11 +257,16 @@ static bool fold_below(struct vmobj *top)
 	return true;
 }
 
-void vmobj_collapse(struct vmobj *top)
+bool vmobj_collapse(struct vmobj *top)
 {
+	bool folded = false;
+
 	spin_lock(&vmobj_lock);
-	while (top->below && top->below->type != VMOBJ_FILE && top->below->refcount == 1 &&
-	       fold_below(top))
-		;
+	while (top->below && top->below->type != VMOBJ_FILE && top->below->refcount == 1) {
+		folded = true;	/* even a fold cut short may have moved pages up */
+		if (!fold_below(top))
+			break;
+	}
 	spin_unlock(&vmobj_lock);
+	return folded;
 }

@@ -21,8 +21,10 @@
  * offsets as the object it shadows.
  *
  * One spinlock, vmobj_lock, protects every object's refcount, pages and below
- * pointer: objects are shared between address spaces, and the work done under it
- * is short (at most one page copied).
+ * pointer: objects are shared between address spaces. A fault does little under
+ * it (at most one page copied); a purge or a fold drops or moves O(pages), which
+ * kern/vmobj.c argues is acceptable; freeing an object and its pages is done
+ * outside it.
  */
 #ifndef ELK_KERN_VMOBJ_H
 #define ELK_KERN_VMOBJ_H
@@ -85,9 +87,11 @@ void vmobj_purge(struct vmobj *obj, uint64_t lo, uint64_t hi);
 /*
  * Fold into top every object directly below it that only top references, so that
  * fork after fork does not grow chains without bound (a shadow that has folded in
- * the anonymous object at the bottom is itself the bottom, and acts anonymous). Stops early (still correct,
- * just longer) if memory runs out.
+ * the anonymous object at the bottom is itself the bottom, and acts anonymous).
+ * Stops early (still correct, just longer) if memory runs out. Returns whether it
+ * folded, even in part: then top may hold pages at offsets its areas no longer
+ * map (the caller drops them with vmobj_purge).
  */
-void vmobj_collapse(struct vmobj *top);
+bool vmobj_collapse(struct vmobj *top);
 
 #endif

@@ -1,9 +1,11 @@
 /*
  * exectest: execve with arguments and environment, and what wait4 reports:
- * exit statuses, deaths by signal, WNOHANG with a child still running, -ECHILD
- * with none, and orphans adopted by init.
+ * exit statuses, deaths by signal (SIGFPE, and SIGBUS for a read past the end
+ * of a file mapping), WNOHANG with a child still running, -ECHILD with none
+ * (neither writes the status or rusage), and orphans adopted by init.
  */
 #include <inc/lib.h>
+#include <inc/mman.h>
 
 static int failures;
 
@@ -13,6 +15,20 @@ static void check(bool ok, const char *what)
 		printf("exectest: FAIL %s\n", what);
 		failures++;
 	}
+}
+
+/* What status and rusage hold before a wait4 that must not write them. */
+#define UNTOUCHED 0x5a
+#define RUSAGE_SIZE 144	/* struct rusage on Linux x86-64 */
+
+static unsigned char rusage[RUSAGE_SIZE];
+
+static bool rusage_untouched(void)
+{
+	for (size_t i = 0; i < sizeof(rusage); i++)
+		if (rusage[i] != UNTOUCHED)
+			return false;
+	return true;
 }
 
 /* Run a child that does what, and return its wait status. */
@@ -39,11 +55,32 @@ static void divide_by_zero(void)
 	printf("%d\n", 100 / zero);
 }
 
+/* A private mapping of a file, read one page past the file's last page. */
+static void read_beyond_eof(void)
+{
+	int fd = open("hello", O_RDONLY);
+	off_t size = lseek(fd, 0, SEEK_END);
+	size_t pages = ROUNDUP((size_t)size, 4096) / 4096;
+	volatile char *p = mmap(NULL, (pages + 1) * 4096, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (fd < 0 || size <= 0 || ptr_failed((void *)p))
+		exit(98);
+	(void)p[pages * 4096];
+}
+
 static void exec_echo(void)
 {
 	char *argv[] = { "echo", "exec", "with", "arguments", NULL };
-	char *envp[] = { "ELK=1", NULL };
+	char *envp[] = { NULL };
 	execve("/echo", argv, envp);
+	exit(99);
+}
+
+/* args prints its environment: tests/cases.py expects these two variables. */
+static void exec_args_with_env(void)
+{
+	char *argv[] = { "args", "from-exectest", NULL };
+	char *envp[] = { "ELK=1", "MODE=exectest", NULL };
+	execve("/args", argv, envp);
 	exit(99);
 }
 
@@ -76,8 +113,12 @@ int main(int argc, char **argv)
 	check(WIFEXITED(st) && WEXITSTATUS(st) == 42, "exit(42) reads as exited with 42");
 	st = status_of(divide_by_zero);
 	check(WIFSIGNALED(st) && WTERMSIG(st) == SIGFPE, "a divide error reads as killed by SIGFPE");
+	st = status_of(read_beyond_eof);
+	check(st == SIGBUS, "a read past the end of a file mapping reads as killed by SIGBUS");
 	st = status_of(exec_echo);
 	check(WIFEXITED(st) && WEXITSTATUS(st) == 0, "execve of echo with arguments");
+	st = status_of(exec_args_with_env);
+	check(WIFEXITED(st) && WEXITSTATUS(st) == 0, "execve of args with an environment");
 
 	int fds[2];
 	pipe(fds);
@@ -87,10 +128,17 @@ int main(int argc, char **argv)
 		read(fds[0], &c, 1);
 		exit(3);
 	}
-	check(wait4(pid, &st, WNOHANG, NULL) == 0, "WNOHANG with the child running returns 0");
+	st = UNTOUCHED;
+	memset(rusage, UNTOUCHED, sizeof(rusage));
+	check(wait4(pid, &st, WNOHANG, rusage) == 0, "WNOHANG with the child running returns 0");
+	check(st == UNTOUCHED && rusage_untouched(), "WNOHANG's 0 leaves status and rusage alone");
 	write(fds[1], "x", 1);
-	check(wait4(pid, &st, 0, NULL) == pid && WEXITSTATUS(st) == 3, "then wait4 reaps it");
-	check(wait4(-1, &st, 0, NULL) == -ECHILD, "-ECHILD with no children");
+	check(wait4(pid, &st, 0, rusage) == pid && WEXITSTATUS(st) == 3, "then wait4 reaps it");
+	check(rusage[0] == 0 && rusage[sizeof(rusage) - 1] == 0, "a reaping wait4 zero-fills rusage");
+	st = UNTOUCHED;
+	memset(rusage, UNTOUCHED, sizeof(rusage));
+	check(wait4(-1, &st, 0, rusage) == -ECHILD, "-ECHILD with no children");
+	check(st == UNTOUCHED && rusage_untouched(), "-ECHILD leaves status and rusage alone");
 	check(wait4(-1, &st, 0x1000, NULL) == -EINVAL, "-EINVAL for unknown options");
 
 	int report[2];

@@ -1,50 +1,144 @@
 /*
- * forkbomb: every process forks as fast as it can until fork says no (-EAGAIN:
- * too many children, or no process slot left), then waits for its children and
- * exits. The kernel must stop it with its limits and survive; afterwards fork
- * works again.
+ * forkbomb: both limits on processes must be reached, each with -EAGAIN, and the
+ * kernel must survive them. One parent forking until refused gets exactly
+ * MAXCHILDREN children (zombies count) while the table still has room. A tree
+ * whose every member forks a few children that do the same fills the table: its
+ * forks are refused exactly when NPROC processes exist. Afterwards the process
+ * count is back where it started and fork works again (leakcheck checks that the
+ * memory came back).
  */
 #include <inc/lib.h>
 
-#define GENERATIONS 4
+#define MAXCHILDREN 32	/* the kernel's cap on one process's children (kern/proc.h) */
+#define NPROC 64	/* the kernel's process table (kern/proc.h) */
+#define FANOUT 4	/* children per member of the tree, far below MAXCHILDREN */
+#define LEVELS 3	/* 1 + 4 + 16 + 64 members wanted: more than the table holds */
 
-/* Fork children that do the same, one generation less, until refused. */
-static int bomb(int generations)
+static int failures;
+
+static void expect(const char *what, long got, long want)
 {
-	int children = 0, refused = 0;
+	if (got != want) {
+		printf("forkbomb: FAIL %s: got %ld, want %ld\n", what, got, want);
+		failures++;
+	}
+}
 
-	while (generations > 0) {
+/* Reap every child; returns how many there were. */
+static int reap_all(void)
+{
+	int n = 0;
+
+	while (wait4(-1, NULL, 0, NULL) > 0)
+		n++;
+	return n;
+}
+
+/* Fork children that exit at once until fork says no: the per-process cap. */
+static void per_process_cap(void)
+{
+	int children = 0;
+	pid_t pid;
+
+	while ((pid = fork()) > 0)
+		children++;
+	if (pid == 0)
+		exit(0);
+	long procs = kstat(KSTAT_NPROCS);
+	expect("fork once the children are at the cap", pid, -EAGAIN);
+	expect("children one parent may have", children, MAXCHILDREN);
+	if (procs >= NPROC) {
+		printf("forkbomb: FAIL the table was full (%ld processes), not the cap reached\n", procs);
+		failures++;
+	}
+	expect("children reaped", reap_all(), children);
+	printf("forkbomb: one parent got %d children, then %s\n", children,
+	       pid == -EAGAIN ? "-EAGAIN" : "another error");
+}
+
+/* What a refused member of the tree reports: fork's error and the processes then. */
+struct refusal {
+	int err;
+	int procs;
+};
+
+/*
+ * A member of the tree at level: fork up to FANOUT members of the level below,
+ * reporting a refusal on report; then wait on hold until every member has
+ * stopped forking (end of file, once all have closed its write end), so that no
+ * slot frees while the others still fork; then reap the children. Returns the
+ * member's exit status: 0 if every child was reaped.
+ */
+static int member(int level, int hold[2], int report)
+{
+	int children = 0;
+
+	for (int i = 0; i < FANOUT && level > 0; i++) {
 		pid_t pid = fork();
-		if (pid == 0) {
-			generations--;
-			children = 0;
-			continue;
-		}
+		if (pid == 0)
+			exit(member(level - 1, hold, report));
 		if (pid < 0) {
-			refused = pid;
+			struct refusal r = { pid, (int)kstat(KSTAT_NPROCS) };
+			write(report, &r, sizeof(r));
 			break;
 		}
 		children++;
 	}
-	while (children > 0 && wait4(-1, NULL, 0, NULL) > 0)
-		children--;
-	return refused == -EAGAIN || refused == 0 ? 0 : 1;
+	close(hold[1]);
+	char c;
+	read(hold[0], &c, 1);
+	return reap_all() == children ? 0 : 1;
+}
+
+/* A tree of members fills the process table: the system-wide cap. */
+static void system_cap(void)
+{
+	int hold[2], report[2];
+
+	pipe(hold);
+	pipe(report);
+	pid_t root = fork();
+	if (root == 0) {
+		close(report[0]);
+		exit(member(LEVELS, hold, report[1]));
+	}
+	close(hold[1]);
+	close(report[1]);
+	struct refusal r;
+	int refusals = 0, wrong = 0;
+	while (read(report[0], &r, sizeof(r)) == sizeof(r)) {
+		refusals++;
+		if (r.err != -EAGAIN || r.procs != NPROC) {
+			printf("forkbomb: FAIL a fork was refused with %d at %d processes\n", r.err,
+			       r.procs);
+			wrong++;
+		}
+	}
+	close(report[0]);
+	close(hold[0]);
+	int status = -1;
+	expect("the tree's root reaped", wait4(root, &status, 0, NULL), root);
+	expect("the tree's exit status", status, 0);
+	if (refusals == 0) {
+		printf("forkbomb: FAIL the tree never filled the table\n");
+		failures++;
+	}
+	failures += wrong;
+	if (refusals > 0 && wrong == 0)
+		printf("forkbomb: the tree filled the table at %d processes, then -EAGAIN\n", NPROC);
 }
 
 int main(int argc, char **argv)
 {
+	long procs = kstat(KSTAT_NPROCS);
+
+	per_process_cap();
+	system_cap();
+	expect("processes left", kstat(KSTAT_NPROCS), procs);
 	pid_t pid = fork();
 	if (pid == 0)
-		exit(bomb(GENERATIONS));
-	int status;
-	wait4(pid, &status, 0, NULL);
-	int failures = status != 0;
-	if (failures)
-		printf("forkbomb: FAIL a fork failed other than with -EAGAIN (status 0x%x)\n", status);
-	printf("forkbomb: processes left %ld\n", kstat(KSTAT_NPROCS));
-	pid = fork();
-	if (pid == 0)
 		exit(0);
+	int status = -1;
 	if (pid < 0 || wait4(pid, &status, 0, NULL) != pid || status != 0) {
 		printf("forkbomb: FAIL fork does not work afterwards\n");
 		failures++;

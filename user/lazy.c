@@ -1,8 +1,10 @@
 /*
  * lazy: memory costs pages only when touched. A 256 MiB mapping and 64 MiB of
  * brk each cost a handful of pages (one touched, plus page tables and indexes)
- * and give them back when unmapped; MAP_FIXED replaces what was there; address
- * hints are taken when free; munmap of a middle part leaves both ends usable.
+ * and give them back when unmapped; brk memory is writable even above a heap
+ * page made read-only; MAP_FIXED replaces what was there; address hints are
+ * taken when free (rounded down to a page); munmap of a middle part leaves
+ * both ends usable.
  */
 #include <inc/lib.h>
 #include <inc/mman.h>
@@ -53,6 +55,43 @@ static void big_brk(void)
 	brk(start);
 }
 
+/*
+ * In a child, make the last heap page prot, grow the heap and write the new
+ * memory. Exits 0 if the write is survived (it must be: new brk memory is
+ * read-write whatever the page below it became).
+ */
+static void grow_after_mprotect(int prot)
+{
+	char *page = (char *)ROUNDUP((uintptr_t)sbrk(0), 4096);
+
+	if (brk(page + 4096) != page + 4096)
+		exit(2);
+	page[0] = 1;
+	if (mprotect(page, 4096, prot) != 0)
+		exit(3);
+	char *more = sbrk(4096);
+	if (more != page + 4096)
+		exit(4);
+	more[0] = 1;
+	exit(more[0] == 1 ? 0 : 5);
+}
+
+static void heap_after_mprotect(void)
+{
+	static const int prots[] = { PROT_READ, PROT_NONE };
+
+	for (size_t i = 0; i < ARRAY_SIZE(prots); i++) {
+		int status = -1;
+		pid_t pid = fork();
+		if (pid == 0)
+			grow_after_mprotect(prots[i]);
+		wait4(pid, &status, 0, NULL);
+		check(status == 0, prots[i] == PROT_READ
+		      ? "brk memory above a PROT_READ heap page is writable"
+		      : "brk memory above a PROT_NONE heap page is writable");
+	}
+}
+
 static void fixed_and_hints(void)
 {
 	char *a = mmap(NULL, 4 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -67,7 +106,10 @@ static void fixed_and_hints(void)
 	check(c == hint, "a free hint is taken");
 	char *d = mmap(hint, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	check(!ptr_failed(d) && d != hint, "a taken hint is not");
-	check((long)mmap((char *)0x50000123, 4096, PROT_READ, MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS,
+	char *unaligned = hint + 0x10000 + 0x123;
+	char *e = mmap(unaligned, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	check(e == hint + 0x10000, "an unaligned hint is rounded down to its page");
+	check((long)mmap(unaligned, 4096, PROT_READ, MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS,
 			 -1, 0) == -EINVAL, "MAP_FIXED at an unaligned address is -EINVAL");
 	check((long)mmap(NULL, 0, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) == -EINVAL,
 	      "mmap of 0 bytes is -EINVAL");
@@ -79,6 +121,7 @@ static void fixed_and_hints(void)
 	munmap(a, 4 * 4096);
 	munmap(c, 4096);
 	munmap(d, 4096);
+	munmap(e, 4096);
 }
 
 static void shared_mapping(void)
@@ -138,6 +181,7 @@ int main(int argc, char **argv)
 	big_mapping();
 	kernel_copies();
 	big_brk();
+	heap_after_mprotect();
 	fixed_and_hints();
 	shared_mapping();
 	file_mapping();

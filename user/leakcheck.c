@@ -4,6 +4,12 @@
  * after PROG has exited and been reaped must equal what it was before PROG
  * started. Exits 0 only if PROG exited 0 and nothing leaked.
  *
+ * It also prints the free-page count before and after, with the pages kmalloc
+ * holds. Free pages plus kmalloc's pages plus pages in use is every page, so
+ * when nothing leaked the free count differs from before by exactly the change
+ * in kmalloc's pages: the same objects can land on more or fewer slab pages
+ * depending on the order in which processes ran (docs/testing.md).
+ *
  * Forking moves our own memory too (copy-on-write layers, their page indexes),
  * so we first fork and reap a child that does nothing, the same way, until our
  * own count stops moving; from then on a difference is the program's.
@@ -33,11 +39,13 @@ int main(int argc, char **argv)
 	for (int i = 0; i < WARMUP_ROUNDS; i++)
 		run(idle);
 	struct memuse before = memuse();
+	long free_before = kstat(KSTAT_FREE_PAGES), slab_before = kstat(KSTAT_KMALLOC_PAGES);
 	int status = run(&argv[1]);
 	/* As init we adopt PROG's orphans: their memory counts too, so wait for them. */
 	while (wait4(-1, NULL, 0, NULL) > 0)
 		;
 	struct memuse after = memuse();
+	long free_after = kstat(KSTAT_FREE_PAGES), slab_after = kstat(KSTAT_KMALLOC_PAGES);
 	if (status < 0) {
 		printf("leakcheck: FAIL cannot run %s\n", argv[1]);
 		return 1;
@@ -48,6 +56,8 @@ int main(int argc, char **argv)
 		printf("leakcheck: %s exited %d\n", argv[1], WEXITSTATUS(status));
 	else
 		printf("leakcheck: %s killed by %s\n", argv[1], signame(WTERMSIG(status)));
+	printf("leakcheck: free pages before %ld after %ld, kmalloc's pages before %ld after %ld\n",
+	       free_before, free_after, slab_before, slab_after);
 	printf("leakcheck: pages in use before %ld after %ld, kernel objects before %ld after %ld\n",
 	       before.pages, after.pages, before.objects, after.objects);
 	if (!memuse_equal(before, after)) {

@@ -4,9 +4,11 @@
  * checksum; a reader sees end of file once the last writer closes or exits, while
  * the writer is still alive; a writer gets -EPIPE once the reader is gone, even
  * when it was asleep on a full pipe; writes of up to 4096 bytes from two writers
- * never interleave; pipe2 takes O_CLOEXEC only.
+ * never interleave; a read into a bad buffer leaves the bytes it could not
+ * deliver in the pipe; pipe2 takes O_CLOEXEC only.
  */
 #include <inc/lib.h>
+#include <inc/mman.h>
 
 #define STREAM_BYTES (1 << 20)
 #define PIPE_CAPACITY 4096	/* the kernel's ring: a write this big fills it */
@@ -236,6 +238,31 @@ static void test_atomic_writes(void)
 	reap(writers[1], "second record writer");
 }
 
+/*
+ * A read into a bad buffer takes nothing out of the pipe; one whose buffer runs
+ * into an unmapped page takes only the bytes that reached the mapped part.
+ */
+static void test_bad_buffer(void)
+{
+	int fds[2];
+	char buf[16];
+
+	expect("pipe", pipe(fds), 0);
+	expect("write ten bytes", write(fds[1], "0123456789", 10), 10);
+	close(fds[1]);	/* lost bytes then read as end of file, not a wait */
+	expect("read into a bad pointer", read(fds[0], (void *)8, 10), -EFAULT);
+	char *two = mmap(NULL, 2 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	expect("munmap the second page", munmap(two + 4096, 4096), 0);
+	expect("read running into an unmapped page", read(fds[0], two + 4096 - 4, 10), 4);
+	if (memcmp(two + 4096 - 4, "0123", 4) != 0)
+		fail("bytes before the unmapped page differ", 0, 0);
+	expect("read of what the bad reads left", read(fds[0], buf, sizeof(buf)), 6);
+	if (memcmp(buf, "456789", 6) != 0)
+		fail("bytes left in the pipe differ", 0, 0);
+	munmap(two, 4096);
+	close(fds[0]);
+}
+
 static void test_pipe2_flags(void)
 {
 	int fds[2];
@@ -258,6 +285,7 @@ int main(int argc, char **argv)
 	test_eof_on_exit();
 	test_epipe();
 	test_atomic_writes();
+	test_bad_buffer();
 	test_pipe2_flags();
 	return test_verdict(failures);
 }

@@ -4,7 +4,10 @@
 
 #include <inc/types.h>
 
+/* Set up COM1 and the VGA screen, with the receive interrupt still off. */
 void console_init(void);
+/* Turn on COM1's receive interrupt, once the IOAPIC routes it. */
+void console_start_input(void);
 void console_putc(int c);
 void console_write(const char *buf, size_t n);
 /* Called from the COM1 interrupt: move received bytes into the input buffer. */

@@ -89,6 +89,7 @@ void kmain(uint32_t magic, uint32_t info_pa)
 	tsc_calibrate();
 	lapic_init();
 	ioapic_init();
+	console_start_input();
 	clock_init();
 
 	cprintf("elk: x86-64 kernel, booted by %s; %lu MiB of RAM, %lu pages free; "

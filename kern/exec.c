@@ -32,7 +32,6 @@
 #include <kern/vm.h>
 #include <kern/vmobj.h>
 
-#define MAXARG 32		/* arguments, and separately environment strings */
 #define ARGSTRMAX 3072		/* bytes of argument and environment strings */
 #define PATHMAX 256
 
@@ -43,8 +42,8 @@
 
 /* Argument vectors copied into the kernel: what execve carries across images. */
 struct exec_args {
-	char *argv[MAXARG + 1];
-	char *envp[MAXARG + 1];
+	char *argv[EXEC_MAXARG + 1];
+	char *envp[EXEC_MAXARG + 1];
 	char strings[ARGSTRMAX];
 	size_t used;
 };
@@ -151,7 +150,7 @@ static uintptr_t build_stack(struct vmspace *vs, char *const argv[], char *const
 {
 	size_t argc = count_strings(argv), envc = count_strings(envp);
 	uintptr_t strp = USTACKTOP;
-	uint64_t uargv[MAXARG + 1], uenvp[MAXARG + 1];
+	uint64_t uargv[EXEC_MAXARG + 1], uenvp[EXEC_MAXARG + 1];
 
 	for (size_t i = 0; i < argc + envc; i++) {
 		const char *s = i < argc ? argv[i] : envp[i - argc];
@@ -270,7 +269,7 @@ static int copy_vector(struct exec_args *a, char *const *uv, char **out)
 			return -EFAULT;
 		if (!us)
 			break;
-		if (n == MAXARG)
+		if (n == EXEC_MAXARG)
 			return -E2BIG;
 		int64_t len = strncpy_from_user(a->strings + a->used, us, ARGSTRMAX - a->used);
 		if (len == -ENAMETOOLONG)

@@ -177,6 +177,37 @@ CASES = [
         "status": 127,
     },
     {
+        # init= and 31 arguments: as many words as the kernel passes on.
+        "name": "cmdline-most-words",
+        "init": "echo " + " ".join(f"w{i}" for i in range(1, 32)),
+        "expect": [r"^w1 w2 .* w30 w31$", r"^elk: init exited with status 0$"],
+        "forbid": USER_FAILURE,
+    },
+    {
+        # One word more is refused, not cut.
+        "name": "cmdline-too-many-words",
+        "init": "echo " + " ".join(f"w{i}" for i in range(1, 33)),
+        "expect": [r"^elk: cannot start init: more than 32 words from init= on the kernel "
+                   r"command line$"],
+        "forbid": [r"^w1 "],
+        "status": 127,
+    },
+    {
+        # "init=echo " and 501 bytes: the longest line the kernel keeps (511 bytes).
+        "name": "cmdline-longest",
+        "init": "echo " + "x" * 501,
+        "expect": [r"^x{501}$", r"^elk: init exited with status 0$"],
+        "forbid": USER_FAILURE,
+    },
+    {
+        "name": "cmdline-too-long",
+        "init": "echo " + "x" * 502,
+        "expect": [r"^elk: cannot start init: the kernel command line is longer than 511 "
+                   r"bytes$"],
+        "forbid": [r"^x+$"],
+        "status": 127,
+    },
+    {
         # Typed text reaches read(0) through the UART interrupt; backspace edits it.
         "name": "serial-input",
         "init": "readline",

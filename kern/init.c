@@ -131,6 +131,8 @@ void kmain(uint32_t magic, uint32_t info_pa)
 		machine_exit(0x7f);
 	if (argc == 0)
 		refuse_init(": no init=NAME on the kernel command line");
+	if (argv[0][0] == '\0')
+		refuse_init(": init= is followed by an empty name");
 	int err;
 	if (!proc_start_init(argv[0], argv, &err))
 		refuse_init(" %s: %s", argv[0], errno_text(err));

@@ -177,6 +177,12 @@ CASES = [
         "status": 127,
     },
     {
+        "name": "empty-init",
+        "options": "init=",
+        "expect": [r"^elk: cannot start init: init= is followed by an empty name$"],
+        "status": 127,
+    },
+    {
         # init= and 31 arguments: as many words as the kernel passes on.
         "name": "cmdline-most-words",
         "init": "echo " + " ".join(f"w{i}" for i in range(1, 32)),

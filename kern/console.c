@@ -33,6 +33,8 @@ static int vga_pos;
 
 /* Output lock: whole console_write calls stay unbroken when several CPUs print. */
 static struct spinlock out_lock = SPINLOCK_INIT("console-out");
+/* Set by a panic, after which output no longer takes out_lock (console_break_lock). */
+static volatile bool out_lock_broken;
 
 /* Input ring buffer; in_lock protects it and in_waiters. */
 #define INBUF 256
@@ -133,19 +135,21 @@ static void putc_unlocked(int c)
 	vga_putc(c);
 }
 
-void console_putc(int c)
-{
-	spin_lock(&out_lock);
-	putc_unlocked(c);
-	spin_unlock(&out_lock);
-}
-
 void console_write(const char *buf, size_t n)
 {
-	spin_lock(&out_lock);
+	bool locking = !out_lock_broken;
+
+	if (locking)
+		spin_lock(&out_lock);
 	for (size_t i = 0; i < n; i++)
 		putc_unlocked(buf[i]);
-	spin_unlock(&out_lock);
+	if (locking)
+		spin_unlock(&out_lock);
+}
+
+void console_break_lock(void)
+{
+	out_lock_broken = true;
 }
 
 void console_intr(void)

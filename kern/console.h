@@ -8,8 +8,13 @@
 void console_init(void);
 /* Turn on COM1's receive interrupt, once the IOAPIC routes it. */
 void console_start_input(void);
-void console_putc(int c);
+/* Write n bytes to serial and VGA, whole (no other CPU's output in between). */
 void console_write(const char *buf, size_t n);
+/*
+ * From now on, write without taking the output lock: for a panic, which may
+ * come while this CPU holds it (a machine check or a fault in console_write).
+ */
+void console_break_lock(void);
 /* Called from the COM1 interrupt: move received bytes into the input buffer. */
 void console_intr(void);
 /*

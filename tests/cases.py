@@ -230,6 +230,29 @@ CASES = [
         "forbid": USER_FAILURE,
     },
     {
+        # An NMI is the machine's doing, not the program's: one line, and it runs on.
+        "name": "nmi",
+        "init": "spin S 40",
+        "monitor": [[r"^S: step 2$", "nmi"]],
+        "expect": [r"^elk: 1 NMI\(s\) on CPU 0, from the machine, not the running code; "
+                   r"ignored$",
+                   r"^S: step 40$", r"^elk: init exited with status 0$"],
+        "forbid": USER_FAILURE + [r"killed"],
+    },
+    {
+        # A machine check panics the kernel and is not blamed on the program. The
+        # monitor injects an uncorrected error (bank 1 status VAL|UC|EN, MCG_STATUS
+        # MCIP|RIPV).
+        "name": "machine-check",
+        "init": "spin S 40",
+        "monitor": [[r"^S: step 2$", "mce 0 1 0xb000000000000000 0x5 0 0"]],
+        "expect": [r"^elk: machine check on CPU 0$", r"^  trap 18 \(machine check\)",
+                   r"^elk: kernel panic at kern/trap\.c:\d+: machine check at rip "],
+        "forbid": [r"killed", r"^S: step 40$"],
+        "allow_panic": True,
+        "status": 255,
+    },
+    {
         "name": "selftest",
         "options": "selftest",
         "expect": [r"^selftest: all passed \(0 failed\)$",

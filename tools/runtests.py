@@ -22,6 +22,8 @@ A case in tests/cases.py is a dict:
     smp      CPUs (default 1); mem: guest memory (default "256M")
     iso      boot the GRUB image instead; init then comes from its grub.cfg
     allow_panic  drop the global forbid of a kernel panic line
+    monitor  list of [regex, command]: once the output matches regex (each after
+             the previous one's match), type command on QEMU's monitor
 """
 
 import argparse
@@ -31,6 +33,7 @@ import os
 import re
 import runpy
 import shlex
+import socket
 import subprocess
 import sys
 import tempfile
@@ -46,6 +49,8 @@ CASES_FILE = os.path.join(ROOT, "tests", "cases.py")
 GLOBAL_FORBID = r"^elk: kernel panic"
 HOST_TIMEOUT = 300
 TAIL_LINES = 15
+MONITOR_TIMEOUT = 10    # seconds to reach QEMU's monitor and see a command done
+MONITOR_PROMPT = b"(qemu) "
 
 # Key -> (tuple of accepted types, default); a key missing from here is a mistake in the case.
 CASE_KEYS = {
@@ -61,6 +66,7 @@ CASE_KEYS = {
     "mem": ((str,), "256M"),
     "iso": ((bool,), False),
     "allow_panic": ((bool,), False),
+    "monitor": ((list,), []),
 }
 
 
@@ -96,12 +102,17 @@ def check_case(i, case):
         raise Malformed(f"{label}: an iso case takes init from grub.cfg; drop init")
     if not (full["iso"] or full["init"] or full["options"]):
         raise Malformed(f"{label}: needs init (or options, or iso=True)")
-    for key in ("expect", "forbid"):
-        for rx in full[key]:
-            try:
-                re.compile(rx, re.MULTILINE)
-            except (TypeError, re.error) as e:
-                raise Malformed(f"{label}: bad {key} regex {rx!r}: {e}") from None
+    for step in full["monitor"]:
+        if (not isinstance(step, (list, tuple)) or len(step) != 2
+                or not all(isinstance(x, str) for x in step)):
+            raise Malformed(f"{label}: a monitor step is [regex, command], not {step!r}")
+    regexes = [(key, rx) for key in ("expect", "forbid") for rx in full[key]]
+    regexes += [("monitor", rx) for rx, _ in full["monitor"]]
+    for key, rx in regexes:
+        try:
+            re.compile(rx, re.MULTILINE)
+        except (TypeError, re.error) as e:
+            raise Malformed(f"{label}: bad {key} regex {rx!r}: {e}") from None
     return full
 
 
@@ -154,20 +165,65 @@ def first_line(text, match):
 
 def run_case(case, opts):
     """Boot one QEMU case and judge it."""
-    argv = elkrun.qemu_argv(opts.qemu, opts.kernel, opts.initrd,
-                            opts.iso if case["iso"] else None,
-                            case["init"].split() if case["init"] else (),
-                            case["mem"], case["smp"], options=case["options"].split())
     start = time.monotonic()
-    with serial_input(case["input"]) as stdin:
-        outcome = elkrun.run(argv, lambda chunk: None, stdin=stdin,
-                             stderr=subprocess.STDOUT, timeout=case["timeout"])
+    with tempfile.TemporaryDirectory(prefix="elk-monitor-") as tmp:
+        monitor = Monitor(os.path.join(tmp, "monitor.sock"), case["monitor"])
+        argv = elkrun.qemu_argv(opts.qemu, opts.kernel, opts.initrd,
+                                opts.iso if case["iso"] else None,
+                                case["init"].split() if case["init"] else (),
+                                case["mem"], case["smp"], options=case["options"].split(),
+                                monitor=monitor.device)
+        with serial_input(case["input"]) as stdin:
+            outcome = elkrun.run(argv, monitor.sink, stdin=stdin,
+                                 stderr=subprocess.STDOUT, timeout=case["timeout"])
     text = outcome.output.replace("\r", "")
     log = (f"{text}\n--- runtests: {shlex.join(argv)}\n"
            f"--- elkrun status {outcome.status}: {outcome.reason}\n")
     write_log(opts.logdir, case["name"], log)
-    return Result(case["name"], judge(case, outcome, text), text,
+    return Result(case["name"], monitor.errors + judge(case, outcome, text), text,
                   time.monotonic() - start)
+
+
+class Monitor:
+    """QEMU's monitor on a socket at PATH, typed STEPS ([regex, command]) as the
+    output shows each regex; errors lists what went wrong, for the case's reasons."""
+
+    def __init__(self, path, steps):
+        self.path, self.steps, self.errors = path, list(steps), []
+        self.device = f"unix:{path},server=on,wait=off" if steps else "none"
+        self.text, self.pos = "", 0
+
+    def sink(self, chunk):
+        """Take more output; send every command whose regex it now shows."""
+        self.text += chunk.decode("utf-8", errors="replace").replace("\r", "")
+        while self.steps and not self.errors:
+            m = re.compile(self.steps[0][0], re.MULTILINE).search(self.text, self.pos)
+            if not m:
+                return
+            self.pos = m.end()
+            command = self.steps.pop(0)[1]
+            try:
+                monitor_command(self.path, command)
+            except OSError as e:
+                self.errors.append(f"monitor command {command!r} failed: {e}")
+
+
+def monitor_command(path, command):
+    """Type COMMAND on the QEMU monitor listening at PATH and wait for its prompt."""
+    deadline = time.monotonic() + MONITOR_TIMEOUT
+    with socket.socket(socket.AF_UNIX) as s:
+        s.settimeout(MONITOR_TIMEOUT)
+        s.connect(path)
+        s.sendall(command.encode() + b"\n")
+        seen = b""
+        # The banner's prompt, then the one after the command has run.
+        while seen.count(MONITOR_PROMPT) < 2:
+            if time.monotonic() > deadline:
+                raise OSError(f"no prompt after {MONITOR_TIMEOUT} s")
+            data = s.recv(4096)
+            if not data:
+                raise OSError("the monitor closed the connection")
+            seen += data
 
 
 @contextlib.contextmanager

@@ -55,6 +55,7 @@ void idt_init(void)
 	asm volatile("lidt %0" : : "m"(desc));
 }
 
+/* The name of every exception vector, for kill lines and trap frames. */
 static const char *const exception_names[32] = {
 	[T_DIVIDE] = "divide error",
 	[T_DEBUG] = "debug exception",
@@ -65,7 +66,7 @@ static const char *const exception_names[32] = {
 	[T_ILLOP] = "invalid opcode",
 	[T_DEVICE] = "device not available",
 	[T_DBLFLT] = "double fault",
-	[9] = "coprocessor segment overrun",
+	[T_COPROC] = "coprocessor segment overrun",
 	[T_TSS] = "invalid TSS",
 	[T_SEGNP] = "segment not present",
 	[T_STACK] = "stack fault",
@@ -78,12 +79,23 @@ static const char *const exception_names[32] = {
 	[T_SIMDERR] = "SIMD floating-point error",
 	[T_VIRT] = "virtualization exception",
 	[T_CTRLPROT] = "control protection exception",
+	[22] = "reserved exception 22",
+	[23] = "reserved exception 23",
+	[24] = "reserved exception 24",
+	[25] = "reserved exception 25",
+	[26] = "reserved exception 26",
+	[27] = "reserved exception 27",
+	[T_HVINJ] = "hypervisor injection exception",
+	[T_VMMCOMM] = "VMM communication exception",
+	[T_SECURITY] = "security exception",
+	[31] = "reserved exception 31",
 };
 
+/* What trap number trapno is, in words. */
 static const char *trap_name(uint64_t trapno)
 {
 	if (trapno < 32)
-		return exception_names[trapno] ? exception_names[trapno] : "reserved exception";
+		return exception_names[trapno];
 	if (trapno == T_SYSCALL)
 		return "system call (int $0x80)";
 	if (trapno >= T_IRQ0 && trapno < T_IRQ0 + 16)

@@ -112,7 +112,7 @@ $(ISO): $(KERNEL) $(INITRD) tools/grub.cfg $(ISO_STAMP)
 # make test [TESTS="prefix ..."]: host unit tests and QEMU cases, in parallel.
 test: all $(HOST_TESTS) $(ISO)
 	$(V)$(PYTHON) tools/runtests.py --kernel $(KERNEL) --initrd $(INITRD) --iso $(ISO) \
-		--qemu $(QEMU) --host $(HOST_TESTS) -- $(TESTS)
+		--qemu $(QEMU) --accel $(QEMU_ACCEL) --host $(HOST_TESTS) -- $(TESTS)
 
 clean:
 	rm -rf $(OBJDIR)

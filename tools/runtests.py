@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Run elk's test suite: QEMU boots described in tests/cases.py, and host unit tests.
 
-    tools/runtests.py --kernel K --initrd I [--iso ISO] [--host BIN... --] [FILTER...]
+    tools/runtests.py --kernel K --initrd I [--iso ISO] [--accel A] [--host BIN... --]
+                      [FILTER...]
     tools/runtests.py --host BIN... [-- FILTER...]      (host unit tests only)
 
 A case runs if its name starts with any FILTER (all run when none is given). Cases
@@ -172,7 +173,7 @@ def run_case(case, opts):
                                 opts.iso if case["iso"] else None,
                                 case["init"].split() if case["init"] else (),
                                 case["mem"], case["smp"], options=case["options"].split(),
-                                monitor=monitor.device)
+                                accel=opts.accel, monitor=monitor.device)
         with serial_input(case["input"]) as stdin:
             outcome = elkrun.run(argv, monitor.sink, stdin=stdin,
                                  stderr=subprocess.STDOUT, timeout=case["timeout"])
@@ -239,12 +240,14 @@ def serial_input(text):
 
 
 def run_host(binary, opts):
-    """Run one host unit-test binary; it passes iff it exits 0."""
+    """Run one host unit-test binary; it passes iff it exits 0. One that boots QEMU
+    finds the accelerator to use in ELK_QEMU_ACCEL."""
     name = "host/" + os.path.basename(binary)
     start = time.monotonic()
+    env = dict(os.environ, ELK_QEMU_ACCEL=opts.accel)
     try:
         proc = subprocess.run([binary], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, timeout=HOST_TIMEOUT)
+                              stderr=subprocess.STDOUT, timeout=HOST_TIMEOUT, env=env)
         output = proc.stdout.decode("utf-8", errors="replace")
         reasons = [] if proc.returncode == 0 else [f"exit status {proc.returncode}"]
     except subprocess.TimeoutExpired as e:
@@ -322,6 +325,8 @@ def parse_args(argv):
     p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1,
                    help="cases run at once (default: number of CPUs)")
     p.add_argument("--qemu", default=elkrun.QEMU, help="QEMU binary")
+    p.add_argument("--accel", default=elkrun.ACCEL,
+                   help=f"QEMU -accel value (default {elkrun.ACCEL})")
     p.add_argument("--logdir", default=os.path.join(ROOT, "obj", "test-logs"),
                    help="where NAME.log files go (default obj/test-logs)")
     p.add_argument("filters", nargs="*", metavar="FILTER", help="name prefixes to run")

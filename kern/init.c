@@ -110,7 +110,7 @@ void kmain(uint32_t magic, uint32_t info_pa)
 	clock_init();
 
 	cprintf("elk: x86-64 kernel, booted by %s; %lu MiB of RAM, %lu pages free; "
-		"TSC %lu MHz\n", bootinfo.loader, npages * PGSIZE >> 20, pages_free(),
+		"TSC %lu MHz\n", bootinfo.loader, usable_pages * PGSIZE >> 20, pages_free(),
 		tsc_hz / 1000000);
 	/* A line cut short could pass wrong options or arguments: refuse it whole. */
 	if (bootinfo.cmdline_len >= BOOT_CMDLINE)

@@ -49,9 +49,18 @@ FAULTS = [
     ("fault_int3", r"breakpoint", SIGTRAP, "SIGTRAP", HEX),
 ]
 
-# In the order user/badexec.c tries them.
-BAD_ELVES = ["magic", "class", "machine", "entry", "kernaddr", "overlap", "filesz",
-             "overflow", "truncated"]
+# (file, kern/elf.c's refusal for its defect), in the order user/badexec.c tries them.
+BAD_ELVES = [
+    ("magic", "bad ELF magic"),
+    ("class", "not a 64-bit ELF file"),
+    ("machine", "not an x86-64 executable"),
+    ("entry", "entry point not in an executable segment"),
+    ("kernaddr", "segment outside user space"),
+    ("overlap", "segments overlap"),
+    ("filesz", "segment file size exceeds its memory size"),
+    ("overflow", "segment address overflows"),
+    ("truncated", "program headers outside the file"),
+]
 
 CASES = [
     {
@@ -172,7 +181,8 @@ CASES = [
     {
         "name": "badexec",
         "init": "badexec",
-        "expect": [rf"^elk: exec badelf-{b}: " for b in BAD_ELVES] + [r"^badexec: ok$"],
+        "expect": [rf"^elk: exec badelf-{b}: {why}$" for b, why in BAD_ELVES] +
+                  [r"^badexec: ok$"],
         "forbid": USER_FAILURE,
     },
     {

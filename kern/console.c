@@ -35,6 +35,8 @@ static int vga_pos;
 static struct spinlock out_lock = SPINLOCK_INIT("console-out");
 /* Set by a panic, after which output no longer takes out_lock (console_break_lock). */
 static volatile bool out_lock_broken;
+/* Whether the last character written ended a line; out_lock protects it. */
+static bool at_line_start = true;
 
 /* Input ring buffer; in_lock protects it and in_waiters. */
 #define INBUF 256
@@ -127,8 +129,10 @@ static void vga_putc(int c)
 	}
 }
 
+/* Write c to serial and VGA. Caller holds out_lock (or broke it). */
 static void putc_unlocked(int c)
 {
+	at_line_start = c == '\n';
 	if (c == '\n')
 		serial_putc('\r');
 	serial_putc(c);
@@ -150,6 +154,9 @@ void console_write(const char *buf, size_t n)
 void console_break_lock(void)
 {
 	out_lock_broken = true;
+	/* A write cut short mid-line would run into the next line: end it. */
+	if (!at_line_start)
+		putc_unlocked('\n');
 }
 
 void console_intr(void)

@@ -232,6 +232,7 @@ static void machine_event(struct trapframe *tf)
 		mycpu()->nmis++;
 		return;
 	}
+	console_break_lock();	/* the machine is going down, maybe mid-write */
 	cprintf("elk: machine check on CPU %d\n", mycpu()->id);
 	print_trapframe(tf);
 	panic("machine check at rip 0x%lx", tf->rip);

@@ -75,7 +75,9 @@ CASES = [
         "init": "args alpha beta gamma delta",
         "expect": [r"^argc=5$", r"^argv\[0\]=args$", r"^argv\[1\]=alpha$",
                    r"^argv\[2\]=beta$", r"^argv\[3\]=gamma$", r"^argv\[4\]=delta$",
-                   r"^auxv: AT_PAGESZ=4096$", r"^args: ok$"],
+                   r"^auxv: AT_PAGESZ=4096$", r"^auxv: AT_PHENT=56 AT_PHNUM=4$",
+                   r"^auxv: the program headers at AT_PHDR describe this program$",
+                   r"^args: ok$"],
         "forbid": USER_FAILURE,
     },
     {

@@ -66,6 +66,7 @@ deps:
 # isa-debug-exit makes QEMU exit with 2*code+1, so init's exit 0 is QEMU's 1.
 INIT ?= sh
 qemu: all
+	$(V)tools/need.sh $(QEMU)
 	$(QEMU) $(QEMUFLAGS) -nographic -kernel $(KERNEL) -initrd $(INITRD) \
 		-append "init=$(INIT) $(ARGS)" || test $$? -eq 1
 
@@ -82,6 +83,7 @@ selftest: all
 		--mem $(QEMU_MEM) --accel $(QEMU_ACCEL) --options selftest
 
 qemu-gdb: all
+	$(V)tools/need.sh $(QEMU)
 	@echo "QEMU waits for gdb on localhost:1234; run 'make gdb' in another terminal."
 	$(QEMU) $(QEMUFLAGS) -nographic -S -gdb tcp:127.0.0.1:1234 -kernel $(KERNEL) \
 		-initrd $(INITRD) -append "init=$(INIT) $(ARGS)" || test $$? -eq 1

@@ -102,8 +102,8 @@ struct exec_image {
 
 /*
  * Lay out the initrd program path with kernel-memory argv and envp (NULL-
- * terminated, at most EXEC_MAXARG strings each) in a new address space. NULL with *err = -ENOENT, -ENOEXEC (with a
- * message saying why) or -ENOMEM.
+ * terminated, at most EXEC_MAXARG strings each) in a new address space. NULL
+ * with *err = -ENOENT, -ENOEXEC (with a message saying why) or -ENOMEM.
  */
 struct exec_image *exec_prepare(const char *path, char *const argv[], char *const envp[],
 				int *err);

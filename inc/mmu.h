@@ -38,6 +38,7 @@
 #define CR0_WP  0x00010000
 #define CR0_PG  0x80000000
 #define CR4_PAE        0x00000020
+#define CR4_MCE        0x00000040
 #define CR4_PGE        0x00000080
 #define CR4_OSFXSR     0x00000200
 #define CR4_OSXMMEXCPT 0x00000400

@@ -43,7 +43,7 @@
 
 /* Counters readable with SYS_kstat. */
 #define KSTAT_FREE_PAGES   0	/* physical pages on the free list */
-#define KSTAT_TOTAL_PAGES  1	/* physical pages managed by the allocator */
+#define KSTAT_TOTAL_PAGES  1	/* pages of usable RAM (memory map), in use or free */
 #define KSTAT_TRAPS        2	/* user->kernel entries (syscall, int, fault, irq) on all CPUs */
 #define KSTAT_TSC_HZ       3	/* calibrated TSC frequency */
 #define KSTAT_NPROCS       4	/* live processes (including zombies) */

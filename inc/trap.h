@@ -2,7 +2,10 @@
 #ifndef ELK_INC_TRAP_H
 #define ELK_INC_TRAP_H
 
-/* Processor exceptions (Intel SDM vol. 3, table 6-1). */
+/*
+ * Processor exceptions (Intel SDM vol. 3, table 6-1; 28-30 from the AMD APM vol. 2,
+ * table 8-1). 15, 22-27 and 31 are reserved.
+ */
 #define T_DIVIDE     0
 #define T_DEBUG      1
 #define T_NMI        2
@@ -24,6 +27,9 @@
 #define T_SIMDERR   19
 #define T_VIRT      20
 #define T_CTRLPROT  21
+#define T_HVINJ     28	/* hypervisor injection (AMD SEV-SNP) */
+#define T_VMMCOMM   29	/* VMM communication (AMD SEV-ES) */
+#define T_SECURITY  30	/* security exception (AMD SVM) */
 
 #define T_IRQ0      32	/* first hardware interrupt vector */
 #define IRQ_TIMER    0	/* local APIC timer */

@@ -60,6 +60,12 @@ static void add_memregion(uint64_t addr, uint64_t len, uint32_t type)
 	bootinfo.nmem++;
 }
 
+/* Copy the command line into bootinfo, noting its full length. */
+static void keep_cmdline(const char *line)
+{
+	bootinfo.cmdline_len = strlcpy(bootinfo.cmdline, line, sizeof(bootinfo.cmdline));
+}
+
 /* The first module is the initrd; later ones are ignored. */
 static void add_module(physaddr_t start, physaddr_t end)
 {
@@ -80,7 +86,7 @@ static void parse_mb1(physaddr_t info_pa)
 		/* Multiboot1 loaders (QEMU -kernel, GRUB) put the kernel's path first. */
 		char *words = phys(mbi->cmdline);
 		next_word(&words);
-		strlcpy(bootinfo.cmdline, words, sizeof(bootinfo.cmdline));
+		keep_cmdline(words);
 	}
 	if (mbi->flags & MB1_INFO_MODS) {
 		struct mb1_module *mods = phys(mbi->mods_addr);
@@ -109,7 +115,7 @@ static void parse_mb2(physaddr_t info_pa)
 		if (tag->type == MB2_TAG_END)
 			break;
 		if (tag->type == MB2_TAG_CMDLINE) {
-			strlcpy(bootinfo.cmdline, (char *)(tag + 1), sizeof(bootinfo.cmdline));
+			keep_cmdline((char *)(tag + 1));
 		} else if (tag->type == MB2_TAG_MODULE) {
 			uint32_t *m = (uint32_t *)(tag + 1);
 			add_module(m[0], m[1]);

@@ -14,6 +14,7 @@ struct boot_memregion {
 struct bootinfo {
 	const char *loader;	/* "Multiboot1" or "Multiboot2" */
 	char cmdline[BOOT_CMDLINE];
+	size_t cmdline_len;	/* of the loader's line: cut short if >= BOOT_CMDLINE */
 	struct boot_memregion mem[BOOT_MAXMEM];
 	int nmem;
 	physaddr_t initrd_start, initrd_end;	/* [start, end), or both 0 */

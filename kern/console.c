@@ -14,7 +14,10 @@
 #define COM_RBR       0	/* receive buffer (read) */
 #define COM_THR       0	/* transmit holding (write) */
 #define COM_IER       1	/* interrupt enable */
-#define COM_FCR       2	/* FIFO control */
+#define COM_IIR       2	/* interrupt identification (read) */
+#define COM_IIR_FIFOS 0xc0	/* both bits set: the FIFOs are on */
+#define COM_FCR       2	/* FIFO control (write) */
+#define COM_FCR_ENABLE 0x01	/* FIFOs on, no clear, interrupt at 1 byte */
 #define COM_LCR       3	/* line control */
 #define COM_MCR       4	/* modem control */
 #define COM_LSR       5	/* line status */
@@ -30,6 +33,10 @@ static int vga_pos;
 
 /* Output lock: whole console_write calls stay unbroken when several CPUs print. */
 static struct spinlock out_lock = SPINLOCK_INIT("console-out");
+/* Set by a panic, after which output no longer takes out_lock (console_break_lock). */
+static volatile bool out_lock_broken;
+/* Whether the last character written ended a line; out_lock protects it. */
+static bool at_line_start = true;
 
 /* Input ring buffer; in_lock protects it and in_waiters. */
 #define INBUF 256
@@ -40,7 +47,7 @@ static struct waitq in_waiters = WAITQ_INIT(in_waiters);
 
 /*
  * Move every character the UART holds into inbuf (dropping what does not fit).
- * Returns whether any was kept. Caller holds in_lock, or is console_init.
+ * Returns whether any was kept. Caller holds in_lock.
  */
 static bool receive_pending(void)
 {
@@ -58,21 +65,42 @@ static bool receive_pending(void)
 	return got;
 }
 
+/*
+ * Set up COM1 and clear the VGA screen, keeping what was typed during boot. The
+ * receive interrupt stays off until console_start_input.
+ */
 void console_init(void)
 {
 	outb(COM1 + COM_IER, 0);
-	/* Keep what was typed during boot: enabling the FIFOs below clears them. */
-	receive_pending();
 	outb(COM1 + COM_LCR, 0x80);	/* divisor latch: 115200 baud */
 	outb(COM1 + 0, 1);
 	outb(COM1 + 1, 0);
 	outb(COM1 + COM_LCR, 0x03);	/* 8 data bits, no parity, 1 stop bit */
-	outb(COM1 + COM_FCR, 0x07);	/* enable and clear FIFOs */
+	/*
+	 * Turning the FIFOs on or off empties them, and input typed (or piped)
+	 * during boot is already streaming in: each byte read lets the next one
+	 * in, so one can land between any drain and the FCR write. So leave them
+	 * off when the loader did (QEMU -kernel); QEMU never overruns the
+	 * one-byte holding register, it waits until it is read. When the loader
+	 * turned them on (GRUB), ask for an interrupt per byte without a clear.
+	 */
+	if ((inb(COM1 + COM_IIR) & COM_IIR_FIFOS) == COM_IIR_FIFOS)
+		outb(COM1 + COM_FCR, COM_FCR_ENABLE);
 	outb(COM1 + COM_MCR, 0x0b);	/* DTR, RTS, OUT2 (routes the IRQ) */
-	outb(COM1 + COM_IER, 0x01);	/* interrupt on received data */
 
 	for (int i = 0; i < VGA_COLS * VGA_ROWS; i++)
 		vga[i] = VGA_ATTR | ' ';
+}
+
+/*
+ * Turn on the receive interrupt; call once the IOAPIC routes COM1. An I/O APIC
+ * ignores an edge on a masked pin, and a 16550 keeps its line raised until it
+ * is read, so an interrupt raised earlier would leave input stuck with no new
+ * edge. Bytes waiting in the UART raise the interrupt as soon as it is on.
+ */
+void console_start_input(void)
+{
+	outb(COM1 + COM_IER, 0x01);
 }
 
 static void serial_putc(int c)
@@ -101,27 +129,34 @@ static void vga_putc(int c)
 	}
 }
 
+/* Write c to serial and VGA. Caller holds out_lock (or broke it). */
 static void putc_unlocked(int c)
 {
+	at_line_start = c == '\n';
 	if (c == '\n')
 		serial_putc('\r');
 	serial_putc(c);
 	vga_putc(c);
 }
 
-void console_putc(int c)
-{
-	spin_lock(&out_lock);
-	putc_unlocked(c);
-	spin_unlock(&out_lock);
-}
-
 void console_write(const char *buf, size_t n)
 {
-	spin_lock(&out_lock);
+	bool locking = !out_lock_broken;
+
+	if (locking)
+		spin_lock(&out_lock);
 	for (size_t i = 0; i < n; i++)
 		putc_unlocked(buf[i]);
-	spin_unlock(&out_lock);
+	if (locking)
+		spin_unlock(&out_lock);
+}
+
+void console_break_lock(void)
+{
+	out_lock_broken = true;
+	/* A write cut short mid-line would run into the next line: end it. */
+	if (!at_line_start)
+		putc_unlocked('\n');
 }
 
 void console_intr(void)

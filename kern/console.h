@@ -4,9 +4,18 @@
 
 #include <inc/types.h>
 
+/* Set up COM1 and the VGA screen, with the receive interrupt still off. */
 void console_init(void);
-void console_putc(int c);
+/* Turn on COM1's receive interrupt, once the IOAPIC routes it. */
+void console_start_input(void);
+/* Write n bytes to serial and VGA, whole (no other CPU's output in between). */
 void console_write(const char *buf, size_t n);
+/*
+ * From now on, write without taking the output lock, starting on a fresh line:
+ * for a panic, which may come while this CPU holds it (a machine check or a
+ * fault in console_write), and for what a machine check prints before it.
+ */
+void console_break_lock(void);
 /* Called from the COM1 interrupt: move received bytes into the input buffer. */
 void console_intr(void);
 /*

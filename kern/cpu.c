@@ -53,8 +53,8 @@ static void load_gdt(uint64_t *gdt, size_t n)
 		     : : "i"((uint64_t)GD_KT), "r"(GD_KD), "r"(0) : "rax", "memory");
 }
 
-/* Double faults run on their own stack, so a kernel stack overflow can still report. */
-static uint8_t df_stacks[MAXCPU][4096] __attribute__((aligned(16)));
+/* The IST_* stacks of each CPU. */
+static uint8_t ist_stacks[MAXCPU][NIST][4096] __attribute__((aligned(16)));
 
 void cpu_init(struct cpu *c)
 {
@@ -65,7 +65,8 @@ void cpu_init(struct cpu *c)
 	c->gdt[GD_UD >> 3] = SEG_UDATA;
 	c->gdt[GD_UT >> 3] = SEG_UCODE;
 	memset(&c->tss, 0, sizeof(c->tss));
-	c->tss.ist[0] = (uint64_t)&df_stacks[c->id][sizeof(df_stacks[0])];
+	for (int n = 1; n <= NIST; n++)
+		c->tss.ist[n - 1] = (uint64_t)&ist_stacks[c->id][n - 1][sizeof(ist_stacks[0][0])];
 	c->tss.iomap_base = sizeof(c->tss);	/* no I/O bitmap: ring 3 gets no ports */
 	set_tss_descriptor(&c->gdt[GD_TSS >> 3], &c->tss);
 
@@ -84,7 +85,10 @@ void cpu_init(struct cpu *c)
 	wrmsr(MSR_SFMASK, FL_IF | FL_DF | FL_TF | FL_AC);
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE | EFER_NXE);
 
-	/* SSE for user code; the kernel itself is built without FP registers. */
-	lcr4(rcr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
+	/*
+	 * SSE for user code; the kernel itself is built without FP registers. A
+	 * machine check raises #MC, which reports, rather than shutting down.
+	 */
+	lcr4(rcr4() | CR4_OSFXSR | CR4_OSXMMEXCPT | CR4_MCE);
 	lcr0((rcr0() | CR0_MP | CR0_NE) & ~(CR0_EM | CR0_TS));
 }

@@ -13,6 +13,17 @@
 #define CPU_OFF_TRAPS      24
 #define CPU_OFF_THREAD     32
 
+/*
+ * Interrupt stack table slots (TSS ist[n - 1]): the exceptions that can come at
+ * any instruction run on stacks of their own, since the one they arrive on may be
+ * overflowing (a double fault) or the user's (an NMI or machine check taken in
+ * syscall_entry before it switches stacks).
+ */
+#define IST_DBLFLT 1
+#define IST_NMI    2
+#define IST_MCHK   3
+#define NIST       3
+
 #ifndef __ASSEMBLER__
 #include <inc/types.h>
 #include <inc/mmu.h>
@@ -21,7 +32,7 @@ struct tss {
 	uint32_t reserved0;
 	uint64_t rsp[3];	/* stack for entering ring 0..2 */
 	uint64_t reserved1;
-	uint64_t ist[7];	/* interrupt stacks, for the double fault */
+	uint64_t ist[7];	/* interrupt stacks, IST_* */
 	uint64_t reserved2;
 	uint16_t reserved3;
 	uint16_t iomap_base;
@@ -38,6 +49,8 @@ struct cpu {
 	struct thread *thread;		/* CPU_OFF_THREAD: running thread, NULL in the scheduler */
 	struct thread *fpu_owner;	/* user thread whose FPU state is in the registers */
 	uint64_t syscall_traps;		/* of traps, those that were system calls */
+	uint64_t nmis;			/* NMIs taken; reported from the timer interrupt */
+	uint64_t nmis_reported;
 	int id;
 	uint32_t apic_id;
 	struct context *scheduler;	/* where sched() switches to */

@@ -125,6 +125,21 @@ static bool entry_ok(const struct elf_image *img)
 	return false;
 }
 
+/*
+ * Where the segments load the program header table [phoff, phend) of the file,
+ * or 0 if no segment's file bytes hold all of it. (A PT_PHDR header, when there
+ * is one, names the same address; this way needs no trust in it.)
+ */
+static uintptr_t phdr_address(const struct elf_image *img, uint64_t phoff, uint64_t phend)
+{
+	for (int i = 0; i < img->nsegs; i++) {
+		const struct elf_seg *s = &img->segs[i];
+		if (s->offset <= phoff && phend <= s->offset + s->filesz)
+			return s->vaddr + (phoff - s->offset);
+	}
+	return 0;
+}
+
 int elf_parse(const void *data, size_t size, uintptr_t user_min, uintptr_t user_end,
 	      struct elf_image *img, const char **why)
 {
@@ -152,5 +167,7 @@ int elf_parse(const void *data, size_t size, uintptr_t user_min, uintptr_t user_
 		return refuse(why, "no loadable segments");
 	if (!entry_ok(img))
 		return refuse(why, "entry point not in an executable segment");
+	img->phnum = eh.e_phnum;
+	img->phdr = phdr_address(img, eh.e_phoff, eh.e_phoff + eh.e_phnum * sizeof(ph));
 	return 0;
 }

@@ -17,6 +17,8 @@ struct elf_seg {
 
 struct elf_image {
 	uintptr_t entry;
+	uintptr_t phdr;		/* the program headers in memory; 0 if no segment loads them */
+	int phnum;		/* program headers, each sizeof(Elf64_Phdr) bytes */
 	int nsegs;
 	struct elf_seg segs[ELF_MAX_SEGS];	/* in program header order */
 };
@@ -25,7 +27,8 @@ struct elf_image {
  * Check that the size bytes at data (any alignment) are a static x86-64 executable
  * whose loadable segments lie inside the file and inside [user_min, user_end) (both
  * page-aligned), do not share a page with one another, and whose entry point is in
- * an executable segment. 0 and *img describing it, or -ENOEXEC with *why a short
+ * an executable segment. 0 and *img describing it (with where the program headers
+ * are loaded, which exec passes on as AT_PHDR), or -ENOEXEC with *why a short
  * static message for the user; *img is then meaningless. PT_LOADs with p_memsz 0
  * are ignored.
  */

@@ -16,6 +16,7 @@
  * The new image is built completely before the old one is dropped, so a failed
  * exec leaves the caller as it was.
  */
+#include <inc/elf.h>
 #include <inc/errno.h>
 #include <inc/mman.h>
 #include <inc/stdio.h>
@@ -32,19 +33,22 @@
 #include <kern/vm.h>
 #include <kern/vmobj.h>
 
-#define MAXARG 32		/* arguments, and separately environment strings */
 #define ARGSTRMAX 3072		/* bytes of argument and environment strings */
 #define PATHMAX 256
 
 #define AT_NULL   0
+#define AT_PHDR   3
+#define AT_PHENT  4
+#define AT_PHNUM  5
 #define AT_PAGESZ 6
 #define AT_ENTRY  9
 #define AT_RANDOM 25
+#define AUXV_WORDS 14	/* the most fill_auxv writes: six pairs and AT_NULL's */
 
 /* Argument vectors copied into the kernel: what execve carries across images. */
 struct exec_args {
-	char *argv[MAXARG + 1];
-	char *envp[MAXARG + 1];
+	char *argv[EXEC_MAXARG + 1];
+	char *envp[EXEC_MAXARG + 1];
 	char strings[ARGSTRMAX];
 	size_t used;
 };
@@ -143,6 +147,34 @@ static size_t count_strings(char *const v[])
 }
 
 /*
+ * Fill auxv (AUXV_WORDS words) with img's auxiliary vector, AT_NULL last, and
+ * return its length in words. The program headers go in only when the image
+ * loads them: a static libc (musl) walks AT_PHNUM headers from AT_PHDR.
+ */
+static size_t fill_auxv(uint64_t *auxv, const struct elf_image *img, uintptr_t random_at)
+{
+	size_t n = 0;
+
+	if (img->phdr) {
+		auxv[n++] = AT_PHDR;
+		auxv[n++] = img->phdr;
+		auxv[n++] = AT_PHENT;
+		auxv[n++] = sizeof(Elf64_Phdr);
+		auxv[n++] = AT_PHNUM;
+		auxv[n++] = (uint64_t)img->phnum;
+	}
+	auxv[n++] = AT_PAGESZ;
+	auxv[n++] = PGSIZE;
+	auxv[n++] = AT_ENTRY;
+	auxv[n++] = img->entry;
+	auxv[n++] = AT_RANDOM;
+	auxv[n++] = random_at;
+	auxv[n++] = AT_NULL;
+	auxv[n++] = 0;
+	return n;
+}
+
+/*
  * Write argc, argv, envp, auxv and the strings at the top of the stack in vs;
  * returns the initial rsp, or 0 if they do not fit (the caller checked sizes).
  */
@@ -151,7 +183,7 @@ static uintptr_t build_stack(struct vmspace *vs, char *const argv[], char *const
 {
 	size_t argc = count_strings(argv), envc = count_strings(envp);
 	uintptr_t strp = USTACKTOP;
-	uint64_t uargv[MAXARG + 1], uenvp[MAXARG + 1];
+	uint64_t uargv[EXEC_MAXARG + 1], uenvp[EXEC_MAXARG + 1];
 
 	for (size_t i = 0; i < argc + envc; i++) {
 		const char *s = i < argc ? argv[i] : envp[i - argc];
@@ -172,10 +204,9 @@ static uintptr_t build_stack(struct vmspace *vs, char *const argv[], char *const
 	if (vm_write(vs, random_at, random, sizeof(random)) < 0)
 		return 0;
 
-	uint64_t auxv[] = {
-		AT_PAGESZ, PGSIZE, AT_ENTRY, img->entry, AT_RANDOM, random_at, AT_NULL, 0,
-	};
-	size_t words = 1 + (argc + 1) + (envc + 1) + ARRAY_SIZE(auxv);
+	uint64_t auxv[AUXV_WORDS];
+	size_t auxv_words = fill_auxv(auxv, img, random_at);
+	size_t words = 1 + (argc + 1) + (envc + 1) + auxv_words;
 	uintptr_t sp = ROUNDDOWN(strp - words * 8, 16);
 	uintptr_t p = sp;
 	uint64_t argc64 = argc;
@@ -183,7 +214,7 @@ static uintptr_t build_stack(struct vmspace *vs, char *const argv[], char *const
 	if (vm_write(vs, p, &argc64, 8) < 0 ||
 	    vm_write(vs, p += 8, uargv, (argc + 1) * 8) < 0 ||
 	    vm_write(vs, p += (argc + 1) * 8, uenvp, (envc + 1) * 8) < 0 ||
-	    vm_write(vs, p + (envc + 1) * 8, auxv, sizeof(auxv)) < 0)
+	    vm_write(vs, p + (envc + 1) * 8, auxv, auxv_words * 8) < 0)
 		return 0;
 	return sp;
 }
@@ -270,7 +301,7 @@ static int copy_vector(struct exec_args *a, char *const *uv, char **out)
 			return -EFAULT;
 		if (!us)
 			break;
-		if (n == MAXARG)
+		if (n == EXEC_MAXARG)
 			return -E2BIG;
 		int64_t len = strncpy_from_user(a->strings + a->used, us, ARGSTRMAX - a->used);
 		if (len == -ENAMETOOLONG)

@@ -13,16 +13,15 @@
 #include <kern/time.h>
 #include <kern/trap.h>
 
-#define MAXINITARG 32
 #define CRASHTEST_ADDR 0xdead0000UL
 
+/* What proc_start_init's error err means, for the line saying init did not start. */
 static const char *errno_text(int err)
 {
 	switch (err) {
 	case -ENOENT: return "no such program in the initrd";
 	case -ENOEXEC: return "not a valid executable";
 	case -ENOMEM: return "out of memory";
-	case -E2BIG: return "argument list too long";
 	default: return "error";
 	}
 }
@@ -45,9 +44,27 @@ struct options {
 };
 
 /*
+ * End the boot because init cannot start, with the line that elkrun turns into
+ * status 127: "elk: cannot start init" and then the formatted reason.
+ */
+static void __attribute__((noreturn, format(printf, 1, 2))) refuse_init(const char *fmt, ...)
+{
+	char why[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	cprintf("elk: cannot start init%s\n", why);
+	machine_exit(0x7f);
+}
+
+/*
  * Split the command line into words in place. Words before "init=NAME" are kernel
- * options; NAME and the words after it become init's argv. Returns argc (0 if no
- * init= was given); an unknown option is reported and ignored.
+ * options; NAME and the words after it become init's argv, which has room for
+ * EXEC_MAXARG + 1 pointers. Returns argc (0 if no init= was given), or -1 if
+ * there are more than EXEC_MAXARG such words. An unknown option is reported and
+ * ignored.
  */
 static int parse_cmdline(char *cmdline, char *argv[], struct options *opt)
 {
@@ -59,10 +76,10 @@ static int parse_cmdline(char *cmdline, char *argv[], struct options *opt)
 			in_init = true;
 			w += 5;
 		}
-		if (in_init && argc < MAXINITARG)
+		if (in_init && argc == EXEC_MAXARG)
+			return -1;
+		if (in_init)
 			argv[argc++] = w;
-		else if (in_init)
-			continue;
 		else if (strcmp(w, "selftest") == 0)
 			opt->selftest = true;
 		else if (strcmp(w, "crashtest") == 0)
@@ -77,7 +94,7 @@ static int parse_cmdline(char *cmdline, char *argv[], struct options *opt)
 void kmain(uint32_t magic, uint32_t info_pa)
 {
 	static char cmdline[BOOT_CMDLINE];
-	char *argv[MAXINITARG + 1];
+	char *argv[EXEC_MAXARG + 1];
 	struct options opt = { 0 };
 
 	cpus[0].id = 0;
@@ -89,13 +106,20 @@ void kmain(uint32_t magic, uint32_t info_pa)
 	tsc_calibrate();
 	lapic_init();
 	ioapic_init();
+	console_start_input();
 	clock_init();
 
 	cprintf("elk: x86-64 kernel, booted by %s; %lu MiB of RAM, %lu pages free; "
-		"TSC %lu MHz\n", bootinfo.loader, npages * PGSIZE >> 20, pages_free(),
+		"TSC %lu MHz\n", bootinfo.loader, usable_pages * PGSIZE >> 20, pages_free(),
 		tsc_hz / 1000000);
+	/* A line cut short could pass wrong options or arguments: refuse it whole. */
+	if (bootinfo.cmdline_len >= BOOT_CMDLINE)
+		refuse_init(": the kernel command line is longer than %d bytes", BOOT_CMDLINE - 1);
 	strlcpy(cmdline, bootinfo.cmdline, sizeof(cmdline));
 	int argc = parse_cmdline(cmdline, argv, &opt);
+	if (argc < 0)
+		refuse_init(": more than %d words from init= on the kernel command line",
+			    EXEC_MAXARG);
 	if (opt.selftest) {
 		int status = run_selftests() ? 0 : 1;
 		cprintf("elk: selftest exited with status %d\n", status);
@@ -105,14 +129,12 @@ void kmain(uint32_t magic, uint32_t info_pa)
 		crash_on_purpose();
 	if (!ramdisk_init())
 		machine_exit(0x7f);
-	if (argc == 0) {
-		cprintf("elk: cannot start init: no init=NAME on the kernel command line\n");
-		machine_exit(0x7f);
-	}
+	if (argc == 0)
+		refuse_init(": no init=NAME on the kernel command line");
+	if (argv[0][0] == '\0')
+		refuse_init(": init= is followed by an empty name");
 	int err;
-	if (!proc_start_init(argv[0], argv, &err)) {
-		cprintf("elk: cannot start init %s: %s\n", argv[0], errno_text(err));
-		machine_exit(0x7f);
-	}
+	if (!proc_start_init(argv[0], argv, &err))
+		refuse_init(" %s: %s", argv[0], errno_text(err));
 	scheduler();
 }

@@ -11,6 +11,7 @@ extern char _kernel_start[], _end[];
 
 struct page *pages;
 size_t npages;
+size_t usable_pages;
 uint64_t *kern_pml4;
 physaddr_t kern_cr3;
 
@@ -107,6 +108,7 @@ void pmap_init(void)
 		physaddr_t start = ROUNDUP(bootinfo.mem[r].start, PGSIZE);
 		physaddr_t end = MIN(ROUNDDOWN(bootinfo.mem[r].end, PGSIZE), top);
 		for (physaddr_t pa = start; pa < end; pa += PGSIZE) {
+			usable_pages++;
 			if (page_is_reserved(pa))
 				continue;
 			struct page *pp = pa2page(pa);

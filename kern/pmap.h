@@ -26,7 +26,8 @@ struct page {
 };
 
 extern struct page *pages;
-extern size_t npages;
+extern size_t npages;		/* entries of pages[]: the highest RAM frame + 1, holes included */
+extern size_t usable_pages;	/* pages of RAM the memory map offers, below the direct map's end */
 extern uint64_t *kern_pml4;
 extern physaddr_t kern_cr3;
 

@@ -65,6 +65,7 @@ void _panic(const char *file, int line, const char *fmt, ...)
 	cli();
 	if (__atomic_exchange_n(&panicking, 1, __ATOMIC_SEQ_CST))
 		machine_exit(0x7f);	/* a panic while panicking: just stop */
+	console_break_lock();
 	cprintf("elk: kernel panic at %s:%d: ", file, line);
 	va_start(ap, fmt);
 	vcprintf(fmt, ap);

@@ -101,10 +101,13 @@ struct exec_image {
 	char name[PROC_NAMELEN];
 };
 
+/* The most strings execve takes in argv, and separately in envp. */
+#define EXEC_MAXARG 32
+
 /*
  * Lay out the initrd program path with kernel-memory argv and envp (NULL-
- * terminated) in a new address space. NULL with *err = -ENOENT, -ENOEXEC (with a
- * message saying why) or -ENOMEM.
+ * terminated, at most EXEC_MAXARG strings each) in a new address space. NULL
+ * with *err = -ENOENT, -ENOEXEC (with a message saying why) or -ENOMEM.
  */
 struct exec_image *exec_prepare(const char *path, char *const argv[], char *const envp[],
 				int *err);

@@ -27,7 +27,7 @@ int64_t sys_kstat(int which)
 	case KSTAT_FREE_PAGES:
 		return (int64_t)pages_free();
 	case KSTAT_TOTAL_PAGES:
-		return (int64_t)npages;
+		return (int64_t)usable_pages;
 	case KSTAT_TRAPS:
 	case KSTAT_SYSCALL_TRAPS: {
 		uint64_t sum = 0;

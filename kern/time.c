@@ -18,6 +18,23 @@ struct timespec {
 /* Seconds since the epoch at boot. */
 static int64_t boot_epoch;
 
+/* a + b, or UINT64_MAX if that does not fit. */
+static uint64_t add_saturating(uint64_t a, uint64_t b)
+{
+	return b > UINT64_MAX - a ? UINT64_MAX : a + b;
+}
+
+/*
+ * The nanoseconds of a valid timespec, or UINT64_MAX (584 years) if they do
+ * not fit in 64 bits: such a sleep must not wrap around to a short one.
+ */
+static uint64_t timespec_ns(const struct timespec *ts)
+{
+	if ((uint64_t)ts->tv_sec > UINT64_MAX / NSEC_PER_SEC)
+		return UINT64_MAX;
+	return add_saturating((uint64_t)ts->tv_sec * NSEC_PER_SEC, (uint64_t)ts->tv_nsec);
+}
+
 int64_t sys_nanosleep(const struct timespec *ureq, struct timespec *urem)
 {
 	struct timespec req;
@@ -27,8 +44,8 @@ int64_t sys_nanosleep(const struct timespec *ureq, struct timespec *urem)
 	if (req.tv_sec < 0 || req.tv_nsec < 0 || req.tv_nsec >= NSEC_PER_SEC)
 		return -EINVAL;
 	/* Sleep whole ticks (short of the deadline), then finish on the TSC. */
-	uint64_t ns = (uint64_t)req.tv_sec * NSEC_PER_SEC + (uint64_t)req.tv_nsec;
-	uint64_t deadline_ns = uptime_ns() + ns;
+	uint64_t ns = timespec_ns(&req);
+	uint64_t deadline_ns = add_saturating(uptime_ns(), ns);
 	uint64_t tick_ns = NSEC_PER_SEC / TICK_HZ;
 	if (ns > tick_ns && !sleep_until(ticks + (ns - tick_ns) / tick_ns))
 		return -EINTR;

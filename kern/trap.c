@@ -44,7 +44,9 @@ void idt_init(void)
 			set_gate(n, GATE_INTERRUPT, 0);
 		set_gate(T_BRKPT, GATE_USER, 0);
 		set_gate(T_SYSCALL, GATE_USER, 0);
-		set_gate(T_DBLFLT, GATE_INTERRUPT, 1);
+		set_gate(T_DBLFLT, GATE_INTERRUPT, IST_DBLFLT);
+		set_gate(T_NMI, GATE_INTERRUPT, IST_NMI);
+		set_gate(T_MCHK, GATE_INTERRUPT, IST_MCHK);
 	}
 	struct {
 		uint16_t limit;
@@ -53,6 +55,7 @@ void idt_init(void)
 	asm volatile("lidt %0" : : "m"(desc));
 }
 
+/* The name of every exception vector, for kill lines and trap frames. */
 static const char *const exception_names[32] = {
 	[T_DIVIDE] = "divide error",
 	[T_DEBUG] = "debug exception",
@@ -63,7 +66,7 @@ static const char *const exception_names[32] = {
 	[T_ILLOP] = "invalid opcode",
 	[T_DEVICE] = "device not available",
 	[T_DBLFLT] = "double fault",
-	[9] = "coprocessor segment overrun",
+	[T_COPROC] = "coprocessor segment overrun",
 	[T_TSS] = "invalid TSS",
 	[T_SEGNP] = "segment not present",
 	[T_STACK] = "stack fault",
@@ -76,12 +79,23 @@ static const char *const exception_names[32] = {
 	[T_SIMDERR] = "SIMD floating-point error",
 	[T_VIRT] = "virtualization exception",
 	[T_CTRLPROT] = "control protection exception",
+	[22] = "reserved exception 22",
+	[23] = "reserved exception 23",
+	[24] = "reserved exception 24",
+	[25] = "reserved exception 25",
+	[26] = "reserved exception 26",
+	[27] = "reserved exception 27",
+	[T_HVINJ] = "hypervisor injection exception",
+	[T_VMMCOMM] = "VMM communication exception",
+	[T_SECURITY] = "security exception",
+	[31] = "reserved exception 31",
 };
 
+/* What trap number trapno is, in words. */
 static const char *trap_name(uint64_t trapno)
 {
 	if (trapno < 32)
-		return exception_names[trapno] ? exception_names[trapno] : "reserved exception";
+		return exception_names[trapno];
 	if (trapno == T_SYSCALL)
 		return "system call (int $0x80)";
 	if (trapno >= T_IRQ0 && trapno < T_IRQ0 + 16)
@@ -190,11 +204,46 @@ static void kernel_exception(struct trapframe *tf)
 	panic("unhandled %s at rip 0x%lx", trap_name(tf->trapno), tf->rip);
 }
 
+/*
+ * Print a line for the NMIs this CPU took since the last report. Called from the
+ * timer interrupt, where this CPU holds no lock: the NMI itself may have come in
+ * the middle of a console write, holding the console's lock.
+ */
+static void report_nmis(struct cpu *c)
+{
+	uint64_t seen = c->nmis;
+
+	if (seen == c->nmis_reported)
+		return;
+	cprintf("elk: %lu NMI(s) on CPU %d, from the machine, not the running code; "
+		"ignored\n", seen - c->nmis_reported, c->id);
+	c->nmis_reported = seen;
+}
+
+/*
+ * An NMI or machine check: the machine's doing, never the running code's, so
+ * no process is killed for it. It runs on an IST stack, so it must not sleep or
+ * switch threads; an NMI is only counted, as it may have come while this CPU
+ * held any lock. A machine check means the hardware is failing: panic.
+ */
+static void machine_event(struct trapframe *tf)
+{
+	if (tf->trapno == T_NMI) {
+		mycpu()->nmis++;
+		return;
+	}
+	console_break_lock();	/* the machine is going down, maybe mid-write */
+	cprintf("elk: machine check on CPU %d\n", mycpu()->id);
+	print_trapframe(tf);
+	panic("machine check at rip 0x%lx", tf->rip);
+}
+
 /* Handle tf's trap or interrupt; from_user says it came from ring 3. */
 static void trap_dispatch(struct trapframe *tf, bool from_user)
 {
 	if (tf->trapno == T_IRQ0 + IRQ_TIMER) {
 		lapic_eoi();
+		report_nmis(mycpu());
 		if (mycpu()->id == 0)
 			sched_tick();
 		if (mythread())
@@ -234,6 +283,10 @@ void trap(struct trapframe *tf)
 {
 	bool from_user = (tf->cs & 3) == 3;
 
+	if (tf->trapno == T_NMI || tf->trapno == T_MCHK) {
+		machine_event(tf);
+		return;
+	}
 	trap_dispatch(tf, from_user);
 	if (from_user)
 		proc_user_return();

@@ -50,9 +50,18 @@ FAULTS = [
     ("fault_int3", r"breakpoint", SIGTRAP, "SIGTRAP", HEX),
 ]
 
-# In the order user/badexec.c tries them.
-BAD_ELVES = ["magic", "class", "machine", "entry", "kernaddr", "overlap", "filesz",
-             "overflow", "truncated"]
+# (file, kern/elf.c's refusal for its defect), in the order user/badexec.c tries them.
+BAD_ELVES = [
+    ("magic", "bad ELF magic"),
+    ("class", "not a 64-bit ELF file"),
+    ("machine", "not an x86-64 executable"),
+    ("entry", "entry point not in an executable segment"),
+    ("kernaddr", "segment outside user space"),
+    ("overlap", "segments overlap"),
+    ("filesz", "segment file size exceeds its memory size"),
+    ("overflow", "segment address overflows"),
+    ("truncated", "program headers outside the file"),
+]
 
 CASES = [
     {
@@ -67,7 +76,9 @@ CASES = [
         "init": "args alpha beta gamma delta",
         "expect": [r"^argc=5$", r"^argv\[0\]=args$", r"^argv\[1\]=alpha$",
                    r"^argv\[2\]=beta$", r"^argv\[3\]=gamma$", r"^argv\[4\]=delta$",
-                   r"^auxv: AT_PAGESZ=4096$", r"^args: ok$"],
+                   r"^auxv: AT_PAGESZ=4096$", r"^auxv: AT_PHENT=56 AT_PHNUM=4$",
+                   r"^auxv: the program headers at AT_PHDR describe this program$",
+                   r"^args: ok$"],
         "forbid": USER_FAILURE,
     },
     {
@@ -80,6 +91,16 @@ CASES = [
         "name": "kstat",
         "init": "kstat",
         "expect": [r"^free pages [1-9]\d* of [1-9]\d*$", r"^processes 1$"],
+        "forbid": USER_FAILURE,
+    },
+    {
+        # With 4 GiB, QEMU puts 1 GiB above 4 GiB, past the PCI hole: the hole is not
+        # RAM (it once counted, as 5120 MiB and 1310720 pages).
+        "name": "kstat-4g",
+        "init": "kstat",
+        "mem": "4G",
+        "expect": [r"^elk: x86-64 kernel, booted by Multiboot1; 409[0-5] MiB of RAM,",
+                   r"^free pages [1-9]\d* of 104[0-8]\d{3}$"],
         "forbid": USER_FAILURE,
     },
 ] + [fault_case(*f) for f in FAULTS] + [
@@ -153,15 +174,18 @@ CASES = [
         "forbid": USER_FAILURE,
     },
     {
+        # Also -EINVAL for bad timespecs, and sleeps too long for 64-bit nanoseconds.
         "name": "sleep",
         "init": "sleep 300",
-        "expect": [r"^sleep: slept \d+ ms$"],
+        "expect": [r"^sleep: 2 endless sleeps still asleep after 500 ms$",
+                   r"^sleep: slept \d+ ms$"],
         "forbid": USER_FAILURE,
     },
     {
         "name": "badexec",
         "init": "badexec",
-        "expect": [rf"^elk: exec badelf-{b}: " for b in BAD_ELVES] + [r"^badexec: ok$"],
+        "expect": [rf"^elk: exec badelf-{b}: {why}$" for b, why in BAD_ELVES] +
+                  [r"^badexec: ok$"],
         "forbid": USER_FAILURE,
     },
     {
@@ -178,6 +202,43 @@ CASES = [
         "status": 127,
     },
     {
+        "name": "empty-init",
+        "options": "init=",
+        "expect": [r"^elk: cannot start init: init= is followed by an empty name$"],
+        "status": 127,
+    },
+    {
+        # init= and 31 arguments: as many words as the kernel passes on.
+        "name": "cmdline-most-words",
+        "init": "echo " + " ".join(f"w{i}" for i in range(1, 32)),
+        "expect": [r"^w1 w2 .* w30 w31$", r"^elk: init exited with status 0$"],
+        "forbid": USER_FAILURE,
+    },
+    {
+        # One word more is refused, not cut.
+        "name": "cmdline-too-many-words",
+        "init": "echo " + " ".join(f"w{i}" for i in range(1, 33)),
+        "expect": [r"^elk: cannot start init: more than 32 words from init= on the kernel "
+                   r"command line$"],
+        "forbid": [r"^w1 "],
+        "status": 127,
+    },
+    {
+        # "init=echo " and 501 bytes: the longest line the kernel keeps (511 bytes).
+        "name": "cmdline-longest",
+        "init": "echo " + "x" * 501,
+        "expect": [r"^x{501}$", r"^elk: init exited with status 0$"],
+        "forbid": USER_FAILURE,
+    },
+    {
+        "name": "cmdline-too-long",
+        "init": "echo " + "x" * 502,
+        "expect": [r"^elk: cannot start init: the kernel command line is longer than 511 "
+                   r"bytes$"],
+        "forbid": [r"^x+$"],
+        "status": 127,
+    },
+    {
         # Typed text reaches read(0) through the UART interrupt; backspace edits it.
         "name": "serial-input",
         "init": "readline",
@@ -190,6 +251,29 @@ CASES = [
         "init": "fpu",
         "expect": [r"^fpu: ok, parent did [1-9]\d* rounds"],
         "forbid": USER_FAILURE,
+    },
+    {
+        # An NMI is the machine's doing, not the program's: one line, and it runs on.
+        "name": "nmi",
+        "init": "spin S 40",
+        "monitor": [[r"^S: step 2$", "nmi"]],
+        "expect": [r"^elk: 1 NMI\(s\) on CPU 0, from the machine, not the running code; "
+                   r"ignored$",
+                   r"^S: step 40$", r"^elk: init exited with status 0$"],
+        "forbid": USER_FAILURE + [r"killed"],
+    },
+    {
+        # A machine check panics the kernel and is not blamed on the program. The
+        # monitor injects an uncorrected error (bank 1 status VAL|UC|EN, MCG_STATUS
+        # MCIP|RIPV).
+        "name": "machine-check",
+        "init": "spin S 40",
+        "monitor": [[r"^S: step 2$", "mce 0 1 0xb000000000000000 0x5 0 0"]],
+        "expect": [r"^elk: machine check on CPU 0$", r"^  trap 18 \(machine check\)",
+                   r"^elk: kernel panic at kern/trap\.c:\d+: machine check at rip "],
+        "forbid": [r"killed", r"^S: step 40$"],
+        "allow_panic": True,
+        "status": 255,
     },
     {
         "name": "selftest",

@@ -2,7 +2,8 @@
 """Host test of the benchmark pipeline: a tiny sweep (the null call, every path,
 batches 1, 8 and 64, three repetitions) must give CSV with the agreed header, every
 column filled, positive costs, and exactly 1/B system-call traps per call on the
-page path. It asserts nothing about speed."""
+page path. It asserts nothing about speed. QEMU runs with the accelerator
+tools/runtests.py passes in ELK_QEMU_ACCEL."""
 
 import csv
 import os
@@ -22,7 +23,8 @@ def main():
             [sys.executable, os.path.join(ROOT, "tools", "bench.py"),
              "--kernel", os.path.join(ROOT, "obj", "kern", "kernel"),
              "--initrd", os.path.join(ROOT, "obj", "initrd.img"),
-             "--mode", "tiny", "--no-plots", "--out", out],
+             "--mode", "tiny", "--no-plots", "--out", out,
+             "--accel", os.environ.get("ELK_QEMU_ACCEL", "tcg,thread=multi")],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         print(run.stdout)
         if run.returncode != 0:

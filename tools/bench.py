@@ -2,7 +2,7 @@
 """Run elk's benchmark sweep under QEMU, write CSV, draw plots.
 
     tools/bench.py --kernel K --initrd I [--mode full|quick|tiny] [--timing tcg|icount]
-                   [--out bench/results] [--plots bench/plots]
+                   [--accel A] [--out bench/results] [--plots bench/plots]
     tools/bench.py --plots-only        (redraw from the CSV already written)
 
 The guest program bench (bench/bench.c) prints one `bench-row:` line per point;
@@ -27,7 +27,8 @@ HEADER = ["bench", "call", "path", "batch", "calls", "cycles_median", "cycles_p1
           "cycles_p90", "ns_median", "calls_per_sec", "traps_per_call"]
 TIMEOUTS = {"full": 1200, "quick": 180, "tiny": 60}
 # -icount makes the TSC count instructions: deterministic, but blind to host speed.
-TIMINGS = {"tcg": ("tcg,thread=multi", []), "icount": ("tcg,thread=single", ["-icount", "shift=4"])}
+# It needs single-threaded TCG, whatever --accel says; None means --accel.
+TIMINGS = {"tcg": (None, []), "icount": ("tcg,thread=single", ["-icount", "shift=4"])}
 PLOT_SCRIPT = os.path.join(ROOT, "bench", "plot.gp")
 
 
@@ -44,6 +45,7 @@ def parse_row(line, name):
 def run_sweep(args, name):
     """Boot the sweep, print progress, return the rows (or exit on failure)."""
     accel, extra = TIMINGS[args.timing]
+    accel = accel or args.accel
     argv = elkrun.qemu_argv(args.qemu, args.kernel, args.initrd, None,
                             ["bench", "sweep", args.mode], "256M", 1, extra, (), accel)
     rows, pending = [], [""]
@@ -117,6 +119,9 @@ def main():
     p.add_argument("--kernel")
     p.add_argument("--initrd")
     p.add_argument("--qemu", default=elkrun.QEMU)
+    p.add_argument("--accel", default=elkrun.ACCEL,
+                   help="QEMU -accel value for --timing tcg (icount always uses "
+                        "tcg,thread=single)")
     p.add_argument("--mode", choices=sorted(TIMEOUTS), default="full")
     p.add_argument("--timing", choices=sorted(TIMINGS), default="tcg")
     p.add_argument("--out", default=os.path.join(ROOT, "bench", "results"))

@@ -58,12 +58,12 @@ class Outcome(NamedTuple):
 
 
 def qemu_argv(qemu=QEMU, kernel=None, initrd=None, iso=None, init=(),
-              mem="256M", smp=1, extra=(), options=(), accel=ACCEL):
+              mem="256M", smp=1, extra=(), options=(), accel=ACCEL, monitor="none"):
     """The QEMU command line: boot ISO from CD-ROM if given, else KERNEL+INITRD with
     the command line OPTIONS init=INIT (lists: kernel options; program name, then
-    its arguments)."""
+    its arguments). MONITOR is QEMU's -monitor device."""
     argv = [qemu, "-accel", accel, "-m", str(mem), "-smp", str(smp),
-            "-no-reboot", "-display", "none", "-serial", "stdio", "-monitor", "none",
+            "-no-reboot", "-display", "none", "-serial", "stdio", "-monitor", monitor,
             "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
     if iso:
         argv += ["-cdrom", iso]

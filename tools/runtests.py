@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Run elk's test suite: QEMU boots described in tests/cases.py, and host unit tests.
 
-    tools/runtests.py --kernel K --initrd I [--iso ISO] [--host BIN... --] [FILTER...]
+    tools/runtests.py --kernel K --initrd I [--iso ISO] [--accel A] [--host BIN... --]
+                      [FILTER...]
     tools/runtests.py --host BIN... [-- FILTER...]      (host unit tests only)
 
 A case runs if its name starts with any FILTER (all run when none is given). Cases
@@ -22,6 +23,8 @@ A case in tests/cases.py is a dict:
     smp      CPUs (default 1); mem: guest memory (default "256M")
     iso      boot the GRUB image instead; init then comes from its grub.cfg
     allow_panic  drop the global forbid of a kernel panic line
+    monitor  list of [regex, command]: once the output matches regex (each after
+             the previous one's match), type command on QEMU's monitor
 """
 
 import argparse
@@ -31,6 +34,7 @@ import os
 import re
 import runpy
 import shlex
+import socket
 import subprocess
 import sys
 import tempfile
@@ -46,6 +50,8 @@ CASES_FILE = os.path.join(ROOT, "tests", "cases.py")
 GLOBAL_FORBID = r"^elk: kernel panic"
 HOST_TIMEOUT = 300
 TAIL_LINES = 15
+MONITOR_TIMEOUT = 10    # seconds to reach QEMU's monitor and see a command done
+MONITOR_PROMPT = b"(qemu) "
 
 # Key -> (tuple of accepted types, default); a key missing from here is a mistake in the case.
 CASE_KEYS = {
@@ -61,6 +67,7 @@ CASE_KEYS = {
     "mem": ((str,), "256M"),
     "iso": ((bool,), False),
     "allow_panic": ((bool,), False),
+    "monitor": ((list,), []),
 }
 
 
@@ -96,12 +103,17 @@ def check_case(i, case):
         raise Malformed(f"{label}: an iso case takes init from grub.cfg; drop init")
     if not (full["iso"] or full["init"] or full["options"]):
         raise Malformed(f"{label}: needs init (or options, or iso=True)")
-    for key in ("expect", "forbid"):
-        for rx in full[key]:
-            try:
-                re.compile(rx, re.MULTILINE)
-            except (TypeError, re.error) as e:
-                raise Malformed(f"{label}: bad {key} regex {rx!r}: {e}") from None
+    for step in full["monitor"]:
+        if (not isinstance(step, (list, tuple)) or len(step) != 2
+                or not all(isinstance(x, str) for x in step)):
+            raise Malformed(f"{label}: a monitor step is [regex, command], not {step!r}")
+    regexes = [(key, rx) for key in ("expect", "forbid") for rx in full[key]]
+    regexes += [("monitor", rx) for rx, _ in full["monitor"]]
+    for key, rx in regexes:
+        try:
+            re.compile(rx, re.MULTILINE)
+        except (TypeError, re.error) as e:
+            raise Malformed(f"{label}: bad {key} regex {rx!r}: {e}") from None
     return full
 
 
@@ -154,20 +166,65 @@ def first_line(text, match):
 
 def run_case(case, opts):
     """Boot one QEMU case and judge it."""
-    argv = elkrun.qemu_argv(opts.qemu, opts.kernel, opts.initrd,
-                            opts.iso if case["iso"] else None,
-                            case["init"].split() if case["init"] else (),
-                            case["mem"], case["smp"], options=case["options"].split())
     start = time.monotonic()
-    with serial_input(case["input"]) as stdin:
-        outcome = elkrun.run(argv, lambda chunk: None, stdin=stdin,
-                             stderr=subprocess.STDOUT, timeout=case["timeout"])
+    with tempfile.TemporaryDirectory(prefix="elk-monitor-") as tmp:
+        monitor = Monitor(os.path.join(tmp, "monitor.sock"), case["monitor"])
+        argv = elkrun.qemu_argv(opts.qemu, opts.kernel, opts.initrd,
+                                opts.iso if case["iso"] else None,
+                                case["init"].split() if case["init"] else (),
+                                case["mem"], case["smp"], options=case["options"].split(),
+                                accel=opts.accel, monitor=monitor.device)
+        with serial_input(case["input"]) as stdin:
+            outcome = elkrun.run(argv, monitor.sink, stdin=stdin,
+                                 stderr=subprocess.STDOUT, timeout=case["timeout"])
     text = outcome.output.replace("\r", "")
     log = (f"{text}\n--- runtests: {shlex.join(argv)}\n"
            f"--- elkrun status {outcome.status}: {outcome.reason}\n")
     write_log(opts.logdir, case["name"], log)
-    return Result(case["name"], judge(case, outcome, text), text,
+    return Result(case["name"], monitor.errors + judge(case, outcome, text), text,
                   time.monotonic() - start)
+
+
+class Monitor:
+    """QEMU's monitor on a socket at PATH, typed STEPS ([regex, command]) as the
+    output shows each regex; errors lists what went wrong, for the case's reasons."""
+
+    def __init__(self, path, steps):
+        self.path, self.steps, self.errors = path, list(steps), []
+        self.device = f"unix:{path},server=on,wait=off" if steps else "none"
+        self.text, self.pos = "", 0
+
+    def sink(self, chunk):
+        """Take more output; send every command whose regex it now shows."""
+        self.text += chunk.decode("utf-8", errors="replace").replace("\r", "")
+        while self.steps and not self.errors:
+            m = re.compile(self.steps[0][0], re.MULTILINE).search(self.text, self.pos)
+            if not m:
+                return
+            self.pos = m.end()
+            command = self.steps.pop(0)[1]
+            try:
+                monitor_command(self.path, command)
+            except OSError as e:
+                self.errors.append(f"monitor command {command!r} failed: {e}")
+
+
+def monitor_command(path, command):
+    """Type COMMAND on the QEMU monitor listening at PATH and wait for its prompt."""
+    deadline = time.monotonic() + MONITOR_TIMEOUT
+    with socket.socket(socket.AF_UNIX) as s:
+        s.settimeout(MONITOR_TIMEOUT)
+        s.connect(path)
+        s.sendall(command.encode() + b"\n")
+        seen = b""
+        # The banner's prompt, then the one after the command has run.
+        while seen.count(MONITOR_PROMPT) < 2:
+            if time.monotonic() > deadline:
+                raise OSError(f"no prompt after {MONITOR_TIMEOUT} s")
+            data = s.recv(4096)
+            if not data:
+                raise OSError("the monitor closed the connection")
+            seen += data
 
 
 @contextlib.contextmanager
@@ -183,12 +240,14 @@ def serial_input(text):
 
 
 def run_host(binary, opts):
-    """Run one host unit-test binary; it passes iff it exits 0."""
+    """Run one host unit-test binary; it passes iff it exits 0. One that boots QEMU
+    finds the accelerator to use in ELK_QEMU_ACCEL."""
     name = "host/" + os.path.basename(binary)
     start = time.monotonic()
+    env = dict(os.environ, ELK_QEMU_ACCEL=opts.accel)
     try:
         proc = subprocess.run([binary], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, timeout=HOST_TIMEOUT)
+                              stderr=subprocess.STDOUT, timeout=HOST_TIMEOUT, env=env)
         output = proc.stdout.decode("utf-8", errors="replace")
         reasons = [] if proc.returncode == 0 else [f"exit status {proc.returncode}"]
     except subprocess.TimeoutExpired as e:
@@ -266,6 +325,8 @@ def parse_args(argv):
     p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1,
                    help="cases run at once (default: number of CPUs)")
     p.add_argument("--qemu", default=elkrun.QEMU, help="QEMU binary")
+    p.add_argument("--accel", default=elkrun.ACCEL,
+                   help=f"QEMU -accel value (default {elkrun.ACCEL})")
     p.add_argument("--logdir", default=os.path.join(ROOT, "obj", "test-logs"),
                    help="where NAME.log files go (default obj/test-logs)")
     p.add_argument("filters", nargs="*", metavar="FILTER", help="name prefixes to run")

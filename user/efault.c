@@ -1,11 +1,23 @@
 /*
  * efault: every call that takes a pointer must answer a bad one with -EFAULT,
  * on both trap paths, and never fault or crash the kernel. The bad pointers:
- * NULL, an unmapped user address, a kernel address, and a buffer that starts in
- * the program's last mapped page and runs into the unmapped page after it.
+ * NULL, an unmapped user address, a kernel address, a buffer that starts in the
+ * program's last mapped page and runs into the unmapped page after it, a
+ * PROT_NONE page, read-only text (where the kernel would store), and a mapped
+ * buffer whose length runs past USER_END (for the calls that take a length).
  */
+#include <inc/fcntl.h>
+#include <inc/flexsc.h>
+#include <inc/ipc.h>
 #include <inc/lib.h>
+#include <inc/malloc.h>
+#include <inc/memlayout.h>
+#include <inc/mman.h>
 #include <inc/mmu.h>
+#include <inc/stat.h>
+
+#define RUSAGE_SIZE 144		/* sizeof(struct rusage) on Linux x86-64 */
+#define BUF_SIZE 16		/* what read and write move, and a string's bytes */
 
 /*
  * A "common" symbol is laid out after all ordinary bss, so this page-aligned
@@ -13,101 +25,259 @@
  */
 char image_last_page[PGSIZE] __attribute__((common, aligned(PGSIZE)));
 
-enum bad_kind { BAD_NULL, BAD_UNMAPPED, BAD_KERNEL, BAD_STRADDLE, NBAD_KINDS };
+/* A PROT_NONE page, mapped by main. */
+static void *prot_none_page;
+
+enum bad_kind {
+	BAD_NULL, BAD_UNMAPPED, BAD_KERNEL, BAD_STRADDLE, BAD_PROT_NONE, BAD_READONLY,
+	BAD_LENGTH, NBAD_KINDS
+};
 
 static const char *const bad_kind_names[NBAD_KINDS] = {
 	"NULL", "unmapped address", "kernel address", "buffer straddling into unmapped page",
+	"PROT_NONE page", "read-only text", "length running past USER_END",
 };
 
-/* A bad pointer of the given kind for an object of size bytes. */
-static void *bad_pointer(enum bad_kind kind, size_t size)
+/* One call to try: the pointer p, and n bytes where the call takes a length. */
+typedef long (*attempt_fn)(trap_fn trap, void *p, size_t n);
+
+/*
+ * A bad pointer of the given kind for an object of size bytes, and in *n the
+ * length to pass with it: size, or for BAD_LENGTH one that runs from the
+ * mapped buffer stack_buf to one byte past USER_END.
+ */
+static void *bad_pointer(enum bad_kind kind, size_t size, char *stack_buf, size_t *n)
 {
+	*n = size;
 	switch (kind) {
-	case BAD_NULL:     return NULL;
-	case BAD_UNMAPPED: return (void *)0x7000000000UL;
-	case BAD_KERNEL:   return (void *)0xffffffff80100000UL;
+	case BAD_NULL:      return NULL;
+	case BAD_UNMAPPED:  return (void *)0x7000000000UL;
+	case BAD_KERNEL:    return (void *)0xffffffff80100000UL;
+	case BAD_PROT_NONE: return prot_none_page;
+	case BAD_READONLY:  return (void *)bad_pointer;
+	case BAD_LENGTH:
+		*n = USER_END - (uintptr_t)stack_buf + 1;
+		return stack_buf;
 	case BAD_STRADDLE:
-	default:           return image_last_page + PGSIZE - size / 2;
+	default:            return image_last_page + PGSIZE - size / 2;
 	}
 }
 
-static long try_write(trap_fn trap, void *p)
+/* True if p is the straddling kind, in the program's last page. */
+static bool in_last_page(const void *p)
 {
-	return trap(SYS_write, 1, (long)p, 16, 0, 0, 0);
+	return (const char *)p >= image_last_page && (const char *)p < image_last_page + PGSIZE;
 }
 
-static long try_read(trap_fn trap, void *p)
+/*
+ * Make a string at p run into the unmapped page without a NUL, if p straddles:
+ * other calls may have stored data (zeros) there.
+ */
+static void unterminate(void *p)
 {
-	return trap(SYS_read, 0, (long)p, 16, 0, 0, 0);
+	if (in_last_page(p))
+		memset(p, 'x', (size_t)(image_last_page + PGSIZE - (char *)p));
 }
 
-static long try_clock_gettime(trap_fn trap, void *p)
+static long try_write(trap_fn trap, void *p, size_t n)
+{
+	return trap(SYS_write, 1, (long)p, (long)n, 0, 0, 0);
+}
+
+static long try_read(trap_fn trap, void *p, size_t n)
+{
+	return trap(SYS_read, 0, (long)p, (long)n, 0, 0, 0);
+}
+
+static long try_clock_gettime(trap_fn trap, void *p, size_t n)
 {
 	return trap(SYS_clock_gettime, CLOCK_MONOTONIC, (long)p, 0, 0, 0, 0);
 }
 
-static long try_nanosleep(trap_fn trap, void *p)
+static long try_nanosleep(trap_fn trap, void *p, size_t n)
 {
 	return trap(SYS_nanosleep, (long)p, 0, 0, 0, 0, 0);
 }
 
-/* wait4 only stores the status once a child has exited, so give it one. */
-static long try_wait4(trap_fn trap, void *p)
+static long try_open(trap_fn trap, void *p, size_t n)
+{
+	unterminate(p);
+	return trap(SYS_open, (long)p, O_RDONLY, 0, 0, 0, 0);
+}
+
+static long try_fstat(trap_fn trap, void *p, size_t n)
+{
+	return trap(SYS_fstat, 1, (long)p, 0, 0, 0, 0);
+}
+
+static long try_pipe(trap_fn trap, void *p, size_t n)
+{
+	return trap(SYS_pipe, (long)p, 0, 0, 0, 0, 0);
+}
+
+static long try_pipe2(trap_fn trap, void *p, size_t n)
+{
+	return trap(SYS_pipe2, (long)p, 0, 0, 0, 0, 0);
+}
+
+/*
+ * wait4 with status pointer status and rusage pointer rusage. It checks both
+ * before it reaps, so give it a child to reap, and reap it here if it did not.
+ */
+static long wait4_child(trap_fn trap, void *status, void *rusage)
 {
 	pid_t child = fork();
 	if (child < 0)
 		panic("fork: %d", child);
 	if (child == 0)
 		exit(0);
-	long r = trap(SYS_wait4, child, (long)p, 0, 0, 0, 0);
-	/* Reap the child in case the failed call left it a zombie. */
+	long r = trap(SYS_wait4, child, (long)status, 0, (long)rusage, 0, 0);
 	wait4(child, NULL, 0, NULL);
 	return r;
 }
 
-/*
- * The path must run into the unmapped page without a NUL, so the bytes before the
- * boundary are refilled each time: other calls may have stored data there.
- */
-static long try_execve(trap_fn trap, void *p)
+static long try_wait4_status(trap_fn trap, void *p, size_t n)
 {
-	char *argv[] = { "hello", NULL };
-	memset(image_last_page + PGSIZE - 16, 'x', 16);
-	return trap(SYS_execve, (long)p, (long)argv, (long)environ, 0, 0, 0);
+	return wait4_child(trap, p, NULL);
 }
 
-#define ALL_KINDS ((1 << NBAD_KINDS) - 1)
+static long try_wait4_rusage(trap_fn trap, void *p, size_t n)
+{
+	return wait4_child(trap, NULL, p);
+}
+
+/* execve of hello with the given path, argv and envp: each must be refused. */
+static long execve_hello(trap_fn trap, const void *path, char *const *argv, char *const *envp)
+{
+	return trap(SYS_execve, (long)path, (long)argv, (long)envp, 0, 0, 0);
+}
+
+static char *hello_argv[] = { "hello", NULL };
+
+static long try_execve_path(trap_fn trap, void *p, size_t n)
+{
+	unterminate(p);
+	return execve_hello(trap, p, hello_argv, environ);
+}
 
 /*
- * kinds says which bad pointers each call must refuse. wait4 takes NULL to mean
- * "no status wanted". read, like Linux's, waits for input before it copies, so
- * with no one typing only a pointer outside user space can be refused at once.
+ * A vector of string pointers at p: if it straddles, its first element (the
+ * part still mapped) must be good, so that it is the next one that faults.
+ */
+static char **bad_vector(void *p)
+{
+	if (in_last_page(p))
+		*(char **)p = "hello";
+	return p;
+}
+
+static long try_execve_argv(trap_fn trap, void *p, size_t n)
+{
+	return execve_hello(trap, "hello", bad_vector(p), environ);
+}
+
+static long try_execve_envp(trap_fn trap, void *p, size_t n)
+{
+	return execve_hello(trap, "hello", hello_argv, bad_vector(p));
+}
+
+static long try_execve_arg(trap_fn trap, void *p, size_t n)
+{
+	char *argv[] = { p, NULL };
+	unterminate(p);
+	return execve_hello(trap, "hello", argv, environ);
+}
+
+static long try_execve_env(trap_fn trap, void *p, size_t n)
+{
+	char *envp[] = { p, NULL };
+	unterminate(p);
+	return execve_hello(trap, "hello", hello_argv, envp);
+}
+
+static long try_flexsc_register(trap_fn trap, void *p, size_t n)
+{
+	return trap(SYS_flexsc_register, (long)p, 0, 0, 0, 0, 0);
+}
+
+/* To itself: the page is copied before the call would wait for a receiver. */
+static long try_ipc_send(trap_fn trap, void *p, size_t n)
+{
+	return trap(SYS_ipc_send, getpid(), 0, (long)p, PROT_READ, 0, 0);
+}
+
+/* Both pointers are checked before the call would wait for a message. */
+static long try_ipc_recv_msg(trap_fn trap, void *p, size_t n)
+{
+	return trap(SYS_ipc_recv, 0, (long)p, 0, 0, 0, 0);
+}
+
+static long try_ipc_recv_dstva(trap_fn trap, void *p, size_t n)
+{
+	struct ipc_msg msg;
+	return trap(SYS_ipc_recv, (long)p, (long)&msg, 0, 0, 0, 0);
+}
+
+#define BIT(kind) (1u << (kind))
+/* Bad wherever the kernel reads or writes. */
+#define COMMON (BIT(BAD_NULL) | BIT(BAD_UNMAPPED) | BIT(BAD_KERNEL) | BIT(BAD_STRADDLE) | \
+		BIT(BAD_PROT_NONE))
+/* Bad where the kernel stores: read-only text too. */
+#define STORED (COMMON | BIT(BAD_READONLY))
+
+/*
+ * kinds says which bad pointers each call must refuse. NULL is no bad pointer
+ * where it means "none" (wait4's status and rusage, execve's argv and envp, a
+ * vector's end, ipc_send's page), nor where the kernel only reads is text. read,
+ * like Linux's, waits for input before it copies, so with no one typing only a
+ * buffer outside user space can be refused at once; ipc_send's page and
+ * ipc_recv's dstva must be page-aligned, and an unmapped dstva is where a
+ * received page goes.
  */
 static const struct {
 	const char *name;
-	long (*attempt)(trap_fn trap, void *p);
+	attempt_fn attempt;
 	size_t size;	/* of the object the pointer refers to */
-	unsigned kinds;	/* bit (1 << kind) for each bad_kind tried */
+	unsigned kinds;	/* BIT(kind) for each bad_kind tried */
 } calls[] = {
-	{ "write",         try_write,         16,                      ALL_KINDS },
-	{ "clock_gettime", try_clock_gettime, sizeof(struct timespec), ALL_KINDS },
-	{ "nanosleep",     try_nanosleep,     sizeof(struct timespec), ALL_KINDS },
-	{ "wait4",         try_wait4,         sizeof(int),             ALL_KINDS & ~(1 << BAD_NULL) },
-	{ "execve",        try_execve,        16,                      ALL_KINDS },
-	{ "read",          try_read,          16,                      1 << BAD_KERNEL },
+	{ "write",            try_write,           BUF_SIZE,  COMMON | BIT(BAD_LENGTH) },
+	{ "read",             try_read,            BUF_SIZE,  BIT(BAD_KERNEL) | BIT(BAD_LENGTH) },
+	{ "clock_gettime",    try_clock_gettime,   sizeof(struct timespec), STORED },
+	{ "nanosleep",        try_nanosleep,       sizeof(struct timespec), COMMON },
+	{ "open",             try_open,            BUF_SIZE,  COMMON },
+	{ "fstat",            try_fstat,           sizeof(struct stat), STORED },
+	{ "pipe",             try_pipe,            2 * sizeof(int), STORED },
+	{ "pipe2",            try_pipe2,           2 * sizeof(int), STORED },
+	{ "wait4 status",     try_wait4_status,    sizeof(int), STORED & ~BIT(BAD_NULL) },
+	{ "wait4 rusage",     try_wait4_rusage,    RUSAGE_SIZE, STORED & ~BIT(BAD_NULL) },
+	{ "execve path",      try_execve_path,     BUF_SIZE,  COMMON },
+	{ "execve argv",      try_execve_argv,     2 * sizeof(char *), COMMON & ~BIT(BAD_NULL) },
+	{ "execve argv[0]",   try_execve_arg,      BUF_SIZE,  COMMON & ~BIT(BAD_NULL) },
+	{ "execve envp",      try_execve_envp,     2 * sizeof(char *), COMMON & ~BIT(BAD_NULL) },
+	{ "execve envp[0]",   try_execve_env,      BUF_SIZE,  COMMON & ~BIT(BAD_NULL) },
+	{ "flexsc_register",  try_flexsc_register, sizeof(struct flexsc_options), COMMON },
+	{ "ipc_send page",    try_ipc_send,        PGSIZE,
+	  BIT(BAD_UNMAPPED) | BIT(BAD_KERNEL) | BIT(BAD_PROT_NONE) },
+	{ "ipc_recv msg",     try_ipc_recv_msg,    sizeof(struct ipc_msg), STORED },
+	{ "ipc_recv dstva",   try_ipc_recv_dstva,  PGSIZE,    BIT(BAD_KERNEL) },
 };
 
 int main(int argc, char **argv)
 {
+	char stack_buf[BUF_SIZE];
 	int failures = 0;
 
+	prot_none_page = mmap(NULL, PGSIZE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if ((long)prot_none_page < 0)
+		panic("mmap of a PROT_NONE page: %ld", (long)prot_none_page);
 	for (size_t c = 0; c < ARRAY_SIZE(calls); c++) {
 		for (size_t t = 0; t < NTRAP_PATHS; t++) {
 			for (int kind = 0; kind < NBAD_KINDS; kind++) {
-				if (!(calls[c].kinds & (1 << kind)))
+				if (!(calls[c].kinds & BIT(kind)))
 					continue;
-				void *p = bad_pointer(kind, calls[c].size);
-				long r = calls[c].attempt(trap_paths[t].call, p);
+				size_t n;
+				void *p = bad_pointer(kind, calls[c].size, stack_buf, &n);
+				long r = calls[c].attempt(trap_paths[t].call, p, n);
 				if (r == -EFAULT)
 					continue;
 				printf("efault: FAIL %s via %s with %s %p: got %ld, expected %d\n",

@@ -1,16 +1,17 @@
 /*
- * fpu: two processes compute with SSE at the same time, each in its own rounding
- * mode, for long enough that the timer switches between them many times. If the
- * kernel mixed up their FPU/SSE state (registers or MXCSR), a sum or a rounded
- * quotient would come out wrong in one of them.
+ * fpu: two processes compute with SSE at the same time, one rounding up and the
+ * other down, for long enough that the timer switches between them many times.
+ * If the kernel mixed up their FPU/SSE state (registers or MXCSR), a sum or a
+ * rounded quotient would come out wrong in one of them: 1/3 is inexact, so it
+ * rounds to two different doubles in the two modes.
  */
 #include <inc/lib.h>
 
 #define RUN_NS     300000000ULL	/* each side computes for this long */
 #define TERMS      1000
 #define MXCSR_RC_SHIFT 13
-#define RC_NEAREST     0
-#define RC_TOWARD_ZERO 3
+#define RC_DOWN        1	/* toward minus infinity */
+#define RC_UP          2	/* toward plus infinity */
 
 static void set_rounding(unsigned rc)
 {
@@ -58,15 +59,29 @@ static long compute(const char *who, unsigned rc, double scale)
 	return rounds;
 }
 
+/* True if 1/3 comes out differently rounded up and rounded down, as it must. */
+static bool modes_differ(void)
+{
+	set_rounding(RC_UP);
+	double up = third();
+	set_rounding(RC_DOWN);
+	double down = third();
+	return memcmp(&up, &down, sizeof up) != 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (!modes_differ()) {
+		printf("fpu: FAIL 1/3 rounds the same up and down: MXCSR.RC has no effect\n");
+		return 1;
+	}
 	pid_t child = fork();
 	if (child < 0)
 		panic("fork: %d", child);
 	if (child == 0)
-		exit(compute("child", RC_TOWARD_ZERO, 0.25) < 0);
+		exit(compute("child", RC_DOWN, 0.25) < 0);
 
-	long rounds = compute("parent", RC_NEAREST, 0.5);
+	long rounds = compute("parent", RC_UP, 0.5);
 	int status;
 	if (wait4(child, &status, 0, NULL) != child)
 		panic("wait4 failed");

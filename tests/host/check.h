@@ -1,12 +1,14 @@
 /*
  * The few lines every host unit test shares: counted checks that say where they
- * failed, and the summary line that decides the exit status. Include once, from
+ * failed, a fixed pseudo-random sequence for the randomised tests, and the
+ * summary line that decides the exit status. Include once, from
  * the test's single source file.
  */
 #ifndef ELK_TESTS_HOST_CHECK_H
 #define ELK_TESTS_HOST_CHECK_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 static int checks, failures;
@@ -36,6 +38,17 @@ static inline void check_eq(long got, long want, const char *file, int line,
 }
 
 #define CHECK_EQ(got, want) check_eq((long)(got), (long)(want), __FILE__, __LINE__, #got)
+
+static uint64_t random_state = 0x9e3779b97f4a7c15ULL;
+
+/* The next number of a fixed xorshift64 sequence, so that a failure reproduces. */
+static inline uint64_t next_random(void)
+{
+	random_state ^= random_state << 13;
+	random_state ^= random_state >> 7;
+	random_state ^= random_state << 17;
+	return random_state;
+}
 
 /* Print "NAME: N checks, M failed"; returns main's exit status. */
 static inline int check_summary(const char *name)

@@ -145,6 +145,36 @@ static void test_valid(void)
 	CHECK(PARSES(&img) && img.nsegs == ELF_MAX_SEGS);
 }
 
+/* Where the program headers are loaded: the segment holding all of them, or 0. */
+static void test_phdr_address(void)
+{
+	struct elf_image img;
+	const uint64_t table = sizeof(Elf64_Ehdr), table_end = table + 4 * sizeof(Elf64_Phdr);
+
+	make_valid();
+	CHECK(PARSES(&img) && img.phdr == TEXT + table && img.phnum == 4);
+
+	/* A segment that starts in the file after offset 0 still holds them. */
+	make_valid();
+	set_ph(0, PT_LOAD, PF_R | PF_X, 0x10, TEXT + 0x10, 0xff0, 0xff0);
+	CHECK(PARSES(&img) && img.phdr == TEXT + table);
+
+	/* Headers left out of every segment, or cut by one byte at either end: 0. */
+	make_valid();
+	set_ph(0, PT_LOAD, PF_R | PF_X, 0x200, TEXT + 0x200, 0xe00, 0xe00);
+	eh()->e_entry = TEXT + 0x200;
+	CHECK(PARSES(&img) && img.phdr == 0 && img.phnum == 4);
+	make_valid();
+	set_ph(0, PT_LOAD, PF_R | PF_X, table + 1, TEXT + table + 1, 0x800, 0x800);
+	CHECK(PARSES(&img) && img.phdr == 0);
+	make_valid();
+	set_ph(0, PT_LOAD, PF_R | PF_X, 0, TEXT, table_end - 1, 0x1000);
+	CHECK(PARSES(&img) && img.phdr == 0);
+	make_valid();
+	set_ph(0, PT_LOAD, PF_R | PF_X, 0, TEXT, table_end, 0x1000);
+	CHECK(PARSES(&img) && img.phdr == TEXT + table);
+}
+
 static void test_header(void)
 {
 	make_valid();
@@ -308,6 +338,7 @@ static void test_segments(void)
 int main(void)
 {
 	test_valid();
+	test_phdr_address();
 	test_header();
 	test_phdr_table();
 	test_segments();

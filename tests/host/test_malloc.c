@@ -59,16 +59,6 @@ int test_munmap(void *addr, size_t len)
 	return 0;
 }
 
-static uint64_t rng = 88172645463325252ULL;
-
-static uint64_t next_random(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
-}
-
 /* Fill or check n bytes at p with a pattern that depends on p. */
 static void fill(unsigned char *p, size_t n)
 {

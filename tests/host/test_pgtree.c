@@ -49,16 +49,6 @@ static const uint64_t region_base[NREG] = {
 };
 static void *model[NREG][REGLEN];
 
-static uint64_t rng = 0x9e3779b97f4a7c15ULL;
-
-static uint64_t next_random(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
-}
-
 static void *item_for(uint64_t idx)
 {
 	return (void *)(uintptr_t)((idx << 4) | 8);

@@ -586,15 +586,11 @@ struct model_page {
 };
 
 static struct model_page model[NPAGES];
-static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
 
-/* xorshift64: a fixed sequence, so that failures reproduce. */
+/* A number below n from the fixed sequence. */
 static unsigned rnd(unsigned n)
 {
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return (unsigned)(rng_state % n);
+	return (unsigned)(next_random() % n);
 }
 
 /* True if the map and the model agree on every page, with consistent references. */

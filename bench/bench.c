@@ -15,9 +15,10 @@
  * BATCH operations: on the trap paths one after the other, on the page path
  * posted together with one flexsc_wait for them (dependent steps, such as
  * touching what mmap returned, wait for the step before). Costs are TSC cycles
- * per operation, median and 10th/90th percentiles over the repetitions; traps
- * per operation count system-call traps only (syscall and int $0x80, from
- * KSTAT_SYSCALL_TRAPS), not timer interrupts or page faults.
+ * per operation, median and 10th/90th percentiles over the repetitions, which
+ * take the three paths in turn; traps per operation count system-call traps
+ * only (syscall and int $0x80, from KSTAT_SYSCALL_TRAPS), not timer interrupts
+ * or page faults.
  */
 #include <inc/flexsc.h>
 #include <inc/lib.h>
@@ -166,30 +167,59 @@ static void sort(uint64_t *v, int n)
 		}
 }
 
-/* Measure one point and print its row. */
-static void point(const char *call, enum path path, int batch, int reps)
-{
+/* One path's measurements at a point: cycles per operation of each repetition. */
+struct samples {
 	uint64_t per_op[MAX_REPS];
+	long traps;		/* system-call traps taken by the timed repetitions */
+};
+
+/* Time one repetition of BATCH operations of call through path into s. */
+static void sample(const char *call, enum path path, int batch, struct samples *s, int rep)
+{
+	long traps0 = kstat(KSTAT_SYSCALL_TRAPS);
+	uint64_t t0 = cycles();
+	operations(call, path, batch);
+	s->per_op[rep] = (cycles() - t0) / (uint64_t)batch;
+	/* The second kstat counts itself. */
+	s->traps += kstat(KSTAT_SYSCALL_TRAPS) - traps0 - 1;
+}
+
+/* Print path's row of a point from its samples. */
+static void report(const char *call, enum path path, int batch, int reps, struct samples *s)
+{
 	long hz = kstat(KSTAT_TSC_HZ);
 
-	operations(call, path, batch);	/* warm up: page tables, caches, the pool */
-	long traps0 = kstat(KSTAT_SYSCALL_TRAPS);
-	for (int r = 0; r < reps; r++) {
-		uint64_t t0 = cycles();
-		operations(call, path, batch);
-		per_op[r] = (cycles() - t0) / (uint64_t)batch;
-	}
-	/* The second kstat counts itself. */
-	long traps = kstat(KSTAT_SYSCALL_TRAPS) - traps0 - 1;
-	sort(per_op, reps);
-	uint64_t median = per_op[reps / 2], p10 = per_op[reps / 10], p90 = per_op[reps * 9 / 10];
+	sort(s->per_op, reps);
+	uint64_t median = s->per_op[reps / 2], p10 = s->per_op[reps / 10];
+	uint64_t p90 = s->per_op[reps * 9 / 10];
 	uint64_t ns = median * 1000000000ULL / (uint64_t)hz;
 	uint64_t ops_per_sec = median ? (uint64_t)hz / median : 0;
 	long ops = (long)reps * batch;
 	/* traps per op as a fraction with four decimals, printf has no %f */
-	long tpo = traps * 10000 / ops;
+	long tpo = s->traps * 10000 / ops;
 	printf("bench-row: %s,%s,%d,%ld,%lu,%lu,%lu,%lu,%lu,%ld.%04ld\n", call, path_names[path],
 	       batch, ops, median, p10, p90, ns, ops_per_sec, tpo / 10000, tpo % 10000);
+}
+
+/*
+ * Measure a point on the paths first..last and print a row for each. The
+ * repetitions take the paths in turn (one of each, then the next of each), so
+ * that whatever slows the host for a while slows every path alike and the
+ * ratios between them hold.
+ */
+static void point(const char *call, int first, int last, int batch, int reps)
+{
+	static struct samples s[PATH_PAGE + 1];
+
+	for (int p = first; p <= last; p++) {
+		s[p].traps = 0;
+		operations(call, (enum path)p, batch);	/* warm up: page tables, the pool */
+	}
+	for (int r = 0; r < reps; r++)
+		for (int p = first; p <= last; p++)
+			sample(call, (enum path)p, batch, &s[p], r);
+	for (int p = first; p <= last; p++)
+		report(call, (enum path)p, batch, reps, &s[p]);
 }
 
 static const char *const all_calls[] = {
@@ -215,8 +245,7 @@ static void sweep(const char *mode)
 			int batch = slow ? MIN(batches[b], 8) : batches[b];
 			if (slow && b > 0 && batch == MIN(batches[b - 1], 8))
 				continue;
-			for (int p = PATH_SYSCALL; p <= PATH_PAGE; p++)
-				point(all_calls[c], (enum path)p, batch, slow ? MIN(reps, 5) : reps);
+			point(all_calls[c], PATH_SYSCALL, PATH_PAGE, batch, slow ? MIN(reps, 5) : reps);
 		}
 	}
 	printf("bench: done\n");
@@ -253,6 +282,6 @@ int main(int argc, char **argv)
 		       MAX_BATCH, MAX_REPS);
 		return 2;
 	}
-	point(argv[1], (enum path)path, batch, reps);
+	point(argv[1], path, path, batch, reps);
 	return 0;
 }

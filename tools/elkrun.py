@@ -205,9 +205,19 @@ def main(argv):
                     args.mem, args.smp, shlex.split(args.qemu_args), args.options.split(),
                     args.accel)
 
+    reader_gone = [False]
+
     def show(chunk):
-        sys.stdout.buffer.write(chunk)
-        sys.stdout.buffer.flush()
+        """Echo the console; once a reader such as head has gone, run on silently."""
+        if reader_gone[0]:
+            return
+        try:
+            sys.stdout.buffer.write(chunk)
+            sys.stdout.buffer.flush()
+        except BrokenPipeError:
+            reader_gone[0] = True
+            # Point stdout at /dev/null so that Python's own flush at exit is quiet.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
     try:
         outcome = run(cmd, show, stdin=usable_stdin(), timeout=args.timeout)

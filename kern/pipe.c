@@ -74,13 +74,16 @@ static bool read_must_wait(struct pipe *p)
 
 /*
  * Read up to n bytes, sleeping while another reader copies or the pipe is empty
- * and has a writer. The count, 0 at end of file, -EINTR, or -EFAULT if not one
- * byte could be copied (the pipe is then unchanged). Takes and releases p->lock.
+ * and has a writer. The count, 0 at end of file or when n is 0 (at once, as on
+ * Linux), -EINTR, or -EFAULT if not one byte could be copied (the pipe is then
+ * unchanged). Takes and releases p->lock.
  */
 static int64_t pipe_read(struct file *f, void *ubuf, size_t n)
 {
 	struct pipe *p = f->pipe;
 
+	if (n == 0)
+		return 0;
 	spin_lock(&p->lock);
 	while (read_must_wait(p) && !thread_interrupted())
 		sleep_on(&p->readable, &p->lock);
@@ -136,11 +139,15 @@ static size_t pipe_put(struct pipe *p, const char *src, size_t n, bool whole)
 
 /*
  * Write all n bytes, a PIPE_SIZE piece at a time (all at once if n <= PIPE_SIZE).
- * The count, or if none went in -EPIPE (no reader), -EINTR, -EFAULT or -ENOMEM.
+ * The count (0 at once when n is 0, as on Linux), or if none went in -EPIPE (no
+ * reader), -EINTR, -EFAULT or -ENOMEM.
  */
 static int64_t pipe_write(struct file *f, const void *ubuf, size_t n)
 {
 	struct pipe *p = f->pipe;
+
+	if (n == 0)
+		return 0;
 	char *bounce = kmalloc(MIN(n, PIPE_SIZE));
 	size_t done = 0;
 	int64_t err = 0;

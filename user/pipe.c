@@ -263,6 +263,20 @@ static void test_bad_buffer(void)
 	close(fds[0]);
 }
 
+/* Zero bytes: read and write return 0 at once, even with nothing to read. */
+static void test_zero_length(void)
+{
+	int fds[2];
+	char buf[1];
+
+	expect("pipe", pipe(fds), 0);
+	expect("read of 0 bytes from an empty pipe", read(fds[0], buf, 0), 0);
+	expect("write of 0 bytes", write(fds[1], buf, 0), 0);
+	close(fds[0]);
+	expect("write of 0 bytes with no reader", write(fds[1], buf, 0), 0);
+	close(fds[1]);
+}
+
 static void test_pipe2_flags(void)
 {
 	int fds[2];
@@ -286,6 +300,7 @@ int main(int argc, char **argv)
 	test_epipe();
 	test_atomic_writes();
 	test_bad_buffer();
+	test_zero_length();
 	test_pipe2_flags();
 	return test_verdict(failures);
 }

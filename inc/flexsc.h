@@ -77,11 +77,13 @@ struct flexsc_options {
  *   snapshot in which the fork entry reads DONE with ret 0 and every other
  *   entry then pending DONE with -ECANCELED; it may register again to get pages
  *   and threads of its own. The parent's entry gets the child's pid.
- * - exit, exit_group: end the process with every thread; once the call has
- *   begun no other entry is started, and entries still pending are never
- *   completed.
- * - execve: on success the process runs the new program, unregistered; as with
- *   exit, no entry is started after it.
+ * - exit, exit_group: end the process with every thread; once the call runs
+ *   no other entry is started (calls already running on other syscall threads
+ *   finish or give up), and entries still pending are never completed.
+ * - execve: on success the process runs the new program, unregistered; once it
+ *   has succeeded no other entry is started. (While it builds the new image,
+ *   other syscall threads may run other entries, as any two entries of a page
+ *   may run at once.)
  * - flexsc_register and flexsc_wait cannot be posted (-EINVAL).
  */
 

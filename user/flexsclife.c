@@ -46,6 +46,17 @@ static int drain(int fd)
 }
 
 /*
+ * Register, and let the fresh pool settle: its threads each scan the page when
+ * they first run, and could take entries out of turn. Once they are idle, a
+ * kick wakes one thread, which runs a batch in the order it was laid out.
+ */
+static void settled_pool(struct flexsc_ring *ring)
+{
+	flexsc_setup(ring, 1, 4);
+	flexsc_call(ring, SYS_getpid, 0, 0, 0, 0, 0, 0);
+}
+
+/*
  * Posts exit_group(7) and, after it, 20 one-byte writes into a pipe whose read
  * end the parent holds: none of the writes may run.
  */
@@ -53,7 +64,7 @@ static int pipe_wr = -1;
 static int exit_then_writes(void)
 {
 	struct flexsc_ring ring;
-	flexsc_setup(&ring, 1, 4);
+	settled_pool(&ring);
 	flexsc_post(&ring, SYS_exit_group, 7, 0, 0, 0, 0, 0);
 	for (int i = 0; i < 20; i++)
 		flexsc_post(&ring, SYS_write, pipe_wr, (long)"X", 1, 0, 0, 0);
@@ -61,15 +72,26 @@ static int exit_then_writes(void)
 	return 1;	/* not reached: the process exits in flexsc_wait */
 }
 
-static void exit_stops_the_page(void)
+/*
+ * Run fn in a child that may write into pipe_wr; its exit status to *status,
+ * and how many bytes it wrote there.
+ */
+static int bytes_written_by(int (*fn)(void), int *status)
 {
 	int fds[2];
 	pipe(fds);
 	pipe_wr = fds[1];
-	int status = in_child(exit_then_writes);
+	*status = in_child(fn);
 	close(fds[1]);
-	int leaked = drain(fds[0]);
+	int n = drain(fds[0]);
 	close(fds[0]);
+	return n;
+}
+
+static void exit_stops_the_page(void)
+{
+	int status;
+	int leaked = bytes_written_by(exit_then_writes, &status);
 	check(WIFEXITED(status) && WEXITSTATUS(status) == 7, "exit_group on the page ends the process");
 	check(leaked == 0, "no entry posted after exit_group runs");
 }
@@ -80,7 +102,7 @@ static int exec_then_writes(void)
 	struct flexsc_ring ring;
 	static char *const argv[] = { "echo", "flexsclife: echo ran", NULL };
 	static char *const envp[] = { NULL };
-	flexsc_setup(&ring, 1, 4);
+	settled_pool(&ring);
 	flexsc_post(&ring, SYS_execve, (long)"echo", (long)argv, (long)envp, 0, 0, 0);
 	for (int i = 0; i < 5; i++)
 		flexsc_post(&ring, SYS_write, pipe_wr, (long)"X", 1, 0, 0, 0);
@@ -90,13 +112,8 @@ static int exec_then_writes(void)
 
 static void exec_stops_the_page(void)
 {
-	int fds[2];
-	pipe(fds);
-	pipe_wr = fds[1];
-	int status = in_child(exec_then_writes);
-	close(fds[1]);
-	int leaked = drain(fds[0]);
-	close(fds[0]);
+	int status;
+	int leaked = bytes_written_by(exec_then_writes, &status);
 	check(status == 0, "execve on the page runs the new program");
 	check(leaked == 0, "no entry posted after execve runs in the old image");
 }

@@ -132,7 +132,7 @@ help:
 	@echo "make qemu-gdb / gdb  boot stopped for gdb / attach gdb"
 	@echo "make iso             GRUB rescue image obj/elk.iso (ISO_INIT=hello)"
 	@echo "make test            host unit tests and the QEMU test suite (TESTS=\"prefix ...\")"
-	@echo "make bench           benchmark sweep to bench/results/*.csv and bench/plots (QUICK=1, ICOUNT=1)"
+	@echo "make bench           benchmark sweep to bench/results/*.csv and bench/plots (QUICK=1 ICOUNT=1 RUNS=n)"
 	@echo "make plots           redraw the plots from the CSV"
 	@echo "make host-tests      only the host unit tests"
 	@echo "make deps            install the Debian packages elk needs"

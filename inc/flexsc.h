@@ -44,8 +44,8 @@ _Static_assert(sizeof(struct flexsc_entry) == 64, "an entry is one cache line");
  * flexsc_register(opts): map opts->npages syscall pages (1..FLEXSC_MAX_PAGES,
  * 0 means 1) into the caller, read-write, all entries FREE, and start
  * opts->nthreads syscall threads (1..FLEXSC_MAX_THREADS, 0 means
- * FLEXSC_DEFAULT_THREADS). The pool grows by a thread whenever its last idle
- * thread starts a call, up to one per entry, so that calls that block never
+ * FLEXSC_DEFAULT_THREADS). When every thread of the pool is blocked in a call,
+ * flexsc_wait adds one, up to one per entry, so that calls that block never
  * stall the rest of the page. Returns the address of the first page, or -EFAULT
  * (bad opts pointer), -EINVAL (bad counts or reserved fields), -EBUSY (already
  * registered), -ENOMEM.

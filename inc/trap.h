@@ -47,7 +47,7 @@ struct trapframe {
 	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
 	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
 	uint64_t trapno;
-	uint64_t err;	/* error code pushed by the CPU, or 0 */
+	uint64_t err;	/* error code pushed by the CPU, or 0; a system call's number */
 	/* Pushed by the CPU (or by the syscall entry path, in the same shape). */
 	uint64_t rip, cs, rflags, rsp, ss;
 };

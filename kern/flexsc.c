@@ -67,17 +67,17 @@ struct flexsc_ctx {
 	 * Touched on every entry, so atomics rather than the lock: kicks counts the
 	 * reasons an idle thread has to scan again (flexsc_wait, a sibling blocking);
 	 * user_waiting says the user thread sleeps (or is about to) in flexsc_wait,
-	 * and is cleared by the syscall thread that wakes it. closed is set once an
+	 * and is cleared by the syscall thread that wakes it; wait_target is the
+	 * entry it waits for, if it waits for one. closed is set once an
 	 * exit or execve posted on the page has begun, or at teardown: from then on
 	 * no entry is claimed. stopping (set under lock, at teardown) sends the
 	 * threads away.
 	 */
 	uint64_t kicks;
 	bool user_waiting;
+	int wait_target;		/* the entry flexsc_wait waits for, or -1 */
 	bool closed;
 	bool stopping;
-	bool user_in_wait;		/* the user thread is inside flexsc_wait (for fork) */
-	int user_target;		/* the entry it waits for there, or -1 for any */
 	unsigned nblocked;		/* threads asleep inside a call; under sched_lock */
 
 	/*
@@ -187,6 +187,18 @@ static int pool_claim(struct flexsc_ctx *ctx, int after)
 }
 
 /*
+ * Whether the entry the user waits for is still SUBMITTED in an open pool:
+ * then a thread that stopped at a gap in the batch must scan on.
+ */
+static bool awaited_elsewhere(struct flexsc_ctx *ctx)
+{
+	int target = __atomic_load_n(&ctx->wait_target, __ATOMIC_ACQUIRE);
+
+	return target >= 0 && !__atomic_load_n(&ctx->closed, __ATOMIC_ACQUIRE) &&
+	       entries_status(&ctx->entries, (unsigned)target) == FLEXSC_SUBMITTED;
+}
+
+/*
  * A syscall thread: serve entries until the pool stops.
  *
  * After a kick the thread scans every entry, from the one after the entry
@@ -194,11 +206,12 @@ static int pool_claim(struct flexsc_ctx *ctx, int after)
  * a row, so from then on it looks only at the next entry, and goes back to
  * sleep when that is not SUBMITTED: a waiter then has the completed entries to
  * return with, and entries elsewhere are found by the full scan after the next
- * kick (at once, if one came meanwhile). A full scan (256 loads with four
- * pages, most of the cost of a small batch) thus happens once a kick, and when
- * it finds nothing it tells the waiter that nothing is left SUBMITTED
- * (entries_note_idle). A closed pool claims nothing and only waits to be
- * stopped.
+ * kick (at once, if one came meanwhile), or at once if the entry the user
+ * waits for is one of them (it may lie past an entry the user has reserved and
+ * not yet submitted). A full scan (256 loads with four pages, most of the cost
+ * of a small batch) thus happens about once a kick, and when it finds nothing
+ * it tells the waiter that nothing is left SUBMITTED (entries_note_idle). A
+ * closed pool claims nothing and only waits to be stopped.
  */
 static void pool_main(void *arg)
 {
@@ -214,6 +227,8 @@ static void pool_main(void *arg)
 		for (; i >= 0; i = pool_claim(ctx, i))
 			run_entry(ctx, t, (unsigned)i);
 		__atomic_store_n(&t->flexsc_entry, ENTRY_IDLE, __ATOMIC_RELEASE);
+		if (awaited_elsewhere(ctx))
+			continue;
 		/*
 		 * Nothing to do: sleep until kicked (unless that happened meanwhile).
 		 * Kickers and the teardown wake the work queue under sched_lock.
@@ -236,6 +251,18 @@ void flexsc_before_sleep(struct flexsc_ctx *ctx, struct waitq *wq)
 	}
 	if (__atomic_exchange_n(&ctx->user_waiting, false, __ATOMIC_SEQ_CST))
 		wakeup_one_locked(&ctx->done);
+}
+
+void flexsc_yielding(void)
+{
+	struct flexsc_ctx *ctx = mythread()->flexsc;
+
+	if (!ctx)
+		return;
+	spin_lock(&sched_lock);
+	__atomic_add_fetch(&ctx->kicks, 1, __ATOMIC_RELEASE);
+	wakeup_one_locked(&ctx->work);
+	spin_unlock(&sched_lock);
 }
 
 void flexsc_after_sleep(struct flexsc_ctx *ctx, struct waitq *wq)
@@ -322,6 +349,8 @@ int64_t sys_flexsc_register(const struct flexsc_options *uopts)
 	struct proc *p = myproc();
 	struct flexsc_options opts;
 
+	if (mythread() != p->thread)
+		return -EINVAL;	/* posted on a syscall page */
 	if (copy_from_user(&opts, uopts, sizeof(opts)) < 0)
 		return -EFAULT;
 	if (opts.npages == 0)
@@ -329,7 +358,7 @@ int64_t sys_flexsc_register(const struct flexsc_options *uopts)
 	if (opts.nthreads == 0)
 		opts.nthreads = FLEXSC_DEFAULT_THREADS;
 	if (opts.npages > FLEXSC_MAX_PAGES || opts.nthreads > FLEXSC_MAX_THREADS ||
-	    opts.reserved[0] || opts.reserved[1] || mythread() != p->thread)
+	    opts.reserved[0] || opts.reserved[1])
 		return -EINVAL;
 	if (p->flexsc)
 		return -EBUSY;
@@ -340,6 +369,7 @@ int64_t sys_flexsc_register(const struct flexsc_options *uopts)
 	ctx->proc = p;
 	ctx->npages = opts.npages;
 	ctx->max_threads = opts.npages * FLEXSC_ENTRIES_PER_PAGE;
+	ctx->wait_target = -1;
 	spin_init(&ctx->lock, "flexsc");
 	waitq_init(&ctx->work);
 	waitq_init(&ctx->done);
@@ -352,7 +382,11 @@ int64_t sys_flexsc_register(const struct flexsc_options *uopts)
 	p->flexsc = ctx;
 	for (unsigned i = 0; i < opts.nthreads; i++) {
 		if (pool_add_thread(ctx) < 0) {
+			uintptr_t uaddr = ctx->uaddr;
 			flexsc_teardown(p);
+			sleeplock_acquire(&p->vs->lock);
+			vm_unmap(p->vs, uaddr, uaddr + opts.npages * PGSIZE);
+			sleeplock_release(&p->vs->lock);
 			return -ENOMEM;
 		}
 	}
@@ -407,8 +441,7 @@ int64_t sys_flexsc_wait(uintptr_t uentry)
 	 * without a walk over the entries before it. It hands over to another
 	 * thread only if a call blocks.
 	 */
-	ctx->user_target = target;
-	ctx->user_in_wait = true;
+	__atomic_store_n(&ctx->wait_target, target, __ATOMIC_RELEASE);
 	uint64_t kick = __atomic_add_fetch(&ctx->kicks, 1, __ATOMIC_SEQ_CST);
 	spin_lock(&sched_lock);
 	wakeup_one_locked(&ctx->work);	/* the kick: an idle thread, if there is one */
@@ -425,15 +458,16 @@ int64_t sys_flexsc_wait(uintptr_t uentry)
 		if (pool_stalled(ctx)) {
 			/* The new thread scans when it first runs: no kick needed. */
 			spin_unlock(&sched_lock);
-			pool_add_thread(ctx);
+			int added = pool_add_thread(ctx);
 			spin_lock(&sched_lock);
-			continue;
+			if (added == 0)
+				continue;
 		}
 		sleep_on(&ctx->done, &sched_lock);
 	}
 	ctx->user_waiting = false;
 	spin_unlock(&sched_lock);
-	ctx->user_in_wait = false;
+	__atomic_store_n(&ctx->wait_target, -1, __ATOMIC_RELEASE);
 	return !satisfied && thread_interrupted() ? -EINTR : (int64_t)result;
 }
 
@@ -462,15 +496,14 @@ void flexsc_teardown(struct proc *p)
  * a child of fork. In the copy the entry this thread is running (fork's, if a
  * syscall thread runs it) reads DONE with ret 0, and every other entry on its
  * way reads DONE with -ECANCELED: the child has no syscall threads to run it,
- * and in the parent it is the parent's call. *ndone gets the number of DONE
- * entries in the copy. The object, or NULL if out of memory.
+ * and in the parent it is the parent's call. copies[] gets the copy's pages
+ * (the object holds them). The object, or NULL if out of memory.
  */
-static struct vmobj *snapshot_pages(struct flexsc_ctx *ctx, unsigned *ndone)
+static struct vmobj *snapshot_pages(struct flexsc_ctx *ctx, struct flexsc_entry **copies)
 {
 	struct vmobj *obj = vmobj_anon_create();
 	int running = mythread()->flexsc == ctx ? mythread()->flexsc_entry : ENTRY_IDLE;
 
-	*ndone = 0;
 	for (unsigned i = 0; obj && i < ctx->npages; i++) {
 		struct page *pp = page_alloc(0);
 		if (!pp || vmobj_insert_page(obj, i, pp) < 0) {
@@ -479,16 +512,15 @@ static struct vmobj *snapshot_pages(struct flexsc_ctx *ctx, unsigned *ndone)
 			vmobj_put(obj);
 			return NULL;
 		}
-		struct flexsc_entry *copy = page2kva(pp);
-		memcpy(copy, page2kva(ctx->pages[i]), PGSIZE);
+		copies[i] = page2kva(pp);
+		memcpy(copies[i], page2kva(ctx->pages[i]), PGSIZE);
 		for (unsigned k = 0; k < FLEXSC_ENTRIES_PER_PAGE; k++) {
-			struct flexsc_entry *e = &copy[k];
+			struct flexsc_entry *e = &copies[i][k];
 			bool ours = (int)(i * FLEXSC_ENTRIES_PER_PAGE + k) == running;
 			if (ours || e->status == FLEXSC_SUBMITTED || e->status == FLEXSC_BUSY) {
 				e->ret = ours ? 0 : -ECANCELED;
 				e->status = FLEXSC_DONE;
 			}
-			*ndone += e->status == FLEXSC_DONE;
 		}
 	}
 	return obj;
@@ -520,19 +552,37 @@ static int remap_snapshot(struct flexsc_ctx *ctx, struct vmspace *vs, struct vmo
 	return r;
 }
 
+/*
+ * What flexsc_wait(uentry) returns in a child whose copy of the pages is
+ * copies[]: as wait_result would find it there, the child having no pool.
+ */
+static int64_t child_wait_result(struct flexsc_ctx *ctx, struct flexsc_entry **copies,
+				 uintptr_t uentry)
+{
+	int target = uentry ? entry_index(ctx, uentry) : -1;
+	unsigned done = 0;
+
+	if (uentry && target < 0)
+		return -EINVAL;
+	for (unsigned i = 0; i < ctx->entries.nentries; i++) {
+		struct flexsc_entry *e = &copies[i / FLEXSC_ENTRIES_PER_PAGE][i % FLEXSC_ENTRIES_PER_PAGE];
+		if (target < 0 || (int)i == target)
+			done += e->status == FLEXSC_DONE;
+	}
+	return done;
+}
+
 int flexsc_fork_child(struct proc *parent, struct proc *child)
 {
 	struct flexsc_ctx *ctx = parent->flexsc;
-	unsigned ndone;
-	struct vmobj *obj = snapshot_pages(ctx, &ndone);
+	struct flexsc_entry *copies[FLEXSC_MAX_PAGES];
+	struct vmobj *obj = snapshot_pages(ctx, copies);
 
 	if (!obj)
 		return -ENOMEM;
 	int r = remap_snapshot(ctx, child->vs, obj);
+	if (r == 0 && syscall_frame_num(child->thread->tf) == SYS_flexsc_wait)
+		child->thread->tf->rax = (uint64_t)child_wait_result(ctx, copies, child->thread->tf->rdi);
 	vmobj_put(obj);
-	if (r < 0)
-		return r;
-	if (mythread() != parent->thread && ctx->user_in_wait)
-		child->thread->tf->rax = ctx->user_target < 0 ? ndone : 1;
-	return 0;
+	return r;
 }

@@ -30,9 +30,9 @@ void flexsc_close(struct proc *p);
  * fork's part: child, a fresh copy of registered parent, gets a private snapshot
  * of the syscall pages wherever the parent maps them (it starts unregistered),
  * in which the entry the calling syscall thread is running (if any) reads DONE
- * with ret 0 and every other pending entry DONE with -ECANCELED. If parent's
- * user thread is in flexsc_wait, the child returns from it with the count of
- * DONE entries in its snapshot. 0 or -ENOMEM.
+ * with ret 0 and every other pending entry DONE with -ECANCELED. If the child's
+ * frame is that of a flexsc_wait, the child returns from it with what it would
+ * find in its snapshot. 0 or -ENOMEM.
  */
 int flexsc_fork_child(struct proc *parent, struct proc *child);
 
@@ -49,6 +49,13 @@ struct waitq;
 void flexsc_before_sleep(struct flexsc_ctx *ctx, struct waitq *wq);
 /* The same thread has woken from wq (called by sleep_on, with sched_lock held). */
 void flexsc_after_sleep(struct flexsc_ctx *ctx, struct waitq *wq);
+
+/*
+ * The running thread is about to wait without sleeping (spinning on yield): if
+ * it is a syscall thread, wake an idle sibling to go on with the page, as a
+ * thread that sleeps in a call does. Nothing for any other thread.
+ */
+void flexsc_yielding(void);
 
 /* End the calling syscall thread (its process is going away). Never returns. */
 void flexsc_thread_leave(void) __attribute__((noreturn));

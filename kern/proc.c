@@ -10,6 +10,7 @@
 #include <kern/lapic.h>
 #include <kern/pmap.h>
 #include <kern/proc.h>
+#include <kern/syscall.h>
 #include <kern/uaccess.h>
 #include <kern/vm.h>
 
@@ -133,6 +134,24 @@ bool proc_start_init(const char *name, char *const argv[], int *err)
 }
 
 /*
+ * The child of a fork run by a syscall thread is a copy of the user thread as
+ * it last entered the kernel. If that was a system call still under way, the
+ * child's copy of the call returns -EINTR, which syscall_dispatch leaves in the
+ * frame meanwhile (flexsc_wait's result is flexsc_fork_child's to give); but
+ * exit and exit_group never return, so the child makes them again and ends as
+ * its parent does.
+ */
+static void resume_copied_call(struct trapframe *tf)
+{
+	int64_t num = syscall_frame_num(tf);
+
+	if (num == SYS_exit || num == SYS_exit_group) {
+		tf->rax = (uint64_t)num;
+		tf->rip -= 2;	/* back over the syscall or int $0x80 instruction */
+	}
+}
+
+/*
  * fork, also when a syscall thread runs it: the child copies the parent's user
  * thread as it stood when it last entered the kernel.
  */
@@ -162,6 +181,8 @@ int64_t sys_fork(void)
 	}
 	if (mythread() == user)
 		child->thread->tf->rax = 0;	/* fork returns 0 in the child */
+	else
+		resume_copied_call(child->thread->tf);
 	thread_save_fpu(user);
 	memcpy(child->thread->fpu, user->fpu, sizeof(user->fpu));
 

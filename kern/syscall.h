@@ -84,17 +84,31 @@ static inline __attribute__((always_inline)) int64_t syscall_invoke(uint64_t num
 
 /*
  * Take the call from tf (number in rax, arguments in rdi rsi rdx r10 r8 r9) and
- * put its result in rax. While the call runs, the frame's rax reads -EINTR:
- * what a copy of this thread made by a fork on the syscall page in the
- * meantime returns from the call.
+ * put its result in rax. The number stays in the frame's err slot (unused by a
+ * system call, like Linux's orig_rax), and while the call runs the frame's rax
+ * reads -EINTR: what a copy of this thread made by a fork on the syscall page
+ * in the meantime returns from the call.
  */
 static inline __attribute__((always_inline)) void syscall_dispatch(struct trapframe *tf)
 {
 	uint64_t args[6] = { tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8, tf->r9 };
 	uint64_t num = tf->rax;
 
+	tf->err = num;
 	__atomic_store_n(&tf->rax, (uint64_t)-EINTR, __ATOMIC_RELAXED);
 	tf->rax = (uint64_t)syscall_invoke(num, args);
+}
+
+/*
+ * The number of the system call whose entry built tf (the call a user thread
+ * is in, or last made if it has not left the kernel since), or -1 if tf is an
+ * interrupt's or exception's frame.
+ */
+static inline int64_t syscall_frame_num(const struct trapframe *tf)
+{
+	if (tf->trapno != T_SYSCALL_INSN && tf->trapno != T_SYSCALL)
+		return -1;
+	return (int64_t)tf->err;
 }
 
 /* int $0x80's way in, from trap(). */

@@ -1,6 +1,7 @@
 /* clock_gettime and nanosleep. */
 #include <inc/errno.h>
 #include <inc/x86.h>
+#include <kern/flexsc.h>
 #include <kern/lapic.h>
 #include <kern/sched.h>
 #include <kern/time.h>
@@ -49,6 +50,8 @@ int64_t sys_nanosleep(const struct timespec *ureq, struct timespec *urem)
 	uint64_t tick_ns = NSEC_PER_SEC / TICK_HZ;
 	if (ns > tick_ns && !sleep_until(ticks + (ns - tick_ns) / tick_ns))
 		return -EINTR;
+	if (uptime_ns() < deadline_ns)
+		flexsc_yielding();
 	while (uptime_ns() < deadline_ns && !thread_interrupted())
 		yield();
 	if (thread_interrupted())

@@ -4,7 +4,8 @@
  * the user thread is inside another call, and what the child's snapshot says of
  * entries still pending; a view of the pages partly unmapped before a fork; more
  * blocking calls than syscall threads; waiting for one entry while another is
- * DONE; two registered processes at work at the same time.
+ * DONE, or past an entry still reserved; a short sleep that ends on a spin; two
+ * registered processes at work at the same time.
  *
  * Each case runs in a child of its own, so that it starts with a fresh pool.
  * Children report through their exit status.
@@ -122,8 +123,9 @@ static void exec_stops_the_page(void)
  * The user thread sleeps in a trap-path nanosleep while a syscall thread forks:
  * in the child, that nanosleep returns -EINTR. A fresh pool's threads scan
  * the page when they first run, which is when the user thread goes to sleep,
- * so no flexsc_wait is needed to start the fork; if the scan came too early
- * (the timer preempted us before the post), try again.
+ * so no flexsc_wait is needed to start the fork. If the timer let them run
+ * before the sleep began (before the post: the fork is not done after the
+ * sleep; after it: the child's own sleep returned 0), try again.
  */
 static int fork_during_other_call(void)
 {
@@ -134,7 +136,7 @@ static int fork_during_other_call(void)
 			wait4(pid, &status, 0, NULL);
 			if (!WIFEXITED(status) || WEXITSTATUS(status) != 3)
 				return status == 0 ? 0 : 1;
-			continue;
+			continue;	/* the fork did not come during the sleep */
 		}
 		struct flexsc_ring ring;
 		flexsc_setup(&ring, 1, 2);
@@ -144,7 +146,7 @@ static int fork_during_other_call(void)
 			exit(3);	/* the pool scanned before the post */
 		long child = flexsc_reap(e);
 		if (child == 0)
-			exit(r == -EINTR ? 0 : 2);
+			exit(r == -EINTR ? 0 : r == 0 ? 3 : 2);
 		int status = -1;
 		exit(r == 0 && wait4((pid_t)child, &status, 0, NULL) == child ? WEXITSTATUS(status) : 4);
 	}
@@ -272,9 +274,49 @@ static int wait_for_one_entry(void)
 	return ok ? 0 : 1;
 }
 
+/*
+ * An entry reserved and not yet submitted lies between two calls: the pool
+ * runs the first and goes idle at the gap; waiting for the second must still
+ * get it run.
+ */
+static int wait_across_a_gap(void)
+{
+	struct flexsc_ring ring;
+
+	flexsc_setup(&ring, 1, 2);
+	flexsc_call(&ring, SYS_getpid, 0, 0, 0, 0, 0, 0);	/* a settled pool */
+	struct flexsc_entry *a = flexsc_post(&ring, SYS_getpid, 0, 0, 0, 0, 0, 0);
+	struct flexsc_entry *gap = flexsc_get_entry(&ring);
+	struct flexsc_entry *b = flexsc_post(&ring, SYS_getppid, 0, 0, 0, 0, 0, 0);
+	bool ok = flexsc_wait_for(b) == getppid() && flexsc_wait_for(a) == getpid();
+	flexsc_release(gap);
+	return ok ? 0 : 1;
+}
+
+/*
+ * A sleep shorter than a timer tick ends on a spin, not asleep: the entry after
+ * it must still be served while it spins, so it completes first.
+ */
+static int short_sleep_then_call(void)
+{
+	struct flexsc_ring ring;
+
+	flexsc_setup(&ring, 1, 2);
+	flexsc_call(&ring, SYS_getpid, 0, 0, 0, 0, 0, 0);
+	struct flexsc_entry *nap = flexsc_post(&ring, SYS_nanosleep,
+					       (long)&(struct timespec){ 0, 8 * 1000 * 1000 },
+					       0, 0, 0, 0, 0);
+	struct flexsc_entry *id = flexsc_post(&ring, SYS_getpid, 0, 0, 0, 0, 0, 0);
+	bool ok = flexsc_wait_for(id) == getpid() && !flexsc_done(nap);
+	return ok && flexsc_wait_for(nap) == 0 ? 0 : 1;
+}
+
 static void targeted_wait(void)
 {
 	check(in_child(wait_for_one_entry) == 0, "flexsc_wait_for one entry does not spin");
+	check(in_child(wait_across_a_gap) == 0, "waiting for an entry past a reserved one");
+	check(in_child(short_sleep_then_call) == 0,
+	      "a call posted after a sub-tick sleep is served while it spins");
 }
 
 /*

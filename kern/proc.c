@@ -343,9 +343,10 @@ int64_t sys_wait4(pid_t pid, int *ustatus, int options, void *urusage)
 	if (options & ~WNOHANG)
 		return -EINVAL;
 	/*
-	 * Check the pointers before reaping, so a bad one loses no child, but write
-	 * them only when a child is returned: as on Linux, -ECHILD and WNOHANG's 0
-	 * leave the caller's status and rusage alone.
+	 * Check the pointers before reaping, so a bad one loses no child (unless a
+	 * syscall thread unmaps them while we sleep, as another thread could on
+	 * Linux), but write them only when a child is returned: as on Linux,
+	 * -ECHILD and WNOHANG's 0 leave the caller's status and rusage alone.
 	 */
 	if ((ustatus && vm_writable(p->vs, (uintptr_t)ustatus, sizeof(*ustatus)) < 0) ||
 	    (urusage && vm_writable(p->vs, (uintptr_t)urusage, RUSAGE_SIZE) < 0))

@@ -44,7 +44,12 @@
 	popq %rax
 .endm
 
-/* Vectors whose exceptions push an error code (Intel SDM vol. 3, table 6-1). */
+/*
+ * Vectors whose exceptions push an error code (Intel SDM vol. 3, table 6-1).
+ * NMI, double fault and machine check can arrive at any instruction, even where
+ * the CPU is in ring 0 with the user's GS base still loaded: they join
+ * paranoid_traps.
+ */
 .macro VECTOR n
 	.balign 16
 vector\n:
@@ -53,7 +58,11 @@ vector\n:
 	pushq $0
 	.endif
 	pushq $\n
+	.if (\n == T_NMI || \n == T_DBLFLT || \n == T_MCHK)
+	jmp paranoid_traps
+	.else
 	jmp alltraps
+	.endif
 .endm
 
 .text
@@ -83,6 +92,34 @@ trapret:
 	jz 2f
 	swapgs
 2:	iretq
+
+/*
+ * NMI, double fault and machine check. The saved cs cannot say which GS base
+ * is loaded: the event may come at syscall_entry's first instruction, in ring
+ * 0 before its swapgs, or just after the exit path's. The GS base itself can:
+ * the kernel's is this CPU's struct cpu, a kernel (negative) address; the
+ * user's never is. So read it (as Linux's paranoid entry does), swap if it is
+ * the user's, and swap back on the way out. rbx, saved in the frame, remembers
+ * which.
+ */
+paranoid_traps:
+	PUSH_REGS
+	cld
+	movl $MSR_GS_BASE, %ecx
+	rdmsr				/* edx:eax = GS base */
+	xorl %ebx, %ebx
+	testl %edx, %edx
+	js 1f				/* a kernel address: the kernel's GS is loaded */
+	swapgs
+	movl $1, %ebx
+1:	movq %rsp, %rdi
+	call trap
+	testl %ebx, %ebx
+	jz 2f
+	swapgs
+2:	POP_REGS
+	addq $16, %rsp			/* trapno, err */
+	iretq
 
 /*
  * syscall: rcx = user rip, r11 = user rflags, interrupts off (SFMASK). Build a

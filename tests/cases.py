@@ -263,6 +263,18 @@ CASES = [
         "forbid": USER_FAILURE + [r"killed"],
     },
     {
+        # NMIs while a program makes system calls without pause: some land on the
+        # system-call path, at syscall_entry's first instruction too, where the
+        # user's GS base is still loaded. Each is counted and ignored.
+        "name": "nmi-syscalls",
+        "init": "callloop L 24",
+        "monitor": [[rf"^L: step {i}$", "nmi"] for i in range(2, 22)],
+        "expect": [r"^elk: \d+ NMI\(s\) on CPU 0, from the machine, not the running code; "
+                   r"ignored$",
+                   r"^L: step 24$", r"^elk: init exited with status 0$"],
+        "forbid": USER_FAILURE + [r"killed"],
+    },
+    {
         # A machine check panics the kernel and is not blamed on the program. The
         # monitor injects an uncorrected error (bank 1 status VAL|UC|EN, MCG_STATUS
         # MCIP|RIPV).

@@ -119,8 +119,19 @@ static bool pool_busy(struct flexsc_ctx *ctx)
 static void pool_main(void *arg);
 
 /*
- * Start one more syscall thread for ctx, unless the pool is full or stopping.
- * 0, or -ENOMEM (the pool goes on without it). Takes ctx->lock.
+ * Give an idle thread a reason to scan the page again and wake one, if there
+ * is one: the kick. The new kick count. Caller holds sched_lock.
+ */
+static uint64_t kick_locked(struct flexsc_ctx *ctx)
+{
+	uint64_t kick = __atomic_add_fetch(&ctx->kicks, 1, __ATOMIC_SEQ_CST);
+	wakeup_one_locked(&ctx->work);
+	return kick;
+}
+
+/*
+ * Start one more syscall thread for ctx. 0; -EBUSY if the pool is full or
+ * stopping, -ENOMEM: the pool goes on without it. Takes ctx->lock.
  */
 static int pool_add_thread(struct flexsc_ctx *ctx)
 {
@@ -143,7 +154,7 @@ static int pool_add_thread(struct flexsc_ctx *ctx)
 	spin_unlock(&ctx->lock);
 	if (!room) {
 		thread_destroy(t);
-		return 0;
+		return -EBUSY;
 	}
 	thread_start(t);
 	return 0;
@@ -246,8 +257,7 @@ void flexsc_before_sleep(struct flexsc_ctx *ctx, struct waitq *wq)
 {
 	if (wq != &ctx->work) {
 		ctx->nblocked++;
-		__atomic_add_fetch(&ctx->kicks, 1, __ATOMIC_RELEASE);
-		wakeup_one_locked(&ctx->work);
+		kick_locked(ctx);
 	}
 	if (__atomic_exchange_n(&ctx->user_waiting, false, __ATOMIC_SEQ_CST))
 		wakeup_one_locked(&ctx->done);
@@ -260,8 +270,7 @@ void flexsc_yielding(void)
 	if (!ctx)
 		return;
 	spin_lock(&sched_lock);
-	__atomic_add_fetch(&ctx->kicks, 1, __ATOMIC_RELEASE);
-	wakeup_one_locked(&ctx->work);
+	kick_locked(ctx);
 	spin_unlock(&sched_lock);
 }
 
@@ -442,9 +451,8 @@ int64_t sys_flexsc_wait(uintptr_t uentry)
 	 * thread only if a call blocks.
 	 */
 	__atomic_store_n(&ctx->wait_target, target, __ATOMIC_RELEASE);
-	uint64_t kick = __atomic_add_fetch(&ctx->kicks, 1, __ATOMIC_SEQ_CST);
 	spin_lock(&sched_lock);
-	wakeup_one_locked(&ctx->work);	/* the kick: an idle thread, if there is one */
+	uint64_t kick = kick_locked(ctx);
 	/*
 	 * Sleep only while something is on its way (an entry running, or one that
 	 * no scan since our kick has looked for); else nothing would ever wake us.
@@ -458,9 +466,9 @@ int64_t sys_flexsc_wait(uintptr_t uentry)
 		if (pool_stalled(ctx)) {
 			/* The new thread scans when it first runs: no kick needed. */
 			spin_unlock(&sched_lock);
-			int added = pool_add_thread(ctx);
+			int r = pool_add_thread(ctx);
 			spin_lock(&sched_lock);
-			if (added == 0)
+			if (r == 0)
 				continue;
 		}
 		sleep_on(&ctx->done, &sched_lock);
@@ -493,15 +501,16 @@ void flexsc_teardown(struct proc *p)
 
 /*
  * A private copy of ctx's pages as they stand, in a new anonymous object, for
- * a child of fork. In the copy the entry this thread is running (fork's, if a
- * syscall thread runs it) reads DONE with ret 0, and every other entry on its
- * way reads DONE with -ECANCELED: the child has no syscall threads to run it,
- * and in the parent it is the parent's call. copies[] gets the copy's pages
- * (the object holds them). The object, or NULL if out of memory.
+ * a child of fork, seen through *copy (the object holds its pages). In the copy
+ * the entry this thread is running (fork's, if a syscall thread runs it) reads
+ * DONE with ret 0, and every other entry on its way reads DONE with -ECANCELED:
+ * the child has no syscall threads to run it, and in the parent it is the
+ * parent's call. The object, or NULL if out of memory.
  */
-static struct vmobj *snapshot_pages(struct flexsc_ctx *ctx, struct flexsc_entry **copies)
+static struct vmobj *snapshot_pages(struct flexsc_ctx *ctx, struct flexsc_entries *copy)
 {
 	struct vmobj *obj = vmobj_anon_create();
+	struct flexsc_entry *pages[FLEXSC_MAX_PAGES];
 	int running = mythread()->flexsc == ctx ? mythread()->flexsc_entry : ENTRY_IDLE;
 
 	for (unsigned i = 0; obj && i < ctx->npages; i++) {
@@ -512,15 +521,17 @@ static struct vmobj *snapshot_pages(struct flexsc_ctx *ctx, struct flexsc_entry 
 			vmobj_put(obj);
 			return NULL;
 		}
-		copies[i] = page2kva(pp);
-		memcpy(copies[i], page2kva(ctx->pages[i]), PGSIZE);
-		for (unsigned k = 0; k < FLEXSC_ENTRIES_PER_PAGE; k++) {
-			struct flexsc_entry *e = &copies[i][k];
-			bool ours = (int)(i * FLEXSC_ENTRIES_PER_PAGE + k) == running;
-			if (ours || e->status == FLEXSC_SUBMITTED || e->status == FLEXSC_BUSY) {
-				e->ret = ours ? 0 : -ECANCELED;
-				e->status = FLEXSC_DONE;
-			}
+		pages[i] = page2kva(pp);
+		memcpy(pages[i], page2kva(ctx->pages[i]), PGSIZE);
+	}
+	if (!obj)
+		return NULL;
+	entries_init(copy, pages, ctx->npages);
+	for (unsigned i = 0; i < copy->nentries; i++) {
+		struct flexsc_entry *e = entries_at(copy, i);
+		if ((int)i == running || entries_pending(copy, i)) {
+			e->ret = (int)i == running ? 0 : -ECANCELED;
+			e->status = FLEXSC_DONE;
 		}
 	}
 	return obj;
@@ -553,10 +564,10 @@ static int remap_snapshot(struct flexsc_ctx *ctx, struct vmspace *vs, struct vmo
 }
 
 /*
- * What flexsc_wait(uentry) returns in a child whose copy of the pages is
- * copies[]: as wait_result would find it there, the child having no pool.
+ * What flexsc_wait(uentry) returns in a child whose copy of the pages is copy,
+ * with no pool to wait for: as wait_result would find it there.
  */
-static int64_t child_wait_result(struct flexsc_ctx *ctx, struct flexsc_entry **copies,
+static int64_t child_wait_result(struct flexsc_ctx *ctx, struct flexsc_entries *copy,
 				 uintptr_t uentry)
 {
 	int target = uentry ? entry_index(ctx, uentry) : -1;
@@ -564,25 +575,24 @@ static int64_t child_wait_result(struct flexsc_ctx *ctx, struct flexsc_entry **c
 
 	if (uentry && target < 0)
 		return -EINVAL;
-	for (unsigned i = 0; i < ctx->entries.nentries; i++) {
-		struct flexsc_entry *e = &copies[i / FLEXSC_ENTRIES_PER_PAGE][i % FLEXSC_ENTRIES_PER_PAGE];
-		if (target < 0 || (int)i == target)
-			done += e->status == FLEXSC_DONE;
-	}
+	if (target >= 0)
+		return entries_status(copy, (unsigned)target) == FLEXSC_DONE;
+	for (unsigned i = 0; i < copy->nentries; i++)
+		done += entries_status(copy, i) == FLEXSC_DONE;
 	return done;
 }
 
 int flexsc_fork_child(struct proc *parent, struct proc *child)
 {
 	struct flexsc_ctx *ctx = parent->flexsc;
-	struct flexsc_entry *copies[FLEXSC_MAX_PAGES];
-	struct vmobj *obj = snapshot_pages(ctx, copies);
+	struct flexsc_entries copy;
+	struct vmobj *obj = snapshot_pages(ctx, &copy);
 
 	if (!obj)
 		return -ENOMEM;
 	int r = remap_snapshot(ctx, child->vs, obj);
 	if (r == 0 && syscall_frame_num(child->thread->tf) == SYS_flexsc_wait)
-		child->thread->tf->rax = (uint64_t)child_wait_result(ctx, copies, child->thread->tf->rdi);
+		child->thread->tf->rax = (uint64_t)child_wait_result(ctx, &copy, child->thread->tf->rdi);
 	vmobj_put(obj);
 	return r;
 }

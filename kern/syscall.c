@@ -50,6 +50,8 @@ int64_t sys_kstat(int which)
 
 void syscall_int80(struct trapframe *tf)
 {
+	mycpu()->syscall_traps++;
+	sti();	/* as on the syscall path: a long call must not hold off the timer */
 	syscall_dispatch(tf);
 }
 

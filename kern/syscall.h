@@ -111,7 +111,10 @@ static inline int64_t syscall_frame_num(const struct trapframe *tf)
 	return (int64_t)tf->err;
 }
 
-/* int $0x80's way in, from trap(). */
+/*
+ * Entry from int $0x80, by way of trap() (interrupts off, as the gate left
+ * them): count the trap, turn interrupts on and run the call.
+ */
 void syscall_int80(struct trapframe *tf);
 
 #endif

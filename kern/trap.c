@@ -258,8 +258,6 @@ static void trap_dispatch(struct trapframe *tf, bool from_user)
 	if (tf->trapno == T_SPURIOUS || tf->trapno == T_IRQ0 + 7 || tf->trapno == T_IRQ0 + 15)
 		return;	/* spurious: the APIC's, or the masked 8259's */
 	if (tf->trapno == T_SYSCALL) {
-		mycpu()->syscall_traps++;
-		sti();	/* as on the syscall path: a long call must not hold off the timer */
 		syscall_int80(tf);
 		return;
 	}

@@ -44,6 +44,13 @@ struct trap_path {
 extern const struct trap_path trap_paths[NTRAP_PATHS];
 
 /*
+ * A test program's checks: unless ok (or got == want), print "PROGNAME: FAIL
+ * what" (with both values) and count a failure in test_failures.
+ */
+extern int test_failures;
+void check(bool ok, const char *what);
+void expect(const char *what, long got, long want);
+/*
  * A test program's last line: "PROGNAME: ok" and 0 when failures is 0, else
  * "PROGNAME: N failures" and 1. Returns main's exit status.
  */

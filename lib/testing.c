@@ -1,4 +1,7 @@
-/* What test programs share: the trap paths to try calls on, leak checks, the last line. */
+/*
+ * What test programs share: the trap paths to try calls on, leak checks, checks
+ * that count failures, the last line.
+ */
 #include <inc/lib.h>
 
 const struct trap_path trap_paths[NTRAP_PATHS] = {
@@ -17,6 +20,24 @@ struct memuse memuse(void)
 bool memuse_equal(struct memuse a, struct memuse b)
 {
 	return a.pages == b.pages && a.objects == b.objects;
+}
+
+int test_failures;
+
+void check(bool ok, const char *what)
+{
+	if (!ok) {
+		printf("%s: FAIL %s\n", progname, what);
+		test_failures++;
+	}
+}
+
+void expect(const char *what, long got, long want)
+{
+	if (got != want) {
+		printf("%s: FAIL %s: got %ld, want %ld\n", progname, what, got, want);
+		test_failures++;
+	}
 }
 
 int test_verdict(int failures)

@@ -263,11 +263,11 @@ CASES = [
         "forbid": USER_FAILURE + [r"killed"],
     },
     {
-        # NMIs while a program makes system calls without pause: some land on the
+        # NMIs while spin makes system calls without pause: some land on the
         # system-call path, at syscall_entry's first instruction too, where the
         # user's GS base is still loaded. Each is counted and ignored.
         "name": "nmi-syscalls",
-        "init": "callloop L 24",
+        "init": "spin L 24 20000 syscalls",
         "monitor": [[rf"^L: step {i}$", "nmi"] for i in range(2, 22)],
         "expect": [r"^elk: \d+ NMI\(s\) on CPU 0, from the machine, not the running code; "
                    r"ignored$",

@@ -17,16 +17,6 @@
 #define ROUNDS 200
 #define SETTLE 3		/* rounds before the memory in use is taken */
 
-static int failures;
-
-static void check(bool ok, const char *what)
-{
-	if (!ok) {
-		printf("cowlayers: FAIL %s\n", what);
-		failures++;
-	}
-}
-
 static long free_pages(void)
 {
 	return kstat(KSTAT_FREE_PAGES);
@@ -152,5 +142,5 @@ int main(int argc, char **argv)
 	takeover_after_split("munmap");
 	munmap_under_child();
 	rounds_on_split_area();
-	return test_verdict(failures);
+	return test_verdict(test_failures);
 }

@@ -7,16 +7,6 @@
 #include <inc/lib.h>
 #include <inc/mman.h>
 
-static int failures;
-
-static void check(bool ok, const char *what)
-{
-	if (!ok) {
-		printf("exectest: FAIL %s\n", what);
-		failures++;
-	}
-}
-
 /* What status and rusage hold before a wait4 that must not write them. */
 #define UNTOUCHED 0x5a
 #define RUSAGE_SIZE 144	/* struct rusage on Linux x86-64 */
@@ -153,6 +143,6 @@ int main(int argc, char **argv)
 		printf("exectest: orphan adopted by init\n");
 	else
 		printf("exectest: FAIL orphan's parent is %d, not init\n", parent);
-	failures += parent != 1;
-	return test_verdict(failures);
+	test_failures += parent != 1;
+	return test_verdict(test_failures);
 }

@@ -7,31 +7,13 @@
 
 #define KERNEL_POINTER ((void *)0xffffffff80100000UL)
 
-static int failures;
-
-static void expect(const char *what, long got, long want)
-{
-	if (got != want) {
-		printf("files: FAIL %s: got %ld, want %ld\n", what, got, want);
-		failures++;
-	}
-}
-
-static void expect_true(const char *what, bool ok)
-{
-	if (!ok) {
-		printf("files: FAIL %s\n", what);
-		failures++;
-	}
-}
-
 /* Open path (which must succeed) and return the descriptor. */
 static int open_ok(const char *path, int flags)
 {
 	int fd = open(path, flags);
 	if (fd < 0) {
 		printf("files: FAIL open %s: %d\n", path, fd);
-		failures++;
+		test_failures++;
 	}
 	return fd;
 }
@@ -43,10 +25,10 @@ static void test_initrd_file(void)
 	int fd = open_ok("hello", O_RDONLY);
 
 	expect("read of the ELF magic", read(fd, buf, 4), 4);
-	expect_true("hello starts with \\x7fELF", memcmp(buf, "\x7f" "ELF", 4) == 0);
+	check(memcmp(buf, "\x7f" "ELF", 4) == 0, "hello starts with \\x7fELF");
 	expect("fstat", fstat(fd, &st), 0);
-	expect_true("regular file, mode 0555", st.st_mode == (S_IFREG | 0555));
-	expect_true("size is positive", st.st_size > 0);
+	check(st.st_mode == (S_IFREG | 0555), "regular file, mode 0555");
+	check(st.st_size > 0, "size is positive");
 	expect("offset after reading 4", lseek(fd, 0, SEEK_CUR), 4);
 	expect("lseek to the end", lseek(fd, 0, SEEK_END), st.st_size);
 	expect("read at end of file", read(fd, buf, sizeof(buf)), 0);
@@ -56,7 +38,7 @@ static void test_initrd_file(void)
 	expect("read past the end", read(fd, buf, sizeof(buf)), 0);
 	expect("lseek to 1", lseek(fd, 1, SEEK_SET), 1);
 	expect("read after lseek", read(fd, buf, 3), 3);
-	expect_true("bytes 1..3 are ELF", memcmp(buf, "ELF", 3) == 0);
+	check(memcmp(buf, "ELF", 3) == 0, "bytes 1..3 are ELF");
 	expect("lseek relative", lseek(fd, -4, SEEK_CUR), 0);
 	expect("lseek to a negative offset", lseek(fd, -1, SEEK_SET), -EINVAL);
 	expect("lseek with a bad whence", lseek(fd, 0, 3), -EINVAL);
@@ -66,7 +48,7 @@ static void test_initrd_file(void)
 
 	fd = open_ok("/hello", O_RDONLY);
 	expect("read via /hello", read(fd, buf, 4), 4);
-	expect_true("/hello is the same file", memcmp(buf, "\x7f" "ELF", 4) == 0);
+	check(memcmp(buf, "\x7f" "ELF", 4) == 0, "/hello is the same file");
 	close(fd);
 
 	expect("open a missing file", open("no-such-file", O_RDONLY), -ENOENT);
@@ -85,7 +67,7 @@ static void test_devices(void)
 	expect("read /dev/null", read(fd, buf, sizeof(buf)), 0);
 	expect("write /dev/null", write(fd, buf, sizeof(buf)), sizeof(buf));
 	expect("fstat /dev/null", fstat(fd, &st), 0);
-	expect_true("/dev/null is a character device", S_ISCHR(st.st_mode));
+	check(S_ISCHR(st.st_mode), "/dev/null is a character device");
 	expect("lseek /dev/null", lseek(fd, 0, SEEK_SET), -ESPIPE);
 	close(fd);
 
@@ -103,7 +85,7 @@ static void test_devices(void)
 	close(fd);
 
 	expect("fstat the console", fstat(1, &st), 0);
-	expect_true("the console is a character device", S_ISCHR(st.st_mode));
+	check(S_ISCHR(st.st_mode), "the console is a character device");
 	expect("lseek the console", lseek(1, 0, SEEK_CUR), -ESPIPE);
 }
 
@@ -114,7 +96,7 @@ static void test_dup(void)
 	int fd = open_ok("hello", O_RDONLY);
 	int copy = dup(fd);
 
-	expect_true("dup gives a new descriptor", copy >= 0 && copy != fd);
+	check(copy >= 0 && copy != fd, "dup gives a new descriptor");
 	expect("read 2 via the original", read(fd, buf, 2), 2);
 	expect("offset seen via the dup", lseek(copy, 0, SEEK_CUR), 2);
 	expect("dup2 to 20", dup2(fd, 20), 20);
@@ -126,7 +108,7 @@ static void test_dup(void)
 	int zero = open_ok("/dev/zero", O_RDONLY);
 	expect("dup2 onto an open descriptor", dup2(fd, zero), zero);
 	expect("read via the replaced descriptor", read(zero, buf, 1), 1);
-	expect_true("it reads the file, not zeros", buf[0] == 'F');
+	check(buf[0] == 'F', "it reads the file, not zeros");
 
 	expect("dup2 beyond the table", dup2(fd, 64), -EBADF);
 	expect("dup2 to a negative descriptor", dup2(fd, -1), -EBADF);
@@ -185,7 +167,7 @@ static void test_efault(void)
 	expect("write to a pipe", write(fds[1], "abc", 3), 3);
 	expect("read from a pipe into the kernel", read(fds[0], KERNEL_POINTER, 3), -EFAULT);
 	expect("fstat a pipe", fstat(fds[0], &st), 0);
-	expect_true("a pipe is a FIFO", S_ISFIFO(st.st_mode));
+	check(S_ISFIFO(st.st_mode), "a pipe is a FIFO");
 	expect("lseek a pipe", lseek(fds[0], 0, SEEK_SET), -ESPIPE);
 	close(fds[0]);
 	close(fds[1]);
@@ -209,5 +191,5 @@ int main(int argc, char **argv)
 	test_dup();
 	test_fork_shares_offset();
 	test_efault();
-	return test_verdict(failures);
+	return test_verdict(test_failures);
 }

@@ -14,16 +14,6 @@
 #include <inc/lib.h>
 #include <inc/mman.h>
 
-static int failures;
-
-static void check(bool ok, const char *what)
-{
-	if (!ok) {
-		printf("flexsclife: FAIL %s\n", what);
-		failures++;
-	}
-}
-
 /* Run fn in a child; its exit status. */
 static int in_child(int (*fn)(void))
 {
@@ -359,5 +349,5 @@ int main(int argc, char **argv)
 	pool_growth();
 	targeted_wait();
 	two_processes_at_once();
-	return test_verdict(failures);
+	return test_verdict(test_failures);
 }

@@ -13,15 +13,6 @@
 #include <inc/mman.h>
 
 static struct flexsc_ring ring;
-static int failures;
-
-static void check(bool ok, const char *what)
-{
-	if (!ok) {
-		printf("flexsctest: FAIL %s\n", what);
-		failures++;
-	}
-}
 
 static long call(long sysnum, long a0, long a1, long a2)
 {
@@ -338,5 +329,5 @@ int main(int argc, char **argv)
 	isolation();
 	registration_errors();
 	unmapped_page();
-	return test_verdict(failures);
+	return test_verdict(test_failures);
 }

@@ -14,16 +14,6 @@
 #define FANOUT 4	/* children per member of the tree, far below MAXCHILDREN */
 #define LEVELS 3	/* 1 + 4 + 16 + 64 members wanted: more than the table holds */
 
-static int failures;
-
-static void expect(const char *what, long got, long want)
-{
-	if (got != want) {
-		printf("forkbomb: FAIL %s: got %ld, want %ld\n", what, got, want);
-		failures++;
-	}
-}
-
 /* Reap every child; returns how many there were. */
 static int reap_all(void)
 {
@@ -49,7 +39,7 @@ static void per_process_cap(void)
 	expect("children one parent may have", children, MAXCHILDREN);
 	if (procs >= NPROC) {
 		printf("forkbomb: FAIL the table was full (%ld processes), not the cap reached\n", procs);
-		failures++;
+		test_failures++;
 	}
 	expect("children reaped", reap_all(), children);
 	printf("forkbomb: one parent got %d children, then %s\n", children,
@@ -121,9 +111,9 @@ static void system_cap(void)
 	expect("the tree's exit status", status, 0);
 	if (refusals == 0) {
 		printf("forkbomb: FAIL the tree never filled the table\n");
-		failures++;
+		test_failures++;
 	}
-	failures += wrong;
+	test_failures += wrong;
 	if (refusals > 0 && wrong == 0)
 		printf("forkbomb: the tree filled the table at %d processes, then -EAGAIN\n", NPROC);
 }
@@ -141,7 +131,7 @@ int main(int argc, char **argv)
 	int status = -1;
 	if (pid < 0 || wait4(pid, &status, 0, NULL) != pid || status != 0) {
 		printf("forkbomb: FAIL fork does not work afterwards\n");
-		failures++;
+		test_failures++;
 	}
-	return test_verdict(failures);
+	return test_verdict(test_failures);
 }

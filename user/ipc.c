@@ -25,24 +25,6 @@
 
 static uint8_t send_page[PGSIZE] __attribute__((aligned(PGSIZE)));
 static uint8_t recv_page[PGSIZE] __attribute__((aligned(PGSIZE)));
-static int failures;
-
-/* Count a failure and say what it was unless ok. */
-static void check(bool ok, const char *what)
-{
-	if (!ok) {
-		printf("ipc: FAIL %s\n", what);
-		failures++;
-	}
-}
-
-static void check_ret(const char *what, long got, long want)
-{
-	if (got != want) {
-		printf("ipc: FAIL %s: returned %ld, want %ld\n", what, got, want);
-		failures++;
-	}
-}
 
 /* Fill a page with bytes that depend on seed and position. */
 static void fill(uint8_t *page, uint8_t seed)
@@ -67,7 +49,7 @@ static pid_t start_child(int (*fn)(pid_t parent))
 	pid_t child = fork();
 
 	if (child == 0) {
-		failures = 0;
+		test_failures = 0;
 		int n = fn(parent);
 		exit(MIN(n, 255));
 	}
@@ -82,7 +64,7 @@ static void finish(pid_t child, const char *what)
 
 	if (r != child || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		printf("ipc: FAIL %s: wait4 %d, status 0x%x\n", what, r, status);
-		failures++;
+		test_failures++;
 	}
 }
 
@@ -95,14 +77,14 @@ static int pingpong_child(pid_t parent)
 	struct ipc_msg m;
 
 	fill(recv_page, 9);
-	for (uint64_t i = 0; i < PINGPONG_ROUNDS && failures < 5; i++) {
-		check_ret("pingpong recv", ipc_recv(recv_page, &m), 0);
+	for (uint64_t i = 0; i < PINGPONG_ROUNDS && test_failures < 5; i++) {
+		expect("pingpong recv", ipc_recv(recv_page, &m), 0);
 		check(m.from == parent && m.value == 2 * i && m.perm == 0,
 		      "pingpong: child got the wrong message");
-		check_ret("pingpong answer", ipc_send(parent, 2 * i + 1, NULL, 0), 0);
+		expect("pingpong answer", ipc_send(parent, 2 * i + 1, NULL, 0), 0);
 	}
 	check(holds(recv_page, 9), "pingpong: a page arrived though none was sent");
-	return failures;
+	return test_failures;
 }
 
 static void test_pingpong(void)
@@ -110,9 +92,9 @@ static void test_pingpong(void)
 	pid_t child = start_child(pingpong_child);
 	struct ipc_msg m;
 
-	for (uint64_t i = 0; i < PINGPONG_ROUNDS && failures < 5; i++) {
-		check_ret("pingpong send", ipc_send(child, 2 * i, NULL, 0), 0);
-		check_ret("pingpong recv", ipc_recv(NULL, &m), 0);
+	for (uint64_t i = 0; i < PINGPONG_ROUNDS && test_failures < 5; i++) {
+		expect("pingpong send", ipc_send(child, 2 * i, NULL, 0), 0);
+		expect("pingpong recv", ipc_recv(NULL, &m), 0);
 		check(m.from == child && m.value == 2 * i + 1 && m.perm == 0,
 		      "pingpong: parent got the wrong answer");
 	}
@@ -129,16 +111,16 @@ static int copy_child(pid_t parent)
 	struct ipc_msg m;
 
 	fill(recv_page, 0xee);
-	check_ret("copy: recv page", ipc_recv(recv_page, &m), 0);
+	expect("copy: recv page", ipc_recv(recv_page, &m), 0);
 	check(m.from == parent && m.value == 0x123456789abcdef0 && m.perm == RW,
 	      "copy: wrong message with the page");
 	check(holds(recv_page, 1), "copy: page contents did not arrive");
-	check_ret("copy: recv notice", ipc_recv(NULL, &m), 0);
+	expect("copy: recv notice", ipc_recv(NULL, &m), 0);
 	check(m.perm == 0, "copy: a page arrived where none was accepted");
 	check(holds(recv_page, 1), "copy: the sender's later write showed through");
 	fill(recv_page, 3);
-	check_ret("copy: send back", ipc_send(parent, 0, recv_page, RW), 0);
-	return failures;
+	expect("copy: send back", ipc_send(parent, 0, recv_page, RW), 0);
+	return test_failures;
 }
 
 static void test_page_copy(void)
@@ -147,10 +129,10 @@ static void test_page_copy(void)
 
 	fill(send_page, 1);
 	pid_t child = start_child(copy_child);
-	check_ret("copy: send page", ipc_send(child, 0x123456789abcdef0, send_page, RW), 0);
+	expect("copy: send page", ipc_send(child, 0x123456789abcdef0, send_page, RW), 0);
 	fill(send_page, 2);
-	check_ret("copy: send notice", ipc_send(child, 0, send_page, RW), 0);
-	check_ret("copy: recv page back", ipc_recv(FREE_VA, &m), 0);
+	expect("copy: send notice", ipc_send(child, 0, send_page, RW), 0);
+	expect("copy: recv page back", ipc_recv(FREE_VA, &m), 0);
 	check(m.from == child && m.perm == RW, "copy: wrong message with the page back");
 	check(holds(FREE_VA, 3), "copy: the page sent back did not arrive");
 	check(holds(send_page, 2), "copy: the receiver's write showed through");
@@ -173,12 +155,12 @@ static int readonly_child(pid_t parent)
 		exit(3);
 	}
 	fill(send_page, 4);
-	check_ret("readonly: send", ipc_send(grandchild, 0, send_page, PROT_READ), 0);
+	expect("readonly: send", ipc_send(grandchild, 0, send_page, PROT_READ), 0);
 	int status = 0;
 	wait4(grandchild, &status, 0, NULL);
 	check(WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV,
 	      "readonly: writing a read-only page did not kill with SIGSEGV");
-	return failures;
+	return test_failures;
 }
 
 static int exit_without_receiving(pid_t parent)
@@ -190,11 +172,11 @@ static int exit_without_receiving(pid_t parent)
 
 static void test_esrch(void)
 {
-	check_ret("send to a pid that does not exist", ipc_send(NO_SUCH_PID, 1, NULL, 0), -ESRCH);
+	expect("send to a pid that does not exist", ipc_send(NO_SUCH_PID, 1, NULL, 0), -ESRCH);
 	pid_t child = start_child(exit_without_receiving);
-	check_ret("send to a receiver that exits", ipc_send(child, 1, send_page, RW), -ESRCH);
+	expect("send to a receiver that exits", ipc_send(child, 1, send_page, RW), -ESRCH);
 	finish(child, "exiting receiver");
-	check_ret("send to a zombie's pid", ipc_send(child, 1, NULL, 0), -ESRCH);
+	expect("send to a zombie's pid", ipc_send(child, 1, NULL, 0), -ESRCH);
 }
 
 /* Bad arguments fail at once, before any waiting (so sending to ourselves is safe). */
@@ -203,26 +185,26 @@ static void test_bad_arguments(void)
 	pid_t me = getpid();
 	struct ipc_msg m;
 
-	check_ret("recv at an unaligned dstva", ipc_recv((char *)FREE_VA + 1, &m), -EINVAL);
-	check_ret("recv at a kernel dstva", ipc_recv(KERNEL_VA, &m), -EFAULT);
-	check_ret("recv into a NULL msg", ipc_recv(NULL, NULL), -EFAULT);
-	check_ret("recv into a kernel msg", ipc_recv(NULL, KERNEL_VA), -EFAULT);
-	check_ret("send from an unaligned srcva", ipc_send(me, 0, send_page + 1, PROT_READ),
+	expect("recv at an unaligned dstva", ipc_recv((char *)FREE_VA + 1, &m), -EINVAL);
+	expect("recv at a kernel dstva", ipc_recv(KERNEL_VA, &m), -EFAULT);
+	expect("recv into a NULL msg", ipc_recv(NULL, NULL), -EFAULT);
+	expect("recv into a kernel msg", ipc_recv(NULL, KERNEL_VA), -EFAULT);
+	expect("send from an unaligned srcva", ipc_send(me, 0, send_page + 1, PROT_READ),
 		  -EINVAL);
-	check_ret("send with perm 0", ipc_send(me, 0, send_page, 0), -EINVAL);
-	check_ret("send with write-only perm", ipc_send(me, 0, send_page, PROT_WRITE), -EINVAL);
-	check_ret("send with exec perm", ipc_send(me, 0, send_page, PROT_READ | PROT_EXEC),
+	expect("send with perm 0", ipc_send(me, 0, send_page, 0), -EINVAL);
+	expect("send with write-only perm", ipc_send(me, 0, send_page, PROT_WRITE), -EINVAL);
+	expect("send with exec perm", ipc_send(me, 0, send_page, PROT_READ | PROT_EXEC),
 		  -EINVAL);
-	check_ret("send from an unmapped srcva", ipc_send(me, 0, UNMAPPED_VA, PROT_READ), -EFAULT);
-	check_ret("send from a kernel srcva", ipc_send(me, 0, KERNEL_VA, PROT_READ), -EFAULT);
+	expect("send from an unmapped srcva", ipc_send(me, 0, UNMAPPED_VA, PROT_READ), -EFAULT);
+	expect("send from a kernel srcva", ipc_send(me, 0, KERNEL_VA, PROT_READ), -EFAULT);
 }
 
 /* One of two senders: values 0, 1, ... to the parent. */
 static int sender(pid_t parent)
 {
 	for (uint64_t i = 0; i < MESSAGES_PER_SENDER; i++)
-		check_ret("two senders: send", ipc_send(parent, i, NULL, 0), 0);
-	return failures;
+		expect("two senders: send", ipc_send(parent, i, NULL, 0), 0);
+	return test_failures;
 }
 
 static void test_two_senders(void)
@@ -231,8 +213,8 @@ static void test_two_senders(void)
 	uint64_t next[2] = { 0, 0 };
 	struct ipc_msg m;
 
-	for (int n = 0; n < 2 * MESSAGES_PER_SENDER && failures < 5; n++) {
-		check_ret("two senders: recv", ipc_recv(NULL, &m), 0);
+	for (int n = 0; n < 2 * MESSAGES_PER_SENDER && test_failures < 5; n++) {
+		expect("two senders: recv", ipc_recv(NULL, &m), 0);
 		int s = m.from == senders[1];
 		check(m.from == senders[s] && m.value == next[s]++,
 		      "two senders: a message from nowhere, out of order or twice");
@@ -275,25 +257,25 @@ static int flexsc_child(pid_t parent)
 	long page = syscall6(SYS_flexsc_register, (long)&opts, 0, 0, 0, 0, 0);
 
 	if (page < 0) {
-		check_ret("flexsc_register", page, 0);
+		expect("flexsc_register", page, 0);
 		ipc_send(parent, 1, NULL, 0);	/* do not send */
-		return failures;
+		return test_failures;
 	}
 	struct flexsc_entry *e = (struct flexsc_entry *)page;
 	post(&e[0], SYS_ipc_recv, (long)FREE_VA2, (long)&m);
 	post(&e[1], SYS_getpid, 0, 0);
-	check_ret("flexsc: getpid beside the receive", collect(&e[1]), getpid());
+	expect("flexsc: getpid beside the receive", collect(&e[1]), getpid());
 	nanosleep(&pause, NULL);	/* time for the receive to start waiting */
-	check_ret("flexsc: second receiver", ipc_recv(NULL, &m), -EBUSY);
-	check_ret("flexsc: tell the parent", ipc_send(parent, 0, NULL, 0), 0);
-	check_ret("flexsc: recv", collect(&e[0]), 0);
+	expect("flexsc: second receiver", ipc_recv(NULL, &m), -EBUSY);
+	expect("flexsc: tell the parent", ipc_send(parent, 0, NULL, 0), 0);
+	expect("flexsc: recv", collect(&e[0]), 0);
 	check(m.from == parent && m.value == 77 && m.perm == PROT_READ && holds(FREE_VA2, 5),
 	      "flexsc: the message or page did not arrive");
 	post(&e[0], SYS_ipc_recv, 0, (long)&m);
 	post(&e[1], SYS_getpid, 0, 0);
 	collect(&e[1]);
 	nanosleep(&pause, NULL);
-	return failures;
+	return test_failures;
 }
 
 static void test_flexsc_receiver(void)
@@ -302,9 +284,9 @@ static void test_flexsc_receiver(void)
 
 	fill(send_page, 5);
 	pid_t child = start_child(flexsc_child);
-	check_ret("flexsc: wait for the child", ipc_recv(NULL, &m), 0);
+	expect("flexsc: wait for the child", ipc_recv(NULL, &m), 0);
 	if (m.value == 0)
-		check_ret("flexsc: send", ipc_send(child, 77, send_page, PROT_READ), 0);
+		expect("flexsc: send", ipc_send(child, 77, send_page, PROT_READ), 0);
 	finish(child, "flexsc child");
 }
 
@@ -317,5 +299,5 @@ int main(int argc, char **argv)
 	test_bad_arguments();
 	test_two_senders();
 	test_flexsc_receiver();
-	return test_verdict(failures);
+	return test_verdict(test_failures);
 }

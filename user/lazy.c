@@ -12,16 +12,6 @@
 #define BIG (256UL << 20)
 #define SMALL_COST 8	/* pages: the touched one, page tables, object indexes */
 
-static int failures;
-
-static void check(bool ok, const char *what)
-{
-	if (!ok) {
-		printf("lazy: FAIL %s\n", what);
-		failures++;
-	}
-}
-
 static long free_pages(void)
 {
 	return kstat(KSTAT_FREE_PAGES);
@@ -185,5 +175,5 @@ int main(int argc, char **argv)
 	fixed_and_hints();
 	shared_mapping();
 	file_mapping();
-	return test_verdict(failures);
+	return test_verdict(test_failures);
 }

@@ -18,19 +18,6 @@ static const size_t write_sizes[] = { 1, 3, 17, 511, 4093, 4096, 4097, 8191, BIG
 static const size_t read_sizes[] = { 7, 100, 4096, 5003, 1, 19997, 333 };
 
 static unsigned char chunk[BIGGEST_CHUNK];
-static int failures;
-
-static void fail(const char *what, long got, long want)
-{
-	printf("pipe: FAIL %s: got %ld, want %ld\n", what, got, want);
-	failures++;
-}
-
-static void expect(const char *what, long got, long want)
-{
-	if (got != want)
-		fail(what, got, want);
-}
 
 /* Byte i of the stream: depends on i, so that lost, doubled or reordered bytes show. */
 static unsigned char stream_byte(size_t i)
@@ -77,7 +64,7 @@ static void reap(pid_t child, const char *who)
 	if (wait4(child, &status, 0, NULL) != child || !WIFEXITED(status) ||
 	    WEXITSTATUS(status) != 0) {
 		printf("pipe: FAIL %s did not exit cleanly (status 0x%x)\n", who, status);
-		failures++;
+		test_failures++;
 	}
 }
 
@@ -102,7 +89,7 @@ static void test_stream(void)
 	for (size_t i = 0;; i++) {
 		ssize_t r = read(fds[0], chunk, read_sizes[i % ARRAY_SIZE(read_sizes)]);
 		if (r < 0) {
-			fail("stream read", r, 0);
+			expect("stream read", r, 0);
 			break;
 		}
 		if (r == 0)
@@ -113,7 +100,7 @@ static void test_stream(void)
 	expect("stream length", (long)total, STREAM_BYTES);
 	if (got != want) {
 		printf("pipe: FAIL stream checksum 0x%lx, want 0x%lx\n", got, want);
-		failures++;
+		test_failures++;
 	}
 	close(fds[0]);
 	reap(child, "producer");
@@ -148,7 +135,7 @@ static void test_eof_on_close(void)
 	expect("read at end of file after close", r, 0);
 	expect("bytes before end of file", (long)got, 5);
 	if (memcmp(buf, "hello", 5) != 0)
-		fail("bytes before end of file differ", 0, 0);
+		check(false, "bytes before end of file differ");
 	expect("read again at end of file", read(data[0], buf, 1), 0);
 	close(hold[1]);
 	close(data[0]);
@@ -255,10 +242,10 @@ static void test_bad_buffer(void)
 	expect("munmap the second page", munmap(two + 4096, 4096), 0);
 	expect("read running into an unmapped page", read(fds[0], two + 4096 - 4, 10), 4);
 	if (memcmp(two + 4096 - 4, "0123", 4) != 0)
-		fail("bytes before the unmapped page differ", 0, 0);
+		check(false, "bytes before the unmapped page differ");
 	expect("read of what the bad reads left", read(fds[0], buf, sizeof(buf)), 6);
 	if (memcmp(buf, "456789", 6) != 0)
-		fail("bytes left in the pipe differ", 0, 0);
+		check(false, "bytes left in the pipe differ");
 	munmap(two, 4096);
 	close(fds[0]);
 }
@@ -302,5 +289,5 @@ int main(int argc, char **argv)
 	test_bad_buffer();
 	test_zero_length();
 	test_pipe2_flags();
-	return test_verdict(failures);
+	return test_verdict(test_failures);
 }

@@ -27,8 +27,14 @@ GUEST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-fno-stack-protector -fno-pic -fno-pie -fno-omit-frame-pointer \
 	-nostdinc -isystem $(shell $(CC) -print-file-name=include) -I. -MMD -MP
 
+# DEBUG=1 (the default, and what make test runs) builds the kernel with the lock
+# checker and page poisoning (docs/locking.md, docs/memory.md); DEBUG=0 without.
+DEBUG ?= 1
 KERN_CFLAGS := $(GUEST_CFLAGS) -DELK_KERNEL -mcmodel=kernel -mno-red-zone \
 	-mgeneral-regs-only -fno-asynchronous-unwind-tables
+ifeq ($(DEBUG),1)
+KERN_CFLAGS += -DELK_DEBUG
+endif
 KERN_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
 	--no-warn-rwx-segments -T kern/kernel.ld
 

@@ -55,6 +55,8 @@ void expect(const char *what, long got, long want);
  * "PROGNAME: N failures" and 1. Returns main's exit status.
  */
 int test_verdict(int failures);
+/* Restrict the calling process to CPU cpu (sched_setaffinity). 0 or -errno. */
+int pin_to_cpu(int cpu);
 
 /*
  * The kernel's memory in use, for leak checks: pages outside its small-object
@@ -100,6 +102,10 @@ int dup2(int oldfd, int newfd);
 pid_t getpid(void);
 pid_t getppid(void);
 int sched_yield(void);
+/* Linux's raw calls: the mask is len bytes of CPU bits; getaffinity returns the bytes written. */
+int sched_setaffinity(pid_t pid, size_t len, const void *mask);
+int sched_getaffinity(pid_t pid, size_t len, void *mask);
+int getcpu(unsigned *cpu, unsigned *node);
 int nanosleep(const struct timespec *req, struct timespec *rem);
 int clock_gettime(int clockid, struct timespec *ts);
 pid_t fork(void);

@@ -28,9 +28,12 @@
 #define SYS_exit          60
 #define SYS_wait4         61
 #define SYS_getppid      110
+#define SYS_sched_setaffinity 203
+#define SYS_sched_getaffinity 204
 #define SYS_clock_gettime 228
 #define SYS_exit_group   231
 #define SYS_pipe2        293
+#define SYS_getcpu       309
 
 /* elk's own calls. */
 #define SYS_kstat        500	/* kstat(which): a kernel counter, see KSTAT_* */

@@ -35,6 +35,8 @@
 #define IRQ_TIMER    0	/* local APIC timer */
 #define IRQ_COM1     4
 #define T_SYSCALL  0x80	/* int $0x80 */
+#define T_IPI_RESCHED 0xf0	/* another CPU queued a thread here: look at the run queue */
+#define T_IPI_TLB     0xf1	/* another CPU changed page tables: flush (kern/tlb.c) */
 #define T_SPURIOUS 0xff
 
 /* Not a vector: marks a frame built by the syscall instruction's entry path. */

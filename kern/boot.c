@@ -17,6 +17,8 @@
 #define MB2_TAG_CMDLINE 1
 #define MB2_TAG_MODULE  3
 #define MB2_TAG_MMAP    6
+#define MB2_TAG_ACPI_OLD 14	/* a copy of the ACPI 1.0 RSDP */
+#define MB2_TAG_ACPI_NEW 15	/* a copy of the ACPI 2.0+ RSDP */
 
 struct bootinfo bootinfo;
 
@@ -126,6 +128,9 @@ static void parse_mb2(physaddr_t info_pa)
 				struct mb2_mmap_entry *me = (void *)((char *)tag + e);
 				add_memregion(me->addr, me->len, me->type);
 			}
+		} else if (tag->type == MB2_TAG_ACPI_NEW ||
+			   (tag->type == MB2_TAG_ACPI_OLD && !bootinfo.acpi_rsdp)) {
+			bootinfo.acpi_rsdp = info_pa + off + sizeof(*tag);
 		}
 	}
 	if (bootinfo.nmem == 0)

@@ -19,6 +19,7 @@ struct bootinfo {
 	int nmem;
 	physaddr_t initrd_start, initrd_end;	/* [start, end), or both 0 */
 	physaddr_t info_start, info_end;	/* the loader's own info structure */
+	physaddr_t acpi_rsdp;	/* the loader's copy of the ACPI RSDP (Multiboot2), or 0 */
 };
 
 extern struct bootinfo bootinfo;

@@ -32,7 +32,7 @@ static volatile uint16_t *const vga = (uint16_t *)(DMAPBASE + 0xb8000);
 static int vga_pos;
 
 /* Output lock: whole console_write calls stay unbroken when several CPUs print. */
-static struct spinlock out_lock = SPINLOCK_INIT("console-out");
+static struct spinlock out_lock = SPINLOCK_INIT("console-out", LOCK_CONSOLE_OUT);
 /* Set by a panic, after which output no longer takes out_lock (console_break_lock). */
 static volatile bool out_lock_broken;
 /* Whether the last character written ended a line; out_lock protects it. */
@@ -40,7 +40,7 @@ static bool at_line_start = true;
 
 /* Input ring buffer; in_lock protects it and in_waiters. */
 #define INBUF 256
-static struct spinlock in_lock = SPINLOCK_INIT("console-in");
+static struct spinlock in_lock = SPINLOCK_INIT("console-in", LOCK_CONSOLE_IN);
 static char inbuf[INBUF];
 static size_t in_head, in_tail;	/* read at head, write at tail; free-running */
 static struct waitq in_waiters = WAITQ_INIT(in_waiters);

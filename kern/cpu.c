@@ -59,6 +59,7 @@ static uint8_t ist_stacks[MAXCPU][NIST][4096] __attribute__((aligned(16)));
 void cpu_init(struct cpu *c)
 {
 	c->self = c;
+	list_init(&c->runq);
 	c->gdt[0] = 0;
 	c->gdt[GD_KT >> 3] = SEG_KCODE;
 	c->gdt[GD_KD >> 3] = SEG_KDATA;

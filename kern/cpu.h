@@ -27,6 +27,7 @@
 #ifndef __ASSEMBLER__
 #include <inc/types.h>
 #include <inc/mmu.h>
+#include <kern/list.h>
 
 struct tss {
 	uint32_t reserved0;
@@ -39,7 +40,11 @@ struct tss {
 } __attribute__((packed));
 
 struct context;
+struct spinlock;
 struct thread;
+
+/* The most spinlocks one CPU holds at once (the lock checker's stack of them). */
+#define CPU_MAXHELD 8
 
 struct cpu {
 	struct cpu *self;		/* CPU_OFF_SELF: lets mycpu() read %gs:0 */
@@ -47,22 +52,35 @@ struct cpu {
 	uint64_t user_rsp;		/* CPU_OFF_USER_RSP: scratch for the syscall entry */
 	uint64_t traps;			/* CPU_OFF_TRAPS: user->kernel entries on this CPU */
 	struct thread *thread;		/* CPU_OFF_THREAD: running thread, NULL in the scheduler */
-	struct thread *fpu_owner;	/* user thread whose FPU state is in the registers */
+	struct thread *fpu_owner;	/* user thread whose FPU state was loaded here last */
 	uint64_t syscall_traps;		/* of traps, those that were system calls */
 	uint64_t nmis;			/* NMIs taken; reported from the timer interrupt */
 	uint64_t nmis_reported;
-	int id;
+	uint64_t ticks;			/* timer interrupts this CPU took */
+	int id;				/* index in cpus[], what getcpu reports */
 	uint32_t apic_id;
+	bool started;			/* set by the CPU itself once it is set up */
 	struct context *scheduler;	/* where sched() switches to */
 	int ncli;			/* depth of push_cli nesting */
 	bool intena;			/* were interrupts on before the outermost push_cli? */
+	/* Under sched_lock: */
+	struct list_node runq;		/* runnable threads queued on this CPU */
+	int nqueued;			/* threads on runq */
+	bool idle;			/* halted in its scheduler loop, nothing to run */
+	/* The spinlocks this CPU holds, in the order taken (lock checking). */
+	struct spinlock *held[CPU_MAXHELD];
+	int nheld;
 	uint64_t gdt[NGDT];
 	struct tss tss;
 };
 
-#define MAXCPU 8
+#define MAXCPU 16
 extern struct cpu cpus[MAXCPU];
-extern int ncpu;
+extern int ncpu;		/* CPUs running: cpus[0 .. ncpu - 1]; set at boot */
+
+/* Add 1 to the uint64_t field at offset off of this CPU's struct cpu: one instruction, safe against preemption. */
+#define CPU_COUNT(field) \
+	asm volatile("incq %%gs:%c0" : : "i"(offsetof(struct cpu, field)) : "memory")
 
 /* This CPU's struct cpu. Stable only while preemption is off (interrupts off). */
 static inline struct cpu *mycpu(void)

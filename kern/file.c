@@ -28,7 +28,7 @@ struct file *file_alloc(const struct file_ops *ops, bool readable, bool writable
 	f->ops = ops;
 	f->readable = readable;
 	f->writable = writable;
-	spin_init(&f->lock, "file");
+	spin_init(&f->lock, "file", LOCK_FILE);
 	f->ref = 1;
 	return f;
 }
@@ -197,7 +197,7 @@ static struct fdtable *fdtable_alloc(void)
 	struct fdtable *t = kzalloc(sizeof(*t));
 
 	if (t)
-		spin_init(&t->lock, "fdtable");
+		spin_init(&t->lock, "fdtable", LOCK_FDTABLE);
 	return t;
 }
 

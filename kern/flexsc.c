@@ -143,6 +143,8 @@ static int pool_add_thread(struct flexsc_ctx *ctx)
 		return -ENOMEM;
 	t->flexsc = ctx;
 	t->flexsc_entry = ENTRY_IDLE;
+	/* The CPUs the process allows, as Linux's io_uring workers inherit them. */
+	t->affinity = __atomic_load_n(&ctx->proc->thread->affinity, __ATOMIC_RELAXED);
 	spin_lock(&ctx->lock);
 	bool room = !ctx->stopping && ctx->nthreads < ctx->max_threads;
 	if (room) {
@@ -379,7 +381,7 @@ int64_t sys_flexsc_register(const struct flexsc_options *uopts)
 	ctx->npages = opts.npages;
 	ctx->max_threads = opts.npages * FLEXSC_ENTRIES_PER_PAGE;
 	ctx->wait_target = -1;
-	spin_init(&ctx->lock, "flexsc");
+	spin_init(&ctx->lock, "flexsc", LOCK_FLEXSC);
 	waitq_init(&ctx->work);
 	waitq_init(&ctx->done);
 	waitq_init(&ctx->gone);

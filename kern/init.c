@@ -10,6 +10,7 @@
 #include <kern/proc.h>
 #include <kern/ramdisk.h>
 #include <kern/selftest.h>
+#include <kern/smp.h>
 #include <kern/time.h>
 #include <kern/trap.h>
 
@@ -108,10 +109,11 @@ void kmain(uint32_t magic, uint32_t info_pa)
 	ioapic_init();
 	console_start_input();
 	clock_init();
+	smp_boot();
 
 	cprintf("elk: x86-64 kernel, booted by %s; %lu MiB of RAM, %lu pages free; "
-		"TSC %lu MHz\n", bootinfo.loader, usable_pages * PGSIZE >> 20, pages_free(),
-		tsc_hz / 1000000);
+		"TSC %lu MHz; %d CPU%s\n", bootinfo.loader, usable_pages * PGSIZE >> 20,
+		pages_free(), tsc_hz / 1000000, ncpu, ncpu == 1 ? "" : "s");
 	/* A line cut short could pass wrong options or arguments: refuse it whole. */
 	if (bootinfo.cmdline_len >= BOOT_CMDLINE)
 		refuse_init(": the kernel command line is longer than %d bytes", BOOT_CMDLINE - 1);

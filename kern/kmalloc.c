@@ -15,7 +15,7 @@
 #define WHOLE_PAGE NCLASSES
 
 /* kmalloc_lock protects the partial lists and the kmalloc fields of their pages. */
-static struct spinlock kmalloc_lock = SPINLOCK_INIT("kmalloc");
+static struct spinlock kmalloc_lock = SPINLOCK_INIT("kmalloc", LOCK_KMALLOC);
 static struct page *partial[NCLASSES];
 /* Counters for kstat, updated atomically: whole pages are handed out without the lock. */
 static long slab_pages;

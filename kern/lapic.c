@@ -1,5 +1,5 @@
 /*
- * Local APIC timer and EOI, I/O APIC routing for COM1, TSC calibration against
+ * Local APIC timer, EOI and IPIs, I/O APIC routing for COM1, TSC calibration against
  * the PIT, and leaving the machine. Register offsets: Intel SDM vol. 3, ch. 10;
  * I/O APIC: Intel 82093AA datasheet. The APICs sit at their default addresses,
  * reached through the direct map.
@@ -15,12 +15,23 @@
 #define LAPIC_ID      0x020
 #define LAPIC_EOI     0x0b0
 #define LAPIC_SVR     0x0f0	/* spurious-interrupt vector; bit 8 enables the APIC */
+#define LAPIC_ICR_LO  0x300	/* interrupt command: writing it sends the IPI */
+#define LAPIC_ICR_HI  0x310	/* destination APIC ID in bits 24-31 */
 #define LAPIC_LVT_TMR 0x320
 #define LAPIC_TICR    0x380	/* timer initial count */
 #define LAPIC_TCCR    0x390	/* timer current count */
 #define LAPIC_TDCR    0x3e0	/* timer divide configuration */
 #define LVT_PERIODIC  0x20000
 #define TDCR_DIV16    0x3
+
+#define ICR_FIXED     0x00000
+#define ICR_NMI       0x00400
+#define ICR_INIT      0x00500
+#define ICR_STARTUP   0x00600
+#define ICR_PENDING   0x01000	/* delivery status: not yet accepted */
+#define ICR_ASSERT    0x04000
+#define ICR_LEVEL     0x08000
+#define ICR_OTHERS    0xc0000	/* destination shorthand: all but self */
 
 #define IOAPIC_PA     0xfec00000UL
 #define IOAPIC_REDTBL 0x10
@@ -92,6 +103,62 @@ void lapic_init(void)
 void lapic_eoi(void)
 {
 	*lapic_reg(LAPIC_EOI) = 0;
+}
+
+uint32_t lapic_id(void)
+{
+	return *lapic_reg(LAPIC_ID) >> 24;
+}
+
+void udelay(uint64_t us)
+{
+	uint64_t start = rdtsc(), cycles = tsc_hz / 1000000 * us;
+
+	while (rdtsc() - start < cycles)
+		cpu_relax();
+}
+
+/*
+ * Send the interrupt command lo to the CPU with APIC ID dest and wait until its
+ * APIC has accepted it. Interrupts off: the two writes must not be split.
+ */
+static void send_icr(uint32_t dest, uint32_t lo)
+{
+	uint64_t rflags = read_rflags();
+
+	cli();
+	lapic_write(LAPIC_ICR_HI, dest << 24);
+	lapic_write(LAPIC_ICR_LO, lo);
+	while (*lapic_reg(LAPIC_ICR_LO) & ICR_PENDING)
+		cpu_relax();
+	if (rflags & FL_IF)
+		sti();
+}
+
+void lapic_ipi(uint32_t apic_id, int vector)
+{
+	send_icr(apic_id, ICR_FIXED | ICR_ASSERT | (uint32_t)vector);
+}
+
+void lapic_nmi_others(void)
+{
+	send_icr(0, ICR_NMI | ICR_ASSERT | ICR_OTHERS);
+}
+
+/*
+ * INIT, then two STARTUPs 200 us apart, as Intel's MP specification (appendix
+ * B.4) has it: the AP starts in real mode at CS:IP = (start_pa >> 4):0.
+ */
+void lapic_start_ap(uint32_t apic_id, physaddr_t start_pa)
+{
+	send_icr(apic_id, ICR_INIT | ICR_LEVEL | ICR_ASSERT);
+	udelay(200);
+	send_icr(apic_id, ICR_INIT | ICR_LEVEL);
+	udelay(10000);
+	for (int i = 0; i < 2; i++) {
+		send_icr(apic_id, ICR_STARTUP | (uint32_t)(start_pa >> 12));
+		udelay(200);
+	}
 }
 
 static void ioapic_write(uint32_t reg, uint32_t v)

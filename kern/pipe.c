@@ -223,7 +223,7 @@ int pipe_create(struct file **readf, struct file **writef)
 		kfree(ring);
 		return -ENOMEM;
 	}
-	spin_init(&p->lock, "pipe");
+	spin_init(&p->lock, "pipe", LOCK_PIPE);
 	p->ring = ring;
 	waitq_init(&p->readable);
 	waitq_init(&p->writable);

@@ -6,6 +6,7 @@
 #include <kern/pmap.h>
 #include <kern/spinlock.h>
 #include <kern/console.h>
+#include <kern/tlb.h>
 
 extern char _kernel_start[], _end[];
 
@@ -19,7 +20,7 @@ physaddr_t kern_cr3;
  * page_lock protects the free list and free_count. A page's ref is atomic: it
  * changes on every fault and mapping, and a lock round trip for each is costly.
  */
-static struct spinlock page_lock = SPINLOCK_INIT("pages");
+static struct spinlock page_lock = SPINLOCK_INIT("pages", LOCK_PAGES);
 static struct page *free_list;
 static size_t free_count;
 
@@ -120,6 +121,34 @@ void pmap_init(void)
 	kstack_tables_init();
 }
 
+/* Fill free page pp with PAGE_POISON (debug build). */
+static void poison(struct page *pp)
+{
+#ifdef ELK_DEBUG
+	memset(page2kva(pp), PAGE_POISON, PGSIZE);
+	pp->poisoned = true;
+#endif
+}
+
+/*
+ * Panic if pp, just taken off the free list, was written since poison() filled
+ * it (debug build): someone wrote to memory after it was freed.
+ */
+static void poison_check(struct page *pp)
+{
+#ifdef ELK_DEBUG
+	const uint64_t *w = page2kva(pp);
+	const uint64_t pattern = 0x0101010101010101ULL * PAGE_POISON;
+
+	if (pp->poisoned)
+		for (size_t i = 0; i < PGSIZE / sizeof(*w); i++)
+			if (w[i] != pattern)
+				panic("page 0x%lx was written after it was freed (offset 0x%lx: %016lx)",
+				      page2pa(pp), i * sizeof(*w), w[i]);
+#endif
+	pp->kmalloc_free = NULL;	/* clears the whole union */
+}
+
 struct page *page_alloc(int flags)
 {
 	spin_lock(&page_lock);
@@ -131,6 +160,8 @@ struct page *page_alloc(int flags)
 		pp->ref = 0;
 	}
 	spin_unlock(&page_lock);
+	if (pp)
+		poison_check(pp);
 	if (pp && (flags & PAGE_ZERO))
 		memset(page2kva(pp), 0, PGSIZE);
 	return pp;
@@ -140,6 +171,7 @@ void page_free(struct page *pp)
 {
 	if (pp->ref != 0)
 		panic("page_free: page 0x%lx still has %u references", page2pa(pp), pp->ref);
+	poison(pp);
 	spin_lock(&page_lock);
 	pp->next = free_list;
 	free_list = pp;
@@ -200,26 +232,20 @@ uint64_t *pgtable_walk(uint64_t *pml4, uintptr_t va, bool create)
 	return &table[PTX(1, va)];
 }
 
-void tlb_invalidate(uint64_t *pml4, uintptr_t va)
-{
-	/* The kernel half is shared by every address space, so it is always loaded. */
-	if (va >= USER_END || paddr(pml4) == rcr3())
-		invlpg(va);
-}
-
 int page_insert(uint64_t *pml4, struct page *pp, uintptr_t va, uint64_t perm)
 {
 	uint64_t *pte = pgtable_walk(pml4, va, true);
 	if (!pte)
 		return -ENOMEM;
 	page_incref(pp);	/* before releasing the old one: it may be pp itself */
-	if (*pte & PTE_P) {
-		page_decref(pa2page(PTE_ADDR(*pte)));
-		tlb_invalidate(pml4, va);
+	uint64_t old = *pte;
+	*pte = page2pa(pp) | perm | PTE_P;
+	if (old & PTE_P) {
+		tlb_shootdown(pml4, va, va + PGSIZE);
+		page_decref(pa2page(PTE_ADDR(old)));
 	} else {
 		count_entries(pte, 1);
 	}
-	*pte = page2pa(pp) | perm | PTE_P;
 	return 0;
 }
 
@@ -241,7 +267,7 @@ void page_remove(uint64_t *pml4, uintptr_t va)
 		return;
 	*pte = 0;
 	count_entries(pte, -1);
-	tlb_invalidate(pml4, va);
+	tlb_shootdown(pml4, va, va + PGSIZE);
 	page_decref(pp);
 }
 
@@ -252,6 +278,7 @@ uint64_t *pml4_create(void)
 		return NULL;
 	pp->ref = 1;
 	pp->pt_present = 0;	/* the shared kernel half is not counted */
+	pp->loaded_on = 0;
 	uint64_t *pml4 = page2kva(pp);
 	memcpy(&pml4[256], &kern_pml4[256], 256 * sizeof(uint64_t));
 	return pml4;
@@ -276,20 +303,59 @@ void pml4_destroy(uint64_t *pml4)
 {
 	if (paddr(pml4) == rcr3())
 		panic("pml4_destroy: address space is loaded");
+	tlb_leave(pml4);
 	for (int i = 0; i < 256; i++)
 		if (pml4[i] & PTE_P)
 			table_free(kva(PTE_ADDR(pml4[i])), 3);
 	page_decref(pa2page(paddr(pml4)));
 }
 
+void tlb_batch_init(struct tlb_batch *b, uint64_t *pml4)
+{
+	b->pml4 = pml4;
+	b->start = b->end = 0;
+	b->npages = 0;
+}
+
+void tlb_batch_finish(struct tlb_batch *b)
+{
+	if (b->start < b->end)
+		tlb_shootdown(b->pml4, b->start, b->end);
+	for (int i = 0; i < b->npages; i++)
+		page_decref(b->pages[i]);
+	tlb_batch_init(b, b->pml4);
+}
+
+/* Note that b changed the mapping of [va, va + len). */
+static void batch_range(struct tlb_batch *b, uintptr_t va, uintptr_t len)
+{
+	if (b->start == b->end) {
+		b->start = va;
+		b->end = va + len;
+	} else {
+		b->start = MIN(b->start, va);
+		b->end = MAX(b->end, va + len);
+	}
+}
+
+/* Hand b the reference that a mapping (or a table) at [va, va + len) held on pp. */
+static void batch_release(struct tlb_batch *b, struct page *pp, uintptr_t va, uintptr_t len)
+{
+	if (b->npages == TLB_BATCH_PAGES)
+		tlb_batch_finish(b);
+	batch_range(b, va, len);
+	b->pages[b->npages++] = pp;
+}
+
 /*
  * Apply op to every mapped page of [start, end) under table, a level-`level` table
- * (4 = PML4 ... 1 = PT) whose first entry maps base. Tables that unmapping empties
- * are freed; absent tables are skipped whole, so a sparse range costs little.
- * Returns whether table is left empty.
+ * (4 = PML4 ... 1 = PT) whose first entry maps base, as part of b. Tables that
+ * unmapping empties are freed (through b: a CPU may cache upper-level entries);
+ * absent tables are skipped whole, so a sparse range costs little. Returns
+ * whether table is left empty.
  */
-static bool range_apply(uint64_t *table, int level, uintptr_t base, uintptr_t start,
-			uintptr_t end, enum pml4_range_op op)
+static bool range_apply(struct tlb_batch *b, uint64_t *table, int level, uintptr_t base,
+			uintptr_t start, uintptr_t end, enum pml4_range_op op)
 {
 	uintptr_t span = 1UL << (PGSHIFT + 9 * (level - 1));	/* bytes per entry */
 	size_t first = (MAX(start, base) - base) / span;
@@ -297,49 +363,37 @@ static bool range_apply(uint64_t *table, int level, uintptr_t base, uintptr_t st
 
 	for (size_t i = first; i <= last; i++) {
 		uint64_t *e = &table[i];
+		uintptr_t va = base + i * span;
 		if (!(*e & PTE_P))
 			continue;
 		if (level == 1) {
 			if (op == RANGE_UNMAP) {
-				page_decref(pa2page(PTE_ADDR(*e)));
+				struct page *pp = pa2page(PTE_ADDR(*e));
 				*e = 0;
 				count_entries(e, -1);
-			} else {
+				batch_release(b, pp, va, PGSIZE);
+			} else if (*e & PTE_W) {
 				*e &= ~(uint64_t)PTE_W;
+				batch_range(b, va, PGSIZE);
 			}
 			continue;
 		}
-		bool emptied = range_apply(kva(PTE_ADDR(*e)), level - 1, base + i * span, start,
-					   end, op);
+		bool emptied = range_apply(b, kva(PTE_ADDR(*e)), level - 1, va, start, end, op);
 		if (emptied && op == RANGE_UNMAP) {
-			page_decref(pa2page(PTE_ADDR(*e)));
+			struct page *pp = pa2page(PTE_ADDR(*e));
 			*e = 0;
 			count_entries(e, -1);
+			batch_release(b, pp, MAX(va, start), MIN(va + span, end) - MAX(va, start));
 		}
 	}
 	return __atomic_load_n(&pa2page(paddr(table))->pt_present, __ATOMIC_RELAXED) == 0;
 }
 
-#define FLUSH_EACH_MAX_PAGES 32
-
-void pml4_range(uint64_t *pml4, uintptr_t start, uintptr_t end, enum pml4_range_op op)
+void pml4_range(struct tlb_batch *b, uintptr_t start, uintptr_t end, enum pml4_range_op op)
 {
 	if (start >= end || end > USER_END)
 		panic("pml4_range: bad range [0x%lx, 0x%lx)", start, end);
-	range_apply(pml4, 4, 0, start, end, op);
-	if (paddr(pml4) != rcr3())
-		return;
-	/*
-	 * A few pages get an invlpg each (which also drops every cached upper-level
-	 * entry, so freed tables are safe); a larger range one full flush, which
-	 * under emulation costs as much as a few dozen invlpgs.
-	 */
-	if ((end - start) / PGSIZE <= FLUSH_EACH_MAX_PAGES) {
-		for (uintptr_t va = start; va < end; va += PGSIZE)
-			invlpg(va);
-	} else {
-		lcr3(rcr3());
-	}
+	range_apply(b, b->pml4, 4, 0, start, end, op);
 }
 
 /*
@@ -348,7 +402,7 @@ void pml4_range(uint64_t *pml4, uintptr_t start, uintptr_t end, enum pml4_range_
  */
 #define KSTACK_STRIDE (KSTACKSIZE + PGSIZE)
 #define NKSTACK 1024
-static struct spinlock kstack_lock = SPINLOCK_INIT("kstacks");
+static struct spinlock kstack_lock = SPINLOCK_INIT("kstacks", LOCK_KSTACKS);
 static bool kstack_used[NKSTACK];
 
 /*

@@ -21,7 +21,11 @@ struct page {
 		uint16_t kmalloc_inuse;	/* kmalloc's page: objects handed out from it */
 		uint16_t pt_present;	/* a page table: its entries present (atomic) */
 	};
-	void *kmalloc_free;	/* this page's free objects */
+	union {
+		void *kmalloc_free;	/* kmalloc's page: this page's free objects */
+		uint32_t loaded_on;	/* a top-level table: CPUs with it in CR3 (kern/tlb.c) */
+		bool poisoned;		/* a free page: filled with PAGE_POISON (ELK_DEBUG) */
+	};
 	struct page *next;	/* free list, or kmalloc's partial list */
 };
 
@@ -32,6 +36,12 @@ extern uint64_t *kern_pml4;
 extern physaddr_t kern_cr3;
 
 #define PAGE_ZERO 0x1	/* page_alloc: fill with zeros */
+/*
+ * In the debug build a freed page is filled with this byte and checked when it
+ * is handed out again: a write to freed memory (through a stale TLB entry, or a
+ * pointer kept too long) panics at the next page_alloc of that page.
+ */
+#define PAGE_POISON 0x6b
 
 static inline physaddr_t page2pa(struct page *pp)
 {
@@ -84,16 +94,18 @@ size_t pages_free(void);
  */
 uint64_t *pgtable_walk(uint64_t *pml4, uintptr_t va, bool create);
 /*
- * Map pp at va with perm (PTE_* bits; PTE_P is added), replacing and releasing any
- * previous mapping. Takes a reference on pp. 0 or -ENOMEM.
+ * Map pp at va with perm (PTE_* bits; PTE_P is added), replacing any previous
+ * mapping, which is released once no CPU's TLB holds it. Takes a reference on
+ * pp. 0 or -ENOMEM. Caller holds no spinlock (a replacement shoots down).
  */
 int page_insert(uint64_t *pml4, struct page *pp, uintptr_t va, uint64_t perm);
 /* The page mapped at va (and its entry in *pte if pte), or NULL. */
 struct page *page_lookup(uint64_t *pml4, uintptr_t va, uint64_t **pte);
-/* Unmap va if mapped, releasing the page and flushing the TLB entry. */
+/*
+ * Unmap va if mapped, releasing the page once no CPU's TLB holds it. Caller
+ * holds no spinlock.
+ */
 void page_remove(uint64_t *pml4, uintptr_t va);
-/* Invalidate va in this CPU's TLB if pml4 is the loaded address space. */
-void tlb_invalidate(uint64_t *pml4, uintptr_t va);
 
 /* A new top-level table sharing the kernel half; NULL if out of memory. */
 uint64_t *pml4_create(void);
@@ -102,11 +114,31 @@ enum pml4_range_op {
 	RANGE_WRITE_PROTECT,	/* clear the write bit (copy-on-write after fork) */
 };
 /*
- * Apply op to every mapped page of the user range [start, end) (page-aligned) and
- * flush the TLB if pml4 is loaded. Pages not mapped are skipped.
+ * The page-table changes of one operation (an munmap, an mprotect, a fork's
+ * write-protection): the range of addresses changed so far, and the pages and
+ * tables unmapped, whose references are dropped only after every CPU that may
+ * cache them has flushed (one shootdown for the lot, or one each time the
+ * array fills).
  */
-void pml4_range(uint64_t *pml4, uintptr_t start, uintptr_t end, enum pml4_range_op op);
-/* Free the user half (every mapped page and table) and the top-level table. */
+#define TLB_BATCH_PAGES 64
+struct tlb_batch {
+	uint64_t *pml4;
+	uintptr_t start, end;	/* changed so far; start == end: nothing */
+	int npages;
+	struct page *pages[TLB_BATCH_PAGES];
+};
+void tlb_batch_init(struct tlb_batch *b, uint64_t *pml4);
+/* Shoot down what b changed, then release its pages. Caller holds no spinlock. */
+void tlb_batch_finish(struct tlb_batch *b);
+/*
+ * Apply op to every mapped page of the user range [start, end) (page-aligned) of
+ * b's tables, as part of b. Pages not mapped are skipped.
+ */
+void pml4_range(struct tlb_batch *b, uintptr_t start, uintptr_t end, enum pml4_range_op op);
+/*
+ * Free the user half (every mapped page and table) and the top-level table,
+ * once no CPU has it loaded (tlb_leave). This CPU must not have it loaded.
+ */
 void pml4_destroy(uint64_t *pml4);
 
 /*

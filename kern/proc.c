@@ -17,7 +17,7 @@
 #define WNOHANG 1
 #define RUSAGE_SIZE 144	/* sizeof(struct rusage) on Linux x86-64 */
 
-struct spinlock proc_lock = SPINLOCK_INIT("proc");
+struct spinlock proc_lock = SPINLOCK_INIT("proc", LOCK_PROC);
 static struct proc procs[NPROC];
 static pid_t next_pid = 1;
 struct proc *initproc;
@@ -185,6 +185,7 @@ int64_t sys_fork(void)
 		resume_copied_call(child->thread->tf);
 	thread_save_fpu(user);
 	memcpy(child->thread->fpu, user->fpu, sizeof(user->fpu));
+	child->thread->affinity = __atomic_load_n(&user->affinity, __ATOMIC_RELAXED);
 
 	pid_t pid = child->pid;
 	thread_start(child->thread);
@@ -333,6 +334,101 @@ void proc_thread_gone(struct proc *p)
 			wakeup_all(&p->parent->child_exit);
 	}
 	spin_unlock(&proc_lock);
+}
+
+/*
+ * The size of the CPU masks of the affinity calls, as Linux's cpumask_size():
+ * MAXCPU bits in whole longs.
+ */
+#define CPUMASK_BYTES ((MAXCPU + 63) / 64 * 8)
+
+/*
+ * Call fn on the user thread of process pid (0: the caller's) under
+ * proc_lock, so that it cannot go away meanwhile; fn's result, or -ESRCH.
+ */
+static int64_t with_user_thread(pid_t pid, int64_t (*fn)(struct thread *, void *), void *arg)
+{
+	struct proc *p = pid == 0 ? myproc() : NULL;
+	int64_t r = -ESRCH;
+
+	if (pid < 0)
+		return -ESRCH;
+	spin_lock(&proc_lock);
+	if (!p)
+		p = proc_lookup(pid);
+	if (p && p->thread)
+		r = fn(p->thread, arg);
+	spin_unlock(&proc_lock);
+	return r;
+}
+
+static int64_t read_affinity(struct thread *t, void *mask)
+{
+	*(uint64_t *)mask = __atomic_load_n(&t->affinity, __ATOMIC_RELAXED) & cpus_online();
+	return 0;
+}
+
+static int64_t write_affinity(struct thread *t, void *mask)
+{
+	if (t == mythread())
+		return 1;	/* the caller moves itself, after proc_lock is dropped */
+	thread_set_affinity(t, (uint32_t)*(uint64_t *)mask);
+	return 0;
+}
+
+/*
+ * sched_setaffinity, as Linux: pid 0 is the caller (elk: the process's user
+ * thread, also when a syscall thread runs the call). Bytes of the mask past
+ * CPUMASK_BYTES are ignored, missing ones read as 0; a mask with no CPU that
+ * runs is -EINVAL. A syscall thread of the process keeps its own affinity.
+ */
+int64_t sys_sched_setaffinity(pid_t pid, size_t len, const void *umask)
+{
+	uint64_t mask = 0;
+
+	if (copy_from_user(&mask, umask, MIN(len, CPUMASK_BYTES)) < 0)
+		return -EFAULT;
+	mask &= cpus_online();
+	if (mask == 0)
+		return -EINVAL;
+	int64_t r = with_user_thread(pid, write_affinity, &mask);
+	if (r == 1) {
+		thread_set_affinity(myproc()->thread, (uint32_t)mask);
+		r = 0;
+	}
+	return r;
+}
+
+/*
+ * sched_getaffinity, as Linux: len must hold a bit for every CPU and be a
+ * multiple of 8 (-EINVAL); the mask (the CPUs that run, of those allowed) is
+ * written in min(len, CPUMASK_BYTES) bytes, and that count is returned.
+ */
+int64_t sys_sched_getaffinity(pid_t pid, size_t len, void *umask)
+{
+	uint64_t mask;
+
+	if (len * 8 < (size_t)ncpu || len % 8)
+		return -EINVAL;
+	int64_t r = with_user_thread(pid, read_affinity, &mask);
+	if (r < 0)
+		return r;
+	size_t n = MIN(len, CPUMASK_BYTES);
+	return copy_to_user(umask, &mask, n) < 0 ? -EFAULT : (int64_t)n;
+}
+
+/* getcpu, as Linux: the CPU running the call and its NUMA node (always 0); -EFAULT. */
+int64_t sys_getcpu(unsigned *ucpu, unsigned *unode)
+{
+	unsigned cpu, node = 0;
+
+	push_cli();
+	cpu = (unsigned)mycpu()->id;
+	pop_cli();
+	if ((ucpu && copy_to_user(ucpu, &cpu, sizeof(cpu)) < 0) ||
+	    (unode && copy_to_user(unode, &node, sizeof(node)) < 0))
+		return -EFAULT;
+	return 0;
 }
 
 int64_t sys_wait4(pid_t pid, int *ustatus, int options, void *urusage)

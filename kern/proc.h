@@ -93,6 +93,9 @@ struct proc *proc_lookup(pid_t pid);
 int64_t sys_fork(void);
 int64_t sys_wait4(pid_t pid, int *ustatus, int options, void *urusage);
 int64_t sys_execve(const char *upath, char *const *uargv, char *const *uenvp);
+int64_t sys_sched_setaffinity(pid_t pid, size_t len, const void *umask);
+int64_t sys_sched_getaffinity(pid_t pid, size_t len, void *umask);
+int64_t sys_getcpu(unsigned *ucpu, unsigned *unode);
 
 /* A program laid out in a fresh address space, ready to replace a process's image. */
 struct exec_image {

@@ -1,18 +1,18 @@
-/* Threads, wait queues and the round-robin scheduler (see sched.h for the rules). */
+/* Threads, wait queues and the per-CPU round-robin schedulers (see sched.h for the rules). */
 #include <inc/assert.h>
 #include <inc/string.h>
 #include <inc/trap.h>
 #include <inc/x86.h>
 #include <kern/cpu.h>
 #include <kern/kmalloc.h>
+#include <kern/lapic.h>
 #include <kern/pmap.h>
 #include <kern/proc.h>
 #include <kern/flexsc.h>
 #include <kern/sched.h>
 #include <kern/vm.h>
 
-struct spinlock sched_lock = SPINLOCK_INIT("sched");
-static struct list_node runq = LIST_HEAD_INIT(runq);
+struct spinlock sched_lock = SPINLOCK_INIT("sched", LOCK_SCHED);
 static struct waitq timer_sleepers = WAITQ_INIT(timer_sleepers);
 volatile uint64_t ticks;
 static int next_tid = 1;
@@ -43,6 +43,9 @@ struct thread *thread_create(const char *name, struct proc *p, const struct trap
 	t->proc = p;
 	t->user = tf != NULL;
 	t->state = T_EMBRYO;
+	t->cpu = -1;
+	t->affinity = ~0U;	/* every CPU, whatever comes online */
+	t->fpu_cpu = -1;
 	strlcpy(t->name, name, sizeof(t->name));
 	list_init(&t->link);
 	fpu_init_state(t->fpu);
@@ -76,28 +79,29 @@ static void fxrstor(struct thread *t)
 }
 
 /*
- * Lazy FPU switching: the registers keep the state of the last user thread that
- * ran on this CPU (cpu->fpu_owner) and are saved only when another user thread
- * is about to run. Kernel threads never touch them (-mgeneral-regs-only), so a
- * user thread and its syscall threads trade the CPU without saving anything.
- * Caller holds sched_lock. (When more CPUs run threads, a thread that moves to
- * another CPU will have to have its state saved first.)
+ * FPU state: saved when a user thread leaves a CPU (sched), restored lazily.
+ * The save at switch-out keeps t->fpu current whenever t is not running, so
+ * any CPU may take t next; the registers are left as they are, and a CPU
+ * whose registers still hold t's state (cpu->fpu_owner == t, and t->fpu_cpu
+ * names that CPU: t has not loaded it anywhere since) skips the restore.
+ * Kernel threads never touch the registers (-mgeneral-regs-only), so a user
+ * thread and its syscall threads trade a CPU with one save and no restore.
+ * Caller holds sched_lock.
  */
 static void fpu_switch_to(struct cpu *c, struct thread *t)
 {
-	if (!t->user || c->fpu_owner == t)
+	if (!t->user || (c->fpu_owner == t && t->fpu_cpu == c->id))
 		return;
-	if (c->fpu_owner)
-		fxsave(c->fpu_owner);
 	fxrstor(t);
 	c->fpu_owner = t;
+	t->fpu_cpu = c->id;
 }
 
 void thread_save_fpu(struct thread *t)
 {
 	push_cli();
-	if (mycpu()->fpu_owner == t)
-		fxsave(t);
+	if (mythread() == t)
+		fxsave(t);	/* else t is not running, and t->fpu is current */
 	pop_cli();
 }
 
@@ -105,8 +109,9 @@ void thread_reset_fpu(struct thread *t)
 {
 	push_cli();
 	fpu_init_state(t->fpu);
-	if (mycpu()->fpu_owner == t)
-		fxrstor(t);
+	t->fpu_cpu = -1;
+	if (mythread() == t)
+		fpu_switch_to(mycpu(), t);
 	pop_cli();
 }
 
@@ -120,11 +125,63 @@ void thread_destroy(struct thread *t)
 		proc_thread_gone(p);
 }
 
+/* Threads queued on c or running there: what placement compares. Caller holds sched_lock. */
+static int cpu_load(struct cpu *c)
+{
+	return c->nqueued + (c->thread != NULL);
+}
+
+/*
+ * The CPU a thread that becomes runnable should queue on: the one it last ran
+ * on while that is idle (its caches, and its FPU registers, may still hold its
+ * state), else the least loaded CPU its affinity allows, preferring that one
+ * and then this one on a tie. Caller holds sched_lock.
+ */
+static struct cpu *choose_cpu(struct thread *t)
+{
+	uint32_t allowed = t->affinity & cpus_online();
+	struct cpu *best = NULL, *self = mycpu();
+	struct cpu *last = t->cpu >= 0 && (allowed & (1U << t->cpu)) ? &cpus[t->cpu] : NULL;
+
+	if (last && cpu_load(last) == 0)
+		return last;
+	for (int i = 0; i < ncpu; i++) {
+		struct cpu *c = &cpus[i];
+		if (!(allowed & (1U << i)))
+			continue;
+		if (!best || cpu_load(c) < cpu_load(best) ||
+		    (cpu_load(c) == cpu_load(best) && (c == last || (c == self && best != last))))
+			best = c;
+	}
+	return best;
+}
+
+/* Put t at the back of c's run queue. Caller holds sched_lock. */
+static void enqueue(struct cpu *c, struct thread *t)
+{
+	t->state = T_RUNNABLE;
+	t->cpu = c->id;
+	list_push_back(&c->runq, &t->link);
+	c->nqueued++;
+}
+
+/*
+ * Make t (not on any queue) runnable on the CPU choose_cpu picks, and wake
+ * that CPU if it idles. Caller holds sched_lock.
+ */
+static void make_runnable(struct thread *t)
+{
+	struct cpu *c = choose_cpu(t);
+
+	enqueue(c, t);
+	if (c != mycpu() && c->idle)
+		lapic_ipi(c->apic_id, T_IPI_RESCHED);
+}
+
 void thread_start(struct thread *t)
 {
 	spin_lock(&sched_lock);
-	t->state = T_RUNNABLE;
-	list_push_back(&runq, &t->link);
+	make_runnable(t);
 	spin_unlock(&sched_lock);
 }
 
@@ -134,13 +191,53 @@ void thread_first_run(void)
 	spin_unlock(&sched_lock);
 }
 
-/* The first thread on the run queue, taken off it, or NULL. Caller holds sched_lock. */
-static struct thread *runq_take(void)
+/* Take t off the run queue of the CPU it is queued on. Caller holds sched_lock. */
+static void dequeue(struct thread *t)
 {
-	if (list_empty(&runq))
-		return NULL;
-	struct thread *t = list_entry(runq.next, struct thread, link);
 	list_remove(&t->link);
+	cpus[t->cpu].nqueued--;
+}
+
+/*
+ * The first thread on victim's run queue that may run on c, or NULL. Caller
+ * holds sched_lock.
+ */
+static struct thread *first_allowed(struct cpu *victim, struct cpu *c)
+{
+	struct list_node *n;
+
+	for (n = victim->runq.next; n != &victim->runq; n = n->next) {
+		struct thread *t = list_entry(n, struct thread, link);
+		if (t->affinity & (1U << c->id))
+			return t;
+	}
+	return NULL;
+}
+
+/*
+ * What c runs next, taken off its queue: the first thread of c's own queue,
+ * else one stolen from the CPU with the longest queue (the first there that
+ * may run on c), else NULL. Stealing from a queue, never from a CPU's running
+ * thread, moves only threads whose registers are saved. Caller holds sched_lock.
+ */
+static struct thread *runq_take(struct cpu *c)
+{
+	struct thread *t = NULL;
+
+	if (!list_empty(&c->runq)) {
+		t = list_entry(c->runq.next, struct thread, link);
+	} else {
+		struct cpu *victim = NULL;
+		for (int i = 0; i < ncpu; i++)
+			if (&cpus[i] != c && cpus[i].nqueued > 0 &&
+			    (!victim || cpus[i].nqueued > victim->nqueued) && first_allowed(&cpus[i], c))
+				victim = &cpus[i];
+		t = victim ? first_allowed(victim, c) : NULL;
+	}
+	if (t) {
+		dequeue(t);
+		t->cpu = c->id;
+	}
 	return t;
 }
 
@@ -172,12 +269,15 @@ static void sched(void)
 	struct cpu *c = mycpu();
 	struct thread *t = c->thread;
 
+	spin_assert_none_but(&sched_lock, "sleeping or switching");
 	if (!spin_holding(&sched_lock) || c->ncli != 1)
 		panic("sched: must hold exactly sched_lock (ncli %d)", c->ncli);
 	if (t->state == T_RUNNING)
 		panic("sched: thread %s still running", t->name);
 	bool intena = c->intena;
-	struct thread *next = t->state == T_DEAD ? NULL : runq_take();
+	struct thread *next = t->state == T_DEAD ? NULL : runq_take(c);
+	if (next != t && t->user && t->state != T_DEAD)
+		fxsave(t);	/* see fpu_switch_to */
 	if (next == t) {
 		t->state = T_RUNNING;	/* it yielded, and nothing else wants the CPU */
 	} else if (next) {
@@ -196,10 +296,15 @@ void scheduler(void)
 
 	for (;;) {
 		spin_lock(&sched_lock);
-		struct thread *t = runq_take();
+		struct thread *t = runq_take(c);
+		c->idle = !t;
 		if (!t) {
 			spin_unlock(&sched_lock);
-			/* sti takes effect after hlt starts, so no wakeup slips between. */
+			/*
+			 * sti takes effect after hlt starts, so no wakeup slips between: a
+			 * reschedule IPI sent once idle was set ends the hlt. So does this
+			 * CPU's own timer, after which it looks for threads to steal.
+			 */
 			asm volatile("sti; hlt; cli" ::: "memory");
 			continue;
 		}
@@ -208,22 +313,50 @@ void scheduler(void)
 		/* Back from whichever thread switched here, not necessarily t. */
 		struct thread *prev = c->thread;
 		c->thread = NULL;
-		if (prev->state == T_DEAD && c->fpu_owner == prev)
-			c->fpu_owner = NULL;
 		spin_unlock(&sched_lock);
 		if (prev->state == T_DEAD)
 			thread_destroy(prev);
 	}
 }
 
+/*
+ * Give up the CPU: back to this CPU's queue, or, if the thread may no longer
+ * run here (its affinity changed), to one where it may.
+ */
 void yield(void)
 {
 	spin_lock(&sched_lock);
-	struct thread *t = mycpu()->thread;
-	t->state = T_RUNNABLE;
-	list_push_back(&runq, &t->link);
+	struct cpu *c = mycpu();
+	struct thread *t = c->thread;
+	if (t->affinity & (1U << c->id))
+		enqueue(c, t);
+	else
+		make_runnable(t);
 	sched();
 	spin_unlock(&sched_lock);
+}
+
+void sched_ipi(void)
+{
+	if (mythread())
+		yield();
+}
+
+void thread_set_affinity(struct thread *t, uint32_t mask)
+{
+	spin_lock(&sched_lock);
+	t->affinity = mask;
+	if (t->cpu >= 0 && !(mask & (1U << t->cpu))) {
+		if (t->state == T_RUNNABLE) {
+			dequeue(t);
+			make_runnable(t);
+		} else if (t->state == T_RUNNING && t != mythread()) {
+			lapic_ipi(cpus[t->cpu].apic_id, T_IPI_RESCHED);
+		}
+	}
+	spin_unlock(&sched_lock);
+	if (t == mythread() && !(mask & (1U << t->cpu)))
+		yield();
 }
 
 void thread_exit(void)
@@ -240,8 +373,7 @@ void thread_interrupt(struct thread *t)
 	t->interrupted = true;
 	if (t->state == T_SLEEPING) {
 		list_remove(&t->link);	/* from whichever wait queue holds it */
-		t->state = T_RUNNABLE;
-		list_push_back(&runq, &t->link);
+		make_runnable(t);
 	}
 	spin_unlock(&sched_lock);
 }
@@ -259,8 +391,7 @@ void wakeup_one_locked(struct waitq *wq)
 		return;
 	struct list_node *n = wq->sleepers.next;
 	list_remove(n);
-	list_entry(n, struct thread, link)->state = T_RUNNABLE;
-	list_push_back(&runq, n);
+	make_runnable(list_entry(n, struct thread, link));
 }
 
 void sleep_on(struct waitq *wq, struct spinlock *lk)
@@ -289,10 +420,8 @@ static void wake_locked(struct waitq *wq)
 {
 	struct list_node *n, *tmp;
 	list_foreach_safe(n, tmp, &wq->sleepers) {
-		struct thread *t = list_entry(n, struct thread, link);
 		list_remove(n);
-		t->state = T_RUNNABLE;
-		list_push_back(&runq, n);
+		make_runnable(list_entry(n, struct thread, link));
 	}
 }
 
@@ -331,8 +460,7 @@ void sched_tick(void)
 		struct thread *t = list_entry(n, struct thread, link);
 		if (t->wake_tick <= ticks) {
 			list_remove(n);
-			t->state = T_RUNNABLE;
-			list_push_back(&runq, n);
+			make_runnable(t);
 		}
 	}
 	spin_unlock(&sched_lock);

@@ -1,8 +1,16 @@
 /*
  * Threads and the scheduler. Every thread has its own kernel stack and is switched
- * by swtch(). A round-robin run queue feeds a per-CPU scheduler loop; the timer
- * preempts whatever runs. sched_lock protects the run queue, every thread's state
- * and every wait queue.
+ * by swtch(). Each CPU has a round-robin run queue and a scheduler loop; the
+ * timer preempts whatever runs. A thread made runnable goes to the queue of the
+ * CPU it last ran on if that CPU is idle, else of the least loaded CPU its
+ * affinity allows (an idle one is woken with a reschedule IPI); a CPU whose
+ * queue is empty steals from the longest queue before it idles, and an idle CPU
+ * looks again at each of its own timer ticks. sched_lock protects every run
+ * queue, every thread's state and every wait queue: one lock, so that moving a
+ * thread between queues, or from a wait queue to a run queue, is one step, and
+ * the handover of a switching thread (xv6's rule: the lock is held from the
+ * moment a thread is queued until its registers are saved) holds for stealing
+ * too. See docs/locking.md for why one lock is enough here.
  */
 #ifndef ELK_KERN_SCHED_H
 #define ELK_KERN_SCHED_H
@@ -14,6 +22,7 @@
 
 struct flexsc_ctx;
 struct proc;
+struct sleeplock;
 struct trapframe;
 
 enum thread_state {
@@ -23,6 +32,8 @@ enum thread_state {
 	T_SLEEPING,	/* on a wait queue */
 	T_DEAD,		/* finished; the scheduler frees it after switching away */
 };
+
+#define THREAD_MAXSLEEPLOCKS 4
 
 /* Callee-saved registers, as swtch() pushes them; rip is swtch's return address. */
 struct context {
@@ -44,6 +55,11 @@ struct thread {
 	struct trapframe *tf;		/* user register image, at the top of kstack */
 	struct list_node link;		/* run queue or wait queue */
 	uint64_t wake_tick;		/* for sleep_until */
+	int cpu;			/* the CPU it runs or is queued on, or last ran on; -1 */
+	uint32_t affinity;		/* CPUs it may run on (bit n: cpus[n]); under sched_lock */
+	int fpu_cpu;			/* the CPU whose registers hold t->fpu, or -1 */
+	struct sleeplock *sleeplocks[THREAD_MAXSLEEPLOCKS];	/* held, for the lock checker */
+	int nsleeplocks;
 	int tid;
 	char name[24];
 };
@@ -131,5 +147,18 @@ void wakeup_all(struct waitq *wq);
 bool sleep_until(uint64_t deadline);
 /* Timer interrupt bookkeeping: count the tick and wake due sleepers. */
 void sched_tick(void);
+/* The CPUs running, as an affinity mask. */
+static inline uint32_t cpus_online(void)
+{
+	return (uint32_t)((1ULL << __atomic_load_n(&ncpu, __ATOMIC_ACQUIRE)) - 1);
+}
+/*
+ * Restrict t to the CPUs in mask (a non-empty subset of cpus_online()), moving
+ * it off a CPU it may no longer use: at once if queued, at its next switch if
+ * it runs (its CPU gets a reschedule IPI).
+ */
+void thread_set_affinity(struct thread *t, uint32_t mask);
+/* The reschedule IPI's handler: give up the CPU if a thread runs. */
+void sched_ipi(void);
 
 #endif

@@ -68,6 +68,16 @@ static void test_page_tables(void)
 	check(pages_free() == before, "pml4_destroy frees tables and mapped pages");
 }
 
+/* pml4_range as a whole operation: one batch, finished at once. */
+static void range_now(uint64_t *pml4, uintptr_t start, uintptr_t end, enum pml4_range_op op)
+{
+	struct tlb_batch b;
+
+	tlb_batch_init(&b, pml4);
+	pml4_range(&b, start, end, op);
+	tlb_batch_finish(&b);
+}
+
 /* pml4_range over a sparse range: write-protects, then unmaps and frees tables. */
 static void test_page_ranges(void)
 {
@@ -83,14 +93,20 @@ static void test_page_ranges(void)
 			 page_insert(pml4, pp, far + i * 0x200000, PTE_U | PTE_W) == 0;
 	}
 	check(mapped, "pages mapped for the range tests");
-	pml4_range(pml4, 0x401000, far + 0x200000, RANGE_WRITE_PROTECT);
+	range_now(pml4, 0x401000, far + 0x200000, RANGE_WRITE_PROTECT);
 	check(page_lookup(pml4, 0x400000, &pte) && (*pte & PTE_W), "a page before the range keeps write");
 	check(page_lookup(pml4, 0x401000, &pte) && !(*pte & PTE_W), "a page in the range loses write");
 	check(page_lookup(pml4, far + 0x200000, &pte) && (*pte & PTE_W), "the range's end is exclusive");
-	pml4_range(pml4, 0x401000, USER_END, RANGE_UNMAP);
+	struct tlb_batch b;
+	tlb_batch_init(&b, pml4);
+	size_t mid = pages_free();
+	pml4_range(&b, 0x401000, USER_END, RANGE_UNMAP);
+	check(pages_free() == mid, "unmapped pages stay allocated until the batch is finished");
+	tlb_batch_finish(&b);
+	check(pages_free() > mid, "finishing the batch releases them");
 	check(page_lookup(pml4, 0x400000, NULL) && !page_lookup(pml4, 0x402000, NULL) &&
 	      !page_lookup(pml4, far, NULL), "RANGE_UNMAP removes exactly the range");
-	pml4_range(pml4, 0x400000, 0x401000, RANGE_UNMAP);
+	range_now(pml4, 0x400000, 0x401000, RANGE_UNMAP);
 	check(pml4[0] == 0, "unmapping the last page frees the emptied tables");
 	pml4_destroy(pml4);
 	check(pages_free() == before, "every page comes back");

@@ -2,7 +2,8 @@
  * Sleep locks: mutual exclusion for long operations in thread context (a page
  * fault, an munmap of a large range). A waiter sleeps instead of spinning, and
  * the holder may take spinlocks, allocate and fault on user memory. Never taken
- * from interrupt handlers.
+ * from interrupt handlers, nor with a spinlock held. Each has a rank in the
+ * lock order (kern/lockrank.h); the debug build checks it per thread.
  */
 #ifndef ELK_KERN_SLEEPLOCK_H
 #define ELK_KERN_SLEEPLOCK_H
@@ -13,11 +14,13 @@
 struct sleeplock {
 	bool locked;		/* protected by guard */
 	struct thread *holder;	/* protected by guard */
+	const char *name;
+	int rank;
 	struct spinlock guard;
 	struct waitq waiters;
 };
 
-void sleeplock_init(struct sleeplock *lk, const char *name);
+void sleeplock_init(struct sleeplock *lk, const char *name, int rank);
 /* Take lk, sleeping while another thread holds it. Not recursive. */
 void sleeplock_acquire(struct sleeplock *lk);
 void sleeplock_release(struct sleeplock *lk);

@@ -72,6 +72,9 @@ static inline __attribute__((always_inline)) int64_t syscall_invoke(uint64_t num
 	case SYS_exit_group:    return sys_exit((int)a[0]);
 	case SYS_wait4:         return sys_wait4((pid_t)a[0], (int *)a[1], (int)a[2], (void *)a[3]);
 	case SYS_getppid:       return sys_getppid();
+	case SYS_sched_setaffinity: return sys_sched_setaffinity((pid_t)a[0], a[1], (const void *)a[2]);
+	case SYS_sched_getaffinity: return sys_sched_getaffinity((pid_t)a[0], a[1], (void *)a[2]);
+	case SYS_getcpu:        return sys_getcpu((unsigned *)a[0], (unsigned *)a[1]);
 	case SYS_clock_gettime: return sys_clock_gettime((int)a[0], (void *)a[1]);
 	case SYS_kstat:         return sys_kstat((int)a[0]);
 	case SYS_flexsc_register: return sys_flexsc_register((const void *)a[0]);

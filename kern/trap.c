@@ -14,6 +14,7 @@
 #include <kern/uaccess.h>
 #include <kern/vm.h>
 #include <kern/syscall.h>
+#include <kern/tlb.h>
 
 struct gate {
 	uint16_t off_lo, sel;
@@ -242,12 +243,24 @@ static void machine_event(struct trapframe *tf)
 static void trap_dispatch(struct trapframe *tf, bool from_user)
 {
 	if (tf->trapno == T_IRQ0 + IRQ_TIMER) {
+		struct cpu *c = mycpu();
 		lapic_eoi();
-		report_nmis(mycpu());
-		if (mycpu()->id == 0)
+		c->ticks++;
+		report_nmis(c);
+		if (c->id == 0)
 			sched_tick();
 		if (mythread())
 			yield();
+		return;
+	}
+	if (tf->trapno == T_IPI_RESCHED) {
+		lapic_eoi();
+		sched_ipi();
+		return;
+	}
+	if (tf->trapno == T_IPI_TLB) {
+		tlb_ipi();
+		lapic_eoi();
 		return;
 	}
 	if (tf->trapno == T_IRQ0 + IRQ_COM1) {

@@ -9,6 +9,7 @@
 #include <kern/pmap.h>
 #include <kern/spinlock.h>
 #include <kern/vm.h>
+#include <kern/tlb.h>
 #include <kern/vmobj.h>
 
 struct vmspace *vmspace_create(void)
@@ -22,7 +23,7 @@ struct vmspace *vmspace_create(void)
 		return NULL;
 	}
 	vmmap_init(&vs->map);
-	sleeplock_init(&vs->lock, "vmspace");
+	sleeplock_init(&vs->lock, "vmspace", LOCK_VMSPACE);
 	return vs;
 }
 
@@ -35,10 +36,16 @@ void vmspace_destroy(struct vmspace *vs)
 
 void vmspace_activate(struct vmspace *vs)
 {
-	physaddr_t cr3 = vs ? paddr(vs->pml4) : kern_cr3;
+	physaddr_t cr3 = vs ? paddr(vs->pml4) : kern_cr3, old = rcr3();
 
-	if (rcr3() != cr3)
-		lcr3(cr3);
+	if (old == cr3)
+		return;
+	/* Counted as loaded before the load: a shootdown from then on reaches us. */
+	if (vs)
+		tlb_note_loaded(vs->pml4, true);
+	lcr3(cr3);
+	if (old != kern_cr3)
+		tlb_note_loaded(kva(old), false);
 }
 
 /* Whether an area with protection prot allows access (x86 cannot map write- or exec-only). */
@@ -170,14 +177,15 @@ int vm_map(struct vmspace *vs, uintptr_t start, size_t len, int prot, int flags,
 }
 
 /*
- * vmmap_remove's callback: [lo, hi) of a is going. Unmap its pages, and drop the
- * ones a private area's own object holds there, since no area can reach them now.
+ * vmmap_remove's callback: [lo, hi) of a is going. Unmap its pages (into the
+ * batch, which keeps them until every CPU has flushed), and drop the ones a
+ * private area's own object holds there, since no area can reach them now.
  */
 static void forget_range(struct vmarea *a, uintptr_t lo, uintptr_t hi, void *arg)
 {
-	struct vmspace *vs = arg;
+	struct tlb_batch *b = arg;
 
-	pml4_range(vs->pml4, lo, hi, RANGE_UNMAP);
+	pml4_range(b, lo, hi, RANGE_UNMAP);
 	if (a->obj && !(a->flags & MAP_SHARED))
 		vmobj_purge(a->obj, (a->off + (lo - a->start)) / PGSIZE,
 			    (a->off + (hi - a->start)) / PGSIZE);
@@ -185,15 +193,25 @@ static void forget_range(struct vmarea *a, uintptr_t lo, uintptr_t hi, void *arg
 
 int vm_unmap(struct vmspace *vs, uintptr_t start, uintptr_t end)
 {
-	return vmmap_remove(&vs->map, start, end, forget_range, vs);
+	struct tlb_batch b;
+
+	tlb_batch_init(&b, vs->pml4);
+	int r = vmmap_remove(&vs->map, start, end, forget_range, &b);
+	tlb_batch_finish(&b);
+	return r;
 }
 
 int vm_protect(struct vmspace *vs, uintptr_t start, uintptr_t end, int prot)
 {
+	struct tlb_batch b;
 	int r = vmmap_protect(&vs->map, start, end, prot);
+
 	/* Drop the mappings; faults map the pages again under the new protection. */
-	if (r == 0)
-		pml4_range(vs->pml4, start, end, RANGE_UNMAP);
+	if (r == 0) {
+		tlb_batch_init(&b, vs->pml4);
+		pml4_range(&b, start, end, RANGE_UNMAP);
+		tlb_batch_finish(&b);
+	}
 	return r;
 }
 
@@ -246,11 +264,11 @@ static void collapse_area(struct vmspace *vs, struct vmarea *a)
  * parent's shadow, and its copy in the child onto the child's. The object is
  * then referenced once from each side, so once the child is gone the parent
  * takes its pages over or folds it. The parent's pages are write-protected so
- * that its next write to each copies it. b is a's copy in child. 0 or -ENOMEM
- * (the areas unchanged).
+ * that its next write to each copies it, in batch (the caller shoots down). b is
+ * a's copy in child. 0 or -ENOMEM (the areas unchanged).
  */
 static int shadow_both(struct vmspace *parent, struct vmspace *child, struct vmarea *a,
-		       struct vmarea *b)
+		       struct vmarea *b, struct tlb_batch *batch)
 {
 	struct vmobj *shared = a->obj;
 
@@ -271,7 +289,7 @@ static int shadow_both(struct vmspace *parent, struct vmspace *child, struct vma
 		vmobj_ref(theirs);
 		vmobj_put(b->obj);
 		b->obj = theirs;
-		pml4_range(parent->pml4, a->start, a->end, RANGE_WRITE_PROTECT);
+		pml4_range(batch, a->start, a->end, RANGE_WRITE_PROTECT);
 	}
 	vmobj_put(mine);
 	vmobj_put(theirs);
@@ -295,13 +313,17 @@ struct vmspace *vmspace_fork(struct vmspace *src)
 	if (!dst)
 		return NULL;
 
+	struct tlb_batch batch;
+	tlb_batch_init(&batch, src->pml4);
 	sleeplock_acquire(&src->lock);
 	int r = vmmap_clone(&src->map, &dst->map);
 	struct vmarea *a = vmmap_first(&src->map), *b = vmmap_first(&dst->map);
 	/* Both sides still name the same object only where shadow_both has not been. */
 	for (; r == 0 && a; a = vmarea_next(&src->map, a), b = vmarea_next(&dst->map, b))
 		if (a->obj && !(a->flags & MAP_SHARED) && a->obj == b->obj)
-			r = shadow_both(src, dst, a, b);
+			r = shadow_both(src, dst, a, b, &batch);
+	/* The parent's other threads (on other CPUs) must not write on past the copy. */
+	tlb_batch_finish(&batch);
 	dst->brk_start = src->brk_start;
 	dst->brk = src->brk;
 	sleeplock_release(&src->lock);

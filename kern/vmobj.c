@@ -22,7 +22,7 @@
  * needs no lock: nothing can reach an object that nobody references, so
  * vmobj_put frees it and its pages after unlocking.
  */
-static struct spinlock vmobj_lock = SPINLOCK_INIT("vmobj");
+static struct spinlock vmobj_lock = SPINLOCK_INIT("vmobj", LOCK_VMOBJ);
 
 /* A new object of type with one reference, or NULL. */
 static struct vmobj *vmobj_alloc(enum vmobj_type type)

@@ -69,6 +69,21 @@ int sched_yield(void)
 	return syscall6(SYS_sched_yield, 0, 0, 0, 0, 0, 0);
 }
 
+int sched_setaffinity(pid_t pid, size_t len, const void *mask)
+{
+	return syscall6(SYS_sched_setaffinity, pid, (long)len, (long)mask, 0, 0, 0);
+}
+
+int sched_getaffinity(pid_t pid, size_t len, void *mask)
+{
+	return syscall6(SYS_sched_getaffinity, pid, (long)len, (long)mask, 0, 0, 0);
+}
+
+int getcpu(unsigned *cpu, unsigned *node)
+{
+	return syscall6(SYS_getcpu, (long)cpu, (long)node, 0, 0, 0, 0);
+}
+
 int nanosleep(const struct timespec *req, struct timespec *rem)
 {
 	return syscall6(SYS_nanosleep, (long)req, (long)rem, 0, 0, 0, 0);

@@ -40,6 +40,12 @@ void expect(const char *what, long got, long want)
 	}
 }
 
+int pin_to_cpu(int cpu)
+{
+	uint64_t mask = 1ULL << cpu;
+	return sched_setaffinity(0, sizeof(mask), &mask);
+}
+
 int test_verdict(int failures)
 {
 	if (failures) {

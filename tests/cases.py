@@ -475,3 +475,18 @@ CASES = [
         "timeout": 180,
     },
 ]
+
+# Cases that run on one CPU only, with the reason; every other case without an
+# `smp` of its own runs a second time on two CPUs, as NAME-smp2.
+ONE_CPU_ONLY = {
+}
+
+
+def smp_variants(cases):
+    """CASES followed by a two-CPU copy of each one that does not choose its CPUs."""
+    extra = [dict(c, name=c["name"] + "-smp2", smp=2) for c in cases
+             if "smp" not in c and c["name"] not in ONE_CPU_ONLY]
+    return cases + extra
+
+
+CASES = smp_variants(CASES)

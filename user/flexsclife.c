@@ -115,7 +115,9 @@ static void exec_stops_the_page(void)
  * the page when they first run, which is when the user thread goes to sleep,
  * so no flexsc_wait is needed to start the fork. If the timer let them run
  * before the sleep began (before the post: the fork is not done after the
- * sleep; after it: the child's own sleep returned 0), try again.
+ * sleep; after it: the child's own sleep returned 0), try again. On one CPU:
+ * on more, the pool (whose threads inherit the process's CPUs) would run
+ * beside the user thread and scan before the post.
  */
 static int fork_during_other_call(void)
 {
@@ -129,6 +131,7 @@ static int fork_during_other_call(void)
 			continue;	/* the fork did not come during the sleep */
 		}
 		struct flexsc_ring ring;
+		pin_to_cpu(0);
 		flexsc_setup(&ring, 1, 2);
 		struct flexsc_entry *e = flexsc_post(&ring, SYS_fork, 0, 0, 0, 0, 0, 0);
 		long r = nanosleep(&(struct timespec){ 0, 100 * 1000 * 1000 }, NULL);
@@ -285,12 +288,15 @@ static int wait_across_a_gap(void)
 
 /*
  * A sleep shorter than a timer tick ends on a spin, not asleep: the entry after
- * it must still be served while it spins, so it completes first.
+ * it must still be served while it spins, so it completes first. On one CPU,
+ * where the spinner must make room; on more, a sibling on another CPU might
+ * start only after the sleep has ended.
  */
 static int short_sleep_then_call(void)
 {
 	struct flexsc_ring ring;
 
+	pin_to_cpu(0);
 	flexsc_setup(&ring, 1, 2);
 	flexsc_call(&ring, SYS_getpid, 0, 0, 0, 0, 0, 0);
 	struct flexsc_entry *nap = flexsc_post(&ring, SYS_nanosleep,

@@ -1,0 +1,32 @@
+/*
+ * The kernel's lock order, written once. A thread takes sleep locks before any
+ * spinlock, and locks of either kind in increasing rank only, never two of one
+ * rank at once. The debug build checks it (kern/spinlock.h, kern/sleeplock.c);
+ * docs/locking.md says what each lock protects and why the order is this one.
+ */
+#ifndef ELK_KERN_LOCKRANK_H
+#define ELK_KERN_LOCKRANK_H
+
+enum lock_rank {
+	/* Sleep locks. */
+	LOCK_VMSPACE = 10,	/* vmspace.lock: one address space's areas and tables */
+	/* Spinlocks, outermost first. */
+	LOCK_FLEXSC = 20,	/* flexsc_ctx.lock: a pool's threads */
+	LOCK_PROC,		/* proc_lock: the process table, IPC */
+	LOCK_FDTABLE,		/* a descriptor table */
+	LOCK_FILE,		/* an open file's offset and count */
+	LOCK_PIPE,		/* a pipe's ring */
+	LOCK_CONSOLE_IN,	/* the console's input ring */
+	LOCK_SLEEPLOCK,		/* a sleep lock's guard */
+	LOCK_VMOBJ,		/* every memory object */
+	LOCK_KSTACKS,		/* the kernel-stack slots */
+	LOCK_KMALLOC,		/* kmalloc's partial lists */
+	LOCK_PAGES,		/* the free page list */
+	LOCK_SCHED,		/* run queues, thread states, wait queues */
+	LOCK_TLB,		/* one TLB shootdown at a time (kern/tlb.c) */
+	LOCK_CONSOLE_OUT,	/* console output: cprintf may run under any lock */
+	LOCK_SELFTEST_OUTER,	/* the lock-order self-test's two locks (kern/init.c) */
+	LOCK_SELFTEST_INNER,
+};
+
+#endif

@@ -1,0 +1,75 @@
+/* Finding and starting the application processors (see smp.h, docs/boot.md). */
+#include <inc/stdio.h>
+#include <inc/string.h>
+#include <inc/x86.h>
+#include <kern/acpi.h>
+#include <kern/cpu.h>
+#include <kern/lapic.h>
+#include <kern/pmap.h>
+#include <kern/sched.h>
+#include <kern/smp.h>
+#include <kern/trap.h>
+
+#define AP_START_TIMEOUT_US 2000000	/* generous: under emulation a vCPU may start late */
+
+extern char ap_trampoline[], ap_trampoline_end[];	/* kern/apboot.S */
+
+/* What ap_high (kern/apboot.S) reads: the starting CPU's struct cpu and stack top. */
+struct cpu *ap_boot_cpu;
+uint64_t ap_boot_stack;
+
+void ap_main(struct cpu *c) __attribute__((noreturn));
+
+/* First C code of an AP, on the stack smp_boot gave it, interrupts off. */
+void ap_main(struct cpu *c)
+{
+	cpu_init(c);
+	idt_init();
+	lapic_init();
+	__atomic_store_n(&c->started, true, __ATOMIC_RELEASE);
+	scheduler();
+}
+
+/*
+ * Start the AP with APIC ID apic_id as cpus[ncpu], and wait for it to say it
+ * runs. Whether it did; an AP that does not start within the timeout keeps its
+ * stack (it might still start and use it) and is not counted.
+ */
+static bool start_ap(uint32_t apic_id)
+{
+	struct cpu *c = &cpus[ncpu];
+	void *stack = kstack_alloc();
+
+	if (!stack)
+		panic("smp_boot: no memory for CPU %d's stack", ncpu);
+	c->id = ncpu;
+	c->apic_id = apic_id;
+	ap_boot_cpu = c;
+	ap_boot_stack = (uint64_t)stack + KSTACKSIZE;
+	lapic_start_ap(apic_id, AP_TRAMPOLINE_PA);
+	uint64_t deadline = uptime_ns() + AP_START_TIMEOUT_US * 1000ULL;
+	while (!__atomic_load_n(&c->started, __ATOMIC_ACQUIRE) && uptime_ns() < deadline)
+		cpu_relax();
+	if (!__atomic_load_n(&c->started, __ATOMIC_ACQUIRE)) {
+		cprintf("elk: the CPU with APIC ID %u did not start; going on without it\n", apic_id);
+		return false;
+	}
+	return true;
+}
+
+void smp_boot(void)
+{
+	uint32_t ids[MAXCPU];
+	int n = acpi_cpu_apic_ids(ids, MAXCPU);
+
+	cpus[0].apic_id = lapic_id();
+	cpus[0].started = true;
+	if (n == 0) {
+		cprintf("elk: no ACPI MADT found; running on the boot CPU alone\n");
+		return;
+	}
+	memcpy(kva(AP_TRAMPOLINE_PA), ap_trampoline, ap_trampoline_end - ap_trampoline);
+	for (int i = 0; i < n; i++)
+		if (ids[i] != cpus[0].apic_id && start_ap(ids[i]))
+			__atomic_store_n(&ncpu, ncpu + 1, __ATOMIC_RELEASE);
+}

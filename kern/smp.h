@@ -1,0 +1,20 @@
+/* Starting the application processors. */
+#ifndef ELK_KERN_SMP_H
+#define ELK_KERN_SMP_H
+
+/* Where the AP start code is copied: a page below 1 MiB that the allocator never hands out. */
+#define AP_TRAMPOLINE_PA 0x7000
+
+#ifndef __ASSEMBLER__
+#include <inc/types.h>
+
+/*
+ * Find the CPUs (ACPI MADT) and start every one but this, the boot CPU, which
+ * must already be cpus[0], one at a time. Each AP sets itself up (cpu_init,
+ * IDT, its LAPIC timer) and enters its scheduler, where it idles until there
+ * is a thread for it. ncpu counts the CPUs running.
+ */
+void smp_boot(void);
+#endif
+
+#endif

@@ -53,5 +53,7 @@
 #define KSTAT_SYSCALL_TRAPS 5	/* system calls made by trapping (syscall, int $0x80) */
 #define KSTAT_KMALLOC_PAGES 6	/* pages the kernel has split into small objects */
 #define KSTAT_KMALLOC_OBJECTS 7	/* kernel objects allocated and not yet freed */
+#define KSTAT_NCPUS        8	/* CPUs running */
+#define KSTAT_CPU_TICKS  0x100	/* + n: timer interrupts CPU n has taken */
 
 #endif

@@ -25,4 +25,7 @@ void console_intr(void);
  */
 int64_t console_read(char *buf, size_t n);
 
+/* Set by the first kernel panic (kern/printf.c): the other CPUs then stop. */
+extern volatile bool panicking;
+
 #endif

@@ -57,6 +57,7 @@ struct cpu {
 	uint64_t nmis;			/* NMIs taken; reported from the timer interrupt */
 	uint64_t nmis_reported;
 	uint64_t ticks;			/* timer interrupts this CPU took */
+	int64_t kmalloc_objects;	/* kmallocs less kfrees on this CPU (summed for kstat) */
 	int id;				/* index in cpus[], what getcpu reports */
 	uint32_t apic_id;
 	bool started;			/* set by the CPU itself once it is set up */
@@ -67,6 +68,9 @@ struct cpu {
 	struct list_node runq;		/* runnable threads queued on this CPU */
 	int nqueued;			/* threads on runq */
 	bool idle;			/* halted in its scheduler loop, nothing to run */
+	/* Lazy TLB (kern/tlb.c), atomic: */
+	bool tlb_lazy;			/* idle: shootdowns leave it alone and set... */
+	bool tlb_stale;			/* ...this, so that it flushes once it wakes */
 	/* The spinlocks this CPU holds, in the order taken (lock checking). */
 	struct spinlock *held[CPU_MAXHELD];
 	int nheld;
@@ -78,9 +82,14 @@ struct cpu {
 extern struct cpu cpus[MAXCPU];
 extern int ncpu;		/* CPUs running: cpus[0 .. ncpu - 1]; set at boot */
 
-/* Add 1 to the uint64_t field at offset off of this CPU's struct cpu: one instruction, safe against preemption. */
-#define CPU_COUNT(field) \
-	asm volatile("incq %%gs:%c0" : : "i"(offsetof(struct cpu, field)) : "memory")
+/*
+ * Add delta to a 64-bit counter field of this CPU's struct cpu: one
+ * instruction, so a preemption cannot split it, and no cache line shared with
+ * other CPUs. Readers sum the field over cpus[].
+ */
+#define CPU_ADD(field, delta) \
+	asm volatile("addq %1, %%gs:%c0" : : "i"(offsetof(struct cpu, field)), \
+		     "er"((int64_t)(delta)) : "memory", "cc")
 
 /* This CPU's struct cpu. Stable only while preemption is off (interrupts off). */
 static inline struct cpu *mycpu(void)

@@ -9,6 +9,7 @@
 #include <kern/pmap.h>
 #include <kern/proc.h>
 #include <kern/ramdisk.h>
+#include <kern/sched.h>
 #include <kern/selftest.h>
 #include <kern/smp.h>
 #include <kern/time.h>
@@ -28,20 +29,52 @@ static const char *errno_text(int err)
 }
 
 /*
- * Store through an unmapped kernel-mode pointer: the page-fault handler must
- * panic with the trap frame and a backtrace. Never returns.
+ * A kernel thread's body: store through an unmapped kernel-mode pointer. The
+ * page-fault handler must panic with the trap frame and a backtrace.
  */
-static void __attribute__((noreturn)) crash_on_purpose(void)
+static void crash_on_purpose(void *arg)
 {
-	cprintf("elk: crashtest: writing to unmapped address 0x%lx\n", CRASHTEST_ADDR);
+	cprintf("elk: crashtest: writing to unmapped address 0x%lx on CPU %d\n", CRASHTEST_ADDR,
+		mycpu()->id);
 	*(volatile uint64_t *)CRASHTEST_ADDR = 1;
 	panic("crashtest: the store to 0x%lx did not fault", CRASHTEST_ADDR);
+}
+
+/*
+ * Crash on the last CPU (an AP when there are several), so that a kernel fault
+ * there shows the same report as on the boot CPU. Never returns.
+ */
+static void __attribute__((noreturn)) crash_on_last_cpu(void)
+{
+	struct thread *t = thread_create("crashtest", NULL, NULL, crash_on_purpose, NULL);
+
+	if (!t)
+		panic("crashtest: no memory for its thread");
+	thread_set_affinity(t, 1U << (ncpu - 1));
+	thread_start(t);
+	scheduler();
+}
+
+static struct spinlock locktest_outer = SPINLOCK_INIT("selftest-outer", LOCK_SELFTEST_OUTER);
+static struct spinlock locktest_inner = SPINLOCK_INIT("selftest-inner", LOCK_SELFTEST_INNER);
+
+/*
+ * Take two locks against the lock order: the debug build's checker must panic
+ * naming both. Never returns.
+ */
+static void __attribute__((noreturn)) break_lock_order(void)
+{
+	cprintf("elk: locktest: taking %s, then %s\n", locktest_inner.name, locktest_outer.name);
+	spin_lock(&locktest_inner);
+	spin_lock(&locktest_outer);
+	panic("locktest: the lock order was broken and nothing noticed");
 }
 
 /* Kernel options: the words of the command line before init=. */
 struct options {
 	bool selftest;	/* run the in-kernel self-tests instead of init */
 	bool crashtest;	/* fault in the kernel on purpose, to show a panic */
+	bool locktest;	/* break the lock order on purpose, to show the checker */
 };
 
 /*
@@ -85,6 +118,8 @@ static int parse_cmdline(char *cmdline, char *argv[], struct options *opt)
 			opt->selftest = true;
 		else if (strcmp(w, "crashtest") == 0)
 			opt->crashtest = true;
+		else if (strcmp(w, "locktest") == 0)
+			opt->locktest = true;
 		else
 			cprintf("elk: ignoring unknown kernel option '%s'\n", w);
 	}
@@ -128,7 +163,9 @@ void kmain(uint32_t magic, uint32_t info_pa)
 		machine_exit(status);
 	}
 	if (opt.crashtest)
-		crash_on_purpose();
+		crash_on_last_cpu();
+	if (opt.locktest)
+		break_lock_order();
 	if (!ramdisk_init())
 		machine_exit(0x7f);
 	if (argc == 0)

@@ -19,7 +19,6 @@ static struct spinlock kmalloc_lock = SPINLOCK_INIT("kmalloc", LOCK_KMALLOC);
 static struct page *partial[NCLASSES];
 /* Counters for kstat, updated atomically: whole pages are handed out without the lock. */
 static long slab_pages;
-static long objects;
 
 static int size_class(size_t size)
 {
@@ -63,7 +62,7 @@ void *kmalloc(size_t size)
 			return NULL;
 		pp->ref = 1;
 		pp->kmalloc_class = WHOLE_PAGE;
-		__atomic_add_fetch(&objects, 1, __ATOMIC_RELAXED);
+		CPU_ADD(kmalloc_objects, 1);
 		return page2kva(pp);
 	}
 
@@ -80,7 +79,7 @@ void *kmalloc(size_t size)
 	if (!pp->kmalloc_free)
 		partial[c] = pp->next;
 	spin_unlock(&kmalloc_lock);
-	__atomic_add_fetch(&objects, 1, __ATOMIC_RELAXED);
+	CPU_ADD(kmalloc_objects, 1);
 	return obj;
 }
 
@@ -110,7 +109,7 @@ void kfree(void *p)
 
 	if (c < 0)
 		panic("kfree: %p was not allocated by kmalloc", p);
-	__atomic_sub_fetch(&objects, 1, __ATOMIC_RELAXED);
+	CPU_ADD(kmalloc_objects, -1);
 	if (c == WHOLE_PAGE) {
 		pp->kmalloc_class = -1;
 		page_decref(pp);
@@ -145,5 +144,8 @@ long kmalloc_slab_pages(void)
 
 long kmalloc_objects(void)
 {
-	return __atomic_load_n(&objects, __ATOMIC_RELAXED);
+	long n = 0;
+	for (int i = 0; i < ncpu; i++)
+		n += __atomic_load_n(&cpus[i].kmalloc_objects, __ATOMIC_RELAXED);
+	return n;
 }

@@ -259,16 +259,32 @@ struct page *page_lookup(uint64_t *pml4, uintptr_t va, uint64_t **pte_out)
 	return pa2page(PTE_ADDR(*pte));
 }
 
+void page_remove_range(uint64_t *pml4, uintptr_t start, uintptr_t end)
+{
+	struct page *gone[PAGE_REMOVE_MAX];
+	size_t n = 0;
+
+	if ((end - start) / PGSIZE > PAGE_REMOVE_MAX)
+		panic("page_remove_range: [0x%lx, 0x%lx) is too long", start, end);
+	for (uintptr_t va = start; va < end; va += PGSIZE) {
+		uint64_t *pte;
+		struct page *pp = page_lookup(pml4, va, &pte);
+		if (!pp)
+			continue;
+		*pte = 0;
+		count_entries(pte, -1);
+		gone[n++] = pp;
+	}
+	if (n == 0)
+		return;
+	tlb_shootdown(pml4, start, end);
+	while (n > 0)
+		page_decref(gone[--n]);
+}
+
 void page_remove(uint64_t *pml4, uintptr_t va)
 {
-	uint64_t *pte;
-	struct page *pp = page_lookup(pml4, va, &pte);
-	if (!pp)
-		return;
-	*pte = 0;
-	count_entries(pte, -1);
-	tlb_shootdown(pml4, va, va + PGSIZE);
-	page_decref(pp);
+	page_remove_range(pml4, va, va + PGSIZE);
 }
 
 uint64_t *pml4_create(void)
@@ -419,8 +435,7 @@ static void kstack_tables_init(void)
 
 static void kstack_unmap(uintptr_t base, size_t mapped_pages)
 {
-	for (size_t i = 0; i < mapped_pages; i++)
-		page_remove(kern_pml4, base + i * PGSIZE);
+	page_remove_range(kern_pml4, base, base + mapped_pages * PGSIZE);
 }
 
 void *kstack_alloc(void)

@@ -106,6 +106,9 @@ struct page *page_lookup(uint64_t *pml4, uintptr_t va, uint64_t **pte);
  * holds no spinlock.
  */
 void page_remove(uint64_t *pml4, uintptr_t va);
+/* page_remove for every page of [start, end), with one shootdown; at most PAGE_REMOVE_MAX pages. */
+#define PAGE_REMOVE_MAX 16
+void page_remove_range(uint64_t *pml4, uintptr_t start, uintptr_t end);
 
 /* A new top-level table sharing the kernel half; NULL if out of memory. */
 uint64_t *pml4_create(void);

@@ -3,6 +3,7 @@
 #include <inc/stdio.h>
 #include <inc/x86.h>
 #include <kern/console.h>
+#include <kern/cpu.h>
 #include <kern/lapic.h>
 
 /* Characters are gathered per call so that one cprintf reaches the console whole. */
@@ -56,21 +57,37 @@ static void backtrace(uint64_t rbp)
 	cprintf("(look the addresses up in obj/kern/kernel.asm)\n");
 }
 
-static volatile int panicking;
+volatile bool panicking;
+static volatile int panic_cpu;
 
+/*
+ * The first CPU to panic stops the others with an NMI (their handler halts
+ * once panicking is set), says which CPU it is, and ends the run. A panic
+ * while panicking ends the run at once on the CPU that panicked first, and
+ * halts any other CPU.
+ */
 void _panic(const char *file, int line, const char *fmt, ...)
 {
 	va_list ap;
 
 	cli();
-	if (__atomic_exchange_n(&panicking, 1, __ATOMIC_SEQ_CST))
-		machine_exit(0x7f);	/* a panic while panicking: just stop */
+	if (__atomic_exchange_n(&panicking, true, __ATOMIC_SEQ_CST)) {
+		if (mycpu()->id == panic_cpu)
+			machine_exit(0x7f);
+		for (;;)
+			hlt();	/* the first panic is printing; interrupts stay off */
+	}
+	panic_cpu = mycpu()->id;
+	if (ncpu > 1)
+		lapic_nmi_others();
 	console_break_lock();
 	cprintf("elk: kernel panic at %s:%d: ", file, line);
 	va_start(ap, fmt);
 	vcprintf(fmt, ap);
 	va_end(ap);
 	cprintf("\n");
+	cprintf("elk: the panic was on CPU %d; %s\n", mycpu()->id,
+		ncpu > 1 ? "the other CPUs are stopped" : "the only CPU");
 	backtrace(read_rbp());
 	machine_exit(0x7f);
 }

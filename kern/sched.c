@@ -10,6 +10,7 @@
 #include <kern/proc.h>
 #include <kern/flexsc.h>
 #include <kern/sched.h>
+#include <kern/tlb.h>
 #include <kern/vm.h>
 
 struct spinlock sched_lock = SPINLOCK_INIT("sched", LOCK_SCHED);
@@ -300,12 +301,16 @@ void scheduler(void)
 		c->idle = !t;
 		if (!t) {
 			spin_unlock(&sched_lock);
+			/* Idle on the kernel's tables: no shootdown needs to reach us. */
+			vmspace_activate(NULL);
+			tlb_idle_enter();
 			/*
 			 * sti takes effect after hlt starts, so no wakeup slips between: a
 			 * reschedule IPI sent once idle was set ends the hlt. So does this
 			 * CPU's own timer, after which it looks for threads to steal.
 			 */
 			asm volatile("sti; hlt; cli" ::: "memory");
+			tlb_idle_exit();
 			continue;
 		}
 		make_current(c, t, NULL);

@@ -43,14 +43,19 @@ int64_t sys_kstat(int which)
 		return kmalloc_slab_pages();
 	case KSTAT_KMALLOC_OBJECTS:
 		return kmalloc_objects();
+	case KSTAT_NCPUS:
+		return ncpu;
 	default:
+		if (which >= KSTAT_CPU_TICKS && which < KSTAT_CPU_TICKS + ncpu)
+			return (int64_t)__atomic_load_n(&cpus[which - KSTAT_CPU_TICKS].ticks,
+							__ATOMIC_RELAXED);
 		return -EINVAL;
 	}
 }
 
 void syscall_int80(struct trapframe *tf)
 {
-	mycpu()->syscall_traps++;
+	CPU_ADD(syscall_traps, 1);
 	sti();	/* as on the syscall path: a long call must not hold off the timer */
 	syscall_dispatch(tf);
 }
@@ -61,7 +66,7 @@ void syscall_int80(struct trapframe *tf)
  */
 int syscall_trap(struct trapframe *tf)
 {
-	mycpu()->syscall_traps++;
+	CPU_ADD(syscall_traps, 1);
 	syscall_dispatch(tf);
 	proc_user_return();
 	return tf->rip < USER_END && tf->cs == (GD_UT | 3);

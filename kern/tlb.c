@@ -73,6 +73,38 @@ void tlb_ipi(void)
 	serve_pending();
 }
 
+void tlb_idle_enter(void)
+{
+	__atomic_store_n(&mycpu()->tlb_lazy, true, __ATOMIC_SEQ_CST);
+}
+
+/*
+ * Lazy first, stale after; a sender marks stale first, reads lazy after. So
+ * either the sender sees this CPU awake and sends it the IPI, or this CPU
+ * sees the mark and flushes.
+ */
+void tlb_idle_exit(void)
+{
+	struct cpu *c = mycpu();
+
+	__atomic_store_n(&c->tlb_lazy, false, __ATOMIC_SEQ_CST);
+	if (__atomic_exchange_n(&c->tlb_stale, false, __ATOMIC_SEQ_CST))
+		lcr3(rcr3());	/* every non-global translation */
+}
+
+/* targets, less the CPUs that idle: those are marked to flush when they wake. */
+static uint32_t skip_idle(uint32_t targets)
+{
+	for (int i = 0; i < ncpu; i++) {
+		if (!(targets & (1U << i)))
+			continue;
+		__atomic_store_n(&cpus[i].tlb_stale, true, __ATOMIC_SEQ_CST);
+		if (__atomic_load_n(&cpus[i].tlb_lazy, __ATOMIC_SEQ_CST))
+			targets &= ~(1U << i);
+	}
+	return targets;
+}
+
 /*
  * Flush (or leave) here, then have every other CPU of targets do the same, and
  * wait until they have.
@@ -84,6 +116,8 @@ static void shoot(physaddr_t cr3, uintptr_t start, uintptr_t end, bool leave, ui
 	struct cpu *c = mycpu();
 	flush_here(cr3, start, end, leave);
 	targets &= cpus_online() & ~(1U << c->id);
+	if (!leave && start >= USER_END)
+		targets = skip_idle(targets);
 	if (targets) {
 		while (!spin_trylock(&tlb_lock))
 			serve_pending();

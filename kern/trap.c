@@ -230,6 +230,9 @@ static void report_nmis(struct cpu *c)
 static void machine_event(struct trapframe *tf)
 {
 	if (tf->trapno == T_NMI) {
+		if (panicking)
+			for (;;)
+				hlt();	/* another CPU panicked and stopped this one */
 		mycpu()->nmis++;
 		return;
 	}

@@ -297,9 +297,10 @@ CASES = [
     {
         # A fault in the kernel itself panics with the trap frame and a backtrace.
         "name": "kernel-panic",
+        "smp": 1,
         "options": "crashtest",
         "init": "hello",
-        "expect": [r"^elk: crashtest: writing to unmapped address 0xdead0000$",
+        "expect": [r"^elk: crashtest: writing to unmapped address 0xdead0000 on CPU 0$",
                    r"(?i)page fault", r"rip", r"cr2",
                    r"^elk: kernel panic at kern/trap\.c:\d+: ", r"^backtrace:$"],
         "forbid": [r"^hello from elk!"],
@@ -473,6 +474,111 @@ CASES = [
                    r"^flexscstress: 200 register/exit cycles$", r"^flexscstress: ok$"] + NO_LEAK,
         "forbid": USER_FAILURE,
         "timeout": 180,
+    },
+    {
+        # The crash runs on the last CPU: a kernel fault on an AP is reported as
+        # on the boot CPU, and the panic stops the other CPU.
+        "name": "kernel-panic-ap",
+        "options": "crashtest",
+        "init": "hello",
+        "smp": 2,
+        "expect": [r"^elk: x86-64 kernel, .*; 2 CPUs$",
+                   r"^elk: crashtest: writing to unmapped address 0xdead0000 on CPU 1$",
+                   r"^elk: kernel fault: page fault in kernel mode$",
+                   r"^  trap 14 \(page fault\), err 0x2, on CPU 1$", r"cr2 00000000dead0000",
+                   r"^elk: kernel panic at kern/trap\.c:\d+: ",
+                   r"^elk: the panic was on CPU 1; the other CPUs are stopped$", r"^backtrace:$"],
+        "forbid": [r"^hello from elk!"],
+        "allow_panic": True,
+        "status": 255,
+    },
+    {
+        # The debug build's lock checker: two locks taken against their ranks.
+        "name": "lock-order",
+        "options": "locktest",
+        "init": "hello",
+        "expect": [r"^elk: locktest: taking selftest-inner, then selftest-outer$",
+                   r"^elk: kernel panic at \./kern/spinlock\.h:\d+: lock order: CPU 0 takes "
+                   r"selftest-outer \(rank \d+\) while holding selftest-inner \(rank \d+\)$"],
+        "forbid": [r"^hello from elk!"],
+        "allow_panic": True,
+        "status": 255,
+    },
+    {
+        "name": "cpus-4",
+        "init": "cpus 4",
+        "smp": 4,
+        "expect": [r"^elk: x86-64 kernel, .*; 4 CPUs$",
+                   r"^cpus: 4 CPUs up, each ran this program and took ticks$", r"^cpus: ok$"],
+        "forbid": USER_FAILURE,
+    },
+    {
+        "name": "cpus-16",
+        "init": "cpus 16",
+        "smp": 16,
+        "mem": "512M",
+        "expect": [r"^elk: x86-64 kernel, .*; 16 CPUs$",
+                   r"^cpus: 16 CPUs up, each ran this program and took ticks$", r"^cpus: ok$"],
+        "forbid": USER_FAILURE,
+        "timeout": 180,
+    },
+    {
+        "name": "cpus-1",
+        "smp": 1,
+        "init": "cpus 1",
+        "expect": [r"^elk: x86-64 kernel, .*; 1 CPU$", r"^cpus: ok$"],
+        "forbid": USER_FAILURE,
+    },
+    {
+        # Two CPU-bound processes on two CPUs: each gets a fair part, both CPUs run them.
+        "name": "cpushare-2",
+        "init": "leakcheck cpushare 2 3",
+        "smp": 2,
+        "expect": [r"^cpushare: process 0 counted", r"^cpushare: process 1 counted",
+                   r"^cpushare: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+    },
+    {
+        "name": "cpushare-4",
+        "init": "leakcheck cpushare 4 4",
+        "smp": 4,
+        "expect": [r"^cpushare: process 3 counted", r"^cpushare: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+        "timeout": 120,
+    },
+    {
+        "name": "affinity",
+        "smp": 1,
+        "init": "leakcheck affinity",
+        "expect": [r"^affinity: checked on 1 CPUs$", r"^affinity: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+    },
+    {
+        "name": "affinity-4",
+        "init": "leakcheck affinity",
+        "smp": 4,
+        "expect": [r"^affinity: checked on 4 CPUs$", r"^affinity: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+        "timeout": 120,
+    },
+    {
+        # fork, exec, exit and wait from eight workers at once on four CPUs.
+        "name": "storm-4",
+        "init": "leakcheck storm 2000 8",
+        "smp": 4,
+        "expect": [r"^storm: 2000 processes by 8 workers on 4 CPUs$", r"^storm: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+        "timeout": 400,
+    },
+    {
+        # munmap on CPU 0 while a syscall thread on CPU 1 copies into the memory.
+        "name": "shootdown",
+        "init": "leakcheck shootdown 500",
+        "smp": 2,
+        "expect": [r"^shootdown: 500 rounds on 2 CPUs: \d+ reads whole, \d+ cut short, "
+                   r"\d+ -EFAULT$", r"^shootdown: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+        "timeout": 120,
     },
 ]
 

@@ -30,6 +30,11 @@
 #define SYS_execve        59
 #define SYS_exit          60
 #define SYS_wait4         61
+#define SYS_uname         63	/* see inc/utsname.h */
+#define SYS_getuid       102
+#define SYS_getgid       104
+#define SYS_geteuid      107
+#define SYS_getegid      108
 #define SYS_getppid      110
 #define SYS_arch_prctl   158	/* arch_prctl(code, addr), codes below */
 #define SYS_set_tid_address 218

@@ -15,6 +15,7 @@
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #define ARCH_GET_FS 0x1003	/* <asm/prctl.h>, which musl-gcc does not see */
@@ -109,8 +110,21 @@ static void vectors(void)
 	close(fds[1]);
 }
 
+/* Who the program runs as, and what uname says of the machine. */
+static void identity(void)
+{
+	struct utsname u;
+
+	check(getuid() == geteuid() && getgid() == getegid(), "real and effective ids agree");
+	check(uname(&u) == 0, "uname");
+	check(strcmp(u.machine, "x86_64") == 0, "uname's machine is x86_64");
+	check(u.sysname[0] && u.release[0] >= '1' && u.release[0] <= '9',
+	      "uname names a system and a release that starts with its version");
+}
+
 int main(int argc, char **argv)
 {
+	identity();
 	formatting();
 	allocation();
 	thread_local();

@@ -46,9 +46,9 @@ static void crash_on_purpose(void *arg)
  */
 static void __attribute__((noreturn)) crash_on_last_cpu(void)
 {
-	struct thread *t = thread_create("crashtest", NULL, NULL, crash_on_purpose, NULL);
+	struct thread *t;
 
-	if (!t)
+	if (thread_create(&t, "crashtest", NULL, NULL, crash_on_purpose, NULL) < 0)
 		panic("crashtest: no memory for its thread");
 	thread_set_affinity(t, 1U << (ncpu - 1));
 	thread_start(t);

@@ -9,6 +9,7 @@
 #include <kern/lapic.h>
 #include <kern/pmap.h>
 #include <kern/proc.h>
+#include <kern/runq.h>
 #include <kern/flexsc.h>
 #include <kern/sched.h>
 #include <kern/tlb.h>
@@ -165,29 +166,15 @@ static int cpu_load(struct cpu *c)
 	return c->nqueued + (c->thread != NULL);
 }
 
-/*
- * The CPU a thread that becomes runnable should queue on: the one it last ran
- * on while that is idle (its caches, and its FPU registers, may still hold its
- * state), else the least loaded CPU its affinity allows, preferring that one
- * and then this one on a tie. Caller holds sched_lock.
- */
+/* The CPU t should queue on (runq_choose's policy). Caller holds sched_lock. */
 static struct cpu *choose_cpu(struct thread *t)
 {
-	uint32_t allowed = t->affinity & cpus_online();
-	struct cpu *best = NULL, *self = mycpu();
-	struct cpu *last = t->cpu >= 0 && (allowed & (1U << t->cpu)) ? &cpus[t->cpu] : NULL;
+	int load[MAXCPU];
 
-	if (last && cpu_load(last) == 0)
-		return last;
-	for (int i = 0; i < ncpu; i++) {
-		struct cpu *c = &cpus[i];
-		if (!(allowed & (1U << i)))
-			continue;
-		if (!best || cpu_load(c) < cpu_load(best) ||
-		    (cpu_load(c) == cpu_load(best) && (c == last || (c == self && best != last))))
-			best = c;
-	}
-	return best;
+	for (int i = 0; i < ncpu; i++)
+		load[i] = cpu_load(&cpus[i]);
+	int i = runq_choose(load, ncpu, t->affinity & cpus_online(), t->cpu, mycpu()->id);
+	return &cpus[i];
 }
 
 /* Put t at the back of c's run queue. Caller holds sched_lock. */
@@ -261,12 +248,15 @@ static struct thread *runq_take(struct cpu *c)
 	if (!list_empty(&c->runq)) {
 		t = list_entry(c->runq.next, struct thread, link);
 	} else {
-		struct cpu *victim = NULL;
-		for (int i = 0; i < ncpu; i++)
-			if (&cpus[i] != c && cpus[i].nqueued > 0 &&
-			    (!victim || cpus[i].nqueued > victim->nqueued) && first_allowed(&cpus[i], c))
-				victim = &cpus[i];
-		t = victim ? first_allowed(victim, c) : NULL;
+		int nqueued[MAXCPU];
+		uint32_t stealable = 0;
+		for (int i = 0; i < ncpu; i++) {
+			nqueued[i] = cpus[i].nqueued;
+			if (nqueued[i] > 0 && i != c->id && first_allowed(&cpus[i], c))
+				stealable |= 1U << i;
+		}
+		int victim = runq_victim(nqueued, ncpu, stealable, c->id);
+		t = victim >= 0 ? first_allowed(&cpus[victim], c) : NULL;
 	}
 	if (t) {
 		dequeue(t);

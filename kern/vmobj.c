@@ -14,10 +14,12 @@
  *   - a fault: a walk down the chain, then at most one page copied or zeroed;
  *   - a purge (munmap, brk): the pages the range holds are dropped;
  *   - a fold (vmobj_collapse): the smaller of two sets of pages is moved.
- * The last two are O(pages) with interrupts off (spin_lock). That is accepted:
- * elk runs on one CPU, so nobody spins meanwhile and the cost is a late timer
- * tick; a purge drops only what the program itself unmapped; and a fold moves
- * the smaller side, usually the few pages written since the fork. The big case,
+ * The last two are O(pages) with interrupts off (spin_lock), and other CPUs
+ * that fault meanwhile spin. That is accepted for now: a purge drops only what
+ * the program itself unmapped, and a fold moves the smaller side, usually the
+ * few pages written since the fork; the cost is a late timer tick here and a
+ * wait of the same length on a CPU that faults at the same moment. (A lock per
+ * chain would remove the wait; see docs/locking.md.) The big case,
  * an object's last reference going (a process exiting frees all its memory),
  * needs no lock: nothing can reach an object that nobody references, so
  * vmobj_put frees it and its pages after unlocking.

@@ -5,6 +5,8 @@ output in order, `forbid` ones nowhere, and the run's status is init's exit stat
 (128 + S if init was killed by signal S).
 """
 
+import os
+
 SIGILL, SIGTRAP, SIGFPE, SIGSEGV = 4, 5, 8, 11
 
 # Anything the user programs print when a check fails starts with "FAIL" or "panic:".
@@ -624,15 +626,18 @@ CASES = [
     },
 ]
 
-# Cases that run on one CPU only, with the reason; every other case without an
-# `smp` of its own runs a second time on two CPUs, as NAME-smp2.
+# Every case without an `smp` of its own runs a second time on more CPUs, as
+# NAME-smpN: N is 2, or what the environment's TEST_SMP says (make test
+# TEST_SMP=4 runs the suite on one and four CPUs). A case may stay on one CPU
+# only by a line here saying why; none needs to.
 ONE_CPU_ONLY = {
 }
+VARIANT_SMP = int(os.environ.get("TEST_SMP", "2"))
 
 
 def smp_variants(cases):
-    """CASES followed by a two-CPU copy of each one that does not choose its CPUs."""
-    extra = [dict(c, name=c["name"] + "-smp2", smp=2) for c in cases
+    """CASES followed by a VARIANT_SMP-CPU copy of each one that does not choose its CPUs."""
+    extra = [dict(c, name=f"{c['name']}-smp{VARIANT_SMP}", smp=VARIANT_SMP) for c in cases
              if "smp" not in c and c["name"] not in ONE_CPU_ONLY]
     return cases + extra
 

@@ -10,6 +10,7 @@
  */
 #include <inc/mmu.h>
 #include <inc/memlayout.h>
+#include <kern/longmode.h>
 #include <kern/smp.h>
 
 #define PA(x) ((x) - KERNBASE)
@@ -35,19 +36,7 @@ ap_start32:
 	movw %ax, %ds
 	movw %ax, %es
 	movw %ax, %ss
-	movl %cr4, %eax
-	orl $(CR4_PAE | CR4_PGE), %eax
-	movl %eax, %cr4
-	movl $PA(boot_pml4), %eax
-	movl %eax, %cr3
-	movl $MSR_EFER, %ecx
-	rdmsr
-	orl $(EFER_LME | EFER_NXE | EFER_SCE), %eax
-	wrmsr
-	movl %cr0, %eax
-	orl $(CR0_PG | CR0_PE | CR0_WP | CR0_NE | CR0_MP), %eax
-	andl $~(CR0_EM | CR0_TS), %eax
-	movl %eax, %cr0
+	ENTER_LONG_MODE
 	ljmpl $0x18, $TRAMP(ap_start64)
 
 .code64

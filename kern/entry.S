@@ -7,6 +7,7 @@
  */
 #include <inc/mmu.h>
 #include <inc/memlayout.h>
+#include <kern/longmode.h>
 
 #define PA(x) ((x) - KERNBASE)
 
@@ -115,19 +116,7 @@ _start32:
 	orl $(PTE_P | PTE_W), %eax
 	movl %eax, 511*8(%edi)		/* KERNBASE */
 
-	movl %cr4, %eax
-	orl $(CR4_PAE | CR4_PGE), %eax
-	movl %eax, %cr4
-	movl $PA(boot_pml4), %eax
-	movl %eax, %cr3
-	movl $MSR_EFER, %ecx
-	rdmsr
-	orl $(EFER_LME | EFER_NXE | EFER_SCE), %eax
-	wrmsr
-	movl %cr0, %eax
-	orl $(CR0_PG | CR0_PE | CR0_WP | CR0_NE | CR0_MP), %eax
-	andl $~(CR0_EM | CR0_TS), %eax
-	movl %eax, %cr0
+	ENTER_LONG_MODE
 
 	lgdt PA(boot_gdt_desc)
 	ljmp $GD_KT, $PA(start64_low)

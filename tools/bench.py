@@ -3,6 +3,7 @@
 
     tools/bench.py --kernel K --initrd I [--mode full|quick|tiny] [--timing tcg|icount]
                    [--runs N] [--accel A] [--out bench/results] [--plots bench/plots]
+    tools/bench.py --kernel K --initrd I --scale [--calls N]   (the scaling sweep)
     tools/bench.py --plots-only        (redraw from the CSV already written)
 
 The guest program bench (bench/bench.c) prints one `bench-row:` line per point;
@@ -15,6 +16,12 @@ With --runs N the sweep boots N times and the CSV is the one run in which the
 `syscall` null call was cheapest: QEMU's speed on a shared host can change by
 a factor of two from one boot to the next, evenly for every path, so the runs
 are compared whole and never mixed.
+
+With --scale it runs the scaling sweep instead: the guest program scale
+(bench/scale.c) with P = 1, 2 and 4 processes, each making N null calls on the
+syscall path and then on its own syscall page, on SCALE_CPUS emulated CPUs, into
+bench/results/scaling.csv and bench/plots/scaling.png and .svg: total calls per
+second against P.
 """
 
 import argparse
@@ -35,6 +42,11 @@ TIMEOUTS = {"full": 1200, "quick": 180, "tiny": 60}
 # It needs single-threaded TCG, whatever --accel says; None means --accel.
 TIMINGS = {"tcg": (None, []), "icount": ("tcg,thread=single", ["-icount", "shift=4"])}
 PLOT_SCRIPT = os.path.join(ROOT, "bench", "plot.gp")
+SCALE_SCRIPT = os.path.join(ROOT, "bench", "scale.gp")
+SCALE_HEADER = ["path", "procs", "cpus", "calls", "cycles", "calls_per_sec"]
+SCALE_PROCS = (1, 2, 4)
+SCALE_CPUS = 4
+SCALE_TIMEOUT = 600
 
 
 def parse_row(line, name):
@@ -97,11 +109,11 @@ def fastest_sweep(args, name):
     return runs[best]
 
 
-def write_csv(path, rows):
+def write_csv(path, rows, header=HEADER):
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w", newline="") as f:
         w = csv.writer(f)
-        w.writerow(HEADER)
+        w.writerow(header)
         w.writerows(rows)
     print(f"bench: wrote {path} ({len(rows)} rows)")
 
@@ -119,14 +131,56 @@ def plot_table(rows, call):
     return "\n".join(lines) + "\n"
 
 
+def run_scale(args):
+    """Boot scale for each P of SCALE_PROCS; the CSV rows (or exit on failure)."""
+    if not elkrun.ensure_qemu(args.qemu):
+        sys.exit(f"bench: {args.qemu} is not installed")
+    rows = []
+    for procs in SCALE_PROCS:
+        argv = elkrun.qemu_argv(args.qemu, args.kernel, args.initrd, None,
+                                ["scale", str(procs), str(args.calls)], "256M", SCALE_CPUS,
+                                (), (), args.accel)
+        text = []
+        outcome = elkrun.run(argv, lambda chunk: text.append(chunk),
+                             stdin=subprocess.DEVNULL, timeout=SCALE_TIMEOUT)
+        lines = b"".join(text).decode("utf-8", errors="replace").replace("\r", "").split("\n")
+        got = [ln[len("scale-row: "):].split(",") for ln in lines
+               if ln.startswith("scale-row: ")]
+        if outcome.status != 0 or len(got) != 2:
+            sys.exit(f"bench: scale {procs} failed: {outcome.reason}")
+        for path, p, calls, cycles, per_sec in got:
+            rows.append([path, p, SCALE_CPUS, calls, cycles, per_sec])
+            print(f"bench: scale P={p} {path:>7}: {per_sec:>9} calls/s in all", flush=True)
+    return rows
+
+
+def plot_scaling(rows, name, plots_dir):
+    """Draw the scaling sweep's plot: total calls per second against P."""
+    by = {(r["path"], int(r["procs"])): r["calls_per_sec"] for r in rows}
+    cpus = rows[0]["cpus"] if rows else SCALE_CPUS
+    with tempfile.TemporaryDirectory() as tmp:
+        data = os.path.join(tmp, "scaling.dat")
+        with open(data, "w") as f:
+            for procs in sorted({p for _, p in by}):
+                f.write(f"{procs} {by.get(('syscall', procs), 0)} {by.get(('page', procs), 0)}\n")
+        for term, ext in (("pngcairo size 900,560", "png"), ("svg size 900,560", "svg")):
+            out = os.path.join(plots_dir, f"{name}.{ext}")
+            subprocess.run(["gnuplot", "-e", f"datafile='{data}'; cpus={cpus}; "
+                            f"term='{term}'; out='{out}'", SCALE_SCRIPT], check=True)
+    print(f"bench: plot in {plots_dir}/{name}.png and .svg")
+
+
 def plot(csv_path, plots_dir):
-    """Draw PNG and SVG plots for every call in csv_path with gnuplot."""
+    """Draw PNG and SVG plots for csv_path with gnuplot: the sweep's, or the scaling one."""
     if subprocess.call(["bash", os.path.join(elkrun.TOOLS, "need.sh"), "gnuplot"]) != 0:
         sys.exit("bench: gnuplot is needed for the plots")
     with open(csv_path) as f:
         rows = list(csv.DictReader(f))
     name = os.path.splitext(os.path.basename(csv_path))[0]
     os.makedirs(plots_dir, exist_ok=True)
+    if rows and "procs" in rows[0]:
+        plot_scaling(rows, name, plots_dir)
+        return
     calls = list(dict.fromkeys(r["call"] for r in rows))
     with tempfile.TemporaryDirectory() as tmp:
         for call in calls:
@@ -156,6 +210,9 @@ def main():
     p.add_argument("--plots", default=os.path.join(ROOT, "bench", "plots"))
     p.add_argument("--no-plots", action="store_true", help="write the CSV only")
     p.add_argument("--plots-only", action="store_true", help="redraw from existing CSV")
+    p.add_argument("--scale", action="store_true", help="run the scaling sweep instead")
+    p.add_argument("--calls", type=int, default=200000,
+                   help="null calls per process and path in the scaling sweep")
     args = p.parse_args()
 
     if args.plots_only:
@@ -167,6 +224,12 @@ def main():
         return
     if not (args.kernel and args.initrd):
         p.error("need --kernel and --initrd (or --plots-only)")
+    if args.scale:
+        csv_path = os.path.join(args.out, "scaling.csv")
+        write_csv(csv_path, run_scale(args), SCALE_HEADER)
+        if not args.no_plots:
+            plot(csv_path, args.plots)
+        return
     name = f"{args.timing}-{args.mode}"
     csv_path = os.path.join(args.out, name + ".csv")
     if args.runs < 1:

@@ -40,6 +40,7 @@
 #define SYS_arch_prctl   158	/* arch_prctl(code, addr), codes below */
 #define SYS_set_tid_address 218
 #define SYS_clock_gettime 228
+#define SYS_clock_nanosleep 230
 #define SYS_exit_group   231
 #define SYS_dup3         292
 #define SYS_pipe2        293

@@ -30,26 +30,21 @@ static long call_with_flags(bool int80, long num, long a1, long a2, long a3, uin
 	long ret;
 	uint64_t flags;
 
+#define CALL_WITH_FLAGS(insn)                                                                  \
+	asm volatile("subq $128, %%rsp\n\t"                                                      \
+		     "pushfq\n\torq %[set], (%%rsp)\n\tpopfq\n\t" insn "\n\t"                      \
+		     "pushfq\n\tpopq %[flags]\n\t"                                                   \
+		     "pushq %[flags]\n\tandq %[clear], (%%rsp)\n\tpopfq\n\t"                          \
+		     "addq $128, %%rsp"                                                               \
+		     : "=a"(ret), [flags] "=&r"(flags)                                                \
+		     : "a"(num), "D"(a1), "S"(a2), "d"(a3), "r"(r10), [set] "r"(set),               \
+		       [clear] "r"(~set)                                                              \
+		     : "rcx", "r11", "memory", "cc")
 	if (int80)
-		asm volatile("subq $128, %%rsp\n\t"
-			     "pushfq\n\torq %[set], (%%rsp)\n\tpopfq\n\t"
-			     "int $0x80\n\t"
-			     "pushfq\n\tpopq %[flags]\n\t"
-			     "pushq %[flags]\n\tandq %[clear], (%%rsp)\n\tpopfq\n\t"
-			     "addq $128, %%rsp"
-			     : "=a"(ret), [flags] "=&r"(flags)
-			     : "a"(num), "D"(a1), "S"(a2), "d"(a3), "r"(r10), [set] "r"(set), [clear] "r"(~set)
-			     : "rcx", "r11", "memory", "cc");
+		CALL_WITH_FLAGS("int $0x80");
 	else
-		asm volatile("subq $128, %%rsp\n\t"
-			     "pushfq\n\torq %[set], (%%rsp)\n\tpopfq\n\t"
-			     "syscall\n\t"
-			     "pushfq\n\tpopq %[flags]\n\t"
-			     "pushq %[flags]\n\tandq %[clear], (%%rsp)\n\tpopfq\n\t"
-			     "addq $128, %%rsp"
-			     : "=a"(ret), [flags] "=&r"(flags)
-			     : "a"(num), "D"(a1), "S"(a2), "d"(a3), "r"(r10), [set] "r"(set), [clear] "r"(~set)
-			     : "rcx", "r11", "memory", "cc");
+		CALL_WITH_FLAGS("syscall");
+#undef CALL_WITH_FLAGS
 	*after = flags;
 	return ret;
 }

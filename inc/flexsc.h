@@ -47,8 +47,9 @@ _Static_assert(sizeof(struct flexsc_entry) == 64, "an entry is one cache line");
  * FLEXSC_DEFAULT_THREADS). When every thread of the pool is blocked in a call,
  * flexsc_wait adds one, up to one per entry, so that calls that block never
  * stall the rest of the page (memory permitting: see flexsc_wait). Returns the
- * address of the first page, or -EFAULT (bad opts pointer), -EINVAL (bad counts or reserved fields), -EBUSY (already
- * registered), -ENOMEM, or -EAGAIN if kernel stacks for the threads ran out.
+ * address of the first page, or -EFAULT (bad opts pointer), -EINVAL (bad
+ * counts or reserved fields), -EBUSY (already registered), -ENOMEM, or -EAGAIN
+ * if kernel stacks for the threads ran out.
  */
 struct flexsc_options {
 	uint32_t npages;

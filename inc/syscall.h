@@ -31,6 +31,7 @@
 #define SYS_exit          60
 #define SYS_wait4         61
 #define SYS_uname         63	/* see inc/utsname.h */
+#define SYS_fcntl         72	/* see inc/fcntl.h */
 #define SYS_getuid       102
 #define SYS_getgid       104
 #define SYS_geteuid      107
@@ -41,7 +42,9 @@
 #define SYS_sched_getaffinity 204
 #define SYS_set_tid_address 218
 #define SYS_clock_gettime 228
+#define SYS_clock_nanosleep 230
 #define SYS_exit_group   231
+#define SYS_dup3         292
 #define SYS_pipe2        293
 #define SYS_getcpu       309
 
@@ -70,7 +73,7 @@
 #define KSTAT_KMALLOC_PAGES 6	/* pages the kernel has split into small objects */
 #define KSTAT_KMALLOC_OBJECTS 7	/* kernel objects allocated and not yet freed */
 #define KSTAT_KSTACKS       8	/* kernel stacks in use (one per thread) */
-#define KSTAT_KSTACK_MAX    9	/* kernel stacks there can be: an eighth of RAM; a process may hold half */
+#define KSTAT_KSTACK_MAX    9	/* kernel stacks there can be: RAM/8's worth; a process gets half */
 #define KSTAT_NCPUS       10	/* CPUs running */
 #define KSTAT_CPU_TICKS  0x100	/* + n: timer interrupts CPU n has taken */
 

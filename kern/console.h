@@ -20,10 +20,10 @@ void console_break_lock(void);
 void console_intr(void);
 /*
  * Read up to n > 0 bytes of console input into buf (kernel memory), sleeping until
- * at least one byte is there. Returns the count, or -EINTR if the thread was
- * interrupted first. Input is raw: no line editing.
+ * at least one byte is there (unless nonblock: then -EAGAIN). Returns the count,
+ * or -EINTR if the thread was interrupted first. Input is raw: no line editing.
  */
-int64_t console_read(char *buf, size_t n);
+int64_t console_read(char *buf, size_t n, bool nonblock);
 
 /* Set by the first kernel panic (kern/printf.c): the other CPUs then stop. */
 extern volatile bool panicking;

@@ -52,6 +52,7 @@ static void __attribute__((noreturn)) crash_on_last_cpu(void)
 		panic("crashtest: no memory for its thread");
 	thread_set_affinity(t, 1U << (ncpu - 1));
 	thread_start(t);
+	smp_release();
 	scheduler();
 }
 
@@ -75,6 +76,7 @@ struct options {
 	bool selftest;	/* run the in-kernel self-tests instead of init */
 	bool crashtest;	/* fault in the kernel on purpose, to show a panic */
 	bool locktest;	/* break the lock order on purpose, to show the checker */
+	bool badreturn;	/* give init a frame the CPU refuses to return to user mode with */
 };
 
 /*
@@ -120,6 +122,8 @@ static int parse_cmdline(char *cmdline, char *argv[], struct options *opt)
 			opt->crashtest = true;
 		else if (strcmp(w, "locktest") == 0)
 			opt->locktest = true;
+		else if (strcmp(w, "badreturn") == 0)
+			opt->badreturn = true;
 		else
 			cprintf("elk: ignoring unknown kernel option '%s'\n", w);
 	}
@@ -175,5 +179,15 @@ void kmain(uint32_t magic, uint32_t info_pa)
 	int err;
 	if (!proc_start_init(argv[0], argv, &err))
 		refuse_init(" %s: %s", argv[0], errno_text(err));
+	if (opt.badreturn) {
+		/*
+		 * A stack selector with RPL 0 for ring 3: iretq refuses it with a #GP
+		 * in ring 0, after the swapgs, as it refuses any frame a program could
+		 * make the kernel return with. Only init must die of it.
+		 */
+		initproc->thread->tf->ss = GD_UD;
+		cprintf("elk: badreturn: init's stack selector is 0x%x\n", GD_UD);
+	}
+	smp_release();
 	scheduler();
 }

@@ -17,6 +17,8 @@ extern char ap_trampoline[], ap_trampoline_end[];	/* kern/apboot.S */
 /* What ap_high (kern/apboot.S) reads: the starting CPU's struct cpu and stack top. */
 struct cpu *ap_boot_cpu;
 uint64_t ap_boot_stack;
+/* Set by smp_release: until then the APs wait, so that boot code runs alone. */
+static bool released;
 
 void ap_main(struct cpu *c) __attribute__((noreturn));
 
@@ -27,7 +29,14 @@ void ap_main(struct cpu *c)
 	idt_init();
 	lapic_init();
 	__atomic_store_n(&c->started, true, __ATOMIC_RELEASE);
+	while (!__atomic_load_n(&released, __ATOMIC_ACQUIRE))
+		cpu_relax();
 	scheduler();
+}
+
+void smp_release(void)
+{
+	__atomic_store_n(&released, true, __ATOMIC_RELEASE);
 }
 
 /*

@@ -11,10 +11,17 @@
 /*
  * Find the CPUs (ACPI MADT) and start every one but this, the boot CPU, which
  * must already be cpus[0], one at a time. Each AP sets itself up (cpu_init,
- * IDT, its LAPIC timer) and enters its scheduler, where it idles until there
- * is a thread for it. ncpu counts the CPUs running.
+ * IDT, its LAPIC timer) and waits for smp_release; then it enters its
+ * scheduler, where it idles until there is a thread for it. ncpu counts the
+ * CPUs running.
  */
 void smp_boot(void);
+/*
+ * Let the APs schedule. The boot CPU calls it just before its own scheduler:
+ * until then whatever kmain does (self-tests, preparing init's first frame)
+ * runs with no other CPU taking threads.
+ */
+void smp_release(void);
 #endif
 
 #endif

@@ -95,12 +95,16 @@ static inline __attribute__((always_inline)) int64_t syscall_invoke(uint64_t num
 	case SYS_ioctl:         return sys_ioctl((int)a[0], a[1], a[2]);
 	case SYS_readv:         return sys_readv((int)a[0], (const void *)a[1], (int)a[2]);
 	case SYS_writev:        return sys_writev((int)a[0], (const void *)a[1], (int)a[2]);
+	case SYS_fcntl:         return sys_fcntl((int)a[0], (int)a[1], a[2]);
+	case SYS_dup3:          return sys_dup3((int)a[0], (int)a[1], (int)a[2]);
 	case SYS_arch_prctl:    return sys_arch_prctl((int)a[0], a[1]);
 	case SYS_set_tid_address: return sys_set_tid_address((int *)a[0]);
 	case SYS_sched_setaffinity: return sys_sched_setaffinity((pid_t)a[0], a[1], (const void *)a[2]);
 	case SYS_sched_getaffinity: return sys_sched_getaffinity((pid_t)a[0], a[1], (void *)a[2]);
 	case SYS_getcpu:        return sys_getcpu((unsigned *)a[0], (unsigned *)a[1]);
 	case SYS_clock_gettime: return sys_clock_gettime((int)a[0], (void *)a[1]);
+	case SYS_clock_nanosleep: return sys_clock_nanosleep((int)a[0], (int)a[1], (const void *)a[2],
+							    (void *)a[3]);
 	case SYS_kstat:         return sys_kstat((int)a[0]);
 	case SYS_flexsc_register: return sys_flexsc_register((const void *)a[0]);
 	case SYS_flexsc_wait:   return sys_flexsc_wait(a[0]);
@@ -112,8 +116,9 @@ static inline __attribute__((always_inline)) int64_t syscall_invoke(uint64_t num
 
 /*
  * Take the call from tf (number in rax, arguments in rdi rsi rdx r10 r8 r9) and
- * put its result in rax. The number is rax's low 32 bits, as on Linux. The number stays in the frame's err slot (unused by a
- * system call, like Linux's orig_rax), and while the call runs the frame's rax
+ * put its result in rax. The number is rax's low 32 bits, as on Linux. The
+ * number stays in the frame's err slot (unused by a system call, like Linux's
+ * orig_rax), and while the call runs the frame's rax
  * reads -EINTR: what a copy of this thread made by a fork on the syscall page
  * in the meantime returns from the call.
  */

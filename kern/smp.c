@@ -47,9 +47,9 @@ void smp_release(void)
 static bool start_ap(uint32_t apic_id)
 {
 	struct cpu *c = &cpus[ncpu];
-	void *stack = kstack_alloc();
+	void *stack;
 
-	if (!stack)
+	if (kstack_alloc(&stack) < 0)
 		panic("smp_boot: no memory for CPU %d's stack", ncpu);
 	c->id = ncpu;
 	c->apic_id = apic_id;

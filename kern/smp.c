@@ -8,6 +8,7 @@
 #include <kern/pmap.h>
 #include <kern/sched.h>
 #include <kern/smp.h>
+#include <kern/tlb.h>
 #include <kern/trap.h>
 
 #define AP_START_TIMEOUT_US 2000000	/* generous: under emulation a vCPU may start late */
@@ -29,8 +30,11 @@ void ap_main(struct cpu *c)
 	idt_init();
 	lapic_init();
 	__atomic_store_n(&c->started, true, __ATOMIC_RELEASE);
+	/* Wait as an idle CPU does: halted, and only marked by kernel shootdowns. */
+	tlb_idle_enter();
 	while (!__atomic_load_n(&released, __ATOMIC_ACQUIRE))
-		cpu_relax();
+		asm volatile("sti; hlt; cli" ::: "memory");
+	tlb_idle_exit();
 	scheduler();
 }
 

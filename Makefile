@@ -55,7 +55,7 @@ include bench/Makefrag
 include user/Makefrag
 include tests/Makefrag
 
-.PHONY: all kernel initrd selftest qemu qemu-gdb gdb iso test clean help deps FORCE
+.PHONY: all kernel initrd selftest qemu qemu-gdb gdb iso test test-repeat clean help deps FORCE
 
 kernel: $(KERNEL)
 initrd: $(INITRD)
@@ -117,9 +117,16 @@ $(ISO): $(KERNEL) $(INITRD) tools/grub.cfg tools/mkgrubcfg.py $(ISO).init
 FORCE:
 
 # make test [TESTS="prefix ..."]: host unit tests and QEMU cases, in parallel.
+RUNTESTS = $(PYTHON) tools/runtests.py --kernel $(KERNEL) --initrd $(INITRD) --iso $(ISO) \
+	--qemu $(QEMU) --accel $(QEMU_ACCEL) --host $(HOST_TESTS) -- $(TESTS)
 test: all $(HOST_TESTS) $(ISO)
-	$(V)$(PYTHON) tools/runtests.py --kernel $(KERNEL) --initrd $(INITRD) --iso $(ISO) \
-		--qemu $(QEMU) --accel $(QEMU_ACCEL) --host $(HOST_TESTS) -- $(TESTS)
+	$(V)$(RUNTESTS)
+
+# make test-repeat [N=30] [LOAD=1] [TESTS=...]: the suite N times in a row, to find
+# flaky cases; LOAD=1 runs a busy process per host CPU beside it (docs/testing.md).
+N ?= 30
+test-repeat: all $(HOST_TESTS) $(ISO)
+	$(V)$(PYTHON) tools/repeattests.py --runs $(N) $(if $(LOAD),--load) -- $(RUNTESTS)
 
 clean:
 	rm -rf $(OBJDIR)
@@ -132,6 +139,7 @@ help:
 	@echo "make qemu-gdb / gdb  boot stopped for gdb / attach gdb"
 	@echo "make iso             GRUB rescue image obj/elk.iso (ISO_INIT=hello)"
 	@echo "make test            host unit tests and the QEMU test suite (TESTS=\"prefix ...\")"
+	@echo "make test-repeat     the suite N times in a row, per-run results (N=30 LOAD=1 TESTS=...)"
 	@echo "make bench           benchmark sweep to bench/results/*.csv and bench/plots (QUICK=1 ICOUNT=1 RUNS=n)"
 	@echo "make plots           redraw the plots from the CSV"
 	@echo "make host-tests      only the host unit tests"

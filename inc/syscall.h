@@ -50,5 +50,6 @@
 #define KSTAT_SYSCALL_TRAPS 5	/* system calls made by trapping (syscall, int $0x80) */
 #define KSTAT_KMALLOC_PAGES 6	/* pages the kernel has split into small objects */
 #define KSTAT_KMALLOC_OBJECTS 7	/* kernel objects allocated and not yet freed */
+#define KSTAT_NMIS_REPORTED 8	/* NMIs whose "elk: N NMI(s)" line is printed, all CPUs */
 
 #endif

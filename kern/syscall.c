@@ -21,6 +21,19 @@ int64_t sys_exit(int code)
 	proc_exit(W_EXITCODE(code));
 }
 
+/* kstat's per-CPU counter which (KSTAT_TRAPS, _SYSCALL_TRAPS or _NMIS_REPORTED) of c. */
+static uint64_t cpu_counter(const struct cpu *c, int which)
+{
+	switch (which) {
+	case KSTAT_TRAPS:
+		return c->traps;
+	case KSTAT_SYSCALL_TRAPS:
+		return c->syscall_traps;
+	default:
+		return __atomic_load_n(&c->nmis_reported, __ATOMIC_ACQUIRE);
+	}
+}
+
 int64_t sys_kstat(int which)
 {
 	switch (which) {
@@ -29,10 +42,11 @@ int64_t sys_kstat(int which)
 	case KSTAT_TOTAL_PAGES:
 		return (int64_t)usable_pages;
 	case KSTAT_TRAPS:
-	case KSTAT_SYSCALL_TRAPS: {
+	case KSTAT_SYSCALL_TRAPS:
+	case KSTAT_NMIS_REPORTED: {
 		uint64_t sum = 0;
 		for (int i = 0; i < ncpu; i++)
-			sum += which == KSTAT_TRAPS ? cpus[i].traps : cpus[i].syscall_traps;
+			sum += cpu_counter(&cpus[i], which);
 		return (int64_t)sum;
 	}
 	case KSTAT_TSC_HZ:

@@ -254,36 +254,43 @@ CASES = [
     },
     {
         # An NMI is the machine's doing, not the program's: one line, and it runs on.
+        # nmiwait waits until the kernel has reported the NMI, however late the
+        # monitor gets it in.
         "name": "nmi",
-        "init": "spin S 40",
-        "monitor": [[r"^S: step 2$", "nmi"]],
+        "init": "nmiwait S 1",
+        "monitor": [[r"^S: waiting for NMI 1 of 1$", "nmi"]],
         "expect": [r"^elk: 1 NMI\(s\) on CPU 0, from the machine, not the running code; "
                    r"ignored$",
-                   r"^S: step 40$", r"^elk: init exited with status 0$"],
+                   r"^S: done, the kernel reported 1 NMI\(s\)$",
+                   r"^elk: init exited with status 0$"],
         "forbid": USER_FAILURE + [r"killed"],
     },
     {
-        # NMIs while spin makes system calls without pause: some land on the
+        # NMIs while nmiwait makes system calls without pause: some land on the
         # system-call path, at syscall_entry's first instruction too, where the
-        # user's GS base is still loaded. Each is counted and ignored.
+        # user's GS base is still loaded. Each is counted and ignored. One at a
+        # time: the next is sent once nmiwait has seen the last one reported, so
+        # that two never merge into one.
         "name": "nmi-syscalls",
-        "init": "spin L 24 20000 syscalls",
-        "monitor": [[rf"^L: step {i}$", "nmi"] for i in range(2, 22)],
-        "expect": [r"^elk: \d+ NMI\(s\) on CPU 0, from the machine, not the running code; "
+        "init": "nmiwait L 20 syscalls",
+        "monitor": [[rf"^L: waiting for NMI {i} of 20$", "nmi"] for i in range(1, 21)],
+        "expect": [r"^elk: 1 NMI\(s\) on CPU 0, from the machine, not the running code; "
                    r"ignored$",
-                   r"^L: step 24$", r"^elk: init exited with status 0$"],
+                   r"^L: done, the kernel reported 20 NMI\(s\)$",
+                   r"^elk: init exited with status 0$"],
         "forbid": USER_FAILURE + [r"killed"],
     },
     {
         # A machine check panics the kernel and is not blamed on the program. The
         # monitor injects an uncorrected error (bank 1 status VAL|UC|EN, MCG_STATUS
-        # MCIP|RIPV).
+        # MCIP|RIPV) while nmiwait waits for an NMI that never comes: only the
+        # machine check can end the run, and nothing of the program runs after it.
         "name": "machine-check",
-        "init": "spin S 40",
-        "monitor": [[r"^S: step 2$", "mce 0 1 0xb000000000000000 0x5 0 0"]],
+        "init": "nmiwait S 1",
+        "monitor": [[r"^S: waiting for NMI 1 of 1$", "mce 0 1 0xb000000000000000 0x5 0 0"]],
         "expect": [r"^elk: machine check on CPU 0$", r"^  trap 18 \(machine check\)",
                    r"^elk: kernel panic at kern/trap\.c:\d+: machine check at rip "],
-        "forbid": [r"killed", r"^S: step 40$"],
+        "forbid": [r"killed", r"^S: done", r"(?s)^elk: machine check.*^S: "],
         "allow_panic": True,
         "status": 255,
     },

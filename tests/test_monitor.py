@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Host test of tools/runtests.py's monitor steps, against a stand-in for QEMU's
-monitor on a Unix socket: a command that is answered with the next prompt is
-done; a command after which the monitor closes the connection (QEMU exited, as
+monitor on a Unix socket: a step waits for the whole line its regex matches
+(a line cut short may go on otherwise); a command that is answered with the
+next prompt is done; a command after which the monitor closes the connection (QEMU exited, as
 after a machine check that panics the kernel) is not an error, the output
 decides; a command that cannot be written (nothing listening) is an error."""
 
@@ -48,14 +49,16 @@ def fake_monitor(path, answer):
 
 
 def typed(path, answer, listening=True):
-    """Feed a Monitor the output that its one step waits for; (errors, notes, commands)."""
+    """Feed a Monitor the output that its one step waits for, the line in two
+    pieces; (errors, notes, commands, whether it waited for the line's end)."""
     monitor = runtests.Monitor(path, [[r"^S: step 2$", "mce 0 1 0xb000000000000000 0x5 0 0"]])
     thread, commands = fake_monitor(path, answer) if listening else (None, [])
-    monitor.sink(b"S: step 1\r\n")
-    monitor.sink(b"S: step 2\r\n")
+    monitor.sink(b"S: step 1\r\nS: step 2")
+    waited = len(monitor.steps) == 1 and not monitor.errors
+    monitor.sink(b"\r\n")
     if thread:
         thread.join(5)
-    return monitor.errors, monitor.notes, commands
+    return monitor.errors, monitor.notes, commands, waited
 
 
 def main():
@@ -67,18 +70,19 @@ def main():
             print(f"FAIL {what}")
 
     with tempfile.TemporaryDirectory() as tmp:
-        errors, notes, commands = typed(os.path.join(tmp, "answered.sock"), answer=True)
+        errors, notes, commands, waited = typed(os.path.join(tmp, "answered.sock"), answer=True)
+        check(waited, "a step waits for the end of the line its regex matches")
         check(commands == ["mce 0 1 0xb000000000000000 0x5 0 0"],
               f"the command reached the monitor once it was due (got {commands})")
         check(errors == [] and notes == [], f"an answered command is done ({errors}, {notes})")
 
-        errors, notes, commands = typed(os.path.join(tmp, "closed.sock"), answer=False)
+        errors, notes, commands, _ = typed(os.path.join(tmp, "closed.sock"), answer=False)
         check(len(commands) == 1, "the command was written before the monitor closed")
         check(errors == [], f"a monitor closed after the command is no error ({errors})")
         check(len(notes) == 1 and "closed the monitor" in notes[0],
               f"the log is told the monitor closed after the command ({notes})")
 
-        errors, notes, _ = typed(os.path.join(tmp, "absent.sock"), answer=True, listening=False)
+        errors, notes, _, _ = typed(os.path.join(tmp, "absent.sock"), answer=True, listening=False)
         check(len(errors) == 1 and "failed" in errors[0],
               f"a command with no monitor to take it is an error ({errors})")
     print(f"test_monitor: {len(failures)} failures")

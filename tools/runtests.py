@@ -23,8 +23,8 @@ A case in tests/cases.py is a dict:
     smp      CPUs (default 1); mem: guest memory (default "256M")
     iso      boot the GRUB image instead; init then comes from its grub.cfg
     allow_panic  drop the global forbid of a kernel panic line
-    monitor  list of [regex, command]: once the output matches regex (each after
-             the previous one's match), type command on QEMU's monitor; if QEMU
+    monitor  list of [regex, command]: once the output's whole lines match regex
+             (each after the previous one's match), type command on QEMU's monitor; if QEMU
              closes the monitor after the command (it ended the run), the output
              and status decide as for any case
 """
@@ -199,10 +199,12 @@ class Monitor:
         self.text, self.pos = "", 0
 
     def sink(self, chunk):
-        """Take more output; send every command whose regex it now shows."""
+        """Take more output; send every command whose regex its whole lines now
+        show (a line still being written may end otherwise than it seems to)."""
         self.text += chunk.decode("utf-8", errors="replace").replace("\r", "")
+        whole = self.text.rfind("\n") + 1
         while self.steps and not self.errors:
-            m = re.compile(self.steps[0][0], re.MULTILINE).search(self.text, self.pos)
+            m = re.compile(self.steps[0][0], re.MULTILINE).search(self.text, self.pos, whole)
             if not m:
                 return
             self.pos = m.end()

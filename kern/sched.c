@@ -1,5 +1,6 @@
 /* Threads, wait queues and the round-robin scheduler (see sched.h for the rules). */
 #include <inc/assert.h>
+#include <inc/errno.h>
 #include <inc/string.h>
 #include <inc/trap.h>
 #include <inc/x86.h>
@@ -28,16 +29,20 @@ static void fpu_init_state(uint8_t *fpu)
 	*(uint32_t *)&fpu[24] = 0x1f80;
 }
 
-struct thread *thread_create(const char *name, struct proc *p, const struct trapframe *tf,
-			     void (*fn)(void *), void *arg)
+int thread_create(struct thread **tp, const char *name, struct proc *p,
+		  const struct trapframe *tf, void (*fn)(void *), void *arg)
 {
+	if (p && !proc_thread_born(p))
+		return -EAGAIN;
 	struct thread *t = kzalloc(sizeof(*t));
-	if (!t)
-		return NULL;
-	t->kstack = kstack_alloc();
-	if (!t->kstack) {
+	if (t && !(t->kstack = kstack_alloc())) {
 		kfree(t);
-		return NULL;
+		t = NULL;
+	}
+	if (!t) {
+		if (p)
+			proc_thread_gone(p);
+		return -ENOMEM;
 	}
 	t->kstack_top = (uint64_t)t->kstack + KSTACKSIZE;
 	t->proc = p;
@@ -61,9 +66,8 @@ struct thread *thread_create(const char *name, struct proc *p, const struct trap
 	spin_lock(&sched_lock);
 	t->tid = next_tid++;
 	spin_unlock(&sched_lock);
-	if (p)
-		proc_thread_born(p);
-	return t;
+	*tp = t;
+	return 0;
 }
 
 static void fxsave(struct thread *t)
@@ -92,6 +96,34 @@ static void fpu_switch_to(struct cpu *c, struct thread *t)
 		fxsave(c->fpu_owner);
 	fxrstor(t);
 	c->fpu_owner = t;
+}
+
+/*
+ * Load user thread t's FS and GS bases into this CPU unless they are there
+ * already: a write of the MSR costs a helper call under emulation, and most
+ * programs never change them. The user's GS base sits in MSR_KERNEL_GS_BASE
+ * while the kernel runs (swapgs exchanges it on the way out). Interrupts off.
+ */
+static void load_segment_bases(struct cpu *c, struct thread *t)
+{
+	if (c->user_fs_base != t->fs_base) {
+		wrmsr(MSR_FS_BASE, t->fs_base);
+		c->user_fs_base = t->fs_base;
+	}
+	if (c->user_gs_base != t->gs_base) {
+		wrmsr(MSR_KERNEL_GS_BASE, t->gs_base);
+		c->user_gs_base = t->gs_base;
+	}
+}
+
+void thread_set_segment_bases(struct thread *t, uint64_t fs_base, uint64_t gs_base)
+{
+	push_cli();
+	t->fs_base = fs_base;
+	t->gs_base = gs_base;
+	if (mycpu()->thread == t)
+		load_segment_bases(mycpu(), t);
+	pop_cli();
 }
 
 void thread_save_fpu(struct thread *t)
@@ -159,6 +191,8 @@ static void make_current(struct cpu *c, struct thread *t, struct thread *prev)
 		vmspace_activate(t->proc ? t->proc->vs : NULL);
 	cpu_set_kstack(c, t->kstack_top);
 	fpu_switch_to(c, t);
+	if (t->user)
+		load_segment_bases(c, t);
 }
 
 /*

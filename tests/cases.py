@@ -337,6 +337,22 @@ CASES = [
         "forbid": USER_FAILURE,
     },
     {
+        # arch_prctl's FS and GS bases: per thread, across switches, fork, execve
+        # and a call posted on a syscall page.
+        "name": "fsbase",
+        "init": "leakcheck fsbase",
+        "expect": [r"^fsbase: ok$", r"^fsbase: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+    },
+    {
+        # A static Linux program from Debian's musl-gcc, knowing nothing of elk:
+        # TLS through arch_prctl, stdio through ioctl and writev, malloc, readv.
+        "name": "muslhello",
+        "init": "leakcheck muslhello",
+        "expect": [r"^muslhello: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+    },
+    {
         # 1 MiB through a pipe between processes, end of file, -EPIPE.
         "name": "pipe",
         "init": "leakcheck pipe",
@@ -496,6 +512,17 @@ CASES = [
         "init": "leakcheck flexsclife",
         "expect": [r"^flexsclife: echo ran$", r"^flexsclife: ok$"] + NO_LEAK,
         "forbid": USER_FAILURE,
+    },
+    {
+        "name": "flexscgrow",
+        # Pools that together want more kernel stacks than 128 MiB allows: the
+        # one refused growth hears -EAGAIN/-ENOMEM, and all finish once fed.
+        "init": "leakcheck flexscgrow",
+        "mem": "128M",
+        "expect": [r"^flexscgrow: \d+ children wanted \d+ kernel stacks of \d+; [1-9]\d* were "
+                   r"refused growth$", r"^flexscgrow: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+        "timeout": 180,
     },
     {
         "name": "flexscstress",

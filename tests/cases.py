@@ -175,10 +175,10 @@ CASES = [
     },
     {
         # Also -EINVAL for bad timespecs, and sleeps too long for 64-bit nanoseconds.
-        "name": "sleep",
-        "init": "sleep 300",
-        "expect": [r"^sleep: 2 endless sleeps still asleep after 500 ms$",
-                   r"^sleep: slept \d+ ms$"],
+        "name": "sleeptest",
+        "init": "sleeptest 300",
+        "expect": [r"^sleeptest: 2 sleeps too long to count in nanoseconds still asleep after 500 ms$",
+                   r"^sleeptest: slept \d+ ms$"],
         "forbid": USER_FAILURE,
     },
     {
@@ -245,6 +245,29 @@ CASES = [
         "input": "hellp\x7fo world\n",
         "expect": [r"^type a line: ", r"^got: hello world$"],
         "forbid": USER_FAILURE,
+    },
+    {
+        # Ctrl-C at the shell's prompt drops the line typed so far, as a shell does.
+        "name": "serial-ctrl-c",
+        "init": "sh",
+        "input": "echo lost\x03echo kept\nexit\n",
+        "expect": [r"^elk\$ echo lost\^C$", r"^kept$", r"^elk: init exited with status 0$"],
+        "forbid": USER_FAILURE + [r"^lost$"],
+    },
+    {
+        # sleep is the Unix utility: decimal seconds, an error for anything else.
+        "name": "sleep",
+        "init": "sh -c sleep 0.2 ; echo slept ; sleep 1.x",
+        "expect": [r"^slept$", r"^sleep: invalid time interval 1\.x$",
+                   r"^elk: init exited with status 1$"],
+        "forbid": USER_FAILURE,
+        "status": 1,
+    },
+    {
+        "name": "sleep-no-operand",
+        "init": "sleep",
+        "expect": [r"^sleep: missing operand$", r"^elk: init exited with status 1$"],
+        "status": 1,
     },
     {
         "name": "fpu",
@@ -432,20 +455,26 @@ CASES = [
         # by a syscall thread's read, fork on the page, a summary.
         "name": "flexsc-demo",
         "init": "leakcheck flexsc",
-        "expect": [r"^flexsc: registered one syscall page at 0x[0-9a-f]+, 4 syscall threads$"] +
+        "expect": [r"^flexsc: registered a syscall page of 64 entries at 0x[0-9a-f]+, served by 4 "
+                   r"syscall threads in the kernel$"] +
                   [rf"^flexsc: line {i} of 8, one batch$" for i in range(1, 9)] +
-                  [r"^flexsc: pid \d+, parent \d+$",
-                   r'^flexsc: read 27 bytes into a fresh mmap: "filled by a syscall thread"$',
-                   r"(?s)^flexsc: child: pid (\d+), parent (\d+), through my own page$"
-                   r".*^flexsc: parent: pid \2, child \1 exited with status 0$",
-                   r"^flexsc: \d+ calls through the page, \d+ traps \(flexsc_wait\), "
-                   r"\d+\.\d calls per trap$"] + NO_LEAK,
+                  [r"^flexsc: getpid and getppid on the page: pid \d+, parent \d+$",
+                   r"^flexsc: a syscall thread read 27 bytes from a pipe into two untouched "
+                   r'mmap pages, faulting them in: "filled by a syscall thread"$',
+                   r"(?s)^flexsc: child: pid (\d+), parent (\d+); fork on the parent's page "
+                   r"returned 0 here, and this line went through the child's own page$"
+                   r".*^flexsc: parent: pid \2; fork on the page returned child \1, which "
+                   r"exited with status 0 \(wait4 on the page\)$",
+                   r"^flexsc: this process made \d+ system calls through its page and "
+                   r"trapped \d+ times, each a flexsc_wait: \d+\.\d calls per trap"] + NO_LEAK,
         "forbid": USER_FAILURE,
     },
     {
         "name": "flexsc-ipc-demo",
         "init": "leakcheck flexscipc 300",
-        "expect": [r"^flexscipc: 300 round trips \(a page with every 100th\) in \d+ ms",
+        "expect": [r"^flexscipc: 300 round trips with a child, each a value sent and its reply "
+                   r"\(value \+ 1\) received, every 100th with a page lent and sent back, "
+                   r"all through the two processes' syscall pages: \d+ ms in all",
                    r"^flexscipc: ok$"] + NO_LEAK,
         "forbid": USER_FAILURE,
     },

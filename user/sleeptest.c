@@ -1,7 +1,8 @@
 /*
- * sleep [MS]: nanosleep MS milliseconds (default 200) and check with
- * CLOCK_MONOTONIC that it slept at least that long. There is no upper bound: an
- * emulator on a loaded host may wake it arbitrarily late.
+ * sleeptest [MS]: a test of nanosleep (the sleep utility is user/sleep.c). It
+ * sleeps MS milliseconds (default 200) and checks with CLOCK_MONOTONIC that it
+ * slept at least that long. There is no upper bound: an emulator on a loaded
+ * host may wake it arbitrarily late.
  * Also checks that malformed timespecs are refused with -EINVAL, and that
  * requests too long to count in nanoseconds sleep instead of wrapping around
  * to a short sleep.
@@ -25,7 +26,7 @@ static bool rejects(int64_t sec, int64_t nsec)
 	int r = nanosleep(&req, NULL);
 	if (r == -EINVAL)
 		return true;
-	printf("sleep: nanosleep({%ld, %ld}) returned %d, expected %d\n", sec, nsec, r,
+	printf("sleeptest: nanosleep({%ld, %ld}) returned %d, expected %d\n", sec, nsec, r,
 	       -EINVAL);
 	return false;
 }
@@ -48,20 +49,20 @@ static bool endless_sleeps_last(void)
 		e[i] = flexsc_post(&ring, SYS_nanosleep, (long)&endless[i], 0, 0, 0, 0, 0);
 	int r = (int)flexsc_call(&ring, SYS_nanosleep, (long)&check, 0, 0, 0, 0, 0);
 	if (r != 0) {
-		printf("sleep: FAIL nanosleep of %d ms on the page returned %d\n",
+		printf("sleeptest: FAIL nanosleep of %d ms on the page returned %d\n",
 		       ENDLESS_CHECK_MS, r);
 		ok = false;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(endless); i++) {
 		if (flexsc_done(e[i])) {
-			printf("sleep: FAIL nanosleep({%ld, %ld}) returned %ld within %d ms\n",
+			printf("sleeptest: FAIL nanosleep({%ld, %ld}) returned %ld within %d ms\n",
 			       endless[i].tv_sec, endless[i].tv_nsec, flexsc_reap(e[i]),
 			       ENDLESS_CHECK_MS);
 			ok = false;
 		}
 	}
 	if (ok)
-		printf("sleep: %zu endless sleeps still asleep after %d ms\n",
+		printf("sleeptest: %zu sleeps too long to count in nanoseconds still asleep after %d ms\n",
 		       ARRAY_SIZE(endless), ENDLESS_CHECK_MS);
 	return ok;
 }
@@ -82,12 +83,12 @@ int main(int argc, char **argv)
 	uint64_t slept_ms = (monotonic_ns() - start) / 1000000;
 
 	if (r != 0) {
-		printf("sleep: nanosleep returned %d\n", r);
+		printf("sleeptest: nanosleep returned %d\n", r);
 		ok = false;
 	}
-	printf("sleep: slept %lu ms\n", slept_ms);
+	printf("sleeptest: slept %lu ms\n", slept_ms);
 	if (slept_ms < (uint64_t)ms) {
-		printf("sleep: FAIL woke early, asked for %ld ms\n", ms);
+		printf("sleeptest: FAIL woke early, asked for %ld ms\n", ms);
 		ok = false;
 	}
 	return ok ? 0 : 1;

@@ -134,14 +134,14 @@ help:
 	@echo "make                 build kernel and initrd"
 	@echo "make run-NAME        boot with init=NAME (ARGS=\"a b\" passes arguments, TIMEOUT=s)"
 	@echo "make selftest        boot the in-kernel self-tests"
-	@echo "make qemu            interactive boot, serial console here (INIT=sh ARGS=...)"
+	@echo "make qemu            a session on this terminal (INIT=sh ARGS=...); leave with exit or Ctrl-A X"
 	@echo "make qemu-gdb / gdb  boot stopped for gdb / attach gdb"
 	@echo "make iso             GRUB rescue image obj/elk.iso (ISO_INIT=hello)"
 	@echo "make test            host unit tests and the QEMU test suite (TESTS=\"prefix ...\")"
-	@echo "make bench           benchmark sweep to bench/results/*.csv and bench/plots (QUICK=1 ICOUNT=1 RUNS=n)"
-	@echo "make plots           redraw the plots from the CSV"
+	@echo "make bench           benchmark sweep to obj/bench/ (QUICK=1 ICOUNT=1 RUNS=n; REFERENCE=1: bench/)"
+	@echo "make plots           redraw the plots from the CSV in bench/ and obj/bench/"
 	@echo "make host-tests      only the host unit tests"
-	@echo "make deps            install the Debian packages elk needs"
+	@echo "make deps            say which Debian packages are there, install the rest"
 	@echo "make clean           remove obj/"
 
 -include $(shell find $(OBJDIR) -name '*.d' 2>/dev/null)

@@ -337,6 +337,21 @@ CASES = [
         "forbid": USER_FAILURE,
     },
     {
+        # Calls made with NT or DF set, on both trap paths, blocking and
+        # copying (NT leaking into the kernel made another thread's iretq
+        # fault); then a child whose syscall in the last two bytes of user space
+        # returns to a non-canonical address is killed, alone. Intel CPUs refuse
+        # that iretq in ring 0 (kern/trap.c's bad_user_return); QEMU's TCG, like
+        # AMD's, faults at the fetch in user mode.
+        "name": "sysflags",
+        "init": "leakcheck sysflags",
+        "expect": [kill_line("sysflags",
+                             r"general protection fault( on return to user mode)?",
+                             "0x800000000000"),
+                   r"^sysflags: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+    },
+    {
         # 1 MiB through a pipe between processes, end of file, -EPIPE.
         "name": "pipe",
         "init": "leakcheck pipe",
@@ -494,6 +509,17 @@ CASES = [
         "init": "leakcheck flexsclife",
         "expect": [r"^flexsclife: echo ran$", r"^flexsclife: ok$"] + NO_LEAK,
         "forbid": USER_FAILURE,
+    },
+    {
+        "name": "flexscgrow",
+        # Pools that together want more kernel stacks than 128 MiB allows: the
+        # one refused growth hears -EAGAIN/-ENOMEM, and all finish once fed.
+        "init": "leakcheck flexscgrow",
+        "mem": "128M",
+        "expect": [r"^flexscgrow: \d+ children wanted \d+ kernel stacks of \d+; [1-9]\d* were "
+                   r"refused growth$", r"^flexscgrow: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+        "timeout": 180,
     },
     {
         "name": "flexscstress",

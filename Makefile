@@ -23,7 +23,7 @@ deps_of_goal = $(if $(filter clean help deps,$1),,$(if $(filter plots,$1),plots,
 DEPS_GROUPS := $(sort $(foreach g,$(or $(MAKECMDGOALS),all),$(call deps_of_goal,$(g))))
 ifneq ($(DEPS_GROUPS),)
 ifneq ($(shell CC=$(CC) LD=$(LD) AR=$(AR) OBJDUMP=$(OBJDUMP) PYTHON=$(PYTHON) \
-	tools/setup-deps.sh $(DEPS_GROUPS) 1>&2 || echo missing),)
+	MUSL_CC=$(MUSL_CC) tools/setup-deps.sh $(DEPS_GROUPS) 1>&2 || echo missing),)
 $(error make $(MAKECMDGOALS) needs the packages named above)
 endif
 endif

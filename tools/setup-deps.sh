@@ -3,7 +3,8 @@
 # named groups of make targets need, and install what is missing with apt-get
 # (as root, or through sudo -n), saying first what it installs and why.
 #
-#   build  every make: compile the kernel, the user programs and the initrd
+#   build  every make: compile the kernel, the user programs (musl for user/linux/)
+#          and the initrd
 #   run    boot elk under QEMU: make run-NAME, selftest, qemu, qemu-gdb, test, bench
 #   test   host unit tests (make test, make host-tests): C library headers
 #   iso    the GRUB image: make iso, make test
@@ -14,7 +15,8 @@
 #
 # Silent and instant when everything is there; --report says what it found.
 # When it cannot install, it prints the apt-get command to run by hand and exits 1.
-# CC, LD, AR, OBJDUMP and PYTHON name the build tools to look for (the Makefile's).
+# CC, LD, AR, OBJDUMP, PYTHON and MUSL_CC name the build tools to look for (the
+# Makefile's).
 set -euo pipefail
 
 GROUPS_ALL=(build run test iso plots debug)
@@ -33,7 +35,8 @@ declare -A WHY=(
 # grub-mkrescue exists without grub-pc-bin, but then cannot make a BIOS image.
 declare -A CHECKS=(
 	[build]="cmd:${CC:-gcc}:gcc cmd:${LD:-ld}:binutils cmd:${AR:-ar}:binutils
-		cmd:${OBJDUMP:-objdump}:binutils cmd:${PYTHON:-python3}:python3"
+		cmd:${OBJDUMP:-objdump}:binutils cmd:${PYTHON:-python3}:python3
+		cmd:${MUSL_CC:-musl-gcc}:musl-tools"
 	[run]="cmd:qemu-system-x86_64:qemu-system-x86 cmd:python3:python3"
 	[test]="cmd:gcc:gcc header:stdio.h:libc6-dev"
 	[iso]="cmd:grub-mkrescue:grub-common dir:/usr/lib/grub/i386-pc:grub-pc-bin

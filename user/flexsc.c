@@ -58,8 +58,7 @@ static void fault_in_ring0(void)
 	flex_write(fds[1], msg, sizeof(msg));
 	/* The buffer straddles two pages no one has touched yet. */
 	ssize_t n = flex_read(fds[0], buf + 4096 - 10, sizeof(msg));
-	say("flexsc: a syscall thread read %ld bytes from a pipe into two untouched mmap pages, "
-	    "faulting them in: \"%s\"\n", (long)n, buf + 4096 - 10);
+	say("flexsc: read %ld bytes into a fresh mmap: \"%s\"\n", (long)n, buf + 4096 - 10);
 }
 
 static void fork_on_the_page(void)
@@ -69,14 +68,14 @@ static void fork_on_the_page(void)
 		/* A child starts unregistered: it gets pages and threads of its own. */
 		struct flexsc_ring mine;
 		flexsc_setup(&mine, 1, 2);
-		say("flexsc: child: pid %d, parent %d; fork on the parent's page returned 0 here, "
-		    "and this line went through the child's own page\n", flex_getpid(), flex_getppid());
+		say("flexsc: child: pid %d, parent %d, through my own page\n", flex_getpid(),
+		    flex_getppid());
 		flex_exit(0);
 	}
 	int status;
 	flex_wait4(pid, &status, 0);
-	say("flexsc: parent: pid %d; fork on the page returned child %d, which exited with "
-	    "status %d (wait4 on the page)\n", flex_getpid(), pid, WEXITSTATUS(status));
+	say("flexsc: parent: pid %d, child %d exited with status %d\n", flex_getpid(), pid,
+	    WEXITSTATUS(status));
 }
 
 int main(int argc, char **argv)
@@ -86,19 +85,16 @@ int main(int argc, char **argv)
 		printf("flexsc: FAIL flexsc_register: %d\n", r);
 		return 1;
 	}
-	printf("flexsc: registered a syscall page of %zu entries at %p, served by %d syscall "
-	       "threads in the kernel\n", FLEXSC_ENTRIES_PER_PAGE, (void *)ring.entries,
-	       FLEXSC_DEFAULT_THREADS);
+	printf("flexsc: registered one syscall page at %p, %d syscall threads\n",
+	       (void *)ring.entries, FLEXSC_DEFAULT_THREADS);
 	batch_of_writes();
-	say("flexsc: getpid and getppid on the page: pid %d, parent %d\n", flex_getpid(),
-	    flex_getppid());
+	say("flexsc: pid %d, parent %d\n", flex_getpid(), flex_getppid());
 	fault_in_ring0();
 	fork_on_the_page();
 
 	/* Counted by lib/flexsc.c for this process; the child counts its own. */
 	unsigned long calls = flexsc_submitted, traps = flexsc_waits;
-	printf("flexsc: this process made %lu system calls through its page and trapped %lu "
-	       "times, each a flexsc_wait: %lu.%lu calls per trap (its two printf lines are "
-	       "ordinary calls)\n", calls, traps, calls / traps, calls * 10 / traps % 10);
+	printf("flexsc: %lu calls through the page, %lu traps (flexsc_wait), "
+	       "%lu.%lu calls per trap\n", calls, traps, calls / traps, calls * 10 / traps % 10);
 	return 0;
 }

@@ -17,6 +17,7 @@
 #include <inc/mmu.h>
 #include <inc/stat.h>
 #include <inc/uio.h>
+#include <inc/utsname.h>
 
 #define RUSAGE_SIZE 144		/* sizeof(struct rusage) on Linux x86-64 */
 #define BUF_SIZE 16		/* what read and write move, and a string's bytes */
@@ -152,6 +153,16 @@ static long try_ioctl_get(trap_fn trap, void *p, size_t n)
 static long try_ioctl_set(trap_fn trap, void *p, size_t n)
 {
 	return trap(SYS_ioctl, 1, TIOCSWINSZ, (long)p, 0, 0, 0);
+}
+
+static long try_clock_nanosleep(trap_fn trap, void *p, size_t n)
+{
+	return trap(SYS_clock_nanosleep, CLOCK_MONOTONIC, 0, (long)p, 0, 0, 0);
+}
+
+static long try_uname(trap_fn trap, void *p, size_t n)
+{
+	return trap(SYS_uname, (long)p, 0, 0, 0, 0, 0);
 }
 
 static long try_arch_prctl(trap_fn trap, void *p, size_t n)
@@ -306,6 +317,8 @@ static const struct {
 	{ "ioctl TIOCGWINSZ", try_ioctl_get,       sizeof(struct winsize), STORED },
 	{ "ioctl TIOCSWINSZ", try_ioctl_set,       sizeof(struct winsize), COMMON },
 	{ "arch_prctl ARCH_GET_FS", try_arch_prctl, sizeof(uint64_t), STORED },
+	{ "uname",            try_uname,           sizeof(struct utsname), STORED },
+	{ "clock_nanosleep",  try_clock_nanosleep, sizeof(struct timespec), COMMON },
 };
 
 int main(int argc, char **argv)

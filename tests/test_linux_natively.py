@@ -16,7 +16,12 @@ def main():
     names = [os.path.basename(p)[:-2] for p in glob.glob(os.path.join(ROOT, "user/linux/*.c"))]
     failures = 0
     for name in sorted(names):
-        run = subprocess.run([os.path.join(ROOT, "obj/bin", name)], stdin=subprocess.DEVNULL,
+        binary = os.path.join(ROOT, "obj/bin", name)
+        if not os.access(binary, os.X_OK):
+            print(f"FAIL {name}: {binary} is not built (make builds it)")
+            failures += 1
+            continue
+        run = subprocess.run([binary], stdin=subprocess.DEVNULL,
                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                              timeout=60)
         print(run.stdout, end="")

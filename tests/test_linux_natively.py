@@ -2,7 +2,8 @@
 """Host test of the programs in user/linux/: each is an ordinary static Linux
 program, so what it checks must hold on the host's own Linux kernel too. Run
 each one built (obj/bin/NAME) on the host and demand its "NAME: ok" line and
-exit status 0: then the expectations the QEMU cases check on elk are Linux's."""
+exit status 0: then the expectations the QEMU cases check on elk are Linux's.
+The host must be x86-64 Linux, as the build machine is."""
 
 import glob
 import os

@@ -57,11 +57,21 @@
 #define EFER_NXE  0x800	/* no-execute enable */
 
 /* RFLAGS bits. */
+#define FL_CF   0x00000001
+#define FL_RESERVED 0x00000002	/* always 1 */
+#define FL_PF   0x00000004
+#define FL_AF   0x00000010
+#define FL_ZF   0x00000040
+#define FL_SF   0x00000080
 #define FL_TF   0x00000100
 #define FL_IF   0x00000200
 #define FL_DF   0x00000400
+#define FL_OF   0x00000800
 #define FL_IOPL 0x00003000
+#define FL_NT   0x00004000
+#define FL_RF   0x00010000
 #define FL_AC   0x00040000
+#define FL_ID   0x00200000
 
 /*
  * Segment selectors. The order is forced by syscall/sysret: STAR[47:32] gives the

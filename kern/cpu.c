@@ -77,12 +77,16 @@ void cpu_init(struct cpu *c)
 
 	/*
 	 * syscall: CS = STAR[47:32], SS = that + 8. sysretq: SS = STAR[63:48] + 8,
-	 * CS = STAR[63:48] + 16, both with RPL 3. Entry masks IF (the handler turns
-	 * interrupts on once it is on its own stack), DF, TF and AC.
+	 * CS = STAR[63:48] + 16, both with RPL 3. Entry clears every flag the
+	 * user could leave set that matters to the kernel, as Linux does: IF (the
+	 * handler turns interrupts on once it is on its own stack), TF, DF, AC,
+	 * IOPL, ID, RF, the arithmetic flags, and NT, which would make the next
+	 * iretq in ring 0 fault (sysretq gives the user its own flags back from r11).
 	 */
 	wrmsr(MSR_STAR, ((uint64_t)(GD_UD - 8) << 48) | ((uint64_t)GD_KT << 32));
 	wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
-	wrmsr(MSR_SFMASK, FL_IF | FL_DF | FL_TF | FL_AC);
+	wrmsr(MSR_SFMASK, FL_CF | FL_PF | FL_AF | FL_ZF | FL_SF | FL_TF | FL_IF | FL_DF |
+			      FL_OF | FL_IOPL | FL_NT | FL_RF | FL_AC | FL_ID);
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE | EFER_NXE);
 
 	/*

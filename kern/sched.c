@@ -53,6 +53,7 @@ struct thread *thread_create(const char *name, struct proc *p, const struct trap
 		*t->tf = *tf;
 	t->context = (struct context *)((uint64_t)t->tf - sizeof(struct context));
 	memset(t->context, 0, sizeof(*t->context));
+	t->context->rflags = FL_RESERVED;	/* interrupts off: it starts holding sched_lock */
 	t->context->rip = (uint64_t)thread_trampoline;
 	t->context->r12 = (uint64_t)fn;
 	t->context->r13 = (uint64_t)arg;

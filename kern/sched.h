@@ -24,9 +24,12 @@ enum thread_state {
 	T_DEAD,		/* finished; the scheduler frees it after switching away */
 };
 
-/* Callee-saved registers, as swtch() pushes them; rip is swtch's return address. */
+/*
+ * Callee-saved registers and RFLAGS, as swtch() pushes them; rip is swtch's
+ * return address.
+ */
 struct context {
-	uint64_t r15, r14, r13, r12, rbx, rbp, rip;
+	uint64_t r15, r14, r13, r12, rbx, rbp, rflags, rip;
 };
 
 struct thread {

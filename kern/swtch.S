@@ -1,11 +1,14 @@
 /*
  * void swtch(struct context **from, struct context *to)
- * Save the callee-saved registers on the current stack, store the stack pointer
- * in *from, and resume the thread whose saved context is `to`.
+ * Save the callee-saved registers and RFLAGS on the current stack, store the
+ * stack pointer in *from, and resume the thread whose saved context is `to`.
+ * RFLAGS belongs to the thread: a flag one thread leaves set in the kernel (NT,
+ * AC, DF) must not reach another, whose iretq or string copies it would break.
  */
 .text
 .globl swtch
 swtch:
+	pushfq
 	pushq %rbp
 	pushq %rbx
 	pushq %r12
@@ -20,6 +23,7 @@ swtch:
 	popq %r12
 	popq %rbx
 	popq %rbp
+	popfq
 	ret
 
 /*

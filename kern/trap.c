@@ -24,6 +24,7 @@ struct gate {
 
 static struct gate idt[256];
 extern char vectors_start[];	/* 256 stubs, 16 bytes apart (trapentry.S) */
+extern char iret_to_user[];	/* trapret's iretq to user mode (trapentry.S) */
 
 #define GATE_INTERRUPT 0x8e	/* present, DPL 0, 64-bit interrupt gate */
 #define GATE_USER      0xee	/* the same, reachable from ring 3 with int */
@@ -277,12 +278,34 @@ static void trap_dispatch(struct trapframe *tf, bool from_user)
 		proc_exit(W_SIGNALED(SIGSEGV));
 }
 
+/*
+ * The CPU refused the frame iret_to_user was returning to user mode with (a
+ * non-canonical rip, say, after a syscall instruction at the very top of user
+ * space): the fault is in ring 0, but the process's doing. The refused frame
+ * sits where the fault found the stack pointer; the user's registers are the
+ * ones just saved. Kill the process as for a user-mode fault at that rip.
+ */
+static void bad_user_return(struct trapframe *tf)
+{
+	const struct trapframe *refused =
+		(const struct trapframe *)(tf->rsp - offsetof(struct trapframe, rip));
+	char cause[64];
+
+	snprintf(cause, sizeof(cause), "%s on return to user mode", trap_name(tf->trapno));
+	tf->rip = refused->rip;
+	kill_process(tf, cause, refused->rip, exception_signal(tf->trapno));
+}
+
 void trap(struct trapframe *tf)
 {
 	bool from_user = (tf->cs & 3) == 3;
 
 	if (tf->trapno == T_NMI || tf->trapno == T_MCHK) {
 		machine_event(tf);
+		return;
+	}
+	if (!from_user && tf->rip == (uint64_t)iret_to_user) {
+		bad_user_return(tf);
 		return;
 	}
 	trap_dispatch(tf, from_user);

@@ -75,12 +75,22 @@ vectors_start:
 	.set i, i + 1
 .endr
 
+/*
+ * The GS base to use is the user's exactly when the trap came from user mode
+ * or from the iretq that returns to it (iret_to_user: the CPU refused the user
+ * frame, a #GP or #NP raised in ring 0 after the swapgs). Nothing else in ring
+ * 0 runs with the user's GS base and interrupts or faults possible: the syscall
+ * entry and exit run with interrupts off and touch only the kernel stack, and
+ * NMI and machine check take the paranoid path.
+ */
 alltraps:
 	testb $3, 24(%rsp)		/* came from user mode? (cs, above trapno and err) */
-	jz 1f
-	swapgs
+	jnz 1f
+	cmpq $iret_to_user, 16(%rsp)	/* or from the return to it? (rip) */
+	jne 2f
+1:	swapgs
 	incq %gs:CPU_OFF_TRAPS
-1:	PUSH_REGS
+2:	PUSH_REGS
 	cld
 	movq %rsp, %rdi
 	call trap
@@ -89,9 +99,12 @@ trapret:
 	POP_REGS
 	addq $16, %rsp			/* trapno, err */
 	testb $3, 8(%rsp)
-	jz 2f
+	jz 3f
 	swapgs
-2:	iretq
+.globl iret_to_user
+iret_to_user:
+	iretq
+3:	iretq
 
 /*
  * NMI, double fault and machine check. The saved cs cannot say which GS base

@@ -46,7 +46,7 @@ _Static_assert(sizeof(struct flexsc_entry) == 64, "an entry is one cache line");
  * opts->nthreads syscall threads (1..FLEXSC_MAX_THREADS, 0 means
  * FLEXSC_DEFAULT_THREADS). When every thread of the pool is blocked in a call,
  * flexsc_wait adds one, up to one per entry, so that calls that block never
- * stall the rest of the page. Returns the address of the first page, or -EFAULT
+ * stall the rest of the page (memory permitting: see flexsc_wait). Returns the address of the first page, or -EFAULT
  * (bad opts pointer), -EINVAL (bad counts or reserved fields), -EBUSY (already
  * registered), -ENOMEM.
  */
@@ -60,12 +60,17 @@ struct flexsc_options {
  * flexsc_wait(entry): the one trap of the batched path. Lets the syscall threads
  * run and returns the number of the caller's entries that they completed and
  * that still read DONE (not yet reaped), once at least one does (at once if one
- * already does); 0 if nothing is submitted or running. With entry, the user
- * address of one of the caller's entries, it waits for that entry alone and
- * returns 1 once it is DONE, or 0 at once if it is not SUBMITTED or BUSY, or
- * when nothing is submitted or running any more (so it never can be DONE).
- * -EINVAL if the caller is not registered or entry is not one of its entries,
- * -EINTR if the process is being torn down.
+ * already does); 0 if nothing is on its way: no entry SUBMITTED and no syscall
+ * thread claiming or running one. With entry, the user address of one of the
+ * caller's entries, it waits for that entry alone and returns 1 once it is
+ * DONE, or 0 when it is not on its way: not SUBMITTED and run by no thread (a
+ * BUSY the user wrote is not on its way), so it never can be DONE. While it
+ * waits, every SUBMITTED entry is run. -EINVAL if the caller is not registered
+ * or entry is not one of its entries, -EINTR if the process is being torn
+ * down, -ENOMEM (or -EAGAIN at the process's share of kernel stacks) if
+ * entries are SUBMITTED, every syscall thread is blocked in a call and no
+ * thread could be added: nothing is lost, and the next flexsc_wait tries to
+ * grow the pool again.
  */
 
 /*

@@ -212,8 +212,8 @@ static inline struct flexsc_entry *flexsc_post(struct flexsc_ring *r, long sysnu
 int flexsc_wait(void);
 /*
  * The same trap, for e alone: 1 once e is DONE, 0 if it cannot become DONE
- * because it is not on its way (not submitted) and nothing else is either, or
- * -errno.
+ * because it is not on its way (not submitted, and no syscall thread runs it),
+ * or -errno.
  */
 int flexsc_wait_entry(const struct flexsc_entry *e);
 /*

@@ -50,5 +50,7 @@
 #define KSTAT_SYSCALL_TRAPS 5	/* system calls made by trapping (syscall, int $0x80) */
 #define KSTAT_KMALLOC_PAGES 6	/* pages the kernel has split into small objects */
 #define KSTAT_KMALLOC_OBJECTS 7	/* kernel objects allocated and not yet freed */
+#define KSTAT_KSTACKS       8	/* kernel stacks in use (one per thread) */
+#define KSTAT_KSTACK_MAX    9	/* kernel stacks there can be: an eighth of RAM; a process may hold half */
 
 #endif

@@ -294,8 +294,8 @@ static const struct {
  * Open the file path names with open()'s flags: a device from the table above
  * (any access mode), or an initrd file (read-only). Returns 0 with *fp set to a
  * new file, or -errno: -EINVAL for a bad access mode, -ENOENT if nothing has that
- * name, -EROFS if the call asks to create, truncate or write an initrd file,
- * -ENOMEM.
+ * name, -EEXIST for O_CREAT | O_EXCL on a name that exists, -EROFS if the call
+ * asks to create, truncate or write an initrd file, -ENOMEM.
  */
 static int file_open(const char *path, int flags, struct file **fp)
 {
@@ -304,10 +304,13 @@ static int file_open(const char *path, int flags, struct file **fp)
 	if (access == O_ACCMODE)
 		return -EINVAL;
 	bool readable = access != O_WRONLY, writable = access != O_RDONLY;
+	bool exclusive = (flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL);
 	while (*path == '/')
 		path++;
 	for (size_t i = 0; i < ARRAY_SIZE(devices); i++) {
 		if (strcmp(path, devices[i].name) == 0) {
+			if (exclusive)
+				return -EEXIST;
 			*fp = file_alloc(devices[i].ops, readable, writable);
 			return *fp ? 0 : -ENOMEM;
 		}
@@ -315,6 +318,8 @@ static int file_open(const char *path, int flags, struct file **fp)
 	const struct initrd_file *entry = ramdisk_lookup(path);
 	if (!entry)
 		return flags & O_CREAT ? -EROFS : -ENOENT;
+	if (exclusive)
+		return -EEXIST;
 	if (writable || (flags & O_TRUNC))
 		return -EROFS;
 	*fp = file_alloc(&initrd_ops, true, false);

@@ -16,12 +16,14 @@
  *   <-- returns count of DONE ----------
  *   read ret, status = FREE
  *
- * Only the syscall threads scan the pages. flexsc_wait learns what it needs
- * without a scan of its own: which entries may be DONE from the completion map
- * (entries the pool completed that it has not yet found reaped), and that
- * nothing is left SUBMITTED from a pool thread's scan that began after its kick
- * and found nothing. The protocol itself, claims, results and the map, is in
- * flexsc_entries.h, tested on the host; this file adds threads and sleeping.
+ * flexsc_wait learns which entries may be DONE from the completion map
+ * (entries the pool completed that it has not yet found reaped). Only when none
+ * is does it look further, at the status words and at what each pool thread is
+ * doing, to decide exactly whether anything is still on its way, whatever the
+ * user has written into the page; and it kicks the pool again when a SUBMITTED
+ * entry is left that no thread is looking for. The protocol itself, claims,
+ * results and the map, is in flexsc_entries.h, tested on the host; this file
+ * adds threads and sleeping.
  *
  * The kernel reaches the pages through the direct map of pages it holds a
  * reference on, never through the user mapping: the user may unmap or protect
@@ -30,7 +32,9 @@
  * A thread blocked in one call (a pipe read, wait4, nanosleep) holds up only
  * that entry: an idle sibling goes on with the rest, and when every thread of
  * the pool is blocked, flexsc_wait adds one, up to one thread per entry, so
- * that no set of blocked calls can stall the page. Process teardown interrupts
+ * that no set of blocked calls can stall the page; when no thread can be added
+ * (memory or the process's share of kernel stacks has run out) flexsc_wait says
+ * so rather than sleep, and tries again next time. Process teardown interrupts
  * every pool thread (thread_interrupt), so blocked calls give up with -EINTR.
  */
 #include <inc/errno.h>
@@ -67,15 +71,13 @@ struct flexsc_ctx {
 	 * Touched on every entry, so atomics rather than the lock: kicks counts the
 	 * reasons an idle thread has to scan again (flexsc_wait, a sibling blocking);
 	 * user_waiting says the user thread sleeps (or is about to) in flexsc_wait,
-	 * and is cleared by the syscall thread that wakes it; wait_target is the
-	 * entry it waits for, if it waits for one. closed is set once an
+	 * and is cleared by the syscall thread that wakes it. closed is set once an
 	 * exit or execve posted on the page has begun, or at teardown: from then on
 	 * no entry is claimed. stopping (set under lock, at teardown) sends the
 	 * threads away.
 	 */
 	uint64_t kicks;
 	bool user_waiting;
-	int wait_target;		/* the entry flexsc_wait waits for, or -1 */
 	bool closed;
 	bool stopping;
 	unsigned nblocked;		/* threads asleep inside a call; under sched_lock */
@@ -97,23 +99,34 @@ struct flexsc_ctx {
 	struct list_node pool;		/* the threads, through t->pool_link */
 };
 
+/* What the pool's threads are doing, as one look at them finds it. */
+struct pool_view {
+	bool busy;		/* some thread is claiming or running an entry */
+	bool claiming;		/* some thread is looking for an entry to claim */
+	bool runs_target;	/* some thread runs the entry pool_look was asked about */
+};
+
 /*
- * Whether a syscall thread is claiming or running an entry. Caller holds
- * sched_lock (so no thread can leave, let alone be freed, while it looks) or
- * ctx->lock. Read before entries_count_done: a thread stores DONE and marks it
- * before it drops its entry, so an entry not seen running here is seen DONE
- * there.
+ * Look at every thread of the pool; target is an entry index, or -1. Caller
+ * holds sched_lock (so no thread can leave, let alone be freed, while it looks)
+ * or ctx->lock. A thread is CLAIMING from before it claims an entry until it
+ * runs it, and names the entry until it has published the result: so an entry
+ * that was claimed before the look and is not DONE when read after it is
+ * claimed or run by a thread that the look sees busy.
  */
-static bool pool_busy(struct flexsc_ctx *ctx)
+static struct pool_view pool_look(struct flexsc_ctx *ctx, int target)
 {
+	struct pool_view v = { false, false, false };
 	struct list_node *n;
 
 	for (n = ctx->pool.next; n != &ctx->pool; n = n->next) {
 		struct thread *t = list_entry(n, struct thread, pool_link);
-		if (__atomic_load_n(&t->flexsc_entry, __ATOMIC_ACQUIRE) != ENTRY_IDLE)
-			return true;
+		int e = __atomic_load_n(&t->flexsc_entry, __ATOMIC_SEQ_CST);
+		v.busy |= e != ENTRY_IDLE;
+		v.claiming |= e == ENTRY_CLAIMING;
+		v.runs_target |= target >= 0 && e == target;
 	}
-	return false;
+	return v;
 }
 
 static void pool_main(void *arg);
@@ -138,9 +151,10 @@ static int pool_add_thread(struct flexsc_ctx *ctx)
 	char name[24];
 
 	snprintf(name, sizeof(name), "flexsc-%d.%u", ctx->proc->pid, ctx->nthreads);
-	struct thread *t = thread_create(name, ctx->proc, NULL, pool_main, ctx);
-	if (!t)
-		return -ENOMEM;
+	struct thread *t;
+	int r = thread_create(&t, name, ctx->proc, NULL, pool_main, ctx);
+	if (r < 0)
+		return r;
 	t->flexsc = ctx;
 	t->flexsc_entry = ENTRY_IDLE;
 	spin_lock(&ctx->lock);
@@ -198,30 +212,17 @@ static int pool_claim(struct flexsc_ctx *ctx, int after)
 }
 
 /*
- * Whether the entry the user waits for is still SUBMITTED in an open pool:
- * then a thread that stopped at a gap in the batch must scan on.
- */
-static bool awaited_elsewhere(struct flexsc_ctx *ctx)
-{
-	int target = __atomic_load_n(&ctx->wait_target, __ATOMIC_ACQUIRE);
-
-	return target >= 0 && !__atomic_load_n(&ctx->closed, __ATOMIC_ACQUIRE) &&
-	       entries_status(&ctx->entries, (unsigned)target) == FLEXSC_SUBMITTED;
-}
-
-/*
  * A syscall thread: serve entries until the pool stops.
  *
  * After a kick the thread scans every entry, from the one after the entry
  * claimed last, and runs the first it finds SUBMITTED. A batch is laid out in
  * a row, so from then on it looks only at the next entry, and goes back to
  * sleep when that is not SUBMITTED: a waiter then has the completed entries to
- * return with, and entries elsewhere are found by the full scan after the next
- * kick (at once, if one came meanwhile), or at once if the entry the user
- * waits for is one of them (it may lie past an entry the user has reserved and
- * not yet submitted). A full scan (256 loads with four pages, most of the cost
- * of a small batch) thus happens about once a kick, and when it finds nothing
- * it tells the waiter that nothing is left SUBMITTED (entries_note_idle). A
+ * return with. A full scan (256 loads with four pages, most of the cost of a
+ * small batch) thus happens about once a kick; it is recorded
+ * (entries_note_scan) so that flexsc_wait knows whether a kick is still to be
+ * answered. Entries left elsewhere (past a gap, an entry the user reserved and
+ * has not submitted) are found by the scan after the waiter's next kick. A
  * closed pool claims nothing and only waits to be stopped.
  */
 static void pool_main(void *arg)
@@ -230,16 +231,13 @@ static void pool_main(void *arg)
 	struct thread *t = mythread();
 
 	while (!__atomic_load_n(&ctx->stopping, __ATOMIC_ACQUIRE)) {
-		uint64_t seen = __atomic_load_n(&ctx->kicks, __ATOMIC_ACQUIRE);
-		__atomic_store_n(&t->flexsc_entry, ENTRY_CLAIMING, __ATOMIC_RELEASE);
-		int i = pool_claim(ctx, -1);
-		if (i < 0)
-			entries_note_idle(&ctx->entries, seen);
-		for (; i >= 0; i = pool_claim(ctx, i))
+		/* CLAIMING before the scan is noted: a waiter that sees the note sees this. */
+		__atomic_store_n(&t->flexsc_entry, ENTRY_CLAIMING, __ATOMIC_SEQ_CST);
+		uint64_t seen = __atomic_load_n(&ctx->kicks, __ATOMIC_SEQ_CST);
+		entries_note_scan(&ctx->entries, seen);
+		for (int i = pool_claim(ctx, -1); i >= 0; i = pool_claim(ctx, i))
 			run_entry(ctx, t, (unsigned)i);
-		__atomic_store_n(&t->flexsc_entry, ENTRY_IDLE, __ATOMIC_RELEASE);
-		if (awaited_elsewhere(ctx))
-			continue;
+		__atomic_store_n(&t->flexsc_entry, ENTRY_IDLE, __ATOMIC_SEQ_CST);
 		/*
 		 * Nothing to do: sleep until kicked (unless that happened meanwhile).
 		 * Kickers and the teardown wake the work queue under sched_lock.
@@ -378,7 +376,6 @@ int64_t sys_flexsc_register(const struct flexsc_options *uopts)
 	ctx->proc = p;
 	ctx->npages = opts.npages;
 	ctx->max_threads = opts.npages * FLEXSC_ENTRIES_PER_PAGE;
-	ctx->wait_target = -1;
 	spin_init(&ctx->lock, "flexsc");
 	waitq_init(&ctx->work);
 	waitq_init(&ctx->done);
@@ -432,13 +429,38 @@ static unsigned wait_result(struct flexsc_entries *s, int target, bool *satisfie
 	return entries_status(s, (unsigned)target) == FLEXSC_DONE;
 }
 
+/*
+ * Whether what flexsc_wait waits for is still on its way, from one look at the
+ * page and the pool (caller holds sched_lock): with target -1, whether any
+ * entry is SUBMITTED (in an open pool) or any thread claims or runs one; else
+ * whether entry target is SUBMITTED, or a thread runs it or is claiming (it may
+ * be claiming target). A status the user wrote (BUSY, say) with no thread
+ * behind it is not on its way. *submitted says whether a SUBMITTED entry was
+ * seen, *view what the threads do. The status words are read before the
+ * threads, and the caller reads results after both (see pool_look).
+ */
+static bool on_its_way(struct flexsc_ctx *ctx, int target, bool *submitted,
+		       struct pool_view *view)
+{
+	bool open = !__atomic_load_n(&ctx->closed, __ATOMIC_ACQUIRE);
+	bool target_submitted = target >= 0 && open &&
+				entries_status(&ctx->entries, (unsigned)target) == FLEXSC_SUBMITTED;
+
+	*submitted = target_submitted || (open && entries_any_submitted(&ctx->entries));
+	*view = pool_look(ctx, target);
+	if (target < 0)
+		return *submitted || view->busy;
+	return target_submitted || view->claiming || view->runs_target;
+}
+
 int64_t sys_flexsc_wait(uintptr_t uentry)
 {
 	struct proc *p = myproc();
 	struct flexsc_ctx *ctx = p->flexsc;
 	int target = -1;
 	unsigned result;
-	bool satisfied;
+	bool satisfied, grow_refused = false;
+	int64_t err = 0;
 
 	if (!ctx || mythread() != p->thread)
 		return -EINVAL;
@@ -450,32 +472,44 @@ int64_t sys_flexsc_wait(uintptr_t uentry)
 	 * without a walk over the entries before it. It hands over to another
 	 * thread only if a call blocks.
 	 */
-	__atomic_store_n(&ctx->wait_target, target, __ATOMIC_RELEASE);
 	spin_lock(&sched_lock);
-	uint64_t kick = kick_locked(ctx);
-	/*
-	 * Sleep only while something is on its way (an entry running, or one that
-	 * no scan since our kick has looked for); else nothing would ever wake us.
-	 */
+	kick_locked(ctx);
 	for (;;) {
 		__atomic_store_n(&ctx->user_waiting, true, __ATOMIC_SEQ_CST);
-		bool on_its_way = pool_busy(ctx) || !entries_idle_since(&ctx->entries, kick);
 		result = wait_result(&ctx->entries, target, &satisfied);
-		if (satisfied || !on_its_way || thread_interrupted())
+		if (satisfied || thread_interrupted())
 			break;
-		if (pool_stalled(ctx)) {
-			/* The new thread scans when it first runs: no kick needed. */
+		bool submitted;
+		struct pool_view view;
+		bool pending = on_its_way(ctx, target, &submitted, &view);
+		result = wait_result(&ctx->entries, target, &satisfied);
+		if (satisfied || !pending)
+			break;
+		/*
+		 * A SUBMITTED entry that no thread is looking for: a thread must be
+		 * added if all are blocked, else kicked unless a kick is still to be
+		 * answered by a scan. Then every SUBMITTED entry goes on while we wait.
+		 */
+		if (submitted && !view.claiming && pool_stalled(ctx) && !grow_refused) {
 			spin_unlock(&sched_lock);
-			int r = pool_add_thread(ctx);
+			int r = pool_add_thread(ctx);	/* the new thread scans at once */
 			spin_lock(&sched_lock);
-			if (r == 0)
-				continue;
+			if (r == -ENOMEM || r == -EAGAIN) {
+				err = r;
+				break;
+			}
+			grow_refused = r < 0;
+			continue;
 		}
+		if (submitted && !view.claiming &&
+		    entries_scanned_since(&ctx->entries, __atomic_load_n(&ctx->kicks, __ATOMIC_SEQ_CST)))
+			kick_locked(ctx);
 		sleep_on(&ctx->done, &sched_lock);
 	}
 	ctx->user_waiting = false;
 	spin_unlock(&sched_lock);
-	__atomic_store_n(&ctx->wait_target, -1, __ATOMIC_RELEASE);
+	if (err)
+		return err;
 	return !satisfied && thread_interrupted() ? -EINTR : (int64_t)result;
 }
 

@@ -27,8 +27,8 @@ struct flexsc_entries {
 	 * entries_count_done has not yet found reaped: a byte per entry, so that a
 	 * thread marks with a plain store and the waiter reads eight at a time;
 	 * page_completed marks the pages that have such entries, so that the
-	 * waiter reads only those. idle_kick is the highest kick count at which a
-	 * scan began that found nothing to claim.
+	 * waiter reads only those. scan_kick is the highest kick count at which
+	 * a syscall thread began a full scan.
 	 */
 	unsigned scan_from;
 	union {
@@ -36,7 +36,7 @@ struct flexsc_entries {
 		uint64_t word[FLEXSC_MAX_ENTRIES / 8];
 	} completed;
 	uint8_t page_completed[FLEXSC_MAX_PAGES];
-	uint64_t idle_kick;
+	uint64_t scan_kick;
 };
 
 /* Set s up over npages pages (1..FLEXSC_MAX_PAGES) of entries, all FREE. */
@@ -51,7 +51,7 @@ static inline void entries_init(struct flexsc_entries *s, struct flexsc_entry *c
 		s->completed.word[w] = 0;
 	for (unsigned p = 0; p < FLEXSC_MAX_PAGES; p++)
 		s->page_completed[p] = 0;
-	s->idle_kick = 0;
+	s->scan_kick = 0;
 }
 
 /* Entry i (below s->nentries). */
@@ -208,19 +208,39 @@ static inline unsigned entries_count_done(struct flexsc_entries *s)
 	return done;
 }
 
-/* Record that a full scan that began at kick count kick found nothing to claim. */
-static inline void entries_note_idle(struct flexsc_entries *s, uint64_t kick)
+/*
+ * Whether any entry reads SUBMITTED, looking first where the next claim starts
+ * (where a fresh batch lies): one load per entry when none does.
+ */
+static inline bool entries_any_submitted(struct flexsc_entries *s)
 {
-	uint64_t cur = __atomic_load_n(&s->idle_kick, __ATOMIC_RELAXED);
-	while (cur < kick && !__atomic_compare_exchange_n(&s->idle_kick, &cur, kick, false,
+	unsigned i = __atomic_load_n(&s->scan_from, __ATOMIC_RELAXED);
+
+	for (unsigned k = 0; k < s->nentries; k++, i++) {
+		if (i >= s->nentries)
+			i = 0;
+		if (entries_status(s, i) == FLEXSC_SUBMITTED)
+			return true;
+	}
+	return false;
+}
+
+/* Record that a syscall thread begins a full scan at kick count kick. */
+static inline void entries_note_scan(struct flexsc_entries *s, uint64_t kick)
+{
+	uint64_t cur = __atomic_load_n(&s->scan_kick, __ATOMIC_RELAXED);
+	while (cur < kick && !__atomic_compare_exchange_n(&s->scan_kick, &cur, kick, false,
 							  __ATOMIC_SEQ_CST, __ATOMIC_RELAXED))
 		;
 }
 
-/* Whether a full scan that began at kick count kick or later found nothing. */
-static inline bool entries_idle_since(struct flexsc_entries *s, uint64_t kick)
+/*
+ * Whether a full scan began at kick count kick or later: then every entry
+ * SUBMITTED before that kick has been, or is being, looked at.
+ */
+static inline bool entries_scanned_since(struct flexsc_entries *s, uint64_t kick)
 {
-	return __atomic_load_n(&s->idle_kick, __ATOMIC_SEQ_CST) >= kick;
+	return __atomic_load_n(&s->scan_kick, __ATOMIC_SEQ_CST) >= kick;
 }
 
 #endif

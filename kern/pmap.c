@@ -71,6 +71,7 @@ static void map_huge(uint64_t *pml4, uintptr_t va, physaddr_t size, uint64_t per
 	}
 }
 
+static void kstack_map_init(void);
 static void kstack_tables_init(void);
 
 void pmap_init(void)
@@ -107,8 +108,14 @@ void pmap_init(void)
 	for (int r = 0; r < bootinfo.nmem; r++) {
 		physaddr_t start = ROUNDUP(bootinfo.mem[r].start, PGSIZE);
 		physaddr_t end = MIN(ROUNDDOWN(bootinfo.mem[r].end, PGSIZE), top);
+		if (end > start)
+			usable_pages += (end - start) / PGSIZE;
+	}
+	kstack_map_init();	/* the last early allocation: the free list comes next */
+	for (int r = 0; r < bootinfo.nmem; r++) {
+		physaddr_t start = ROUNDUP(bootinfo.mem[r].start, PGSIZE);
+		physaddr_t end = MIN(ROUNDDOWN(bootinfo.mem[r].end, PGSIZE), top);
 		for (physaddr_t pa = start; pa < end; pa += PGSIZE) {
-			usable_pages++;
 			if (page_is_reserved(pa))
 				continue;
 			struct page *pp = pa2page(pa);
@@ -343,24 +350,82 @@ void pml4_range(uint64_t *pml4, uintptr_t start, uintptr_t end, enum pml4_range_
 }
 
 /*
- * Kernel stack slots: slot i occupies [KSTACKBASE + i*KSTACK_STRIDE, + KSTACK_STRIDE),
- * its first page left unmapped as a guard. kstack_lock protects the slot map.
+ * Kernel stacks. Each is KSTACKSIZE bytes of pages from the page allocator,
+ * mapped in a slot of the kernel-stack region: slot i occupies
+ * [KSTACKBASE + i*KSTACK_STRIDE, + KSTACK_STRIDE), its first page left
+ * unmapped as a guard, so an overflow faults instead of writing over another
+ * stack. How many slots there are follows from memory, as Linux's max_threads
+ * does: kernel stacks may take at most an eighth of RAM (kstack_limit, set at
+ * boot), and one process's threads at most half of that (kern/proc.c).
+ * kstack_lock protects the slot bitmap and kstacks_used.
  */
 #define KSTACK_STRIDE (KSTACKSIZE + PGSIZE)
-#define NKSTACK 1024
+#define KSTACK_REGION (512UL << 30)	/* one PML4 entry */
 static struct spinlock kstack_lock = SPINLOCK_INIT("kstacks");
-static bool kstack_used[NKSTACK];
+static uint64_t *kstack_used_map;	/* a bit per slot */
+static size_t kstack_limit;
+static size_t kstacks_used;
+
+/* Size the slot map from memory, during pmap_init's early allocations. */
+static void kstack_map_init(void)
+{
+	kstack_limit = MIN(usable_pages * PGSIZE / 8 / KSTACKSIZE, KSTACK_REGION / KSTACK_STRIDE);
+	kstack_limit = MAX(kstack_limit, 64);
+	kstack_used_map = boot_alloc(ROUNDUP(kstack_limit, 64) / 8);
+}
 
 /*
- * Build the page tables of the whole kernel-stack region now, once: then making
- * and freeing threads never changes the free-page count by a table, and tests
- * can demand that it come back exactly.
+ * Build the page tables of every slot now, once: then making and freeing
+ * threads never changes the free-page count by a table, and tests can demand
+ * that it come back exactly. (An eighth of RAM in stacks needs tables of about
+ * 1/4000 of it.)
  */
 static void kstack_tables_init(void)
 {
-	for (uintptr_t va = KSTACKBASE; va < KSTACKBASE + NKSTACK * KSTACK_STRIDE; va += HUGEPGSIZE)
+	for (uintptr_t va = KSTACKBASE; va < KSTACKBASE + kstack_limit * KSTACK_STRIDE; va += HUGEPGSIZE)
 		if (!pgtable_walk(kern_pml4, va, true))
 			panic("kstack_tables_init: out of memory");
+}
+
+size_t kstack_max(void)
+{
+	return kstack_limit;
+}
+
+size_t kstack_count(void)
+{
+	spin_lock(&kstack_lock);
+	size_t n = kstacks_used;
+	spin_unlock(&kstack_lock);
+	return n;
+}
+
+/* Take the lowest free slot: its number, or -1 if all kstack_limit are in use. */
+static long kstack_slot_take(void)
+{
+	long slot = -1;
+
+	spin_lock(&kstack_lock);
+	for (size_t w = 0; w * 64 < kstack_limit && slot < 0; w++) {
+		if (kstack_used_map[w] == ~0UL)
+			continue;
+		size_t i = w * 64 + (size_t)__builtin_ctzll(~kstack_used_map[w]);
+		if (i < kstack_limit) {
+			kstack_used_map[w] |= 1UL << (i % 64);
+			kstacks_used++;
+			slot = (long)i;
+		}
+	}
+	spin_unlock(&kstack_lock);
+	return slot;
+}
+
+static void kstack_slot_give(size_t slot)
+{
+	spin_lock(&kstack_lock);
+	kstack_used_map[slot / 64] &= ~(1UL << (slot % 64));
+	kstacks_used--;
+	spin_unlock(&kstack_lock);
 }
 
 static void kstack_unmap(uintptr_t base, size_t mapped_pages)
@@ -371,18 +436,10 @@ static void kstack_unmap(uintptr_t base, size_t mapped_pages)
 
 void *kstack_alloc(void)
 {
-	int slot = -1;
+	long slot = kstack_slot_take();
 
-	spin_lock(&kstack_lock);
-	for (int i = 0; i < NKSTACK && slot < 0; i++)
-		if (!kstack_used[i])
-			slot = i;
-	if (slot >= 0)
-		kstack_used[slot] = true;
-	spin_unlock(&kstack_lock);
 	if (slot < 0)
 		return NULL;
-
 	uintptr_t base = KSTACKBASE + (uintptr_t)slot * KSTACK_STRIDE + PGSIZE;
 	for (size_t i = 0; i < KSTACKSIZE / PGSIZE; i++) {
 		struct page *pp = page_alloc(0);
@@ -390,9 +447,7 @@ void *kstack_alloc(void)
 			if (pp)
 				page_free(pp);
 			kstack_unmap(base, i);
-			spin_lock(&kstack_lock);
-			kstack_used[slot] = false;
-			spin_unlock(&kstack_lock);
+			kstack_slot_give((size_t)slot);
 			return NULL;
 		}
 	}
@@ -402,10 +457,7 @@ void *kstack_alloc(void)
 void kstack_free(void *stack)
 {
 	uintptr_t base = (uintptr_t)stack;
-	int slot = (int)((base - PGSIZE - KSTACKBASE) / KSTACK_STRIDE);
 
 	kstack_unmap(base, KSTACKSIZE / PGSIZE);
-	spin_lock(&kstack_lock);
-	kstack_used[slot] = false;
-	spin_unlock(&kstack_lock);
+	kstack_slot_give((base - PGSIZE - KSTACKBASE) / KSTACK_STRIDE);
 }

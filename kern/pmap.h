@@ -111,9 +111,13 @@ void pml4_destroy(uint64_t *pml4);
 
 /*
  * Kernel stacks: KSTACKSIZE bytes mapped in the KSTACKBASE region above an
- * unmapped guard page. Returns the stack's lowest address, or NULL.
+ * unmapped guard page. Returns the stack's lowest address, or NULL when memory
+ * or the kstack_max() slots have run out.
  */
 void *kstack_alloc(void);
 void kstack_free(void *stack);
+/* How many kernel stacks there can be (an eighth of RAM's worth), and are. */
+size_t kstack_max(void);
+size_t kstack_count(void);
 
 #endif

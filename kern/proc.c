@@ -110,9 +110,7 @@ bool proc_start_init(const char *name, char *const argv[], int *err)
 
 	if (!p)
 		return false;
-	p->thread = thread_create(name, p, &blank, NULL, NULL);
-	if (!p->thread) {
-		*err = -ENOMEM;
+	if ((*err = thread_create(&p->thread, name, p, &blank, NULL, NULL)) < 0) {
 		proc_discard(p);
 		return false;
 	}
@@ -169,10 +167,9 @@ int64_t sys_fork(void)
 		proc_discard(child);
 		return -ENOMEM;
 	}
-	child->thread = thread_create(user->name, child, user->tf, NULL, NULL);
-	if (!child->thread) {
+	if ((err = thread_create(&child->thread, user->name, child, user->tf, NULL, NULL)) < 0) {
 		proc_discard(child);
-		return -ENOMEM;
+		return err;
 	}
 	child->files = fdtable_copy(parent->files);
 	if (!child->files || (parent->flexsc && flexsc_fork_child(parent, child) < 0)) {
@@ -317,11 +314,14 @@ void proc_exit(int wstatus)
 	thread_exit();
 }
 
-void proc_thread_born(struct proc *p)
+bool proc_thread_born(struct proc *p)
 {
 	spin_lock(&proc_lock);
-	p->nthreads++;
+	bool room = (size_t)p->nthreads < kstack_max() / 2;
+	if (room)
+		p->nthreads++;
 	spin_unlock(&proc_lock);
+	return room;
 }
 
 void proc_thread_gone(struct proc *p)

@@ -77,8 +77,14 @@ static inline void proc_user_return(void)
 	if (mythread()->interrupted)
 		proc_carry_out_requests();
 }
-/* thread_create and thread_destroy count p's threads with these; no locks held. */
-void proc_thread_born(struct proc *p);
+/*
+ * thread_create and thread_destroy count p's threads with these; no locks held.
+ * A process's threads (its own and its syscall threads) may hold at most half
+ * of the kernel stacks there can be, as Linux's default RLIMIT_NPROC is half of
+ * max_threads: proc_thread_born is false, and counts nothing, when p has that
+ * many.
+ */
+bool proc_thread_born(struct proc *p);
 void proc_thread_gone(struct proc *p);
 /* Number of processes in the table that are not free. */
 int proc_count(void);

@@ -1,5 +1,6 @@
 /* Threads, wait queues and the round-robin scheduler (see sched.h for the rules). */
 #include <inc/assert.h>
+#include <inc/errno.h>
 #include <inc/string.h>
 #include <inc/trap.h>
 #include <inc/x86.h>
@@ -28,16 +29,20 @@ static void fpu_init_state(uint8_t *fpu)
 	*(uint32_t *)&fpu[24] = 0x1f80;
 }
 
-struct thread *thread_create(const char *name, struct proc *p, const struct trapframe *tf,
-			     void (*fn)(void *), void *arg)
+int thread_create(struct thread **tp, const char *name, struct proc *p,
+		  const struct trapframe *tf, void (*fn)(void *), void *arg)
 {
+	if (p && !proc_thread_born(p))
+		return -EAGAIN;
 	struct thread *t = kzalloc(sizeof(*t));
-	if (!t)
-		return NULL;
-	t->kstack = kstack_alloc();
-	if (!t->kstack) {
+	if (t && !(t->kstack = kstack_alloc())) {
 		kfree(t);
-		return NULL;
+		t = NULL;
+	}
+	if (!t) {
+		if (p)
+			proc_thread_gone(p);
+		return -ENOMEM;
 	}
 	t->kstack_top = (uint64_t)t->kstack + KSTACKSIZE;
 	t->proc = p;
@@ -61,9 +66,8 @@ struct thread *thread_create(const char *name, struct proc *p, const struct trap
 	spin_lock(&sched_lock);
 	t->tid = next_tid++;
 	spin_unlock(&sched_lock);
-	if (p)
-		proc_thread_born(p);
-	return t;
+	*tp = t;
+	return 0;
 }
 
 static void fxsave(struct thread *t)

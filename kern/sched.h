@@ -79,12 +79,14 @@ static inline struct thread *mythread(void)
 }
 
 /*
- * A new thread with a kernel stack, in state T_EMBRYO. If tf is non-NULL the
- * thread will return to user mode with a copy of *tf; otherwise it runs fn(arg)
- * in the kernel and exits when fn returns. NULL if out of memory.
+ * A new thread with a kernel stack, in state T_EMBRYO, in *tp. If tf is
+ * non-NULL the thread will return to user mode with a copy of *tf; otherwise it
+ * runs fn(arg) in the kernel and exits when fn returns. 0; -ENOMEM if memory or
+ * kernel stacks have run out; -EAGAIN if p has as many threads as one process
+ * may (proc_thread_born).
  */
-struct thread *thread_create(const char *name, struct proc *p, const struct trapframe *tf,
-			     void (*fn)(void *), void *arg);
+int thread_create(struct thread **tp, const char *name, struct proc *p,
+		  const struct trapframe *tf, void (*fn)(void *), void *arg);
 /* Make an embryo (or a sleeper) runnable. */
 void thread_start(struct thread *t);
 /* End the calling thread. Never returns. */

@@ -43,6 +43,10 @@ int64_t sys_kstat(int which)
 		return kmalloc_slab_pages();
 	case KSTAT_KMALLOC_OBJECTS:
 		return kmalloc_objects();
+	case KSTAT_KSTACKS:
+		return (int64_t)kstack_count();
+	case KSTAT_KSTACK_MAX:
+		return (int64_t)kstack_max();
 	default:
 		return -EINVAL;
 	}

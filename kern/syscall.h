@@ -84,7 +84,7 @@ static inline __attribute__((always_inline)) int64_t syscall_invoke(uint64_t num
 
 /*
  * Take the call from tf (number in rax, arguments in rdi rsi rdx r10 r8 r9) and
- * put its result in rax. The number stays in the frame's err slot (unused by a
+ * put its result in rax. The number is rax's low 32 bits, as on Linux. The number stays in the frame's err slot (unused by a
  * system call, like Linux's orig_rax), and while the call runs the frame's rax
  * reads -EINTR: what a copy of this thread made by a fork on the syscall page
  * in the meantime returns from the call.
@@ -92,7 +92,7 @@ static inline __attribute__((always_inline)) int64_t syscall_invoke(uint64_t num
 static inline __attribute__((always_inline)) void syscall_dispatch(struct trapframe *tf)
 {
 	uint64_t args[6] = { tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8, tf->r9 };
-	uint64_t num = tf->rax;
+	uint64_t num = (uint32_t)tf->rax;
 
 	tf->err = num;
 	__atomic_store_n(&tf->rax, (uint64_t)-EINTR, __ATOMIC_RELAXED);

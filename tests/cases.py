@@ -482,6 +482,17 @@ CASES = [
         "forbid": USER_FAILURE,
     },
     {
+        "name": "flexscgrow",
+        # Pools that together want more kernel stacks than 128 MiB allows: the
+        # one refused growth hears -EAGAIN/-ENOMEM, and all finish once fed.
+        "init": "leakcheck flexscgrow",
+        "mem": "128M",
+        "expect": [r"^flexscgrow: \d+ children wanted \d+ kernel stacks of \d+; [1-9]\d* were "
+                   r"refused growth$", r"^flexscgrow: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+        "timeout": 180,
+    },
+    {
         "name": "flexscstress",
         "init": "leakcheck flexscstress",
         "expect": [r"^flexscstress: 100032 calls, \d+ flexsc_wait traps$",

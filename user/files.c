@@ -53,6 +53,10 @@ static void test_initrd_file(void)
 
 	expect("open a missing file", open("no-such-file", O_RDONLY), -ENOENT);
 	expect("create a missing file", open("no-such-file", O_WRONLY | O_CREAT), -EROFS);
+	expect("O_CREAT | O_EXCL on an existing file", open("hello", O_RDONLY | O_CREAT | O_EXCL),
+	       -EEXIST);
+	expect("O_CREAT | O_EXCL on a device", open("/dev/null", O_WRONLY | O_CREAT | O_EXCL),
+	       -EEXIST);
 	expect("open an initrd file for writing", open("hello", O_WRONLY), -EROFS);
 	expect("open an initrd file read-write", open("hello", O_RDWR), -EROFS);
 	expect("open with a bad access mode", open("hello", O_ACCMODE), -EINVAL);

@@ -4,7 +4,9 @@
  * posted before its write in the same batch; page-faulting buffers (fresh mmap,
  * brk, copy-on-write after fork); mmap, munmap and brk on the page; -EFAULT
  * entries; fork on the page; exit on the page with other entries pending;
- * garbage in status words and sysnums; two processes' pages kept apart;
+ * garbage in status words and sysnums; waits on entries that read BUSY with no
+ * thread behind them; a write past a gap that a blocked read needs; two
+ * processes' pages kept apart;
  * registration errors; the page unmapped or made read-only by its owner.
  * flexsclife has the cases around exit, execve and fork.
  */
@@ -235,6 +237,68 @@ static void garbage(void)
 	check(call(SYS_flexsc_wait, 0, 0, 0) == -EINVAL, "flexsc_wait cannot be posted");
 }
 
+/*
+ * An entry whose status says BUSY with no thread behind it (the user wrote it,
+ * or a call's result landed on it) is not on its way: waiting for it returns 0
+ * once the real work is done, instead of sleeping for ever.
+ */
+static void forged_busy(void)
+{
+	struct flexsc_entry *e[6];
+
+	for (int i = 0; i < 6; i++)
+		e[i] = flexsc_get_entry(&ring);
+	e[5]->status = FLEXSC_BUSY;
+	flexsc_prep(e[0], SYS_getpid, 0, 0, 0, 0, 0, 0);
+	flexsc_submit(e[0]);
+	check(flexsc_wait_entry(e[5]) == 0, "waiting for an entry made BUSY by hand returns 0");
+	check(flexsc_wait_for(e[0]) == getpid(), "and the getpid posted beside it ran");
+
+	/* pipe2 writing its two descriptors over e[5]'s status word: 2 is BUSY. */
+	int saved = dup(2);
+	close(2);
+	flexsc_prep(e[1], SYS_pipe2, (long)&e[5]->status, 0, 0, 0, 0, 0);
+	flexsc_submit(e[1]);
+	check(flexsc_wait_for(e[1]) == 0, "pipe2 into an entry's status word");
+	int fds[2];
+	memcpy(fds, (void *)&e[5]->status, sizeof(fds));
+	expect("the descriptor written over the status word", fds[0], 2);
+	check(flexsc_wait_entry(e[5]) == 0, "waiting for that entry returns 0");
+	close(fds[0]);
+	close(fds[1]);
+	dup2(saved, 2);
+	close(saved);
+	for (int i = 2; i < 6; i++)
+		flexsc_release(e[i]);
+}
+
+/*
+ * Waiting for a blocked read whose write lies past a gap (an entry reserved and
+ * not submitted) after other work: the write must still be found and run.
+ */
+static void progress_past_gap(void)
+{
+	int fds[2];
+	char buf[4] = { 0 };
+
+	call(SYS_pipe, (long)fds, 0, 0);
+	struct flexsc_entry *rd = flexsc_get_entry(&ring), *id = flexsc_get_entry(&ring);
+	struct flexsc_entry *gap = flexsc_get_entry(&ring), *wr = flexsc_get_entry(&ring);
+	flexsc_prep(rd, SYS_read, fds[0], (long)buf, 3, 0, 0, 0);
+	flexsc_prep(id, SYS_getpid, 0, 0, 0, 0, 0, 0);
+	flexsc_prep(wr, SYS_write, fds[1], (long)"gap", 3, 0, 0, 0);
+	flexsc_submit(rd);
+	flexsc_submit(id);
+	flexsc_submit(wr);
+	check(flexsc_wait_for(rd) == 3 && memcmp(buf, "gap", 3) == 0,
+	      "a blocked read completed by a write posted past a gap");
+	check(flexsc_wait_for(id) == getpid() && flexsc_wait_for(wr) == 3,
+	      "and the calls beside it ran");
+	flexsc_release(gap);
+	close(fds[0]);
+	close(fds[1]);
+}
+
 /* A child registers too: each sees only its own page. */
 static void isolation(void)
 {
@@ -326,6 +390,8 @@ int main(int argc, char **argv)
 	fork_on_page();
 	exit_with_entries_pending();
 	garbage();
+	forged_busy();
+	progress_past_gap();
 	isolation();
 	registration_errors();
 	unmapped_page();

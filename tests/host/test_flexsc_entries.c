@@ -182,14 +182,25 @@ static void test_unclaim(void)
 	CHECK(!entries_pending(&entries, 9));
 }
 
-static void test_idle_record(void)
+static void test_any_submitted_and_scans(void)
 {
 	setup();
-	CHECK(!entries_idle_since(&entries, 1));
-	entries_note_idle(&entries, 5);
-	CHECK(entries_idle_since(&entries, 5) && !entries_idle_since(&entries, 6));
-	entries_note_idle(&entries, 3);
-	CHECK(entries_idle_since(&entries, 5));
+	CHECK(!entries_any_submitted(&entries));
+	entries_at(&entries, 40)->status = FLEXSC_BUSY;	/* a status the user wrote */
+	entries_at(&entries, 41)->status = 77;
+	CHECK(!entries_any_submitted(&entries));
+	post(3, 5, 1);
+	CHECK(entries_any_submitted(&entries));
+	CHECK_EQ(entries_claim(&entries), 3);	/* the next scan starts at 4 */
+	CHECK(!entries_any_submitted(&entries));
+	post(2, 5, 1);				/* behind where the scan starts */
+	CHECK(entries_any_submitted(&entries));
+
+	CHECK(!entries_scanned_since(&entries, 1));
+	entries_note_scan(&entries, 5);
+	CHECK(entries_scanned_since(&entries, 5) && !entries_scanned_since(&entries, 6));
+	entries_note_scan(&entries, 3);
+	CHECK(entries_scanned_since(&entries, 5));
 }
 
 #define RACE_CALLS 1000000
@@ -263,7 +274,7 @@ int main(void)
 	test_garbage();
 	test_page_marks();
 	test_unclaim();
-	test_idle_record();
+	test_any_submitted_and_scans();
 	test_race();
 	return check_summary("test_flexsc_entries");
 }

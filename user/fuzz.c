@@ -40,7 +40,6 @@
 #define MAX_DEPTH   2		/* worker 0, child 1, grandchild 2 */
 #define SANITY_EVERY 1000	/* calls between sanity checks */
 #define HANG_SECONDS 60		/* no call finished for this long: a hang */
-#define O_EXCL_FLAG 0200	/* Linux's O_EXCL */
 
 /* Memory the worker owns at fixed places, far from anything else. */
 #define SCRATCH     0x600000000000UL	/* SCRATCH_PAGES read-write; the page after is unmapped */
@@ -551,7 +550,7 @@ static void gen_open(struct call *c)
 	static const char *const paths[] = { "/dev/null", "dev/zero", "fuzz", "/true",
 					     "nonexistent", "", "/dev/", "dev/null/x" };
 	static const long flags[] = { O_RDONLY, O_WRONLY, O_RDWR, O_ACCMODE, O_CREAT,
-				      O_CREAT | O_EXCL_FLAG, O_TRUNC, O_APPEND | O_RDWR,
+				      O_CREAT | O_EXCL, O_TRUNC, O_APPEND | O_RDWR,
 				      O_NONBLOCK, O_CLOEXEC };
 	char *s = (char *)SCRATCH;
 	switch (below(6)) {
@@ -589,6 +588,8 @@ static void after_open(const struct call *c, long r)
 	if (r >= 0) {
 		want(r == lowest_free(), "open returns the lowest free descriptor", r);
 		want(acc != O_ACCMODE, "open with access mode 3 must fail", r);
+		want((flags & (O_CREAT | O_EXCL)) != (O_CREAT | O_EXCL) || !(dev || file),
+		     "O_CREAT|O_EXCL must not open an existing name", r);
 		want(!file || (acc == O_RDONLY && !(flags & O_TRUNC)),
 		     "an initrd file opens only for reading", r);
 		if (dev)
@@ -598,7 +599,9 @@ static void after_open(const struct call *c, long r)
 		return;
 	}
 	bool full = lowest_free() < 0;
-	if (dev && acc != O_ACCMODE && !(flags & O_EXCL_FLAG))
+	if ((dev || file) && (flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL) && acc != O_ACCMODE)
+		want(r == -EEXIST || (r == -EMFILE && full), "O_CREAT|O_EXCL on an existing name is -EEXIST", r);
+	if (dev && acc != O_ACCMODE && !(flags & O_EXCL))
 		want(r == -EMFILE && full, "open of a device", r);
 	if (file && acc == O_RDONLY && !(flags & (O_TRUNC | O_CREAT)))
 		want(r == -EMFILE && full, "open of an initrd file for reading", r);
@@ -1092,7 +1095,7 @@ static void after_call(const struct call *c, long r, enum path path)
 		if (known_num(c->num))
 			break;
 		if ((uint32_t)c->num == SYS_getpid)
-			want(r == -ENOSYS || r == mypid, "getpid with high bits set in rax", r);
+			want(r == mypid, "getpid with high bits set in rax (Linux takes the low 32)", r);
 		else
 			want(r == -ENOSYS, "an unknown call is -ENOSYS", r);
 	}

@@ -125,12 +125,24 @@ static uint8_t fd_mode[NFD];		/* M_READ | M_WRITE: what it was opened for */
 static int8_t fd_pipe[NFD];
 static struct pipemodel pipes[NPIPES];
 static struct flexsc_entry *page;	/* our syscall pages, NULL if not registered */
-static unsigned page_entries;
+static unsigned page_entries;		/* how many we use: all of them if page_pages_known */
+static bool page_pages_known = true;
 static uintptr_t maps[16];		/* mmap results outside the arena, to unmap */
 static size_t map_len[16];
 static char pattern[PATTERN_PAGES * PGSIZE] __attribute__((aligned(PGSIZE)));
 
 static void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+/*
+ * A call about to be made may store into our own memory or syscall pages (and
+ * have the pool run whatever that leaves SUBMITTED): from now on no result we
+ * expect holds, and we may end with any status.
+ */
+static void distrust(void)
+{
+	trusted = false;
+	me->expect_exit = -2;
+}
 
 /* splitmix64: the next number of this process's sequence. */
 static uint64_t rnd(void)
@@ -416,7 +428,7 @@ static uintptr_t pointer(size_t len, bool stores, enum ptrkind *kind)
 	if (k == P_ANY && !risky)
 		k = P_ARENA;
 	if (k == P_ANY && stores)
-		trusted = false;
+		distrust();
 	switch (k) {
 	case P_GOOD:
 		p = SCRATCH + (len < span ? below(span - len + 1) : 0);
@@ -611,26 +623,32 @@ static void after_open(const struct call *c, long r)
 		want(r == -EFAULT, "open of a name outside user space is -EFAULT", r);
 }
 
-/* Whether a read of c (fd, buf, n) could block for good: an empty pipe with a writer. */
-static bool read_blocks(const struct call *c)
+/*
+ * The pipe a transfer c (fd, buf, n) would reach at end (FD_PIPE_R or
+ * FD_PIPE_W), or NULL: another descriptor, nothing to move, or a buffer the
+ * range check refuses before the pipe is looked at.
+ */
+static struct pipemodel *pipe_reached(const struct call *c, enum fdkind end)
 {
 	int fd = (int)c->a[0];
-	if (!fd_open(c->a[0]) || fd_kind[fd] != FD_PIPE_R || c->a[2] == 0 ||
+	if (!fd_open(c->a[0]) || fd_kind[fd] != end || c->a[2] == 0 ||
 	    !in_user(c->a[1], (size_t)c->a[2]))
-		return false;
-	struct pipemodel *p = &pipes[fd_pipe[fd]];
-	return p->buffered == 0 && p->writers > 0;
+		return NULL;
+	return &pipes[fd_pipe[fd]];
+}
+
+/* Whether a read of c could block for good: an empty pipe with a writer. */
+static bool read_blocks(const struct call *c)
+{
+	struct pipemodel *p = pipe_reached(c, FD_PIPE_R);
+	return p && p->buffered == 0 && p->writers > 0;
 }
 
 /* Whether a write of c could block for good: a pipe with a reader and too little room. */
 static bool write_blocks(const struct call *c)
 {
-	int fd = (int)c->a[0];
-	if (!fd_open(c->a[0]) || fd_kind[fd] != FD_PIPE_W || c->a[2] == 0 ||
-	    !in_user(c->a[1], (size_t)c->a[2]))
-		return false;
-	struct pipemodel *p = &pipes[fd_pipe[fd]];
-	return p->readers > 0 && (size_t)c->a[2] > (size_t)(PIPE_SIZE - p->buffered);
+	struct pipemodel *p = pipe_reached(c, FD_PIPE_W);
+	return p && p->readers > 0 && (size_t)c->a[2] > (size_t)(PIPE_SIZE - p->buffered);
 }
 
 /* read and write: what each kind of descriptor must give for a good buffer. */
@@ -827,7 +845,7 @@ static void gen_memory(struct call *c)
 	if (risky && one_in(4)) {
 		enum ptrkind k;
 		at = one_in(2) ? (uintptr_t)pointer(len, true, &k) & ~(PGSIZE - 1) : (uintptr_t)rnd();
-		trusted = false;	/* it may be our own stack, text or data */
+		distrust();	/* it may be our own stack, text or data */
 	}
 	c->a[0] = (long)at;
 	c->a[1] = (long)len;
@@ -1076,8 +1094,11 @@ static void after_call(const struct call *c, long r, enum path path)
 		else if (page)
 			want(r == -EBUSY || r == -EINVAL || r == -EFAULT, "a second registration", r);
 		if (r > 0 && !page) {
+			const struct flexsc_options *o = (const void *)SCRATCH;
 			page = (struct flexsc_entry *)r;
-			page_entries = FLEXSC_ENTRIES_PER_PAGE;	/* at least one page */
+			page_pages_known = c->a[0] == (long)SCRATCH;
+			page_entries = (page_pages_known && o->npages ? o->npages : 1) *
+				       FLEXSC_ENTRIES_PER_PAGE;
 		}
 		break;
 	case SYS_flexsc_wait:
@@ -1085,6 +1106,8 @@ static void after_call(const struct call *c, long r, enum path path)
 			want(r >= 0, "flexsc_wait for any entry", r);
 		else if (path != PATH_PAGE && is_entry(c->a[0]))
 			want(r == 0 || r == 1, "flexsc_wait on an entry", r);
+		else if (page && !page_pages_known)
+			break;	/* it may be an entry of a page we do not know of */
 		else
 			want(r == -EINVAL, "flexsc_wait on no entry (or on the page) is -EINVAL", r);
 		break;
@@ -1228,10 +1251,12 @@ static void junk_status_step(void)
 /* A child of ours ended with wait status st: fail unless it may end so. */
 static void child_ended(pid_t pid, int st, int expect_exit)
 {
-	if (WIFSIGNALED(st) || expect_exit == -2) {
+	if (WIFSIGNALED(st)) {
 		__atomic_add_fetch(&sh->killed, 1, __ATOMIC_RELAXED);
 		return;
 	}
+	if (expect_exit == -2)
+		return;	/* it may have scribbled on itself: any status goes */
 	int code = WEXITSTATUS(st);
 	if (code == 99)
 		exit(99);	/* it has reported its failure */
@@ -1297,7 +1322,8 @@ static void exit_step(void)
 	int status = one_in(2) ? 0 : (int)below(98);
 	long a[6] = { status, 0, 0, 0, 0, 0 };
 	long num = one_in(2) ? SYS_exit : SYS_exit_group;
-	me->expect_exit = status;
+	if (trusted)
+		me->expect_exit = status;
 	enum path path = pick_path();
 	make_call(path, junk_flags(), num, a);
 	fail("%s returned", call_name(num));
@@ -1362,7 +1388,8 @@ static void exec_step(void)
 	a[2] = one_in(8) ? (long)pointer(8, false, &k) : one_in(4) ? 0 : (long)envp;
 	a[3] = a[4] = a[5] = 0;
 	/* echo and hello with argv NULL print nothing we need; both exit 0. */
-	me->expect_exit = 0;
+	if (trusted)
+		me->expect_exit = 0;
 	enum path path = pick_path();
 	long r = make_call(path, junk_flags(), SYS_execve, a);
 	if (r >= 0)

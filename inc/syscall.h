@@ -17,6 +17,9 @@
 #define SYS_mprotect      10
 #define SYS_munmap        11
 #define SYS_brk           12
+#define SYS_ioctl         16	/* see inc/ioctl.h */
+#define SYS_readv         19	/* see inc/uio.h */
+#define SYS_writev        20
 #define SYS_pipe          22
 #define SYS_sched_yield   24
 #define SYS_dup           32
@@ -27,10 +30,23 @@
 #define SYS_execve        59
 #define SYS_exit          60
 #define SYS_wait4         61
+#define SYS_uname         63	/* see inc/utsname.h */
+#define SYS_getuid       102
+#define SYS_getgid       104
+#define SYS_geteuid      107
+#define SYS_getegid      108
 #define SYS_getppid      110
+#define SYS_arch_prctl   158	/* arch_prctl(code, addr), codes below */
+#define SYS_set_tid_address 218
 #define SYS_clock_gettime 228
 #define SYS_exit_group   231
 #define SYS_pipe2        293
+
+/* arch_prctl codes: set or get the calling thread's GS or FS base. */
+#define ARCH_SET_GS  0x1001
+#define ARCH_SET_FS  0x1002
+#define ARCH_GET_FS  0x1003
+#define ARCH_GET_GS  0x1004
 
 /* elk's own calls. */
 #define SYS_kstat        500	/* kstat(which): a kernel counter, see KSTAT_* */

@@ -287,6 +287,7 @@ void exec_commit(struct proc *p, struct exec_image *x)
 	tf->ss = GD_UD | 3;
 	tf->rflags = FL_IF;
 	thread_reset_fpu(p->thread);
+	thread_set_segment_bases(p->thread, 0, 0);
 	kfree(x);
 }
 

@@ -2,6 +2,8 @@
  * Open files (the console, initrd files, /dev/null, /dev/zero; pipes are in pipe.c),
  * per-process descriptor tables, and the system calls on descriptors.
  */
+#include <inc/ioctl.h>
+#include <inc/uio.h>
 #include <inc/errno.h>
 #include <inc/fcntl.h>
 #include <inc/mmu.h>
@@ -90,11 +92,43 @@ static int64_t console_file_write(struct file *f, const void *ubuf, size_t n)
 	return (int64_t)done;
 }
 
+/*
+ * The console's size, as TIOCGWINSZ reports it: 24 x 80 until a program sets
+ * another with TIOCSWINSZ (a serial line cannot tell). Under winsize_lock.
+ */
+static struct winsize console_winsize = { 24, 80, 0, 0 };
+static struct spinlock winsize_lock = SPINLOCK_INIT("winsize");
+
+/* The console's ioctls: its size, get and set (-EFAULT for a bad pointer). */
+static int64_t console_ioctl(struct file *f, uint64_t request, uint64_t arg)
+{
+	struct winsize ws;
+
+	switch (request) {
+	case TIOCGWINSZ:
+		spin_lock(&winsize_lock);
+		ws = console_winsize;
+		spin_unlock(&winsize_lock);
+		return copy_to_user((void *)arg, &ws, sizeof(ws)) < 0 ? -EFAULT : 0;
+	case TIOCSWINSZ:
+		if (copy_from_user(&ws, (const void *)arg, sizeof(ws)) < 0)
+			return -EFAULT;
+		spin_lock(&winsize_lock);
+		console_winsize = ws;
+		spin_unlock(&winsize_lock);
+		return 0;
+	default:
+		return -ENOTTY;
+	}
+}
+
 static const struct file_ops console_ops = {
 	.kind = FILE_CONSOLE,
 	.mode = S_IFCHR | 0620,
 	.read = console_file_read,
 	.write = console_file_write,
+	.reads_may_wait = true,
+	.ioctl = console_ioctl,
 };
 
 /* /dev/null and /dev/zero swallow writes whole, as Linux's do, without reading them. */
@@ -368,6 +402,92 @@ int64_t sys_write(int fd, const void *ubuf, size_t n)
 	int64_t r = transfer_check(f->writable, ubuf, n);
 	if (r == 0 && n > 0)
 		r = f->ops->write(f, ubuf, n);
+	file_put(f);
+	return r;
+}
+
+/*
+ * Check the iovcnt buffers at uiov as Linux does before moving a byte: a count
+ * from 0 to IOV_MAX (-EINVAL), readable vectors and buffers in user space
+ * (-EFAULT), and lengths whose total fits in an ssize_t (-EINVAL).
+ */
+static int64_t iovec_check(const struct iovec *uiov, int iovcnt)
+{
+	uint64_t total = 0;
+
+	if (iovcnt < 0 || iovcnt > IOV_MAX)
+		return -EINVAL;
+	for (int i = 0; i < iovcnt; i++) {
+		struct iovec v;
+		if (copy_from_user(&v, &uiov[i], sizeof(v)) < 0)
+			return -EFAULT;
+		if (v.iov_len > (uint64_t)INT64_MAX - total)
+			return -EINVAL;
+		if (!user_range_ok(v.iov_base, v.iov_len))
+			return -EFAULT;
+		total += v.iov_len;
+	}
+	return 0;
+}
+
+/*
+ * readv and writev: the buffers in order, as one call. A short transfer (end
+ * of file, a fault) ends the call with what moved so far; so does a read that
+ * got data from a file whose reads may wait, so that readv never waits once it
+ * has something. An error is returned only if nothing moved.
+ */
+static int64_t transfer_vector(int fd, const struct iovec *uiov, int iovcnt, bool writing)
+{
+	int64_t r = iovec_check(uiov, iovcnt), done = 0;
+	struct file *f = r == 0 ? fd_get(myproc()->files, fd) : NULL;
+
+	if (r < 0)
+		return r;
+	if (!f)
+		return -EBADF;
+	if (!(writing ? f->writable : f->readable)) {
+		file_put(f);
+		return -EBADF;
+	}
+	for (int i = 0; i < iovcnt; i++) {
+		struct iovec v;
+		if (copy_from_user(&v, &uiov[i], sizeof(v)) < 0 ||
+		    !user_range_ok(v.iov_base, v.iov_len)) {
+			r = -EFAULT;
+			break;
+		}
+		if (v.iov_len == 0)
+			continue;
+		r = writing ? f->ops->write(f, v.iov_base, v.iov_len)
+			    : f->ops->read(f, v.iov_base, v.iov_len);
+		if (r < 0)
+			break;
+		done += r;
+		if ((size_t)r < v.iov_len || (!writing && f->ops->reads_may_wait))
+			break;
+	}
+	file_put(f);
+	return done > 0 || r >= 0 ? done : r;
+}
+
+int64_t sys_readv(int fd, const struct iovec *uiov, int iovcnt)
+{
+	return transfer_vector(fd, uiov, iovcnt, false);
+}
+
+int64_t sys_writev(int fd, const struct iovec *uiov, int iovcnt)
+{
+	return transfer_vector(fd, uiov, iovcnt, true);
+}
+
+/* ioctl: as the file's kind does it; -ENOTTY for kinds that have none (not terminals). */
+int64_t sys_ioctl(int fd, uint64_t request, uint64_t arg)
+{
+	struct file *f = fd_get(myproc()->files, fd);
+
+	if (!f)
+		return -EBADF;
+	int64_t r = f->ops->ioctl ? f->ops->ioctl(f, request, arg) : -ENOTTY;
 	file_put(f);
 	return r;
 }

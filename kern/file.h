@@ -18,6 +18,7 @@
 
 #define NOFILE 64	/* descriptors per process */
 
+struct iovec;
 struct pipe;
 struct stat;
 
@@ -36,6 +37,13 @@ struct file_ops {
 	 */
 	int64_t (*read)(struct file *f, void *ubuf, size_t n);
 	int64_t (*write)(struct file *f, const void *ubuf, size_t n);
+	/*
+	 * Whether a read may wait for data (a pipe, the console): then readv stops
+	 * after the first buffer that got some, as a read may return less.
+	 */
+	bool reads_may_wait;
+	/* Carry out ioctl request with argument arg (often a user pointer). NULL: -ENOTTY. */
+	int64_t (*ioctl)(struct file *f, uint64_t request, uint64_t arg);
 	/* The last reference is gone: let go of what f holds, not f itself. May be NULL. */
 	void (*release)(struct file *f);
 };
@@ -93,6 +101,9 @@ int pipe_create(struct file **readf, struct file **writef);
 /* System calls on descriptors of the calling process. */
 int64_t sys_read(int fd, void *ubuf, size_t n);
 int64_t sys_write(int fd, const void *ubuf, size_t n);
+int64_t sys_readv(int fd, const struct iovec *uiov, int iovcnt);
+int64_t sys_writev(int fd, const struct iovec *uiov, int iovcnt);
+int64_t sys_ioctl(int fd, uint64_t request, uint64_t arg);
 int64_t sys_open(const char *upath, int flags);
 int64_t sys_close(int fd);
 int64_t sys_fstat(int fd, struct stat *ust);

@@ -195,6 +195,7 @@ static const struct file_ops pipe_ops = {
 	.mode = S_IFIFO | 0600,
 	.read = pipe_read,
 	.write = pipe_write,
+	.reads_may_wait = true,
 	.release = pipe_release,
 };
 

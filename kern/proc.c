@@ -182,6 +182,7 @@ int64_t sys_fork(void)
 		resume_copied_call(child->thread->tf);
 	thread_save_fpu(user);
 	memcpy(child->thread->fpu, user->fpu, sizeof(user->fpu));
+	thread_set_segment_bases(child->thread, user->fs_base, user->gs_base);
 
 	pid_t pid = child->pid;
 	thread_start(child->thread);

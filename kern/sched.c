@@ -98,6 +98,34 @@ static void fpu_switch_to(struct cpu *c, struct thread *t)
 	c->fpu_owner = t;
 }
 
+/*
+ * Load user thread t's FS and GS bases into this CPU unless they are there
+ * already: a write of the MSR costs a helper call under emulation, and most
+ * programs never change them. The user's GS base sits in MSR_KERNEL_GS_BASE
+ * while the kernel runs (swapgs exchanges it on the way out). Interrupts off.
+ */
+static void load_segment_bases(struct cpu *c, struct thread *t)
+{
+	if (c->user_fs_base != t->fs_base) {
+		wrmsr(MSR_FS_BASE, t->fs_base);
+		c->user_fs_base = t->fs_base;
+	}
+	if (c->user_gs_base != t->gs_base) {
+		wrmsr(MSR_KERNEL_GS_BASE, t->gs_base);
+		c->user_gs_base = t->gs_base;
+	}
+}
+
+void thread_set_segment_bases(struct thread *t, uint64_t fs_base, uint64_t gs_base)
+{
+	push_cli();
+	t->fs_base = fs_base;
+	t->gs_base = gs_base;
+	if (mycpu()->thread == t)
+		load_segment_bases(mycpu(), t);
+	pop_cli();
+}
+
 void thread_save_fpu(struct thread *t)
 {
 	push_cli();
@@ -163,6 +191,8 @@ static void make_current(struct cpu *c, struct thread *t, struct thread *prev)
 		vmspace_activate(t->proc ? t->proc->vs : NULL);
 	cpu_set_kstack(c, t->kstack_top);
 	fpu_switch_to(c, t);
+	if (t->user)
+		load_segment_bases(c, t);
 }
 
 /*

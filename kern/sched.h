@@ -34,6 +34,7 @@ struct context {
 
 struct thread {
 	uint8_t fpu[512];		/* fxsave image; first, for its 16-byte alignment */
+	uint64_t fs_base, gs_base;	/* a user thread's FS and GS bases (arch_prctl) */
 	struct context *context;	/* saved by swtch while not running */
 	void *kstack;			/* lowest address of the kernel stack */
 	uint64_t kstack_top;
@@ -93,6 +94,11 @@ void thread_start(struct thread *t);
 void thread_exit(void) __attribute__((noreturn));
 /* Give t the FPU/SSE state of a fresh program (loading it if it is live). */
 void thread_reset_fpu(struct thread *t);
+/*
+ * Set user thread t's FS and GS bases, loading them now if t is this CPU's
+ * running thread; otherwise they are loaded when t next runs.
+ */
+void thread_set_segment_bases(struct thread *t, uint64_t fs_base, uint64_t gs_base);
 /* Bring t->fpu up to date if t's state is live in this CPU's registers. */
 void thread_save_fpu(struct thread *t);
 /*

@@ -4,11 +4,14 @@
 #include <inc/mmu.h>
 #include <inc/syscall.h>
 #include <inc/trap.h>
+#include <inc/utsname.h>
 #include <kern/cpu.h>
 #include <kern/kmalloc.h>
 #include <kern/lapic.h>
 #include <kern/pmap.h>
+#include <kern/sched.h>
 #include <kern/syscall.h>
+#include <kern/uaccess.h>
 
 int64_t sys_sched_yield(void)
 {
@@ -19,6 +22,53 @@ int64_t sys_sched_yield(void)
 int64_t sys_exit(int code)
 {
 	proc_exit(W_EXITCODE(code));
+}
+
+/*
+ * arch_prctl: set or get the GS or FS base of the process's user thread (also
+ * when posted on a syscall page: the call is the user thread's). SET takes
+ * any address below the top of user space (else -EPERM, as Linux); GET stores
+ * the base at addr (-EFAULT). -EINVAL for any other code.
+ */
+int64_t sys_arch_prctl(int code, uint64_t addr)
+{
+	struct thread *t = myproc()->thread;
+	uint64_t base;
+
+	switch (code) {
+	case ARCH_SET_FS:
+	case ARCH_SET_GS:
+		if (addr >= USER_END - PGSIZE)	/* Linux's TASK_SIZE_MAX */
+			return -EPERM;
+		thread_set_segment_bases(t, code == ARCH_SET_FS ? addr : t->fs_base,
+					 code == ARCH_SET_GS ? addr : t->gs_base);
+		return 0;
+	case ARCH_GET_FS:
+	case ARCH_GET_GS:
+		base = code == ARCH_GET_FS ? t->fs_base : t->gs_base;
+		return copy_to_user((void *)addr, &base, sizeof(base)) < 0 ? -EFAULT : 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+/*
+ * uname: sysname "elk", and as release the Linux version whose system call ABI
+ * elk follows, with "-elk": C libraries read the release to decide whether the
+ * kernel is recent enough (glibc's static start-up refuses one older than its
+ * minimum). -EFAULT for a bad pointer.
+ */
+int64_t sys_uname(struct utsname *ubuf)
+{
+	static const struct utsname elk = {
+		.sysname = "elk",
+		.nodename = "elk",
+		.release = "6.1.0-elk",
+		.version = "elk (FlexSC teaching kernel)",
+		.machine = "x86_64",
+		.domainname = "(none)",
+	};
+	return copy_to_user(ubuf, &elk, sizeof(elk)) < 0 ? -EFAULT : 0;
 }
 
 int64_t sys_kstat(int which)

@@ -20,8 +20,23 @@
 int64_t sys_sched_yield(void);
 int64_t sys_exit(int code) __attribute__((noreturn));
 int64_t sys_kstat(int which);
+int64_t sys_arch_prctl(int code, uint64_t addr);
+struct utsname;
+int64_t sys_uname(struct utsname *ubuf);
 
 static inline int64_t sys_getpid(void)
+{
+	return myproc()->pid;
+}
+
+/*
+ * set_tid_address(tidptr): the caller's thread id. A process has one user
+ * thread, whose id is the pid, as for a thread group's leader on Linux. Linux
+ * clears *tidptr when the thread exits only while another thread shares the
+ * address space, which no process here can have yet; so the pointer has
+ * nothing to do.
+ */
+static inline int64_t sys_set_tid_address(int *tidptr)
 {
 	return myproc()->pid;
 }
@@ -72,6 +87,16 @@ static inline __attribute__((always_inline)) int64_t syscall_invoke(uint64_t num
 	case SYS_exit_group:    return sys_exit((int)a[0]);
 	case SYS_wait4:         return sys_wait4((pid_t)a[0], (int *)a[1], (int)a[2], (void *)a[3]);
 	case SYS_getppid:       return sys_getppid();
+	case SYS_uname:         return sys_uname((struct utsname *)a[0]);
+	case SYS_getuid:
+	case SYS_geteuid:
+	case SYS_getgid:
+	case SYS_getegid:       return 0;	/* everything runs as root: elk has no users */
+	case SYS_ioctl:         return sys_ioctl((int)a[0], a[1], a[2]);
+	case SYS_readv:         return sys_readv((int)a[0], (const void *)a[1], (int)a[2]);
+	case SYS_writev:        return sys_writev((int)a[0], (const void *)a[1], (int)a[2]);
+	case SYS_arch_prctl:    return sys_arch_prctl((int)a[0], a[1]);
+	case SYS_set_tid_address: return sys_set_tid_address((int *)a[0]);
 	case SYS_clock_gettime: return sys_clock_gettime((int)a[0], (void *)a[1]);
 	case SYS_kstat:         return sys_kstat((int)a[0]);
 	case SYS_flexsc_register: return sys_flexsc_register((const void *)a[0]);

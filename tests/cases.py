@@ -336,6 +336,22 @@ CASES = [
         "forbid": USER_FAILURE,
     },
     {
+        # arch_prctl's FS and GS bases: per thread, across switches, fork, execve
+        # and a call posted on a syscall page.
+        "name": "fsbase",
+        "init": "leakcheck fsbase",
+        "expect": [r"^fsbase: ok$", r"^fsbase: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+    },
+    {
+        # A static Linux program from Debian's musl-gcc, knowing nothing of elk:
+        # TLS through arch_prctl, stdio through ioctl and writev, malloc, readv.
+        "name": "muslhello",
+        "init": "leakcheck muslhello",
+        "expect": [r"^muslhello: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+    },
+    {
         # 1 MiB through a pipe between processes, end of file, -EPIPE.
         "name": "pipe",
         "init": "leakcheck pipe",

@@ -11,6 +11,7 @@ package_of() {
 	grub-mkrescue) echo "grub-common grub-pc-bin" ;;
 	mformat) echo mtools ;;
 	gnuplot) echo gnuplot-nox ;;
+	musl-gcc) echo musl-tools ;;
 	ld | ar | objdump | as) echo binutils ;;
 	xorriso | python3 | gcc | make | gdb) echo "$1" ;;
 	esac

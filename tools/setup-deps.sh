@@ -5,8 +5,8 @@
 set -euo pipefail
 
 PACKAGES=(qemu-system-x86 grub-pc-bin grub-common xorriso mtools gnuplot-nox
-	python3 gcc make binutils gdb)
-COMMANDS=(qemu-system-x86_64 grub-mkrescue xorriso mformat gnuplot python3 gcc make ld gdb)
+	python3 gcc make binutils gdb musl-tools)
+COMMANDS=(qemu-system-x86_64 grub-mkrescue xorriso mformat gnuplot python3 gcc make ld gdb musl-gcc)
 # grub-mkrescue exists without grub-pc-bin, but then cannot make a BIOS-bootable image.
 GRUB_BIOS_DIR=/usr/lib/grub/i386-pc
 

@@ -8,6 +8,7 @@
  */
 #include <inc/fcntl.h>
 #include <inc/flexsc.h>
+#include <inc/ioctl.h>
 #include <inc/ipc.h>
 #include <inc/lib.h>
 #include <inc/malloc.h>
@@ -15,6 +16,8 @@
 #include <inc/mman.h>
 #include <inc/mmu.h>
 #include <inc/stat.h>
+#include <inc/uio.h>
+#include <inc/utsname.h>
 
 #define RUSAGE_SIZE 144		/* sizeof(struct rusage) on Linux x86-64 */
 #define BUF_SIZE 16		/* what read and write move, and a string's bytes */
@@ -118,6 +121,48 @@ static long try_pipe(trap_fn trap, void *p, size_t n)
 static long try_pipe2(trap_fn trap, void *p, size_t n)
 {
 	return trap(SYS_pipe2, (long)p, 0, 0, 0, 0, 0);
+}
+
+static long try_writev_vector(trap_fn trap, void *p, size_t n)
+{
+	return trap(SYS_writev, 1, (long)p, 1, 0, 0, 0);
+}
+
+static long try_writev_buffer(trap_fn trap, void *p, size_t n)
+{
+	struct iovec v[2] = { { "", 0 }, { p, n } };
+	return trap(SYS_writev, 1, (long)v, 2, 0, 0, 0);
+}
+
+static long try_readv_vector(trap_fn trap, void *p, size_t n)
+{
+	return trap(SYS_readv, 0, (long)p, 1, 0, 0, 0);
+}
+
+static long try_readv_buffer(trap_fn trap, void *p, size_t n)
+{
+	struct iovec v = { p, n };
+	return trap(SYS_readv, 0, (long)&v, 1, 0, 0, 0);
+}
+
+static long try_ioctl_get(trap_fn trap, void *p, size_t n)
+{
+	return trap(SYS_ioctl, 1, TIOCGWINSZ, (long)p, 0, 0, 0);
+}
+
+static long try_ioctl_set(trap_fn trap, void *p, size_t n)
+{
+	return trap(SYS_ioctl, 1, TIOCSWINSZ, (long)p, 0, 0, 0);
+}
+
+static long try_uname(trap_fn trap, void *p, size_t n)
+{
+	return trap(SYS_uname, (long)p, 0, 0, 0, 0, 0);
+}
+
+static long try_arch_prctl(trap_fn trap, void *p, size_t n)
+{
+	return trap(SYS_arch_prctl, ARCH_GET_FS, (long)p, 0, 0, 0, 0);
 }
 
 /*
@@ -228,8 +273,8 @@ static long try_ipc_recv_dstva(trap_fn trap, void *p, size_t n)
 /*
  * kinds says which bad pointers each call must refuse. NULL is no bad pointer
  * where it means "none" (wait4's status and rusage, execve's argv and envp, a
- * vector's end, ipc_send's page), nor where the kernel only reads is text. read,
- * like Linux's, waits for input before it copies, so with no one typing only a
+ * vector's end, ipc_send's page), nor where the kernel only reads is text. read
+ * and readv, like Linux's, wait for input before they copy, so with no one typing only a
  * buffer outside user space can be refused at once; ipc_send's page and
  * ipc_recv's dstva must be page-aligned, and an unmapped dstva is where a
  * received page goes.
@@ -260,6 +305,14 @@ static const struct {
 	  BIT(BAD_UNMAPPED) | BIT(BAD_KERNEL) | BIT(BAD_PROT_NONE) },
 	{ "ipc_recv msg",     try_ipc_recv_msg,    sizeof(struct ipc_msg), STORED },
 	{ "ipc_recv dstva",   try_ipc_recv_dstva,  PGSIZE,    BIT(BAD_KERNEL) },
+	{ "writev vector",    try_writev_vector,   sizeof(struct iovec), COMMON },
+	{ "writev buffer",    try_writev_buffer,   BUF_SIZE,  COMMON | BIT(BAD_LENGTH) },
+	{ "readv vector",     try_readv_vector,    sizeof(struct iovec), COMMON },
+	{ "readv buffer",     try_readv_buffer,    BUF_SIZE,  BIT(BAD_KERNEL) | BIT(BAD_LENGTH) },
+	{ "ioctl TIOCGWINSZ", try_ioctl_get,       sizeof(struct winsize), STORED },
+	{ "ioctl TIOCSWINSZ", try_ioctl_set,       sizeof(struct winsize), COMMON },
+	{ "arch_prctl ARCH_GET_FS", try_arch_prctl, sizeof(uint64_t), STORED },
+	{ "uname",            try_uname,           sizeof(struct utsname), STORED },
 };
 
 int main(int argc, char **argv)

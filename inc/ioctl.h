@@ -1,0 +1,15 @@
+/* ioctl requests elk's console answers, with Linux's numbers and layouts. */
+#ifndef ELK_INC_IOCTL_H
+#define ELK_INC_IOCTL_H
+
+#include <inc/types.h>
+
+#define TIOCGWINSZ 0x5413	/* get the terminal's size: struct winsize */
+#define TIOCSWINSZ 0x5414	/* set it */
+
+struct winsize {
+	uint16_t ws_row, ws_col;
+	uint16_t ws_xpixel, ws_ypixel;
+};
+
+#endif

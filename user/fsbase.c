@@ -1,0 +1,107 @@
+/*
+ * fsbase: arch_prctl's FS and GS bases are each thread's own state. A base set
+ * is what %fs: and %gs: loads in user mode read through, across system calls,
+ * sleeps (other threads run meanwhile) and both trap paths; fork's child has
+ * the parent's; execve starts the new program with both 0; a base at the top
+ * of user space is -EPERM; a call posted on a syscall page sets the bases of
+ * the user thread that posted it.
+ *
+ * fsbase          run the checks
+ * fsbase exec     (after execve) check that both bases start at 0
+ */
+#include <inc/lib.h>
+
+static uint64_t fs_area[2] = { 0x1111111111111111UL, 0x2222222222222222UL };
+static uint64_t gs_area[2] = { 0x3333333333333333UL, 0x4444444444444444UL };
+static uint64_t other_area[2] = { 0x5555555555555555UL, 0x6666666666666666UL };
+
+static uint64_t read_fs(int slot)
+{
+	uint64_t v;
+	if (slot)
+		asm volatile("movq %%fs:8, %0" : "=r"(v));
+	else
+		asm volatile("movq %%fs:0, %0" : "=r"(v));
+	return v;
+}
+
+static uint64_t read_gs(int slot)
+{
+	uint64_t v;
+	if (slot)
+		asm volatile("movq %%gs:8, %0" : "=r"(v));
+	else
+		asm volatile("movq %%gs:0, %0" : "=r"(v));
+	return v;
+}
+
+static long get_base(int code)
+{
+	uint64_t base = 1;
+	long r = syscall6(SYS_arch_prctl, code, (long)&base, 0, 0, 0, 0);
+	return r < 0 ? r : (long)base;
+}
+
+/* The bases, as the kernel reports them and as loads through them see them. */
+static void check_bases(const char *when)
+{
+	char what[80];
+
+	snprintf(what, sizeof(what), "FS base %s", when);
+	check(get_base(ARCH_GET_FS) == (long)fs_area && read_fs(1) == fs_area[1], what);
+	snprintf(what, sizeof(what), "GS base %s", when);
+	check(get_base(ARCH_GET_GS) == (long)gs_area && read_gs(0) == gs_area[0], what);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && strcmp(argv[1], "exec") == 0) {
+		expect("FS base after execve", get_base(ARCH_GET_FS), 0);
+		expect("GS base after execve", get_base(ARCH_GET_GS), 0);
+		return test_verdict(test_failures);
+	}
+	expect("ARCH_SET_FS", syscall6(SYS_arch_prctl, ARCH_SET_FS, (long)fs_area, 0, 0, 0, 0), 0);
+	expect("ARCH_SET_GS", int80_syscall6(SYS_arch_prctl, ARCH_SET_GS, (long)gs_area, 0, 0, 0, 0), 0);
+	check_bases("once set");
+	struct timespec ts = { 0, 3 * 1000 * 1000 };
+	for (int i = 0; i < 5; i++) {
+		nanosleep(&ts, NULL);
+		sched_yield();
+		int80_syscall6(SYS_getpid, 0, 0, 0, 0, 0, 0);
+	}
+	check_bases("after sleeps and calls on both paths");
+	expect("a base at the top of user space", syscall6(SYS_arch_prctl, ARCH_SET_FS,
+							   0x7ffffffff000L, 0, 0, 0, 0), -EPERM);
+	expect("an unknown code", syscall6(SYS_arch_prctl, 0x1005, 0, 0, 0, 0, 0), -EINVAL);
+
+	pid_t pid = fork();
+	if (pid == 0) {
+		check_bases("in fork's child");
+		/* The child's change is its own: the parent's stays. */
+		syscall6(SYS_arch_prctl, ARCH_SET_FS, (long)other_area, 0, 0, 0, 0);
+		nanosleep(&ts, NULL);
+		check(read_fs(0) == other_area[0], "the child's own FS base");
+		exit(test_failures);
+	}
+	int status = -1;
+	expect("wait4", wait4(pid, &status, 0, NULL), pid);
+	expect("the child's checks", status, 0);
+	check_bases("after the child changed its own");
+
+	struct flexsc_ring ring;
+	expect("flexsc_setup", flexsc_setup(&ring, 1, 1), 0);
+	expect("ARCH_SET_FS on the page",
+	       flexsc_call(&ring, SYS_arch_prctl, ARCH_SET_FS, (long)other_area, 0, 0, 0, 0), 0);
+	check(read_fs(1) == other_area[1], "the user thread reads through the base set on the page");
+	syscall6(SYS_arch_prctl, ARCH_SET_FS, (long)fs_area, 0, 0, 0, 0);
+
+	pid = fork();
+	if (pid == 0) {
+		char *args[] = { "fsbase", "exec", NULL };
+		execve("fsbase", args, environ);
+		exit(127);
+	}
+	expect("wait4", wait4(pid, &status, 0, NULL), pid);
+	expect("the exec'd program's checks", status, 0);
+	return test_verdict(test_failures);
+}

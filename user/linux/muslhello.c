@@ -1,0 +1,135 @@
+/*
+ * muslhello: an ordinary static Linux program, built with Debian's musl-gcc and
+ * knowing nothing of elk. Its C library sets up thread-local storage with
+ * arch_prctl and set_tid_address, asks ioctl whether stdout is a terminal, and
+ * prints with writev; the checks below use printf's %f, malloc and free in
+ * many sizes (brk and mmap), a __thread variable, readv and writev on a pipe,
+ * and ioctl's answers. It prints "muslhello: ok" and exits 0, on elk as on
+ * Linux.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#define ARCH_GET_FS 0x1003	/* <asm/prctl.h>, which musl-gcc does not see */
+
+static int failures;
+
+static void check(int ok, const char *what)
+{
+	if (!ok) {
+		printf("muslhello: FAIL %s\n", what);
+		failures++;
+	}
+}
+
+static __thread int tls_value = 42;
+
+/* printf's floating point, through snprintf so the bytes can be compared. */
+static void formatting(void)
+{
+	char buf[64];
+
+	snprintf(buf, sizeof(buf), "%f %.3e %g %5.1f|%-6d|%x", 1.5, 12345.678, 0.0001, -2.25, 7, 255);
+	check(strcmp(buf, "1.500000 1.235e+04 0.0001  -2.2|7     |ff") == 0, "printf formatting");
+}
+
+/* Many blocks of many sizes, each filled and verified before it is freed. */
+static void allocation(void)
+{
+	enum { N = 2000 };
+	static unsigned char *blocks[N];
+	static size_t sizes[N];
+	unsigned seed = 1;
+	int bad = 0;
+
+	for (int round = 0; round < 3; round++) {
+		for (int i = 0; i < N; i++) {
+			seed = seed * 1103515245 + 12345;
+			sizes[i] = (seed >> 8) % (i % 50 == 0 ? 300000 : 2000) + 1;
+			blocks[i] = malloc(sizes[i]);
+			if (!blocks[i]) {
+				bad++;
+				continue;
+			}
+			memset(blocks[i], (unsigned char)(i + round), sizes[i]);
+		}
+		for (int i = 0; i < N; i++) {
+			if (!blocks[i])
+				continue;
+			for (size_t k = 0; k < sizes[i]; k += 97)
+				bad += blocks[i][k] != (unsigned char)(i + round);
+			bad += blocks[i][sizes[i] - 1] != (unsigned char)(i + round);
+			free(blocks[i]);
+		}
+	}
+	check(bad == 0, "malloc'd blocks keep their contents");
+}
+
+/* The thread pointer musl set with arch_prctl is what the kernel reports. */
+static void thread_local(void)
+{
+	uintptr_t self, base = 0;
+
+	check(tls_value == 42, "a __thread variable's initial value");
+	tls_value = 7;
+	check(tls_value == 7, "a __thread variable keeps what is stored");
+	__asm__ volatile("movq %%fs:0, %0" : "=r"(self));
+	check(syscall(SYS_arch_prctl, ARCH_GET_FS, &base) == 0, "arch_prctl(ARCH_GET_FS)");
+	check(base == self, "the FS base is musl's thread pointer");
+	check(syscall(SYS_arch_prctl, 0x9999, 0) == -1 && errno == EINVAL,
+	      "arch_prctl with an unknown code is EINVAL");
+}
+
+/* writev and readv through a pipe, and what ioctl says of a pipe. */
+static void vectors(void)
+{
+	int fds[2];
+	char a[4] = { 0 }, b[8] = { 0 };
+	struct iovec out[3] = { { "abc", 3 }, { "", 0 }, { "defg", 4 } };
+	struct iovec in[2] = { { a, 3 }, { b, 7 } };
+	struct winsize ws;
+
+	check(pipe(fds) == 0, "pipe");
+	check(writev(fds[1], out, 3) == 7, "writev of three buffers");
+	ssize_t got = readv(fds[0], in, 2);
+	check(got >= 3 && strcmp(a, "abc") == 0, "readv's first buffer");
+	if (got == 3)
+		got += read(fds[0], b, 7);	/* a read may return less: the rest is there */
+	check(got == 7 && strcmp(b, "defg") == 0, "readv's second buffer");
+	check(writev(fds[1], out, -1) == -1 && errno == EINVAL, "writev with a negative count");
+	check(ioctl(fds[0], TIOCGWINSZ, &ws) == -1 && errno == ENOTTY, "TIOCGWINSZ on a pipe");
+	close(fds[0]);
+	close(fds[1]);
+}
+
+/* Who the program runs as, and what uname says of the machine. */
+static void identity(void)
+{
+	struct utsname u;
+
+	check(getuid() == geteuid() && getgid() == getegid(), "real and effective ids agree");
+	check(uname(&u) == 0, "uname");
+	check(strcmp(u.machine, "x86_64") == 0, "uname's machine is x86_64");
+	check(u.sysname[0] && u.release[0] >= '1' && u.release[0] <= '9',
+	      "uname names a system and a release that starts with its version");
+}
+
+int main(int argc, char **argv)
+{
+	identity();
+	formatting();
+	allocation();
+	thread_local();
+	vectors();
+	check(syscall(SYS_set_tid_address, &tls_value) == getpid(), "set_tid_address returns the tid");
+	printf("muslhello: %s\n", failures ? "FAILED" : "ok");
+	return failures != 0;
+}

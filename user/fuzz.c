@@ -31,6 +31,8 @@
 #include <inc/mman.h>
 #include <inc/mmu.h>
 #include <inc/stat.h>
+#include <inc/uio.h>
+#include <inc/ioctl.h>
 
 #define NFD         64		/* the kernel's descriptors per process */
 #define REPORT_FD   (NFD - 1)	/* the console, kept for reports; never fuzzed */
@@ -376,7 +378,10 @@ static const struct {
 	{ SYS_clock_gettime, "clock_gettime" }, { SYS_exit_group, "exit_group" },
 	{ SYS_pipe2, "pipe2" }, { SYS_kstat, "kstat" }, { SYS_flexsc_register, "flexsc_register" },
 	{ SYS_flexsc_wait, "flexsc_wait" }, { SYS_ipc_send, "ipc_send" },
-	{ SYS_ipc_recv, "ipc_recv" },
+	{ SYS_ipc_recv, "ipc_recv" }, { SYS_uname, "uname" }, { SYS_getuid, "getuid" },
+	{ SYS_getgid, "getgid" }, { SYS_geteuid, "geteuid" }, { SYS_getegid, "getegid" },
+	{ SYS_ioctl, "ioctl" }, { SYS_readv, "readv" }, { SYS_writev, "writev" },
+	{ SYS_arch_prctl, "arch_prctl" }, { SYS_set_tid_address, "set_tid_address" },
 };
 
 /* A call's name, or "sys_N" for a number without one. */
@@ -795,6 +800,45 @@ static void gen_transfer(struct call *c, bool reading)
 	}
 }
 
+/*
+ * readv or writev: up to 8 buffers of any kind described in the scratch pages
+ * (sometimes a bad vector, count or descriptor). On a pipe it moves nothing
+ * when it could block: a read of an empty pipe with a writer, a write bigger
+ * than the room with a reader.
+ */
+static void gen_vector(struct call *c, bool reading)
+{
+	struct iovec *v = (struct iovec *)(SCRATCH_END - 8 * sizeof(struct iovec));
+	int n = (int)below(9);
+	size_t total = 0;
+
+	for (int i = 0; i < n; i++) {
+		enum ptrkind k;
+		v[i].iov_len = one_in(8) ? length() : below(128);
+		v[i].iov_base = (void *)pointer(v[i].iov_len, reading, &k);
+		/* The kernel writes into the buffers: never over the vector itself. */
+		if (reading && (uintptr_t)v[i].iov_base + v[i].iov_len > (uintptr_t)v &&
+		    (uintptr_t)v[i].iov_base < SCRATCH_END)
+			v[i].iov_base = (void *)SCRATCH;
+		if (reading && (uintptr_t)v[i].iov_base + v[i].iov_len > (uintptr_t)v &&
+		    (uintptr_t)v[i].iov_base < SCRATCH_END)
+			v[i].iov_len = (uintptr_t)v - (uintptr_t)v[i].iov_base;
+		total += v[i].iov_len;
+	}
+	c->a[0] = any_fd();
+	c->a[1] = one_in(8) ? (long)pointer(16, false, &c->ptr) : (long)v;
+	c->a[2] = one_in(8) ? (long)(one_in(2) ? IOV_MAX + 1 : rnd()) : n;
+	int fd = (int)c->a[0];
+	if (!fd_open(c->a[0]))
+		return;
+	struct pipemodel *p = &pipes[fd_pipe[fd]];
+	bool blocks = reading ? fd_kind[fd] == FD_PIPE_R && p->buffered == 0 && p->writers > 0
+			      : fd_kind[fd] == FD_PIPE_W && p->readers > 0 &&
+				total > (size_t)(PIPE_SIZE - p->buffered);
+	if (blocks)
+		c->a[2] = 0;
+}
+
 /* A timespec for nanosleep: a short valid one, an invalid one, or a bad pointer. */
 static void gen_nanosleep(struct call *c)
 {
@@ -921,7 +965,8 @@ static bool gen_call(struct call *c)
 		SYS_pipe2, SYS_sched_yield, SYS_dup, SYS_dup2, SYS_nanosleep, SYS_getpid,
 		SYS_getppid, SYS_clock_gettime, SYS_kstat, SYS_wait4, SYS_ipc_send,
 		SYS_ipc_recv, SYS_flexsc_register, SYS_flexsc_wait, SYS_execve, SYS_exit,
-		-1,
+		SYS_uname, SYS_getuid, SYS_getgid, SYS_geteuid, SYS_getegid, SYS_ioctl,
+		SYS_readv, SYS_writev, SYS_arch_prctl, SYS_set_tid_address, -1,
 	};
 	memset(c, 0, sizeof(*c));
 	c->ptr = P_GOOD;
@@ -1035,11 +1080,86 @@ static bool gen_call(struct call *c)
 		c->a[0] = (long)(page && one_in(2) ? (uintptr_t)page + 1 + below(4 * PGSIZE)
 						   : (uintptr_t)pointer(64, false, &k));
 		break;
+	case SYS_uname:
+		c->a[0] = (long)pointer(390, true, &c->ptr);
+		break;
+	case SYS_ioctl: {
+		static const long reqs[] = { TIOCGWINSZ, TIOCSWINSZ, 0x5401, 0 };
+		c->a[0] = any_fd();
+		c->a[1] = one_in(4) ? (long)rnd() : reqs[below(ARRAY_SIZE(reqs))];
+		c->a[2] = (long)pointer(sizeof(struct winsize), true, &k);
+		break;
+	}
+	case SYS_readv:
+	case SYS_writev:
+		gen_vector(c, c->num == SYS_readv);
+		break;
+	case SYS_arch_prctl: {
+		static const long codes[] = { ARCH_SET_FS, ARCH_SET_GS, ARCH_GET_FS, ARCH_GET_GS, 0x1005, -1 };
+		c->a[0] = codes[below(ARRAY_SIZE(codes))];
+		if (c->a[0] == ARCH_GET_FS || c->a[0] == ARCH_GET_GS)
+			c->a[1] = (long)pointer(8, true, &c->ptr);
+		else
+			c->a[1] = one_in(2) ? (long)pointer(8, false, &k) : (long)rnd();
+		break;
+	}
+	case SYS_set_tid_address:
+		c->a[0] = (long)pointer(4, true, &k);
+		break;
 	case SYS_execve:
 	case SYS_exit:
 		return false;	/* children's own steps */
 	}
 	return true;
+}
+
+/*
+ * readv and writev: a pipe's count follows what moved; a closed descriptor is
+ * -EBADF (Linux looks at the descriptor first; elk checks the vector first, so
+ * its -EFAULT or -EINVAL is taken too: docs/testing.md).
+ */
+static void after_vector(const struct call *c, long r, bool reading)
+{
+	int fd = (int)c->a[0];
+	if (!fd_open(c->a[0])) {
+		want(r == -EBADF || r == -EFAULT || r == -EINVAL,
+		     "readv or writev on a closed descriptor is -EBADF", r);
+		return;
+	}
+	if (!(fd_mode[fd] & (reading ? M_READ : M_WRITE)))
+		want(r == -EBADF || r == -EINVAL || r == -EFAULT || r == 0,
+		     "readv or writev the descriptor was not opened for", r);
+	if ((int)c->a[2] < 0 || (int)c->a[2] > IOV_MAX)
+		want(r == -EINVAL || r == -EBADF, "a vector count out of range is -EINVAL", r);
+	if (r > 0 && (fd_kind[fd] == FD_PIPE_R || fd_kind[fd] == FD_PIPE_W))
+		pipes[fd_pipe[fd]].buffered += reading ? -r : r;
+}
+
+/* Our FS and GS bases as we last set them; whether we have set them. */
+static uint64_t seg_base[2];
+static bool seg_known[2];
+
+/* arch_prctl: a base set is the base read back; a base outside user space is -EPERM. */
+static void after_arch_prctl(const struct call *c, long r)
+{
+	int code = (int)c->a[0];
+	int which = code == ARCH_SET_FS || code == ARCH_GET_FS ? 0 : 1;
+	if (code == ARCH_SET_FS || code == ARCH_SET_GS) {
+		bool ok = (uint64_t)c->a[1] < USER_END - PGSIZE;
+		want(r == (ok ? 0 : -EPERM), "arch_prctl sets a base in user space only", r);
+		if (ok) {
+			seg_base[which] = (uint64_t)c->a[1];
+			seg_known[which] = true;
+		}
+	} else if (code == ARCH_GET_FS || code == ARCH_GET_GS) {
+		if (!in_user(c->a[1], 8))
+			want(r == -EFAULT, "arch_prctl into kernel memory is -EFAULT", r);
+		else if (c->ptr == P_GOOD && seg_known[which])
+			want(r == 0 && *(uint64_t *)c->a[1] == seg_base[which],
+			     "arch_prctl reads back the base it set", r);
+	} else {
+		want(r == -EINVAL, "an unknown arch_prctl code is -EINVAL", r);
+	}
 }
 
 /* Whether the address a is one of our entries. */
@@ -1113,6 +1233,34 @@ static void after_call(const struct call *c, long r, enum path path)
 		break;
 	case SYS_nanosleep:
 		want(r == c->expect, "nanosleep", r);
+		break;
+	case SYS_getuid:
+	case SYS_getgid:
+	case SYS_geteuid:
+	case SYS_getegid:
+		want(r == 0, "everyone is root", r);
+		break;
+	case SYS_uname:
+		if (!in_user(c->a[0], 390))
+			want(r == -EFAULT, "uname into kernel memory is -EFAULT", r);
+		else if (c->ptr == P_GOOD)
+			want(r == 0, "uname", r);
+		break;
+	case SYS_ioctl:
+		if (!fd_open(c->a[0]))
+			want(r == -EBADF, "ioctl on a closed descriptor is -EBADF", r);
+		else	/* none of ours is a terminal */
+			want(r == -ENOTTY, "ioctl on what is not a terminal is -ENOTTY", r);
+		break;
+	case SYS_readv:
+	case SYS_writev:
+		after_vector(c, r, c->num == SYS_readv);
+		break;
+	case SYS_arch_prctl:
+		after_arch_prctl(c, r);
+		break;
+	case SYS_set_tid_address:
+		want(r == mypid, "set_tid_address returns the thread's id", r);
 		break;
 	default:
 		if (known_num(c->num))

@@ -825,8 +825,14 @@ static void gen_vector(struct call *c, bool reading)
 			v[i].iov_len = (uintptr_t)v - (uintptr_t)v[i].iov_base;
 		total += v[i].iov_len;
 	}
+	/*
+	 * Or a vector the kernel cannot read whole: one it could read would be
+	 * whatever bytes lie there, buffers we never chose.
+	 */
+	static const uintptr_t unreadable[] = { 0, KERNBASE, USER_END, 0x7000000000UL, NONE_PAGE,
+						SCRATCH_END - 8 };
 	c->a[0] = any_fd();
-	c->a[1] = one_in(8) ? (long)pointer(16, false, &c->ptr) : (long)v;
+	c->a[1] = one_in(8) ? (long)unreadable[below(ARRAY_SIZE(unreadable))] : (long)v;
 	c->a[2] = one_in(8) ? (long)(one_in(2) ? IOV_MAX + 1 : rnd()) : n;
 	int fd = (int)c->a[0];
 	if (!fd_open(c->a[0]))

@@ -15,6 +15,15 @@
 #define O_NONBLOCK  04000
 #define O_CLOEXEC   02000000
 
+/* fcntl commands, and the descriptor flag F_GETFD and F_SETFD take. */
+#define F_DUPFD          0
+#define F_GETFD          1
+#define F_SETFD          2
+#define F_GETFL          3
+#define F_SETFL          4
+#define F_DUPFD_CLOEXEC  1030
+#define FD_CLOEXEC       1
+
 /* lseek: where the offset counts from. */
 #define SEEK_SET 0
 #define SEEK_CUR 1

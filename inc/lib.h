@@ -20,6 +20,7 @@
 #include <inc/flexsc.h>
 #include <inc/ipc.h>
 #include <inc/stat.h>
+#include <inc/time.h>
 #include <stdarg.h>
 
 /* Set before main runs: the environment and the name the program was started as. */
@@ -69,14 +70,6 @@ struct memuse {
 struct memuse memuse(void);
 bool memuse_equal(struct memuse a, struct memuse b);
 
-/* Time, as Linux has it. */
-struct timespec {
-	int64_t tv_sec;
-	int64_t tv_nsec;	/* 0 .. 999,999,999 */
-};
-
-#define CLOCK_REALTIME   0
-#define CLOCK_MONOTONIC  1
 
 /* wait4: options, and decoding its status word (Linux encoding). */
 #define WNOHANG  1

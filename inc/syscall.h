@@ -31,6 +31,7 @@
 #define SYS_exit          60
 #define SYS_wait4         61
 #define SYS_uname         63	/* see inc/utsname.h */
+#define SYS_fcntl         72	/* see inc/fcntl.h */
 #define SYS_getuid       102
 #define SYS_getgid       104
 #define SYS_geteuid      107
@@ -39,7 +40,9 @@
 #define SYS_arch_prctl   158	/* arch_prctl(code, addr), codes below */
 #define SYS_set_tid_address 218
 #define SYS_clock_gettime 228
+#define SYS_clock_nanosleep 230
 #define SYS_exit_group   231
+#define SYS_dup3         292
 #define SYS_pipe2        293
 
 /* arch_prctl codes: set or get the calling thread's GS or FS base. */

@@ -167,13 +167,18 @@ void console_intr(void)
 	spin_unlock(&in_lock);
 }
 
-int64_t console_read(char *buf, size_t n)
+int64_t console_read(char *buf, size_t n, bool nonblock)
 {
 	size_t got = 0;
 
 	spin_lock(&in_lock);
-	while (in_head == in_tail && !thread_interrupted())
+	while (in_head == in_tail && !thread_interrupted()) {
+		if (nonblock) {
+			spin_unlock(&in_lock);
+			return -EAGAIN;
+		}
 		sleep_on(&in_waiters, &in_lock);
+	}
 	while (got < n && in_head != in_tail)
 		buf[got++] = inbuf[in_head++ % INBUF];
 	spin_unlock(&in_lock);

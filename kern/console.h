@@ -20,9 +20,9 @@ void console_break_lock(void);
 void console_intr(void);
 /*
  * Read up to n > 0 bytes of console input into buf (kernel memory), sleeping until
- * at least one byte is there. Returns the count, or -EINTR if the thread was
- * interrupted first. Input is raw: no line editing.
+ * at least one byte is there (unless nonblock: then -EAGAIN). Returns the count,
+ * or -EINTR if the thread was interrupted first. Input is raw: no line editing.
  */
-int64_t console_read(char *buf, size_t n);
+int64_t console_read(char *buf, size_t n, bool nonblock);
 
 #endif

@@ -24,6 +24,7 @@
 #include <inc/trap.h>
 #include <inc/x86.h>
 #include <kern/elf.h>
+#include <kern/file.h>
 #include <kern/initrd.h>
 #include <kern/kmalloc.h>
 #include <kern/pmap.h>
@@ -286,6 +287,8 @@ void exec_commit(struct proc *p, struct exec_image *x)
 	tf->cs = GD_UT | 3;
 	tf->ss = GD_UD | 3;
 	tf->rflags = FL_IF;
+	if (p->files)
+		fdtable_close_on_exec(p->files);
 	thread_reset_fpu(p->thread);
 	thread_set_segment_bases(p->thread, 0, 0);
 	kfree(x);

@@ -69,7 +69,8 @@ bool file_initrd_contents(struct file *f, const uint8_t **data, size_t *size)
 static int64_t console_file_read(struct file *f, void *ubuf, size_t n)
 {
 	char kbuf[CONSOLE_CHUNK];
-	int64_t got = console_read(kbuf, MIN(n, sizeof(kbuf)));
+	int64_t got = console_read(kbuf, MIN(n, sizeof(kbuf)),
+				   __atomic_load_n(&f->status, __ATOMIC_RELAXED) & O_NONBLOCK);
 
 	if (got > 0 && copy_to_user(ubuf, kbuf, (size_t)got) < 0)
 		return -EFAULT;
@@ -260,8 +261,27 @@ struct fdtable *fdtable_copy(struct fdtable *t)
 	for (int fd = 0; fd < NOFILE; fd++)
 		if (t->fd[fd])
 			copy->fd[fd] = file_hold(t->fd[fd]);
+	copy->cloexec = t->cloexec;
 	spin_unlock(&t->lock);
 	return copy;
+}
+
+void fdtable_close_on_exec(struct fdtable *t)
+{
+	struct file *closing[NOFILE];
+	int n = 0;
+
+	spin_lock(&t->lock);
+	for (int fd = 0; fd < NOFILE; fd++) {
+		if (t->fd[fd] && (t->cloexec & (1UL << fd))) {
+			closing[n++] = t->fd[fd];
+			t->fd[fd] = NULL;
+		}
+	}
+	t->cloexec = 0;
+	spin_unlock(&t->lock);
+	while (n > 0)
+		file_put(closing[--n]);
 }
 
 void fdtable_free(struct fdtable *t)
@@ -272,19 +292,38 @@ void fdtable_free(struct fdtable *t)
 	kfree(t);
 }
 
-/* Give f the lowest closed descriptor of t, taking over the caller's reference. The fd, or -EMFILE. */
-static int fd_install(struct fdtable *t, struct file *f)
+/* Set or clear descriptor fd's close-on-exec flag. Caller holds t->lock. */
+static void set_cloexec_locked(struct fdtable *t, int fd, bool cloexec)
+{
+	if (cloexec)
+		t->cloexec |= 1UL << fd;
+	else
+		t->cloexec &= ~(1UL << fd);
+}
+
+/*
+ * Give f the lowest closed descriptor of t from lowest on, taking over the
+ * caller's reference, close-on-exec if cloexec says so. The fd, or -EMFILE.
+ */
+static int fd_install_from(struct fdtable *t, struct file *f, int lowest, bool cloexec)
 {
 	spin_lock(&t->lock);
-	for (int fd = 0; fd < NOFILE; fd++) {
+	for (int fd = lowest; fd < NOFILE; fd++) {
 		if (!t->fd[fd]) {
 			t->fd[fd] = f;
+			set_cloexec_locked(t, fd, cloexec);
 			spin_unlock(&t->lock);
 			return fd;
 		}
 	}
 	spin_unlock(&t->lock);
 	return -EMFILE;
+}
+
+/* fd_install_from the lowest descriptor. */
+static int fd_install(struct fdtable *t, struct file *f, bool cloexec)
+{
+	return fd_install_from(t, f, 0, cloexec);
 }
 
 struct file *fd_get(struct fdtable *t, int fd)
@@ -493,9 +532,10 @@ int64_t sys_ioctl(int fd, uint64_t request, uint64_t arg)
 }
 
 /*
- * open(path, flags): see file_open for what can be opened. O_CLOEXEC and the
- * other flags are ignored (elk's execve keeps every descriptor open); the mode
- * argument is not needed, since nothing can be created.
+ * open(path, flags): see file_open for what can be opened. O_CLOEXEC marks
+ * the descriptor close-on-exec; O_APPEND and O_NONBLOCK are the file's status
+ * flags (fcntl F_GETFL). The mode argument is not needed, since nothing can be
+ * created.
  */
 int64_t sys_open(const char *upath, int flags)
 {
@@ -508,7 +548,8 @@ int64_t sys_open(const char *upath, int flags)
 	r = file_open(path, flags, &f);
 	if (r < 0)
 		return r;
-	r = fd_install(myproc()->files, f);
+	f->status = flags & (O_APPEND | O_NONBLOCK);
+	r = fd_install(myproc()->files, f, flags & O_CLOEXEC);
 	if (r < 0)
 		file_put(f);
 	return r;
@@ -563,25 +604,30 @@ int64_t sys_lseek(int fd, off_t offset, int whence)
 	return r;
 }
 
-/* pipe2: flags may hold O_CLOEXEC, which is ignored as in open; anything else is -EINVAL. */
+/*
+ * pipe2: flags may hold O_CLOEXEC (both descriptors close-on-exec) and
+ * O_NONBLOCK (both ends' status); anything else is -EINVAL.
+ */
 int64_t sys_pipe2(int *ufds, int flags)
 {
 	struct fdtable *t = myproc()->files;
 	struct file *readf, *writef;
+	bool cloexec = flags & O_CLOEXEC;
 	int fds[2];
 
-	if (flags & ~O_CLOEXEC)
+	if (flags & ~(O_CLOEXEC | O_NONBLOCK))
 		return -EINVAL;
 	int r = pipe_create(&readf, &writef);
 	if (r < 0)
 		return r;
-	fds[0] = fd_install(t, readf);
+	readf->status = writef->status = flags & O_NONBLOCK;
+	fds[0] = fd_install(t, readf, cloexec);
 	if (fds[0] < 0) {
 		file_put(readf);
 		file_put(writef);
 		return fds[0];
 	}
-	fds[1] = fd_install(t, writef);
+	fds[1] = fd_install(t, writef, cloexec);
 	if (fds[1] < 0) {
 		fd_uninstall(t, fds[0], readf);
 		file_put(writef);
@@ -595,22 +641,34 @@ int64_t sys_pipe2(int *ufds, int flags)
 	return 0;
 }
 
-/* dup: the lowest closed descriptor now shares fd's file too; -EMFILE if none. */
-int64_t sys_dup(int fd)
+/*
+ * The lowest closed descriptor from lowest on now shares fd's file too,
+ * close-on-exec if cloexec says so: the new fd, -EBADF, or -EMFILE if none.
+ */
+static int64_t dup_from(int fd, int lowest, bool cloexec)
 {
 	struct fdtable *t = myproc()->files;
 	struct file *f = fd_get(t, fd);
 
 	if (!f)
 		return -EBADF;
-	int r = fd_install(t, f);
+	int r = fd_install_from(t, f, lowest, cloexec);
 	if (r < 0)
 		file_put(f);
 	return r;
 }
 
-/* dup2: newfd refers to oldfd's file, closing what newfd had; dup2(fd, fd) is fd. */
-int64_t sys_dup2(int oldfd, int newfd)
+/* dup: the lowest closed descriptor, not close-on-exec. */
+int64_t sys_dup(int fd)
+{
+	return dup_from(fd, 0, false);
+}
+
+/*
+ * newfd refers to oldfd's file, closing what newfd had, close-on-exec as
+ * cloexec says; oldfd == newfd changes nothing. newfd, or -EBADF.
+ */
+static int64_t dup_onto(int oldfd, int newfd, bool cloexec)
 {
 	struct fdtable *t = myproc()->files;
 
@@ -621,6 +679,7 @@ int64_t sys_dup2(int oldfd, int newfd)
 	if (f && oldfd != newfd) {
 		replaced = t->fd[newfd];
 		t->fd[newfd] = file_hold(f);
+		set_cloexec_locked(t, newfd, cloexec);
 	}
 	spin_unlock(&t->lock);
 	if (!f)
@@ -628,4 +687,63 @@ int64_t sys_dup2(int oldfd, int newfd)
 	if (replaced)
 		file_put(replaced);
 	return newfd;
+}
+
+/* dup2: dup_onto, newfd not close-on-exec; dup2(fd, fd) is fd. */
+int64_t sys_dup2(int oldfd, int newfd)
+{
+	return dup_onto(oldfd, newfd, false);
+}
+
+/* dup3: as dup2, with flags 0 or O_CLOEXEC; -EINVAL for other flags or oldfd == newfd. */
+int64_t sys_dup3(int oldfd, int newfd, int flags)
+{
+	if ((flags & ~O_CLOEXEC) || oldfd == newfd)
+		return -EINVAL;
+	return dup_onto(oldfd, newfd, flags & O_CLOEXEC);
+}
+
+/*
+ * fcntl: F_DUPFD and F_DUPFD_CLOEXEC (the lowest closed descriptor >= arg,
+ * -EINVAL if arg is out of range), F_GETFD and F_SETFD (FD_CLOEXEC), F_GETFL
+ * (access mode and status flags) and F_SETFL (O_APPEND and O_NONBLOCK; other
+ * bits are ignored, as on Linux). -EBADF for a closed fd, -EINVAL for other
+ * commands.
+ */
+int64_t sys_fcntl(int fd, int cmd, uint64_t arg)
+{
+	struct fdtable *t = myproc()->files;
+	struct file *f = fd_get(t, fd);
+	int64_t r = 0;
+
+	if (!f)
+		return -EBADF;
+	switch (cmd) {
+	case F_DUPFD:
+	case F_DUPFD_CLOEXEC:
+		r = arg >= NOFILE ? -EINVAL : dup_from(fd, (int)arg, cmd == F_DUPFD_CLOEXEC);
+		break;
+	case F_GETFD:
+		spin_lock(&t->lock);
+		r = (t->cloexec >> fd) & 1 ? FD_CLOEXEC : 0;
+		spin_unlock(&t->lock);
+		break;
+	case F_SETFD:
+		spin_lock(&t->lock);
+		if (t->fd[fd] == f)
+			set_cloexec_locked(t, fd, arg & FD_CLOEXEC);
+		spin_unlock(&t->lock);
+		break;
+	case F_GETFL:
+		r = (f->readable && f->writable ? O_RDWR : f->writable ? O_WRONLY : O_RDONLY) |
+		    __atomic_load_n(&f->status, __ATOMIC_RELAXED);
+		break;
+	case F_SETFL:
+		__atomic_store_n(&f->status, (int)(arg & (O_APPEND | O_NONBLOCK)), __ATOMIC_RELAXED);
+		break;
+	default:
+		r = -EINVAL;
+	}
+	file_put(f);
+	return r;
 }

@@ -51,6 +51,7 @@ struct file_ops {
 struct file {
 	const struct file_ops *ops;
 	bool readable, writable;	/* fixed when the file is made */
+	int status;			/* O_APPEND | O_NONBLOCK: open's, or fcntl(F_SETFL)'s */
 	struct spinlock lock;		/* protects ref and offset */
 	int ref;			/* descriptors and calls in progress using f */
 	off_t offset;			/* initrd files: where the next read starts */
@@ -65,9 +66,12 @@ struct file {
 
 /* A process's descriptors: fd n refers to fd[n], or is closed if that is NULL. */
 struct fdtable {
-	struct spinlock lock;	/* protects fd[]; each entry holds one file reference */
+	struct spinlock lock;	/* protects fd[] and cloexec; each entry holds one file reference */
 	struct file *fd[NOFILE];
+	uint64_t cloexec;	/* bit n: close fd n at a successful execve (FD_CLOEXEC) */
 };
+
+_Static_assert(NOFILE <= 64, "one bit of fdtable.cloexec a descriptor");
 
 /* A new file of the given kind with one reference and offset 0; NULL if out of memory. */
 struct file *file_alloc(const struct file_ops *ops, bool readable, bool writable);
@@ -89,6 +93,8 @@ struct fdtable *fdtable_copy(struct fdtable *t);
  * is not open.
  */
 struct file *fd_get(struct fdtable *t, int fd);
+/* Close the descriptors of t marked close-on-exec: execve has succeeded. */
+void fdtable_close_on_exec(struct fdtable *t);
 /* Close every descriptor of t and free it. The caller is t's last user. */
 void fdtable_free(struct fdtable *t);
 
@@ -104,6 +110,8 @@ int64_t sys_write(int fd, const void *ubuf, size_t n);
 int64_t sys_readv(int fd, const struct iovec *uiov, int iovcnt);
 int64_t sys_writev(int fd, const struct iovec *uiov, int iovcnt);
 int64_t sys_ioctl(int fd, uint64_t request, uint64_t arg);
+int64_t sys_fcntl(int fd, int cmd, uint64_t arg);
+int64_t sys_dup3(int oldfd, int newfd, int flags);
 int64_t sys_open(const char *upath, int flags);
 int64_t sys_close(int fd);
 int64_t sys_fstat(int fd, struct stat *ust);

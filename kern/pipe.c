@@ -18,6 +18,7 @@
  * first bad page.
  */
 #include <inc/errno.h>
+#include <inc/fcntl.h>
 #include <inc/mmu.h>
 #include <inc/stat.h>
 #include <inc/string.h>
@@ -74,19 +75,26 @@ static bool read_must_wait(struct pipe *p)
 
 /*
  * Read up to n bytes, sleeping while another reader copies or the pipe is empty
- * and has a writer. The count, 0 at end of file or when n is 0 (at once, as on
- * Linux), -EINTR, or -EFAULT if not one byte could be copied (the pipe is then
- * unchanged). Takes and releases p->lock.
+ * and has a writer (with O_NONBLOCK, an empty pipe is -EAGAIN instead). The
+ * count, 0 at end of file or when n is 0 (at once, as on Linux), -EINTR, or
+ * -EFAULT if not one byte could be copied (the pipe is then unchanged). Takes
+ * and releases p->lock.
  */
 static int64_t pipe_read(struct file *f, void *ubuf, size_t n)
 {
 	struct pipe *p = f->pipe;
+	bool nonblock = __atomic_load_n(&f->status, __ATOMIC_RELAXED) & O_NONBLOCK;
 
 	if (n == 0)
 		return 0;
 	spin_lock(&p->lock);
-	while (read_must_wait(p) && !thread_interrupted())
+	while (read_must_wait(p) && !thread_interrupted()) {
+		if (nonblock && !p->reading) {
+			spin_unlock(&p->lock);
+			return -EAGAIN;
+		}
 		sleep_on(&p->readable, &p->lock);
+	}
 	if (read_must_wait(p)) {
 		spin_unlock(&p->lock);
 		return -EINTR;
@@ -113,11 +121,12 @@ static int64_t pipe_read(struct file *f, void *ubuf, size_t n)
 }
 
 /*
- * Put the n <= PIPE_SIZE bytes at src into p, sleeping for room; if whole, only
- * all n at once. Returns how many went in: fewer than n only if the read end
- * closed or the thread was interrupted. Takes and releases p->lock.
+ * Put the n <= PIPE_SIZE bytes at src into p, sleeping for room unless
+ * nonblock; if whole, only all n at once. Returns how many went in: fewer than
+ * n only if the read end closed, the thread was interrupted, or nonblock and
+ * the room ran out. Takes and releases p->lock.
  */
-static size_t pipe_put(struct pipe *p, const char *src, size_t n, bool whole)
+static size_t pipe_put(struct pipe *p, const char *src, size_t n, bool whole, bool nonblock)
 {
 	size_t done = 0;
 
@@ -125,6 +134,8 @@ static size_t pipe_put(struct pipe *p, const char *src, size_t n, bool whole)
 	while (done < n && p->reader_open && !thread_interrupted()) {
 		size_t room = PIPE_SIZE - (p->tail - p->head);
 		if (room == 0 || (whole && room < n)) {
+			if (nonblock)
+				break;
 			sleep_on(&p->writable, &p->lock);
 			continue;
 		}
@@ -139,12 +150,14 @@ static size_t pipe_put(struct pipe *p, const char *src, size_t n, bool whole)
 
 /*
  * Write all n bytes, a PIPE_SIZE piece at a time (all at once if n <= PIPE_SIZE).
+ * With O_NONBLOCK, what fits now (nothing, if n <= PIPE_SIZE and not all fits).
  * The count (0 at once when n is 0, as on Linux), or if none went in -EPIPE (no
- * reader), -EINTR, -EFAULT or -ENOMEM.
+ * reader), -EAGAIN (no room, O_NONBLOCK), -EINTR, -EFAULT or -ENOMEM.
  */
 static int64_t pipe_write(struct file *f, const void *ubuf, size_t n)
 {
 	struct pipe *p = f->pipe;
+	bool nonblock = __atomic_load_n(&f->status, __ATOMIC_RELAXED) & O_NONBLOCK;
 
 	if (n == 0)
 		return 0;
@@ -160,10 +173,16 @@ static int64_t pipe_write(struct file *f, const void *ubuf, size_t n)
 			err = -EFAULT;
 			break;
 		}
-		size_t put = pipe_put(p, bounce, k, n <= PIPE_SIZE);
+		size_t put = pipe_put(p, bounce, k, n <= PIPE_SIZE, nonblock);
 		done += put;
-		if (put < k)
-			err = thread_interrupted() ? -EINTR : -EPIPE;
+		if (put == k)
+			continue;
+		if (thread_interrupted())
+			err = -EINTR;
+		else if (!__atomic_load_n(&p->reader_open, __ATOMIC_RELAXED))
+			err = -EPIPE;
+		else
+			err = -EAGAIN;	/* O_NONBLOCK and no room */
 	}
 	kfree(bounce);
 	return done ? (int64_t)done : err;

@@ -95,9 +95,13 @@ static inline __attribute__((always_inline)) int64_t syscall_invoke(uint64_t num
 	case SYS_ioctl:         return sys_ioctl((int)a[0], a[1], a[2]);
 	case SYS_readv:         return sys_readv((int)a[0], (const void *)a[1], (int)a[2]);
 	case SYS_writev:        return sys_writev((int)a[0], (const void *)a[1], (int)a[2]);
+	case SYS_fcntl:         return sys_fcntl((int)a[0], (int)a[1], a[2]);
+	case SYS_dup3:          return sys_dup3((int)a[0], (int)a[1], (int)a[2]);
 	case SYS_arch_prctl:    return sys_arch_prctl((int)a[0], a[1]);
 	case SYS_set_tid_address: return sys_set_tid_address((int *)a[0]);
 	case SYS_clock_gettime: return sys_clock_gettime((int)a[0], (void *)a[1]);
+	case SYS_clock_nanosleep: return sys_clock_nanosleep((int)a[0], (int)a[1], (const void *)a[2],
+							    (void *)a[3]);
 	case SYS_kstat:         return sys_kstat((int)a[0]);
 	case SYS_flexsc_register: return sys_flexsc_register((const void *)a[0]);
 	case SYS_flexsc_wait:   return sys_flexsc_wait(a[0]);

@@ -1,5 +1,6 @@
-/* clock_gettime and nanosleep. */
+/* clock_gettime, nanosleep and clock_nanosleep. */
 #include <inc/errno.h>
+#include <inc/time.h>
 #include <inc/x86.h>
 #include <kern/flexsc.h>
 #include <kern/lapic.h>
@@ -7,14 +8,7 @@
 #include <kern/time.h>
 #include <kern/uaccess.h>
 
-#define CLOCK_REALTIME  0
-#define CLOCK_MONOTONIC 1
 #define NSEC_PER_SEC 1000000000L
-
-struct timespec {
-	int64_t tv_sec;
-	int64_t tv_nsec;
-};
 
 /* Seconds since the epoch at boot. */
 static int64_t boot_epoch;
@@ -36,28 +30,64 @@ static uint64_t timespec_ns(const struct timespec *ts)
 	return add_saturating((uint64_t)ts->tv_sec * NSEC_PER_SEC, (uint64_t)ts->tv_nsec);
 }
 
-int64_t sys_nanosleep(const struct timespec *ureq, struct timespec *urem)
+/* Copy a timespec in from user memory and check it: 0, -EFAULT or -EINVAL. */
+static int timespec_from_user(struct timespec *ts, const struct timespec *uts)
 {
-	struct timespec req;
-
-	if (copy_from_user(&req, ureq, sizeof(req)) < 0)
+	if (copy_from_user(ts, uts, sizeof(*ts)) < 0)
 		return -EFAULT;
-	if (req.tv_sec < 0 || req.tv_nsec < 0 || req.tv_nsec >= NSEC_PER_SEC)
+	if (ts->tv_sec < 0 || ts->tv_nsec < 0 || ts->tv_nsec >= NSEC_PER_SEC)
 		return -EINVAL;
-	/* Sleep whole ticks (short of the deadline), then finish on the TSC. */
-	uint64_t ns = timespec_ns(&req);
-	uint64_t deadline_ns = add_saturating(uptime_ns(), ns);
-	uint64_t tick_ns = NSEC_PER_SEC / TICK_HZ;
-	if (ns > tick_ns && !sleep_until(ticks + (ns - tick_ns) / tick_ns))
+	return 0;
+}
+
+/*
+ * Sleep until the uptime reaches deadline_ns: whole ticks short of it, then
+ * yielding until the TSC says so. 0, or -EINTR if the thread was interrupted.
+ */
+static int64_t sleep_until_uptime(uint64_t deadline_ns)
+{
+	uint64_t now = uptime_ns(), tick_ns = NSEC_PER_SEC / TICK_HZ;
+
+	if (deadline_ns > now && deadline_ns - now > tick_ns &&
+	    !sleep_until(ticks + (deadline_ns - now - tick_ns) / tick_ns))
 		return -EINTR;
 	if (uptime_ns() < deadline_ns)
 		flexsc_yielding();
 	while (uptime_ns() < deadline_ns && !thread_interrupted())
 		yield();
-	if (thread_interrupted())
-		return -EINTR;
+	return thread_interrupted() ? -EINTR : 0;
+}
+
+int64_t sys_nanosleep(const struct timespec *ureq, struct timespec *urem)
+{
+	struct timespec req;
+	int r = timespec_from_user(&req, ureq);
+
+	if (r < 0)
+		return r;
 	(void)urem;	/* written only when a sleep is interrupted; elk has no signals */
-	return 0;
+	return sleep_until_uptime(add_saturating(uptime_ns(), timespec_ns(&req)));
+}
+
+int64_t sys_clock_nanosleep(int clock, int flags, const struct timespec *ureq,
+			    struct timespec *urem)
+{
+	struct timespec req;
+	int r = timespec_from_user(&req, ureq);
+
+	if (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC && clock != CLOCK_BOOTTIME)
+		return -EINVAL;
+	if (r < 0)
+		return r;
+	(void)urem;	/* as in nanosleep */
+	uint64_t ns = timespec_ns(&req);
+	if (!(flags & TIMER_ABSTIME))
+		return sleep_until_uptime(add_saturating(uptime_ns(), ns));
+	if (clock == CLOCK_REALTIME) {
+		uint64_t epoch_ns = (uint64_t)boot_epoch * NSEC_PER_SEC;
+		ns = ns > epoch_ns ? ns - epoch_ns : 0;
+	}
+	return sleep_until_uptime(ns);
 }
 
 int64_t sys_clock_gettime(int clock, struct timespec *uts)
@@ -67,7 +97,7 @@ int64_t sys_clock_gettime(int clock, struct timespec *uts)
 
 	if (clock == CLOCK_REALTIME)
 		ts.tv_sec += boot_epoch;
-	else if (clock != CLOCK_MONOTONIC)
+	else if (clock != CLOCK_MONOTONIC && clock != CLOCK_BOOTTIME)
 		return -EINVAL;
 	return copy_to_user(uts, &ts, sizeof(ts));
 }

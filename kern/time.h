@@ -11,5 +11,11 @@ void clock_init(void);
 
 int64_t sys_nanosleep(const struct timespec *ureq, struct timespec *urem);
 int64_t sys_clock_gettime(int clock, struct timespec *uts);
+/*
+ * clock_nanosleep: CLOCK_REALTIME, CLOCK_MONOTONIC or CLOCK_BOOTTIME (else
+ * -EINVAL); with TIMER_ABSTIME until the clock reads req, else for req.
+ */
+int64_t sys_clock_nanosleep(int clock, int flags, const struct timespec *ureq,
+			    struct timespec *urem);
 
 #endif

@@ -344,6 +344,14 @@ CASES = [
         "forbid": USER_FAILURE,
     },
     {
+        # Close-on-exec per descriptor (open, pipe2, dup3, fcntl) and execve
+        # closing exactly those; F_GETFL/F_SETFL; non-blocking pipes say EAGAIN.
+        "name": "fdflags",
+        "init": "leakcheck fdflags",
+        "expect": [r"^fdflags: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+    },
+    {
         # A static Linux program from Debian's musl-gcc, knowing nothing of elk:
         # TLS through arch_prctl, stdio through ioctl and writev, malloc, readv.
         "name": "muslhello",

@@ -155,6 +155,11 @@ static long try_ioctl_set(trap_fn trap, void *p, size_t n)
 	return trap(SYS_ioctl, 1, TIOCSWINSZ, (long)p, 0, 0, 0);
 }
 
+static long try_clock_nanosleep(trap_fn trap, void *p, size_t n)
+{
+	return trap(SYS_clock_nanosleep, CLOCK_MONOTONIC, 0, (long)p, 0, 0, 0);
+}
+
 static long try_uname(trap_fn trap, void *p, size_t n)
 {
 	return trap(SYS_uname, (long)p, 0, 0, 0, 0, 0);
@@ -313,6 +318,7 @@ static const struct {
 	{ "ioctl TIOCSWINSZ", try_ioctl_set,       sizeof(struct winsize), COMMON },
 	{ "arch_prctl ARCH_GET_FS", try_arch_prctl, sizeof(uint64_t), STORED },
 	{ "uname",            try_uname,           sizeof(struct utsname), STORED },
+	{ "clock_nanosleep",  try_clock_nanosleep, sizeof(struct timespec), COMMON },
 };
 
 int main(int argc, char **argv)

@@ -276,7 +276,7 @@ static void test_pipe2_flags(void)
 	expect("write to the read end", write(fds[0], buf, 1), -EBADF);
 	close(fds[0]);
 	close(fds[1]);
-	expect("pipe2 with O_NONBLOCK", pipe2(fds, O_NONBLOCK), -EINVAL);
+	expect("pipe2 with O_APPEND", pipe2(fds, O_APPEND), -EINVAL);
 }
 
 int main(int argc, char **argv)

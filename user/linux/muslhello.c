@@ -16,6 +16,7 @@
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/utsname.h>
+#include <time.h>
 #include <unistd.h>
 
 #define ARCH_GET_FS 0x1003	/* <asm/prctl.h>, which musl-gcc does not see */
@@ -122,9 +123,42 @@ static void identity(void)
 	      "uname names a system and a release that starts with its version");
 }
 
+static long long ns_of(const struct timespec *ts)
+{
+	return ts->tv_sec * 1000000000LL + ts->tv_nsec;
+}
+
+/* Sleeps end no earlier than asked, relative or at a time on the clock. */
+static void sleeping(void)
+{
+	struct timespec t0, t1, d = { 0, 5000000 };
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	check(clock_nanosleep(CLOCK_MONOTONIC, 0, &d, NULL) == 0, "a relative clock_nanosleep");
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	check(ns_of(&t1) - ns_of(&t0) >= 5000000, "it lasted at least what was asked");
+	struct timespec at = { t1.tv_sec, t1.tv_nsec + 5000000 };
+	if (at.tv_nsec >= 1000000000) {
+		at.tv_sec++;
+		at.tv_nsec -= 1000000000;
+	}
+	check(clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &at, NULL) == 0,
+	      "clock_nanosleep until a time");
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	check(ns_of(&t1) >= ns_of(&at), "it ended at that time or after");
+	clock_gettime(CLOCK_REALTIME, &t0);
+	check(clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME, &t0, NULL) == 0,
+	      "until a wall-clock time already past");
+	struct timespec bad = { 0, 1000000000 };
+	check(clock_nanosleep(CLOCK_MONOTONIC, 0, &bad, NULL) == EINVAL, "tv_nsec out of range");
+	check(clock_nanosleep(CLOCK_THREAD_CPUTIME_ID, 0, &d, NULL) == EINVAL,
+	      "a clock one cannot sleep on");
+}
+
 int main(int argc, char **argv)
 {
 	identity();
+	sleeping();
 	formatting();
 	allocation();
 	thread_local();

@@ -33,6 +33,7 @@
 #include <inc/stat.h>
 #include <inc/uio.h>
 #include <inc/ioctl.h>
+#include <inc/time.h>
 
 #define NFD         64		/* the kernel's descriptors per process */
 #define REPORT_FD   (NFD - 1)	/* the console, kept for reports; never fuzzed */
@@ -382,6 +383,7 @@ static const struct {
 	{ SYS_getgid, "getgid" }, { SYS_geteuid, "geteuid" }, { SYS_getegid, "getegid" },
 	{ SYS_ioctl, "ioctl" }, { SYS_readv, "readv" }, { SYS_writev, "writev" },
 	{ SYS_arch_prctl, "arch_prctl" }, { SYS_set_tid_address, "set_tid_address" },
+	{ SYS_fcntl, "fcntl" }, { SYS_dup3, "dup3" }, { SYS_clock_nanosleep, "clock_nanosleep" },
 };
 
 /* A call's name, or "sys_N" for a number without one. */
@@ -763,6 +765,10 @@ static void after_dup(const struct call *c, long r)
 		return;
 	}
 	int newfd = (int)c->a[1];
+	if (c->num == SYS_dup3 && (((int)c->a[2] & ~O_CLOEXEC) || oldfd == newfd)) {
+		want(r == -EINVAL, "dup3 with flags other than O_CLOEXEC or onto itself is -EINVAL", r);
+		return;
+	}
 	if (!old_ok || newfd < 0 || newfd >= NFD) {
 		want(r == -EBADF, "dup2 with a bad descriptor is -EBADF", r);
 		return;
@@ -772,6 +778,28 @@ static void after_dup(const struct call *c, long r)
 		fd_clear(newfd);
 		fd_set(newfd, (enum fdkind)fd_kind[oldfd], fd_mode[oldfd], fd_pipe[oldfd]);
 	}
+}
+
+/* fcntl: F_DUPFD gives the lowest free descriptor at or above arg; -EBADF for a closed one. */
+static void after_fcntl(const struct call *c, long r)
+{
+	int fd = (int)c->a[0], cmd = (int)c->a[1];
+	if (!fd_open(c->a[0])) {
+		want(r == -EBADF, "fcntl on a closed descriptor is -EBADF", r);
+		return;
+	}
+	if (cmd != F_DUPFD && cmd != F_DUPFD_CLOEXEC) {
+		want(r >= 0 || r == -EINVAL, "fcntl", r);
+		return;
+	}
+	if (r < 0)
+		return;
+	int want_fd = -1;
+	for (int k = (int)c->a[2]; k >= 0 && k < NFD && want_fd < 0; k++)
+		if (fd_kind[k] == FD_CLOSED)
+			want_fd = k;
+	want(r == want_fd, "F_DUPFD gives the lowest free descriptor at or above arg", r);
+	fd_set((int)r, (enum fdkind)fd_kind[fd], fd_mode[fd], fd_pipe[fd]);
 }
 
 /* After close: the descriptor is gone; closing a closed one is -EBADF. */
@@ -972,7 +1000,8 @@ static bool gen_call(struct call *c)
 		SYS_getppid, SYS_clock_gettime, SYS_kstat, SYS_wait4, SYS_ipc_send,
 		SYS_ipc_recv, SYS_flexsc_register, SYS_flexsc_wait, SYS_execve, SYS_exit,
 		SYS_uname, SYS_getuid, SYS_getgid, SYS_geteuid, SYS_getegid, SYS_ioctl,
-		SYS_readv, SYS_writev, SYS_arch_prctl, SYS_set_tid_address, -1,
+		SYS_readv, SYS_writev, SYS_arch_prctl, SYS_set_tid_address, SYS_fcntl,
+		SYS_dup3, SYS_clock_nanosleep, -1,
 	};
 	memset(c, 0, sizeof(*c));
 	c->ptr = P_GOOD;
@@ -1028,11 +1057,33 @@ static bool gen_call(struct call *c)
 		break;
 	case SYS_dup:
 	case SYS_dup2:
+	case SYS_dup3:
 		if (lowest_free() > NFD - 8)
 			return false;
 		c->a[0] = any_fd();
 		c->a[1] = one_in(8) ? bad_fd() : (long)below(REPORT_FD);
+		c->a[2] = one_in(2) ? 0 : one_in(2) ? O_CLOEXEC : (long)rnd();
 		break;
+	case SYS_fcntl: {
+		static const long cmds[] = { F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_SETFD, F_GETFL,
+					     F_SETFL, 99 };
+		if (lowest_free() > NFD - 8)
+			return false;
+		c->a[0] = any_fd();
+		c->a[1] = one_in(8) ? (long)rnd() : cmds[below(ARRAY_SIZE(cmds))];
+		c->a[2] = one_in(4) ? (long)rnd() : one_in(2) ? (long)below(NFD + 2) :
+			  one_in(2) ? O_NONBLOCK : O_APPEND;
+		break;
+	}
+	case SYS_clock_nanosleep: {
+		static const long clocks[] = { CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_BOOTTIME, 2, -1 };
+		gen_nanosleep(c);
+		c->a[3] = c->a[1];
+		c->a[2] = c->a[0];
+		c->a[0] = clocks[below(ARRAY_SIZE(clocks))];
+		c->a[1] = one_in(2) ? 0 : TIMER_ABSTIME;	/* a short time on a clock is long past */
+		break;
+	}
 	case SYS_nanosleep:
 		gen_nanosleep(c);
 		break;
@@ -1187,7 +1238,8 @@ static void after_call(const struct call *c, long r, enum path path)
 	case SYS_pipe:
 	case SYS_pipe2: after_pipe(c, r); break;
 	case SYS_dup:
-	case SYS_dup2:  after_dup(c, r); break;
+	case SYS_dup2:
+	case SYS_dup3:  after_dup(c, r); break;
 	case SYS_mmap:  after_mmap(c, r); break;
 	case SYS_getpid:  want(r == mypid, "getpid", r); break;
 	case SYS_getppid: want(r == myppid, "getppid", r); break;
@@ -1239,6 +1291,15 @@ static void after_call(const struct call *c, long r, enum path path)
 		break;
 	case SYS_nanosleep:
 		want(r == c->expect, "nanosleep", r);
+		break;
+	case SYS_clock_nanosleep: {
+		long clock = (int)c->a[0];
+		bool known = clock == CLOCK_REALTIME || clock == CLOCK_MONOTONIC || clock == CLOCK_BOOTTIME;
+		want(r == (known ? c->expect : -EINVAL), "clock_nanosleep", r);
+		break;
+	}
+	case SYS_fcntl:
+		after_fcntl(c, r);
 		break;
 	case SYS_getuid:
 	case SYS_getgid:

@@ -35,14 +35,12 @@ int thread_create(struct thread **tp, const char *name, struct proc *p,
 	if (p && !proc_thread_born(p))
 		return -EAGAIN;
 	struct thread *t = kzalloc(sizeof(*t));
-	if (t && !(t->kstack = kstack_alloc())) {
+	int r = t ? kstack_alloc(&t->kstack) : -ENOMEM;
+	if (r < 0) {
 		kfree(t);
-		t = NULL;
-	}
-	if (!t) {
 		if (p)
 			proc_thread_gone(p);
-		return -ENOMEM;
+		return r;
 	}
 	t->kstack_top = (uint64_t)t->kstack + KSTACKSIZE;
 	t->proc = p;

@@ -82,9 +82,9 @@ static inline struct thread *mythread(void)
 /*
  * A new thread with a kernel stack, in state T_EMBRYO, in *tp. If tf is
  * non-NULL the thread will return to user mode with a copy of *tf; otherwise it
- * runs fn(arg) in the kernel and exits when fn returns. 0; -ENOMEM if memory or
- * kernel stacks have run out; -EAGAIN if p has as many threads as one process
- * may (proc_thread_born).
+ * runs fn(arg) in the kernel and exits when fn returns. 0; -ENOMEM if memory
+ * has run out; -EAGAIN if kernel stacks have (kstack_alloc) or p has as many
+ * threads as one process may (proc_thread_born), as Linux's fork says.
  */
 int thread_create(struct thread **tp, const char *name, struct proc *p,
 		  const struct trapframe *tf, void (*fn)(void *), void *arg);

@@ -314,6 +314,19 @@ CASES = [
         "status": 255,
     },
     {
+        # A frame the CPU refuses to return to user mode with (init's stack
+        # selector forged to RPL 0): the #GP comes in ring 0 at iret_to_user,
+        # with the user's GS base loaded; only init dies, with one line.
+        "name": "badreturn",
+        "options": "badreturn",
+        "init": "hello",
+        "expect": [r"^elk: badreturn: init's stack selector is 0x18$",
+                   kill_line("hello", r"general protection fault on return to user mode"),
+                   rf"^elk: init killed by signal {SIGSEGV} \(SIGSEGV\)$"],
+        "forbid": [r"^hello from elk!"],
+        "status": 128 + SIGSEGV,
+    },
+    {
         # The ISO's grub.cfg boots init=hello.
         "name": "iso",
         "iso": True,

@@ -414,7 +414,7 @@ enum ptrkind {
 	NPTRKINDS
 };
 
-/* Whether the n bytes at p lie in user space: the kernel's range check, which fails with -EFAULT. */
+/* Whether the n bytes at p lie in user space: the kernel's range check (else -EFAULT). */
 static bool in_user(long p, size_t n)
 {
 	uintptr_t end = (uintptr_t)p + n;
@@ -456,7 +456,9 @@ static uintptr_t pointer(size_t len, bool stores, enum ptrkind *kind)
 		p = bases[below(ARRAY_SIZE(bases))] + below(PGSIZE);
 		break;
 	}
-	case P_NONCANON:  p = one_in(2) ? USER_END + below(1UL << 40) : 0x8000000000000000UL | rnd(); break;
+	case P_NONCANON:
+		p = one_in(2) ? USER_END + below(1UL << 40) : 0x8000000000000000UL | rnd();
+		break;
 	case P_USER_TOP:  p = USER_END - 1 - below(64); if (len <= USER_END - p) k = P_UNMAPPED; break;
 	case P_PATTERN:   p = (uintptr_t)pattern + below(sizeof(pattern)); break;
 	case P_ANY: {
@@ -1522,7 +1524,8 @@ static void become_child(uint64_t salt)
 		}
 	/* Our view of the parent's syscall pages is a snapshot without threads. */
 	if (page && one_in(2)) {
-		struct flexsc_options o = { .npages = 1 + (uint32_t)below(2), .nthreads = 1 + (uint32_t)below(3) };
+		struct flexsc_options o = { .npages = 1 + (uint32_t)below(2),
+					    .nthreads = 1 + (uint32_t)below(3) };
 		long r = plain(SYS_flexsc_register, (long)&o, 0, 0);
 		want(r > 0, "a child registers its own pages", r);
 		page = (struct flexsc_entry *)r;
@@ -1940,7 +1943,8 @@ int main(int argc, char **argv)
 	struct memuse after = memuse();
 	long free_after = kstat(KSTAT_FREE_PAGES), slab_after = kstat(KSTAT_KMALLOC_PAGES);
 
-	printf("fuzz: %lu calls (%lu syscall, %lu int $0x80, %lu page), %lu forks, %lu children killed by a signal\n",
+	printf("fuzz: %lu calls (%lu syscall, %lu int $0x80, %lu page), %lu forks, "
+	       "%lu children killed by a signal\n",
 	       (unsigned long)sh->total, (unsigned long)sh->per_path[PATH_SYSCALL],
 	       (unsigned long)sh->per_path[PATH_INT80], (unsigned long)sh->per_path[PATH_PAGE],
 	       (unsigned long)sh->forks, (unsigned long)sh->killed);

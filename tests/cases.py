@@ -182,10 +182,10 @@ CASES = [
     },
     {
         # Also -EINVAL for bad timespecs, and sleeps too long for 64-bit nanoseconds.
-        "name": "sleep",
-        "init": "sleep 300",
-        "expect": [r"^sleep: 2 endless sleeps still asleep after 500 ms$",
-                   r"^sleep: slept \d+ ms$"],
+        "name": "sleeptest",
+        "init": "sleeptest 300",
+        "expect": [r"^sleeptest: 2 sleeps too long to count in nanoseconds still asleep after 500 ms$",
+                   r"^sleeptest: slept \d+ ms$"],
         "forbid": USER_FAILURE,
     },
     {
@@ -252,6 +252,29 @@ CASES = [
         "input": "hellp\x7fo world\n",
         "expect": [r"^type a line: ", r"^got: hello world$"],
         "forbid": USER_FAILURE,
+    },
+    {
+        # Ctrl-C at the shell's prompt drops the line typed so far, as a shell does.
+        "name": "serial-ctrl-c",
+        "init": "sh",
+        "input": "echo lost\x03echo kept\nexit\n",
+        "expect": [r"^elk\$ echo lost\^C$", r"^kept$", r"^elk: init exited with status 0$"],
+        "forbid": USER_FAILURE + [r"^lost$"],
+    },
+    {
+        # sleep is the Unix utility: decimal seconds, an error for anything else.
+        "name": "sleep",
+        "init": "sh -c sleep 0.2 ; echo slept ; sleep 1.x",
+        "expect": [r"^slept$", r"^sleep: invalid time interval 1\.x$",
+                   r"^elk: init exited with status 1$"],
+        "forbid": USER_FAILURE,
+        "status": 1,
+    },
+    {
+        "name": "sleep-no-operand",
+        "init": "sleep",
+        "expect": [r"^sleep: missing operand$", r"^elk: init exited with status 1$"],
+        "status": 1,
     },
     {
         "name": "fpu",
@@ -504,7 +527,9 @@ CASES = [
     {
         "name": "flexsc-ipc-demo",
         "init": "leakcheck flexscipc 300",
-        "expect": [r"^flexscipc: 300 round trips \(a page with every 100th\) in \d+ ms",
+        "expect": [r"^flexscipc: 300 round trips with a child, each a value sent and its reply "
+                   r"\(value \+ 1\) received, every 100th with a page lent and sent back, "
+                   r"all through the two processes' syscall pages: \d+ ms in all",
                    r"^flexscipc: ok$"] + NO_LEAK,
         "forbid": USER_FAILURE,
     },

@@ -61,7 +61,7 @@ include bench/Makefrag
 include user/Makefrag
 include tests/Makefrag
 
-.PHONY: all kernel initrd selftest qemu qemu-gdb gdb iso test clean help deps FORCE
+.PHONY: all kernel initrd selftest fuzz qemu qemu-gdb gdb iso test clean help deps FORCE
 
 kernel: $(KERNEL)
 initrd: $(INITRD)
@@ -82,6 +82,16 @@ qemu: all
 # exactly when the program exits 0.
 run-%: all
 	$(V)$(ELKRUN_BOOT) --qemu-args "$(QEMUEXTRA)" $(if $(TIMEOUT),--timeout $(TIMEOUT)) -- $* $(ARGS)
+
+# make fuzz [SEED=n] [CALLS=n] [SMP=n] [TRACE=1]: boot the random-syscall fuzzer
+# (user/fuzz.c) as init; a new seed each run unless SEED is given. It succeeds
+# exactly when the fuzzer's verdict is ok; a failure prints the command to replay.
+SEED ?= $(shell od -An -N4 -tu4 /dev/urandom | tr -d ' ')
+CALLS ?= 1000000
+fuzz: all
+	$(V)$(PYTHON) tools/elkrun.py --kernel $(KERNEL) --initrd $(INITRD) --qemu $(QEMU) \
+		--mem $(QEMU_MEM) --smp $(or $(SMP),$(QEMU_SMP)) --accel $(QEMU_ACCEL) \
+		--qemu-args "$(QEMUEXTRA)" -- fuzz $(SEED) $(CALLS) $(if $(TRACE),trace)
 
 # make selftest: boot the in-kernel self-tests (allocator, page tables, ...).
 selftest: all
@@ -134,6 +144,7 @@ help:
 	@echo "make                 build kernel and initrd"
 	@echo "make run-NAME        boot with init=NAME (ARGS=\"a b\" passes arguments, TIMEOUT=s)"
 	@echo "make selftest        boot the in-kernel self-tests"
+	@echo "make fuzz            random-syscall fuzzer (SEED=n CALLS=n SMP=n TRACE=1)"
 	@echo "make qemu            a session on this terminal (INIT=sh ARGS=...); leave with exit or Ctrl-A X"
 	@echo "make qemu-gdb / gdb  boot stopped for gdb / attach gdb"
 	@echo "make iso             GRUB rescue image obj/elk.iso (ISO_INIT=hello)"

@@ -17,6 +17,13 @@ NO_LEAK = [r"^leakcheck: \w+ exited 0$",
            r"^leakcheck: free pages before \d+ after \d+, kmalloc's pages before \d+ after \d+$",
            r"^leakcheck: pages in use before (\d+) after \1, kernel objects before (\d+) after \2$"]
 
+# What the fuzzer prints at the end of a run that found nothing wrong.
+FUZZ_OK = [r"^fuzz: \d+ calls \(\d+ syscall, \d+ int \$0x80, \d+ page\), \d+ forks, "
+           r"\d+ children killed by a signal$",
+           r"^fuzz: free pages before \d+ after \d+, kmalloc's pages before \d+ after \d+$",
+           r"^fuzz: pages in use before (\d+) after \1, kernel objects before (\d+) after \2$",
+           r"^fuzz: ok$", r"^elk: init exited with status 0$"]
+
 
 def kill_line(prog, cause, addr=HEX):
     """The kernel's one line for a user fault that killed PROG."""
@@ -553,6 +560,25 @@ CASES = [
                    r"refused growth$", r"^flexscgrow: ok$"] + NO_LEAK,
         "forbid": USER_FAILURE,
         "timeout": 180,
+    },
+    {
+        # The random-syscall fuzzer (user/fuzz.c), a short campaign on each trap
+        # path and the page: its verdict, the kernel's memory in use back exactly
+        # once every process of the run is reaped. The second seed runs on two CPUs.
+        # A hang is reported by the fuzzer itself after 60 s, within the timeout.
+        "name": "fuzz-seed1",
+        "init": "fuzz 1 20000",
+        "expect": FUZZ_OK,
+        "forbid": USER_FAILURE,
+        "timeout": 150,
+    },
+    {
+        "name": "fuzz-seed2-smp2",
+        "init": "fuzz 2 20000",
+        "smp": 2,
+        "expect": FUZZ_OK,
+        "forbid": USER_FAILURE,
+        "timeout": 150,
     },
     {
         "name": "flexscstress",

@@ -46,9 +46,10 @@ _Static_assert(sizeof(struct flexsc_entry) == 64, "an entry is one cache line");
  * opts->nthreads syscall threads (1..FLEXSC_MAX_THREADS, 0 means
  * FLEXSC_DEFAULT_THREADS). When every thread of the pool is blocked in a call,
  * flexsc_wait adds one, up to one per entry, so that calls that block never
- * stall the rest of the page (memory permitting: see flexsc_wait). Returns the address of the first page, or -EFAULT
- * (bad opts pointer), -EINVAL (bad counts or reserved fields), -EBUSY (already
- * registered), -ENOMEM.
+ * stall the rest of the page (memory permitting: see flexsc_wait). Returns the
+ * address of the first page, or -EFAULT (bad opts pointer), -EINVAL (bad
+ * counts or reserved fields), -EBUSY (already registered), -ENOMEM, or -EAGAIN
+ * if kernel stacks for the threads ran out.
  */
 struct flexsc_options {
 	uint32_t npages;
@@ -67,10 +68,11 @@ struct flexsc_options {
  * BUSY the user wrote is not on its way), so it never can be DONE. While it
  * waits, every SUBMITTED entry is run. -EINVAL if the caller is not registered
  * or entry is not one of its entries, -EINTR if the process is being torn
- * down, -ENOMEM (or -EAGAIN at the process's share of kernel stacks) if
- * entries are SUBMITTED, every syscall thread is blocked in a call and no
- * thread could be added: nothing is lost, and the next flexsc_wait tries to
- * grow the pool again.
+ * down, -EAGAIN (kernel stacks ran out, or the process's share of them) or
+ * -ENOMEM if entries are SUBMITTED, every syscall thread is blocked in a call
+ * and no thread could be added: no entry is dropped (they stay SUBMITTED or
+ * running, and the library's flexsc_wait_for takes back an entry that never
+ * started), and the next flexsc_wait tries to grow the pool again.
  */
 
 /*

@@ -210,14 +210,21 @@ int flexsc_wait(void);
  */
 int flexsc_wait_entry(const struct flexsc_entry *e);
 /*
- * Wait until e is DONE and reap it: e's result, -errno of flexsc_wait_entry if
- * that fails, or -EINVAL if e was not submitted. No trap if e is DONE already,
- * as the entries of a batch after the first are.
+ * flexsc_wait_entry until it is no longer refused for want of syscall threads
+ * (-EAGAIN, -ENOMEM: the pool could not grow). Then e is taken back if it has
+ * not started (SUBMITTED -> FREE) and the refusal returned, the call not made;
+ * an e that has started is waited for on, a millisecond's sleep between tries.
+ */
+int flexsc_await(struct flexsc_entry *e);
+/*
+ * Wait until e is DONE and reap it: e's result, -errno of flexsc_await if that
+ * fails (e was then not run, and is FREE), or -EINVAL if e was not submitted.
+ * No trap if e is DONE already, as the entries of a batch after the first are.
  */
 static inline int64_t flexsc_wait_for(struct flexsc_entry *e)
 {
 	if (!flexsc_done(e)) {
-		int r = flexsc_wait_entry(e);
+		int r = flexsc_await(e);
 		if (r < 0)
 			return r;
 		if (!flexsc_done(e))

@@ -70,7 +70,7 @@
 #define KSTAT_KMALLOC_PAGES 6	/* pages the kernel has split into small objects */
 #define KSTAT_KMALLOC_OBJECTS 7	/* kernel objects allocated and not yet freed */
 #define KSTAT_KSTACKS       8	/* kernel stacks in use (one per thread) */
-#define KSTAT_KSTACK_MAX    9	/* kernel stacks there can be: an eighth of RAM; a process may hold half */
-#define KSTAT_NMIS_REPORTED 10	/* NMIs whose "elk: N NMI(s)" line is printed, all CPUs */
+#define KSTAT_KSTACK_MAX    9	/* kernel stacks there can be: RAM/8's worth; a process gets half */
+#define KSTAT_NMIS_REPORTED 10	/* NMIs whose report line is printed, all CPUs */
 
 #endif

@@ -387,13 +387,14 @@ int64_t sys_flexsc_register(const struct flexsc_options *uopts)
 	}
 	p->flexsc = ctx;
 	for (unsigned i = 0; i < opts.nthreads; i++) {
-		if (pool_add_thread(ctx) < 0) {
+		int r = pool_add_thread(ctx);
+		if (r < 0) {
 			uintptr_t uaddr = ctx->uaddr;
 			flexsc_teardown(p);
 			sleeplock_acquire(&p->vs->lock);
 			vm_unmap(p->vs, uaddr, uaddr + opts.npages * PGSIZE);
 			sleeplock_release(&p->vs->lock);
-			return -ENOMEM;
+			return r;
 		}
 	}
 	return (int64_t)ctx->uaddr;

@@ -41,6 +41,7 @@ static void __attribute__((noreturn)) crash_on_purpose(void)
 struct options {
 	bool selftest;	/* run the in-kernel self-tests instead of init */
 	bool crashtest;	/* fault in the kernel on purpose, to show a panic */
+	bool badreturn;	/* give init a frame the CPU refuses to return to user mode with */
 };
 
 /*
@@ -84,6 +85,8 @@ static int parse_cmdline(char *cmdline, char *argv[], struct options *opt)
 			opt->selftest = true;
 		else if (strcmp(w, "crashtest") == 0)
 			opt->crashtest = true;
+		else if (strcmp(w, "badreturn") == 0)
+			opt->badreturn = true;
 		else
 			cprintf("elk: ignoring unknown kernel option '%s'\n", w);
 	}
@@ -136,5 +139,14 @@ void kmain(uint32_t magic, uint32_t info_pa)
 	int err;
 	if (!proc_start_init(argv[0], argv, &err))
 		refuse_init(" %s: %s", argv[0], errno_text(err));
+	if (opt.badreturn) {
+		/*
+		 * A stack selector with RPL 0 for ring 3: iretq refuses it with a #GP
+		 * in ring 0, after the swapgs, as it refuses any frame a program could
+		 * make the kernel return with. Only init must die of it.
+		 */
+		initproc->thread->tf->ss = GD_UD;
+		cprintf("elk: badreturn: init's stack selector is 0x%x\n", GD_UD);
+	}
 	scheduler();
 }

@@ -434,12 +434,12 @@ static void kstack_unmap(uintptr_t base, size_t mapped_pages)
 		page_remove(kern_pml4, base + i * PGSIZE);
 }
 
-void *kstack_alloc(void)
+int kstack_alloc(void **stack)
 {
 	long slot = kstack_slot_take();
 
 	if (slot < 0)
-		return NULL;
+		return -EAGAIN;
 	uintptr_t base = KSTACKBASE + (uintptr_t)slot * KSTACK_STRIDE + PGSIZE;
 	for (size_t i = 0; i < KSTACKSIZE / PGSIZE; i++) {
 		struct page *pp = page_alloc(0);
@@ -448,10 +448,11 @@ void *kstack_alloc(void)
 				page_free(pp);
 			kstack_unmap(base, i);
 			kstack_slot_give((size_t)slot);
-			return NULL;
+			return -ENOMEM;
 		}
 	}
-	return (void *)base;
+	*stack = (void *)base;
+	return 0;
 }
 
 void kstack_free(void *stack)

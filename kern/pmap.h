@@ -111,10 +111,11 @@ void pml4_destroy(uint64_t *pml4);
 
 /*
  * Kernel stacks: KSTACKSIZE bytes mapped in the KSTACKBASE region above an
- * unmapped guard page. Returns the stack's lowest address, or NULL when memory
- * or the kstack_max() slots have run out.
+ * unmapped guard page. 0 with the stack's lowest address in *stack; -EAGAIN
+ * when all kstack_max() slots are in use (as Linux's max_threads is), -ENOMEM
+ * when memory has run out.
  */
-void *kstack_alloc(void);
+int kstack_alloc(void **stack);
 void kstack_free(void *stack);
 /* How many kernel stacks there can be (an eighth of RAM's worth), and are. */
 size_t kstack_max(void);

@@ -35,6 +35,7 @@ struct context {
 struct thread {
 	uint8_t fpu[512];		/* fxsave image; first, for its 16-byte alignment */
 	uint64_t fs_base, gs_base;	/* a user thread's FS and GS bases (arch_prctl) */
+	uint64_t segment_bases_gen;	/* bumped, after them, each time they change */
 	struct context *context;	/* saved by swtch while not running */
 	void *kstack;			/* lowest address of the kernel stack */
 	uint64_t kstack_top;
@@ -82,9 +83,9 @@ static inline struct thread *mythread(void)
 /*
  * A new thread with a kernel stack, in state T_EMBRYO, in *tp. If tf is
  * non-NULL the thread will return to user mode with a copy of *tf; otherwise it
- * runs fn(arg) in the kernel and exits when fn returns. 0; -ENOMEM if memory or
- * kernel stacks have run out; -EAGAIN if p has as many threads as one process
- * may (proc_thread_born).
+ * runs fn(arg) in the kernel and exits when fn returns. 0; -ENOMEM if memory
+ * has run out; -EAGAIN if kernel stacks have (kstack_alloc) or p has as many
+ * threads as one process may (proc_thread_born), as Linux's fork says.
  */
 int thread_create(struct thread **tp, const char *name, struct proc *p,
 		  const struct trapframe *tf, void (*fn)(void *), void *arg);
@@ -96,7 +97,8 @@ void thread_exit(void) __attribute__((noreturn));
 void thread_reset_fpu(struct thread *t);
 /*
  * Set user thread t's FS and GS bases, loading them now if t is this CPU's
- * running thread; otherwise they are loaded when t next runs.
+ * running thread; otherwise they are loaded when t next runs. (With syscall
+ * threads on other CPUs than t, a t running meanwhile would need an IPI.)
  */
 void thread_set_segment_bases(struct thread *t, uint64_t fs_base, uint64_t gs_base);
 /* Bring t->fpu up to date if t's state is live in this CPU's registers. */

@@ -99,9 +99,10 @@ static void test_page_ranges(void)
 static void test_kstack(void)
 {
 	size_t before = pages_free();
-	uint8_t *s = kstack_alloc();
+	void *stack = NULL;
+	check(kstack_alloc(&stack) == 0, "kstack_alloc");
+	uint8_t *s = stack;
 
-	check(s != NULL, "kstack_alloc");
 	memset(s, 0xab, KSTACKSIZE);
 	check(page_lookup(kern_pml4, (uintptr_t)s - PGSIZE, NULL) == NULL,
 	      "the page below a kernel stack is an unmapped guard");

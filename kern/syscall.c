@@ -53,18 +53,20 @@ int64_t sys_arch_prctl(int code, uint64_t addr)
 }
 
 /*
- * uname: sysname "elk", and as release the Linux version whose system call ABI
- * elk follows, with "-elk": C libraries read the release to decide whether the
- * kernel is recent enough (glibc's static start-up refuses one older than its
- * minimum). -EFAULT for a bad pointer.
+ * uname: sysname "Linux", the ABI a program gets here (programs that look at
+ * it then take their Linux paths, as under other kernels that speak Linux's
+ * calls), and as release the Linux version whose system call ABI elk follows,
+ * with "-elk": C libraries read the release to decide whether the kernel is
+ * recent enough (glibc's static start-up refuses one older than its minimum).
+ * The version and node name say elk. -EFAULT for a bad pointer.
  */
 int64_t sys_uname(struct utsname *ubuf)
 {
 	static const struct utsname elk = {
-		.sysname = "elk",
+		.sysname = "Linux",
 		.nodename = "elk",
 		.release = "6.1.0-elk",
-		.version = "elk (FlexSC teaching kernel)",
+		.version = "#1 elk (FlexSC teaching kernel)",
 		.machine = "x86_64",
 		.domainname = "(none)",
 	};

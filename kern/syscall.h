@@ -113,8 +113,9 @@ static inline __attribute__((always_inline)) int64_t syscall_invoke(uint64_t num
 
 /*
  * Take the call from tf (number in rax, arguments in rdi rsi rdx r10 r8 r9) and
- * put its result in rax. The number is rax's low 32 bits, as on Linux. The number stays in the frame's err slot (unused by a
- * system call, like Linux's orig_rax), and while the call runs the frame's rax
+ * put its result in rax. The number is rax's low 32 bits, as on Linux. The
+ * number stays in the frame's err slot (unused by a system call, like Linux's
+ * orig_rax), and while the call runs the frame's rax
  * reads -EINTR: what a copy of this thread made by a fork on the syscall page
  * in the meantime returns from the call.
  */

@@ -306,7 +306,8 @@ void trap(struct trapframe *tf)
 		machine_event(tf);
 		return;
 	}
-	if (!from_user && tf->rip == (uint64_t)iret_to_user) {
+	if (!from_user && tf->rip == (uint64_t)iret_to_user &&
+	    (tf->trapno == T_GPFLT || tf->trapno == T_SEGNP || tf->trapno == T_STACK)) {
 		bad_user_return(tf);
 		return;
 	}

@@ -77,11 +77,12 @@ vectors_start:
 
 /*
  * The GS base to use is the user's exactly when the trap came from user mode
- * or from the iretq that returns to it (iret_to_user: the CPU refused the user
- * frame, a #GP or #NP raised in ring 0 after the swapgs). Nothing else in ring
- * 0 runs with the user's GS base and interrupts or faults possible: the syscall
- * entry and exit run with interrupts off and touch only the kernel stack, and
- * NMI and machine check take the paranoid path.
+ * or from the iretq that returns to it (iret_to_user: nothing but the CPU
+ * refusing the user frame can stop there, a #GP, #NP or #SS raised in ring 0
+ * after the swapgs). Nothing else in
+ * ring 0 runs with the user's GS base where a fault or interrupt can arrive:
+ * trapret and the syscall exit turn interrupts off before they swap and touch
+ * only the kernel stack, and NMI and machine check take the paranoid path.
  */
 alltraps:
 	testb $3, 24(%rsp)		/* came from user mode? (cs, above trapno and err) */
@@ -96,6 +97,7 @@ alltraps:
 	call trap
 .globl trapret
 trapret:
+	cli				/* no interrupt between swapgs and iretq */
 	POP_REGS
 	addq $16, %rsp			/* trapno, err */
 	testb $3, 8(%rsp)

@@ -48,6 +48,21 @@ int flexsc_wait_entry(const struct flexsc_entry *e)
 	return (int)syscall6(SYS_flexsc_wait, (long)e, 0, 0, 0, 0, 0);
 }
 
+int flexsc_await(struct flexsc_entry *e)
+{
+	for (;;) {
+		int r = flexsc_wait_entry(e);
+		if (r != -EAGAIN && r != -ENOMEM)
+			return r;
+		uint32_t submitted = FLEXSC_SUBMITTED;
+		if (__atomic_compare_exchange_n(&e->status, &submitted, FLEXSC_FREE, false,
+						__ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+			return r;
+		struct timespec pause = { 0, 1000 * 1000 };
+		nanosleep(&pause, NULL);
+	}
+}
+
 int64_t flexsc_call(struct flexsc_ring *r, long sysnum, long a0, long a1, long a2, long a3,
 		    long a4, long a5)
 {

@@ -17,6 +17,13 @@ NO_LEAK = [r"^leakcheck: \w+ exited 0$",
            r"^leakcheck: free pages before \d+ after \d+, kmalloc's pages before \d+ after \d+$",
            r"^leakcheck: pages in use before (\d+) after \1, kernel objects before (\d+) after \2$"]
 
+# What the fuzzer prints at the end of a run that found nothing wrong.
+FUZZ_OK = [r"^fuzz: \d+ calls \(\d+ syscall, \d+ int \$0x80, \d+ page\), \d+ forks, "
+           r"\d+ children killed by a signal$",
+           r"^fuzz: free pages before \d+ after \d+, kmalloc's pages before \d+ after \d+$",
+           r"^fuzz: pages in use before (\d+) after \1, kernel objects before (\d+) after \2$",
+           r"^fuzz: ok$", r"^elk: init exited with status 0$"]
+
 
 def kill_line(prog, cause, addr=HEX):
     """The kernel's one line for a user fault that killed PROG."""
@@ -176,10 +183,10 @@ CASES = [
     },
     {
         # Also -EINVAL for bad timespecs, and sleeps too long for 64-bit nanoseconds.
-        "name": "sleep",
-        "init": "sleep 300",
-        "expect": [r"^sleep: 2 endless sleeps still asleep after 500 ms$",
-                   r"^sleep: slept \d+ ms$"],
+        "name": "sleeptest",
+        "init": "sleeptest 300",
+        "expect": [r"^sleeptest: 2 sleeps too long to count in nanoseconds still asleep after 500 ms$",
+                   r"^sleeptest: slept \d+ ms$"],
         "forbid": USER_FAILURE,
     },
     {
@@ -248,6 +255,29 @@ CASES = [
         "forbid": USER_FAILURE,
     },
     {
+        # Ctrl-C at the shell's prompt drops the line typed so far, as a shell does.
+        "name": "serial-ctrl-c",
+        "init": "sh",
+        "input": "echo lost\x03echo kept\nexit\n",
+        "expect": [r"^elk\$ echo lost\^C$", r"^kept$", r"^elk: init exited with status 0$"],
+        "forbid": USER_FAILURE + [r"^lost$"],
+    },
+    {
+        # sleep is the Unix utility: decimal seconds, an error for anything else.
+        "name": "sleep",
+        "init": "sh -c sleep 0.2 ; echo slept ; sleep 1.x",
+        "expect": [r"^slept$", r"^sleep: invalid time interval 1\.x$",
+                   r"^elk: init exited with status 1$"],
+        "forbid": USER_FAILURE,
+        "status": 1,
+    },
+    {
+        "name": "sleep-no-operand",
+        "init": "sleep",
+        "expect": [r"^sleep: missing operand$", r"^elk: init exited with status 1$"],
+        "status": 1,
+    },
+    {
         "name": "fpu",
         "init": "fpu",
         "expect": [r"^fpu: ok, parent did [1-9]\d* rounds"],
@@ -313,6 +343,19 @@ CASES = [
         "forbid": [r"^hello from elk!"],
         "allow_panic": True,
         "status": 255,
+    },
+    {
+        # A frame the CPU refuses to return to user mode with (init's stack
+        # selector forged to RPL 0): the #GP comes in ring 0 at iret_to_user,
+        # with the user's GS base loaded; only init dies, with one line.
+        "name": "badreturn",
+        "options": "badreturn",
+        "init": "hello",
+        "expect": [r"^elk: badreturn: init's stack selector is 0x18$",
+                   kill_line("hello", r"general protection fault on return to user mode"),
+                   rf"^elk: init killed by signal {SIGSEGV} \(SIGSEGV\)$"],
+        "forbid": [r"^hello from elk!"],
+        "status": 128 + SIGSEGV,
     },
     {
         # The ISO's grub.cfg boots init=hello.
@@ -500,7 +543,9 @@ CASES = [
     {
         "name": "flexsc-ipc-demo",
         "init": "leakcheck flexscipc 300",
-        "expect": [r"^flexscipc: 300 round trips \(a page with every 100th\) in \d+ ms",
+        "expect": [r"^flexscipc: 300 round trips with a child, each a value sent and its reply "
+                   r"\(value \+ 1\) received, every 100th with a page lent and sent back, "
+                   r"all through the two processes' syscall pages: \d+ ms in all",
                    r"^flexscipc: ok$"] + NO_LEAK,
         "forbid": USER_FAILURE,
     },
@@ -531,6 +576,25 @@ CASES = [
                    r"refused growth$", r"^flexscgrow: ok$"] + NO_LEAK,
         "forbid": USER_FAILURE,
         "timeout": 180,
+    },
+    {
+        # The random-syscall fuzzer (user/fuzz.c), a short campaign on each trap
+        # path and the page: its verdict, the kernel's memory in use back exactly
+        # once every process of the run is reaped. The second seed runs on two CPUs.
+        # A hang is reported by the fuzzer itself after 60 s, within the timeout.
+        "name": "fuzz-seed1",
+        "init": "fuzz 1 20000",
+        "expect": FUZZ_OK,
+        "forbid": USER_FAILURE,
+        "timeout": 150,
+    },
+    {
+        "name": "fuzz-seed2-smp2",
+        "init": "fuzz 2 20000",
+        "smp": 2,
+        "expect": FUZZ_OK,
+        "forbid": USER_FAILURE,
+        "timeout": 150,
     },
     {
         "name": "flexscstress",

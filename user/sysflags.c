@@ -6,7 +6,10 @@
  * the kernel's string copies around. Then a return to user mode that the CPU
  * refuses (a syscall instruction in the last two bytes of user space returns to
  * a non-canonical address) must kill only the program that did it.
-
+ *
+ * The syscall mask (MSR_SFMASK clears NT) and the switched RFLAGS (swtch) each
+ * keep NT from another thread's iretq on their own: these checks fail only
+ * with both undone.
  */
 #include <inc/lib.h>
 #include <inc/mman.h>
@@ -27,26 +30,21 @@ static long call_with_flags(bool int80, long num, long a1, long a2, long a3, uin
 	long ret;
 	uint64_t flags;
 
+#define CALL_WITH_FLAGS(insn)                                                                  \
+	asm volatile("subq $128, %%rsp\n\t"                                                      \
+		     "pushfq\n\torq %[set], (%%rsp)\n\tpopfq\n\t" insn "\n\t"                      \
+		     "pushfq\n\tpopq %[flags]\n\t"                                                   \
+		     "pushq %[flags]\n\tandq %[clear], (%%rsp)\n\tpopfq\n\t"                          \
+		     "addq $128, %%rsp"                                                               \
+		     : "=a"(ret), [flags] "=&r"(flags)                                                \
+		     : "a"(num), "D"(a1), "S"(a2), "d"(a3), "r"(r10), [set] "r"(set),               \
+		       [clear] "r"(~set)                                                              \
+		     : "rcx", "r11", "memory", "cc")
 	if (int80)
-		asm volatile("subq $128, %%rsp\n\t"
-			     "pushfq\n\torq %[set], (%%rsp)\n\tpopfq\n\t"
-			     "int $0x80\n\t"
-			     "pushfq\n\tpopq %[flags]\n\t"
-			     "pushq %[flags]\n\tandq %[clear], (%%rsp)\n\tpopfq\n\t"
-			     "addq $128, %%rsp"
-			     : "=a"(ret), [flags] "=&r"(flags)
-			     : "a"(num), "D"(a1), "S"(a2), "d"(a3), "r"(r10), [set] "r"(set), [clear] "r"(~set)
-			     : "rcx", "r11", "memory", "cc");
+		CALL_WITH_FLAGS("int $0x80");
 	else
-		asm volatile("subq $128, %%rsp\n\t"
-			     "pushfq\n\torq %[set], (%%rsp)\n\tpopfq\n\t"
-			     "syscall\n\t"
-			     "pushfq\n\tpopq %[flags]\n\t"
-			     "pushq %[flags]\n\tandq %[clear], (%%rsp)\n\tpopfq\n\t"
-			     "addq $128, %%rsp"
-			     : "=a"(ret), [flags] "=&r"(flags)
-			     : "a"(num), "D"(a1), "S"(a2), "d"(a3), "r"(r10), [set] "r"(set), [clear] "r"(~set)
-			     : "rcx", "r11", "memory", "cc");
+		CALL_WITH_FLAGS("syscall");
+#undef CALL_WITH_FLAGS
 	*after = flags;
 	return ret;
 }
@@ -143,6 +141,5 @@ int main(int argc, char **argv)
 	expect("wait4 for the child that returned badly", wait4(pid, &status, 0, NULL), pid);
 	check(WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV,
 	      "the child that returned badly killed by SIGSEGV");
-	expect("getpid after the child's bad return", getpid(), getpid());
 	return test_verdict(test_failures);
 }

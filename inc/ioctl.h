@@ -6,6 +6,9 @@
 
 #define TIOCGWINSZ 0x5413	/* get the terminal's size: struct winsize */
 #define TIOCSWINSZ 0x5414	/* set it */
+#define FIONBIO    0x5421	/* any descriptor: *(int *)arg ? set : clear O_NONBLOCK */
+#define FIONCLEX   0x5450	/* any descriptor: clear close-on-exec */
+#define FIOCLEX    0x5451	/* any descriptor: set close-on-exec */
 
 struct winsize {
 	uint16_t ws_row, ws_col;

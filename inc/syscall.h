@@ -74,7 +74,8 @@
 #define KSTAT_KMALLOC_OBJECTS 7	/* kernel objects allocated and not yet freed */
 #define KSTAT_KSTACKS       8	/* kernel stacks in use (one per thread) */
 #define KSTAT_KSTACK_MAX    9	/* kernel stacks there can be: RAM/8's worth; a process gets half */
-#define KSTAT_NCPUS       10	/* CPUs running */
+#define KSTAT_NMIS_REPORTED 10	/* NMIs whose report line is printed, all CPUs */
+#define KSTAT_NCPUS       11	/* CPUs running */
 #define KSTAT_CPU_TICKS  0x100	/* + n: timer interrupts CPU n has taken */
 
 #endif

@@ -53,8 +53,8 @@ struct cpu {
 	uint64_t traps;			/* CPU_OFF_TRAPS: user->kernel entries on this CPU */
 	struct thread *thread;		/* CPU_OFF_THREAD: running thread, NULL in the scheduler */
 	struct thread *fpu_owner;	/* user thread whose FPU state was loaded here last */
-	uint64_t user_fs_base;		/* MSR_FS_BASE as last written here */
-	uint64_t user_gs_base;		/* the user's GS base (MSR_KERNEL_GS_BASE in the kernel) */
+	int segment_bases_tid;		/* the user thread whose FS/GS bases are loaded, or 0 */
+	uint64_t segment_bases_gen;	/* and the generation of its bases then loaded */
 	uint64_t syscall_traps;		/* of traps, those that were system calls */
 	uint64_t nmis;			/* NMIs taken; reported from the timer interrupt */
 	uint64_t nmis_reported;

@@ -477,16 +477,14 @@ static int64_t iovec_check(const struct iovec *uiov, int iovcnt)
  */
 static int64_t transfer_vector(int fd, const struct iovec *uiov, int iovcnt, bool writing)
 {
-	int64_t r = iovec_check(uiov, iovcnt), done = 0;
-	struct file *f = r == 0 ? fd_get(myproc()->files, fd) : NULL;
+	struct file *f = fd_get(myproc()->files, fd);
+	int64_t r = 0, done = 0;
 
-	if (r < 0)
-		return r;
 	if (!f)
 		return -EBADF;
-	if (!(writing ? f->writable : f->readable)) {
+	if (!(writing ? f->writable : f->readable) || (r = iovec_check(uiov, iovcnt)) < 0) {
 		file_put(f);
-		return -EBADF;
+		return r < 0 ? r : -EBADF;
 	}
 	for (int i = 0; i < iovcnt; i++) {
 		struct iovec v;
@@ -519,14 +517,40 @@ int64_t sys_writev(int fd, const struct iovec *uiov, int iovcnt)
 	return transfer_vector(fd, uiov, iovcnt, true);
 }
 
-/* ioctl: as the file's kind does it; -ENOTTY for kinds that have none (not terminals). */
+/*
+ * ioctl: the requests every descriptor takes (FIONBIO sets or clears
+ * O_NONBLOCK from the int at arg, FIOCLEX and FIONCLEX the close-on-exec
+ * flag), then the file's own; -ENOTTY for kinds that have none (not
+ * terminals). The request is 32 bits, as on Linux.
+ */
 int64_t sys_ioctl(int fd, uint64_t request, uint64_t arg)
 {
-	struct file *f = fd_get(myproc()->files, fd);
+	struct fdtable *t = myproc()->files;
+	struct file *f = fd_get(t, fd);
+	int64_t r = 0;
+	int on;
 
 	if (!f)
 		return -EBADF;
-	int64_t r = f->ops->ioctl ? f->ops->ioctl(f, request, arg) : -ENOTTY;
+	switch ((uint32_t)request) {
+	case FIONBIO:
+		if (copy_from_user(&on, (const void *)arg, sizeof(on)) < 0)
+			r = -EFAULT;
+		else if (on)
+			__atomic_or_fetch(&f->status, O_NONBLOCK, __ATOMIC_RELAXED);
+		else
+			__atomic_and_fetch(&f->status, ~O_NONBLOCK, __ATOMIC_RELAXED);
+		break;
+	case FIOCLEX:
+	case FIONCLEX:
+		spin_lock(&t->lock);
+		if (t->fd[fd] == f)
+			set_cloexec_locked(t, fd, (uint32_t)request == FIOCLEX);
+		spin_unlock(&t->lock);
+		break;
+	default:
+		r = f->ops->ioctl ? f->ops->ioctl(f, (uint32_t)request, arg) : -ENOTTY;
+	}
 	file_put(f);
 	return r;
 }
@@ -721,7 +745,9 @@ int64_t sys_fcntl(int fd, int cmd, uint64_t arg)
 	switch (cmd) {
 	case F_DUPFD:
 	case F_DUPFD_CLOEXEC:
-		r = arg >= NOFILE ? -EINVAL : dup_from(fd, (int)arg, cmd == F_DUPFD_CLOEXEC);
+		/* The lowest descriptor is an unsigned int, as on Linux. */
+		r = (uint32_t)arg >= NOFILE ? -EINVAL
+					    : dup_from(fd, (int)(uint32_t)arg, cmd == F_DUPFD_CLOEXEC);
 		break;
 	case F_GETFD:
 		spin_lock(&t->lock);

@@ -103,28 +103,43 @@ static void fpu_switch_to(struct cpu *c, struct thread *t)
 }
 
 /*
- * Load user thread t's FS and GS bases into this CPU unless they are there
- * already: a write of the MSR costs a helper call under emulation, and most
- * programs never change them. The user's GS base sits in MSR_KERNEL_GS_BASE
- * while the kernel runs (swapgs exchanges it on the way out). Interrupts off.
+ * Load user thread t's FS and GS bases into this CPU. The user's GS base sits
+ * in MSR_KERNEL_GS_BASE while the kernel runs (swapgs exchanges it on the way
+ * out). Interrupts off.
  */
 static void load_segment_bases(struct cpu *c, struct thread *t)
 {
-	if (c->user_fs_base != t->fs_base) {
-		wrmsr(MSR_FS_BASE, t->fs_base);
-		c->user_fs_base = t->fs_base;
-	}
-	if (c->user_gs_base != t->gs_base) {
-		wrmsr(MSR_KERNEL_GS_BASE, t->gs_base);
-		c->user_gs_base = t->gs_base;
-	}
+	c->segment_bases_gen = __atomic_load_n(&t->segment_bases_gen, __ATOMIC_ACQUIRE);
+	wrmsr(MSR_FS_BASE, __atomic_load_n(&t->fs_base, __ATOMIC_RELAXED));
+	wrmsr(MSR_KERNEL_GS_BASE, __atomic_load_n(&t->gs_base, __ATOMIC_RELAXED));
+	c->segment_bases_tid = t->tid;
+}
+
+/*
+ * Load them unless t was the last user thread to have its bases loaded here,
+ * and they have not changed since (a call posted on a syscall page may change
+ * them while t is not running):
+ * a user thread and its syscall threads (kernel threads, which never touch
+ * these registers) trade the CPU without a write, which costs a helper call
+ * under emulation. Keyed by thread id, never by the values: a program can
+ * change its real base behind the kernel's back (a segment load such as
+ * mov %ax, %fs zeroes it), and the next thread must not inherit that. (Such a
+ * change lasts until the thread is next switched out; then its arch_prctl
+ * base comes back.)
+ */
+static void switch_segment_bases(struct cpu *c, struct thread *t)
+{
+	if (c->segment_bases_tid != t->tid ||
+	    c->segment_bases_gen != __atomic_load_n(&t->segment_bases_gen, __ATOMIC_ACQUIRE))
+		load_segment_bases(c, t);
 }
 
 void thread_set_segment_bases(struct thread *t, uint64_t fs_base, uint64_t gs_base)
 {
 	push_cli();
-	t->fs_base = fs_base;
-	t->gs_base = gs_base;
+	__atomic_store_n(&t->fs_base, fs_base, __ATOMIC_RELAXED);
+	__atomic_store_n(&t->gs_base, gs_base, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&t->segment_bases_gen, 1, __ATOMIC_RELEASE);
 	if (mycpu()->thread == t)
 		load_segment_bases(mycpu(), t);
 	pop_cli();
@@ -278,7 +293,7 @@ static void make_current(struct cpu *c, struct thread *t, struct thread *prev)
 	cpu_set_kstack(c, t->kstack_top);
 	fpu_switch_to(c, t);
 	if (t->user)
-		load_segment_bases(c, t);
+		switch_segment_bases(c, t);
 }
 
 /*

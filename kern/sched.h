@@ -46,6 +46,7 @@ struct context {
 struct thread {
 	uint8_t fpu[512];		/* fxsave image; first, for its 16-byte alignment */
 	uint64_t fs_base, gs_base;	/* a user thread's FS and GS bases (arch_prctl) */
+	uint64_t segment_bases_gen;	/* bumped, after them, each time they change */
 	struct context *context;	/* saved by swtch while not running */
 	void *kstack;			/* lowest address of the kernel stack */
 	uint64_t kstack_top;
@@ -112,7 +113,8 @@ void thread_exit(void) __attribute__((noreturn));
 void thread_reset_fpu(struct thread *t);
 /*
  * Set user thread t's FS and GS bases, loading them now if t is this CPU's
- * running thread; otherwise they are loaded when t next runs.
+ * running thread; otherwise they are loaded when t next runs. (With syscall
+ * threads on other CPUs than t, a t running meanwhile would need an IPI.)
  */
 void thread_set_segment_bases(struct thread *t, uint64_t fs_base, uint64_t gs_base);
 /* Bring t->fpu up to date if t's state is live in this CPU's registers. */

@@ -53,22 +53,37 @@ int64_t sys_arch_prctl(int code, uint64_t addr)
 }
 
 /*
- * uname: sysname "elk", and as release the Linux version whose system call ABI
- * elk follows, with "-elk": C libraries read the release to decide whether the
- * kernel is recent enough (glibc's static start-up refuses one older than its
- * minimum). -EFAULT for a bad pointer.
+ * uname: sysname "Linux", the ABI a program gets here (programs that look at
+ * it then take their Linux paths, as under other kernels that speak Linux's
+ * calls), and as release the Linux version whose system call ABI elk follows,
+ * with "-elk": C libraries read the release to decide whether the kernel is
+ * recent enough (glibc's static start-up refuses one older than its minimum).
+ * The version and node name say elk. -EFAULT for a bad pointer.
  */
 int64_t sys_uname(struct utsname *ubuf)
 {
 	static const struct utsname elk = {
-		.sysname = "elk",
+		.sysname = "Linux",
 		.nodename = "elk",
 		.release = "6.1.0-elk",
-		.version = "elk (FlexSC teaching kernel)",
+		.version = "#1 elk (FlexSC teaching kernel)",
 		.machine = "x86_64",
 		.domainname = "(none)",
 	};
 	return copy_to_user(ubuf, &elk, sizeof(elk)) < 0 ? -EFAULT : 0;
+}
+
+/* kstat's per-CPU counter which (KSTAT_TRAPS, _SYSCALL_TRAPS or _NMIS_REPORTED) of c. */
+static uint64_t cpu_counter(const struct cpu *c, int which)
+{
+	switch (which) {
+	case KSTAT_TRAPS:
+		return c->traps;
+	case KSTAT_SYSCALL_TRAPS:
+		return c->syscall_traps;
+	default:
+		return __atomic_load_n(&c->nmis_reported, __ATOMIC_ACQUIRE);
+	}
 }
 
 int64_t sys_kstat(int which)
@@ -79,10 +94,11 @@ int64_t sys_kstat(int which)
 	case KSTAT_TOTAL_PAGES:
 		return (int64_t)usable_pages;
 	case KSTAT_TRAPS:
-	case KSTAT_SYSCALL_TRAPS: {
+	case KSTAT_SYSCALL_TRAPS:
+	case KSTAT_NMIS_REPORTED: {
 		uint64_t sum = 0;
 		for (int i = 0; i < ncpu; i++)
-			sum += which == KSTAT_TRAPS ? cpus[i].traps : cpus[i].syscall_traps;
+			sum += cpu_counter(&cpus[i], which);
 		return (int64_t)sum;
 	}
 	case KSTAT_TSC_HZ:

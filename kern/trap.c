@@ -207,9 +207,11 @@ static void kernel_exception(struct trapframe *tf)
 }
 
 /*
- * Print a line for the NMIs this CPU took since the last report. Called from the
- * timer interrupt, where this CPU holds no lock: the NMI itself may have come in
- * the middle of a console write, holding the console's lock.
+ * Print a line for the NMIs this CPU took since the last report, then count
+ * them as reported (kstat's KSTAT_NMIS_REPORTED), so that a program that sees
+ * the count knows the line is out. Called from the timer interrupt, where this
+ * CPU holds no lock: the NMI itself may have come in the middle of a console
+ * write, holding the console's lock.
  */
 static void report_nmis(struct cpu *c)
 {
@@ -219,7 +221,7 @@ static void report_nmis(struct cpu *c)
 		return;
 	cprintf("elk: %lu NMI(s) on CPU %d, from the machine, not the running code; "
 		"ignored\n", seen - c->nmis_reported, c->id);
-	c->nmis_reported = seen;
+	__atomic_store_n(&c->nmis_reported, seen, __ATOMIC_RELEASE);
 }
 
 /*

@@ -77,8 +77,9 @@ vectors_start:
 
 /*
  * The GS base to use is the user's exactly when the trap came from user mode
- * or from the iretq that returns to it (iret_to_user: the CPU refused the user
- * frame, a #GP, #NP or #SS raised in ring 0 after the swapgs). Nothing else in
+ * or from the iretq that returns to it (iret_to_user: nothing but the CPU
+ * refusing the user frame can stop there, a #GP, #NP or #SS raised in ring 0
+ * after the swapgs). Nothing else in
  * ring 0 runs with the user's GS base where a fault or interrupt can arrive:
  * trapret and the syscall exit turn interrupts off before they swap and touch
  * only the kernel stack, and NMI and machine check take the paranoid path.

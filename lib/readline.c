@@ -1,6 +1,12 @@
-/* Line input from the raw serial console, which neither echoes nor edits. */
+/*
+ * Line input from the raw serial console, which neither echoes nor edits.
+ * Backspace or DEL erases a character; Ctrl-C drops the line typed so far and
+ * gives an empty one (elk has no signals yet, so it stops nothing else);
+ * Ctrl-D on an empty line, or the end of input, ends the input.
+ */
 #include <inc/lib.h>
 
+#define CTRL_C 0x03
 #define CTRL_D 0x04
 #define BACKSPACE 0x08
 #define DEL 0x7f
@@ -18,6 +24,11 @@ int readline(const char *prompt, char *buf, size_t size)
 			return -1;
 		if (ended || c == '\r' || c == '\n')
 			break;
+		if (c == CTRL_C) {
+			write(1, "^C", 2);
+			len = 0;
+			break;
+		}
 		if (c == BACKSPACE || c == DEL) {
 			if (len > 0) {
 				len--;

@@ -19,6 +19,13 @@ NO_LEAK = [r"^leakcheck: \w+ exited 0$",
            r"^leakcheck: free pages before \d+ after \d+, kmalloc's pages before \d+ after \d+$",
            r"^leakcheck: pages in use before (\d+) after \1, kernel objects before (\d+) after \2$"]
 
+# What the fuzzer prints at the end of a run that found nothing wrong.
+FUZZ_OK = [r"^fuzz: \d+ calls \(\d+ syscall, \d+ int \$0x80, \d+ page\), \d+ forks, "
+           r"\d+ children killed by a signal$",
+           r"^fuzz: free pages before \d+ after \d+, kmalloc's pages before \d+ after \d+$",
+           r"^fuzz: pages in use before (\d+) after \1, kernel objects before (\d+) after \2$",
+           r"^fuzz: ok$", r"^elk: init exited with status 0$"]
+
 
 def kill_line(prog, cause, addr=HEX):
     """The kernel's one line for a user fault that killed PROG."""
@@ -166,21 +173,22 @@ CASES = [
         "forbid": USER_FAILURE,
     },
     {
-        # Neither spinner yields, so their lines interleave (A..B..A or B..A..B) only
-        # if the timer preempts them.
+        # Neither spinner yields nor makes a system call while it spins, and each
+        # spins until it has seen the other run meanwhile: only the timer can
+        # make that happen on one CPU. Either may finish first.
         "name": "preempt",
         "init": "preempt",
-        "expect": [r"(?s)^A: step \d+$.*^B: step \d+$.*^A: step \d+$"
-                   r"|^B: step \d+$.*^A: step \d+$.*^B: step \d+$",
+        "expect": [r"(?s)^A: saw B run while spinning$.*^B: saw A run while spinning$"
+                   r"|^B: saw A run while spinning$.*^A: saw B run while spinning$",
                    r"^preempt: both spinners done$"],
         "forbid": USER_FAILURE,
     },
     {
         # Also -EINVAL for bad timespecs, and sleeps too long for 64-bit nanoseconds.
-        "name": "sleep",
-        "init": "sleep 300",
-        "expect": [r"^sleep: 2 endless sleeps still asleep after 500 ms$",
-                   r"^sleep: slept \d+ ms$"],
+        "name": "sleeptest",
+        "init": "sleeptest 300",
+        "expect": [r"^sleeptest: 2 sleeps too long to count in nanoseconds still asleep after 500 ms$",
+                   r"^sleeptest: slept \d+ ms$"],
         "forbid": USER_FAILURE,
     },
     {
@@ -249,6 +257,29 @@ CASES = [
         "forbid": USER_FAILURE,
     },
     {
+        # Ctrl-C at the shell's prompt drops the line typed so far, as a shell does.
+        "name": "serial-ctrl-c",
+        "init": "sh",
+        "input": "echo lost\x03echo kept\nexit\n",
+        "expect": [r"^elk\$ echo lost\^C$", r"^kept$", r"^elk: init exited with status 0$"],
+        "forbid": USER_FAILURE + [r"^lost$"],
+    },
+    {
+        # sleep is the Unix utility: decimal seconds, an error for anything else.
+        "name": "sleep",
+        "init": "sh -c sleep 0.2 ; echo slept ; sleep 1.x",
+        "expect": [r"^slept$", r"^sleep: invalid time interval 1\.x$",
+                   r"^elk: init exited with status 1$"],
+        "forbid": USER_FAILURE,
+        "status": 1,
+    },
+    {
+        "name": "sleep-no-operand",
+        "init": "sleep",
+        "expect": [r"^sleep: missing operand$", r"^elk: init exited with status 1$"],
+        "status": 1,
+    },
+    {
         "name": "fpu",
         "init": "fpu",
         "expect": [r"^fpu: ok, parent did [1-9]\d* rounds"],
@@ -256,36 +287,43 @@ CASES = [
     },
     {
         # An NMI is the machine's doing, not the program's: one line, and it runs on.
+        # nmiwait waits until the kernel has reported the NMI, however late the
+        # monitor gets it in.
         "name": "nmi",
-        "init": "spin S 40",
-        "monitor": [[r"^S: step 2$", "nmi"]],
+        "init": "nmiwait S 1",
+        "monitor": [[r"^S: waiting for NMI 1 of 1$", "nmi"]],
         "expect": [r"^elk: 1 NMI\(s\) on CPU 0, from the machine, not the running code; "
                    r"ignored$",
-                   r"^S: step 40$", r"^elk: init exited with status 0$"],
+                   r"^S: done, the kernel reported 1 NMI\(s\)$",
+                   r"^elk: init exited with status 0$"],
         "forbid": USER_FAILURE + [r"killed"],
     },
     {
-        # NMIs while spin makes system calls without pause: some land on the
+        # NMIs while nmiwait makes system calls without pause: some land on the
         # system-call path, at syscall_entry's first instruction too, where the
-        # user's GS base is still loaded. Each is counted and ignored.
+        # user's GS base is still loaded. Each is counted and ignored. One at a
+        # time: the next is sent once nmiwait has seen the last one reported, so
+        # that two never merge into one.
         "name": "nmi-syscalls",
-        "init": "spin L 24 20000 syscalls",
-        "monitor": [[rf"^L: step {i}$", "nmi"] for i in range(2, 22)],
-        "expect": [r"^elk: \d+ NMI\(s\) on CPU 0, from the machine, not the running code; "
+        "init": "nmiwait L 20 syscalls",
+        "monitor": [[rf"^L: waiting for NMI {i} of 20$", "nmi"] for i in range(1, 21)],
+        "expect": [r"^elk: 1 NMI\(s\) on CPU 0, from the machine, not the running code; "
                    r"ignored$",
-                   r"^L: step 24$", r"^elk: init exited with status 0$"],
+                   r"^L: done, the kernel reported 20 NMI\(s\)$",
+                   r"^elk: init exited with status 0$"],
         "forbid": USER_FAILURE + [r"killed"],
     },
     {
         # A machine check panics the kernel and is not blamed on the program. The
         # monitor injects an uncorrected error (bank 1 status VAL|UC|EN, MCG_STATUS
-        # MCIP|RIPV).
+        # MCIP|RIPV) while nmiwait waits for an NMI that never comes: only the
+        # machine check can end the run, and nothing of the program runs after it.
         "name": "machine-check",
-        "init": "spin S 40",
-        "monitor": [[r"^S: step 2$", "mce 0 1 0xb000000000000000 0x5 0 0"]],
+        "init": "nmiwait S 1",
+        "monitor": [[r"^S: waiting for NMI 1 of 1$", "mce 0 1 0xb000000000000000 0x5 0 0"]],
         "expect": [r"^elk: machine check on CPU 0$", r"^  trap 18 \(machine check\)",
                    r"^elk: kernel panic at kern/trap\.c:\d+: machine check at rip "],
-        "forbid": [r"killed", r"^S: step 40$"],
+        "forbid": [r"killed", r"^S: done", r"(?s)^elk: machine check.*^S: "],
         "allow_panic": True,
         "status": 255,
     },
@@ -483,24 +521,34 @@ CASES = [
         "forbid": USER_FAILURE,
     },
     {
-        # The demo: a batch of writes in order, getpid/getppid, a fresh mmap filled
-        # by a syscall thread's read, fork on the page, a summary.
+        # The demo: getpid/getppid, a batch of eight writes, a fresh mmap filled by
+        # a syscall thread's read, fork on the page, a summary. The batch's entries
+        # are not linked, so its lines come in any order: eight in a row, each once,
+        # and one trap for the whole batch.
         "name": "flexsc-demo",
         "init": "leakcheck flexsc",
-        "expect": [r"^flexsc: registered one syscall page at 0x[0-9a-f]+, 4 syscall threads$"] +
-                  [rf"^flexsc: line {i} of 8, one batch$" for i in range(1, 9)] +
-                  [r"^flexsc: pid \d+, parent \d+$",
-                   r'^flexsc: read 27 bytes into a fresh mmap: "filled by a syscall thread"$',
-                   r"(?s)^flexsc: child: pid (\d+), parent (\d+), through my own page$"
-                   r".*^flexsc: parent: pid \2, child \1 exited with status 0$",
-                   r"^flexsc: \d+ calls through the page, \d+ traps \(flexsc_wait\), "
-                   r"\d+\.\d calls per trap$"] + NO_LEAK,
-        "forbid": USER_FAILURE,
+        "expect": [r"^flexsc: registered one syscall page at 0x[0-9a-f]+, 4 syscall threads$",
+                   r"^flexsc: getpid says \d+ and getppid says \d+, one call through the page "
+                   r"each$",
+                   r"(?:^flexsc: batch write [1-8] of 8\n){8}",
+                   r"^flexsc: 8 of 8 batch writes wrote their whole line, in any order, after 1 "
+                   r"trap\(s\) \(flexsc_wait\) for the batch$",
+                   r"^flexsc: a read through the page put 27 bytes into an untouched mmap buffer "
+                   r'across two pages: "filled by a syscall thread"$',
+                   r"(?s)^flexsc: child: getpid says (\d+) and getppid says (\d+), through a page "
+                   r"of its own$"
+                   r".*^flexsc: parent: getpid says \2; wait4 says child \1 exited with status 0$",
+                   r"^flexsc: this process made \d+ calls through the page and took \d+ traps "
+                   r"\(flexsc_wait\) for them: \d+\.\d calls per trap$"] + NO_LEAK,
+        "forbid": USER_FAILURE + [r"(?s)^flexsc: batch write (\d) of 8$.*^flexsc: batch write \1 "
+                                  r"of 8$"],
     },
     {
         "name": "flexsc-ipc-demo",
         "init": "leakcheck flexscipc 300",
-        "expect": [r"^flexscipc: 300 round trips \(a page with every 100th\) in \d+ ms",
+        "expect": [r"^flexscipc: 300 round trips with a child, each a value sent and its reply "
+                   r"\(value \+ 1\) received, every 100th with a page lent and sent back, "
+                   r"all through the two processes' syscall pages: \d+ ms in all",
                    r"^flexscipc: ok$"] + NO_LEAK,
         "forbid": USER_FAILURE,
     },
@@ -531,6 +579,25 @@ CASES = [
                    r"refused growth$", r"^flexscgrow: ok$"] + NO_LEAK,
         "forbid": USER_FAILURE,
         "timeout": 180,
+    },
+    {
+        # The random-syscall fuzzer (user/fuzz.c), a short campaign on each trap
+        # path and the page: its verdict, the kernel's memory in use back exactly
+        # once every process of the run is reaped. The second seed runs on two CPUs.
+        # A hang is reported by the fuzzer itself after 60 s, within the timeout.
+        "name": "fuzz-seed1",
+        "init": "fuzz 1 20000",
+        "expect": FUZZ_OK,
+        "forbid": USER_FAILURE,
+        "timeout": 150,
+    },
+    {
+        "name": "fuzz-seed2-smp2",
+        "init": "fuzz 2 20000",
+        "smp": 2,
+        "expect": FUZZ_OK,
+        "forbid": USER_FAILURE,
+        "timeout": 150,
     },
     {
         "name": "flexscstress",

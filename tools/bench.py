@@ -2,13 +2,15 @@
 """Run elk's benchmark sweep under QEMU, write CSV, draw plots.
 
     tools/bench.py --kernel K --initrd I [--mode full|quick|tiny] [--timing tcg|icount]
-                   [--runs N] [--accel A] [--out bench/results] [--plots bench/plots]
-    tools/bench.py --kernel K --initrd I --scale [--calls N]   (the scaling sweep)
+                   [--runs N] [--accel A] [--reference] [--out DIR] [--plots DIR]
+    tools/bench.py --kernel K --initrd I --scale [--calls N] [--reference]   (scaling)
     tools/bench.py --plots-only        (redraw from the CSV already written)
 
 The guest program bench (bench/bench.c) prints one `bench-row:` line per point;
-each becomes a progress line here and a row of bench/results/NAME.csv, NAME
-being the mode and timing (tcg-full.csv, icount-quick.csv, ...). Then gnuplot
+each becomes a progress line here and a row of obj/bench/results/NAME.csv, NAME
+being the timing and mode (tcg-full.csv, icount-quick.csv, ...), with the plots
+in obj/bench/plots/. Only --reference writes the committed reference run,
+bench/results/ and bench/plots/. Then gnuplot
 draws, per call, the cost per operation against the batch size (one line per
 path, p10-p90 as error bars) and the speed-up of the page over `syscall`.
 
@@ -20,8 +22,8 @@ are compared whole and never mixed.
 With --scale it runs the scaling sweep instead: the guest program scale
 (bench/scale.c) with P = 1, 2 and 4 processes, each making N null calls on the
 syscall path and then on its own syscall page, on SCALE_CPUS emulated CPUs, into
-bench/results/scaling.csv and bench/plots/scaling.png and .svg: total calls per
-second against P.
+scaling.csv and scaling.png and .svg beside the sweep's (so, with --reference,
+in bench/results and bench/plots): total calls per second against P.
 """
 
 import argparse
@@ -47,6 +49,9 @@ SCALE_HEADER = ["path", "procs", "cpus", "calls", "cycles", "calls_per_sec"]
 SCALE_PROCS = (1, 2, 4)
 SCALE_CPUS = 4
 SCALE_TIMEOUT = 600
+# Where the CSV and the plots go: the committed reference run only when asked for.
+REFERENCE = (os.path.join(ROOT, "bench", "results"), os.path.join(ROOT, "bench", "plots"))
+OWN = (os.path.join(ROOT, "obj", "bench", "results"), os.path.join(ROOT, "obj", "bench", "plots"))
 
 
 def parse_row(line, name):
@@ -118,14 +123,36 @@ def write_csv(path, rows, header=HEADER):
     print(f"bench: wrote {path} ({len(rows)} rows)")
 
 
-def plot_table(rows, call):
-    """Whitespace-separated lines: batch, then median p10 p90 for each path."""
-    paths = ("syscall", "int80", "page")
+# Each operation in words, for the plots' titles (bench/bench.c does them).
+OPERATIONS = {
+    "null": "null = getppid",
+    "write": "write = a 1-byte write to /dev/null",
+    "read4k": "read4k = a 4 KiB read from /dev/zero",
+    "pipe": "pipe = a 1-byte pipe write, then its read",
+    "mmapfill": "mmapfill = a 4 KiB read from /dev/zero into a fresh mmap page (its fault taken in ring 0)",
+    "mmaptouch": "mmaptouch = mmap, touch the page, munmap",
+    "brk": "brk = grow the break a page, touch it, shrink back",
+    "fork": "fork = fork, the child's exit, wait4 (4 MiB touched heap)",
+}
+# Per timing mode: what the guest TSC counts, and the divisor that makes it that unit.
+# Under -icount shift=4 every guest instruction advances the TSC by 16.
+UNITS = {
+    "tcg": ("tcg timing (plain TCG: the guest TSC follows the host clock)",
+            "guest TSC cycles per operation", 1),
+    "icount": ("icount timing (-icount shift=4: instructions, not time)",
+               "guest instructions per operation (TSC / 16)", 16),
+}
+PATHS = ("syscall", "int80", "page")
+
+
+def plot_table(rows, call, divisor=1):
+    """Whitespace-separated lines: batch, then median p10 p90 for each path, in
+    cycles divided by DIVISOR."""
     by = {(r["path"], int(r["batch"])): r for r in rows if r["call"] == call}
     lines = []
     for batch in sorted({b for _, b in by}):
-        if all((p, batch) in by for p in paths):
-            cols = [str(batch)] + [by[p, batch][k] for p in paths
+        if all((p, batch) in by for p in PATHS):
+            cols = [str(batch)] + [f"{int(by[p, batch][k]) / divisor:g}" for p in PATHS
                                    for k in ("cycles_median", "cycles_p10", "cycles_p90")]
             lines.append(" ".join(cols))
     return "\n".join(lines) + "\n"
@@ -170,13 +197,47 @@ def plot_scaling(rows, name, plots_dir):
     print(f"bench: plot in {plots_dir}/{name}.png and .svg")
 
 
+def plot_ranges(table):
+    """Axis ranges that hold every point and bar of TABLE (plot_table's text) with
+    a margin: x on a log scale, the left panel's y on one when its data span more
+    than a factor of 8 (with ticks at 1, 2 and 5 times powers of ten), the
+    speed-up linear."""
+    rows = [[float(v) for v in line.split()] for line in table.split("\n") if line]
+    batches = [r[0] for r in rows]
+    costs = [v for r in rows for v in r[1:]]
+    ratios = [1.0] + [r[1] / r[i] for r in rows for i in (4, 7) if r[i] > 0]
+    lo, hi = min(costs), max(costs)
+    if hi / lo > 8:
+        ylog, ymin, ymax = 1, lo / 1.3, hi * 1.3
+    else:
+        ylog, ymin, ymax = 0, max(0.0, lo - 0.1 * (hi - lo)), hi + 0.1 * (hi - lo)
+    ticks = [m * 10 ** e for e in range(-1, 10) for m in (1, 2, 5)
+             if ymin <= m * 10 ** e <= ymax]
+    span = max(ratios) - min(ratios)
+    return {"xmin": min(batches) / 1.5, "xmax": max(batches) * 1.5,
+            "ylog": float(ylog), "ymin": ymin, "ymax": ymax,
+            "yticks": "(" + ", ".join(f"{t:g}" for t in ticks) + ")",
+            "rmin": max(0.0, min(ratios) - 0.1 * span), "rmax": max(ratios) + 0.1 * span}
+
+
+def plot_title(name, rows, call):
+    """Two lines: the operation in words; timing mode, sweep and repetitions."""
+    timing, _, mode = name.partition("-")
+    reps = sorted({int(r["calls"]) // int(r["batch"]) for r in rows if r["call"] == call})
+    what = UNITS.get(timing, (f"{timing} timing",))[0]
+    return (f"elk: {OPERATIONS.get(call, call)}\n{what}, {mode} sweep, "
+            f"median of {'/'.join(map(str, reps))} repetitions a point, bars p10-p90")
+
+
 def plot(csv_path, plots_dir):
-    """Draw PNG and SVG plots for csv_path with gnuplot: the sweep's, or the scaling one."""
-    if subprocess.call(["bash", os.path.join(elkrun.TOOLS, "need.sh"), "gnuplot"]) != 0:
+    """Draw PNG and SVG plots for csv_path with gnuplot: every call of the sweep's,
+    or the scaling sweep's one."""
+    if subprocess.call(["bash", os.path.join(elkrun.TOOLS, "setup-deps.sh"), "plots"]) != 0:
         sys.exit("bench: gnuplot is needed for the plots")
     with open(csv_path) as f:
         rows = list(csv.DictReader(f))
     name = os.path.splitext(os.path.basename(csv_path))[0]
+    _, ylabel, divisor = UNITS.get(name.partition("-")[0], (None, "guest TSC cycles", 1))
     os.makedirs(plots_dir, exist_ok=True)
     if rows and "procs" in rows[0]:
         plot_scaling(rows, name, plots_dir)
@@ -185,13 +246,37 @@ def plot(csv_path, plots_dir):
     with tempfile.TemporaryDirectory() as tmp:
         for call in calls:
             data = os.path.join(tmp, call + ".dat")
+            table = plot_table(rows, call, divisor)
             with open(data, "w") as f:
-                f.write(plot_table(rows, call))
-            for term, ext in (("pngcairo size 900,560", "png"), ("svg size 900,560", "svg")):
+                f.write(table)
+            settings = dict(datafile=data, title=plot_title(name, rows, call), ylabel=ylabel)
+            assigns = "; ".join(f"{k}={gnuplot_value(v)}" for k, v in
+                                list(settings.items()) + list(plot_ranges(table).items()))
+            for term, ext in (("pngcairo size 960,600", "png"), ("svg size 960,600", "svg")):
                 out = os.path.join(plots_dir, f"{name}-{call}.{ext}")
-                subprocess.run(["gnuplot", "-e", f"datafile='{data}'; call='{call}'; "
-                                f"term='{term}'; out='{out}'", PLOT_SCRIPT], check=True)
+                subprocess.run(["gnuplot", "-e", f"{assigns}; term='{term}'; "
+                                f"out={gnuplot_value(out)}", PLOT_SCRIPT], check=True)
     print(f"bench: plots in {plots_dir}/{name}-*.png and .svg")
+
+
+def gnuplot_value(v):
+    """V as a gnuplot constant: a number, or a double-quoted string."""
+    if isinstance(v, float):
+        return repr(v)
+    return '"' + v.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def redraw(pairs):
+    """Redraw the plots of every CSV in each (results, plots) directory pair that exists."""
+    drew = False
+    for results, plots in pairs:
+        if not os.path.isdir(results):
+            continue
+        for f in sorted(f for f in os.listdir(results) if f.endswith(".csv")):
+            plot(os.path.join(results, f), plots)
+            drew = True
+    if not drew:
+        sys.exit("bench: no CSV to plot; run make bench first")
 
 
 def main():
@@ -206,37 +291,42 @@ def main():
     p.add_argument("--timing", choices=sorted(TIMINGS), default="tcg")
     p.add_argument("--runs", type=int, default=1,
                    help="boot the sweep this many times and keep the fastest run")
-    p.add_argument("--out", default=os.path.join(ROOT, "bench", "results"))
-    p.add_argument("--plots", default=os.path.join(ROOT, "bench", "plots"))
+    p.add_argument("--reference", action="store_true",
+                   help=f"write the committed reference run, {REFERENCE[0]} and "
+                        f"{REFERENCE[1]}, instead of {OWN[0]}")
+    p.add_argument("--out", help=f"CSV directory (default {OWN[0]})")
+    p.add_argument("--plots", help=f"plot directory (default {OWN[1]})")
     p.add_argument("--no-plots", action="store_true", help="write the CSV only")
-    p.add_argument("--plots-only", action="store_true", help="redraw from existing CSV")
+    p.add_argument("--plots-only", action="store_true",
+                   help=f"redraw the plots of {REFERENCE[0]} and {OWN[0]} from their CSV")
     p.add_argument("--scale", action="store_true", help="run the scaling sweep instead")
     p.add_argument("--calls", type=int, default=200000,
                    help="null calls per process and path in the scaling sweep")
     args = p.parse_args()
 
     if args.plots_only:
-        files = sorted(f for f in os.listdir(args.out) if f.endswith(".csv"))
-        if not files:
-            sys.exit(f"bench: no CSV in {args.out}; run make bench first")
-        for f in files:
-            plot(os.path.join(args.out, f), args.plots)
+        redraw([(args.out, args.plots)] if args.out else [REFERENCE, OWN])
         return
     if not (args.kernel and args.initrd):
         p.error("need --kernel and --initrd (or --plots-only)")
-    if args.scale:
-        csv_path = os.path.join(args.out, "scaling.csv")
-        write_csv(csv_path, run_scale(args), SCALE_HEADER)
-        if not args.no_plots:
-            plot(csv_path, args.plots)
-        return
-    name = f"{args.timing}-{args.mode}"
-    csv_path = os.path.join(args.out, name + ".csv")
     if args.runs < 1:
         p.error("--runs must be at least 1")
+    results, plots = REFERENCE if args.reference else OWN
+    results, plots = args.out or results, args.plots or plots
+    if args.scale:
+        csv_path = os.path.join(results, "scaling.csv")
+        write_csv(csv_path, run_scale(args), SCALE_HEADER)
+        if not args.no_plots:
+            plot(csv_path, plots)
+        return
+    name = f"{args.timing}-{args.mode}"
+    csv_path = os.path.join(results, name + ".csv")
     write_csv(csv_path, fastest_sweep(args, name))
     if not args.no_plots:
-        plot(csv_path, args.plots)
+        plot(csv_path, plots)
+    if not args.reference and not args.out:
+        print(f"bench: the reference run in {REFERENCE[0]} is unchanged; "
+              f"make bench REFERENCE=1 replaces it")
 
 
 if __name__ == "__main__":

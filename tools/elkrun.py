@@ -4,6 +4,7 @@
     tools/elkrun.py --kernel K --initrd I [--timeout S] [--smp N] [--mem M] [--options O]
                     -- NAME [ARGS...]
     tools/elkrun.py --iso ISO [--timeout S] ...      (init is whatever the ISO's grub.cfg says)
+    tools/elkrun.py --interactive ...                 (make qemu: a session on this terminal)
 
 The kernel ends every run by printing one exit line on serial and writing to the
 isa-debug-exit port; the last such line decides the status:
@@ -15,6 +16,11 @@ isa-debug-exit port; the last such line decides the status:
     elk: kernel panic at FILE:LINE: MSG     -> 255
     (timeout)                               -> 124
     (QEMU ended without any of those lines) -> 125
+
+With --interactive (make qemu, make qemu-gdb) the console is QEMU's stdio mux,
+so that Ctrl-A X quits QEMU and Ctrl-C reaches the guest as a character, and
+leaving counts as success: elkrun exits 0 when init exits, with any status, or
+when the user quits QEMU; a panic or a killed init still gives its status.
 
 tools/runtests.py imports this module, so the launch code lives only here.
 """
@@ -47,6 +53,14 @@ EXIT_LINE = re.compile(
     r"|kernel panic at .*)$",
     re.MULTILINE)
 
+# The console of an interactive session: stdio in raw mode (QEMU's, when stdin is
+# a terminal) through a mux that takes Ctrl-A commands, with Ctrl-C passed on as
+# a character instead of stopping QEMU.
+INTERACTIVE_CONSOLE = ["-chardev", "stdio,id=console,mux=on,signal=off",
+                       "-serial", "chardev:console", "-mon", "chardev=console"]
+HOW_TO_LEAVE = ("elkrun: Ctrl-A X quits QEMU; 'exit' leaves the shell; Ctrl-C drops the "
+                "line being typed (no signals yet, so it cannot stop a running program)")
+
 # How long QEMU gets to restore the terminal after SIGTERM before SIGKILL.
 TERM_GRACE = 5
 
@@ -55,16 +69,22 @@ class Outcome(NamedTuple):
     status: int   # what elkrun exits with
     reason: str   # one line saying what ended the run
     output: str   # everything QEMU wrote, decoded, carriage returns kept
+    qemu_status: int  # QEMU's own exit status (negative: killed by that signal)
 
 
 def qemu_argv(qemu=QEMU, kernel=None, initrd=None, iso=None, init=(),
-              mem="256M", smp=1, extra=(), options=(), accel=ACCEL, monitor="none"):
+              mem="256M", smp=1, extra=(), options=(), accel=ACCEL, monitor="none",
+              interactive=False):
     """The QEMU command line: boot ISO from CD-ROM if given, else KERNEL+INITRD with
     the command line OPTIONS init=INIT (lists: kernel options; program name, then
-    its arguments). MONITOR is QEMU's -monitor device."""
-    argv = [qemu, "-accel", accel, "-m", str(mem), "-smp", str(smp),
-            "-no-reboot", "-display", "none", "-serial", "stdio", "-monitor", monitor,
-            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+    its arguments). MONITOR is QEMU's -monitor device; INTERACTIVE puts the serial
+    console and the monitor on the stdio mux instead. With no display, the
+    firmware (SeaBIOS, iPXE) has nowhere to print its banners."""
+    console = (INTERACTIVE_CONSOLE if interactive
+               else ["-serial", "stdio", "-monitor", monitor])
+    argv = ([qemu, "-accel", accel, "-m", str(mem), "-smp", str(smp),
+             "-no-reboot", "-display", "none"] + console +
+            ["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"])
     if iso:
         argv += ["-cdrom", iso]
     else:
@@ -74,10 +94,10 @@ def qemu_argv(qemu=QEMU, kernel=None, initrd=None, iso=None, init=(),
 
 
 def ensure_qemu(qemu=QEMU):
-    """True if QEMU can be found, after letting tools/need.sh install it if not."""
+    """True if QEMU can be found, after letting tools/setup-deps.sh install it if not."""
     if shutil.which(qemu):
         return True
-    subprocess.call(["bash", os.path.join(TOOLS, "need.sh"), qemu])
+    subprocess.call(["bash", os.path.join(TOOLS, "setup-deps.sh"), "run"])
     return shutil.which(qemu) is not None
 
 
@@ -144,9 +164,10 @@ def run(argv, sink, stdin=None, stderr=None, timeout=None):
                 stop(proc)
     output = b"".join(chunks).decode("utf-8", errors="replace")
     if not ended:
-        return Outcome(STATUS_TIMEOUT, f"timed out after {timeout:g} s", output)
+        return Outcome(STATUS_TIMEOUT, f"timed out after {timeout:g} s", output,
+                       proc.returncode)
     status, reason = verdict(output, proc.returncode)
-    return Outcome(status, reason, output)
+    return Outcome(status, reason, output, proc.returncode)
 
 
 def exits_by(proc, deadline):
@@ -157,6 +178,14 @@ def exits_by(proc, deadline):
         return True
     except subprocess.TimeoutExpired:
         return False
+
+
+def session_left(outcome):
+    """True if an interactive session ended the way a user ends one: init exited
+    (with whatever status its last command left), or QEMU quit by Ctrl-A X."""
+    if outcome.status == STATUS_NO_EXIT_LINE:
+        return outcome.qemu_status == 0
+    return outcome.reason.startswith("init exited")
 
 
 def usable_stdin():
@@ -185,6 +214,9 @@ def parse_args(argv):
     p.add_argument("--qemu-args", default="", help="extra QEMU arguments, shell-quoted")
     p.add_argument("--options", default="",
                    help='kernel options before init=, e.g. "selftest" or "crashtest"')
+    p.add_argument("--interactive", action="store_true",
+                   help="a session: Ctrl-A X quits, and leaving (init's exit, any "
+                        "status, or Ctrl-A X) exits 0")
     p.add_argument("init", nargs="*", metavar="NAME ARGS",
                    help="init program and its arguments")
     args = p.parse_args(argv)
@@ -203,7 +235,7 @@ def main(argv):
         return STATUS_NO_EXIT_LINE
     cmd = qemu_argv(args.qemu, args.kernel, args.initrd, args.iso, args.init,
                     args.mem, args.smp, shlex.split(args.qemu_args), args.options.split(),
-                    args.accel)
+                    args.accel, interactive=args.interactive)
 
     reader_gone = [False]
 
@@ -219,10 +251,14 @@ def main(argv):
             # Point stdout at /dev/null so that Python's own flush at exit is quiet.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
+    if args.interactive:
+        print(HOW_TO_LEAVE, file=sys.stderr, flush=True)
     try:
         outcome = run(cmd, show, stdin=usable_stdin(), timeout=args.timeout)
     except KeyboardInterrupt:
         return 130
+    if args.interactive and session_left(outcome):
+        return 0
     if outcome.status in (STATUS_TIMEOUT, STATUS_NO_EXIT_LINE):
         print(f"elkrun: {outcome.reason}", file=sys.stderr)
     return outcome.status

@@ -23,8 +23,10 @@ A case in tests/cases.py is a dict:
     smp      CPUs (default 1); mem: guest memory (default "256M")
     iso      boot the GRUB image instead; init then comes from its grub.cfg
     allow_panic  drop the global forbid of a kernel panic line
-    monitor  list of [regex, command]: once the output matches regex (each after
-             the previous one's match), type command on QEMU's monitor
+    monitor  list of [regex, command]: once the output's whole lines match regex
+             (each after the previous one's match), type command on QEMU's monitor; if QEMU
+             closes the monitor after the command (it ended the run), the output
+             and status decide as for any case
 """
 
 import argparse
@@ -179,7 +181,8 @@ def run_case(case, opts):
                                  stderr=subprocess.STDOUT, timeout=case["timeout"])
     text = outcome.output.replace("\r", "")
     log = (f"{text}\n--- runtests: {shlex.join(argv)}\n"
-           f"--- elkrun status {outcome.status}: {outcome.reason}\n")
+           + "".join(f"--- runtests: {note}\n" for note in monitor.notes)
+           + f"--- elkrun status {outcome.status}: {outcome.reason}\n")
     write_log(opts.logdir, case["name"], log)
     return Result(case["name"], monitor.errors + judge(case, outcome, text), text,
                   time.monotonic() - start)
@@ -187,30 +190,40 @@ def run_case(case, opts):
 
 class Monitor:
     """QEMU's monitor on a socket at PATH, typed STEPS ([regex, command]) as the
-    output shows each regex; errors lists what went wrong, for the case's reasons."""
+    output shows each regex; errors lists what went wrong, for the case's reasons,
+    and notes what the log should say about the commands."""
 
     def __init__(self, path, steps):
-        self.path, self.steps, self.errors = path, list(steps), []
+        self.path, self.steps, self.errors, self.notes = path, list(steps), [], []
         self.device = f"unix:{path},server=on,wait=off" if steps else "none"
         self.text, self.pos = "", 0
 
     def sink(self, chunk):
-        """Take more output; send every command whose regex it now shows."""
+        """Take more output; send every command whose regex its whole lines now
+        show (a line still being written may end otherwise than it seems to)."""
         self.text += chunk.decode("utf-8", errors="replace").replace("\r", "")
+        whole = self.text.rfind("\n") + 1
         while self.steps and not self.errors:
-            m = re.compile(self.steps[0][0], re.MULTILINE).search(self.text, self.pos)
+            m = re.compile(self.steps[0][0], re.MULTILINE).search(self.text, self.pos, whole)
             if not m:
                 return
             self.pos = m.end()
             command = self.steps.pop(0)[1]
             try:
-                monitor_command(self.path, command)
+                if not monitor_command(self.path, command):
+                    # Its effect may end the run (a machine check that panics the
+                    # kernel): what the output shows next is the verdict.
+                    self.notes.append(f"monitor command {command!r} was written; QEMU "
+                                      "closed the monitor before its next prompt")
             except OSError as e:
                 self.errors.append(f"monitor command {command!r} failed: {e}")
 
 
 def monitor_command(path, command):
-    """Type COMMAND on the QEMU monitor listening at PATH and wait for its prompt."""
+    """Type COMMAND on the QEMU monitor listening at PATH and wait for its prompt:
+    True once the prompt is back, False if QEMU closed the connection after COMMAND
+    was written (QEMU exited, maybe because of it). OSError if COMMAND could not be
+    written or nothing came back in time."""
     deadline = time.monotonic() + MONITOR_TIMEOUT
     with socket.socket(socket.AF_UNIX) as s:
         s.settimeout(MONITOR_TIMEOUT)
@@ -221,12 +234,14 @@ def monitor_command(path, command):
         while seen.count(MONITOR_PROMPT) < 2:
             if time.monotonic() > deadline:
                 raise OSError(f"no prompt after {MONITOR_TIMEOUT} s")
-            data = s.recv(4096)
-            if not data and seen.count(MONITOR_PROMPT) == 1:
-                return  # QEMU ended after the command: what it did is in the output
+            try:
+                data = s.recv(4096)
+            except ConnectionResetError:
+                return False
             if not data:
-                raise OSError("the monitor closed the connection")
+                return False
             seen += data
+    return True
 
 
 @contextlib.contextmanager

@@ -188,6 +188,22 @@ static void test_efault(void)
 	close(fd);
 }
 
+/*
+ * The console with O_NONBLOCK and nothing typed (the case types nothing):
+ * a read is -EAGAIN at once instead of waiting.
+ */
+static void test_console_nonblock(void)
+{
+	long flags = syscall6(SYS_fcntl, 0, F_GETFL, 0, 0, 0, 0);
+
+	check(flags >= 0, "F_GETFL of the console");
+	expect("F_SETFL O_NONBLOCK on the console",
+	       syscall6(SYS_fcntl, 0, F_SETFL, flags | O_NONBLOCK, 0, 0, 0), 0);
+	char c;
+	expect("a non-blocking console read with nothing typed", read(0, &c, 1), -EAGAIN);
+	expect("F_SETFL back", syscall6(SYS_fcntl, 0, F_SETFL, flags, 0, 0, 0), 0);
+}
+
 int main(int argc, char **argv)
 {
 	test_initrd_file();
@@ -195,5 +211,6 @@ int main(int argc, char **argv)
 	test_dup();
 	test_fork_shares_offset();
 	test_efault();
+	test_console_nonblock();
 	return test_verdict(test_failures);
 }

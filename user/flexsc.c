@@ -1,10 +1,10 @@
 /*
  * flexsc: a tour of exception-less system calls. Every call between the first
  * and the last line printed goes through the syscall page, and the only traps
- * it takes are flexsc_wait (the two printf lines use the ordinary trap path).
+ * it takes are flexsc_wait (the first and last lines use the ordinary trap path).
  *
- *  1. a batch of writes, posted together, one flexsc_wait for all of them
- *  2. getpid and getppid
+ *  1. getpid and getppid, one call through the page each
+ *  2. a batch of writes, posted together, one flexsc_wait for all of them
  *  3. a fresh mmap buffer that a read from a pipe fills: the syscall thread
  *     takes the page faults, in ring 0, on our behalf
  *  4. fork on the page: parent and child each report through their own page
@@ -18,24 +18,6 @@
 
 static struct flexsc_ring ring;
 
-/*
- * Post one write per line, then wait once. A batch is started in the order it
- * was laid out and console writes never block, so the lines come out in order.
- */
-static void batch_of_writes(void)
-{
-	static char text[LINES][40];
-	struct flexsc_entry *e[LINES];
-
-	for (int i = 0; i < LINES; i++) {
-		int n = snprintf(text[i], sizeof(text[i]), "flexsc: line %d of %d, one batch\n",
-				 i + 1, LINES);
-		e[i] = flexsc_post(&ring, SYS_write, 1, (long)text[i], n, 0, 0, 0);
-	}
-	for (int i = 0; i < LINES; i++)
-		flexsc_wait_for(e[i]);
-}
-
 /* printf, but through the page. */
 static void say(const char *fmt, ...)
 {
@@ -48,6 +30,32 @@ static void say(const char *fmt, ...)
 	flex_write(1, buf, (size_t)n);
 }
 
+/*
+ * Post one write per line, then wait for them all, and say how many wrote their
+ * whole line and how many traps the batch took. The entries are not linked, so
+ * the page promises no order among them: while a preempted syscall thread
+ * holds one, a sibling that is awake may run the next. What it promises is one trap for a batch
+ * of calls that do not block, once the pool is idle (the calls before this
+ * have let every syscall thread start and go to sleep).
+ */
+static void batch_of_writes(void)
+{
+	static char text[LINES][40];
+	struct flexsc_entry *e[LINES];
+	unsigned long traps_before = flexsc_waits;
+	int whole = 0;
+
+	for (int i = 0; i < LINES; i++) {
+		int n = snprintf(text[i], sizeof(text[i]), "flexsc: batch write %d of %d\n",
+				 i + 1, LINES);
+		e[i] = flexsc_post(&ring, SYS_write, 1, (long)text[i], n, 0, 0, 0);
+	}
+	for (int i = 0; i < LINES; i++)
+		whole += flexsc_wait_for(e[i]) == (int64_t)strlen(text[i]);
+	say("flexsc: %d of %d batch writes wrote their whole line, in any order, after %lu "
+	    "trap(s) (flexsc_wait) for the batch\n", whole, LINES, flexsc_waits - traps_before);
+}
+
 static void fault_in_ring0(void)
 {
 	int fds[2];
@@ -58,7 +66,8 @@ static void fault_in_ring0(void)
 	flex_write(fds[1], msg, sizeof(msg));
 	/* The buffer straddles two pages no one has touched yet. */
 	ssize_t n = flex_read(fds[0], buf + 4096 - 10, sizeof(msg));
-	say("flexsc: read %ld bytes into a fresh mmap: \"%s\"\n", (long)n, buf + 4096 - 10);
+	say("flexsc: a read through the page put %ld bytes into an untouched mmap buffer "
+	    "across two pages: \"%s\"\n", (long)n, buf + 4096 - 10);
 }
 
 static void fork_on_the_page(void)
@@ -68,14 +77,14 @@ static void fork_on_the_page(void)
 		/* A child starts unregistered: it gets pages and threads of its own. */
 		struct flexsc_ring mine;
 		flexsc_setup(&mine, 1, 2);
-		say("flexsc: child: pid %d, parent %d, through my own page\n", flex_getpid(),
-		    flex_getppid());
+		say("flexsc: child: getpid says %d and getppid says %d, through a page of "
+		    "its own\n", flex_getpid(), flex_getppid());
 		flex_exit(0);
 	}
 	int status;
 	flex_wait4(pid, &status, 0);
-	say("flexsc: parent: pid %d, child %d exited with status %d\n", flex_getpid(), pid,
-	    WEXITSTATUS(status));
+	say("flexsc: parent: getpid says %d; wait4 says child %d exited with status %d\n",
+	    flex_getpid(), pid, WEXITSTATUS(status));
 }
 
 int main(int argc, char **argv)
@@ -87,14 +96,16 @@ int main(int argc, char **argv)
 	}
 	printf("flexsc: registered one syscall page at %p, %d syscall threads\n",
 	       (void *)ring.entries, FLEXSC_DEFAULT_THREADS);
+	say("flexsc: getpid says %d and getppid says %d, one call through the page each\n",
+	    flex_getpid(), flex_getppid());
 	batch_of_writes();
-	say("flexsc: pid %d, parent %d\n", flex_getpid(), flex_getppid());
 	fault_in_ring0();
 	fork_on_the_page();
 
 	/* Counted by lib/flexsc.c for this process; the child counts its own. */
 	unsigned long calls = flexsc_submitted, traps = flexsc_waits;
-	printf("flexsc: %lu calls through the page, %lu traps (flexsc_wait), "
-	       "%lu.%lu calls per trap\n", calls, traps, calls / traps, calls * 10 / traps % 10);
+	printf("flexsc: this process made %lu calls through the page and took %lu traps "
+	       "(flexsc_wait) for them: %lu.%lu calls per trap\n", calls, traps, calls / traps,
+	       calls * 10 / traps % 10);
 	return 0;
 }

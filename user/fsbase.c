@@ -2,7 +2,9 @@
  * fsbase: arch_prctl's FS and GS bases are each thread's own state. A base set
  * is what %fs: and %gs: loads in user mode read through, across system calls,
  * sleeps (other threads run meanwhile) and both trap paths; fork's child has
- * the parent's; execve starts the new program with both 0; a base at the top
+ * the parent's; a program that zeroes its own base with a segment load does not
+ * zero another's (the kernel must not trust what it last loaded); execve
+ * starts the new program with both 0; a base at the top
  * of user space is -EPERM; a call posted on a syscall page sets the bases of
  * the user thread that posted it.
  *
@@ -87,6 +89,29 @@ int main(int argc, char **argv)
 	expect("wait4", wait4(pid, &status, 0, NULL), pid);
 	expect("the child's checks", status, 0);
 	check_bases("after the child changed its own");
+
+	/*
+	 * The child reads through the GS base both have, while the parent zeroes
+	 * its own real base (a null selector load) and yields to it, again and
+	 * again: the child must see its base every time.
+	 */
+	pid = fork();
+	if (pid == 0) {
+		int bad = 0;
+		for (int i = 0; i < 200; i++) {
+			bad += read_gs(0) != gs_area[0];
+			sched_yield();
+		}
+		exit(bad != 0);
+	}
+	for (int i = 0; i < 200; i++) {
+		asm volatile("movl %0, %%gs" : : "r"(0));
+		sched_yield();
+	}
+	expect("wait4", wait4(pid, &status, 0, NULL), pid);
+	expect("a child's GS base after the parent zeroed its own", status, 0);
+	syscall6(SYS_arch_prctl, ARCH_SET_GS, (long)gs_area, 0, 0, 0, 0);
+	check_bases("after zeroing GS by a segment load and setting it again");
 
 	struct flexsc_ring ring;
 	expect("flexsc_setup", flexsc_setup(&ring, 1, 1), 0);

@@ -162,9 +162,11 @@ static void test_eof_on_exit(void)
 }
 
 /*
- * -EPIPE: the parent fills the pipe and blocks in a further write; the child
- * closes the read end by exiting, which must wake the writer with -EPIPE. Then a
- * write to the readerless pipe fails at once.
+ * -EPIPE: the parent fills the pipe, forks, and blocks in a further write; the
+ * child closes the last read end by exiting, which must wake the writer with
+ * -EPIPE (if the child is gone before the write starts, the write fails at once
+ * with -EPIPE, the same answer). Then a write to the readerless pipe fails at
+ * once. The pipe is full before the fork, so the child's exit cannot race it.
  */
 static void test_epipe(void)
 {
@@ -172,6 +174,7 @@ static void test_epipe(void)
 	static char full[PIPE_CAPACITY];
 
 	expect("pipe", pipe(fds), 0);
+	expect("write filling the pipe", write(fds[1], full, sizeof(full)), sizeof(full));
 	pid_t child = fork();
 	if (child == 0) {
 		close(fds[1]);
@@ -180,7 +183,6 @@ static void test_epipe(void)
 		exit(0);
 	}
 	close(fds[0]);
-	expect("write filling the pipe", write(fds[1], full, sizeof(full)), sizeof(full));
 	expect("blocked write when the reader exits", write(fds[1], "x", 1), -EPIPE);
 	expect("write with no reader", write(fds[1], full, sizeof(full)), -EPIPE);
 	close(fds[1]);

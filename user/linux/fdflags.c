@@ -4,7 +4,8 @@
  * (dup's copy is not close-on-exec), and execve closes exactly those; F_GETFL
  * reports the access mode and O_NONBLOCK, which F_SETFL changes for every
  * descriptor of the file; a non-blocking pipe says EAGAIN instead of waiting
- * to read or write; dup3 and fcntl refuse what Linux refuses.
+ * to read or write; FIONBIO, FIOCLEX and FIONCLEX work on any descriptor; dup3
+ * and fcntl refuse what Linux refuses.
  *
  * fdflags               run the checks (execs itself once)
  * fdflags after-exec A B  (after execve) fd A must be closed and fd B open
@@ -14,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -104,6 +106,11 @@ static void status_flags(void)
 	check(total <= 0, "what was written can be read back");
 	check(fcntl(fds[0], F_SETFL, 0) == 0 && !(fcntl(d, F_GETFL) & O_NONBLOCK), "F_SETFL clears it");
 	check(fcntl(fds[0], 12345) == -1 && errno == EINVAL, "an unknown fcntl command");
+	int on = 1, off = 0;
+	check(ioctl(fds[0], FIONBIO, &on) == 0 && (fcntl(d, F_GETFL) & O_NONBLOCK), "FIONBIO on");
+	check(ioctl(fds[0], FIONBIO, &off) == 0 && !(fcntl(d, F_GETFL) & O_NONBLOCK), "FIONBIO off");
+	check(ioctl(d, FIOCLEX) == 0 && is_cloexec(d), "FIOCLEX");
+	check(ioctl(d, FIONCLEX) == 0 && !is_cloexec(d), "FIONCLEX");
 	close(d);
 	close(fds[0]);
 	close(fds[1]);

@@ -106,6 +106,10 @@ static void vectors(void)
 		got += read(fds[0], b, 7);	/* a read may return less: the rest is there */
 	check(got == 7 && strcmp(b, "defg") == 0, "readv's second buffer");
 	check(writev(fds[1], out, -1) == -1 && errno == EINVAL, "writev with a negative count");
+	/* Data for the first buffer only: readv returns it rather than wait for more. */
+	check(write(fds[1], "xyz", 3) == 3, "write three bytes");
+	memset(a, 0, sizeof(a));
+	check(readv(fds[0], in, 2) == 3 && strcmp(a, "xyz") == 0, "readv returns what is there");
 	check(ioctl(fds[0], TIOCGWINSZ, &ws) == -1 && errno == ENOTTY, "TIOCGWINSZ on a pipe");
 	close(fds[0]);
 	close(fds[1]);
@@ -149,6 +153,15 @@ static void sleeping(void)
 	clock_gettime(CLOCK_REALTIME, &t0);
 	check(clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME, &t0, NULL) == 0,
 	      "until a wall-clock time already past");
+	struct timespec wall = { t0.tv_sec, t0.tv_nsec + 20000000 };
+	if (wall.tv_nsec >= 1000000000) {
+		wall.tv_sec++;
+		wall.tv_nsec -= 1000000000;
+	}
+	check(clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME, &wall, NULL) == 0,
+	      "until a wall-clock time to come");
+	clock_gettime(CLOCK_REALTIME, &t1);
+	check(ns_of(&t1) >= ns_of(&wall), "it ended at that wall-clock time or after");
 	struct timespec bad = { 0, 1000000000 };
 	check(clock_nanosleep(CLOCK_MONOTONIC, 0, &bad, NULL) == EINVAL, "tv_nsec out of range");
 	check(clock_nanosleep(CLOCK_THREAD_CPUTIME_ID, 0, &d, NULL) == EINVAL,

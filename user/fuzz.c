@@ -385,6 +385,8 @@ static const struct {
 	{ SYS_ioctl, "ioctl" }, { SYS_readv, "readv" }, { SYS_writev, "writev" },
 	{ SYS_arch_prctl, "arch_prctl" }, { SYS_set_tid_address, "set_tid_address" },
 	{ SYS_fcntl, "fcntl" }, { SYS_dup3, "dup3" }, { SYS_clock_nanosleep, "clock_nanosleep" },
+	{ SYS_sched_setaffinity, "sched_setaffinity" },
+	{ SYS_sched_getaffinity, "sched_getaffinity" }, { SYS_getcpu, "getcpu" },
 };
 
 /* A call's name, or "sys_N" for a number without one. */

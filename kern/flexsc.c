@@ -186,9 +186,17 @@ static void run_entry(struct flexsc_ctx *ctx, struct thread *t, unsigned i)
 {
 	uint64_t args[6];
 	uint32_t sysnum = entries_fetch(&ctx->entries, i, args);
+	/*
+	 * An exit closes the pool the moment it is fetched, before it runs, so
+	 * that a sibling scanning past it at the same time starts nothing more
+	 * (the exit path closes it again, harmlessly). Only one exit runs.
+	 */
+	bool exiting = sysnum == SYS_exit || sysnum == SYS_exit_group;
+	bool was_closed = exiting ? __atomic_exchange_n(&ctx->closed, true, __ATOMIC_SEQ_CST)
+				  : __atomic_load_n(&ctx->closed, __ATOMIC_ACQUIRE);
 
 	__atomic_store_n(&t->flexsc_entry, (int)i, __ATOMIC_RELEASE);
-	if (__atomic_load_n(&ctx->closed, __ATOMIC_ACQUIRE)) {
+	if (was_closed) {
 		entries_unclaim(&ctx->entries, i);
 	} else {
 		/*

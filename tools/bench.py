@@ -71,6 +71,7 @@ def run_sweep(args, name):
     argv = elkrun.qemu_argv(args.qemu, args.kernel, args.initrd, None,
                             ["bench", "sweep", args.mode], "256M", 1, extra, (), accel)
     rows, pending = [], [""]
+    unit = "TSC ticks (instructions x 16)" if args.timing == "icount" else "cycles"
 
     def sink(chunk):
         pending[0] += chunk.decode("utf-8", errors="replace").replace("\r", "")
@@ -80,7 +81,7 @@ def run_sweep(args, name):
             if row:
                 rows.append(row)
                 print(f"bench: {row[1]:>9} {row[2]:>7} batch {row[3]:>3}: "
-                      f"{row[5]:>8} cycles/call (p10 {row[6]}, p90 {row[7]}), "
+                      f"{row[5]:>8} {unit}/call (p10 {row[6]}, p90 {row[7]}), "
                       f"{row[10]} traps/call", flush=True)
             elif line.startswith("bench:") or "FAIL" in line or "panic" in line:
                 print(line, flush=True)
@@ -226,7 +227,8 @@ def plot_title(name, rows, call):
     reps = sorted({int(r["calls"]) // int(r["batch"]) for r in rows if r["call"] == call})
     what = UNITS.get(timing, (f"{timing} timing",))[0]
     return (f"elk: {OPERATIONS.get(call, call)}\n{what}, {mode} sweep, "
-            f"median of {'/'.join(map(str, reps))} repetitions a point, bars p10-p90")
+            f"median of {'/'.join(map(str, reps))} repetitions a point, bars p10-p90"
+            f"{' (min-max below 10 repetitions)' if min(reps, default=10) < 10 else ''}")
 
 
 def plot(csv_path, plots_dir):

@@ -100,10 +100,17 @@ git -C "$ROOT" ls-files -z --cached --others --exclude-standard |
 echo "fresh-debian: ready in $((SECONDS - start)) s; running the README's quick start inside"
 
 # A clean environment, no terminal, as a new user's first commands would run.
+# timeout puts itself in a process group of its own, where a Ctrl-C or a CI
+# runner's SIGTERM to ours does not reach: pass them on, then clean up.
 status=0
 timeout "$LIMIT" chroot "$chroot_dir" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
 	HOME=/root LANG=C.UTF-8 /bin/sh -c 'cd /elk && make run-flexsc && make test' \
-	</dev/null >"$work/make.log" 2>&1 || status=$?
+	</dev/null >"$work/make.log" 2>&1 &
+inner=$!
+trap 'kill -TERM "$inner" 2>/dev/null; wait "$inner"; exit 130' INT TERM
+wait "$inner" || status=$?
+trap - INT TERM
+[ "$status" -eq 124 ] && echo "fresh-debian: the run timed out after $LIMIT" >&2
 mkdir -p "$ROOT/obj" && cp "$work/make.log" "$ROOT/obj/fresh-debian.log"
 tail -n 25 "$work/make.log"
 if [ "$status" -ne 0 ]; then

@@ -36,6 +36,10 @@ GUEST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 
 # DEBUG=1 (the default, and what make test runs) builds the kernel with the lock
 # checker and page poisoning (docs/locking.md, docs/memory.md); DEBUG=0 without.
+# make bench measures the kernel without them unless DEBUG=1 is asked for.
+ifneq ($(filter bench,$(MAKECMDGOALS)),)
+DEBUG ?= 0
+endif
 DEBUG ?= 1
 KERN_CFLAGS := $(GUEST_CFLAGS) -DELK_KERNEL -mcmodel=kernel -mno-red-zone \
 	-mgeneral-regs-only -fno-asynchronous-unwind-tables

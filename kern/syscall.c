@@ -25,10 +25,12 @@ int64_t sys_exit(int code)
 }
 
 /*
- * arch_prctl: set or get the GS or FS base of the process's user thread (also
- * when posted on a syscall page: the call is the user thread's). SET takes
- * any address below the top of user space (else -EPERM, as Linux); GET stores
- * the base at addr (-EFAULT). -EINVAL for any other code.
+ * arch_prctl: set or get the GS or FS base of the calling user thread. SET
+ * takes any address below the top of user space (else -EPERM, as Linux); GET
+ * stores the base at addr (-EFAULT). Posted on a syscall page, GET reads the
+ * user thread's base, and SET is -EINVAL: the user thread may be running on
+ * another CPU, or may see the entry DONE without entering the kernel, and
+ * would go on with the old base. -EINVAL for any other code.
  */
 int64_t sys_arch_prctl(int code, uint64_t addr)
 {
@@ -38,6 +40,8 @@ int64_t sys_arch_prctl(int code, uint64_t addr)
 	switch (code) {
 	case ARCH_SET_FS:
 	case ARCH_SET_GS:
+		if (mythread() != t)
+			return -EINVAL;
 		if (addr >= USER_END - PGSIZE)	/* Linux's TASK_SIZE_MAX */
 			return -EPERM;
 		thread_set_segment_bases(t, code == ARCH_SET_FS ? addr : t->fs_base,

@@ -5,8 +5,8 @@
  * the parent's; a program that zeroes its own base with a segment load does not
  * zero another's (the kernel must not trust what it last loaded); execve
  * starts the new program with both 0; a base at the top
- * of user space is -EPERM; a call posted on a syscall page sets the bases of
- * the user thread that posted it.
+ * of user space is -EPERM; posted on a syscall page, a GET reads the user
+ * thread's base and a SET is refused.
  *
  * fsbase          run the checks
  * fsbase exec     (after execve) check that both bases start at 0
@@ -115,10 +115,13 @@ int main(int argc, char **argv)
 
 	struct flexsc_ring ring;
 	expect("flexsc_setup", flexsc_setup(&ring, 1, 1), 0);
-	expect("ARCH_SET_FS on the page",
-	       flexsc_call(&ring, SYS_arch_prctl, ARCH_SET_FS, (long)other_area, 0, 0, 0, 0), 0);
-	check(read_fs(1) == other_area[1], "the user thread reads through the base set on the page");
-	syscall6(SYS_arch_prctl, ARCH_SET_FS, (long)fs_area, 0, 0, 0, 0);
+	expect("ARCH_SET_FS on the page is refused",
+	       flexsc_call(&ring, SYS_arch_prctl, ARCH_SET_FS, (long)other_area, 0, 0, 0, 0), -EINVAL);
+	uint64_t base = 0;
+	expect("ARCH_GET_FS on the page",
+	       flexsc_call(&ring, SYS_arch_prctl, ARCH_GET_FS, (long)&base, 0, 0, 0, 0), 0);
+	check(base == (uint64_t)fs_area, "ARCH_GET_FS on the page gives the user thread's base");
+	check_bases("after the page's calls");
 
 	pid = fork();
 	if (pid == 0) {

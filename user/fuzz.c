@@ -1200,12 +1200,17 @@ static void after_vector(const struct call *c, long r, bool reading)
 static uint64_t seg_base[2];
 static bool seg_known[2];
 
-/* arch_prctl: a base set is the base read back; a base outside user space is -EPERM. */
-static void after_arch_prctl(const struct call *c, long r)
+/*
+ * arch_prctl: a base set is the base read back; a base outside user space is
+ * -EPERM; a SET posted on the page is -EINVAL.
+ */
+static void after_arch_prctl(const struct call *c, long r, enum path path)
 {
 	int code = (int)c->a[0];
 	int which = code == ARCH_SET_FS || code == ARCH_GET_FS ? 0 : 1;
-	if (code == ARCH_SET_FS || code == ARCH_SET_GS) {
+	if ((code == ARCH_SET_FS || code == ARCH_SET_GS) && path == PATH_PAGE) {
+		want(r == -EINVAL, "arch_prctl SET posted on the page is -EINVAL", r);
+	} else if (code == ARCH_SET_FS || code == ARCH_SET_GS) {
 		bool ok = (uint64_t)c->a[1] < USER_END - PGSIZE;
 		want(r == (ok ? 0 : -EPERM), "arch_prctl sets a base in user space only", r);
 		if (ok) {
@@ -1328,7 +1333,7 @@ static void after_call(const struct call *c, long r, enum path path)
 		after_vector(c, r, c->num == SYS_readv);
 		break;
 	case SYS_arch_prctl:
-		after_arch_prctl(c, r);
+		after_arch_prctl(c, r, path);
 		break;
 	case SYS_set_tid_address:
 		want(r == mypid, "set_tid_address returns the thread's id", r);

@@ -58,7 +58,7 @@ static void backtrace(uint64_t rbp)
 }
 
 volatile bool panicking;
-static volatile int panic_cpu;
+static volatile int panic_cpu = -1;	/* none yet: a second panic before it is set halts */
 
 /*
  * The first CPU to panic stops the others with an NMI (their handler halts

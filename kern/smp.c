@@ -23,9 +23,16 @@ static bool released;
 
 void ap_main(struct cpu *c) __attribute__((noreturn));
 
-/* First C code of an AP, on the stack smp_boot gave it, interrupts off. */
+/*
+ * First C code of an AP, on the stack smp_boot gave it, interrupts off. An AP
+ * that starts only after smp_boot gave up on it finds another CPU's struct
+ * cpu here (the next AP's): it halts for good rather than run as that CPU.
+ */
 void ap_main(struct cpu *c)
 {
+	if (lapic_id() != c->apic_id)
+		for (;;)
+			asm volatile("cli; hlt");
 	cpu_init(c);
 	idt_init();
 	lapic_init();

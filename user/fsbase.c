@@ -17,23 +17,19 @@ static uint64_t fs_area[2] = { 0x1111111111111111UL, 0x2222222222222222UL };
 static uint64_t gs_area[2] = { 0x3333333333333333UL, 0x4444444444444444UL };
 static uint64_t other_area[2] = { 0x5555555555555555UL, 0x6666666666666666UL };
 
+/* Word slot (0 or 1) at the FS base, read in user mode. */
 static uint64_t read_fs(int slot)
 {
 	uint64_t v;
-	if (slot)
-		asm volatile("movq %%fs:8, %0" : "=r"(v));
-	else
-		asm volatile("movq %%fs:0, %0" : "=r"(v));
+	asm volatile("movq %%fs:(%1), %0" : "=r"(v) : "r"((uint64_t)slot * 8));
 	return v;
 }
 
+/* The same at the GS base. */
 static uint64_t read_gs(int slot)
 {
 	uint64_t v;
-	if (slot)
-		asm volatile("movq %%gs:8, %0" : "=r"(v));
-	else
-		asm volatile("movq %%gs:0, %0" : "=r"(v));
+	asm volatile("movq %%gs:(%1), %0" : "=r"(v) : "r"((uint64_t)slot * 8));
 	return v;
 }
 

@@ -132,6 +132,17 @@ static long long ns_of(const struct timespec *ts)
 	return ts->tv_sec * 1000000000LL + ts->tv_nsec;
 }
 
+/* ts plus ns nanoseconds (ns below a second). */
+static struct timespec later(struct timespec ts, long ns)
+{
+	ts.tv_nsec += ns;
+	if (ts.tv_nsec >= 1000000000) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000;
+	}
+	return ts;
+}
+
 /* Sleeps end no earlier than asked, relative or at a time on the clock. */
 static void sleeping(void)
 {
@@ -141,11 +152,7 @@ static void sleeping(void)
 	check(clock_nanosleep(CLOCK_MONOTONIC, 0, &d, NULL) == 0, "a relative clock_nanosleep");
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	check(ns_of(&t1) - ns_of(&t0) >= 5000000, "it lasted at least what was asked");
-	struct timespec at = { t1.tv_sec, t1.tv_nsec + 5000000 };
-	if (at.tv_nsec >= 1000000000) {
-		at.tv_sec++;
-		at.tv_nsec -= 1000000000;
-	}
+	struct timespec at = later(t1, 5000000);
 	check(clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &at, NULL) == 0,
 	      "clock_nanosleep until a time");
 	clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -153,11 +160,7 @@ static void sleeping(void)
 	clock_gettime(CLOCK_REALTIME, &t0);
 	check(clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME, &t0, NULL) == 0,
 	      "until a wall-clock time already past");
-	struct timespec wall = { t0.tv_sec, t0.tv_nsec + 20000000 };
-	if (wall.tv_nsec >= 1000000000) {
-		wall.tv_sec++;
-		wall.tv_nsec -= 1000000000;
-	}
+	struct timespec wall = later(t0, 20000000);
 	check(clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME, &wall, NULL) == 0,
 	      "until a wall-clock time to come");
 	clock_gettime(CLOCK_REALTIME, &t1);

@@ -21,6 +21,8 @@
 #include <inc/ipc.h>
 #include <inc/stat.h>
 #include <inc/time.h>
+#include <inc/uio.h>
+#include <inc/utsname.h>
 #include <stdarg.h>
 
 /* Set before main runs: the environment and the name the program was started as. */
@@ -80,34 +82,23 @@ bool memuse_equal(struct memuse a, struct memuse b);
 #define WIFSIGNALED(s)  (((s) & 0x7f) != 0 && ((s) & 0x7f) != 0x7f)
 #define WTERMSIG(s)     ((s) & 0x7f)
 
-/* System calls (lib/syscall.c); each returns the kernel's result as is. */
-ssize_t read(int fd, void *buf, size_t n);
-ssize_t write(int fd, const void *buf, size_t n);
-/* open takes no mode: nothing can be created (elk's files are read-only). */
-int open(const char *path, int flags);
-int close(int fd);
-int fstat(int fd, struct stat *st);
-off_t lseek(int fd, off_t offset, int whence);
-int pipe(int fds[2]);
-int pipe2(int fds[2], int flags);
-int dup(int fd);
-int dup2(int oldfd, int newfd);
-pid_t getpid(void);
-pid_t getppid(void);
-int sched_yield(void);
-/* Linux's raw calls: the mask is len bytes of CPU bits; getaffinity returns the bytes written. */
-int sched_setaffinity(pid_t pid, size_t len, const void *mask);
-int sched_getaffinity(pid_t pid, size_t len, void *mask);
-int getcpu(unsigned *cpu, unsigned *node);
-int nanosleep(const struct timespec *req, struct timespec *rem);
-int clock_gettime(int clockid, struct timespec *ts);
-pid_t fork(void);
-int execve(const char *path, char *const argv[], char *const envp[]);
-pid_t wait4(pid_t pid, int *status, int options, void *rusage);
-long kstat(int which);
-/* JOS-style IPC: see inc/ipc.h. */
-int ipc_send(pid_t to, uint64_t value, const void *srcva, int perm);
-int ipc_recv(void *dstva, struct ipc_msg *msg);
+/*
+ * System calls: a wrapper for each call of inc/syscall.def (lib/syscall.c);
+ * each returns the kernel's result as is.
+ */
+#define SYSCALL0(num, name, ret) ret name(void);
+#define SYSCALL1(num, name, ret, t1, a1) ret name(t1 a1);
+#define SYSCALL2(num, name, ret, t1, a1, t2, a2) ret name(t1 a1, t2 a2);
+#define SYSCALL3(num, name, ret, t1, a1, t2, a2, t3, a3) ret name(t1 a1, t2 a2, t3 a3);
+#define SYSCALL4(num, name, ret, t1, a1, t2, a2, t3, a3, t4, a4) \
+	ret name(t1 a1, t2 a2, t3 a3, t4 a4);
+#define SYSCALL5(num, name, ret, t1, a1, t2, a2, t3, a3, t4, a4, t5, a5) \
+	ret name(t1 a1, t2 a2, t3 a3, t4 a4, t5 a5);
+#define SYSCALL6(num, name, ret, t1, a1, t2, a2, t3, a3, t4, a4, t5, a5, t6, a6) \
+	ret name(t1 a1, t2 a2, t3 a3, t4 a4, t5 a5, t6 a6);
+#define SYSCALL_OWN_WRAPPER1(...)
+#include <inc/syscall.def>
+/* C's exit ends the whole process, as exit_group does (Linux's exit ends only the thread). */
 void exit(int status) __attribute__((noreturn));
 void exit_group(int status) __attribute__((noreturn));
 

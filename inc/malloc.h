@@ -8,6 +8,12 @@
 
 #include <inc/types.h>
 
+/*
+ * The memory calls' wrappers, made from inc/syscall.def with all the others
+ * (lib/syscall.c). Declared here as well, so that the heap needs nothing but
+ * this header (its host test builds it alone); the compiler checks the two
+ * declarations agree wherever both are seen.
+ */
 void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
 int munmap(void *addr, size_t len);
 int mprotect(void *addr, size_t len, int prot);

@@ -1,65 +1,22 @@
 /*
- * System call numbers. POSIX calls use Linux x86-64 numbers; elk's own calls start
- * at 500. The same numbers serve the syscall instruction, int $0x80 and (later) the
- * syscall page. Arguments travel in rdi, rsi, rdx, r10, r8, r9; the result (or
- * -errno) comes back in rax.
+ * System call numbers, from the list in inc/syscall.def, and the kernel counters
+ * of kstat. Arguments travel in rdi, rsi, rdx, r10, r8, r9; the result (or -errno)
+ * comes back in rax.
  */
 #ifndef ELK_INC_SYSCALL_H
 #define ELK_INC_SYSCALL_H
 
-#define SYS_read           0
-#define SYS_write          1
-#define SYS_open           2
-#define SYS_close          3
-#define SYS_fstat          5
-#define SYS_lseek          8
-#define SYS_mmap           9
-#define SYS_mprotect      10
-#define SYS_munmap        11
-#define SYS_brk           12
-#define SYS_ioctl         16	/* see inc/ioctl.h */
-#define SYS_readv         19	/* see inc/uio.h */
-#define SYS_writev        20
-#define SYS_pipe          22
-#define SYS_sched_yield   24
-#define SYS_dup           32
-#define SYS_dup2          33
-#define SYS_nanosleep     35
-#define SYS_getpid        39
-#define SYS_fork          57
-#define SYS_execve        59
-#define SYS_exit          60
-#define SYS_wait4         61
-#define SYS_uname         63	/* see inc/utsname.h */
-#define SYS_fcntl         72	/* see inc/fcntl.h */
-#define SYS_getuid       102
-#define SYS_getgid       104
-#define SYS_geteuid      107
-#define SYS_getegid      108
-#define SYS_getppid      110
-#define SYS_arch_prctl   158	/* arch_prctl(code, addr), codes below */
-#define SYS_sched_setaffinity 203
-#define SYS_sched_getaffinity 204
-#define SYS_set_tid_address 218
-#define SYS_clock_gettime 228
-#define SYS_clock_nanosleep 230
-#define SYS_exit_group   231
-#define SYS_dup3         292
-#define SYS_pipe2        293
-#define SYS_getcpu       309
+/* SYS_<name> for every call of inc/syscall.def. */
+enum {
+#define SYSCALL(num, name) SYS_##name = num,
+#include <inc/syscall.def>
+};
 
 /* arch_prctl codes: set or get the calling thread's GS or FS base. */
 #define ARCH_SET_GS  0x1001
 #define ARCH_SET_FS  0x1002
 #define ARCH_GET_FS  0x1003
 #define ARCH_GET_GS  0x1004
-
-/* elk's own calls. */
-#define SYS_kstat        500	/* kstat(which): a kernel counter, see KSTAT_* */
-#define SYS_flexsc_register 501	/* see inc/flexsc.h */
-#define SYS_flexsc_wait  502
-#define SYS_ipc_send     503	/* see inc/ipc.h */
-#define SYS_ipc_recv     504
 
 #define NSYSCALLS        512
 

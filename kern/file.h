@@ -117,6 +117,10 @@ int64_t sys_close(int fd);
 int64_t sys_fstat(int fd, struct stat *ust);
 int64_t sys_lseek(int fd, off_t offset, int whence);
 int64_t sys_pipe2(int *ufds, int flags);
+static inline int64_t sys_pipe(int *ufds)
+{
+	return sys_pipe2(ufds, 0);
+}
 int64_t sys_dup(int fd);
 int64_t sys_dup2(int oldfd, int newfd);
 

@@ -78,8 +78,9 @@ static int64_t place(struct vmspace *vs, uintptr_t addr, size_t len, int flags)
 	return start ? (int64_t)start : -ENOMEM;
 }
 
-int64_t sys_mmap(uintptr_t addr, size_t len, int prot, int flags, int fd, uint64_t off)
+int64_t sys_mmap(void *uaddr, size_t len, int prot, int flags, int fd, uint64_t off)
 {
+	uintptr_t addr = (uintptr_t)uaddr;
 	struct vmspace *vs = myproc()->vs;
 	int sharing = flags & (MAP_SHARED | MAP_PRIVATE);
 	struct vmobj *obj;
@@ -108,8 +109,9 @@ int64_t sys_mmap(uintptr_t addr, size_t len, int prot, int flags, int fd, uint64
 	return start;
 }
 
-int64_t sys_munmap(uintptr_t addr, size_t len)
+int64_t sys_munmap(void *uaddr, size_t len)
 {
+	uintptr_t addr = (uintptr_t)uaddr;
 	struct vmspace *vs = myproc()->vs;
 
 	if (len == 0 || len > USER_END || !user_pages(addr, ROUNDUP(len, PGSIZE)))
@@ -120,8 +122,9 @@ int64_t sys_munmap(uintptr_t addr, size_t len)
 	return r;
 }
 
-int64_t sys_mprotect(uintptr_t addr, size_t len, int prot)
+int64_t sys_mprotect(void *uaddr, size_t len, int prot)
 {
+	uintptr_t addr = (uintptr_t)uaddr;
 	struct vmspace *vs = myproc()->vs;
 
 	if (addr % PGSIZE || (prot & ~PROT_ALL))
@@ -173,8 +176,9 @@ static int grow_heap(struct vmspace *vs, uintptr_t old_end, uintptr_t new_end)
 	return r;
 }
 
-int64_t sys_brk(uintptr_t want)
+int64_t sys_brk(void *uwant)
 {
+	uintptr_t want = (uintptr_t)uwant;
 	struct vmspace *vs = myproc()->vs;
 
 	sleeplock_acquire(&vs->lock);

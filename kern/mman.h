@@ -4,10 +4,10 @@
 
 #include <inc/types.h>
 
-int64_t sys_mmap(uintptr_t addr, size_t len, int prot, int flags, int fd, uint64_t off);
-int64_t sys_munmap(uintptr_t addr, size_t len);
-int64_t sys_mprotect(uintptr_t addr, size_t len, int prot);
+int64_t sys_mmap(void *addr, size_t len, int prot, int flags, int fd, uint64_t off);
+int64_t sys_munmap(void *addr, size_t len);
+int64_t sys_mprotect(void *addr, size_t len, int prot);
 /* Set the program break to want if it can; returns the break as it now is. */
-int64_t sys_brk(uintptr_t want);
+int64_t sys_brk(void *want);
 
 #endif

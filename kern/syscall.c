@@ -19,7 +19,13 @@ int64_t sys_sched_yield(void)
 	return 0;
 }
 
+/* exit and exit_group: a process has one user thread, so both end the process. */
 int64_t sys_exit(int code)
+{
+	proc_exit(W_EXITCODE(code));
+}
+
+int64_t sys_exit_group(int code)
 {
 	proc_exit(W_EXITCODE(code));
 }

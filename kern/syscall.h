@@ -19,6 +19,7 @@
 /* The calls of kern/syscall.c. */
 int64_t sys_sched_yield(void);
 int64_t sys_exit(int code) __attribute__((noreturn));
+int64_t sys_exit_group(int code) __attribute__((noreturn));
 int64_t sys_kstat(int which);
 int64_t sys_arch_prctl(int code, uint64_t addr);
 struct utsname;
@@ -41,6 +42,12 @@ static inline int64_t sys_set_tid_address(int *tidptr)
 	return myproc()->pid;
 }
 
+/* Everything runs as root: elk has no users. */
+static inline int64_t sys_getuid(void) { return 0; }
+static inline int64_t sys_geteuid(void) { return 0; }
+static inline int64_t sys_getgid(void) { return 0; }
+static inline int64_t sys_getegid(void) { return 0; }
+
 /*
  * Without proc_lock: the parent pointer changes only when the parent exits (to
  * init), and process slots are never freed memory, so a racing read returns the
@@ -54,63 +61,32 @@ static inline int64_t sys_getppid(void)
 
 /*
  * Run system call num with args a: the result, or -errno (-ENOSYS if num is
- * unknown). The dispatch table, as a switch, for every path: always inlined
- * into the trap paths and the syscall threads, which saves a call and a return
- * on every system call (each an indirect jump through translated code under
- * emulation, as dear as a small call's work).
+ * unknown). The dispatch table, a switch made from inc/syscall.def, for every
+ * path: always inlined into the trap paths and the syscall threads, which saves
+ * a call and a return on every system call (each an indirect jump through
+ * translated code under emulation, as dear as a small call's work).
  */
 static inline __attribute__((always_inline)) int64_t syscall_invoke(uint64_t num,
 								     const uint64_t a[6])
 {
 	switch (num) {
-	case SYS_read:          return sys_read((int)a[0], (void *)a[1], a[2]);
-	case SYS_write:         return sys_write((int)a[0], (const void *)a[1], a[2]);
-	case SYS_open:          return sys_open((const char *)a[0], (int)a[1]);
-	case SYS_close:         return sys_close((int)a[0]);
-	case SYS_fstat:         return sys_fstat((int)a[0], (struct stat *)a[1]);
-	case SYS_lseek:         return sys_lseek((int)a[0], (off_t)a[1], (int)a[2]);
-	case SYS_mmap:          return sys_mmap(a[0], a[1], (int)a[2], (int)a[3], (int)a[4], a[5]);
-	case SYS_mprotect:      return sys_mprotect(a[0], a[1], (int)a[2]);
-	case SYS_munmap:        return sys_munmap(a[0], a[1]);
-	case SYS_brk:           return sys_brk(a[0]);
-	case SYS_pipe:          return sys_pipe2((int *)a[0], 0);
-	case SYS_pipe2:         return sys_pipe2((int *)a[0], (int)a[1]);
-	case SYS_dup:           return sys_dup((int)a[0]);
-	case SYS_dup2:          return sys_dup2((int)a[0], (int)a[1]);
-	case SYS_sched_yield:   return sys_sched_yield();
-	case SYS_nanosleep:     return sys_nanosleep((const void *)a[0], (void *)a[1]);
-	case SYS_getpid:        return sys_getpid();
-	case SYS_fork:          return sys_fork();
-	case SYS_execve:        return sys_execve((const char *)a[0], (char *const *)a[1],
-						  (char *const *)a[2]);
-	case SYS_exit:
-	case SYS_exit_group:    return sys_exit((int)a[0]);
-	case SYS_wait4:         return sys_wait4((pid_t)a[0], (int *)a[1], (int)a[2], (void *)a[3]);
-	case SYS_getppid:       return sys_getppid();
-	case SYS_uname:         return sys_uname((struct utsname *)a[0]);
-	case SYS_getuid:
-	case SYS_geteuid:
-	case SYS_getgid:
-	case SYS_getegid:       return 0;	/* everything runs as root: elk has no users */
-	case SYS_ioctl:         return sys_ioctl((int)a[0], a[1], a[2]);
-	case SYS_readv:         return sys_readv((int)a[0], (const void *)a[1], (int)a[2]);
-	case SYS_writev:        return sys_writev((int)a[0], (const void *)a[1], (int)a[2]);
-	case SYS_fcntl:         return sys_fcntl((int)a[0], (int)a[1], a[2]);
-	case SYS_dup3:          return sys_dup3((int)a[0], (int)a[1], (int)a[2]);
-	case SYS_arch_prctl:    return sys_arch_prctl((int)a[0], a[1]);
-	case SYS_set_tid_address: return sys_set_tid_address((int *)a[0]);
-	case SYS_sched_setaffinity: return sys_sched_setaffinity((pid_t)a[0], a[1], (const void *)a[2]);
-	case SYS_sched_getaffinity: return sys_sched_getaffinity((pid_t)a[0], a[1], (void *)a[2]);
-	case SYS_getcpu:        return sys_getcpu((unsigned *)a[0], (unsigned *)a[1]);
-	case SYS_clock_gettime: return sys_clock_gettime((int)a[0], (void *)a[1]);
-	case SYS_clock_nanosleep: return sys_clock_nanosleep((int)a[0], (int)a[1], (const void *)a[2],
-							    (void *)a[3]);
-	case SYS_kstat:         return sys_kstat((int)a[0]);
-	case SYS_flexsc_register: return sys_flexsc_register((const void *)a[0]);
-	case SYS_flexsc_wait:   return sys_flexsc_wait(a[0]);
-	case SYS_ipc_send:      return sys_ipc_send((pid_t)a[0], a[1], (const void *)a[2], (int)a[3]);
-	case SYS_ipc_recv:      return sys_ipc_recv((void *)a[0], (struct ipc_msg *)a[1]);
-	default:                return -ENOSYS;
+#define SYSCALL0(num, name, ret) \
+	case num: return sys_##name();
+#define SYSCALL1(num, name, ret, t1, a1) \
+	case num: return sys_##name((t1)a[0]);
+#define SYSCALL2(num, name, ret, t1, a1, t2, a2) \
+	case num: return sys_##name((t1)a[0], (t2)a[1]);
+#define SYSCALL3(num, name, ret, t1, a1, t2, a2, t3, a3) \
+	case num: return sys_##name((t1)a[0], (t2)a[1], (t3)a[2]);
+#define SYSCALL4(num, name, ret, t1, a1, t2, a2, t3, a3, t4, a4) \
+	case num: return sys_##name((t1)a[0], (t2)a[1], (t3)a[2], (t4)a[3]);
+#define SYSCALL5(num, name, ret, t1, a1, t2, a2, t3, a3, t4, a4, t5, a5) \
+	case num: return sys_##name((t1)a[0], (t2)a[1], (t3)a[2], (t4)a[3], (t5)a[4]);
+#define SYSCALL6(num, name, ret, t1, a1, t2, a2, t3, a3, t4, a4, t5, a5, t6, a6) \
+	case num: return sys_##name((t1)a[0], (t2)a[1], (t3)a[2], (t4)a[3], (t5)a[4], (t6)a[5]);
+#include <inc/syscall.def>
+	default:
+		return -ENOSYS;
 	}
 }
 

@@ -370,23 +370,8 @@ static const struct {
 	long num;
 	const char *name;
 } names[] = {
-	{ SYS_read, "read" }, { SYS_write, "write" }, { SYS_open, "open" },
-	{ SYS_close, "close" }, { SYS_fstat, "fstat" }, { SYS_lseek, "lseek" },
-	{ SYS_mmap, "mmap" }, { SYS_mprotect, "mprotect" }, { SYS_munmap, "munmap" },
-	{ SYS_brk, "brk" }, { SYS_pipe, "pipe" }, { SYS_sched_yield, "sched_yield" },
-	{ SYS_dup, "dup" }, { SYS_dup2, "dup2" }, { SYS_nanosleep, "nanosleep" },
-	{ SYS_getpid, "getpid" }, { SYS_fork, "fork" }, { SYS_execve, "execve" },
-	{ SYS_exit, "exit" }, { SYS_wait4, "wait4" }, { SYS_getppid, "getppid" },
-	{ SYS_clock_gettime, "clock_gettime" }, { SYS_exit_group, "exit_group" },
-	{ SYS_pipe2, "pipe2" }, { SYS_kstat, "kstat" }, { SYS_flexsc_register, "flexsc_register" },
-	{ SYS_flexsc_wait, "flexsc_wait" }, { SYS_ipc_send, "ipc_send" },
-	{ SYS_ipc_recv, "ipc_recv" }, { SYS_uname, "uname" }, { SYS_getuid, "getuid" },
-	{ SYS_getgid, "getgid" }, { SYS_geteuid, "geteuid" }, { SYS_getegid, "getegid" },
-	{ SYS_ioctl, "ioctl" }, { SYS_readv, "readv" }, { SYS_writev, "writev" },
-	{ SYS_arch_prctl, "arch_prctl" }, { SYS_set_tid_address, "set_tid_address" },
-	{ SYS_fcntl, "fcntl" }, { SYS_dup3, "dup3" }, { SYS_clock_nanosleep, "clock_nanosleep" },
-	{ SYS_sched_setaffinity, "sched_setaffinity" },
-	{ SYS_sched_getaffinity, "sched_getaffinity" }, { SYS_getcpu, "getcpu" },
+#define SYSCALL(num, name) { num, #name },
+#include <inc/syscall.def>
 };
 
 /* A call's name, or "sys_N" for a number without one. */

@@ -3,7 +3,7 @@
 
     tools/mkgrubcfg.py TEMPLATE INIT_FILE > grub.cfg
 
-INIT_FILE holds "NAME ARGS..." on one line (the Makefile's ISO_INIT). It becomes
+INIT_FILE holds "NAME ARGS..." on one line (GNUmakefile's ISO_INIT). It becomes
 the GRUB words 'init=NAME' 'ARG' ..., each single-quoted so that nothing in it
 (&, ;, |, $) means anything to GRUB; a single quote is written '\\'' (close the
 quotes, an escaped quote, open them again). GRUB's multiboot2 joins the words

@@ -16,7 +16,7 @@
 # Silent and instant when everything is there; --report says what it found.
 # When it cannot install, it prints the apt-get command to run by hand and exits 1.
 # CC, LD, AR, OBJDUMP, PYTHON and MUSL_CC name the build tools to look for (the
-# Makefile's).
+# GNUmakefile's).
 set -euo pipefail
 
 GROUPS_ALL=(build run test iso plots debug)

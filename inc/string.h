@@ -18,8 +18,11 @@ size_t strlcpy(char *dst, const char *src, size_t n);
 char *strchr(const char *s, int c);
 char *strrchr(const char *s, int c);
 /*
- * Split words: skip spaces and tabs at *sp, NUL-terminate the word found there and
- * advance *sp past it. Returns the word, or NULL when none is left.
+ * Split words: skip blanks (space, tab, newline) at *sp, NUL-terminate the word
+ * found there and advance *sp past it. Returns the word, or NULL when none is
+ * left. Double quotes group blanks into a word and are dropped, as on Linux's
+ * kernel command line: a "b c"d is the words a and b cd; a quote left open runs
+ * to the end. The word is rewritten in place (it never grows).
  */
 char *next_word(char **sp);
 long strtol(const char *s, char **end, int base);

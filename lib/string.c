@@ -154,15 +154,22 @@ static bool is_blank(char c)
 char *next_word(char **sp)
 {
 	char *s = *sp;
+	bool quoted = false;
+
 	while (is_blank(*s))
 		s++;
 	if (!*s)
 		return NULL;
-	char *word = s;
-	while (*s && !is_blank(*s))
-		s++;
+	char *word = s, *out = s;
+	for (; *s && (quoted || !is_blank(*s)); s++) {
+		if (*s == '"')
+			quoted = !quoted;
+		else
+			*out++ = *s;
+	}
 	if (*s)
-		*s++ = '\0';
+		s++;
+	*out = '\0';
 	*sp = s;
 	return word;
 }

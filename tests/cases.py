@@ -412,6 +412,35 @@ CASES = [
         "forbid": USER_FAILURE,
     },
     {
+        # Debian's busybox-static, a glibc static program, unmodified. Its shell
+        # parses and runs a command line (quoted on the kernel command line) and
+        # ends with the status the script chose.
+        "name": "busybox-sh",
+        "init": "busybox sh -c 'echo a; echo b; exit 3'",
+        "expect": [r"^a$", r"^b$", r"^elk: init exited with status 3$"],
+        "status": 3,
+    },
+    {
+        # busybox's env adds to the environment it prints, and gives back every
+        # page (leakcheck).
+        "name": "busybox-env",
+        "init": "leakcheck busybox env E1=x 'E2=y z'",
+        "expect": [r"^E1=x$", r"^E2=y z$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+    },
+    {
+        # busybox's sleep: a second's nanosleep, then its status.
+        "name": "busybox-sleep",
+        "init": "busybox sleep 1",
+        "expect": [r"^elk: init exited with status 0$"],
+    },
+    {
+        "name": "busybox-sleep-refused",
+        "init": "busybox sleep bad",
+        "expect": [r"sleep: invalid number 'bad'", r"^elk: init exited with status 1$"],
+        "status": 1,
+    },
+    {
         # 1 MiB through a pipe between processes, end of file, -EPIPE.
         "name": "pipe",
         "init": "leakcheck pipe",

@@ -72,6 +72,15 @@ class Outcome(NamedTuple):
     qemu_status: int  # QEMU's own exit status (negative: killed by that signal)
 
 
+def cmdline_word(word):
+    """WORD for the kernel command line: in double quotes if it holds a blank or is
+    empty, which the kernel groups into one word and drops, as Linux does. A double
+    quote cannot be passed inside a word: ValueError."""
+    if '"' in word:
+        raise ValueError(f"an argument cannot hold a double quote: {word!r}")
+    return f'"{word}"' if word == "" or any(c in word for c in " \t\n") else word
+
+
 def qemu_argv(qemu=QEMU, kernel=None, initrd=None, iso=None, init=(),
               mem="256M", smp=1, extra=(), options=(), accel=ACCEL, monitor="none",
               interactive=False):
@@ -89,7 +98,8 @@ def qemu_argv(qemu=QEMU, kernel=None, initrd=None, iso=None, init=(),
         argv += ["-cdrom", iso]
     else:
         argv += ["-kernel", kernel, "-initrd", initrd,
-                 "-append", " ".join(list(options) + (["init=" + " ".join(init)] if init else []))]
+                 "-append", " ".join(list(options) + (["init=" + " ".join(map(cmdline_word, init))]
+                                                      if init else []))]
     return argv + list(extra)
 
 
@@ -224,6 +234,9 @@ def parse_args(argv):
         p.error("with --iso, init comes from the ISO's grub.cfg; give no NAME")
     if not args.iso and not (args.kernel and args.initrd and (args.init or args.options)):
         p.error("need --kernel, --initrd and a NAME or --options (or --iso)")
+    for word in args.init:
+        if '"' in word:
+            p.error(f"an argument of init cannot hold a double quote: {word!r}")
     return args
 
 

@@ -14,6 +14,7 @@ its full output goes to obj/test-logs/NAME.log, and the last line is
 A case in tests/cases.py is a dict:
     name     str, required
     init     str "prog arg ...", required unless iso: the kernel gets init=prog arg ...
+             (split as a shell would: 'a b' is one argument)
     options  str of kernel options put before init= (e.g. "selftest")
     input    str typed on the serial console (then input ends)
     expect   list of regexes (re.MULTILINE) that must match in this order
@@ -173,7 +174,7 @@ def run_case(case, opts):
         monitor = Monitor(os.path.join(tmp, "monitor.sock"), case["monitor"])
         argv = elkrun.qemu_argv(opts.qemu, opts.kernel, opts.initrd,
                                 opts.iso if case["iso"] else None,
-                                case["init"].split() if case["init"] else (),
+                                shlex.split(case["init"]) if case["init"] else (),
                                 case["mem"], case["smp"], options=case["options"].split(),
                                 accel=opts.accel, monitor=monitor.device)
         with serial_input(case["input"]) as stdin:

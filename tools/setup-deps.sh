@@ -4,7 +4,7 @@
 # (as root, or through sudo -n), saying first what it installs and why.
 #
 #   build  every make: compile the kernel, the user programs (musl for user/linux/)
-#          and the initrd
+#          and the initrd (which carries Debian's busybox-static)
 #   run    boot elk under QEMU: make run-NAME, selftest, qemu, qemu-gdb, test, bench
 #   test   host unit tests (make test, make host-tests): C library headers
 #   iso    the GRUB image: make iso, make test
@@ -15,8 +15,8 @@
 #
 # Silent and instant when everything is there; --report says what it found.
 # When it cannot install, it prints the apt-get command to run by hand and exits 1.
-# CC, LD, AR, OBJDUMP, PYTHON and MUSL_CC name the build tools to look for (the
-# GNUmakefile's).
+# CC, LD, AR, OBJDUMP, PYTHON and MUSL_CC name the build tools to look for, and
+# BUSYBOX the static busybox to pack (the GNUmakefile's).
 set -euo pipefail
 
 GROUPS_ALL=(build run test iso plots debug)
@@ -30,13 +30,13 @@ declare -A WHY=(
 	[ci]="bootstrap a minimal Debian for the fresh-machine check"
 )
 # Each check is KIND:WHAT:PACKAGE. KIND cmd: WHAT is a command on PATH; dir: WHAT
-# is a directory; header: a C program including <WHAT> compiles and links with
+# is a directory; file: WHAT is a file; header: a C program including <WHAT> compiles and links with
 # the host tests' sanitizers (gcc only recommends the C library's headers).
 # grub-mkrescue exists without grub-pc-bin, but then cannot make a BIOS image.
 declare -A CHECKS=(
 	[build]="cmd:${CC:-gcc}:gcc cmd:${LD:-ld}:binutils cmd:${AR:-ar}:binutils
 		cmd:${OBJDUMP:-objdump}:binutils cmd:${PYTHON:-python3}:python3
-		cmd:${MUSL_CC:-musl-gcc}:musl-tools"
+		cmd:${MUSL_CC:-musl-gcc}:musl-tools file:${BUSYBOX:-/bin/busybox}:busybox-static"
 	[run]="cmd:qemu-system-x86_64:qemu-system-x86 cmd:python3:python3"
 	[test]="cmd:gcc:gcc header:stdio.h:libc6-dev"
 	[iso]="cmd:grub-mkrescue:grub-common dir:/usr/lib/grub/i386-pc:grub-pc-bin
@@ -52,6 +52,7 @@ passes() {
 	case "$kind" in
 	cmd) command -v "$what" >/dev/null 2>&1 ;;
 	dir) [ -d "$what" ] ;;
+	file) [ -f "$what" ] ;;
 	header)
 		command -v gcc >/dev/null 2>&1 || return 1
 		tmp=$(mktemp -d)

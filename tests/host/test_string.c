@@ -5,7 +5,8 @@
  * in 64-byte blocks of unaligned 8-byte words with a byte tail, and memmove
  * relies on memcpy copying forwards; every length up to a few blocks, at every
  * alignment of source and destination, is compared with a byte-by-byte model,
- * and the bytes around the destination must stay untouched.
+ * and the bytes around the destination must stay untouched. next_word, which
+ * splits the kernel command line, is checked on quoted and unquoted words.
  */
 
 #define memset elk_memset
@@ -29,6 +30,8 @@
 #undef memcpy
 #undef memmove
 #undef memcmp
+
+#include <string.h>
 
 #include "check.h"
 
@@ -116,10 +119,40 @@ static void test_memmove(void)
 	CHECK_EQ(bad, 0);
 }
 
+/* Split line with next_word and compare the words, joined by '|', with want. */
+static void check_words(const char *line, const char *want)
+{
+	char text[100], got[100] = "";
+	char *rest = text;
+
+	snprintf(text, sizeof(text), "%s", line);
+	for (char *w = next_word(&rest); w; w = next_word(&rest)) {
+		if (got[0])
+			strcat(got, "|");
+		strcat(got, w);
+	}
+	if (!CHECK(strcmp(got, want) == 0))
+		printf("  next_word on '%s': got '%s', want '%s'\n", line, got, want);
+}
+
+/* Blanks split words; double quotes group blanks and are dropped; an open quote runs on. */
+static void test_next_word(void)
+{
+	check_words("", "");
+	check_words("  \t\n ", "");
+	check_words("init=sh", "init=sh");
+	check_words(" a  b\tc\n", "a|b|c");
+	check_words("init=busybox sh -c \"echo a; echo b\"", "init=busybox|sh|-c|echo a; echo b");
+	check_words("a\"b c\"d e", "ab cd|e");
+	check_words("x \"\" y", "x||y");
+	check_words("open \"to the end", "open|to the end");
+}
+
 int main(void)
 {
 	test_memset();
 	test_memcpy();
 	test_memmove();
+	test_next_word();
 	return check_summary("test_string");
 }

@@ -83,21 +83,29 @@ bool memuse_equal(struct memuse a, struct memuse b);
 #define WTERMSIG(s)     ((s) & 0x7f)
 
 /*
- * System calls: a wrapper for each call of inc/syscall.def (lib/syscall.c);
- * each returns the kernel's result as is.
+ * System calls: two wrappers for each call NAME of inc/syscall.def, NAME on the
+ * trap path (lib/syscall.c) and flex_NAME, one call through the default syscall
+ * ring, waiting for it (lib/flexsc.c, below); each returns the kernel's result
+ * as is.
  */
-#define SYSCALL0(num, name, ret) ret name(void);
-#define SYSCALL1(num, name, ret, t1, a1) ret name(t1 a1);
-#define SYSCALL2(num, name, ret, t1, a1, t2, a2) ret name(t1 a1, t2 a2);
-#define SYSCALL3(num, name, ret, t1, a1, t2, a2, t3, a3) ret name(t1 a1, t2 a2, t3 a3);
+#define SYSCALL0(num, name, ret) ret name(void); ret flex_##name(void);
+#define SYSCALL1(num, name, ret, t1, a1) ret name(t1 a1); ret flex_##name(t1 a1);
+#define SYSCALL2(num, name, ret, t1, a1, t2, a2) \
+	ret name(t1 a1, t2 a2); ret flex_##name(t1 a1, t2 a2);
+#define SYSCALL3(num, name, ret, t1, a1, t2, a2, t3, a3) \
+	ret name(t1 a1, t2 a2, t3 a3); ret flex_##name(t1 a1, t2 a2, t3 a3);
 #define SYSCALL4(num, name, ret, t1, a1, t2, a2, t3, a3, t4, a4) \
-	ret name(t1 a1, t2 a2, t3 a3, t4 a4);
+	ret name(t1 a1, t2 a2, t3 a3, t4 a4); ret flex_##name(t1 a1, t2 a2, t3 a3, t4 a4);
 #define SYSCALL5(num, name, ret, t1, a1, t2, a2, t3, a3, t4, a4, t5, a5) \
-	ret name(t1 a1, t2 a2, t3 a3, t4 a4, t5 a5);
+	ret name(t1 a1, t2 a2, t3 a3, t4 a4, t5 a5); \
+	ret flex_##name(t1 a1, t2 a2, t3 a3, t4 a4, t5 a5);
 #define SYSCALL6(num, name, ret, t1, a1, t2, a2, t3, a3, t4, a4, t5, a5, t6, a6) \
-	ret name(t1 a1, t2 a2, t3 a3, t4 a4, t5 a5, t6 a6);
+	ret name(t1 a1, t2 a2, t3 a3, t4 a4, t5 a5, t6 a6); \
+	ret flex_##name(t1 a1, t2 a2, t3 a3, t4 a4, t5 a5, t6 a6);
+#define SYSCALL_OWN_WRAPPER0(...)
 #define SYSCALL_OWN_WRAPPER1(...)
 #include <inc/syscall.def>
+pid_t fork(void);
 /* C's exit ends the whole process, as exit_group does (Linux's exit ends only the thread). */
 void exit(int status) __attribute__((noreturn));
 void exit_group(int status) __attribute__((noreturn));
@@ -236,20 +244,13 @@ static inline int64_t flexsc_wait_for(struct flexsc_entry *e)
 int64_t flexsc_call(struct flexsc_ring *r, long sysnum, long a0, long a1, long a2, long a3,
 		    long a4, long a5);
 
-/* One call through the default ring, waiting for it. */
-ssize_t flex_write(int fd, const void *buf, size_t n);
-ssize_t flex_read(int fd, void *buf, size_t n);
-pid_t flex_getpid(void);
-pid_t flex_getppid(void);
-void *flex_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
-int flex_munmap(void *addr, size_t len);
-int flex_pipe(int fds[2]);
-pid_t flex_wait4(pid_t pid, int *status, int options);
+/*
+ * One call through the default ring, waiting for it: flex_NAME for every call
+ * NAME of inc/syscall.def (declared with the trap wrappers above), and these.
+ */
 /* fork on the page; in the child (0) the ring is forgotten: flexsc_setup again. */
 pid_t flex_fork(void);
 void flex_exit(int status) __attribute__((noreturn));
-int flex_ipc_send(pid_t to, uint64_t value, const void *srcva, int perm);
-int flex_ipc_recv(void *dstva, struct ipc_msg *msg);
 
 /* Helpers built on the calls above. */
 

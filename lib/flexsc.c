@@ -78,45 +78,9 @@ static int64_t flex_call(long sysnum, long a0, long a1, long a2, long a3, long a
 	return flexsc_call(&flexsc_default_ring, sysnum, a0, a1, a2, a3, a4, a5);
 }
 
-ssize_t flex_write(int fd, const void *buf, size_t n)
-{
-	return flex_call(SYS_write, fd, (long)buf, (long)n, 0, 0, 0);
-}
-
-ssize_t flex_read(int fd, void *buf, size_t n)
-{
-	return flex_call(SYS_read, fd, (long)buf, (long)n, 0, 0, 0);
-}
-
-pid_t flex_getpid(void)
-{
-	return flex_call(SYS_getpid, 0, 0, 0, 0, 0, 0);
-}
-
-pid_t flex_getppid(void)
-{
-	return flex_call(SYS_getppid, 0, 0, 0, 0, 0, 0);
-}
-
-void *flex_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
-{
-	return (void *)flex_call(SYS_mmap, (long)addr, (long)len, prot, flags, fd, off);
-}
-
-int flex_munmap(void *addr, size_t len)
-{
-	return flex_call(SYS_munmap, (long)addr, (long)len, 0, 0, 0, 0);
-}
-
-int flex_pipe(int fds[2])
-{
-	return flex_call(SYS_pipe, (long)fds, 0, 0, 0, 0, 0);
-}
-
-pid_t flex_wait4(pid_t pid, int *status, int options)
-{
-	return flex_call(SYS_wait4, pid, (long)status, options, 0, 0, 0);
-}
+#define WRAPPER_NAME(name) flex_##name
+#define WRAPPER_CALL flex_call
+#include "syscall_wrappers.h"
 
 /* In the child the default ring is the parent's snapshot: forget it. */
 pid_t flex_fork(void)
@@ -131,14 +95,4 @@ void flex_exit(int status)
 {
 	flex_call(SYS_exit_group, status, 0, 0, 0, 0, 0);
 	exit(status);	/* only if the page could not take the call */
-}
-
-int flex_ipc_send(pid_t to, uint64_t value, const void *srcva, int perm)
-{
-	return flex_call(SYS_ipc_send, to, (long)value, (long)srcva, perm, 0, 0);
-}
-
-int flex_ipc_recv(void *dstva, struct ipc_msg *msg)
-{
-	return flex_call(SYS_ipc_recv, (long)dstva, (long)msg, 0, 0, 0, 0);
 }

@@ -5,26 +5,14 @@
  */
 #include <inc/lib.h>
 
-#define SYSCALL0(num, name, ret) \
-	ret name(void) { return (ret)syscall6(num, 0, 0, 0, 0, 0, 0); }
-#define SYSCALL1(num, name, ret, t1, a1) \
-	ret name(t1 a1) { return (ret)syscall6(num, (long)a1, 0, 0, 0, 0, 0); }
-#define SYSCALL2(num, name, ret, t1, a1, t2, a2) \
-	ret name(t1 a1, t2 a2) { return (ret)syscall6(num, (long)a1, (long)a2, 0, 0, 0, 0); }
-#define SYSCALL3(num, name, ret, t1, a1, t2, a2, t3, a3) \
-	ret name(t1 a1, t2 a2, t3 a3) \
-	{ return (ret)syscall6(num, (long)a1, (long)a2, (long)a3, 0, 0, 0); }
-#define SYSCALL4(num, name, ret, t1, a1, t2, a2, t3, a3, t4, a4) \
-	ret name(t1 a1, t2 a2, t3 a3, t4 a4) \
-	{ return (ret)syscall6(num, (long)a1, (long)a2, (long)a3, (long)a4, 0, 0); }
-#define SYSCALL5(num, name, ret, t1, a1, t2, a2, t3, a3, t4, a4, t5, a5) \
-	ret name(t1 a1, t2 a2, t3 a3, t4 a4, t5 a5) \
-	{ return (ret)syscall6(num, (long)a1, (long)a2, (long)a3, (long)a4, (long)a5, 0); }
-#define SYSCALL6(num, name, ret, t1, a1, t2, a2, t3, a3, t4, a4, t5, a5, t6, a6) \
-	ret name(t1 a1, t2 a2, t3 a3, t4 a4, t5 a5, t6 a6) \
-	{ return (ret)syscall6(num, (long)a1, (long)a2, (long)a3, (long)a4, (long)a5, (long)a6); }
-#define SYSCALL_OWN_WRAPPER1(...)
-#include <inc/syscall.def>
+#define WRAPPER_NAME(name) name
+#define WRAPPER_CALL syscall6
+#include "syscall_wrappers.h"
+
+pid_t fork(void)
+{
+	return syscall6(SYS_fork, 0, 0, 0, 0, 0, 0);
+}
 
 /* Ends the whole process, as C's exit does (Linux's exit ends only the thread). */
 void exit(int status)

@@ -82,7 +82,7 @@ static void fork_on_the_page(void)
 		flex_exit(0);
 	}
 	int status;
-	flex_wait4(pid, &status, 0);
+	flex_wait4(pid, &status, 0, NULL);
 	say("flexsc: parent: getpid says %d; wait4 says child %d exited with status %d\n",
 	    flex_getpid(), pid, WEXITSTATUS(status));
 }

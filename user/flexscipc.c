@@ -61,7 +61,7 @@ int main(int argc, char **argv)
 	}
 	uint64_t ns = monotonic_ns() - start;
 	int status = -1;
-	flex_wait4(pid, &status, 0);
+	flex_wait4(pid, &status, 0, NULL);
 	printf("flexscipc: %d round trips with a child, each a value sent and its reply "
 	       "(value + 1) received, every %dth with a page lent and sent back, all through "
 	       "the two processes' syscall pages: %lu ms in all, %lu us a round trip; this "

@@ -1,0 +1,66 @@
+#!/usr/bin/env python3
+"""Host test of tools/syscalltable.py: docs/syscalls.md's table is what
+inc/syscall.def makes; and, on copies, a call added to the list gets a row of its
+own in number order with its arguments, while every other row keeps its notes."""
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TOOL = os.path.join(ROOT, "tools", "syscalltable.py")
+
+
+def run(*args):
+    """tools/syscalltable.py ARGS: (exit status, stderr)."""
+    p = subprocess.run([sys.executable, TOOL, *args], capture_output=True, text=True)
+    return p.returncode, p.stderr
+
+
+def main():
+    failures = []
+
+    def check(ok, what):
+        if not ok:
+            failures.append(what)
+            print(f"FAIL {what}")
+
+    deffile = os.path.join(ROOT, "inc", "syscall.def")
+    doc = os.path.join(ROOT, "docs", "syscalls.md")
+    status, err = run("--check", "--def", deffile, "--doc", doc)
+    check(status == 0, f"docs/syscalls.md's table is what inc/syscall.def makes ({err.strip()})")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tdef, tdoc = os.path.join(tmp, "syscall.def"), os.path.join(tmp, "syscalls.md")
+        shutil.copy(doc, tdoc)
+        with open(deffile) as f:
+            text = f.read()
+        text = text.replace("SYSCALL1(3,", "SYSCALL2(4,   stat,            int, const char *, path,\n"
+                            "\t struct stat *, st)\nSYSCALL1(3,", 1)
+        with open(tdef, "w") as f:
+            f.write(text)
+        status, _ = run("--check", "--def", tdef, "--doc", tdoc)
+        check(status == 1, "--check refuses a table without the new call's row")
+        status, err = run("--def", tdef, "--doc", tdoc)
+        check(status == 0, f"the table is rewritten ({err.strip()})")
+        with open(doc) as f:
+            before = f.read().split("\n")
+        with open(tdoc) as f:
+            after = f.read().split("\n")
+        added = [line for line in after if line not in before]
+        check(added == ["| 4 | `stat` | path, st | |"], f"one row for the new call ({added})")
+        check([line for line in before if line not in after] == [],
+              "every other row is kept as it was")
+        row_of = {line.split(" | ")[0]: i for i, line in enumerate(after) if line.startswith("| ")}
+        check(added and row_of["| 2"] < after.index(added[0]) < row_of["| 3"],
+              "the new row comes where its line is in the list (between open and close)")
+        status, _ = run("--check", "--def", tdef, "--doc", tdoc)
+        check(status == 0, "--check accepts the rewritten table")
+    print(f"test_syscall_table: {len(failures)} failures")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

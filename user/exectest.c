@@ -80,17 +80,23 @@ static int orphan_report;
 /*
  * A grandchild whose parent exits first must end up with init as its parent.
  * It reports getppid() to us through a pipe, since init, not we, reaps it.
+ * The end of file on its pipe says the parent is exiting: its descriptors are
+ * closed before its children are handed to init (as on Linux), so until
+ * getppid() changes it yields.
  */
 static void orphan(void)
 {
 	int fds[2];
 	pipe(fds);
+	pid_t parent = getpid();
 	pid_t pid = fork();
 	if (pid == 0) {
 		char c;
 		close(fds[1]);
-		read(fds[0], &c, 1);	/* end of file once the parent has exited */
-		pid_t parent = getppid();
+		read(fds[0], &c, 1);	/* end of file once the parent is exiting */
+		while (getppid() == parent)
+			sched_yield();
+		parent = getppid();
 		write(orphan_report, &parent, sizeof(parent));
 		exit(0);
 	}

@@ -19,6 +19,8 @@
 #include <inc/fcntl.h>
 #include <inc/flexsc.h>
 #include <inc/ipc.h>
+#include <inc/random.h>
+#include <inc/resource.h>
 #include <inc/stat.h>
 #include <inc/time.h>
 #include <inc/uio.h>

@@ -22,13 +22,13 @@
 #include <inc/stdio.h>
 #include <inc/string.h>
 #include <inc/trap.h>
-#include <inc/x86.h>
 #include <kern/elf.h>
 #include <kern/file.h>
 #include <kern/initrd.h>
 #include <kern/kmalloc.h>
 #include <kern/pmap.h>
 #include <kern/proc.h>
+#include <kern/random.h>
 #include <kern/ramdisk.h>
 #include <kern/uaccess.h>
 #include <kern/vm.h>
@@ -199,7 +199,8 @@ static uintptr_t build_stack(struct vmspace *vs, char *const argv[], char *const
 	}
 	uargv[argc] = uenvp[envc] = 0;
 
-	uint64_t random[2] = { rdtsc() * 0x9e3779b97f4a7c15UL, (uint64_t)img->entry ^ rdtsc() };
+	uint64_t random[2];
+	random_bytes(random, sizeof(random));
 	strp = ROUNDDOWN(strp - sizeof(random), 16);
 	uintptr_t random_at = strp;
 	if (vm_write(vs, random_at, random, sizeof(random)) < 0)

@@ -159,11 +159,29 @@ static int64_t zero_read(struct file *f, void *ubuf, size_t n)
 	return (int64_t)done;
 }
 
+/* The devices have no offset: pread and pwrite act as read and write. */
+static int64_t null_pread(struct file *f, void *ubuf, size_t n, off_t off)
+{
+	return null_read(f, ubuf, n);
+}
+
+static int64_t zero_pread(struct file *f, void *ubuf, size_t n, off_t off)
+{
+	return zero_read(f, ubuf, n);
+}
+
+static int64_t discard_pwrite(struct file *f, const void *ubuf, size_t n, off_t off)
+{
+	return discard_write(f, ubuf, n);
+}
+
 static const struct file_ops null_ops = {
 	.kind = FILE_NULL,
 	.mode = S_IFCHR | 0666,
 	.read = null_read,
 	.write = discard_write,
+	.pread = null_pread,
+	.pwrite = discard_pwrite,
 };
 
 static const struct file_ops zero_ops = {
@@ -171,6 +189,8 @@ static const struct file_ops zero_ops = {
 	.mode = S_IFCHR | 0666,
 	.read = zero_read,
 	.write = discard_write,
+	.pread = zero_pread,
+	.pwrite = discard_pwrite,
 };
 
 /*
@@ -196,11 +216,23 @@ static int64_t initrd_file_read(struct file *f, void *ubuf, size_t n)
 	return -EFAULT;
 }
 
+/* pread of an initrd file: up to n bytes from off, leaving the offset alone. */
+static int64_t initrd_file_pread(struct file *f, void *ubuf, size_t n, off_t off)
+{
+	size_t left = (uint64_t)off < f->initrd.size ? f->initrd.size - (size_t)off : 0;
+	size_t k = MIN(n, left);
+
+	if (k && copy_to_user(ubuf, f->initrd.data + off, k) < 0)
+		return -EFAULT;
+	return (int64_t)k;
+}
+
 /* Initrd files are never writable: open refuses every mode that would write. */
 static const struct file_ops initrd_ops = {
 	.kind = FILE_INITRD,
 	.mode = S_IFREG | 0555,
 	.read = initrd_file_read,
+	.pread = initrd_file_pread,
 };
 
 /* Move f's offset as lseek says. Returns the new offset, or -EINVAL. */
@@ -302,13 +334,25 @@ static void set_cloexec_locked(struct fdtable *t, int fd, bool cloexec)
 }
 
 /*
- * Give f the lowest closed descriptor of t from lowest on, taking over the
- * caller's reference, close-on-exec if cloexec says so. The fd, or -EMFILE.
+ * One more than the highest descriptor the calling process may use: its
+ * RLIMIT_NOFILE, which setrlimit keeps at most NOFILE.
+ */
+static int fd_limit(void)
+{
+	return (int)proc_limit(RLIMIT_NOFILE);
+}
+
+/*
+ * Give f the lowest closed descriptor of t from lowest on (below the caller's
+ * fd_limit), taking over the caller's reference, close-on-exec if cloexec says
+ * so. The fd, or -EMFILE.
  */
 static int fd_install_from(struct fdtable *t, struct file *f, int lowest, bool cloexec)
 {
+	int limit = fd_limit();
+
 	spin_lock(&t->lock);
-	for (int fd = lowest; fd < NOFILE; fd++) {
+	for (int fd = lowest; fd < limit; fd++) {
 		if (!t->fd[fd]) {
 			t->fd[fd] = f;
 			set_cloexec_locked(t, fd, cloexec);
@@ -441,6 +485,41 @@ int64_t sys_write(int fd, const void *ubuf, size_t n)
 	int64_t r = transfer_check(f->writable, ubuf, n);
 	if (r == 0 && n > 0)
 		r = f->ops->write(f, ubuf, n);
+	file_put(f);
+	return r;
+}
+
+/*
+ * pread64 and pwrite64: n bytes at offset off, the file's own offset left as it
+ * is. -EBADF (closed, or not open that way), -EINVAL for a negative offset,
+ * -ESPIPE for files without offsets (pipes, the console), -EFAULT.
+ */
+int64_t sys_pread64(int fd, void *ubuf, size_t n, off_t off)
+{
+	struct file *f = fd_get(myproc()->files, fd);
+
+	if (!f)
+		return -EBADF;
+	int64_t r = off < 0 ? -EINVAL : transfer_check(f->readable, ubuf, n);
+	if (r == 0 && !f->ops->pread)
+		r = -ESPIPE;
+	if (r == 0 && n > 0)
+		r = f->ops->pread(f, ubuf, n, off);
+	file_put(f);
+	return r;
+}
+
+int64_t sys_pwrite64(int fd, const void *ubuf, size_t n, off_t off)
+{
+	struct file *f = fd_get(myproc()->files, fd);
+
+	if (!f)
+		return -EBADF;
+	int64_t r = off < 0 ? -EINVAL : transfer_check(f->writable, ubuf, n);
+	if (r == 0 && !f->ops->pwrite)
+		r = -ESPIPE;
+	if (r == 0 && n > 0)
+		r = f->ops->pwrite(f, ubuf, n, off);
 	file_put(f);
 	return r;
 }
@@ -690,13 +769,14 @@ int64_t sys_dup(int fd)
 
 /*
  * newfd refers to oldfd's file, closing what newfd had, close-on-exec as
- * cloexec says; oldfd == newfd changes nothing. newfd, or -EBADF.
+ * cloexec says; oldfd == newfd changes nothing. newfd, or -EBADF (also for a
+ * newfd at or past the caller's fd_limit).
  */
 static int64_t dup_onto(int oldfd, int newfd, bool cloexec)
 {
 	struct fdtable *t = myproc()->files;
 
-	if (oldfd < 0 || oldfd >= NOFILE || newfd < 0 || newfd >= NOFILE)
+	if (oldfd < 0 || oldfd >= NOFILE || newfd < 0 || newfd >= fd_limit())
 		return -EBADF;
 	spin_lock(&t->lock);
 	struct file *f = t->fd[oldfd], *replaced = NULL;
@@ -729,7 +809,7 @@ int64_t sys_dup3(int oldfd, int newfd, int flags)
 
 /*
  * fcntl: F_DUPFD and F_DUPFD_CLOEXEC (the lowest closed descriptor >= arg,
- * -EINVAL if arg is out of range), F_GETFD and F_SETFD (FD_CLOEXEC), F_GETFL
+ * -EINVAL if arg is at or past the caller's fd_limit), F_GETFD and F_SETFD (FD_CLOEXEC), F_GETFL
  * (access mode and status flags) and F_SETFL (O_APPEND and O_NONBLOCK; other
  * bits are ignored, as on Linux). -EBADF for a closed fd, -EINVAL for other
  * commands.
@@ -746,7 +826,7 @@ int64_t sys_fcntl(int fd, int cmd, uint64_t arg)
 	case F_DUPFD:
 	case F_DUPFD_CLOEXEC:
 		/* The lowest descriptor is an unsigned int, as on Linux. */
-		r = (uint32_t)arg >= NOFILE ? -EINVAL
+		r = (uint32_t)arg >= (uint32_t)fd_limit() ? -EINVAL
 					    : dup_from(fd, (int)(uint32_t)arg, cmd == F_DUPFD_CLOEXEC);
 		break;
 	case F_GETFD:
@@ -772,4 +852,29 @@ int64_t sys_fcntl(int fd, int cmd, uint64_t arg)
 	}
 	file_put(f);
 	return r;
+}
+
+/*
+ * getcwd: the current directory's path, NUL included, and its length (the
+ * raw call's result, as on Linux). elk's files all sit in one directory, the
+ * root, so every process's current directory is "/". -ERANGE if size is too
+ * small, -EFAULT.
+ */
+int64_t sys_getcwd(char *ubuf, size_t size)
+{
+	static const char root[] = "/";
+
+	if (size < sizeof(root))
+		return -ERANGE;
+	return copy_to_user(ubuf, root, sizeof(root)) < 0 ? -EFAULT : (int64_t)sizeof(root);
+}
+
+/*
+ * umask: set the calling process's file mode creation mask to mask & 0777 and
+ * return the old one. Inherited by fork, kept by execve. No call of elk's
+ * creates a file yet, so nothing else reads it.
+ */
+int64_t sys_umask(uint32_t mask)
+{
+	return __atomic_exchange_n(&myproc()->umask, mask & 0777, __ATOMIC_RELAXED);
 }

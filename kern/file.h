@@ -38,6 +38,12 @@ struct file_ops {
 	int64_t (*read)(struct file *f, void *ubuf, size_t n);
 	int64_t (*write)(struct file *f, const void *ubuf, size_t n);
 	/*
+	 * The same at offset off >= 0, without moving the file's offset (pread64,
+	 * pwrite64). NULL for files without offsets: -ESPIPE.
+	 */
+	int64_t (*pread)(struct file *f, void *ubuf, size_t n, off_t off);
+	int64_t (*pwrite)(struct file *f, const void *ubuf, size_t n, off_t off);
+	/*
 	 * Whether a read may wait for data (a pipe, the console): then readv stops
 	 * after the first buffer that got some, as a read may return less.
 	 */
@@ -107,6 +113,8 @@ int pipe_create(struct file **readf, struct file **writef);
 /* System calls on descriptors of the calling process. */
 int64_t sys_read(int fd, void *ubuf, size_t n);
 int64_t sys_write(int fd, const void *ubuf, size_t n);
+int64_t sys_pread64(int fd, void *ubuf, size_t n, off_t off);
+int64_t sys_pwrite64(int fd, const void *ubuf, size_t n, off_t off);
 int64_t sys_readv(int fd, const struct iovec *uiov, int iovcnt);
 int64_t sys_writev(int fd, const struct iovec *uiov, int iovcnt);
 int64_t sys_ioctl(int fd, uint64_t request, uint64_t arg);
@@ -117,6 +125,8 @@ int64_t sys_close(int fd);
 int64_t sys_fstat(int fd, struct stat *ust);
 int64_t sys_lseek(int fd, off_t offset, int whence);
 int64_t sys_pipe2(int *ufds, int flags);
+int64_t sys_getcwd(char *ubuf, size_t size);
+int64_t sys_umask(uint32_t mask);
 static inline int64_t sys_pipe(int *ufds)
 {
 	return sys_pipe2(ufds, 0);

@@ -82,6 +82,8 @@ static struct proc *proc_alloc(struct proc *parent, const char *name, int *err)
 	p->exit_requested = false;
 	p->pending_exec = NULL;
 	p->wstatus = 0;
+	proc_limits_inherit(p, parent);
+	p->umask = parent ? __atomic_load_n(&parent->umask, __ATOMIC_RELAXED) : 022;
 	waitq_init(&p->child_exit);
 	strlcpy(p->name, name, sizeof(p->name));
 	return p;

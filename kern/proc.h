@@ -6,6 +6,7 @@
 #ifndef ELK_KERN_PROC_H
 #define ELK_KERN_PROC_H
 
+#include <inc/resource.h>
 #include <inc/types.h>
 #include <kern/ipc.h>
 #include <kern/sched.h>
@@ -45,6 +46,12 @@ struct proc {
 	bool exit_requested;
 	int exit_wstatus;
 	struct exec_image *pending_exec;
+	/*
+	 * Resource limits (kern/resource.c): written under proc_lock, read under it
+	 * or, a field at a time, with atomic loads by the process's own threads.
+	 */
+	struct rlimit limits[RLIM_NLIMITS];
+	uint32_t umask;			/* file mode creation mask; atomic loads and stores */
 };
 
 extern struct spinlock proc_lock;
@@ -91,6 +98,14 @@ int proc_count(void);
 /* The live (not zombie) process with pid, or NULL. Caller holds proc_lock. */
 struct proc *proc_lookup(pid_t pid);
 
+/*
+ * p starts with parent's resource limits, or init's defaults when parent is
+ * NULL. Takes proc_lock.
+ */
+void proc_limits_inherit(struct proc *p, const struct proc *parent);
+/* The calling process's soft limit on resource (RLIMIT_*). */
+uint64_t proc_limit(int resource);
+
 /* Linux wait-status encodings. */
 #define W_EXITCODE(code) (((code) & 0xff) << 8)
 #define W_SIGNALED(sig) ((sig) & 0x7f)
@@ -102,6 +117,11 @@ int64_t sys_execve(const char *upath, char *const *uargv, char *const *uenvp);
 int64_t sys_sched_setaffinity(pid_t pid, size_t len, const void *umask);
 int64_t sys_sched_getaffinity(pid_t pid, size_t len, void *umask);
 int64_t sys_getcpu(unsigned *ucpu, unsigned *unode);
+int64_t sys_prlimit64(pid_t pid, int resource, const struct rlimit *unew, struct rlimit *uold);
+struct sysinfo;
+int64_t sys_sysinfo(struct sysinfo *uinfo);
+int64_t sys_getrlimit(int resource, struct rlimit *ulim);
+int64_t sys_setrlimit(int resource, const struct rlimit *ulim);
 
 /* A program laid out in a fresh address space, ready to replace a process's image. */
 struct exec_image {

@@ -494,10 +494,42 @@ bool sleep_until(uint64_t deadline)
 	return !t->interrupted;
 }
 
+/*
+ * Load averages, Linux's way: every LOAD_INTERVAL ticks each average moves
+ * towards the number of threads running or queued on every CPU, by the factor
+ * e^(-5 s / 1, 5 and 15 min) in LOAD_FSHIFT-bit fixed point. Under sched_lock.
+ */
+#define LOAD_FSHIFT 11
+#define LOAD_INTERVAL (5 * TICK_HZ)
+static const uint64_t load_decay[3] = { 1884, 2014, 2037 };
+static uint64_t load_avg[3];
+
+static void load_avg_update(void)
+{
+	uint64_t active = 0;
+
+	for (int i = 0; i < ncpu; i++)
+		active += (uint64_t)cpu_load(&cpus[i]);
+	active <<= LOAD_FSHIFT;
+	for (int i = 0; i < 3; i++)
+		load_avg[i] = (load_avg[i] * load_decay[i] +
+			       active * ((1 << LOAD_FSHIFT) - load_decay[i])) >> LOAD_FSHIFT;
+}
+
+void sched_load_averages(uint64_t loads[3], int shift)
+{
+	spin_lock(&sched_lock);
+	for (int i = 0; i < 3; i++)
+		loads[i] = load_avg[i] << (shift - LOAD_FSHIFT);
+	spin_unlock(&sched_lock);
+}
+
 void sched_tick(void)
 {
 	spin_lock(&sched_lock);
 	ticks++;
+	if (ticks % LOAD_INTERVAL == 0)
+		load_avg_update();
 	struct list_node *n, *tmp;
 	list_foreach_safe(n, tmp, &timer_sleepers.sleepers) {
 		struct thread *t = list_entry(n, struct thread, link);

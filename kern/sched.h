@@ -160,6 +160,11 @@ void wakeup_all(struct waitq *wq);
 bool sleep_until(uint64_t deadline);
 /* Timer interrupt bookkeeping: count the tick and wake due sleepers. */
 void sched_tick(void);
+/*
+ * The 1, 5 and 15 minute load averages (threads running or waiting for a CPU),
+ * in fixed point with shift fraction bits (shift >= 11).
+ */
+void sched_load_averages(uint64_t loads[3], int shift);
 /* The CPUs running, as an affinity mask. */
 static inline uint32_t cpus_online(void)
 {

@@ -102,6 +102,11 @@ int64_t sys_clock_gettime(int clock, struct timespec *uts)
 	return copy_to_user(uts, &ts, sizeof(ts));
 }
 
+int64_t clock_boot_epoch(void)
+{
+	return boot_epoch;
+}
+
 /* Days from 1970-01-01 to a civil date (proleptic Gregorian calendar). */
 static int64_t days_from_civil(int64_t y, int m, int d)
 {

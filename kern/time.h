@@ -8,6 +8,8 @@ struct timespec;
 
 /* Read the wall-clock time once at boot from the CMOS real-time clock. */
 void clock_init(void);
+/* Seconds since the epoch at boot, as the CMOS clock read then. */
+int64_t clock_boot_epoch(void);
 
 int64_t sys_nanosleep(const struct timespec *ureq, struct timespec *urem);
 int64_t sys_clock_gettime(int clock, struct timespec *uts);

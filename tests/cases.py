@@ -412,6 +412,20 @@ CASES = [
         "forbid": USER_FAILURE,
     },
     {
+        # The small calls C libraries make: pread64, getcwd, umask, the limits
+        # (RLIMIT_NOFILE enforced), sysinfo, getrandom; elk's wrappers, then musl's.
+        "name": "posixcalls",
+        "init": "leakcheck posixcalls",
+        "expect": [r"^posixcalls: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+    },
+    {
+        "name": "libcinfo",
+        "init": "leakcheck libcinfo",
+        "expect": [r"^libcinfo: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+    },
+    {
         # Debian's busybox-static, a glibc static program, unmodified. Its shell
         # parses and runs a command line (quoted on the kernel command line) and
         # ends with the status the script chose.

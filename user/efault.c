@@ -268,6 +268,62 @@ static long try_ipc_recv_dstva(trap_fn trap, void *p, size_t n)
 	return trap(SYS_ipc_recv, (long)p, (long)&msg, 0, 0, 0, 0);
 }
 
+/* pread64 from /dev/zero and pwrite64 to /dev/null, at offset 0. */
+static long pread_pwrite(trap_fn trap, int num, const char *dev, int mode, void *p, size_t n)
+{
+	int fd = open(dev, mode);
+	if (fd < 0)
+		panic("open %s: %d", dev, fd);
+	long r = trap(num, fd, (long)p, (long)n, 0, 0, 0);
+	close(fd);
+	return r;
+}
+
+static long try_pread64(trap_fn trap, void *p, size_t n)
+{
+	return pread_pwrite(trap, SYS_pread64, "/dev/zero", O_RDONLY, p, n);
+}
+
+static long try_pwrite64(trap_fn trap, void *p, size_t n)
+{
+	return pread_pwrite(trap, SYS_pwrite64, "/dev/null", O_WRONLY, p, n);
+}
+
+static long try_getcwd(trap_fn trap, void *p, size_t n)
+{
+	return trap(SYS_getcwd, (long)p, (long)n, 0, 0, 0, 0);
+}
+
+static long try_getrlimit(trap_fn trap, void *p, size_t n)
+{
+	return trap(SYS_getrlimit, RLIMIT_NOFILE, (long)p, 0, 0, 0, 0);
+}
+
+static long try_setrlimit(trap_fn trap, void *p, size_t n)
+{
+	return trap(SYS_setrlimit, RLIMIT_NOFILE, (long)p, 0, 0, 0, 0);
+}
+
+static long try_prlimit64_new(trap_fn trap, void *p, size_t n)
+{
+	return trap(SYS_prlimit64, 0, RLIMIT_NOFILE, (long)p, 0, 0, 0);
+}
+
+static long try_prlimit64_old(trap_fn trap, void *p, size_t n)
+{
+	return trap(SYS_prlimit64, 0, RLIMIT_NOFILE, 0, (long)p, 0, 0);
+}
+
+static long try_sysinfo(trap_fn trap, void *p, size_t n)
+{
+	return trap(SYS_sysinfo, (long)p, 0, 0, 0, 0, 0);
+}
+
+static long try_getrandom(trap_fn trap, void *p, size_t n)
+{
+	return trap(SYS_getrandom, (long)p, (long)n, 0, 0, 0, 0);
+}
+
 #define BIT(kind) (1u << (kind))
 /* Bad wherever the kernel reads or writes. */
 #define COMMON (BIT(BAD_NULL) | BIT(BAD_UNMAPPED) | BIT(BAD_KERNEL) | BIT(BAD_STRADDLE) | \
@@ -319,6 +375,17 @@ static const struct {
 	{ "arch_prctl ARCH_GET_FS", try_arch_prctl, sizeof(uint64_t), STORED },
 	{ "uname",            try_uname,           sizeof(struct utsname), STORED },
 	{ "clock_nanosleep",  try_clock_nanosleep, sizeof(struct timespec), COMMON },
+	{ "pread64",          try_pread64,         BUF_SIZE,  STORED | BIT(BAD_LENGTH) },
+	/* /dev/null reads nothing of the buffer: only one outside user space is refused. */
+	{ "pwrite64",         try_pwrite64,        BUF_SIZE,  BIT(BAD_KERNEL) | BIT(BAD_LENGTH) },
+	/* "/" and its NUL: the straddling buffer's second byte is unmapped. */
+	{ "getcwd",           try_getcwd,          2,         STORED },
+	{ "getrlimit",        try_getrlimit,       sizeof(struct rlimit), STORED },
+	{ "setrlimit",        try_setrlimit,       sizeof(struct rlimit), COMMON },
+	{ "prlimit64 new",    try_prlimit64_new,   sizeof(struct rlimit), COMMON & ~BIT(BAD_NULL) },
+	{ "prlimit64 old",    try_prlimit64_old,   sizeof(struct rlimit), STORED & ~BIT(BAD_NULL) },
+	{ "sysinfo",          try_sysinfo,         sizeof(struct sysinfo), STORED },
+	{ "getrandom",        try_getrandom,       BUF_SIZE,  STORED | BIT(BAD_LENGTH) },
 };
 
 int main(int argc, char **argv)

@@ -4,9 +4,13 @@
 
 #include <inc/types.h>
 
+#define TIOCSCTTY  0x540e	/* a session leader takes the terminal (arg 1: from another session) */
+#define TIOCGPGRP  0x540f	/* the foreground process group: *(pid_t *)arg */
+#define TIOCSPGRP  0x5410	/* set it from *(const pid_t *)arg */
 #define TIOCGWINSZ 0x5413	/* get the terminal's size: struct winsize */
 #define TIOCSWINSZ 0x5414	/* set it */
 #define FIONBIO    0x5421	/* any descriptor: *(int *)arg ? set : clear O_NONBLOCK */
+#define TIOCGSID   0x5429	/* the terminal's session: *(pid_t *)arg */
 #define FIONCLEX   0x5450	/* any descriptor: clear close-on-exec */
 #define FIOCLEX    0x5451	/* any descriptor: set close-on-exec */
 

@@ -280,6 +280,9 @@ void exec_commit(struct proc *p, struct exec_image *x)
 		vmspace_destroy(old);
 	strlcpy(p->name, x->name, sizeof(p->name));
 	strlcpy(p->thread->name, x->name, sizeof(p->thread->name));
+	spin_lock(&proc_lock);
+	p->did_exec = true;
+	spin_unlock(&proc_lock);
 
 	struct trapframe *tf = p->thread->tf;
 	memset(tf, 0, sizeof(*tf));

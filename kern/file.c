@@ -12,6 +12,7 @@
 #include <kern/console.h>
 #include <kern/file.h>
 #include <kern/kmalloc.h>
+#include <kern/pgrp.h>
 #include <kern/proc.h>
 #include <kern/ramdisk.h>
 #include <kern/uaccess.h>
@@ -100,12 +101,35 @@ static int64_t console_file_write(struct file *f, const void *ubuf, size_t n)
 static struct winsize console_winsize = { 24, 80, 0, 0 };
 static struct spinlock winsize_lock = SPINLOCK_INIT("winsize", LOCK_WINSIZE);
 
-/* The console's ioctls: its size, get and set (-EFAULT for a bad pointer). */
+/* Store a console ioctl's pid_t answer at user address ubuf: 0 or -EFAULT. */
+static int64_t put_pid(pid_t v, uint64_t ubuf)
+{
+	return copy_to_user((void *)ubuf, &v, sizeof(v)) < 0 ? -EFAULT : 0;
+}
+
+/*
+ * The console's ioctls: its size, get and set; its foreground group and
+ * session (kern/pgrp.c). -EFAULT for a bad pointer.
+ */
 static int64_t console_ioctl(struct file *f, uint64_t request, uint64_t arg)
 {
 	struct winsize ws;
+	pid_t pid = 0;
+	int r;
 
 	switch (request) {
+	case TIOCGPGRP:
+		r = console_foreground(&pid);
+		return r < 0 ? r : put_pid(pid, arg);
+	case TIOCGSID:
+		r = console_session(&pid);
+		return r < 0 ? r : put_pid(pid, arg);
+	case TIOCSPGRP:
+		if (copy_from_user(&pid, (const void *)arg, sizeof(pid)) < 0)
+			return -EFAULT;
+		return console_set_foreground(pid);
+	case TIOCSCTTY:
+		return console_take(arg == 1);
 	case TIOCGWINSZ:
 		spin_lock(&winsize_lock);
 		ws = console_winsize;

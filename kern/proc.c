@@ -18,7 +18,7 @@
 #define RUSAGE_SIZE 144	/* sizeof(struct rusage) on Linux x86-64 */
 
 struct spinlock proc_lock = SPINLOCK_INIT("proc", LOCK_PROC);
-static struct proc procs[NPROC];
+struct proc procs[NPROC];
 static pid_t next_pid = 1;
 struct proc *initproc;
 
@@ -67,6 +67,9 @@ static struct proc *proc_alloc(struct proc *parent, const char *name, int *err)
 		p->state = P_ALIVE;
 		p->pid = next_pid++;
 		p->parent = parent;
+		p->pgid = parent ? parent->pgid : p->pid;
+		p->sid = parent ? parent->sid : p->pid;
+		p->did_exec = false;
 		ipc_state_init(&p->ipc);
 	}
 	spin_unlock(&proc_lock);

@@ -52,7 +52,13 @@ struct proc {
 	 */
 	struct rlimit limits[RLIM_NLIMITS];
 	uint32_t umask;			/* file mode creation mask; atomic loads and stores */
+	/* Process group and session (kern/pgrp.c); under proc_lock. */
+	pid_t pgid, sid;
+	bool did_exec;			/* has called execve since fork: setpgid's -EACCES */
 };
+
+/* The process table; entries change under proc_lock. */
+extern struct proc procs[NPROC];
 
 extern struct spinlock proc_lock;
 extern struct proc *initproc;

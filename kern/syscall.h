@@ -13,6 +13,7 @@
 #include <kern/flexsc.h>
 #include <kern/ipc.h>
 #include <kern/mman.h>
+#include <kern/pgrp.h>
 #include <kern/proc.h>
 #include <kern/random.h>
 #include <kern/time.h>

@@ -420,6 +420,13 @@ CASES = [
         "forbid": USER_FAILURE,
     },
     {
+        # Process groups and sessions, run as init (the leader of session 1).
+        "name": "pgrp",
+        "init": "pgrp",
+        "expect": [r"^pgrp: ok$", r"^elk: init exited with status 0$"],
+        "forbid": USER_FAILURE,
+    },
+    {
         "name": "libcinfo",
         "init": "leakcheck libcinfo",
         "expect": [r"^libcinfo: ok$"] + NO_LEAK,

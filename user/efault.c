@@ -155,6 +155,21 @@ static long try_ioctl_set(trap_fn trap, void *p, size_t n)
 	return trap(SYS_ioctl, 1, TIOCSWINSZ, (long)p, 0, 0, 0);
 }
 
+static long try_ioctl_getpgrp(trap_fn trap, void *p, size_t n)
+{
+	return trap(SYS_ioctl, 0, TIOCGPGRP, (long)p, 0, 0, 0);
+}
+
+static long try_ioctl_setpgrp(trap_fn trap, void *p, size_t n)
+{
+	return trap(SYS_ioctl, 0, TIOCSPGRP, (long)p, 0, 0, 0);
+}
+
+static long try_ioctl_getsid(trap_fn trap, void *p, size_t n)
+{
+	return trap(SYS_ioctl, 0, TIOCGSID, (long)p, 0, 0, 0);
+}
+
 static long try_clock_nanosleep(trap_fn trap, void *p, size_t n)
 {
 	return trap(SYS_clock_nanosleep, CLOCK_MONOTONIC, 0, (long)p, 0, 0, 0);
@@ -372,6 +387,9 @@ static const struct {
 	{ "readv buffer",     try_readv_buffer,    BUF_SIZE,  BIT(BAD_KERNEL) | BIT(BAD_LENGTH) },
 	{ "ioctl TIOCGWINSZ", try_ioctl_get,       sizeof(struct winsize), STORED },
 	{ "ioctl TIOCSWINSZ", try_ioctl_set,       sizeof(struct winsize), COMMON },
+	{ "ioctl TIOCGPGRP",  try_ioctl_getpgrp,   sizeof(pid_t), STORED },
+	{ "ioctl TIOCSPGRP",  try_ioctl_setpgrp,   sizeof(pid_t), COMMON },
+	{ "ioctl TIOCGSID",   try_ioctl_getsid,    sizeof(pid_t), STORED },
 	{ "arch_prctl ARCH_GET_FS", try_arch_prctl, sizeof(uint64_t), STORED },
 	{ "uname",            try_uname,           sizeof(struct utsname), STORED },
 	{ "clock_nanosleep",  try_clock_nanosleep, sizeof(struct timespec), COMMON },

@@ -1,0 +1,36 @@
+/* Process groups, sessions and the console's foreground group (kern/pgrp.c). */
+#ifndef ELK_KERN_PGRP_H
+#define ELK_KERN_PGRP_H
+
+#include <inc/types.h>
+
+int64_t sys_setpgid(pid_t pid, pid_t pgid);
+int64_t sys_getpgid(pid_t pid);
+int64_t sys_getsid(pid_t pid);
+int64_t sys_setsid(void);
+/* getpgrp: the caller's group. */
+static inline int64_t sys_getpgrp(void)
+{
+	return sys_getpgid(0);
+}
+
+/*
+ * The console's side, for its ioctls; each is -ENOTTY when the console is not
+ * the caller's controlling terminal (the caller is not in its session).
+ * TIOCGPGRP: the foreground group to *pgrp.
+ */
+int console_foreground(pid_t *pgrp);
+/* TIOCSPGRP: make pgrp the foreground group: -EINVAL, -ESRCH (no such group), -EPERM (another session's). */
+int console_set_foreground(pid_t pgrp);
+/* TIOCGSID: the console's session to *sid. */
+int console_session(pid_t *sid);
+/*
+ * TIOCSCTTY: the caller, a session leader (-EPERM if not), makes the console
+ * its session's terminal, with its group in the foreground; if another session
+ * has it, only with steal (root may, and everything runs as root), else -EPERM.
+ */
+int console_take(bool steal);
+/* The console's foreground group, 0 if no session has the console (for Ctrl-C). */
+pid_t console_foreground_group(void);
+
+#endif

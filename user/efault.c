@@ -16,6 +16,7 @@
 #include <inc/mman.h>
 #include <inc/mmu.h>
 #include <inc/stat.h>
+#include <inc/termios.h>
 #include <inc/uio.h>
 #include <inc/utsname.h>
 
@@ -153,6 +154,21 @@ static long try_ioctl_get(trap_fn trap, void *p, size_t n)
 static long try_ioctl_set(trap_fn trap, void *p, size_t n)
 {
 	return trap(SYS_ioctl, 1, TIOCSWINSZ, (long)p, 0, 0, 0);
+}
+
+static long try_ioctl_tcgets(trap_fn trap, void *p, size_t n)
+{
+	return trap(SYS_ioctl, 0, TCGETS, (long)p, 0, 0, 0);
+}
+
+static long try_ioctl_tcsets(trap_fn trap, void *p, size_t n)
+{
+	return trap(SYS_ioctl, 0, TCSETS, (long)p, 0, 0, 0);
+}
+
+static long try_ioctl_fionread(trap_fn trap, void *p, size_t n)
+{
+	return trap(SYS_ioctl, 0, FIONREAD, (long)p, 0, 0, 0);
 }
 
 static long try_ioctl_getpgrp(trap_fn trap, void *p, size_t n)
@@ -387,6 +403,9 @@ static const struct {
 	{ "readv buffer",     try_readv_buffer,    BUF_SIZE,  BIT(BAD_KERNEL) | BIT(BAD_LENGTH) },
 	{ "ioctl TIOCGWINSZ", try_ioctl_get,       sizeof(struct winsize), STORED },
 	{ "ioctl TIOCSWINSZ", try_ioctl_set,       sizeof(struct winsize), COMMON },
+	{ "ioctl TCGETS",     try_ioctl_tcgets,    sizeof(struct termios), STORED },
+	{ "ioctl TCSETS",     try_ioctl_tcsets,    sizeof(struct termios), COMMON },
+	{ "ioctl FIONREAD",   try_ioctl_fionread,  sizeof(int), STORED },
 	{ "ioctl TIOCGPGRP",  try_ioctl_getpgrp,   sizeof(pid_t), STORED },
 	{ "ioctl TIOCSPGRP",  try_ioctl_setpgrp,   sizeof(pid_t), COMMON },
 	{ "ioctl TIOCGSID",   try_ioctl_getsid,    sizeof(pid_t), STORED },

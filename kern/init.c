@@ -5,6 +5,7 @@
 #include <kern/boot.h>
 #include <kern/console.h>
 #include <kern/cpu.h>
+#include <kern/futex.h>
 #include <kern/lapic.h>
 #include <kern/pmap.h>
 #include <kern/proc.h>
@@ -148,6 +149,7 @@ void kmain(uint32_t magic, uint32_t info_pa)
 	ioapic_init();
 	console_start_input();
 	clock_init();
+	futex_init();
 	smp_boot();
 
 	cprintf("elk: x86-64 kernel, booted by %s; %lu MiB of RAM, %lu pages free; "

@@ -19,6 +19,12 @@ enum lock_rank {
 	LOCK_CONSOLE_IN,	/* the console's input ring */
 	LOCK_WINSIZE,		/* the console's window size (ioctl) */
 	LOCK_RANDOM,		/* the random generator's key (kern/random.c) */
+	/*
+	 * The futex hash buckets (kern/futex.c): one rank per bucket, so that a
+	 * requeue takes its two buckets in index order.
+	 */
+	LOCK_FUTEX,
+	LOCK_FUTEX_LAST = LOCK_FUTEX + 63,
 	LOCK_SLEEPLOCK,		/* a sleep lock's guard */
 	LOCK_VMOBJ,		/* every memory object */
 	LOCK_KSTACKS,		/* the kernel-stack slots */

@@ -17,6 +17,8 @@
 
 struct spinlock sched_lock = SPINLOCK_INIT("sched", LOCK_SCHED);
 static struct waitq timer_sleepers = WAITQ_INIT(timer_sleepers);
+/* Threads in sleep_on_until, by timer_link; each is also on its wait queue. */
+static struct list_node timed_sleepers = LIST_HEAD_INIT(timed_sleepers);
 volatile uint64_t ticks;
 static int next_tid = 1;
 
@@ -53,6 +55,7 @@ int thread_create(struct thread **tp, const char *name, struct proc *p,
 	t->fpu_cpu = -1;
 	strlcpy(t->name, name, sizeof(t->name));
 	list_init(&t->link);
+	list_init(&t->group_link);
 	fpu_init_state(t->fpu);
 
 	/* Stack, top down: trap frame, then the context that swtch will pop. */
@@ -205,6 +208,10 @@ static void enqueue(struct cpu *c, struct thread *t)
  */
 static void make_runnable(struct thread *t)
 {
+	if (t->timed) {
+		list_remove(&t->timer_link);
+		t->timed = false;
+	}
 	struct cpu *c = choose_cpu(t);
 
 	enqueue(c, t);
@@ -223,6 +230,11 @@ void thread_start(struct thread *t)
 void thread_first_run(void)
 {
 	spin_unlock(&sched_lock);
+	if (mythread()->user && mythread()->interrupted) {
+		sti();
+		proc_user_return();	/* what it was asked before it first ran */
+		cli();
+	}
 }
 
 /* Take t off the run queue of the CPU it is queued on. Caller holds sched_lock. */
@@ -458,6 +470,22 @@ void sleep_on(struct waitq *wq, struct spinlock *lk)
 	}
 }
 
+void sleep_on_until(struct waitq *wq, struct spinlock *lk, uint64_t deadline)
+{
+	struct thread *t = mythread();
+
+	spin_lock(&sched_lock);
+	if (ticks >= deadline) {
+		spin_unlock(&sched_lock);
+		return;
+	}
+	t->wake_tick = deadline;
+	t->timed = true;
+	list_push_back(&timed_sleepers, &t->timer_link);
+	spin_unlock(&sched_lock);
+	sleep_on(wq, lk);
+}
+
 /* Move every sleeper of wq to the run queue. Called with sched_lock held. */
 static void wake_locked(struct waitq *wq)
 {
@@ -535,6 +563,13 @@ void sched_tick(void)
 		struct thread *t = list_entry(n, struct thread, link);
 		if (t->wake_tick <= ticks) {
 			list_remove(n);
+			make_runnable(t);
+		}
+	}
+	list_foreach_safe(n, tmp, &timed_sleepers) {
+		struct thread *t = list_entry(n, struct thread, timer_link);
+		if (t->wake_tick <= ticks && t->state == T_SLEEPING) {
+			list_remove(&t->link);
 			make_runnable(t);
 		}
 	}

@@ -59,7 +59,14 @@ struct thread {
 	struct list_node pool_link;	/* in its pool's list of threads */
 	struct trapframe *tf;		/* user register image, at the top of kstack */
 	struct list_node link;		/* run queue or wait queue */
-	uint64_t wake_tick;		/* for sleep_until */
+	uint64_t wake_tick;		/* for sleep_until and sleep_on_until */
+	bool timed;			/* in timed_sleepers too (sleep_on_until); sched_lock */
+	struct list_node timer_link;	/* in timed_sleepers, while timed */
+	/* Thread-group membership (kern/proc.c, kern/thread.c); under proc_lock. */
+	struct list_node group_link;	/* in its process's list of user threads */
+	int utid;			/* Linux's thread id: the pid for the first thread */
+	int *clear_child_tid;		/* set_tid_address: zeroed and woken at exit */
+	int *set_child_tid;		/* CLONE_CHILD_SETTID of a fork: written on first return */
 	int cpu;			/* the CPU it runs or is queued on, or last ran on; -1 */
 	uint32_t affinity;		/* CPUs it may run on (bit n: cpus[n]); under sched_lock */
 	int fpu_cpu;			/* the CPU whose registers hold t->fpu, or -1 */
@@ -150,6 +157,11 @@ static inline bool thread_interrupted(void)
 	struct thread *t = mythread();
 	return t && __atomic_load_n(&t->interrupted, __ATOMIC_ACQUIRE);
 }
+/*
+ * sleep_on with a deadline: also wakes when ticks >= deadline. The caller
+ * re-checks its condition and the time in a loop.
+ */
+void sleep_on_until(struct waitq *wq, struct spinlock *lk, uint64_t deadline);
 /* Make the longest sleeper on wq runnable, if there is one. */
 void wakeup_one(struct waitq *wq);
 /* The same, for a caller that holds sched_lock. */

@@ -11,6 +11,13 @@ void clock_init(void);
 /* Seconds since the epoch at boot, as the CMOS clock read then. */
 int64_t clock_boot_epoch(void);
 
+/*
+ * The tick at which a timeout read from user memory expires (rounded up to
+ * whole ticks): relative to now if abs_clock < 0, else an absolute time on
+ * clock abs_clock (CLOCK_REALTIME or CLOCK_MONOTONIC). 0, -EFAULT or -EINVAL.
+ */
+int time_timeout_tick(const struct timespec *uts, int abs_clock, uint64_t *tick);
+
 int64_t sys_nanosleep(const struct timespec *ureq, struct timespec *urem);
 int64_t sys_clock_gettime(int clock, struct timespec *uts);
 /*

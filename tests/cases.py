@@ -423,6 +423,16 @@ CASES = [
         "forbid": USER_FAILURE,
     },
     {
+        # musl's pthreads on clone, futex and set_tid_address: an exact mutex
+        # counter over 8 threads, a condvar handshake, TLS per thread, raw futex
+        # ping-pong, clone's flag rules, vfork, exit_group and execve from a
+        # threaded process; create/join rounds leak nothing.
+        "name": "threads",
+        "init": "leakcheck threads",
+        "expect": [r"^threads: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+    },
+    {
         # The small calls C libraries make: pread64, getcwd, umask, the limits
         # (RLIMIT_NOFILE enforced), sysinfo, getrandom; elk's wrappers, then musl's.
         "name": "posixcalls",

@@ -8,6 +8,7 @@
  */
 #include <inc/fcntl.h>
 #include <inc/flexsc.h>
+#include <inc/futex.h>
 #include <inc/ioctl.h>
 #include <inc/ipc.h>
 #include <inc/lib.h>
@@ -355,6 +356,19 @@ static long try_getrandom(trap_fn trap, void *p, size_t n)
 	return trap(SYS_getrandom, (long)p, (long)n, 0, 0, 0, 0);
 }
 
+/* The word 1 with expected value 0: with a good timeout, an -EAGAIN at once. */
+static uint32_t futex_word = 1;
+
+static long try_futex_uaddr(trap_fn trap, void *p, size_t n)
+{
+	return trap(SYS_futex, (long)p, FUTEX_WAIT, 0, 0, 0, 0);
+}
+
+static long try_futex_timeout(trap_fn trap, void *p, size_t n)
+{
+	return trap(SYS_futex, (long)&futex_word, FUTEX_WAIT, 0, (long)p, 0, 0);
+}
+
 #define BIT(kind) (1u << (kind))
 /* Bad wherever the kernel reads or writes. */
 #define COMMON (BIT(BAD_NULL) | BIT(BAD_UNMAPPED) | BIT(BAD_KERNEL) | BIT(BAD_STRADDLE) | \
@@ -423,6 +437,9 @@ static const struct {
 	{ "prlimit64 old",    try_prlimit64_old,   sizeof(struct rlimit), STORED & ~BIT(BAD_NULL) },
 	{ "sysinfo",          try_sysinfo,         sizeof(struct sysinfo), STORED },
 	{ "getrandom",        try_getrandom,       BUF_SIZE,  STORED | BIT(BAD_LENGTH) },
+	/* A straddling word is unaligned (-EINVAL); a NULL timeout is none. */
+	{ "futex uaddr",      try_futex_uaddr,     sizeof(uint32_t), COMMON & ~BIT(BAD_STRADDLE) },
+	{ "futex timeout",    try_futex_timeout,   sizeof(struct timespec), COMMON & ~BIT(BAD_NULL) },
 };
 
 int main(int argc, char **argv)

@@ -463,6 +463,14 @@ CASES = [
         "status": 3,
     },
     {
+        # busybox's shell forks (clone with CLONE_CHILD_SETTID, as glibc's fork),
+        # execs busybox again for an external command, and waits for its status.
+        "name": "busybox-fork",
+        "init": "busybox sh -c 'busybox sleep 1; busybox false; echo done $?'",
+        "expect": [r"^done 1$", r"^elk: init exited with status 0$"],
+        "forbid": USER_FAILURE,
+    },
+    {
         # busybox's env adds to the environment it prints, and gives back every
         # page (leakcheck).
         "name": "busybox-env",

@@ -3,6 +3,7 @@
  * per-process descriptor tables, and the system calls on descriptors.
  */
 #include <inc/ioctl.h>
+#include <inc/poll.h>
 #include <inc/termios.h>
 #include <inc/uio.h>
 #include <inc/errno.h>
@@ -171,6 +172,12 @@ static int64_t console_ioctl(struct file *f, uint64_t request, uint64_t arg)
 	}
 }
 
+/* poll: readable as the line discipline says; output never waits. */
+static int console_poll(struct file *f)
+{
+	return (console_poll_readable() ? POLLIN | POLLRDNORM : 0) | POLLOUT | POLLWRNORM;
+}
+
 static const struct file_ops console_ops = {
 	.kind = FILE_CONSOLE,
 	.mode = S_IFCHR | 0620,
@@ -178,6 +185,7 @@ static const struct file_ops console_ops = {
 	.write = console_file_write,
 	.reads_may_wait = true,
 	.ioctl = console_ioctl,
+	.poll = console_poll,
 };
 
 /* /dev/null and /dev/zero swallow writes whole, as Linux's do, without reading them. */

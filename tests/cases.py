@@ -431,6 +431,13 @@ CASES = [
         "forbid": USER_FAILURE,
     },
     {
+        # poll and ppoll: pipes, devices, the console, timeouts, wakeups, a syscall page.
+        "name": "poll",
+        "init": "leakcheck poll",
+        "expect": [r"^poll: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+    },
+    {
         # Process groups and sessions, run as init (the leader of session 1).
         "name": "pgrp",
         "init": "pgrp",

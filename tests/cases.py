@@ -691,6 +691,44 @@ CASES = [
         "status": 255,
     },
     {
+        # The lock checker: a sleep lock taken with a spinlock held.
+        "name": "lock-sleep",
+        "options": "locktest-sleep",
+        "init": "hello",
+        "expect": [r"^elk: locktest-sleep: taking sleep lock selftest-sleep with selftest-outer held$",
+                   r"^elk: kernel panic at kern/sleeplock\.c:\d+: lock order: sleep lock "
+                   r"selftest-sleep taken with spinlock selftest-outer held \(CPU 0\)$"],
+        "forbid": [r"^hello from elk!"],
+        "allow_panic": True,
+        "status": 255,
+    },
+    {
+        # The lock checker: CPU 1 releases a spinlock CPU 0 holds; CPU 1 waits
+        # for a flag CPU 0 sets once it holds the lock, so no timing matters.
+        "name": "lock-wrongcpu",
+        "options": "locktest-wrongcpu",
+        "init": "hello",
+        "smp": 2,
+        "expect": [r"^elk: locktest-wrongcpu: CPU 0 takes selftest-outer$",
+                   r"^elk: locktest-wrongcpu: CPU 1 releases selftest-outer$",
+                   r"^elk: kernel panic at \./kern/spinlock\.h:\d+: spin_unlock: selftest-outer "
+                   r"released by CPU 1 but held by CPU 0$",
+                   r"^elk: the panic was on CPU 1; the other CPUs are stopped$"],
+        "forbid": [r"^hello from elk!"],
+        "allow_panic": True,
+        "status": 255,
+    },
+    {
+        # locktest-wrongcpu on one CPU says it cannot run rather than pass.
+        "name": "lock-wrongcpu-1cpu",
+        "options": "locktest-wrongcpu",
+        "init": "hello",
+        "smp": 1,
+        "expect": [r"^elk: cannot start init: locktest-wrongcpu needs 2 CPUs, and 1 runs$"],
+        "forbid": [r"^hello from elk!", r"kernel panic"],
+        "status": 127,
+    },
+    {
         "name": "cpus-4",
         "init": "cpus 4",
         "smp": 4,

@@ -134,6 +134,7 @@ struct options {
 	bool locktest_sleep;	/* take a sleep lock under a spinlock, likewise */
 	bool locktest_wrongcpu;	/* release a spinlock on a CPU that does not hold it */
 	bool badreturn;	/* give init a frame the CPU refuses to return to user mode with */
+	bool noacpi;	/* find the CPUs in the MP tables, not the ACPI MADT */
 };
 
 /*
@@ -185,6 +186,8 @@ static int parse_cmdline(char *cmdline, char *argv[], struct options *opt)
 			opt->locktest_wrongcpu = true;
 		else if (strcmp(w, "badreturn") == 0)
 			opt->badreturn = true;
+		else if (strcmp(w, "noacpi") == 0)
+			opt->noacpi = true;
 		else
 			cprintf("elk: ignoring unknown kernel option '%s'\n", w);
 	}
@@ -209,7 +212,10 @@ void kmain(uint32_t magic, uint32_t info_pa)
 	ioapic_init();
 	console_start_input();
 	clock_init();
-	smp_boot();
+	/* The options come first: noacpi changes how the CPUs are found. */
+	strlcpy(cmdline, bootinfo.cmdline, sizeof(cmdline));
+	int argc = parse_cmdline(cmdline, argv, &opt);
+	smp_boot(!opt.noacpi);
 
 	cprintf("elk: x86-64 kernel, booted by %s; %lu MiB of RAM, %lu pages free; "
 		"TSC %lu MHz; %d CPU%s\n", bootinfo.loader, usable_pages * PGSIZE >> 20,
@@ -217,8 +223,6 @@ void kmain(uint32_t magic, uint32_t info_pa)
 	/* A line cut short could pass wrong options or arguments: refuse it whole. */
 	if (bootinfo.cmdline_len >= BOOT_CMDLINE)
 		refuse_init(": the kernel command line is longer than %d bytes", BOOT_CMDLINE - 1);
-	strlcpy(cmdline, bootinfo.cmdline, sizeof(cmdline));
-	int argc = parse_cmdline(cmdline, argv, &opt);
 	if (argc < 0)
 		refuse_init(": more than %d words from init= on the kernel command line",
 			    EXEC_MAXARG);

@@ -737,6 +737,51 @@ CASES = [
         "forbid": USER_FAILURE,
     },
     {
+        # The CPUs found in the MADT, as on every boot that does not say noacpi.
+        "name": "cpus-acpi",
+        "init": "cpus 2",
+        "smp": 2,
+        "expect": [r"^elk: CPUs from the ACPI MADT: 2 listed$",
+                   r"^elk: x86-64 kernel, .*; 2 CPUs$",
+                   r"^cpus: 2 CPUs up, each ran this program and took ticks$", r"^cpus: ok$"],
+        "forbid": USER_FAILURE + [r"MP tables"],
+    },
+    {
+        # noacpi: the CPUs found in SeaBIOS's MP tables instead. SeaBIOS lists
+        # one processor per socket there, so each CPU is a socket of its own.
+        "name": "cpus-noacpi-2",
+        "options": "noacpi",
+        "init": "cpus 2",
+        "smp": "2,sockets=2",
+        "expect": [r"^elk: CPUs from the MP tables: 2 listed$",
+                   r"^elk: x86-64 kernel, .*; 2 CPUs$",
+                   r"^cpus: 2 CPUs up, each ran this program and took ticks$", r"^cpus: ok$"],
+        "forbid": USER_FAILURE + [r"ACPI MADT", r"ignored"],
+    },
+    {
+        "name": "cpus-noacpi-4",
+        "options": "noacpi",
+        "init": "cpus 4",
+        "smp": "4,sockets=4",
+        "expect": [r"^elk: CPUs from the MP tables: 4 listed$",
+                   r"^elk: x86-64 kernel, .*; 4 CPUs$",
+                   r"^cpus: 4 CPUs up, each ran this program and took ticks$", r"^cpus: ok$"],
+        "forbid": USER_FAILURE + [r"ACPI MADT", r"ignored"],
+    },
+    {
+        # One CPU more than elk runs: reported, and the one past the limit ignored.
+        "name": "cpus-17",
+        "init": "cpus 16",
+        "smp": 17,
+        "mem": "512M",
+        "expect": [r"^elk: CPUs from the ACPI MADT: 17 listed$",
+                   r"^elk: 17 CPUs listed, and elk runs at most 16; the others are ignored$",
+                   r"^elk: x86-64 kernel, .*; 16 CPUs$",
+                   r"^cpus: 16 CPUs up, each ran this program and took ticks$", r"^cpus: ok$"],
+        "forbid": USER_FAILURE,
+        "timeout": 180,
+    },
+    {
         "name": "cpus-16",
         "init": "cpus 16",
         "smp": 16,

@@ -1,12 +1,15 @@
 /*
  * Console: output goes to COM1 (16550 UART) and the VGA text buffer; input comes
- * from COM1 through its receive interrupt into a ring buffer that readers sleep on.
+ * from COM1 through its receive interrupt into the line discipline (kern/ldisc.c),
+ * which edits and echoes it as the terminal settings say, and readers sleep on.
  */
 #include <inc/errno.h>
 #include <inc/x86.h>
 #include <inc/memlayout.h>
 #include <inc/string.h>
 #include <kern/console.h>
+#include <kern/ldisc.h>
+#include <kern/poll.h>
 #include <kern/spinlock.h>
 #include <kern/sched.h>
 
@@ -38,31 +41,42 @@ static volatile bool out_lock_broken;
 /* Whether the last character written ended a line; out_lock protects it. */
 static bool at_line_start = true;
 
-/* Input ring buffer; in_lock protects it and in_waiters. */
-#define INBUF 256
+/*
+ * Input: the line discipline, its settings and in_waiters, under in_lock. Its
+ * echo takes out_lock, which ranks after in_lock.
+ */
 static struct spinlock in_lock = SPINLOCK_INIT("console-in", LOCK_CONSOLE_IN);
-static char inbuf[INBUF];
-static size_t in_head, in_tail;	/* read at head, write at tail; free-running */
+static struct ldisc tty;
 static struct waitq in_waiters = WAITQ_INIT(in_waiters);
 
-/*
- * Move every character the UART holds into inbuf (dropping what does not fit).
- * Returns whether any was kept. Caller holds in_lock.
- */
-static bool receive_pending(void)
+/* Output processing of the settings now in force: NL as CR NL? in_lock held. */
+static bool tty_crlf(void)
 {
-	bool got = false;
+	return (tty.tio.c_oflag & (OPOST | ONLCR)) == (OPOST | ONLCR);
+}
+
+static void write_whole(const char *buf, size_t n, bool crlf);
+
+/* The line discipline's echo: console output as a program's would be. in_lock held. */
+static void tty_echo(void *arg, const char *s, size_t n)
+{
+	write_whole(s, n, tty_crlf());
+}
+
+/*
+ * Pass every byte the UART holds to the line discipline. Returns the signal
+ * the last signal character asked for, or 0. Caller holds in_lock.
+ */
+static int receive_pending(void)
+{
+	int sig = 0;
 
 	while (inb(COM1 + COM_LSR) & COM_LSR_DATA) {
-		char c = (char)inb(COM1 + COM_RBR);
-		if (c == '\r')
-			c = '\n';
-		if (in_tail - in_head < INBUF) {
-			inbuf[in_tail++ % INBUF] = c;
-			got = true;
-		}
+		int s = ldisc_input(&tty, (char)inb(COM1 + COM_RBR));
+		if (s)
+			sig = s;
 	}
-	return got;
+	return sig;
 }
 
 /*
@@ -71,6 +85,7 @@ static bool receive_pending(void)
  */
 void console_init(void)
 {
+	ldisc_init(&tty, tty_echo, NULL);
 	outb(COM1 + COM_IER, 0);
 	outb(COM1 + COM_LCR, 0x80);	/* divisor latch: 115200 baud */
 	outb(COM1 + 0, 1);
@@ -129,24 +144,25 @@ static void vga_putc(int c)
 	}
 }
 
-/* Write c to serial and VGA. Caller holds out_lock (or broke it). */
-static void putc_unlocked(int c)
+/* Write c to serial and VGA, NL as CR NL if crlf. Caller holds out_lock (or broke it). */
+static void putc_unlocked(int c, bool crlf)
 {
 	at_line_start = c == '\n';
-	if (c == '\n')
+	if (c == '\n' && crlf)
 		serial_putc('\r');
 	serial_putc(c);
 	vga_putc(c);
 }
 
-void console_write(const char *buf, size_t n)
+/* Write n bytes whole, NL as CR NL if crlf. */
+static void write_whole(const char *buf, size_t n, bool crlf)
 {
 	bool locking = !out_lock_broken;
 
 	if (locking)
 		spin_lock(&out_lock);
 	for (size_t i = 0; i < n; i++)
-		putc_unlocked(buf[i]);
+		putc_unlocked(buf[i], crlf);
 	if (locking)
 		spin_unlock(&out_lock);
 }
@@ -156,31 +172,81 @@ void console_break_lock(void)
 	out_lock_broken = true;
 	/* A write cut short mid-line would run into the next line: end it. */
 	if (!at_line_start)
-		putc_unlocked('\n');
+		putc_unlocked('\n', true);
+}
+
+void console_write(const char *buf, size_t n)
+{
+	write_whole(buf, n, true);
+}
+
+void console_write_tty(const char *buf, size_t n)
+{
+	spin_lock(&in_lock);
+	bool crlf = tty_crlf();
+	spin_unlock(&in_lock);
+	write_whole(buf, n, crlf);
 }
 
 void console_intr(void)
 {
 	spin_lock(&in_lock);
-	if (receive_pending())
-		wakeup_all(&in_waiters);
+	receive_pending();
+	wakeup_all(&in_waiters);
 	spin_unlock(&in_lock);
+	poll_wakeup();
+}
+
+bool console_poll_readable(void)
+{
+	spin_lock(&in_lock);
+	bool r = ldisc_poll_readable(&tty);
+	spin_unlock(&in_lock);
+	return r;
 }
 
 int64_t console_read(char *buf, size_t n, bool nonblock)
 {
-	size_t got = 0;
-
 	spin_lock(&in_lock);
-	while (in_head == in_tail && !thread_interrupted()) {
+	while (!ldisc_can_read(&tty, n) && !thread_interrupted()) {
 		if (nonblock) {
 			spin_unlock(&in_lock);
 			return -EAGAIN;
 		}
 		sleep_on(&in_waiters, &in_lock);
 	}
-	while (got < n && in_head != in_tail)
-		buf[got++] = inbuf[in_head++ % INBUF];
+	int64_t r = ldisc_can_read(&tty, n) ? (int64_t)ldisc_read(&tty, buf, n) : -EINTR;
 	spin_unlock(&in_lock);
-	return got ? (int64_t)got : -EINTR;
+	return r;
+}
+
+void console_get_termios(struct termios *tio)
+{
+	spin_lock(&in_lock);
+	*tio = tty.tio;
+	spin_unlock(&in_lock);
+}
+
+void console_set_termios(const struct termios *tio, bool flush)
+{
+	spin_lock(&in_lock);
+	ldisc_set(&tty, tio, flush);
+	wakeup_all(&in_waiters);	/* a read may return under the new settings */
+	spin_unlock(&in_lock);
+	poll_wakeup();
+}
+
+void console_flush_input(void)
+{
+	spin_lock(&in_lock);
+	ldisc_flush(&tty);
+	spin_unlock(&in_lock);
+}
+
+size_t console_pending(void)
+{
+	spin_lock(&in_lock);
+	size_t n = ldisc_pending(&tty);
+	spin_unlock(&in_lock);
+	return n;
 }

@@ -3,6 +3,8 @@
  * per-process descriptor tables, and the system calls on descriptors.
  */
 #include <inc/ioctl.h>
+#include <inc/poll.h>
+#include <inc/termios.h>
 #include <inc/uio.h>
 #include <inc/errno.h>
 #include <inc/fcntl.h>
@@ -66,7 +68,7 @@ bool file_initrd_contents(struct file *f, const uint8_t **data, size_t *size)
 	return true;
 }
 
-/* Console input: waits for at least one typed byte, like a terminal in raw mode. */
+/* Console input: as the terminal settings say (kern/console.h). */
 static int64_t console_file_read(struct file *f, void *ubuf, size_t n)
 {
 	char kbuf[CONSOLE_CHUNK];
@@ -88,7 +90,7 @@ static int64_t console_file_write(struct file *f, const void *ubuf, size_t n)
 		size_t k = MIN(n - done, sizeof(kbuf));
 		if (copy_from_user(kbuf, (const char *)ubuf + done, k) < 0)
 			return done ? (int64_t)done : -EFAULT;
-		console_write(kbuf, k);
+		console_write_tty(kbuf, k);
 		done += k;
 	}
 	return (int64_t)done;
@@ -108,8 +110,9 @@ static int64_t put_pid(pid_t v, uint64_t ubuf)
 }
 
 /*
- * The console's ioctls: its size, get and set; its foreground group and
- * session (kern/pgrp.c). -EFAULT for a bad pointer.
+ * The console's ioctls: its settings (inc/termios.h; output never queues, so
+ * TCSETSW waits for nothing) and input count; its size, get and set; its
+ * foreground group and session (kern/pgrp.c). -EFAULT for a bad pointer.
  */
 static int64_t console_ioctl(struct file *f, uint64_t request, uint64_t arg)
 {
@@ -117,7 +120,29 @@ static int64_t console_ioctl(struct file *f, uint64_t request, uint64_t arg)
 	pid_t pid = 0;
 	int r;
 
+	struct termios tio;
+	int count;
+
 	switch (request) {
+	case TCGETS:
+		console_get_termios(&tio);
+		return copy_to_user((void *)arg, &tio, sizeof(tio)) < 0 ? -EFAULT : 0;
+	case TCSETS:
+	case TCSETSW:
+	case TCSETSF:
+		if (copy_from_user(&tio, (const void *)arg, sizeof(tio)) < 0)
+			return -EFAULT;
+		console_set_termios(&tio, request == TCSETSF);
+		return 0;
+	case TCFLSH:
+		if (arg > 2)
+			return -EINVAL;
+		if (arg != 1)
+			console_flush_input();
+		return 0;
+	case FIONREAD:
+		count = (int)console_pending();
+		return copy_to_user((void *)arg, &count, sizeof(count)) < 0 ? -EFAULT : 0;
 	case TIOCGPGRP:
 		r = console_foreground(&pid);
 		return r < 0 ? r : put_pid(pid, arg);
@@ -147,6 +172,12 @@ static int64_t console_ioctl(struct file *f, uint64_t request, uint64_t arg)
 	}
 }
 
+/* poll: readable as the line discipline says; output never waits. */
+static int console_poll(struct file *f)
+{
+	return (console_poll_readable() ? POLLIN | POLLRDNORM : 0) | POLLOUT | POLLWRNORM;
+}
+
 static const struct file_ops console_ops = {
 	.kind = FILE_CONSOLE,
 	.mode = S_IFCHR | 0620,
@@ -154,6 +185,7 @@ static const struct file_ops console_ops = {
 	.write = console_file_write,
 	.reads_may_wait = true,
 	.ioctl = console_ioctl,
+	.poll = console_poll,
 };
 
 /* /dev/null and /dev/zero swallow writes whole, as Linux's do, without reading them. */

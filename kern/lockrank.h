@@ -20,6 +20,7 @@ enum lock_rank {
 	LOCK_CONSOLE_IN,	/* the console's input ring */
 	LOCK_WINSIZE,		/* the console's window size (ioctl) */
 	LOCK_RANDOM,		/* the random generator's key (kern/random.c) */
+	LOCK_POLL,		/* the pollers' generation count (kern/poll.c) */
 	LOCK_SLEEPLOCK,		/* a sleep lock's guard */
 	LOCK_VMOBJ,		/* every memory object */
 	LOCK_KSTACKS,		/* the kernel-stack slots */

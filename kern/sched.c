@@ -17,6 +17,8 @@
 
 struct spinlock sched_lock = SPINLOCK_INIT("sched", LOCK_SCHED);
 static struct waitq timer_sleepers = WAITQ_INIT(timer_sleepers);
+/* Threads in sleep_on_until, by timeout_link; under sched_lock. */
+static struct list_node timed_sleepers = LIST_HEAD_INIT(timed_sleepers);
 volatile uint64_t ticks;
 static int next_tid = 1;
 
@@ -439,14 +441,9 @@ void wakeup_one_locked(struct waitq *wq)
 	make_runnable(list_entry(n, struct thread, link));
 }
 
-void sleep_on(struct waitq *wq, struct spinlock *lk)
+/* Sleep on wq until woken. sched_lock held (and kept across the sleep). */
+static void sleep_locked(struct thread *t, struct waitq *wq)
 {
-	struct thread *t = mythread();
-
-	if (lk != &sched_lock) {
-		spin_lock(&sched_lock);
-		spin_unlock(lk);
-	}
 	if (t->flexsc)
 		flexsc_before_sleep(t->flexsc, wq);
 	t->state = T_SLEEPING;
@@ -454,10 +451,46 @@ void sleep_on(struct waitq *wq, struct spinlock *lk)
 	sched();
 	if (t->flexsc)
 		flexsc_after_sleep(t->flexsc, wq);
+}
+
+void sleep_on(struct waitq *wq, struct spinlock *lk)
+{
+	if (lk != &sched_lock) {
+		spin_lock(&sched_lock);
+		spin_unlock(lk);
+	}
+	sleep_locked(mythread(), wq);
 	if (lk != &sched_lock) {
 		spin_unlock(&sched_lock);
 		spin_lock(lk);
 	}
+}
+
+bool sleep_on_until(struct waitq *wq, struct spinlock *lk, uint64_t deadline)
+{
+	struct thread *t = mythread();
+
+	if (lk != &sched_lock) {
+		spin_lock(&sched_lock);
+		spin_unlock(lk);
+	}
+	t->timed_out = ticks >= deadline;
+	if (!t->timed_out) {
+		t->wake_tick = deadline;
+		t->timeout_listed = true;
+		list_push_back(&timed_sleepers, &t->timeout_link);
+		sleep_locked(t, wq);
+		if (t->timeout_listed) {	/* woken before the deadline */
+			list_remove(&t->timeout_link);
+			t->timeout_listed = false;
+		}
+	}
+	bool woken = !t->timed_out;
+	if (lk != &sched_lock) {
+		spin_unlock(&sched_lock);
+		spin_lock(lk);
+	}
+	return woken;
 }
 
 /* Move every sleeper of wq to the run queue. Called with sched_lock held. */
@@ -533,6 +566,18 @@ void sched_tick(void)
 	if (ticks % LOAD_INTERVAL == 0)
 		load_avg_update();
 	struct list_node *n, *tmp;
+	list_foreach_safe(n, tmp, &timed_sleepers) {
+		struct thread *t = list_entry(n, struct thread, timeout_link);
+		if (t->wake_tick <= ticks) {
+			list_remove(n);
+			t->timeout_listed = false;
+			if (t->state == T_SLEEPING) {
+				list_remove(&t->link);	/* from the wait queue it sleeps on */
+				t->timed_out = true;
+				make_runnable(t);
+			}
+		}
+	}
 	list_foreach_safe(n, tmp, &timer_sleepers.sleepers) {
 		struct thread *t = list_entry(n, struct thread, link);
 		if (t->wake_tick <= ticks) {

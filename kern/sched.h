@@ -59,7 +59,10 @@ struct thread {
 	struct list_node pool_link;	/* in its pool's list of threads */
 	struct trapframe *tf;		/* user register image, at the top of kstack */
 	struct list_node link;		/* run queue or wait queue */
-	uint64_t wake_tick;		/* for sleep_until */
+	uint64_t wake_tick;		/* for sleep_until and sleep_on_until */
+	struct list_node timeout_link;	/* in the timed sleepers, while timeout_listed */
+	bool timeout_listed;		/* these three under sched_lock */
+	bool timed_out;			/* sleep_on_until's deadline came first */
 	int cpu;			/* the CPU it runs or is queued on, or last ran on; -1 */
 	uint32_t affinity;		/* CPUs it may run on (bit n: cpus[n]); under sched_lock */
 	int fpu_cpu;			/* the CPU whose registers hold t->fpu, or -1 */
@@ -135,6 +138,11 @@ void yield(void);
  * again before returning. The caller re-checks its condition in a loop.
  */
 void sleep_on(struct waitq *wq, struct spinlock *lk);
+/*
+ * sleep_on, but woken also when ticks reaches deadline. Returns false if the
+ * deadline came first (or had already come: then it does not sleep).
+ */
+bool sleep_on_until(struct waitq *wq, struct spinlock *lk, uint64_t deadline);
 /*
  * Ask t to stop waiting: set its interrupted flag and, if it sleeps, make it
  * runnable. Every wait that can last (pipes, wait4, nanosleep, console input,

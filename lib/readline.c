@@ -1,10 +1,13 @@
 /*
- * Line input from the raw serial console, which neither echoes nor edits.
- * Backspace or DEL erases a character; Ctrl-C drops the line typed so far and
+ * Line input with its own echo and editing, as a shell's line editor does: it
+ * turns the terminal's editing, echo and signal characters off (TCSETS) while
+ * it reads, and back on after. Backspace or DEL erases a character; Ctrl-C drops the line typed so far and
  * gives an empty one (elk has no signals yet, so it stops nothing else);
  * Ctrl-D on an empty line, or the end of input, ends the input.
  */
+#include <inc/ioctl.h>
 #include <inc/lib.h>
+#include <inc/termios.h>
 
 #define CTRL_C 0x03
 #define CTRL_D 0x04
@@ -13,15 +16,23 @@
 
 int readline(const char *prompt, char *buf, size_t size)
 {
+	struct termios saved, raw;
+	bool terminal = ioctl(0, TCGETS, (unsigned long)&saved) == 0;
 	size_t len = 0;
+	bool at_end = false;
 
+	if (terminal) {
+		raw = saved;
+		raw.c_lflag &= ~(ICANON | ECHO | ISIG | IEXTEN);
+		raw.c_cc[VMIN] = 1;
+		ioctl(0, TCSETS, (unsigned long)&raw);
+	}
 	if (prompt)
 		printf("%s", prompt);
 	for (;;) {
 		char c;
 		bool ended = read(0, &c, 1) <= 0 || (c == CTRL_D && len == 0);
-		if (ended && len == 0)
-			return -1;
+		at_end = ended && len == 0;
 		if (ended || c == '\r' || c == '\n')
 			break;
 		if (c == CTRL_C) {
@@ -39,7 +50,10 @@ int readline(const char *prompt, char *buf, size_t size)
 			write(1, &c, 1);
 		}
 	}
-	write(1, "\n", 1);
+	if (!at_end)
+		write(1, "\n", 1);
+	if (terminal)
+		ioctl(0, TCSETS, (unsigned long)&saved);
 	buf[len] = '\0';
-	return (int)len;
+	return at_end ? -1 : (int)len;
 }

@@ -256,7 +256,7 @@ CASES = [
         # Typed text reaches read(0) through the UART interrupt; backspace edits it.
         "name": "serial-input",
         "init": "readline",
-        "input": "hellp\x7fo world\n",
+        "type": [[r"type a line: ", "hellp\x7fo world\n"]],
         "expect": [r"^type a line: ", r"^got: hello world$"],
         "forbid": USER_FAILURE,
     },
@@ -264,9 +264,20 @@ CASES = [
         # Ctrl-C at the shell's prompt drops the line typed so far, as a shell does.
         "name": "serial-ctrl-c",
         "init": "sh",
-        "input": "echo lost\x03echo kept\nexit\n",
+        "type": [[r"elk\$ ", "echo lost\x03"], [r"elk\$ ", "echo kept\n"],
+                 [r"elk\$ ", "exit\n"]],
         "expect": [r"^elk\$ echo lost\^C$", r"^kept$", r"^elk: init exited with status 0$"],
         "forbid": USER_FAILURE + [r"^lost$"],
+    },
+    {
+        # The console's line discipline from musl's termios calls: the kernel edits
+        # and echoes a canonical line, raw input is neither, Ctrl-D ends the file.
+        "name": "termios",
+        "init": "termios",
+        "type": [[r"canonical: ", "ab\x7fc\n"], [r"raw: ", "xy\x7f"], [r"eof: ", "\x04"]],
+        "expect": [r"^canonical: ab\x08 \x08c$", r"^raw: eof: $", r"^termios: ok$",
+                   r"^elk: init exited with status 0$"],
+        "forbid": USER_FAILURE,
     },
     {
         # sleep is the Unix utility: decimal seconds, an error for anything else.
@@ -417,6 +428,13 @@ CASES = [
         "name": "posixcalls",
         "init": "leakcheck posixcalls",
         "expect": [r"^posixcalls: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+    },
+    {
+        # poll and ppoll: pipes, devices, the console, timeouts, wakeups, a syscall page.
+        "name": "poll",
+        "init": "leakcheck poll",
+        "expect": [r"^poll: ok$"] + NO_LEAK,
         "forbid": USER_FAILURE,
     },
     {

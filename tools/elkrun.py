@@ -155,9 +155,10 @@ def pump(proc, sink, deadline):
             sink(chunk)
 
 
-def run(argv, sink, stdin=None, stderr=None, timeout=None):
+def run(argv, sink, stdin=None, stderr=None, timeout=None, started=None):
     """Run the QEMU command ARGV, passing its output to SINK as it arrives, and
-    return the Outcome; a run longer than TIMEOUT seconds is killed (status 124)."""
+    return the Outcome; a run longer than TIMEOUT seconds is killed (status 124).
+    STARTED, if given, is called with the Popen once QEMU runs (before output)."""
     chunks = []
 
     def keep(chunk):
@@ -167,6 +168,8 @@ def run(argv, sink, stdin=None, stderr=None, timeout=None):
     deadline = None if timeout is None else time.monotonic() + timeout
     with subprocess.Popen(argv, stdin=stdin, stdout=subprocess.PIPE,
                           stderr=stderr) as proc:
+        if started:
+            started(proc)
         try:
             ended = pump(proc, keep, deadline) and exits_by(proc, deadline)
         finally:

@@ -16,7 +16,10 @@ A case in tests/cases.py is a dict:
     init     str "prog arg ...", required unless iso: the kernel gets init=prog arg ...
              (split as a shell would: 'a b' is one argument)
     options  str of kernel options put before init= (e.g. "selftest")
-    input    str typed on the serial console (then input ends)
+    input    str typed on the serial console at once (then input ends)
+    type     list of [regex, text]: once the output (from the previous step's match
+             on, partial lines too) matches regex, type text on the serial console;
+             input ends after the last step. Not with input
     expect   list of regexes (re.MULTILINE) that must match in this order
     forbid   list of regexes that must not match anywhere
     status   expected elkrun status (default 0)
@@ -63,6 +66,7 @@ CASE_KEYS = {
     "init": ((str,), None),
     "options": ((str,), ""),
     "input": ((str,), None),
+    "type": ((list,), []),
     "expect": ((list,), []),
     "forbid": ((list,), []),
     "status": ((int,), 0),
@@ -111,8 +115,15 @@ def check_case(i, case):
         if (not isinstance(step, (list, tuple)) or len(step) != 2
                 or not all(isinstance(x, str) for x in step)):
             raise Malformed(f"{label}: a monitor step is [regex, command], not {step!r}")
+    for step in full["type"]:
+        if (not isinstance(step, (list, tuple)) or len(step) != 2
+                or not all(isinstance(x, str) for x in step)):
+            raise Malformed(f"{label}: a type step is [regex, text], not {step!r}")
+    if full["type"] and full["input"] is not None:
+        raise Malformed(f"{label}: input and type do not go together")
     regexes = [(key, rx) for key in ("expect", "forbid") for rx in full[key]]
     regexes += [("monitor", rx) for rx, _ in full["monitor"]]
+    regexes += [("type", rx) for rx, _ in full["type"]]
     for key, rx in regexes:
         try:
             re.compile(rx, re.MULTILINE)
@@ -173,14 +184,19 @@ def run_case(case, opts):
     start = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="elk-monitor-") as tmp:
         monitor = Monitor(os.path.join(tmp, "monitor.sock"), case["monitor"])
+        typist = Typist(case["type"])
         argv = elkrun.qemu_argv(opts.qemu, opts.kernel, opts.initrd,
                                 opts.iso if case["iso"] else None,
                                 shlex.split(case["init"]) if case["init"] else (),
                                 case["mem"], case["smp"], options=case["options"].split(),
                                 accel=opts.accel, monitor=monitor.device)
-        with serial_input(case["input"]) as stdin:
-            outcome = elkrun.run(argv, monitor.sink, stdin=stdin,
-                                 stderr=subprocess.STDOUT, timeout=case["timeout"])
+        def sink(chunk):
+            monitor.sink(chunk)
+            typist.sink(chunk)
+
+        with serial_input(case["input"], bool(case["type"])) as stdin:
+            outcome = elkrun.run(argv, sink, stdin=stdin, stderr=subprocess.STDOUT,
+                                 timeout=case["timeout"], started=typist.start)
     text = outcome.output.replace("\r", "")
     log = (f"{text}\n--- runtests: {shlex.join(argv)}\n"
            + "".join(f"--- runtests: {note}\n" for note in monitor.notes)
@@ -246,9 +262,44 @@ def monitor_command(path, command):
     return True
 
 
+class Typist:
+    """Types STEPS ([regex, text]) on QEMU's serial input (its stdin, a pipe) as
+    the output shows each regex, as someone at the console would after a prompt;
+    closes the input after the last one."""
+
+    def __init__(self, steps):
+        self.steps, self.pipe, self.text, self.pos = list(steps), None, "", 0
+
+    def start(self, proc):
+        """QEMU has started as PROC: type into its stdin from now on."""
+        self.pipe = proc.stdin if self.steps else None
+
+    def sink(self, chunk):
+        if self.pipe is None:
+            return
+        self.text += chunk.decode("utf-8", errors="replace").replace("\r", "")
+        while self.steps:
+            m = re.compile(self.steps[0][0], re.MULTILINE).search(self.text, self.pos)
+            if not m:
+                return
+            self.pos = m.end()
+            try:
+                self.pipe.write(self.steps.pop(0)[1].encode())
+                self.pipe.flush()
+                if not self.steps:
+                    self.pipe.close()
+            except OSError:
+                self.steps = []	# QEMU has gone; its output tells what happened
+        self.pipe = None
+
+
 @contextlib.contextmanager
-def serial_input(text):
-    """A file QEMU's serial port reads TEXT from (nothing, when TEXT is None)."""
+def serial_input(text, typed=False):
+    """What QEMU's serial port reads: a file holding TEXT, a pipe the Typist
+    writes to when TYPED, else nothing."""
+    if typed:
+        yield subprocess.PIPE
+        return
     if text is None:
         yield subprocess.DEVNULL
         return

@@ -365,15 +365,19 @@ void scheduler(void)
 }
 
 /*
- * Give up the CPU: back to this CPU's queue, or, if the thread may no longer
- * run here (its affinity changed), to one where it may.
+ * Give up the CPU. If nothing else waits here and the thread may still run
+ * here, it goes back to this CPU's queue and runs on. Otherwise it is placed
+ * as a woken thread is (make_runnable, counting it as this CPU's running
+ * thread): an idle CPU it may run on takes it at once, else the least loaded
+ * one, this CPU on a tie. So a thread that has to wait never waits behind
+ * another while a CPU idles that could run it.
  */
 void yield(void)
 {
 	spin_lock(&sched_lock);
 	struct cpu *c = mycpu();
 	struct thread *t = c->thread;
-	if (t->affinity & (1U << c->id))
+	if ((t->affinity & (1U << c->id)) && list_empty(&c->runq))
 		enqueue(c, t);
 	else
 		make_runnable(t);
@@ -391,13 +395,11 @@ void thread_set_affinity(struct thread *t, uint32_t mask)
 {
 	spin_lock(&sched_lock);
 	t->affinity = mask;
-	if (t->cpu >= 0 && !(mask & (1U << t->cpu))) {
-		if (t->state == T_RUNNABLE) {
-			dequeue(t);
-			make_runnable(t);
-		} else if (t->state == T_RUNNING && t != mythread()) {
-			lapic_ipi(cpus[t->cpu].apic_id, T_IPI_RESCHED);
-		}
+	if (t->state == T_RUNNABLE) {
+		dequeue(t);	/* placed again: the mask may allow an idle CPU */
+		make_runnable(t);
+	} else if (t->state == T_RUNNING && t != mythread() && !(mask & (1U << t->cpu))) {
+		lapic_ipi(cpus[t->cpu].apic_id, T_IPI_RESCHED);
 	}
 	spin_unlock(&sched_lock);
 	if (t == mythread() && !(mask & (1U << t->cpu)))

@@ -179,9 +179,10 @@ static inline uint32_t cpus_online(void)
 	return (uint32_t)((1ULL << __atomic_load_n(&ncpu, __ATOMIC_ACQUIRE)) - 1);
 }
 /*
- * Restrict t to the CPUs in mask (a non-empty subset of cpus_online()), moving
- * it off a CPU it may no longer use: at once if queued, at its next switch if
- * it runs (its CPU gets a reschedule IPI).
+ * Restrict t to the CPUs in mask (a non-empty subset of cpus_online()). A
+ * queued t is placed again at once (it may now be allowed an idle CPU); a
+ * running t on a CPU it may no longer use moves at its next switch (its CPU
+ * gets a reschedule IPI).
  */
 void thread_set_affinity(struct thread *t, uint32_t mask);
 /* The reschedule IPI's handler: give up the CPU if a thread runs. */

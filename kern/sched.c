@@ -153,6 +153,16 @@ void thread_save_fpu(struct thread *t)
 	pop_cli();
 }
 
+void thread_set_fpu(struct thread *t, const uint8_t image[512])
+{
+	push_cli();
+	memcpy(t->fpu, image, sizeof(t->fpu));
+	t->fpu_cpu = -1;
+	if (mythread() == t)
+		fpu_switch_to(mycpu(), t);
+	pop_cli();
+}
+
 void thread_reset_fpu(struct thread *t)
 {
 	push_cli();

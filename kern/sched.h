@@ -18,6 +18,7 @@
 #include <inc/types.h>
 #include <kern/cpu.h>
 #include <kern/list.h>
+#include <kern/signal.h>
 #include <kern/spinlock.h>
 
 struct flexsc_ctx;
@@ -67,6 +68,12 @@ struct thread {
 	int nsleeplocks;
 	int tid;
 	char name[24];
+	/* A user thread's signals (kern/signal.h), under proc_lock. */
+	struct sigqueue sig_queue;	/* thread-directed pending signals */
+	ksigset_t sig_blocked;
+	ksigset_t sig_saved_mask;	/* rt_sigsuspend's mask to restore, if sig_restore_mask */
+	bool sig_restore_mask;
+	kstack_t sig_altstack;		/* ss_flags SS_DISABLE when there is none */
 };
 
 struct waitq {
@@ -111,6 +118,8 @@ void thread_start(struct thread *t);
 void thread_exit(void) __attribute__((noreturn));
 /* Give t the FPU/SSE state of a fresh program (loading it if it is live). */
 void thread_reset_fpu(struct thread *t);
+/* Give t the FPU/SSE state of fxsave image image (a valid one: fxrstor must take it). */
+void thread_set_fpu(struct thread *t, const uint8_t image[512]);
 /*
  * Set user thread t's FS and GS bases, loading them now if t is this CPU's
  * running thread; otherwise they are loaded when t next runs. (With syscall

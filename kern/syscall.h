@@ -16,6 +16,7 @@
 #include <kern/pgrp.h>
 #include <kern/proc.h>
 #include <kern/random.h>
+#include <kern/signal.h>
 #include <kern/time.h>
 
 /* The calls of kern/syscall.c. */

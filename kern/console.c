@@ -9,6 +9,7 @@
 #include <inc/string.h>
 #include <kern/console.h>
 #include <kern/ldisc.h>
+#include <kern/pgrp.h>
 #include <kern/spinlock.h>
 #include <kern/sched.h>
 
@@ -190,9 +191,12 @@ void console_write_tty(const char *buf, size_t n)
 void console_intr(void)
 {
 	spin_lock(&in_lock);
-	receive_pending();
+	int sig = receive_pending();
 	wakeup_all(&in_waiters);
 	spin_unlock(&in_lock);
+	pid_t pgrp = sig ? console_foreground_group() : 0;
+	if (pgrp)
+		signal_send_group(pgrp, sig);
 }
 
 int64_t console_read(char *buf, size_t n, bool nonblock)

@@ -495,25 +495,56 @@ int64_t sys_sigaltstack(const kstack_t *uss, kstack_t *uoss)
 }
 
 /*
- * kill(pid, sig): pid > 0 names a process; 0 is the caller's own process (its
- * process group, until elk has groups). sig 0 only checks that pid exists.
- * -EINVAL for a bad signal, -ESRCH for no such process (and for pid < 0: elk
- * has no process groups yet).
+ * Send sig (if not 0) to every live process in group pgrp, or with pgrp -1 to
+ * every one but init and skip; the number of processes it went to. Caller
+ * holds proc_lock.
+ */
+static int send_many(int64_t pgrp, struct proc *skip, int sig, int code, uint64_t value)
+{
+	int n = 0;
+
+	for (int i = 0; i < NPROC; i++) {
+		struct proc *p = &procs[i];
+		if (p->state != P_ALIVE || (pgrp == -1 ? p == initproc || p == skip : p->pgid != pgrp))
+			continue;
+		if (sig)
+			signal_send_proc_locked(p, sig, code, value);
+		n++;
+	}
+	return n;
+}
+
+void signal_send_group(pid_t pgrp, int sig)
+{
+	spin_lock(&proc_lock);
+	send_many(pgrp, NULL, sig, SI_KERNEL, 0);
+	spin_unlock(&proc_lock);
+}
+
+/*
+ * kill(pid, sig): pid > 0 names a process, 0 the caller's process group, -1
+ * every process but init and the caller, < -1 group -pid. sig 0 only checks
+ * that there is one. -EINVAL for a bad signal, -ESRCH if there is none.
  */
 int64_t sys_kill(pid_t pid, int sig)
 {
 	struct proc *self = myproc();
+	uint64_t sender = (uint64_t)self->pid;
+	int n;
 
 	if (sig != 0 && !valid_signal(sig))
 		return -EINVAL;
-	if (pid < 0)
-		return -ESRCH;
 	spin_lock(&proc_lock);
-	struct proc *p = pid == 0 ? self : proc_lookup(pid);
-	if (p && sig)
-		signal_send_proc_locked(p, sig, SI_USER, (uint64_t)self->pid);
+	if (pid > 0) {
+		struct proc *p = proc_lookup(pid);
+		if ((n = p != NULL) && sig)
+			signal_send_proc_locked(p, sig, SI_USER, sender);
+	} else {
+		n = send_many(pid == 0 ? self->pgid : pid == -1 ? -1 : -(int64_t)pid, self, sig,
+			       SI_USER, sender);
+	}
 	spin_unlock(&proc_lock);
-	return p ? 0 : -ESRCH;
+	return n ? 0 : -ESRCH;
 }
 
 /*

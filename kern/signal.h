@@ -35,6 +35,8 @@ void signal_send_proc_locked(struct proc *p, int sig, int code, uint64_t value);
 void signal_send_thread_locked(struct thread *t, int sig, int code, uint64_t value);
 /* signal_send_thread_locked for a caller that does not hold proc_lock. */
 void signal_send_thread(struct thread *t, int sig, int code, uint64_t value);
+/* Send sig to every live process in group pgrp (the console's Ctrl-C); no locks held. */
+void signal_send_group(pid_t pgrp, int sig);
 /*
  * A user-mode exception that Linux answers with sig: if the running thread has
  * a handler for sig that it does not block, make sig pending with si_code code

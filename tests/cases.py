@@ -438,6 +438,16 @@ CASES = [
         "forbid": USER_FAILURE,
     },
     {
+        # Signals through musl's sigaction: registers (general and SSE) intact
+        # across a fault's handler, siglongjmp out of SIGSEGV, masks and flags,
+        # pending while blocked, sigaltstack, SIGPIPE, SIGCHLD with wait4, EINTR
+        # and SA_RESTART on a blocked read, and the refusals.
+        "name": "signals",
+        "init": "leakcheck signals",
+        "expect": [r"^signals: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+    },
+    {
         "name": "libcinfo",
         "init": "leakcheck libcinfo",
         "expect": [r"^libcinfo: ok$"] + NO_LEAK,

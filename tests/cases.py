@@ -438,6 +438,17 @@ CASES = [
         "forbid": USER_FAILURE,
     },
     {
+        # Ctrl-C typed on the console sends SIGINT to its foreground group: a
+        # child's group running `sleep 100` ends at once; init, in the
+        # background, goes on.
+        "name": "ctrlc",
+        "init": "ctrlc",
+        "type": [[r"ctrlc: ready", "\x03"]],
+        "expect": [r"^ctrlc: ready", r"^(\^C)?ctrlc: sleep 100 ended by SIGINT$",
+                   r"^elk: init exited with status 0$"],
+        "forbid": USER_FAILURE,
+    },
+    {
         # Signals through musl's sigaction: registers (general and SSE) intact
         # across a fault's handler, siglongjmp out of SIGSEGV, masks and flags,
         # pending while blocked, sigaltstack, SIGPIPE, SIGCHLD with wait4, EINTR

@@ -6,6 +6,7 @@
 #include <inc/string.h>
 #include <inc/syscall.h>
 #include <inc/trap.h>
+#include <kern/flexsc.h>
 #include <kern/proc.h>
 #include <kern/sched.h>
 #include <kern/signal.h>
@@ -268,6 +269,7 @@ void signal_deliver(struct trapframe *tf)
 		t->sig_blocked = oldmask | (act.mask & ~UNBLOCKABLE) |
 				 ((act.flags & SA_NODEFER) ? 0 : SIGBIT(sig));
 		spin_unlock(&proc_lock);
+		flexsc_interrupt_calls(p);
 		restart_or_eintr(tf, act.flags);
 		setup_frame(tf, sig, &act, code, value, oldmask);
 		spin_lock(&proc_lock);

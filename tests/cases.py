@@ -449,6 +449,15 @@ CASES = [
         "forbid": USER_FAILURE,
     },
     {
+        # A signal interrupts the blocked call a syscall thread runs for the
+        # process: the entry completes with -EINTR, the handler runs in the
+        # user thread.
+        "name": "flexscsig",
+        "init": "leakcheck flexscsig",
+        "expect": [r"^flexscsig: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+    },
+    {
         # Signals through musl's sigaction: registers (general and SSE) intact
         # across a fault's handler, siglongjmp out of SIGSEGV, masks and flags,
         # pending while blocked, sigaltstack, SIGPIPE, SIGCHLD with wait4, EINTR

@@ -328,7 +328,8 @@ static ssize_t read_while_signalled(int flags, int write_after, char *c)
 	ssize_t r = read(fds[0], c, 1);
 	int saved = errno;
 	shared->done = 1;
-	waitpid(pid, &status, 0);
+	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+		;	/* the child's last kills may still land */
 	signal(SIGUSR2, SIG_DFL);
 	close(fds[0]);
 	close(fds[1]);

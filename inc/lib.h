@@ -19,6 +19,7 @@
 #include <inc/fcntl.h>
 #include <inc/flexsc.h>
 #include <inc/ipc.h>
+#include <inc/poll.h>
 #include <inc/random.h>
 #include <inc/resource.h>
 #include <inc/stat.h>

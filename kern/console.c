@@ -10,6 +10,7 @@
 #include <kern/console.h>
 #include <kern/ldisc.h>
 #include <kern/pgrp.h>
+#include <kern/poll.h>
 #include <kern/spinlock.h>
 #include <kern/sched.h>
 
@@ -194,9 +195,18 @@ void console_intr(void)
 	int sig = receive_pending();
 	wakeup_all(&in_waiters);
 	spin_unlock(&in_lock);
+	poll_wakeup();
 	pid_t pgrp = sig ? console_foreground_group() : 0;
 	if (pgrp)
 		signal_send_group(pgrp, sig);
+}
+
+bool console_poll_readable(void)
+{
+	spin_lock(&in_lock);
+	bool r = ldisc_poll_readable(&tty);
+	spin_unlock(&in_lock);
+	return r;
 }
 
 int64_t console_read(char *buf, size_t n, bool nonblock)
@@ -227,6 +237,7 @@ void console_set_termios(const struct termios *tio, bool flush)
 	ldisc_set(&tty, tio, flush);
 	wakeup_all(&in_waiters);	/* a read may return under the new settings */
 	spin_unlock(&in_lock);
+	poll_wakeup();
 }
 
 void console_flush_input(void)

@@ -60,7 +60,10 @@ struct thread {
 	struct list_node pool_link;	/* in its pool's list of threads */
 	struct trapframe *tf;		/* user register image, at the top of kstack */
 	struct list_node link;		/* run queue or wait queue */
-	uint64_t wake_tick;		/* for sleep_until */
+	uint64_t wake_tick;		/* for sleep_until and sleep_on_until */
+	struct list_node timeout_link;	/* in the timed sleepers, while timeout_listed */
+	bool timeout_listed;		/* these three under sched_lock */
+	bool timed_out;			/* sleep_on_until's deadline came first */
 	int cpu;			/* the CPU it runs or is queued on, or last ran on; -1 */
 	uint32_t affinity;		/* CPUs it may run on (bit n: cpus[n]); under sched_lock */
 	int fpu_cpu;			/* the CPU whose registers hold t->fpu, or -1 */
@@ -145,6 +148,11 @@ void yield(void);
  */
 void sleep_on(struct waitq *wq, struct spinlock *lk);
 /*
+ * sleep_on, but woken also when ticks reaches deadline. Returns false if the
+ * deadline came first (or had already come: then it does not sleep).
+ */
+bool sleep_on_until(struct waitq *wq, struct spinlock *lk, uint64_t deadline);
+/*
  * Ask t to stop waiting: set its interrupted flag and, if it sleeps, make it
  * runnable. Every wait that can last (pipes, wait4, nanosleep, console input,
  * flexsc_wait, IPC) re-checks thread_interrupted() when it wakes and gives up
@@ -180,9 +188,10 @@ static inline uint32_t cpus_online(void)
 	return (uint32_t)((1ULL << __atomic_load_n(&ncpu, __ATOMIC_ACQUIRE)) - 1);
 }
 /*
- * Restrict t to the CPUs in mask (a non-empty subset of cpus_online()), moving
- * it off a CPU it may no longer use: at once if queued, at its next switch if
- * it runs (its CPU gets a reschedule IPI).
+ * Restrict t to the CPUs in mask (a non-empty subset of cpus_online()). A
+ * queued t is placed again at once (it may now be allowed an idle CPU); a
+ * running t on a CPU it may no longer use moves at its next switch (its CPU
+ * gets a reschedule IPI).
  */
 void thread_set_affinity(struct thread *t, uint32_t mask);
 /* The reschedule IPI's handler: give up the CPU if a thread runs. */

@@ -14,6 +14,7 @@
 #include <kern/ipc.h>
 #include <kern/mman.h>
 #include <kern/pgrp.h>
+#include <kern/poll.h>
 #include <kern/proc.h>
 #include <kern/random.h>
 #include <kern/signal.h>

@@ -423,6 +423,25 @@ CASES = [
         "forbid": USER_FAILURE,
     },
     {
+        # glibc's busybox reads the console's settings as Linux's stty shows them.
+        "name": "busybox-stty",
+        "init": "busybox stty -a",
+        "expect": [r"^speed 38400 baud; .*line = 0;$", r"intr = \^C; quit = \^\\; erase = \^\?",
+                   r"^isig icanon iexten echo echoe echok -echonl", r"^echoctl echoke",
+                   r"^elk: init exited with status 0$"],
+        "forbid": USER_FAILURE,
+    },
+    {
+        # busybox's interactive shell: its line editor on the console in raw mode.
+        "name": "busybox-interactive",
+        "init": "busybox sh",
+        # The prompt ends with a cursor-position query (ESC [6n): type after it.
+        "type": [[r"# \x1b\[6n", "echo hi thr\x7fere\r"], [r"# \x1b\[6n", "exit 5\r"]],
+        "expect": [r"^hi there$"],
+        "forbid": USER_FAILURE,
+        "status": 5,
+    },
+    {
         # The small calls C libraries make: pread64, getcwd, umask, the limits
         # (RLIMIT_NOFILE enforced), sysinfo, getrandom; elk's wrappers, then musl's.
         "name": "posixcalls",

@@ -392,9 +392,8 @@ int64_t sys_rt_sigpending(ksigset_t *uset, size_t sigsetsize)
  * old mask comes back when the handler returns (the frame holds it). Only the
  * user thread may wait so: -EINVAL on a syscall page.
  */
-static int64_t suspend(ksigset_t mask)
+int signal_wait_mask_begin(ksigset_t mask)
 {
-	static struct waitq nobody_wakes = WAITQ_INIT(nobody_wakes);
 	struct thread *t = mythread();
 
 	if (t != myproc()->thread)
@@ -403,6 +402,32 @@ static int64_t suspend(ksigset_t mask)
 	t->sig_saved_mask = t->sig_blocked;
 	t->sig_restore_mask = true;
 	set_blocked(t, mask);
+	spin_unlock(&proc_lock);
+	return 0;
+}
+
+void signal_wait_mask_end(bool interrupted)
+{
+	struct thread *t = mythread();
+
+	if (interrupted)
+		return;
+	spin_lock(&proc_lock);
+	if (t->sig_restore_mask) {
+		t->sig_blocked = t->sig_saved_mask;
+		t->sig_restore_mask = false;
+	}
+	spin_unlock(&proc_lock);
+}
+
+static int64_t suspend(ksigset_t mask)
+{
+	static struct waitq nobody_wakes = WAITQ_INIT(nobody_wakes);
+	int r = signal_wait_mask_begin(mask);
+
+	if (r < 0)
+		return r;
+	spin_lock(&proc_lock);
 	while (!thread_interrupted())
 		sleep_on(&nobody_wakes, &proc_lock);
 	spin_unlock(&proc_lock);

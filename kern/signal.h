@@ -54,6 +54,17 @@ void signal_deliver(struct trapframe *tf);
 void signal_fork(struct proc *parent, struct proc *child);
 /* execve: caught signals go back to SIG_DFL; the alternate stack is gone. */
 void signal_exec(struct proc *p);
+/*
+ * A wait with a temporary blocked mask (rt_sigsuspend, ppoll): from now on the
+ * user thread blocks mask (less SIGKILL and SIGSTOP), and is interrupted at
+ * once if that leaves a signal deliverable. signal_wait_mask_end puts the old
+ * mask back: at once if the wait ended without one, else (interrupted) when
+ * the signal is delivered, so that a handler the temporary mask let through
+ * runs first and its sigreturn restores the old mask. begin is -EINVAL on a
+ * syscall page (the mask is the user thread's), else 0. No locks held.
+ */
+int signal_wait_mask_begin(ksigset_t mask);
+void signal_wait_mask_end(bool interrupted);
 /* The name of signal sig ("SIGSEGV"), or "signal". */
 const char *signal_name(int sig);
 

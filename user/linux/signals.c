@@ -30,6 +30,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <ucontext.h>
+#include <time.h>
 #include <unistd.h>
 
 static int failures;
@@ -301,35 +302,54 @@ static void on_usr2(int sig, siginfo_t *si, void *uc)
 }
 
 /*
- * The parent blocks in read on an empty pipe; a child keeps sending SIGUSR2
- * (and, when handled is at least write_after, writes a byte) until done.
- * Returns read's result, with errno.
+ * A child that keeps sending SIGUSR2 to the caller (and, when handled is at
+ * least write_after > 0, writes a byte to write_fd) until shared->done.
  */
-static ssize_t read_while_signalled(int flags, int write_after, char *c)
+static pid_t start_signaller(int write_fd, int write_after)
 {
-	int fds[2];
-	int status;
+	pid_t parent = getpid(), pid;
 
-	pipe(fds);
 	shared->handled = shared->done = 0;
-	set_handler(SIGUSR2, on_usr2, flags);
-	pid_t parent = getpid(), pid = fork();
+	pid = fork();
 	if (pid == 0) {
 		while (!shared->done) {
 			kill(parent, SIGUSR2);
 			if (write_after && shared->handled >= write_after) {
-				write(fds[1], "r", 1);
+				write(write_fd, "r", 1);
 				break;
 			}
 			sched_yield();
 		}
 		_exit(0);
 	}
-	ssize_t r = read(fds[0], c, 1);
-	int saved = errno;
+	return pid;
+}
+
+/* Stop and reap the signaller, keeping errno. */
+static void stop_signaller(pid_t pid)
+{
+	int saved = errno, status;
+
 	shared->done = 1;
 	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
 		;	/* the child's last kills may still land */
+	errno = saved;
+}
+
+/*
+ * The parent blocks in read on an empty pipe while the signaller runs.
+ * Returns read's result, with errno.
+ */
+static ssize_t read_while_signalled(int flags, int write_after, char *c)
+{
+	int fds[2];
+
+	pipe(fds);
+	set_handler(SIGUSR2, on_usr2, flags);
+	pid_t pid = start_signaller(fds[1], write_after);
+	ssize_t r = read(fds[0], c, 1);
+	stop_signaller(pid);
+	int saved = errno;
 	signal(SIGUSR2, SIG_DFL);
 	close(fds[0]);
 	close(fds[1]);
@@ -349,6 +369,24 @@ static void interrupted_reads(void)
 	r = read_while_signalled(SA_RESTART, 3, &c);
 	check(r == 1 && c == 'r' && shared->handled >= 3,
 	      "with SA_RESTART the read goes on and gets the byte");
+}
+
+/*
+ * An interrupted nanosleep fails with EINTR and says how much was left (on
+ * Linux that may exceed the request by the timer slack, some microseconds).
+ */
+static void interrupted_sleep(void)
+{
+	struct timespec req = { 100, 0 }, rem = { -1, -1 };
+
+	set_handler(SIGUSR2, on_usr2, 0);
+	pid_t pid = start_signaller(-1, 0);
+	int r = nanosleep(&req, &rem);
+	stop_signaller(pid);
+	check(r == -1 && errno == EINTR, "a nanosleep interrupted by a handled signal: EINTR");
+	check(rem.tv_sec >= 0 && rem.tv_sec <= 100 && rem.tv_nsec >= 0 && rem.tv_nsec < 1000000000 &&
+	      (rem.tv_sec > 0 || rem.tv_nsec > 0), "nanosleep writes the time left");
+	signal(SIGUSR2, SIG_DFL);
 }
 
 static void refusals(void)
@@ -388,6 +426,7 @@ int main(void)
 	sigpipe_kills_or_is_epipe();
 	sigchld_and_wait4_agree();
 	interrupted_reads();
+	interrupted_sleep();
 	refusals();
 	if (failures)
 		return 1;

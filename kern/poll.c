@@ -19,6 +19,7 @@
 #include <kern/proc.h>
 #include <kern/sched.h>
 #include <kern/signal.h>
+#include <kern/time.h>
 #include <kern/uaccess.h>
 
 static struct spinlock poll_lock = SPINLOCK_INIT("poll", LOCK_POLL);
@@ -140,13 +141,9 @@ int64_t sys_ppoll(struct pollfd *ufds, uint64_t nfds, const struct timespec *uti
 	int r;
 
 	if (utimeout) {
-		if (copy_from_user(&ts, utimeout, sizeof(ts)) < 0)
-			return -EFAULT;
-		if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
-			return -EINVAL;
-		uint64_t ns = (uint64_t)ts.tv_sec > UINT64_MAX / 2000000000 ? UINT64_MAX / 2 :
-			      (uint64_t)ts.tv_sec * 1000000000 + (uint64_t)ts.tv_nsec;
-		deadline = deadline_after_ns(ns);
+		if ((r = timespec_from_user(&ts, utimeout)) < 0)
+			return r;
+		deadline = deadline_after_ns(timespec_ns(&ts));
 	}
 	if (usigmask) {
 		if (sigsetsize != sizeof(mask))

@@ -19,19 +19,14 @@ static uint64_t add_saturating(uint64_t a, uint64_t b)
 	return b > UINT64_MAX - a ? UINT64_MAX : a + b;
 }
 
-/*
- * The nanoseconds of a valid timespec, or UINT64_MAX (584 years) if they do
- * not fit in 64 bits: such a sleep must not wrap around to a short one.
- */
-static uint64_t timespec_ns(const struct timespec *ts)
+uint64_t timespec_ns(const struct timespec *ts)
 {
 	if ((uint64_t)ts->tv_sec > UINT64_MAX / NSEC_PER_SEC)
 		return UINT64_MAX;
 	return add_saturating((uint64_t)ts->tv_sec * NSEC_PER_SEC, (uint64_t)ts->tv_nsec);
 }
 
-/* Copy a timespec in from user memory and check it: 0, -EFAULT or -EINVAL. */
-static int timespec_from_user(struct timespec *ts, const struct timespec *uts)
+int timespec_from_user(struct timespec *ts, const struct timespec *uts)
 {
 	if (copy_from_user(ts, uts, sizeof(*ts)) < 0)
 		return -EFAULT;

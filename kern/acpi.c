@@ -1,11 +1,14 @@
 /*
  * ACPI tables, read only as far as finding the processors: RSDP -> RSDT or XSDT
- * -> MADT ("APIC"), whose entries of type 0 are the local APICs. Layouts: ACPI
- * specification 6.5, sections 5.2.5 (RSDP), 5.2.7-8 (RSDT, XSDT), 5.2.12 (MADT).
+ * -> MADT ("APIC"), whose entries kern/fwparse.c walks. Layouts: ACPI
+ * specification 6.5, sections 5.2.5 (RSDP), 5.2.7-8 (RSDT, XSDT). No length is
+ * believed before it is checked to lie in the mapped area (fw_readable).
  */
+#include <inc/stdio.h>
 #include <inc/string.h>
 #include <kern/acpi.h>
 #include <kern/boot.h>
+#include <kern/fwparse.h>
 #include <kern/pmap.h>
 
 struct rsdp {
@@ -28,26 +31,13 @@ struct sdt_header {
 	uint32_t oem_revision, creator, creator_revision;
 } __attribute__((packed));
 
-#define MADT_LOCAL_APIC 0
-#define MADT_LAPIC_ENABLED 0x1
-
-/* Whether the n bytes at p sum to 0 modulo 256, as every ACPI checksum demands. */
-static bool sums_to_zero(const void *p, size_t n)
-{
-	const uint8_t *b = p;
-	uint8_t sum = 0;
-
-	while (n--)
-		sum += *b++;
-	return sum == 0;
-}
-
 /* The valid RSDP at physical address pa, or NULL. */
 static const struct rsdp *rsdp_at(physaddr_t pa)
 {
+	if (!fw_readable(pa, sizeof(struct rsdp)))
+		return NULL;
 	const struct rsdp *r = kva(pa);
-
-	if (memcmp(r->signature, "RSD PTR ", 8) != 0 || !sums_to_zero(r, 20))
+	if (memcmp(r->signature, "RSD PTR ", 8) != 0 || !fw_sums_to_zero(r, 20))
 		return NULL;
 	return r;
 }
@@ -73,19 +63,32 @@ static const struct rsdp *find_rsdp(void)
 	return r ? r : scan_rsdp(0xe0000, 0x20000);
 }
 
-/* The table at pa if its checksum holds, else NULL. */
-static const struct sdt_header *sdt_at(physaddr_t pa)
+/*
+ * The table at pa if its signature is sig, it lies whole in the mapped area
+ * with a length that holds its header, and its checksum holds; else NULL. The
+ * signature is looked at first, so that tables elk does not want are never
+ * summed.
+ */
+static const struct sdt_header *sdt_at(physaddr_t pa, const char *sig)
 {
-	const struct sdt_header *h = pa ? kva(pa) : NULL;
-
-	return h && h->length >= sizeof(*h) && sums_to_zero(h, h->length) ? h : NULL;
+	if (!pa || !fw_readable(pa, sizeof(struct sdt_header)))
+		return NULL;
+	const struct sdt_header *h = kva(pa);
+	if (memcmp(h->signature, sig, 4) != 0)
+		return NULL;
+	if (h->length < sizeof(*h) || !fw_readable(pa, h->length)) {
+		cprintf("elk: ACPI table %s at 0x%lx has a bad length (%u); ignoring it\n", sig,
+			pa, h->length);
+		return NULL;
+	}
+	return fw_sums_to_zero(h, h->length) ? h : NULL;
 }
 
 /* The table with signature sig that the RSDP's XSDT (or else its RSDT) lists, or NULL. */
 static const struct sdt_header *find_table(const struct rsdp *r, const char *sig)
 {
 	bool x = r->revision >= 2 && r->xsdt;
-	const struct sdt_header *root = sdt_at(x ? r->xsdt : r->rsdt);
+	const struct sdt_header *root = sdt_at(x ? r->xsdt : r->rsdt, x ? "XSDT" : "RSDT");
 	size_t width = x ? 8 : 4;
 
 	if (!root)
@@ -95,32 +98,17 @@ static const struct sdt_header *find_table(const struct rsdp *r, const char *sig
 	for (size_t i = 0; i < n; i++) {
 		uint64_t pa = 0;
 		memcpy(&pa, ptrs + i * width, width);	/* unaligned in the RSDT, little-endian */
-		const struct sdt_header *t = sdt_at(pa);
-		if (t && memcmp(t->signature, sig, 4) == 0)
+		const struct sdt_header *t = sdt_at(pa, sig);
+		if (t)
 			return t;
 	}
 	return NULL;
 }
 
-int acpi_cpu_apic_ids(uint32_t ids[], int max)
+bool acpi_cpus(struct fw_cpus *out)
 {
 	const struct rsdp *r = find_rsdp();
 	const struct sdt_header *madt = r ? find_table(r, "APIC") : NULL;
-	int n = 0;
 
-	if (!madt)
-		return 0;
-	/* After the header: the local APIC address and flags, then entries. */
-	const uint8_t *e = (const uint8_t *)(madt + 1) + 8;
-	const uint8_t *end = (const uint8_t *)madt + madt->length;
-	while (e + 2 <= end && e[1] >= 2 && e + e[1] <= end) {
-		if (e[0] == MADT_LOCAL_APIC && e[1] >= 8) {
-			uint32_t flags;
-			memcpy(&flags, e + 4, 4);
-			if ((flags & MADT_LAPIC_ENABLED) && n < max)
-				ids[n++] = e[3];
-		}
-		e += e[1];
-	}
-	return n;
+	return madt && madt_parse(madt, madt->length, out);
 }

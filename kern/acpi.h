@@ -2,14 +2,14 @@
 #ifndef ELK_KERN_ACPI_H
 #define ELK_KERN_ACPI_H
 
-#include <inc/types.h>
+#include <kern/fwparse.h>
 
 /*
- * Store the local APIC IDs of the enabled processors the MADT lists (the boot
- * CPU among them) in ids, at most max of them, and return how many there are.
- * 0 if there is no RSDP (from the loader, else the BIOS areas), no valid RSDT or
- * XSDT, or no MADT. Reads the tables through the direct map.
+ * Fill out (see fwparse.h) from the MADT, found through the RSDP (from the
+ * loader, else the BIOS areas) and its XSDT or RSDT. False if there is no
+ * RSDP, no valid root table or no valid MADT. Reads the tables through the
+ * direct map, each only once its length is known to lie in the mapped area.
  */
-int acpi_cpu_apic_ids(uint32_t ids[], int max);
+bool acpi_cpus(struct fw_cpus *out);
 
 #endif

@@ -9,6 +9,8 @@
 #include <inc/string.h>
 #include <kern/console.h>
 #include <kern/ldisc.h>
+#include <kern/pgrp.h>
+#include <kern/poll.h>
 #include <kern/spinlock.h>
 #include <kern/sched.h>
 
@@ -190,9 +192,21 @@ void console_write_tty(const char *buf, size_t n)
 void console_intr(void)
 {
 	spin_lock(&in_lock);
-	receive_pending();
+	int sig = receive_pending();
 	wakeup_all(&in_waiters);
 	spin_unlock(&in_lock);
+	poll_wakeup();
+	pid_t pgrp = sig ? console_foreground_group() : 0;
+	if (pgrp)
+		signal_send_group(pgrp, sig);
+}
+
+bool console_poll_readable(void)
+{
+	spin_lock(&in_lock);
+	bool r = ldisc_poll_readable(&tty);
+	spin_unlock(&in_lock);
+	return r;
 }
 
 int64_t console_read(char *buf, size_t n, bool nonblock)
@@ -223,6 +237,7 @@ void console_set_termios(const struct termios *tio, bool flush)
 	ldisc_set(&tty, tio, flush);
 	wakeup_all(&in_waiters);	/* a read may return under the new settings */
 	spin_unlock(&in_lock);
+	poll_wakeup();
 }
 
 void console_flush_input(void)

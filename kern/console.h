@@ -38,6 +38,8 @@ void console_get_termios(struct termios *tio);
 void console_set_termios(const struct termios *tio, bool flush);
 /* Drop typed input not yet read (TCFLSH). */
 void console_flush_input(void);
+/* Whether poll finds the console readable (kern/ldisc.h). */
+bool console_poll_readable(void);
 /* Bytes a read could take now (FIONREAD). */
 size_t console_pending(void);
 

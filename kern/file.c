@@ -3,6 +3,7 @@
  * per-process descriptor tables, and the system calls on descriptors.
  */
 #include <inc/ioctl.h>
+#include <inc/poll.h>
 #include <inc/termios.h>
 #include <inc/uio.h>
 #include <inc/errno.h>
@@ -171,6 +172,12 @@ static int64_t console_ioctl(struct file *f, uint64_t request, uint64_t arg)
 	}
 }
 
+/* poll: readable as the line discipline says; output never waits. */
+static int console_poll(struct file *f)
+{
+	return (console_poll_readable() ? POLLIN | POLLRDNORM : 0) | POLLOUT | POLLWRNORM;
+}
+
 static const struct file_ops console_ops = {
 	.kind = FILE_CONSOLE,
 	.mode = S_IFCHR | 0620,
@@ -178,6 +185,7 @@ static const struct file_ops console_ops = {
 	.write = console_file_write,
 	.reads_may_wait = true,
 	.ioctl = console_ioctl,
+	.poll = console_poll,
 };
 
 /* /dev/null and /dev/zero swallow writes whole, as Linux's do, without reading them. */
@@ -542,34 +550,29 @@ int64_t sys_write(int fd, const void *ubuf, size_t n)
  * is. -EBADF (closed, or not open that way), -EINVAL for a negative offset,
  * -ESPIPE for files without offsets (pipes, the console), -EFAULT.
  */
-int64_t sys_pread64(int fd, void *ubuf, size_t n, off_t off)
+static int64_t transfer_at(int fd, void *ubuf, size_t n, off_t off, bool writing)
 {
 	struct file *f = fd_get(myproc()->files, fd);
 
 	if (!f)
 		return -EBADF;
-	int64_t r = off < 0 ? -EINVAL : transfer_check(f->readable, ubuf, n);
-	if (r == 0 && !f->ops->pread)
+	int64_t r = off < 0 ? -EINVAL : transfer_check(writing ? f->writable : f->readable, ubuf, n);
+	if (r == 0 && !(writing ? f->ops->pwrite != NULL : f->ops->pread != NULL))
 		r = -ESPIPE;
 	if (r == 0 && n > 0)
-		r = f->ops->pread(f, ubuf, n, off);
+		r = writing ? f->ops->pwrite(f, ubuf, n, off) : f->ops->pread(f, ubuf, n, off);
 	file_put(f);
 	return r;
 }
 
+int64_t sys_pread64(int fd, void *ubuf, size_t n, off_t off)
+{
+	return transfer_at(fd, ubuf, n, off, false);
+}
+
 int64_t sys_pwrite64(int fd, const void *ubuf, size_t n, off_t off)
 {
-	struct file *f = fd_get(myproc()->files, fd);
-
-	if (!f)
-		return -EBADF;
-	int64_t r = off < 0 ? -EINVAL : transfer_check(f->writable, ubuf, n);
-	if (r == 0 && !f->ops->pwrite)
-		r = -ESPIPE;
-	if (r == 0 && n > 0)
-		r = f->ops->pwrite(f, ubuf, n, off);
-	file_put(f);
-	return r;
+	return transfer_at(fd, (void *)ubuf, n, off, true);
 }
 
 /*

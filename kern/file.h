@@ -48,6 +48,11 @@ struct file_ops {
 	 * after the first buffer that got some, as a read may return less.
 	 */
 	bool reads_may_wait;
+	/*
+	 * What is so now, as poll's POLL* bits (inc/poll.h); whoever changes it
+	 * calls poll_wakeup (kern/poll.h). NULL: always readable and writable.
+	 */
+	int (*poll)(struct file *f);
 	/* Carry out ioctl request with argument arg (often a user pointer). NULL: -ENOTTY. */
 	int64_t (*ioctl)(struct file *f, uint64_t request, uint64_t arg);
 	/* The last reference is gone: let go of what f holds, not f itself. May be NULL. */

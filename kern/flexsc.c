@@ -226,6 +226,13 @@ static void run_entry(struct flexsc_ctx *ctx, struct pool_thread *pt, unsigned i
 	 * (the exit path closes it again, harmlessly). Only one exit runs.
 	 */
 	bool exiting = sysnum == SYS_exit || sysnum == SYS_exit_group;
+	/*
+	 * A signal's interruption (flexsc_interrupt_calls) was for the entry
+	 * before; teardown's comes after it closes the pool, which the load of
+	 * closed below then sees.
+	 */
+	if (thread_interrupted())
+		thread_clear_interrupt();
 	bool was_closed = exiting ? __atomic_exchange_n(&ctx->closed, true, __ATOMIC_SEQ_CST)
 				  : __atomic_load_n(&ctx->closed, __ATOMIC_ACQUIRE);
 
@@ -361,6 +368,22 @@ void flexsc_thread_leave(void)
 	spin_unlock(&ctx->lock);
 	kfree(pt);
 	thread_exit();
+}
+
+void flexsc_interrupt_calls(struct proc *p)
+{
+	struct flexsc_ctx *ctx = p->flexsc;
+	struct list_node *n;
+
+	if (!ctx)
+		return;
+	spin_lock(&ctx->lock);
+	for (n = ctx->pool.next; n != &ctx->pool; n = n->next) {
+		struct thread *t = list_entry(n, struct thread, pool_link);
+		if (__atomic_load_n(&t->flexsc_entry, __ATOMIC_ACQUIRE) >= 0)
+			thread_interrupt(t);
+	}
+	spin_unlock(&ctx->lock);
 }
 
 void flexsc_close(struct proc *p)

@@ -11,6 +11,7 @@
 #include <kern/ramdisk.h>
 #include <kern/sched.h>
 #include <kern/selftest.h>
+#include <kern/sleeplock.h>
 #include <kern/smp.h>
 #include <kern/time.h>
 #include <kern/trap.h>
@@ -71,12 +72,69 @@ static void __attribute__((noreturn)) break_lock_order(void)
 	panic("locktest: the lock order was broken and nothing noticed");
 }
 
+static struct sleeplock locktest_sleep;
+
+/*
+ * Take a sleep lock with a spinlock held: the debug build's checker must panic
+ * naming both. Never returns.
+ */
+static void __attribute__((noreturn)) sleep_under_spinlock(void)
+{
+	sleeplock_init(&locktest_sleep, "selftest-sleep", LOCK_SELFTEST_SLEEP);
+	cprintf("elk: locktest-sleep: taking sleep lock %s with %s held\n", locktest_sleep.name,
+		locktest_outer.name);
+	spin_lock(&locktest_outer);
+	sleeplock_acquire(&locktest_sleep);
+	panic("locktest-sleep: a sleep lock was taken under a spinlock and nothing noticed");
+}
+
+/* Set by the boot CPU once it holds locktest_outer, for release_elsewhere. */
+static bool locktest_taken;
+
+/*
+ * A kernel thread's body, pinned to CPU 1: once the boot CPU says it holds
+ * locktest_outer, release that lock here. The checker must panic naming the
+ * lock and both CPUs.
+ */
+static void release_elsewhere(void *arg)
+{
+	while (!__atomic_load_n(&locktest_taken, __ATOMIC_ACQUIRE))
+		cpu_relax();
+	cprintf("elk: locktest-wrongcpu: CPU %d releases %s\n", mycpu()->id, locktest_outer.name);
+	spin_unlock(&locktest_outer);
+	panic("locktest-wrongcpu: a lock was released by the wrong CPU and nothing noticed");
+}
+
+/*
+ * Take locktest_outer on the boot CPU and have a thread on CPU 1 release it.
+ * The order is made by a flag, not by time: the thread waits until the lock
+ * is held. Needs 2 CPUs. Never returns.
+ */
+static void __attribute__((noreturn)) release_on_wrong_cpu(void)
+{
+	struct thread *t;
+
+	if (thread_create(&t, "locktest", NULL, NULL, release_elsewhere, NULL) < 0)
+		panic("locktest-wrongcpu: no memory for its thread");
+	thread_set_affinity(t, 1U << 1);
+	thread_start(t);
+	smp_release();
+	cprintf("elk: locktest-wrongcpu: CPU 0 takes %s\n", locktest_outer.name);
+	spin_lock(&locktest_outer);
+	__atomic_store_n(&locktest_taken, true, __ATOMIC_RELEASE);
+	for (;;)
+		cpu_relax();
+}
+
 /* Kernel options: the words of the command line before init=. */
 struct options {
 	bool selftest;	/* run the in-kernel self-tests instead of init */
 	bool crashtest;	/* fault in the kernel on purpose, to show a panic */
 	bool locktest;	/* break the lock order on purpose, to show the checker */
+	bool locktest_sleep;	/* take a sleep lock under a spinlock, likewise */
+	bool locktest_wrongcpu;	/* release a spinlock on a CPU that does not hold it */
 	bool badreturn;	/* give init a frame the CPU refuses to return to user mode with */
+	bool noacpi;	/* find the CPUs in the MP tables, not the ACPI MADT */
 };
 
 /*
@@ -122,8 +180,14 @@ static int parse_cmdline(char *cmdline, char *argv[], struct options *opt)
 			opt->crashtest = true;
 		else if (strcmp(w, "locktest") == 0)
 			opt->locktest = true;
+		else if (strcmp(w, "locktest-sleep") == 0)
+			opt->locktest_sleep = true;
+		else if (strcmp(w, "locktest-wrongcpu") == 0)
+			opt->locktest_wrongcpu = true;
 		else if (strcmp(w, "badreturn") == 0)
 			opt->badreturn = true;
+		else if (strcmp(w, "noacpi") == 0)
+			opt->noacpi = true;
 		else
 			cprintf("elk: ignoring unknown kernel option '%s'\n", w);
 	}
@@ -148,7 +212,10 @@ void kmain(uint32_t magic, uint32_t info_pa)
 	ioapic_init();
 	console_start_input();
 	clock_init();
-	smp_boot();
+	/* The options come first: noacpi changes how the CPUs are found. */
+	strlcpy(cmdline, bootinfo.cmdline, sizeof(cmdline));
+	int argc = parse_cmdline(cmdline, argv, &opt);
+	smp_boot(!opt.noacpi);
 
 	cprintf("elk: x86-64 kernel, booted by %s; %lu MiB of RAM, %lu pages free; "
 		"TSC %lu MHz; %d CPU%s\n", bootinfo.loader, usable_pages * PGSIZE >> 20,
@@ -156,8 +223,6 @@ void kmain(uint32_t magic, uint32_t info_pa)
 	/* A line cut short could pass wrong options or arguments: refuse it whole. */
 	if (bootinfo.cmdline_len >= BOOT_CMDLINE)
 		refuse_init(": the kernel command line is longer than %d bytes", BOOT_CMDLINE - 1);
-	strlcpy(cmdline, bootinfo.cmdline, sizeof(cmdline));
-	int argc = parse_cmdline(cmdline, argv, &opt);
 	if (argc < 0)
 		refuse_init(": more than %d words from init= on the kernel command line",
 			    EXEC_MAXARG);
@@ -170,6 +235,12 @@ void kmain(uint32_t magic, uint32_t info_pa)
 		crash_on_last_cpu();
 	if (opt.locktest)
 		break_lock_order();
+	if (opt.locktest_sleep)
+		sleep_under_spinlock();
+	if (opt.locktest_wrongcpu && ncpu < 2)
+		refuse_init(": locktest-wrongcpu needs 2 CPUs, and 1 runs");
+	if (opt.locktest_wrongcpu)
+		release_on_wrong_cpu();
 	if (!ramdisk_init())
 		machine_exit(0x7f);
 	if (argc == 0)

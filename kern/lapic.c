@@ -11,7 +11,6 @@
 #include <kern/lapic.h>
 #include <kern/sched.h>
 
-#define LAPIC_PA      0xfee00000UL
 #define LAPIC_ID      0x020
 #define LAPIC_EOI     0x0b0
 #define LAPIC_SVR     0x0f0	/* spurious-interrupt vector; bit 8 enables the APIC */

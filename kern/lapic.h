@@ -4,6 +4,9 @@
 
 #include <inc/types.h>
 
+/* Where every local APIC's registers are: the architectural default, which elk assumes. */
+#define LAPIC_PA 0xfee00000UL
+
 extern uint64_t tsc_hz;
 
 /* Calibrate the TSC against the PIT; sets tsc_hz. */

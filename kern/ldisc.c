@@ -192,6 +192,12 @@ bool ldisc_can_read(const struct ldisc *l, size_t n)
 	return ready_count(l) >= (vmin < n ? vmin : n);
 }
 
+bool ldisc_poll_readable(const struct ldisc *l)
+{
+	size_t vmin = l->tio.c_cc[VMIN];
+	return has(l, ICANON) ? ldisc_can_read(l, 1) : ready_count(l) >= (vmin ? vmin : 1);
+}
+
 size_t ldisc_read(struct ldisc *l, char *buf, size_t n)
 {
 	size_t got = 0;

@@ -38,6 +38,8 @@ int ldisc_input(struct ldisc *l, char c);
  * is complete; else at least min(VMIN, n) bytes are there, or VMIN is 0.
  */
 bool ldisc_can_read(const struct ldisc *l, size_t n);
+/* Whether poll says readable: as a read of VMIN bytes (at least one) would return. */
+bool ldisc_poll_readable(const struct ldisc *l);
 /*
  * Move up to n bytes to buf as a read does: ICANON, at most one line (through
  * its NL or VEOL) and a VEOF ends the read there (0 if it is first: end of

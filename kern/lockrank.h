@@ -10,6 +10,7 @@
 enum lock_rank {
 	/* Sleep locks. */
 	LOCK_VMSPACE = 10,	/* vmspace.lock: one address space's areas and tables */
+	LOCK_SELFTEST_SLEEP,	/* the locktest-sleep boot's sleep lock (kern/init.c) */
 	/* Spinlocks, outermost first. */
 	LOCK_FLEXSC = 20,	/* flexsc_ctx.lock: a pool's threads */
 	LOCK_PROC,		/* proc_lock: the process table, IPC */
@@ -19,6 +20,7 @@ enum lock_rank {
 	LOCK_CONSOLE_IN,	/* the console's input ring */
 	LOCK_WINSIZE,		/* the console's window size (ioctl) */
 	LOCK_RANDOM,		/* the random generator's key (kern/random.c) */
+	LOCK_POLL,		/* the pollers' generation count (kern/poll.c) */
 	LOCK_SLEEPLOCK,		/* a sleep lock's guard */
 	LOCK_VMOBJ,		/* every memory object */
 	LOCK_KSTACKS,		/* the kernel-stack slots */
@@ -27,7 +29,7 @@ enum lock_rank {
 	LOCK_SCHED,		/* run queues, thread states, wait queues */
 	LOCK_TLB,		/* one TLB shootdown at a time (kern/tlb.c) */
 	LOCK_CONSOLE_OUT,	/* console output: cprintf may run under any lock */
-	LOCK_SELFTEST_OUTER,	/* the lock-order self-test's two locks (kern/init.c) */
+	LOCK_SELFTEST_OUTER,	/* the lock self-tests' spinlocks (kern/init.c) */
 	LOCK_SELFTEST_INNER,
 };
 

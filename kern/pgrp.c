@@ -135,7 +135,8 @@ int64_t sys_setsid(void)
 	return r;
 }
 
-int console_foreground(pid_t *pgrp)
+/* The console's foreground group (or session) to *out; -ENOTTY outside its session. */
+static int console_answer(pid_t *out, bool group)
 {
 	int r = 0;
 
@@ -143,9 +144,14 @@ int console_foreground(pid_t *pgrp)
 	if (!console_owner() || myproc()->sid != console_sid)
 		r = -ENOTTY;
 	else
-		*pgrp = console_pgrp;
+		*out = group ? console_pgrp : console_sid;
 	spin_unlock(&proc_lock);
 	return r;
+}
+
+int console_foreground(pid_t *pgrp)
+{
+	return console_answer(pgrp, true);
 }
 
 int console_set_foreground(pid_t pgrp)
@@ -169,15 +175,7 @@ int console_set_foreground(pid_t pgrp)
 
 int console_session(pid_t *sid)
 {
-	int r = 0;
-
-	spin_lock(&proc_lock);
-	if (!console_owner() || myproc()->sid != console_sid)
-		r = -ENOTTY;
-	else
-		*sid = console_sid;
-	spin_unlock(&proc_lock);
-	return r;
+	return console_answer(sid, false);
 }
 
 int console_take(bool steal)

@@ -6,8 +6,8 @@
  * 0: end of file). A write sleeps until all its bytes are in or the read end is
  * closed; writes of at most PIPE_SIZE bytes (POSIX's PIPE_BUF) go in whole, never
  * mixed with another writer's bytes. Writing with the read end closed fails with
- * -EPIPE, or returns the count written before it closed; elk has no signals, so
- * there is no SIGPIPE.
+ * -EPIPE, or returns the count written before it closed, and sends the writing
+ * thread SIGPIPE (which kills it unless caught or ignored), as Linux does.
  *
  * The pipe's lock is never held across a user copy. A write copies the caller's
  * bytes into a kernel bounce buffer first. A read copies straight from the ring,
@@ -20,10 +20,13 @@
 #include <inc/errno.h>
 #include <inc/fcntl.h>
 #include <inc/mmu.h>
+#include <inc/poll.h>
 #include <inc/stat.h>
 #include <inc/string.h>
 #include <kern/file.h>
 #include <kern/kmalloc.h>
+#include <kern/poll.h>
+#include <kern/proc.h>
 #include <kern/sched.h>
 #include <kern/uaccess.h>
 
@@ -117,6 +120,8 @@ static int64_t pipe_read(struct file *f, void *ubuf, size_t n)
 	if (done > 0)
 		wakeup_all(&p->writable);
 	spin_unlock(&p->lock);
+	if (done > 0)
+		poll_wakeup();
 	return done > 0 ? (int64_t)done : -EFAULT;
 }
 
@@ -145,6 +150,8 @@ static size_t pipe_put(struct pipe *p, const char *src, size_t n, bool whole, bo
 		wakeup_all(&p->readable);
 	}
 	spin_unlock(&p->lock);
+	if (done > 0)
+		poll_wakeup();
 	return done;
 }
 
@@ -185,6 +192,8 @@ static int64_t pipe_write(struct file *f, const void *ubuf, size_t n)
 			err = -EAGAIN;	/* O_NONBLOCK and no room */
 	}
 	kfree(bounce);
+	if (err == -EPIPE && myproc())
+		signal_send_thread(myproc()->thread, SIGPIPE, SI_USER, (uint64_t)myproc()->pid);
 	return done ? (int64_t)done : err;
 }
 
@@ -203,10 +212,38 @@ static void pipe_release(struct file *f)
 	}
 	bool unused = !p->reader_open && !p->writer_open;
 	spin_unlock(&p->lock);
+	poll_wakeup();
 	if (unused) {
 		kfree(p->ring);
 		kfree(p);
 	}
+}
+
+/*
+ * poll: the read end is readable with data, and hung up (POLLHUP) with no
+ * writer; the write end is writable with any room (a write of more than the
+ * room then blocks, or with O_NONBLOCK puts in what fits or, for a write that
+ * must go in whole, is -EAGAIN), and in error (POLLERR) with no reader.
+ */
+static int pipe_poll(struct file *f)
+{
+	struct pipe *p = f->pipe;
+	int mask = 0;
+
+	spin_lock(&p->lock);
+	if (f->readable) {
+		if (p->tail != p->head)
+			mask |= POLLIN | POLLRDNORM;
+		if (!p->writer_open)
+			mask |= POLLHUP;
+	} else {
+		if (p->tail - p->head < PIPE_SIZE)
+			mask |= POLLOUT | POLLWRNORM;
+		if (!p->reader_open)
+			mask |= POLLERR;
+	}
+	spin_unlock(&p->lock);
+	return mask;
 }
 
 static const struct file_ops pipe_ops = {
@@ -215,6 +252,7 @@ static const struct file_ops pipe_ops = {
 	.read = pipe_read,
 	.write = pipe_write,
 	.reads_may_wait = true,
+	.poll = pipe_poll,
 	.release = pipe_release,
 };
 

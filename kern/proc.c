@@ -189,23 +189,11 @@ int64_t sys_fork(void)
 	memcpy(child->thread->fpu, user->fpu, sizeof(user->fpu));
 	child->thread->affinity = __atomic_load_n(&user->affinity, __ATOMIC_RELAXED);
 	thread_set_segment_bases(child->thread, user->fs_base, user->gs_base);
+	signal_fork(parent, child);
 
 	pid_t pid = child->pid;
 	thread_start(child->thread);
 	return pid;
-}
-
-static const char *signal_name(int sig)
-{
-	switch (sig) {
-	case SIGILL: return "SIGILL";
-	case SIGTRAP: return "SIGTRAP";
-	case SIGBUS: return "SIGBUS";
-	case SIGFPE: return "SIGFPE";
-	case SIGKILL: return "SIGKILL";
-	case SIGSEGV: return "SIGSEGV";
-	default: return "signal";
-	}
 }
 
 /* init is gone: report how, and leave the machine. */
@@ -255,6 +243,7 @@ void proc_carry_out_requests(void)
 		flexsc_teardown(p);
 		exec_commit(p, x);
 	}
+	signal_deliver(mythread()->tf);
 }
 
 int proc_exec(struct proc *p, struct exec_image *x)
@@ -336,8 +325,10 @@ void proc_thread_gone(struct proc *p)
 	spin_lock(&proc_lock);
 	if (--p->nthreads == 0 && p->state == P_EXITING) {
 		p->state = P_ZOMBIE;
-		if (p->parent)
+		if (p->parent) {
 			wakeup_all(&p->parent->child_exit);
+			signal_send_proc_locked(p->parent, SIGCHLD, SI_KERNEL, (uint64_t)p->pid);
+		}
 	}
 	spin_unlock(&proc_lock);
 }

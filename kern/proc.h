@@ -10,6 +10,7 @@
 #include <inc/types.h>
 #include <kern/ipc.h>
 #include <kern/sched.h>
+#include <kern/signal.h>
 #include <kern/spinlock.h>
 
 struct exec_image;
@@ -55,6 +56,9 @@ struct proc {
 	/* Process group and session (kern/pgrp.c); under proc_lock. */
 	pid_t pgid, sid;
 	bool did_exec;			/* has called execve since fork: setpgid's -EACCES */
+	/* Signals (kern/signal.h), under proc_lock. */
+	struct ksigaction sig_actions[NSIG];	/* [sig - 1] */
+	struct sigqueue sig_queue;		/* process-directed pending signals */
 };
 
 /* The process table; entries change under proc_lock. */

@@ -16,6 +16,8 @@
 
 struct spinlock sched_lock = SPINLOCK_INIT("sched", LOCK_SCHED);
 static struct waitq timer_sleepers = WAITQ_INIT(timer_sleepers);
+/* Threads in sleep_on_until, by timeout_link; under sched_lock. */
+static struct list_node timed_sleepers = LIST_HEAD_INIT(timed_sleepers);
 volatile uint64_t ticks;
 static int next_tid = 1;
 
@@ -149,6 +151,16 @@ void thread_save_fpu(struct thread *t)
 	push_cli();
 	if (mythread() == t)
 		fxsave(t);	/* else t is not running, and t->fpu is current */
+	pop_cli();
+}
+
+void thread_set_fpu(struct thread *t, const uint8_t image[512])
+{
+	push_cli();
+	memcpy(t->fpu, image, sizeof(t->fpu));
+	t->fpu_cpu = -1;
+	if (mythread() == t)
+		fpu_switch_to(mycpu(), t);
 	pop_cli();
 }
 
@@ -362,15 +374,19 @@ void scheduler(void)
 }
 
 /*
- * Give up the CPU: back to this CPU's queue, or, if the thread may no longer
- * run here (its affinity changed), to one where it may.
+ * Give up the CPU. If nothing else waits here and the thread may still run
+ * here, it goes back to this CPU's queue and runs on. Otherwise it is placed
+ * as a woken thread is (make_runnable, counting it as this CPU's running
+ * thread): an idle CPU it may run on takes it at once, else the least loaded
+ * one, this CPU on a tie. So a thread that has to wait never waits behind
+ * another while a CPU idles that could run it.
  */
 void yield(void)
 {
 	spin_lock(&sched_lock);
 	struct cpu *c = mycpu();
 	struct thread *t = c->thread;
-	if (t->affinity & (1U << c->id))
+	if ((t->affinity & (1U << c->id)) && list_empty(&c->runq))
 		enqueue(c, t);
 	else
 		make_runnable(t);
@@ -388,13 +404,11 @@ void thread_set_affinity(struct thread *t, uint32_t mask)
 {
 	spin_lock(&sched_lock);
 	t->affinity = mask;
-	if (t->cpu >= 0 && !(mask & (1U << t->cpu))) {
-		if (t->state == T_RUNNABLE) {
-			dequeue(t);
-			make_runnable(t);
-		} else if (t->state == T_RUNNING && t != mythread()) {
-			lapic_ipi(cpus[t->cpu].apic_id, T_IPI_RESCHED);
-		}
+	if (t->state == T_RUNNABLE) {
+		dequeue(t);	/* placed again: the mask may allow an idle CPU */
+		make_runnable(t);
+	} else if (t->state == T_RUNNING && t != mythread() && !(mask & (1U << t->cpu))) {
+		lapic_ipi(cpus[t->cpu].apic_id, T_IPI_RESCHED);
 	}
 	spin_unlock(&sched_lock);
 	if (t == mythread() && !(mask & (1U << t->cpu)))
@@ -444,14 +458,9 @@ void thread_spin_wait(void)
 		h->yielding(h->arg);
 }
 
-void sleep_on(struct waitq *wq, struct spinlock *lk)
+/* Sleep on wq until woken. sched_lock held (and kept across the sleep). */
+static void sleep_locked(struct thread *t, struct waitq *wq)
 {
-	struct thread *t = mythread();
-
-	if (lk != &sched_lock) {
-		spin_lock(&sched_lock);
-		spin_unlock(lk);
-	}
 	if (t->block_hooks)
 		t->block_hooks->before_sleep(t->block_hooks->arg, wq);
 	t->state = T_SLEEPING;
@@ -459,10 +468,46 @@ void sleep_on(struct waitq *wq, struct spinlock *lk)
 	sched();
 	if (t->block_hooks)
 		t->block_hooks->after_sleep(t->block_hooks->arg, wq);
+}
+
+void sleep_on(struct waitq *wq, struct spinlock *lk)
+{
+	if (lk != &sched_lock) {
+		spin_lock(&sched_lock);
+		spin_unlock(lk);
+	}
+	sleep_locked(mythread(), wq);
 	if (lk != &sched_lock) {
 		spin_unlock(&sched_lock);
 		spin_lock(lk);
 	}
+}
+
+bool sleep_on_until(struct waitq *wq, struct spinlock *lk, uint64_t deadline)
+{
+	struct thread *t = mythread();
+
+	if (lk != &sched_lock) {
+		spin_lock(&sched_lock);
+		spin_unlock(lk);
+	}
+	t->timed_out = ticks >= deadline;
+	if (!t->timed_out) {
+		t->wake_tick = deadline;
+		t->timeout_listed = true;
+		list_push_back(&timed_sleepers, &t->timeout_link);
+		sleep_locked(t, wq);
+		if (t->timeout_listed) {	/* woken before the deadline */
+			list_remove(&t->timeout_link);
+			t->timeout_listed = false;
+		}
+	}
+	bool woken = !t->timed_out;
+	if (lk != &sched_lock) {
+		spin_unlock(&sched_lock);
+		spin_lock(lk);
+	}
+	return woken;
 }
 
 /* Move every sleeper of wq to the run queue. Called with sched_lock held. */
@@ -538,6 +583,18 @@ void sched_tick(void)
 	if (ticks % LOAD_INTERVAL == 0)
 		load_avg_update();
 	struct list_node *n, *tmp;
+	list_foreach_safe(n, tmp, &timed_sleepers) {
+		struct thread *t = list_entry(n, struct thread, timeout_link);
+		if (t->wake_tick <= ticks) {
+			list_remove(n);
+			t->timeout_listed = false;
+			if (t->state == T_SLEEPING) {
+				list_remove(&t->link);	/* from the wait queue it sleeps on */
+				t->timed_out = true;
+				make_runnable(t);
+			}
+		}
+	}
 	list_foreach_safe(n, tmp, &timer_sleepers.sleepers) {
 		struct thread *t = list_entry(n, struct thread, link);
 		if (t->wake_tick <= ticks) {

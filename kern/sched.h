@@ -18,6 +18,7 @@
 #include <inc/types.h>
 #include <kern/cpu.h>
 #include <kern/list.h>
+#include <kern/signal.h>
 #include <kern/spinlock.h>
 
 struct proc;
@@ -72,7 +73,10 @@ struct thread {
 	const struct thread_block_hooks *block_hooks;	/* its owner's, or NULL */
 	struct trapframe *tf;		/* user register image, at the top of kstack */
 	struct list_node link;		/* run queue or wait queue */
-	uint64_t wake_tick;		/* for sleep_until */
+	uint64_t wake_tick;		/* for sleep_until and sleep_on_until */
+	struct list_node timeout_link;	/* in the timed sleepers, while timeout_listed */
+	bool timeout_listed;		/* these three under sched_lock */
+	bool timed_out;			/* sleep_on_until's deadline came first */
 	int cpu;			/* the CPU it runs or is queued on, or last ran on; -1 */
 	uint32_t affinity;		/* CPUs it may run on (bit n: cpus[n]); under sched_lock */
 	int fpu_cpu;			/* the CPU whose registers hold t->fpu, or -1 */
@@ -80,6 +84,12 @@ struct thread {
 	int nsleeplocks;
 	int tid;
 	char name[24];
+	/* A user thread's signals (kern/signal.h), under proc_lock. */
+	struct sigqueue sig_queue;	/* thread-directed pending signals */
+	ksigset_t sig_blocked;
+	ksigset_t sig_saved_mask;	/* rt_sigsuspend's mask to restore, if sig_restore_mask */
+	bool sig_restore_mask;
+	kstack_t sig_altstack;		/* ss_flags SS_DISABLE when there is none */
 };
 
 struct waitq {
@@ -124,6 +134,8 @@ void thread_start(struct thread *t);
 void thread_exit(void) __attribute__((noreturn));
 /* Give t the FPU/SSE state of a fresh program (loading it if it is live). */
 void thread_reset_fpu(struct thread *t);
+/* Give t the FPU/SSE state of fxsave image image (a valid one: fxrstor must take it). */
+void thread_set_fpu(struct thread *t, const uint8_t image[512]);
 /*
  * Set user thread t's FS and GS bases, loading them now if t is this CPU's
  * running thread; otherwise they are loaded when t next runs. (With syscall
@@ -153,6 +165,11 @@ void thread_spin_wait(void);
  * again before returning. The caller re-checks its condition in a loop.
  */
 void sleep_on(struct waitq *wq, struct spinlock *lk);
+/*
+ * sleep_on, but woken also when ticks reaches deadline. Returns false if the
+ * deadline came first (or had already come: then it does not sleep).
+ */
+bool sleep_on_until(struct waitq *wq, struct spinlock *lk, uint64_t deadline);
 /*
  * Ask t to stop waiting: set its interrupted flag and, if it sleeps, make it
  * runnable. Every wait that can last (pipes, wait4, nanosleep, console input,
@@ -189,9 +206,10 @@ static inline uint32_t cpus_online(void)
 	return (uint32_t)((1ULL << __atomic_load_n(&ncpu, __ATOMIC_ACQUIRE)) - 1);
 }
 /*
- * Restrict t to the CPUs in mask (a non-empty subset of cpus_online()), moving
- * it off a CPU it may no longer use: at once if queued, at its next switch if
- * it runs (its CPU gets a reschedule IPI).
+ * Restrict t to the CPUs in mask (a non-empty subset of cpus_online()). A
+ * queued t is placed again at once (it may now be allowed an idle CPU); a
+ * running t on a CPU it may no longer use moves at its next switch (its CPU
+ * gets a reschedule IPI).
  */
 void thread_set_affinity(struct thread *t, uint32_t mask);
 /* The reschedule IPI's handler: give up the CPU if a thread runs. */

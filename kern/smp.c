@@ -5,6 +5,7 @@
 #include <kern/acpi.h>
 #include <kern/cpu.h>
 #include <kern/lapic.h>
+#include <kern/mptable.h>
 #include <kern/pmap.h>
 #include <kern/sched.h>
 #include <kern/smp.h>
@@ -77,19 +78,46 @@ static bool start_ap(uint32_t apic_id)
 	return true;
 }
 
-void smp_boot(void)
+/*
+ * Fill cpus from the MADT unless use_acpi is false or there is none, else from
+ * the MP tables, and say which. Whether either listed the CPUs.
+ */
+static bool find_cpus(struct fw_cpus *cpus, bool use_acpi)
+{
+	const char *source = "the ACPI MADT";
+
+	if (!use_acpi || !acpi_cpus(cpus)) {
+		source = "the MP tables";
+		if (!mp_cpus(cpus))
+			return false;
+	}
+	cprintf("elk: CPUs from %s: %d listed\n", source, cpus->n);
+	if (cpus->problem)
+		cprintf("elk: %s; the entries after it are ignored\n", cpus->problem);
+	return cpus->n > 0;
+}
+
+void smp_boot(bool use_acpi)
 {
 	uint32_t ids[MAXCPU];
-	int n = acpi_cpu_apic_ids(ids, MAXCPU);
+	struct fw_cpus fw = { .ids = ids, .max = MAXCPU };
 
 	cpus[0].apic_id = lapic_id();
 	cpus[0].started = true;
-	if (n == 0) {
-		cprintf("elk: no ACPI MADT found; running on the boot CPU alone\n");
+	if (!find_cpus(&fw, use_acpi)) {
+		cprintf("elk: no CPUs listed by ACPI or MP tables; running on the boot CPU alone\n");
 		return;
 	}
+	if (fw.lapic_pa != LAPIC_PA) {
+		cprintf("elk: the local APICs are at 0x%x, not 0x%lx; running on the boot CPU "
+			"alone\n", fw.lapic_pa, LAPIC_PA);
+		return;
+	}
+	if (fw.n > MAXCPU)
+		cprintf("elk: %d CPUs listed, and elk runs at most %d; the others are ignored\n",
+			fw.n, MAXCPU);
 	memcpy(kva(AP_TRAMPOLINE_PA), ap_trampoline, ap_trampoline_end - ap_trampoline);
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < MIN(fw.n, MAXCPU) && ncpu < MAXCPU; i++)
 		if (ids[i] != cpus[0].apic_id && start_ap(ids[i]))
 			__atomic_store_n(&ncpu, ncpu + 1, __ATOMIC_RELEASE);
 }

@@ -9,13 +9,14 @@
 #include <inc/types.h>
 
 /*
- * Find the CPUs (ACPI MADT) and start every one but this, the boot CPU, which
- * must already be cpus[0], one at a time. Each AP sets itself up (cpu_init,
+ * Find the CPUs (in the ACPI MADT unless use_acpi is false or there is none,
+ * else in the MP tables) and start every one but this, the boot CPU, which
+ * must already be cpus[0], one at a time, up to MAXCPU in all. Each AP sets itself up (cpu_init,
  * IDT, its LAPIC timer) and waits for smp_release; then it enters its
  * scheduler, where it idles until there is a thread for it. ncpu counts the
  * CPUs running.
  */
-void smp_boot(void);
+void smp_boot(bool use_acpi);
 /*
  * Let the APs schedule. The boot CPU calls it just before its own scheduler:
  * until then whatever kmain does (self-tests, preparing init's first frame)

@@ -14,8 +14,10 @@
 #include <kern/ipc.h>
 #include <kern/mman.h>
 #include <kern/pgrp.h>
+#include <kern/poll.h>
 #include <kern/proc.h>
 #include <kern/random.h>
+#include <kern/signal.h>
 #include <kern/time.h>
 
 /* The calls of kern/syscall.c. */

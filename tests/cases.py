@@ -423,6 +423,25 @@ CASES = [
         "forbid": USER_FAILURE,
     },
     {
+        # glibc's busybox reads the console's settings as Linux's stty shows them.
+        "name": "busybox-stty",
+        "init": "busybox stty -a",
+        "expect": [r"^speed 38400 baud; .*line = 0;$", r"intr = \^C; quit = \^\\; erase = \^\?",
+                   r"^isig icanon iexten echo echoe echok -echonl", r"^echoctl echoke",
+                   r"^elk: init exited with status 0$"],
+        "forbid": USER_FAILURE,
+    },
+    {
+        # busybox's interactive shell: its line editor on the console in raw mode.
+        "name": "busybox-interactive",
+        "init": "busybox sh",
+        # The prompt ends with a cursor-position query (ESC [6n): type after it.
+        "type": [[r"# \x1b\[6n", "echo hi thr\x7fere\r"], [r"# \x1b\[6n", "exit 5\r"]],
+        "expect": [r"^hi there$"],
+        "forbid": USER_FAILURE,
+        "status": 5,
+    },
+    {
         # The small calls C libraries make: pread64, getcwd, umask, the limits
         # (RLIMIT_NOFILE enforced), sysinfo, getrandom; elk's wrappers, then musl's.
         "name": "posixcalls",
@@ -431,10 +450,47 @@ CASES = [
         "forbid": USER_FAILURE,
     },
     {
+        # poll and ppoll: pipes, devices, the console, timeouts, wakeups, a syscall page.
+        "name": "poll",
+        "init": "leakcheck poll",
+        "expect": [r"^poll: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+    },
+    {
         # Process groups and sessions, run as init (the leader of session 1).
         "name": "pgrp",
         "init": "pgrp",
         "expect": [r"^pgrp: ok$", r"^elk: init exited with status 0$"],
+        "forbid": USER_FAILURE,
+    },
+    {
+        # Ctrl-C typed on the console sends SIGINT to its foreground group: a
+        # child's group running `sleep 100` ends at once; init, in the
+        # background, goes on.
+        "name": "ctrlc",
+        "init": "ctrlc",
+        "type": [[r"ctrlc: ready", "\x03"]],
+        "expect": [r"^ctrlc: ready", r"^(\^C)?ctrlc: sleep 100 ended by SIGINT$",
+                   r"^elk: init exited with status 0$"],
+        "forbid": USER_FAILURE,
+    },
+    {
+        # A signal interrupts the blocked call a syscall thread runs for the
+        # process: the entry completes with -EINTR, the handler runs in the
+        # user thread.
+        "name": "flexscsig",
+        "init": "leakcheck flexscsig",
+        "expect": [r"^flexscsig: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+    },
+    {
+        # Signals through musl's sigaction: registers (general and SSE) intact
+        # across a fault's handler, siglongjmp out of SIGSEGV, masks and flags,
+        # pending while blocked, sigaltstack, SIGPIPE, SIGCHLD with wait4, EINTR
+        # and SA_RESTART on a blocked read, and the refusals.
+        "name": "signals",
+        "init": "leakcheck signals",
+        "expect": [r"^signals: ok$"] + NO_LEAK,
         "forbid": USER_FAILURE,
     },
     {
@@ -702,12 +758,95 @@ CASES = [
         "status": 255,
     },
     {
+        # The lock checker: a sleep lock taken with a spinlock held.
+        "name": "lock-sleep",
+        "options": "locktest-sleep",
+        "init": "hello",
+        "expect": [r"^elk: locktest-sleep: taking sleep lock selftest-sleep with selftest-outer held$",
+                   r"^elk: kernel panic at kern/sleeplock\.c:\d+: lock order: sleep lock "
+                   r"selftest-sleep taken with spinlock selftest-outer held \(CPU 0\)$"],
+        "forbid": [r"^hello from elk!"],
+        "allow_panic": True,
+        "status": 255,
+    },
+    {
+        # The lock checker: CPU 1 releases a spinlock CPU 0 holds; CPU 1 waits
+        # for a flag CPU 0 sets once it holds the lock, so no timing matters.
+        "name": "lock-wrongcpu",
+        "options": "locktest-wrongcpu",
+        "init": "hello",
+        "smp": 2,
+        "expect": [r"^elk: locktest-wrongcpu: CPU 0 takes selftest-outer$",
+                   r"^elk: locktest-wrongcpu: CPU 1 releases selftest-outer$",
+                   r"^elk: kernel panic at \./kern/spinlock\.h:\d+: spin_unlock: selftest-outer "
+                   r"released by CPU 1 but held by CPU 0$",
+                   r"^elk: the panic was on CPU 1; the other CPUs are stopped$"],
+        "forbid": [r"^hello from elk!"],
+        "allow_panic": True,
+        "status": 255,
+    },
+    {
+        # locktest-wrongcpu on one CPU says it cannot run rather than pass.
+        "name": "lock-wrongcpu-1cpu",
+        "options": "locktest-wrongcpu",
+        "init": "hello",
+        "smp": 1,
+        "expect": [r"^elk: cannot start init: locktest-wrongcpu needs 2 CPUs, and 1 runs$"],
+        "forbid": [r"^hello from elk!", r"kernel panic"],
+        "status": 127,
+    },
+    {
         "name": "cpus-4",
         "init": "cpus 4",
         "smp": 4,
         "expect": [r"^elk: x86-64 kernel, .*; 4 CPUs$",
                    r"^cpus: 4 CPUs up, each ran this program and took ticks$", r"^cpus: ok$"],
         "forbid": USER_FAILURE,
+    },
+    {
+        # The CPUs found in the MADT, as on every boot that does not say noacpi.
+        "name": "cpus-acpi",
+        "init": "cpus 2",
+        "smp": 2,
+        "expect": [r"^elk: CPUs from the ACPI MADT: 2 listed$",
+                   r"^elk: x86-64 kernel, .*; 2 CPUs$",
+                   r"^cpus: 2 CPUs up, each ran this program and took ticks$", r"^cpus: ok$"],
+        "forbid": USER_FAILURE + [r"MP tables"],
+    },
+    {
+        # noacpi: the CPUs found in SeaBIOS's MP tables instead. SeaBIOS lists
+        # one processor per socket there, so each CPU is a socket of its own.
+        "name": "cpus-noacpi-2",
+        "options": "noacpi",
+        "init": "cpus 2",
+        "smp": "2,sockets=2",
+        "expect": [r"^elk: CPUs from the MP tables: 2 listed$",
+                   r"^elk: x86-64 kernel, .*; 2 CPUs$",
+                   r"^cpus: 2 CPUs up, each ran this program and took ticks$", r"^cpus: ok$"],
+        "forbid": USER_FAILURE + [r"ACPI MADT", r"ignored"],
+    },
+    {
+        "name": "cpus-noacpi-4",
+        "options": "noacpi",
+        "init": "cpus 4",
+        "smp": "4,sockets=4",
+        "expect": [r"^elk: CPUs from the MP tables: 4 listed$",
+                   r"^elk: x86-64 kernel, .*; 4 CPUs$",
+                   r"^cpus: 4 CPUs up, each ran this program and took ticks$", r"^cpus: ok$"],
+        "forbid": USER_FAILURE + [r"ACPI MADT", r"ignored"],
+    },
+    {
+        # One CPU more than elk runs: reported, and the one past the limit ignored.
+        "name": "cpus-17",
+        "init": "cpus 16",
+        "smp": 17,
+        "mem": "512M",
+        "expect": [r"^elk: CPUs from the ACPI MADT: 17 listed$",
+                   r"^elk: 17 CPUs listed, and elk runs at most 16; the others are ignored$",
+                   r"^elk: x86-64 kernel, .*; 16 CPUs$",
+                   r"^cpus: 16 CPUs up, each ran this program and took ticks$", r"^cpus: ok$"],
+        "forbid": USER_FAILURE,
+        "timeout": 180,
     },
     {
         "name": "cpus-16",

@@ -24,7 +24,8 @@ A case in tests/cases.py is a dict:
     forbid   list of regexes that must not match anywhere
     status   expected elkrun status (default 0)
     timeout  seconds (default 60)
-    smp      CPUs (default 1); mem: guest memory (default "256M")
+    smp      CPUs (default 1), or QEMU's -smp value such as "4,sockets=4";
+             mem: guest memory (default "256M")
     iso      boot the GRUB image instead; init then comes from its grub.cfg
     allow_panic  drop the global forbid of a kernel panic line
     monitor  list of [regex, command]: once the output's whole lines match regex
@@ -70,7 +71,7 @@ CASE_KEYS = {
     "forbid": ((list,), []),
     "status": ((int,), 0),
     "timeout": ((int, float), 60),
-    "smp": ((int,), 1),
+    "smp": ((int, str), 1),
     "mem": ((str,), "256M"),
     "iso": ((bool,), False),
     "allow_panic": ((bool,), False),

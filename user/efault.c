@@ -355,6 +355,30 @@ static long try_getrandom(trap_fn trap, void *p, size_t n)
 	return trap(SYS_getrandom, (long)p, (long)n, 0, 0, 0, 0);
 }
 
+static long try_poll(trap_fn trap, void *p, size_t n)
+{
+	return trap(SYS_poll, (long)p, 1, 0, 0, 0, 0);
+}
+
+static long try_ppoll_fds(trap_fn trap, void *p, size_t n)
+{
+	struct timespec zero = { 0, 0 };
+	return trap(SYS_ppoll, (long)p, 1, (long)&zero, 0, 0, 0);
+}
+
+static long try_ppoll_timeout(trap_fn trap, void *p, size_t n)
+{
+	struct pollfd fd = { 1, POLLOUT, 0 };
+	return trap(SYS_ppoll, (long)&fd, 1, (long)p, 0, 0, 0);
+}
+
+static long try_ppoll_sigmask(trap_fn trap, void *p, size_t n)
+{
+	struct pollfd fd = { 1, POLLOUT, 0 };
+	struct timespec zero = { 0, 0 };
+	return trap(SYS_ppoll, (long)&fd, 1, (long)&zero, (long)p, 8, 0);
+}
+
 #define BIT(kind) (1u << (kind))
 /* Bad wherever the kernel reads or writes. */
 #define COMMON (BIT(BAD_NULL) | BIT(BAD_UNMAPPED) | BIT(BAD_KERNEL) | BIT(BAD_STRADDLE) | \
@@ -422,6 +446,11 @@ static const struct {
 	{ "prlimit64 new",    try_prlimit64_new,   sizeof(struct rlimit), COMMON & ~BIT(BAD_NULL) },
 	{ "prlimit64 old",    try_prlimit64_old,   sizeof(struct rlimit), STORED & ~BIT(BAD_NULL) },
 	{ "sysinfo",          try_sysinfo,         sizeof(struct sysinfo), STORED },
+	/* Read and written back (revents): text is refused as an unwritable array. */
+	{ "poll",             try_poll,            sizeof(struct pollfd), STORED },
+	{ "ppoll fds",        try_ppoll_fds,       sizeof(struct pollfd), STORED },
+	{ "ppoll timeout",    try_ppoll_timeout,   sizeof(struct timespec), COMMON & ~BIT(BAD_NULL) },
+	{ "ppoll sigmask",    try_ppoll_sigmask,   sizeof(uint64_t), COMMON & ~BIT(BAD_NULL) },
 	{ "getrandom",        try_getrandom,       BUF_SIZE,  STORED | BIT(BAD_LENGTH) },
 };
 

@@ -55,7 +55,10 @@ static void test_canonical(void)
 	CHECK(strcmp(echoed, "hellp\b \bo wrld\b \b\b \b\b \b\b \bworld\n") == 0);
 
 	/* A read takes at most one line; a short read leaves the rest of it. */
-	type("one\ntwo\n");
+	type("one");
+	CHECK(!ldisc_poll_readable(&l));
+	type("\ntwo\n");
+	CHECK(ldisc_poll_readable(&l));
 	read_is(2, "on");
 	read_is(100, "e\n");
 	read_is(100, "two\n");
@@ -137,13 +140,15 @@ static void test_raw(void)
 	ldisc_set(&l, &t, false);
 	type("xy");
 	CHECK(!ldisc_can_read(&l, 10) && ldisc_can_read(&l, 2));
+	CHECK(!ldisc_poll_readable(&l));
 	type("z");
-	CHECK(ldisc_can_read(&l, 10));
+	CHECK(ldisc_can_read(&l, 10) && ldisc_poll_readable(&l));
 	read_is(2, "xy");
 	read_is(10, "z");
 	t.c_cc[VMIN] = 0;
 	ldisc_set(&l, &t, false);
 	CHECK(ldisc_can_read(&l, 10));	/* VMIN 0: a read returns at once */
+	CHECK(!ldisc_poll_readable(&l));	/* but poll waits for a byte */
 	read_is(10, "");
 	type("drop");
 	ldisc_set(&l, &t, true);

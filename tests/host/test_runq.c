@@ -83,10 +83,170 @@ static void random_choices(void)
 	}
 }
 
+/*
+ * A model of how kern/sched.c uses the two rules, to check the promise they
+ * make together: no CPU idles while another CPU's queue holds a thread it may
+ * run. CPUs run one thread each or idle; threads run, wait on a queue or sleep.
+ * The model's events are the kernel's: a wakeup (placement, then an idle target
+ * takes the thread at once, as the reschedule IPI makes it do), a sleep and a
+ * yield (the CPU takes its next thread, stealing if its queue is empty), an
+ * affinity change, and a timer tick (every idle CPU looks for a thread again).
+ */
+#define NT 24
+
+enum { SLEEPING, QUEUED, RUNNING };
+
+struct model {
+	int n;			/* CPUs */
+	int running[N];		/* thread, or -1: idle */
+	int queue[N][NT], nq[N];
+	int state[NT], cpu[NT];	/* cpu: where it runs or waits, else its last CPU or -1 */
+	uint32_t aff[NT];
+};
+
+/* Take t off CPU c's queue. */
+static void model_dequeue(struct model *m, int c, int t)
+{
+	for (int i = 0; i < m->nq[c]; i++)
+		if (m->queue[c][i] == t) {
+			for (int j = i; j + 1 < m->nq[c]; j++)
+				m->queue[c][j] = m->queue[c][j + 1];
+			m->nq[c]--;
+			return;
+		}
+	CHECK(!"thread not on its queue");
+}
+
+/* Idle CPU c takes its next thread, as runq_take does: its own queue's first, else a stolen one. */
+static void model_take(struct model *m, int c)
+{
+	int t = -1;
+
+	if (m->nq[c] > 0) {
+		t = m->queue[c][0];
+	} else {
+		uint32_t stealable = 0;
+		int first[N];
+		for (int v = 0; v < m->n; v++) {
+			first[v] = -1;
+			for (int i = 0; i < m->nq[v] && first[v] < 0; i++)
+				if (m->aff[m->queue[v][i]] & (1U << c))
+					first[v] = m->queue[v][i];
+			if (v != c && first[v] >= 0)
+				stealable |= 1U << v;
+		}
+		int v = runq_victim(m->nq, m->n, stealable, c);
+		t = v >= 0 ? first[v] : -1;
+	}
+	if (t < 0)
+		return;
+	model_dequeue(m, m->cpu[t], t);
+	m->running[c] = t;
+	m->state[t] = RUNNING;
+	m->cpu[t] = c;
+}
+
+/* t becomes runnable, made so by code on CPU self: make_runnable. */
+static void model_make_runnable(struct model *m, int t, int self)
+{
+	int load[N];
+
+	for (int i = 0; i < m->n; i++)
+		load[i] = m->nq[i] + (m->running[i] >= 0);
+	int c = runq_choose(load, m->n, m->aff[t], m->cpu[t], self);
+	if (!CHECK(c >= 0))
+		return;
+	m->queue[c][m->nq[c]++] = t;
+	m->state[t] = QUEUED;
+	m->cpu[t] = c;
+	if (m->running[c] < 0)
+		model_take(m, c);	/* the IPI, or the idle loop the interrupt returns to */
+}
+
+/* CPU c's thread stops running: to sleep, or (yield) back to a queue. */
+static void model_leave(struct model *m, int c, bool yield)
+{
+	int t = m->running[c];
+
+	if (!yield) {
+		m->state[t] = SLEEPING;
+	} else if ((m->aff[t] & (1U << c)) && m->nq[c] == 0) {
+		m->queue[c][m->nq[c]++] = t;	/* it runs on: nothing else waits here */
+		m->state[t] = QUEUED;
+	} else {
+		model_make_runnable(m, t, c);	/* counted as running here: see yield */
+	}
+	m->running[c] = -1;
+	model_take(m, c);
+}
+
+/* The promise: an idle CPU sees no queued thread it may run on any CPU. */
+static bool model_balanced(const struct model *m)
+{
+	for (int c = 0; c < m->n; c++) {
+		if (m->running[c] >= 0)
+			continue;
+		for (int v = 0; v < m->n; v++)
+			for (int i = 0; i < m->nq[v]; i++)
+				if (m->aff[m->queue[v][i]] & (1U << c))
+					return false;
+	}
+	return true;
+}
+
+static void model_runs(void)
+{
+	for (int round = 0; round < 2000; round++) {
+		struct model m = { .n = 1 + (int)(next_random() % N) };
+		int nt = 1 + (int)(next_random() % NT);
+		for (int c = 0; c < m.n; c++)
+			m.running[c] = -1;
+		for (int t = 0; t < nt; t++) {
+			m.state[t] = SLEEPING;
+			m.cpu[t] = -1;
+			m.aff[t] = next_random() % 4 ? (1U << m.n) - 1 : 1U << (next_random() % m.n);
+		}
+		for (int step = 0; step < 400; step++) {
+			int ev = (int)(next_random() % 10), t = (int)(next_random() % nt);
+			int c = (int)(next_random() % m.n);
+			if (ev < 4 && m.state[t] == SLEEPING) {
+				model_make_runnable(&m, t, c);
+			} else if (ev < 6 && m.running[c] >= 0) {
+				model_leave(&m, c, ev == 5);
+			} else if (ev == 6) {
+				/*
+				 * sched_setaffinity: a queued thread is placed again; a running
+				 * one moves at once only if its CPU is no longer allowed.
+				 */
+				m.aff[t] = (uint32_t)next_random() & ((1U << m.n) - 1);
+				if (m.aff[t] == 0)
+					m.aff[t] = 1U << c;
+				if (m.state[t] == QUEUED) {
+					model_dequeue(&m, m.cpu[t], t);
+					model_make_runnable(&m, t, c);
+				} else if (m.state[t] == RUNNING && !(m.aff[t] & (1U << m.cpu[t]))) {
+					model_leave(&m, m.cpu[t], true);
+				}
+			} else if (ev == 7) {
+				/* A tick: each CPU in turn; a busy one yields, an idle one looks for work. */
+				for (int i = 0; i < m.n; i++) {
+					if (m.running[i] >= 0)
+						model_leave(&m, i, true);
+					else
+						model_take(&m, i);
+				}
+			}
+			if (!CHECK(model_balanced(&m)))
+				break;
+		}
+	}
+}
+
 int main(void)
 {
 	choose_rules();
 	victim_rules();
 	random_choices();
+	model_runs();
 	return check_summary("test_runq");
 }

@@ -379,9 +379,9 @@ void flexsc_interrupt_calls(struct proc *p)
 		return;
 	spin_lock(&ctx->lock);
 	for (n = ctx->pool.next; n != &ctx->pool; n = n->next) {
-		struct thread *t = list_entry(n, struct thread, pool_link);
-		if (__atomic_load_n(&t->flexsc_entry, __ATOMIC_ACQUIRE) >= 0)
-			thread_interrupt(t);
+		struct pool_thread *pt = list_entry(n, struct pool_thread, link);
+		if (__atomic_load_n(&pt->entry, __ATOMIC_ACQUIRE) >= 0)
+			thread_interrupt(pt->thread);
 	}
 	spin_unlock(&ctx->lock);
 }

@@ -43,27 +43,6 @@ void flexsc_close(struct proc *p);
  */
 int flexsc_fork_child(struct proc *parent, struct proc *child);
 
-/*
- * A syscall thread of ctx is about to sleep on wq (called by sleep_on, with
- * sched_lock held): idle, or blocking inside a call. Then, and only then, the
- * user thread waiting in flexsc_wait is woken, so that it sees a whole batch's
- * results at once rather than trapping again for each; and if the thread is
- * blocking inside a call, an idle sibling is woken to go on with the rest of
- * the page.
- */
-struct flexsc_ctx;
-struct waitq;
-void flexsc_before_sleep(struct flexsc_ctx *ctx, struct waitq *wq);
-/* The same thread has woken from wq (called by sleep_on, with sched_lock held). */
-void flexsc_after_sleep(struct flexsc_ctx *ctx, struct waitq *wq);
-
-/*
- * The running thread is about to wait without sleeping (spinning on yield): if
- * it is a syscall thread, wake an idle sibling to go on with the page, as a
- * thread that sleeps in a call does. Nothing for any other thread.
- */
-void flexsc_yielding(void);
-
 /* End the calling syscall thread (its process is going away). Never returns. */
 void flexsc_thread_leave(void) __attribute__((noreturn));
 

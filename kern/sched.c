@@ -10,7 +10,6 @@
 #include <kern/pmap.h>
 #include <kern/proc.h>
 #include <kern/runq.h>
-#include <kern/flexsc.h>
 #include <kern/sched.h>
 #include <kern/tlb.h>
 #include <kern/vm.h>
@@ -451,16 +450,24 @@ void wakeup_one_locked(struct waitq *wq)
 	make_runnable(list_entry(n, struct thread, link));
 }
 
+void thread_spin_wait(void)
+{
+	const struct thread_block_hooks *h = mythread()->block_hooks;
+
+	if (h)
+		h->yielding(h->arg);
+}
+
 /* Sleep on wq until woken. sched_lock held (and kept across the sleep). */
 static void sleep_locked(struct thread *t, struct waitq *wq)
 {
-	if (t->flexsc)
-		flexsc_before_sleep(t->flexsc, wq);
+	if (t->block_hooks)
+		t->block_hooks->before_sleep(t->block_hooks->arg, wq);
 	t->state = T_SLEEPING;
 	list_push_back(&wq->sleepers, &t->link);
 	sched();
-	if (t->flexsc)
-		flexsc_after_sleep(t->flexsc, wq);
+	if (t->block_hooks)
+		t->block_hooks->after_sleep(t->block_hooks->arg, wq);
 }
 
 void sleep_on(struct waitq *wq, struct spinlock *lk)

@@ -2,7 +2,6 @@
 #include <inc/errno.h>
 #include <inc/time.h>
 #include <inc/x86.h>
-#include <kern/flexsc.h>
 #include <kern/lapic.h>
 #include <kern/sched.h>
 #include <kern/time.h>
@@ -47,7 +46,7 @@ static int64_t sleep_until_uptime(uint64_t deadline_ns)
 	    !sleep_until(ticks + (deadline_ns - now - tick_ns) / tick_ns))
 		return -EINTR;
 	if (uptime_ns() < deadline_ns)
-		flexsc_yielding();
+		thread_spin_wait();
 	while (uptime_ns() < deadline_ns && !thread_interrupted())
 		yield();
 	return thread_interrupted() ? -EINTR : 0;

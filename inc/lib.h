@@ -222,6 +222,8 @@ int flexsc_wait_entry(const struct flexsc_entry *e);
  * (-EAGAIN, -ENOMEM: the pool could not grow). Then e is taken back if it has
  * not started (SUBMITTED -> FREE) and the refusal returned, the call not made;
  * an e that has started is waited for on, a millisecond's sleep between tries.
+ * A wait a signal's handler interrupted (-EINTR) is made again: e's own result
+ * says whether the call was interrupted.
  */
 int flexsc_await(struct flexsc_entry *e);
 /*
@@ -256,6 +258,12 @@ pid_t flex_fork(void);
 void flex_exit(int status) __attribute__((noreturn));
 
 /* Helpers built on the calls above. */
+
+/*
+ * Run handler(sig) when sig arrives, with sa_flags flags (SA_RESTART, ...) and
+ * lib's restorer, which returns through rt_sigreturn. 0 or -errno.
+ */
+int signal_catch(int sig, void (*handler)(int), unsigned long flags);
 
 /* "SIGSEGV" etc. for the signals above; "SIG?" for any other number. */
 const char *signame(int signo);

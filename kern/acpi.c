@@ -31,34 +31,32 @@ struct sdt_header {
 	uint32_t oem_revision, creator, creator_revision;
 } __attribute__((packed));
 
-/* The valid RSDP at physical address pa, or NULL. */
-static const struct rsdp *rsdp_at(physaddr_t pa)
+/* Whether a valid RSDP is at physical address pa, which is fw_readable for one. */
+static bool is_rsdp(uint64_t pa)
 {
-	if (!fw_readable(pa, sizeof(struct rsdp)))
-		return NULL;
 	const struct rsdp *r = kva(pa);
-	if (memcmp(r->signature, "RSD PTR ", 8) != 0 || !fw_sums_to_zero(r, 20))
-		return NULL;
-	return r;
+	return memcmp(r->signature, "RSD PTR ", 8) == 0 && fw_sums_to_zero(r, 20);
 }
 
 /* The RSDP in [pa, pa + len), on a 16-byte boundary as the BIOS must put it, or NULL. */
 static const struct rsdp *scan_rsdp(physaddr_t pa, size_t len)
 {
-	for (physaddr_t p = pa; p + sizeof(struct rsdp) <= pa + len; p += 16) {
-		const struct rsdp *r = rsdp_at(p);
-		if (r)
-			return r;
-	}
-	return NULL;
+	physaddr_t found = fw_scan(pa, len, sizeof(struct rsdp), is_rsdp);
+	return found ? kva(found) : NULL;
+}
+
+physaddr_t bios_ebda(void)
+{
+	return (physaddr_t)*(uint16_t *)kva(BDA_EBDA_SEG) << 4;
 }
 
 /* The loader's copy of the RSDP, else the BIOS's: first KiB of the EBDA, then 0xe0000-0xfffff. */
 static const struct rsdp *find_rsdp(void)
 {
-	if (bootinfo.acpi_rsdp && rsdp_at(bootinfo.acpi_rsdp))
-		return rsdp_at(bootinfo.acpi_rsdp);
-	physaddr_t ebda = (physaddr_t)*(uint16_t *)kva(0x40e) << 4;
+	physaddr_t loaders = bootinfo.acpi_rsdp;
+	if (loaders && fw_readable(loaders, sizeof(struct rsdp)) && is_rsdp(loaders))
+		return kva(loaders);
+	physaddr_t ebda = bios_ebda();
 	const struct rsdp *r = ebda ? scan_rsdp(ebda, 1024) : NULL;
 	return r ? r : scan_rsdp(0xe0000, 0x20000);
 }

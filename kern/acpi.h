@@ -12,4 +12,8 @@
  */
 bool acpi_cpus(struct fw_cpus *out);
 
+#define BDA_EBDA_SEG 0x40e	/* BIOS data area: the EBDA's real-mode segment */
+/* The physical address of the extended BIOS data area, or 0 if the BIOS has none. */
+physaddr_t bios_ebda(void);
+
 #endif

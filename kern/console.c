@@ -9,6 +9,7 @@
 #include <inc/string.h>
 #include <kern/console.h>
 #include <kern/ldisc.h>
+#include <kern/pgrp.h>
 #include <kern/poll.h>
 #include <kern/spinlock.h>
 #include <kern/sched.h>
@@ -191,10 +192,13 @@ void console_write_tty(const char *buf, size_t n)
 void console_intr(void)
 {
 	spin_lock(&in_lock);
-	receive_pending();
+	int sig = receive_pending();
 	wakeup_all(&in_waiters);
 	spin_unlock(&in_lock);
 	poll_wakeup();
+	pid_t pgrp = sig ? console_foreground_group() : 0;
+	if (pgrp)
+		signal_send_group(pgrp, sig);
 }
 
 bool console_poll_readable(void)

@@ -296,6 +296,7 @@ void exec_commit(struct proc *p, struct exec_image *x)
 	thread_reset_fpu(p->thread);
 	thread_set_segment_bases(p->thread, 0, 0);
 	p->thread->clear_child_tid = NULL;
+	signal_exec(p);
 	kfree(x);
 }
 

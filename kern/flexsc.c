@@ -55,7 +55,7 @@
 #include <kern/vm.h>
 #include <kern/vmobj.h>
 
-/* A pool thread's t->flexsc_entry when it is not running an entry. */
+/* A pool thread's entry field when it is not running an entry. */
 #define ENTRY_IDLE      (-1)	/* neither claiming nor running */
 #define ENTRY_CLAIMING  (-2)	/* looking for an entry to claim */
 
@@ -96,8 +96,32 @@ struct flexsc_ctx {
 	struct waitq gone;		/* flexsc_teardown, waiting for the pool to leave */
 	unsigned nthreads;		/* in the pool list: started and not yet gone */
 	unsigned max_threads;		/* one per entry: then every entry can block */
-	struct list_node pool;		/* the threads, through t->pool_link */
+	struct list_node pool;		/* the threads, through pool_thread.link */
 };
+
+/*
+ * One syscall thread's part of its pool, reached from the thread through its
+ * block hooks (whose arg it is). Freed by the thread as it leaves.
+ */
+struct pool_thread {
+	struct thread *thread;
+	struct flexsc_ctx *ctx;
+	int entry;			/* the entry it runs, or ENTRY_IDLE, ENTRY_CLAIMING */
+	struct list_node link;		/* in ctx->pool */
+	struct thread_block_hooks hooks;
+};
+
+static void pool_before_sleep(void *arg, struct waitq *wq);
+static void pool_after_sleep(void *arg, struct waitq *wq);
+static void pool_yielding(void *arg);
+
+/* The running thread's pool_thread, or NULL if it is not a syscall thread. */
+static struct pool_thread *my_pool_thread(void)
+{
+	const struct thread_block_hooks *h = mythread()->block_hooks;
+
+	return h && h->before_sleep == pool_before_sleep ? h->arg : NULL;
+}
 
 /* What the pool's threads are doing, as one look at them finds it. */
 struct pool_view {
@@ -120,8 +144,8 @@ static struct pool_view pool_look(struct flexsc_ctx *ctx, int target)
 	struct list_node *n;
 
 	for (n = ctx->pool.next; n != &ctx->pool; n = n->next) {
-		struct thread *t = list_entry(n, struct thread, pool_link);
-		int e = __atomic_load_n(&t->flexsc_entry, __ATOMIC_SEQ_CST);
+		struct pool_thread *pt = list_entry(n, struct pool_thread, link);
+		int e = __atomic_load_n(&pt->entry, __ATOMIC_SEQ_CST);
 		v.busy |= e != ENTRY_IDLE;
 		v.claiming |= e == ENTRY_CLAIMING;
 		v.runs_target |= target >= 0 && e == target;
@@ -151,25 +175,35 @@ static int pool_add_thread(struct flexsc_ctx *ctx)
 	char name[24];
 
 	snprintf(name, sizeof(name), "flexsc-%d.%u", ctx->proc->pid, ctx->nthreads);
+	struct pool_thread *pt = kzalloc(sizeof(*pt));
+	if (!pt)
+		return -ENOMEM;
 	struct thread *t;
-	int r = thread_create(&t, name, ctx->proc, NULL, pool_main, ctx);
-	if (r < 0)
+	int r = thread_create(&t, name, ctx->proc, NULL, pool_main, pt);
+	if (r < 0) {
+		kfree(pt);
 		return r;
-	t->flexsc = ctx;
-	t->flexsc_entry = ENTRY_IDLE;
+	}
+	pt->thread = t;
+	pt->ctx = ctx;
+	pt->entry = ENTRY_IDLE;
+	pt->hooks = (struct thread_block_hooks){ pool_before_sleep, pool_after_sleep,
+						 pool_yielding, pt };
+	t->block_hooks = &pt->hooks;
 	/* The CPUs the process allows, as Linux's io_uring workers inherit them. */
 	t->affinity = __atomic_load_n(&ctx->proc->thread->affinity, __ATOMIC_RELAXED);
 	spin_lock(&ctx->lock);
 	bool room = !ctx->stopping && ctx->nthreads < ctx->max_threads;
 	if (room) {
 		spin_lock(&sched_lock);
-		list_push_back(&ctx->pool, &t->pool_link);
+		list_push_back(&ctx->pool, &pt->link);
 		spin_unlock(&sched_lock);
 		ctx->nthreads++;
 	}
 	spin_unlock(&ctx->lock);
 	if (!room) {
 		thread_destroy(t);
+		kfree(pt);
 		return -EBUSY;
 	}
 	thread_start(t);
@@ -182,7 +216,7 @@ static int pool_add_thread(struct flexsc_ctx *ctx)
  * entry claimed just as the pool closed goes back unrun. flexsc_register and
  * flexsc_wait refuse to run on a syscall thread (-EINVAL).
  */
-static void run_entry(struct flexsc_ctx *ctx, struct thread *t, unsigned i)
+static void run_entry(struct flexsc_ctx *ctx, struct pool_thread *pt, unsigned i)
 {
 	uint64_t args[6];
 	uint32_t sysnum = entries_fetch(&ctx->entries, i, args);
@@ -192,24 +226,31 @@ static void run_entry(struct flexsc_ctx *ctx, struct thread *t, unsigned i)
 	 * (the exit path closes it again, harmlessly). Only one exit runs.
 	 */
 	bool exiting = sysnum == SYS_exit || sysnum == SYS_exit_group;
+	/*
+	 * A signal's interruption (flexsc_interrupt_calls) was for the entry
+	 * before; teardown's comes after it closes the pool, which the load of
+	 * closed below then sees.
+	 */
+	if (thread_interrupted())
+		thread_clear_interrupt();
 	bool was_closed = exiting ? __atomic_exchange_n(&ctx->closed, true, __ATOMIC_SEQ_CST)
 				  : __atomic_load_n(&ctx->closed, __ATOMIC_ACQUIRE);
 
-	__atomic_store_n(&t->flexsc_entry, (int)i, __ATOMIC_RELEASE);
+	__atomic_store_n(&pt->entry, (int)i, __ATOMIC_RELEASE);
 	if (was_closed) {
 		entries_unclaim(&ctx->entries, i);
 	} else {
 		/*
 		 * Publishing needs only release stores. flexsc_wait stores
 		 * user_waiting and then looks at the marks; this thread reads
-		 * user_waiting only when it next sleeps (flexsc_before_sleep), with
+		 * user_waiting only when it next sleeps (pool_before_sleep), with
 		 * an atomic exchange under sched_lock, both full barriers. So either
 		 * the waiter sees this entry marked, or this thread sees it waiting
 		 * and wakes it.
 		 */
 		entries_publish(&ctx->entries, i, syscall_invoke(sysnum, args));
 	}
-	__atomic_store_n(&t->flexsc_entry, ENTRY_CLAIMING, __ATOMIC_RELEASE);
+	__atomic_store_n(&pt->entry, ENTRY_CLAIMING, __ATOMIC_RELEASE);
 }
 
 /* Claim an entry unless the pool has closed: a full scan, or with after >= 0 the next entry only. */
@@ -237,17 +278,17 @@ static int pool_claim(struct flexsc_ctx *ctx, int after)
  */
 static void pool_main(void *arg)
 {
-	struct flexsc_ctx *ctx = arg;
-	struct thread *t = mythread();
+	struct pool_thread *pt = arg;
+	struct flexsc_ctx *ctx = pt->ctx;
 
 	while (!__atomic_load_n(&ctx->stopping, __ATOMIC_ACQUIRE)) {
 		/* CLAIMING before the scan is noted: a waiter that sees the note sees this. */
-		__atomic_store_n(&t->flexsc_entry, ENTRY_CLAIMING, __ATOMIC_SEQ_CST);
+		__atomic_store_n(&pt->entry, ENTRY_CLAIMING, __ATOMIC_SEQ_CST);
 		uint64_t seen = __atomic_load_n(&ctx->kicks, __ATOMIC_SEQ_CST);
 		entries_note_scan(&ctx->entries, seen);
 		for (int i = pool_claim(ctx, -1); i >= 0; i = pool_claim(ctx, i))
-			run_entry(ctx, t, (unsigned)i);
-		__atomic_store_n(&t->flexsc_entry, ENTRY_IDLE, __ATOMIC_SEQ_CST);
+			run_entry(ctx, pt, (unsigned)i);
+		__atomic_store_n(&pt->entry, ENTRY_IDLE, __ATOMIC_SEQ_CST);
 		/*
 		 * Nothing to do: sleep until kicked (unless that happened meanwhile).
 		 * Kickers and the teardown wake the work queue under sched_lock.
@@ -261,8 +302,17 @@ static void pool_main(void *arg)
 	flexsc_thread_leave();
 }
 
-void flexsc_before_sleep(struct flexsc_ctx *ctx, struct waitq *wq)
+/*
+ * A syscall thread is about to sleep on wq (its block hook, sched_lock held):
+ * idle, or blocking inside a call. Then, and only then, the user thread waiting
+ * in flexsc_wait is woken, so that it sees a whole batch's results at once
+ * rather than trapping again for each; and if the thread is blocking inside a
+ * call, an idle sibling is woken to go on with the rest of the page.
+ */
+static void pool_before_sleep(void *arg, struct waitq *wq)
 {
+	struct flexsc_ctx *ctx = ((struct pool_thread *)arg)->ctx;
+
 	if (wq != &ctx->work) {
 		ctx->nblocked++;
 		kick_locked(ctx);
@@ -271,19 +321,24 @@ void flexsc_before_sleep(struct flexsc_ctx *ctx, struct waitq *wq)
 		wakeup_one_locked(&ctx->done);
 }
 
-void flexsc_yielding(void)
+/*
+ * A syscall thread is about to wait by spinning on yield (its block hook): wake
+ * an idle sibling to go on with the page, as a thread that sleeps in a call does.
+ */
+static void pool_yielding(void *arg)
 {
-	struct flexsc_ctx *ctx = mythread()->flexsc;
+	struct flexsc_ctx *ctx = ((struct pool_thread *)arg)->ctx;
 
-	if (!ctx)
-		return;
 	spin_lock(&sched_lock);
 	kick_locked(ctx);
 	spin_unlock(&sched_lock);
 }
 
-void flexsc_after_sleep(struct flexsc_ctx *ctx, struct waitq *wq)
+/* The same thread has woken from wq (its block hook, sched_lock held). */
+static void pool_after_sleep(void *arg, struct waitq *wq)
 {
+	struct flexsc_ctx *ctx = ((struct pool_thread *)arg)->ctx;
+
 	if (wq != &ctx->work)
 		ctx->nblocked--;
 }
@@ -300,17 +355,35 @@ static bool pool_stalled(struct flexsc_ctx *ctx)
 
 void flexsc_thread_leave(void)
 {
-	struct thread *t = mythread();
-	struct flexsc_ctx *ctx = t->flexsc;
+	struct pool_thread *pt = my_pool_thread();
+	struct flexsc_ctx *ctx = pt->ctx;
 
 	spin_lock(&ctx->lock);
 	spin_lock(&sched_lock);
-	list_remove(&t->pool_link);
+	list_remove(&pt->link);
+	mythread()->block_hooks = NULL;
 	spin_unlock(&sched_lock);
 	ctx->nthreads--;
 	wakeup_all(&ctx->gone);
 	spin_unlock(&ctx->lock);
+	kfree(pt);
 	thread_exit();
+}
+
+void flexsc_interrupt_calls(struct proc *p)
+{
+	struct flexsc_ctx *ctx = p->flexsc;
+	struct list_node *n;
+
+	if (!ctx)
+		return;
+	spin_lock(&ctx->lock);
+	for (n = ctx->pool.next; n != &ctx->pool; n = n->next) {
+		struct pool_thread *pt = list_entry(n, struct pool_thread, link);
+		if (__atomic_load_n(&pt->entry, __ATOMIC_ACQUIRE) >= 0)
+			thread_interrupt(pt->thread);
+	}
+	spin_unlock(&ctx->lock);
 }
 
 void flexsc_close(struct proc *p)
@@ -538,7 +611,7 @@ void flexsc_teardown(struct proc *p)
 	__atomic_store_n(&ctx->stopping, true, __ATOMIC_RELEASE);
 	wakeup_all(&ctx->work);
 	for (n = ctx->pool.next; n != &ctx->pool; n = n->next)
-		thread_interrupt(list_entry(n, struct thread, pool_link));
+		thread_interrupt(list_entry(n, struct pool_thread, link)->thread);
 	while (ctx->nthreads > 0)
 		sleep_on(&ctx->gone, &ctx->lock);
 	spin_unlock(&ctx->lock);
@@ -558,7 +631,8 @@ static struct vmobj *snapshot_pages(struct flexsc_ctx *ctx, struct flexsc_entrie
 {
 	struct vmobj *obj = vmobj_anon_create();
 	struct flexsc_entry *pages[FLEXSC_MAX_PAGES];
-	int running = mythread()->flexsc == ctx ? mythread()->flexsc_entry : ENTRY_IDLE;
+	struct pool_thread *me = my_pool_thread();
+	int running = me && me->ctx == ctx ? me->entry : ENTRY_IDLE;
 
 	for (unsigned i = 0; obj && i < ctx->npages; i++) {
 		struct page *pp = page_alloc(0);

@@ -21,6 +21,13 @@ int64_t sys_flexsc_wait(uintptr_t uentry);
 void flexsc_teardown(struct proc *p);
 
 /*
+ * A signal is being delivered to p's user thread (the caller): every entry a
+ * syscall thread is running is interrupted, so a blocked call in it gives up
+ * with -EINTR (the entry completes with that result, SA_RESTART or not).
+ * Nothing if p is not registered.
+ */
+void flexsc_interrupt_calls(struct proc *p);
+/*
  * An exit or execve posted on p's page has begun: no syscall thread claims
  * another entry (those pending are never run). Nothing if p is not registered.
  */
@@ -35,27 +42,6 @@ void flexsc_close(struct proc *p);
  * find in its snapshot. 0 or -ENOMEM.
  */
 int flexsc_fork_child(struct proc *parent, struct proc *child);
-
-/*
- * A syscall thread of ctx is about to sleep on wq (called by sleep_on, with
- * sched_lock held): idle, or blocking inside a call. Then, and only then, the
- * user thread waiting in flexsc_wait is woken, so that it sees a whole batch's
- * results at once rather than trapping again for each; and if the thread is
- * blocking inside a call, an idle sibling is woken to go on with the rest of
- * the page.
- */
-struct flexsc_ctx;
-struct waitq;
-void flexsc_before_sleep(struct flexsc_ctx *ctx, struct waitq *wq);
-/* The same thread has woken from wq (called by sleep_on, with sched_lock held). */
-void flexsc_after_sleep(struct flexsc_ctx *ctx, struct waitq *wq);
-
-/*
- * The running thread is about to wait without sleeping (spinning on yield): if
- * it is a syscall thread, wake an idle sibling to go on with the page, as a
- * thread that sleeps in a call does. Nothing for any other thread.
- */
-void flexsc_yielding(void);
 
 /* End the calling syscall thread (its process is going away). Never returns. */
 void flexsc_thread_leave(void) __attribute__((noreturn));

@@ -29,6 +29,14 @@ bool fw_sums_to_zero(const void *p, size_t n)
 	return sum == 0;
 }
 
+uint64_t fw_scan(uint64_t start, size_t len, size_t size, bool (*found)(uint64_t pa))
+{
+	for (uint64_t pa = start; pa + size <= start + len; pa += 16)
+		if (fw_readable(pa, size) && found(pa))
+			return pa;
+	return 0;
+}
+
 bool fw_readable(uint64_t pa, uint64_t len)
 {
 	return len <= FW_TABLE_MAX && pa < FW_MAPPED_END && len <= FW_MAPPED_END - pa;

@@ -37,6 +37,14 @@ bool fw_sums_to_zero(const void *p, size_t n);
 bool fw_readable(uint64_t pa, uint64_t len);
 
 /*
+ * The first 16-byte boundary pa in [start, start + len) at which an object of
+ * size bytes fits whole in the range and is fw_readable, and found(pa) says it
+ * is the one sought (a signature and checksum), or 0: how the RSDP and the MP
+ * floating pointer are searched for in the BIOS areas.
+ */
+uint64_t fw_scan(uint64_t start, size_t len, size_t size, bool (*found)(uint64_t pa));
+
+/*
  * Fill out from the MADT of len bytes at madt (its checksum already checked):
  * its local APIC address and the enabled processors of its entries of type 0.
  * An entry shorter than 2 bytes or running past the end ends the walk, with

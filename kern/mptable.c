@@ -6,6 +6,7 @@
  */
 #include <inc/stdio.h>
 #include <inc/string.h>
+#include <kern/acpi.h>
 #include <kern/mptable.h>
 #include <kern/pmap.h>
 
@@ -18,30 +19,22 @@ struct mpfloat {
 	uint8_t feature[5];	/* feature[0] nonzero: a default configuration, no table */
 } __attribute__((packed));
 
-#define BDA_EBDA_SEG 0x40e	/* BIOS data area: the EBDA's segment */
 #define BDA_BASE_KIB 0x413	/* BIOS data area: KiB of base memory */
 #define MPCONF_LENGTH 4		/* the configuration table's 16-bit base length */
 
-/* The valid floating pointer at physical address pa, or NULL. */
-static const struct mpfloat *mpfloat_at(physaddr_t pa)
+/* Whether a valid floating pointer is at physical address pa, which is fw_readable for one. */
+static bool is_mpfloat(uint64_t pa)
 {
 	const struct mpfloat *f = kva(pa);
-
-	if (memcmp(f->signature, "_MP_", 4) != 0 || f->length != 1 ||
-	    !fw_sums_to_zero(f, sizeof(*f)))
-		return NULL;
-	return f;
+	return memcmp(f->signature, "_MP_", 4) == 0 && f->length == 1 &&
+	       fw_sums_to_zero(f, sizeof(*f));
 }
 
 /* The floating pointer in [pa, pa + len), on a 16-byte boundary as it must be, or NULL. */
 static const struct mpfloat *scan_mpfloat(physaddr_t pa, size_t len)
 {
-	for (physaddr_t p = pa; p + sizeof(struct mpfloat) <= pa + len; p += 16) {
-		const struct mpfloat *f = mpfloat_at(p);
-		if (f)
-			return f;
-	}
-	return NULL;
+	physaddr_t found = fw_scan(pa, len, sizeof(struct mpfloat), is_mpfloat);
+	return found ? kva(found) : NULL;
 }
 
 /*
@@ -50,7 +43,7 @@ static const struct mpfloat *scan_mpfloat(physaddr_t pa, size_t len)
  */
 static const struct mpfloat *find_mpfloat(void)
 {
-	physaddr_t ebda = (physaddr_t)*(uint16_t *)kva(BDA_EBDA_SEG) << 4;
+	physaddr_t ebda = bios_ebda();
 	physaddr_t base_end = (physaddr_t)*(uint16_t *)kva(BDA_BASE_KIB) * 1024;
 	const struct mpfloat *f = ebda ? scan_mpfloat(ebda, 1024) : NULL;
 

@@ -94,24 +94,24 @@ int64_t sys_setpgid(pid_t pid, pid_t pgid)
 	return r;
 }
 
-/* getpgid: the group of process pid (0: the caller), or -ESRCH. */
-int64_t sys_getpgid(pid_t pid)
+/* The group (or, with session, the session) of process pid (0: the caller), or -ESRCH. */
+static int64_t group_or_session(pid_t pid, bool session)
 {
 	spin_lock(&proc_lock);
 	struct proc *p = pid < 0 ? NULL : proc_or_self(pid);
-	int64_t r = p ? p->pgid : -ESRCH;
+	int64_t r = !p ? -ESRCH : session ? p->sid : p->pgid;
 	spin_unlock(&proc_lock);
 	return r;
 }
 
-/* getsid: the session of process pid (0: the caller), or -ESRCH. */
+int64_t sys_getpgid(pid_t pid)
+{
+	return group_or_session(pid, false);
+}
+
 int64_t sys_getsid(pid_t pid)
 {
-	spin_lock(&proc_lock);
-	struct proc *p = pid < 0 ? NULL : proc_or_self(pid);
-	int64_t r = p ? p->sid : -ESRCH;
-	spin_unlock(&proc_lock);
-	return r;
+	return group_or_session(pid, true);
 }
 
 /*

@@ -5,6 +5,7 @@
 #include <inc/types.h>
 
 int64_t sys_setpgid(pid_t pid, pid_t pgid);
+/* getpgid and getsid: of process pid (0: the caller); -ESRCH. */
 int64_t sys_getpgid(pid_t pid);
 int64_t sys_getsid(pid_t pid);
 int64_t sys_setsid(void);

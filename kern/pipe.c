@@ -6,8 +6,8 @@
  * 0: end of file). A write sleeps until all its bytes are in or the read end is
  * closed; writes of at most PIPE_SIZE bytes (POSIX's PIPE_BUF) go in whole, never
  * mixed with another writer's bytes. Writing with the read end closed fails with
- * -EPIPE, or returns the count written before it closed; elk has no signals, so
- * there is no SIGPIPE.
+ * -EPIPE, or returns the count written before it closed, and sends the writing
+ * thread SIGPIPE (which kills it unless caught or ignored), as Linux does.
  *
  * The pipe's lock is never held across a user copy. A write copies the caller's
  * bytes into a kernel bounce buffer first. A read copies straight from the ring,
@@ -26,6 +26,7 @@
 #include <kern/file.h>
 #include <kern/kmalloc.h>
 #include <kern/poll.h>
+#include <kern/proc.h>
 #include <kern/sched.h>
 #include <kern/uaccess.h>
 
@@ -191,6 +192,8 @@ static int64_t pipe_write(struct file *f, const void *ubuf, size_t n)
 			err = -EAGAIN;	/* O_NONBLOCK and no room */
 	}
 	kfree(bounce);
+	if (err == -EPIPE && myproc())
+		signal_send_thread(proc_caller(), SIGPIPE, SI_USER, (uint64_t)myproc()->pid);
 	return done ? (int64_t)done : err;
 }
 

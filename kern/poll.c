@@ -18,6 +18,8 @@
 #include <kern/poll.h>
 #include <kern/proc.h>
 #include <kern/sched.h>
+#include <kern/signal.h>
+#include <kern/time.h>
 #include <kern/uaccess.h>
 
 static struct spinlock poll_lock = SPINLOCK_INIT("poll", LOCK_POLL);
@@ -125,31 +127,34 @@ int64_t sys_poll(struct pollfd *ufds, uint64_t nfds, int timeout_ms)
 }
 
 /*
- * ppoll: poll with a timespec (NULL: for ever; -EINVAL if malformed). The
- * signal mask, if given, must be sigsetsize 8 bytes (-EINVAL) and readable
- * (-EFAULT); elk delivers no signals, so there is no mask to put in place
- * while waiting.
+ * ppoll: poll with a timespec (NULL: for ever; -EINVAL if malformed) and, if
+ * usigmask is given (sigsetsize 8 bytes, else -EINVAL; readable, else
+ * -EFAULT), that blocked mask while it waits (signal_wait_mask_begin; -EINVAL
+ * on a syscall page).
  */
 int64_t sys_ppoll(struct pollfd *ufds, uint64_t nfds, const struct timespec *utimeout,
 		  const void *usigmask, size_t sigsetsize)
 {
-	uint64_t deadline = NO_DEADLINE, mask;
+	uint64_t deadline = NO_DEADLINE;
+	ksigset_t mask;
 	struct timespec ts;
+	int r;
 
 	if (utimeout) {
-		if (copy_from_user(&ts, utimeout, sizeof(ts)) < 0)
-			return -EFAULT;
-		if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
-			return -EINVAL;
-		uint64_t ns = (uint64_t)ts.tv_sec > UINT64_MAX / 2000000000 ? UINT64_MAX / 2 :
-			      (uint64_t)ts.tv_sec * 1000000000 + (uint64_t)ts.tv_nsec;
-		deadline = deadline_after_ns(ns);
+		if ((r = timespec_from_user(&ts, utimeout)) < 0)
+			return r;
+		deadline = deadline_after_ns(timespec_ns(&ts));
 	}
 	if (usigmask) {
 		if (sigsetsize != sizeof(mask))
 			return -EINVAL;
 		if (copy_from_user(&mask, usigmask, sizeof(mask)) < 0)
 			return -EFAULT;
+		if ((r = signal_wait_mask_begin(mask)) < 0)
+			return r;
 	}
-	return poll_fds(ufds, nfds, deadline);
+	int64_t ready = poll_fds(ufds, nfds, deadline);
+	if (usigmask)
+		signal_wait_mask_end(ready == -EINTR);
+	return ready;
 }

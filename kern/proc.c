@@ -124,8 +124,9 @@ static void group_add_first(struct proc *p, struct thread *t)
 }
 
 /*
- * Remove user thread t from its group; the first thread's role passes to
- * the next one. Caller holds proc_lock.
+ * Remove user thread t from its group; the first thread's role passes to the
+ * next one, and process-directed signals t might have taken go to another.
+ * Caller holds proc_lock.
  */
 static void group_remove_locked(struct thread *t)
 {
@@ -133,8 +134,11 @@ static void group_remove_locked(struct thread *t)
 
 	list_remove(&t->group_link);
 	p->nuser--;
-	if (p->thread == t && p->nuser > 0)
-		p->thread = list_entry(p->threads.next, struct thread, group_link);
+	if (p->nuser > 0) {
+		if (p->thread == t)
+			p->thread = list_entry(p->threads.next, struct thread, group_link);
+		signal_retarget_locked(p, ~(ksigset_t)0);
+	}
 	wakeup_all(&p->group_wait);
 }
 
@@ -282,7 +286,7 @@ static void resume_copied_call(struct trapframe *tf)
 static int fork_proc(uintptr_t stack, struct proc **childp)
 {
 	struct proc *parent = myproc();
-	struct thread *user = mythread()->user ? mythread() : parent->thread;
+	struct thread *user = proc_caller();
 	int err;
 	struct proc *child = proc_alloc(parent, parent->name, &err);
 
@@ -313,6 +317,7 @@ static int fork_proc(uintptr_t stack, struct proc **childp)
 	memcpy(child->thread->fpu, user->fpu, sizeof(user->fpu));
 	child->thread->affinity = __atomic_load_n(&user->affinity, __ATOMIC_RELAXED);
 	thread_set_segment_bases(child->thread, user->fs_base, user->gs_base);
+	signal_fork(user, child);
 	*childp = child;
 	return 0;
 }
@@ -390,6 +395,7 @@ static int64_t clone_thread(unsigned long flags, uintptr_t stack, int *uptid, in
 	if (flags & CLONE_CHILD_CLEARTID)
 		t->clear_child_tid = uctid;
 	spin_lock(&proc_lock);
+	t->sig_blocked = me->sig_blocked;	/* as Linux: the mask is inherited, no altstack */
 	bool added = group_add_locked(p, t);
 	spin_unlock(&proc_lock);
 	if (!added) {
@@ -455,8 +461,7 @@ int64_t sys_clone(unsigned long flags, uintptr_t stack, int *uptid, int *uctid, 
 /* gettid: the calling user thread's id (for a syscall thread, the first user thread's). */
 int64_t sys_gettid(void)
 {
-	struct thread *t = mythread();
-	return t->user ? t->utid : myproc()->thread->utid;
+	return proc_caller()->utid;
 }
 
 /*
@@ -465,7 +470,7 @@ int64_t sys_gettid(void)
  */
 int64_t sys_set_tid_address(int *tidptr)
 {
-	struct thread *t = mythread()->user ? mythread() : myproc()->thread;
+	struct thread *t = proc_caller();
 	t->clear_child_tid = tidptr;
 	return t->utid;
 }
@@ -487,19 +492,6 @@ void proc_thread_exit(int wstatus)
 			thread_exit();
 	}
 	proc_exit(wstatus);
-}
-
-static const char *signal_name(int sig)
-{
-	switch (sig) {
-	case SIGILL: return "SIGILL";
-	case SIGTRAP: return "SIGTRAP";
-	case SIGBUS: return "SIGBUS";
-	case SIGFPE: return "SIGFPE";
-	case SIGKILL: return "SIGKILL";
-	case SIGSEGV: return "SIGSEGV";
-	default: return "signal";
-	}
 }
 
 /* init is gone: report how, and leave the machine. */
@@ -556,6 +548,7 @@ void proc_carry_out_requests(void)
 	}
 	if (x)
 		proc_exec(p, x);
+	signal_deliver(t->tf);
 }
 
 int proc_exec(struct proc *p, struct exec_image *x)
@@ -646,8 +639,10 @@ void proc_thread_gone(struct proc *p)
 	spin_lock(&proc_lock);
 	if (--p->nthreads == 0 && p->state == P_EXITING) {
 		p->state = P_ZOMBIE;
-		if (p->parent)
+		if (p->parent) {
 			wakeup_all(&p->parent->child_exit);
+			signal_send_proc_locked(p->parent, SIGCHLD, SI_KERNEL, (uint64_t)p->pid);
+		}
 	}
 	spin_unlock(&proc_lock);
 }

@@ -10,6 +10,7 @@
 #include <inc/types.h>
 #include <kern/ipc.h>
 #include <kern/sched.h>
+#include <kern/signal.h>
 #include <kern/spinlock.h>
 
 struct exec_image;
@@ -65,6 +66,9 @@ struct proc {
 	struct waitq group_wait;	/* group_ender waits here for them to go */
 	bool vfork_pending;		/* a vfork child: its parent waits for exec or exit */
 	struct waitq vfork_done;
+	/* Signals (kern/signal.h), under proc_lock. */
+	struct ksigaction sig_actions[NSIG];	/* [sig - 1] */
+	struct sigqueue sig_queue;		/* process-directed pending signals */
 };
 
 /* The process table; entries change under proc_lock. */
@@ -78,6 +82,15 @@ static inline struct proc *myproc(void)
 {
 	struct thread *t = mythread();
 	return t ? t->proc : NULL;
+}
+/*
+ * The user thread a system call acts for: the calling thread, or, for a call
+ * posted on a syscall page, its process's first thread (docs/threads.md).
+ */
+static inline struct thread *proc_caller(void)
+{
+	struct thread *t = mythread();
+	return t->user ? t : t->proc->thread;
 }
 /*
  * Create init, the first process, running initrd program name with argv (kernel

@@ -12,10 +12,12 @@
  * so nothing ever blocks, as on a Linux whose pool is initialised.
  */
 #include <inc/errno.h>
+#include <inc/mmu.h>
 #include <inc/random.h>
 #include <inc/string.h>
 #include <inc/x86.h>
 #include <kern/random.h>
+#include <kern/sched.h>
 #include <kern/spinlock.h>
 #include <kern/time.h>
 #include <kern/uaccess.h>
@@ -137,6 +139,9 @@ int64_t sys_getrandom(void *ubuf, size_t n, uint32_t flags)
 		return -EFAULT;
 	request_key(k);
 	for (uint64_t i = 0; done < n; i++) {
+		/* A long draw stops at a page boundary for a signal, as Linux's does. */
+		if (done % PGSIZE == 0 && done && thread_interrupted())
+			break;
 		size_t m = MIN(n - done, (size_t)CHACHA_BLOCK);
 		chacha20_block(k, i, 0, block);
 		if (copy_to_user((char *)ubuf + done, block, m) < 0)

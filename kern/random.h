@@ -9,8 +9,8 @@ void random_bytes(void *buf, size_t n);
 /*
  * getrandom: up to n random bytes to ubuf; flags may hold GRND_NONBLOCK,
  * GRND_RANDOM and GRND_INSECURE (not INSECURE with RANDOM), else -EINVAL.
- * n is capped at GRND_MAX. Returns the count (less than n only if a fault cut
- * it short), or -EFAULT (a buffer not wholly in user space, or one that faults
+ * n is capped at GRND_MAX. Returns the count (less than n only if a fault, or
+ * a signal at a page boundary, cut it short), or -EFAULT (a buffer not wholly in user space, or one that faults
  * at once).
  */
 int64_t sys_getrandom(void *ubuf, size_t n, uint32_t flags);

@@ -10,7 +10,6 @@
 #include <kern/pmap.h>
 #include <kern/proc.h>
 #include <kern/runq.h>
-#include <kern/flexsc.h>
 #include <kern/sched.h>
 #include <kern/tlb.h>
 #include <kern/vm.h>
@@ -153,6 +152,16 @@ void thread_save_fpu(struct thread *t)
 	push_cli();
 	if (mythread() == t)
 		fxsave(t);	/* else t is not running, and t->fpu is current */
+	pop_cli();
+}
+
+void thread_set_fpu(struct thread *t, const uint8_t image[512])
+{
+	push_cli();
+	memcpy(t->fpu, image, sizeof(t->fpu));
+	t->fpu_cpu = -1;
+	if (mythread() == t)
+		fpu_switch_to(mycpu(), t);
 	pop_cli();
 }
 
@@ -447,16 +456,24 @@ void wakeup_one_locked(struct waitq *wq)
 	make_runnable(list_entry(n, struct thread, link));
 }
 
+void thread_spin_wait(void)
+{
+	const struct thread_block_hooks *h = mythread()->block_hooks;
+
+	if (h)
+		h->yielding(h->arg);
+}
+
 /* Sleep on wq until woken. sched_lock held (and kept across the sleep). */
 static void sleep_locked(struct thread *t, struct waitq *wq)
 {
-	if (t->flexsc)
-		flexsc_before_sleep(t->flexsc, wq);
+	if (t->block_hooks)
+		t->block_hooks->before_sleep(t->block_hooks->arg, wq);
 	t->state = T_SLEEPING;
 	list_push_back(&wq->sleepers, &t->link);
 	sched();
-	if (t->flexsc)
-		flexsc_after_sleep(t->flexsc, wq);
+	if (t->block_hooks)
+		t->block_hooks->after_sleep(t->block_hooks->arg, wq);
 }
 
 void sleep_on(struct waitq *wq, struct spinlock *lk)

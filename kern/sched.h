@@ -18,9 +18,9 @@
 #include <inc/types.h>
 #include <kern/cpu.h>
 #include <kern/list.h>
+#include <kern/signal.h>
 #include <kern/spinlock.h>
 
-struct flexsc_ctx;
 struct proc;
 struct sleeplock;
 struct trapframe;
@@ -43,6 +43,22 @@ struct context {
 	uint64_t r15, r14, r13, r12, rbx, rbp, rflags, rip;
 };
 
+struct waitq;
+
+/*
+ * What a thread's owner (a FlexSC pool, kern/flexsc.c) wants to hear about its
+ * waits: before_sleep just before it sleeps on wq and after_sleep once it has
+ * woken from it (both from sleep_on, with sched_lock held, and must not sleep);
+ * yielding before it waits by spinning on yield (thread_spin_wait). arg is
+ * passed to each. Installed by the owner before the thread starts.
+ */
+struct thread_block_hooks {
+	void (*before_sleep)(void *arg, struct waitq *wq);
+	void (*after_sleep)(void *arg, struct waitq *wq);
+	void (*yielding)(void *arg);
+	void *arg;
+};
+
 struct thread {
 	uint8_t fpu[512];		/* fxsave image; first, for its 16-byte alignment */
 	uint64_t fs_base, gs_base;	/* a user thread's FS and GS bases (arch_prctl) */
@@ -54,9 +70,7 @@ struct thread {
 	struct proc *proc;		/* owning process, or NULL for a kernel thread */
 	bool user;			/* runs user code: has a user trap frame and FPU state */
 	bool interrupted;		/* asked to give up blocking waits (thread_interrupt) */
-	struct flexsc_ctx *flexsc;	/* a syscall thread's pool, else NULL */
-	int flexsc_entry;		/* the entry a syscall thread is running, or < 0 */
-	struct list_node pool_link;	/* in its pool's list of threads */
+	const struct thread_block_hooks *block_hooks;	/* its owner's, or NULL */
 	struct trapframe *tf;		/* user register image, at the top of kstack */
 	struct list_node link;		/* run queue or wait queue */
 	uint64_t wake_tick;		/* for sleep_until and sleep_on_until */
@@ -75,6 +89,12 @@ struct thread {
 	int nsleeplocks;
 	int tid;
 	char name[24];
+	/* A user thread's signals (kern/signal.h), under proc_lock. */
+	struct sigqueue sig_queue;	/* thread-directed pending signals */
+	ksigset_t sig_blocked;
+	ksigset_t sig_saved_mask;	/* rt_sigsuspend's mask to restore, if sig_restore_mask */
+	bool sig_restore_mask;
+	kstack_t sig_altstack;		/* ss_flags SS_DISABLE when there is none */
 };
 
 struct waitq {
@@ -119,6 +139,8 @@ void thread_start(struct thread *t);
 void thread_exit(void) __attribute__((noreturn));
 /* Give t the FPU/SSE state of a fresh program (loading it if it is live). */
 void thread_reset_fpu(struct thread *t);
+/* Give t the FPU/SSE state of fxsave image image (a valid one: fxrstor must take it). */
+void thread_set_fpu(struct thread *t, const uint8_t image[512]);
 /*
  * Set user thread t's FS and GS bases, loading them now if t is this CPU's
  * running thread; otherwise they are loaded when t next runs. (With syscall
@@ -137,6 +159,11 @@ void thread_destroy(struct thread *t);
 void scheduler(void) __attribute__((noreturn));
 /* Give up the CPU; the caller stays runnable. */
 void yield(void);
+/*
+ * The running thread is about to wait by spinning on yield rather than
+ * sleeping: tell its block hooks' yielding, if it has one (takes sched_lock).
+ */
+void thread_spin_wait(void);
 
 /*
  * Sleep on wq, releasing lk (which the caller holds) while asleep and taking it

@@ -40,7 +40,7 @@ int64_t sys_exit_group(int code)
  */
 int64_t sys_arch_prctl(int code, uint64_t addr)
 {
-	struct thread *t = mythread()->user ? mythread() : myproc()->thread;
+	struct thread *t = proc_caller();
 	uint64_t base;
 
 	switch (code) {
@@ -142,12 +142,13 @@ void syscall_int80(struct trapframe *tf)
 
 /*
  * Entry from the syscall instruction (trapentry.S). Returns nonzero if the frame
- * may leave with sysretq: only to a canonical user rip, which sysretq needs.
+ * may leave with sysretq: only to a canonical user rip, which sysretq needs, and
+ * not from rt_sigreturn, whose rcx and r11 sysretq would overwrite.
  */
 int syscall_trap(struct trapframe *tf)
 {
 	CPU_ADD(syscall_traps, 1);
 	syscall_dispatch(tf);
 	proc_user_return();
-	return tf->rip < USER_END && tf->cs == (GD_UT | 3);
+	return tf->rip < USER_END && tf->cs == (GD_UT | 3) && tf->err != SYS_rt_sigreturn;
 }

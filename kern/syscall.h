@@ -18,6 +18,7 @@
 #include <kern/poll.h>
 #include <kern/proc.h>
 #include <kern/random.h>
+#include <kern/signal.h>
 #include <kern/time.h>
 
 /* The calls of kern/syscall.c. */

@@ -2,7 +2,6 @@
 #include <inc/errno.h>
 #include <inc/time.h>
 #include <inc/x86.h>
-#include <kern/flexsc.h>
 #include <kern/lapic.h>
 #include <kern/sched.h>
 #include <kern/time.h>
@@ -19,19 +18,14 @@ static uint64_t add_saturating(uint64_t a, uint64_t b)
 	return b > UINT64_MAX - a ? UINT64_MAX : a + b;
 }
 
-/*
- * The nanoseconds of a valid timespec, or UINT64_MAX (584 years) if they do
- * not fit in 64 bits: such a sleep must not wrap around to a short one.
- */
-static uint64_t timespec_ns(const struct timespec *ts)
+uint64_t timespec_ns(const struct timespec *ts)
 {
 	if ((uint64_t)ts->tv_sec > UINT64_MAX / NSEC_PER_SEC)
 		return UINT64_MAX;
 	return add_saturating((uint64_t)ts->tv_sec * NSEC_PER_SEC, (uint64_t)ts->tv_nsec);
 }
 
-/* Copy a timespec in from user memory and check it: 0, -EFAULT or -EINVAL. */
-static int timespec_from_user(struct timespec *ts, const struct timespec *uts)
+int timespec_from_user(struct timespec *ts, const struct timespec *uts)
 {
 	if (copy_from_user(ts, uts, sizeof(*ts)) < 0)
 		return -EFAULT;
@@ -52,10 +46,29 @@ static int64_t sleep_until_uptime(uint64_t deadline_ns)
 	    !sleep_until(ticks + (deadline_ns - now - tick_ns) / tick_ns))
 		return -EINTR;
 	if (uptime_ns() < deadline_ns)
-		flexsc_yielding();
+		thread_spin_wait();
 	while (uptime_ns() < deadline_ns && !thread_interrupted())
 		yield();
 	return thread_interrupted() ? -EINTR : 0;
+}
+
+/*
+ * A relative sleep of ns: sleep_until_uptime's result, and if the sleep was
+ * interrupted (a signal) the time left to *urem unless urem is NULL (-EFAULT
+ * if it cannot be written), as Linux does.
+ */
+static int64_t sleep_for(uint64_t ns, struct timespec *urem)
+{
+	uint64_t deadline = add_saturating(uptime_ns(), ns);
+	int64_t r = sleep_until_uptime(deadline);
+
+	if (r == -EINTR && urem) {
+		uint64_t now = uptime_ns(), left = deadline > now ? deadline - now : 0;
+		struct timespec rem = { (int64_t)(left / NSEC_PER_SEC), (int64_t)(left % NSEC_PER_SEC) };
+		if (copy_to_user(urem, &rem, sizeof(rem)) < 0)
+			return -EFAULT;
+	}
+	return r;
 }
 
 int64_t sys_nanosleep(const struct timespec *ureq, struct timespec *urem)
@@ -63,10 +76,7 @@ int64_t sys_nanosleep(const struct timespec *ureq, struct timespec *urem)
 	struct timespec req;
 	int r = timespec_from_user(&req, ureq);
 
-	if (r < 0)
-		return r;
-	(void)urem;	/* written only when a sleep is interrupted; elk has no signals */
-	return sleep_until_uptime(add_saturating(uptime_ns(), timespec_ns(&req)));
+	return r < 0 ? r : sleep_for(timespec_ns(&req), urem);
 }
 
 int64_t sys_clock_nanosleep(int clock, int flags, const struct timespec *ureq,
@@ -79,10 +89,9 @@ int64_t sys_clock_nanosleep(int clock, int flags, const struct timespec *ureq,
 		return -EINVAL;
 	if (r < 0)
 		return r;
-	(void)urem;	/* as in nanosleep */
 	uint64_t ns = timespec_ns(&req);
 	if (!(flags & TIMER_ABSTIME))
-		return sleep_until_uptime(add_saturating(uptime_ns(), ns));
+		return sleep_for(ns, urem);	/* an absolute sleep leaves urem alone */
 	if (clock == CLOCK_REALTIME) {
 		uint64_t epoch_ns = (uint64_t)boot_epoch * NSEC_PER_SEC;
 		ns = ns > epoch_ns ? ns - epoch_ns : 0;

@@ -17,6 +17,13 @@ int64_t clock_boot_epoch(void);
  * clock abs_clock (CLOCK_REALTIME or CLOCK_MONOTONIC). 0, -EFAULT or -EINVAL.
  */
 int time_timeout_tick(const struct timespec *uts, int abs_clock, uint64_t *tick);
+/*
+ * The nanoseconds of a valid timespec, or UINT64_MAX (584 years) if they do
+ * not fit in 64 bits: such a wait must not wrap around to a short one.
+ */
+uint64_t timespec_ns(const struct timespec *ts);
+/* Copy a timespec in from user memory and check it: 0, -EFAULT or -EINVAL. */
+int timespec_from_user(struct timespec *ts, const struct timespec *uts);
 
 int64_t sys_nanosleep(const struct timespec *ureq, struct timespec *urem);
 int64_t sys_clock_gettime(int clock, struct timespec *uts);

@@ -9,6 +9,7 @@
 #include <kern/lapic.h>
 #include <kern/proc.h>
 #include <kern/sched.h>
+#include <kern/signal.h>
 #include <inc/signal.h>
 #include <kern/trap.h>
 #include <kern/uaccess.h>
@@ -158,7 +159,36 @@ static void kill_process(struct trapframe *tf, const char *cause, uint64_t addr,
 	proc_exit(W_SIGNALED(signo));
 }
 
-/* A page fault in user mode: resolve it from the process's areas, or kill. */
+/*
+ * A user-mode exception Linux answers with signo: run the process's handler
+ * for it (on the way out), or kill as kill_process does if there is none or
+ * the thread blocks signo. si_code code, si_addr addr.
+ */
+static void user_exception(struct trapframe *tf, const char *cause, uint64_t addr, int signo,
+			   int code)
+{
+	if (!signal_fault(signo, code, addr))
+		kill_process(tf, cause, addr, signo);
+}
+
+/* The si_code Linux gives a user-mode exception trapno turned into a signal. */
+static int exception_code(uint64_t trapno)
+{
+	switch (trapno) {
+	case T_DIVIDE:
+		return FPE_INTDIV;
+	case T_ILLOP:
+		return ILL_ILLOPN;
+	case T_ALIGN:
+		return BUS_ADRALN;
+	case T_BRKPT:
+		return TRAP_BRKPT;
+	default:
+		return SI_KERNEL;	/* #GP and the like: Linux's si_code for them */
+	}
+}
+
+/* A page fault in user mode: resolve it from the process's areas, or signal. */
 static void user_page_fault(struct trapframe *tf)
 {
 	static const char *const access_names[] = { "read", "write", "exec" };
@@ -175,7 +205,8 @@ static void user_page_fault(struct trapframe *tf)
 	else
 		snprintf(cause, sizeof(cause), "page fault (%s, %s)", access_names[access],
 			 vm_fault_text(r));
-	kill_process(tf, cause, addr, vm_fault_signal(r));
+	user_exception(tf, cause, addr, vm_fault_signal(r),
+		       (tf->err & FEC_P) ? SEGV_ACCERR : SEGV_MAPERR);
 }
 
 /*
@@ -286,8 +317,10 @@ static void trap_dispatch(struct trapframe *tf, bool from_user)
 	}
 	if (tf->trapno < 32) {
 		if (from_user)
-			kill_process(tf, trap_name(tf->trapno), tf->rip, exception_signal(tf->trapno));
-		kernel_exception(tf);
+			user_exception(tf, trap_name(tf->trapno), tf->rip,
+				       exception_signal(tf->trapno), exception_code(tf->trapno));
+		else
+			kernel_exception(tf);
 		return;
 	}
 	cprintf("elk: unexpected trap %lu (%s)\n", tf->trapno, trap_name(tf->trapno));

@@ -52,6 +52,8 @@ int flexsc_await(struct flexsc_entry *e)
 {
 	for (;;) {
 		int r = flexsc_wait_entry(e);
+		if (r == -EINTR)
+			continue;	/* a handler ran; e itself says whether it was interrupted */
 		if (r != -EAGAIN && r != -ENOMEM)
 			return r;
 		uint32_t submitted = FLEXSC_SUBMITTED;

@@ -1,9 +1,10 @@
 /*
  * Line input with its own echo and editing, as a shell's line editor does: it
  * turns the terminal's editing, echo and signal characters off (TCSETS) while
- * it reads, and back on after. Backspace or DEL erases a character; Ctrl-C drops the line typed so far and
- * gives an empty one (elk has no signals yet, so it stops nothing else);
- * Ctrl-D on an empty line, or the end of input, ends the input.
+ * it reads, and back on after. Backspace or DEL erases a character; Ctrl-C (a
+ * byte here, with the signal characters off) drops the line typed so far and
+ * gives an empty one; Ctrl-D on an empty line, or the end of input, ends the
+ * input.
  */
 #include <inc/ioctl.h>
 #include <inc/lib.h>

@@ -426,7 +426,8 @@ CASES = [
         # musl's pthreads on clone, futex and set_tid_address: an exact mutex
         # counter over 8 threads, a condvar handshake, TLS per thread, raw futex
         # ping-pong, clone's flag rules, vfork, exit_group and execve from a
-        # threaded process; create/join rounds leak nothing.
+        # threaded process; create/join rounds leak nothing; kill, tgkill,
+        # masks, pending sets and fault signals among threads.
         "name": "threads",
         "init": "leakcheck threads",
         "expect": [r"^threads: ok$"] + NO_LEAK,
@@ -471,6 +472,36 @@ CASES = [
         "name": "pgrp",
         "init": "pgrp",
         "expect": [r"^pgrp: ok$", r"^elk: init exited with status 0$"],
+        "forbid": USER_FAILURE,
+    },
+    {
+        # Ctrl-C typed on the console sends SIGINT to its foreground group: a
+        # child's group running `sleep 100` ends at once; init, in the
+        # background, goes on.
+        "name": "ctrlc",
+        "init": "ctrlc",
+        "type": [[r"ctrlc: ready", "\x03"]],
+        "expect": [r"^ctrlc: ready", r"^(\^C)?ctrlc: sleep 100 ended by SIGINT$",
+                   r"^elk: init exited with status 0$"],
+        "forbid": USER_FAILURE,
+    },
+    {
+        # A signal interrupts the blocked call a syscall thread runs for the
+        # process: the entry completes with -EINTR, the handler runs in the
+        # user thread.
+        "name": "flexscsig",
+        "init": "leakcheck flexscsig",
+        "expect": [r"^flexscsig: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+    },
+    {
+        # Signals through musl's sigaction: registers (general and SSE) intact
+        # across a fault's handler, siglongjmp out of SIGSEGV, masks and flags,
+        # pending while blocked, sigaltstack, SIGPIPE, SIGCHLD with wait4, EINTR
+        # and SA_RESTART on a blocked read, and the refusals.
+        "name": "signals",
+        "init": "leakcheck signals",
+        "expect": [r"^signals: ok$"] + NO_LEAK,
         "forbid": USER_FAILURE,
     },
     {

@@ -393,6 +393,47 @@ static long try_ppoll_sigmask(trap_fn trap, void *p, size_t n)
 	return trap(SYS_ppoll, (long)&fd, 1, (long)&zero, (long)p, 8, 0);
 }
 
+static long try_sigaction_act(trap_fn trap, void *p, size_t n)
+{
+	return trap(SYS_rt_sigaction, SIGUSR1, (long)p, 0, sizeof(ksigset_t), 0, 0);
+}
+
+static long try_sigaction_oldact(trap_fn trap, void *p, size_t n)
+{
+	return trap(SYS_rt_sigaction, SIGUSR1, 0, (long)p, sizeof(ksigset_t), 0, 0);
+}
+
+static long try_sigprocmask_set(trap_fn trap, void *p, size_t n)
+{
+	return trap(SYS_rt_sigprocmask, SIG_BLOCK, (long)p, 0, sizeof(ksigset_t), 0, 0);
+}
+
+static long try_sigprocmask_oldset(trap_fn trap, void *p, size_t n)
+{
+	return trap(SYS_rt_sigprocmask, SIG_BLOCK, 0, (long)p, sizeof(ksigset_t), 0, 0);
+}
+
+static long try_sigpending(trap_fn trap, void *p, size_t n)
+{
+	return trap(SYS_rt_sigpending, (long)p, sizeof(ksigset_t), 0, 0, 0, 0);
+}
+
+/* The mask is read before the call would wait. */
+static long try_sigsuspend(trap_fn trap, void *p, size_t n)
+{
+	return trap(SYS_rt_sigsuspend, (long)p, sizeof(ksigset_t), 0, 0, 0, 0);
+}
+
+static long try_sigaltstack_new(trap_fn trap, void *p, size_t n)
+{
+	return trap(SYS_sigaltstack, (long)p, 0, 0, 0, 0, 0);
+}
+
+static long try_sigaltstack_old(trap_fn trap, void *p, size_t n)
+{
+	return trap(SYS_sigaltstack, 0, (long)p, 0, 0, 0, 0);
+}
+
 #define BIT(kind) (1u << (kind))
 /* Bad wherever the kernel reads or writes. */
 #define COMMON (BIT(BAD_NULL) | BIT(BAD_UNMAPPED) | BIT(BAD_KERNEL) | BIT(BAD_STRADDLE) | \
@@ -465,6 +506,16 @@ static const struct {
 	{ "ppoll fds",        try_ppoll_fds,       sizeof(struct pollfd), STORED },
 	{ "ppoll timeout",    try_ppoll_timeout,   sizeof(struct timespec), COMMON & ~BIT(BAD_NULL) },
 	{ "ppoll sigmask",    try_ppoll_sigmask,   sizeof(uint64_t), COMMON & ~BIT(BAD_NULL) },
+	{ "rt_sigaction act", try_sigaction_act,   sizeof(struct ksigaction), COMMON & ~BIT(BAD_NULL) },
+	{ "rt_sigaction oldact", try_sigaction_oldact, sizeof(struct ksigaction),
+	  STORED & ~BIT(BAD_NULL) },
+	{ "rt_sigprocmask set", try_sigprocmask_set, sizeof(ksigset_t), COMMON & ~BIT(BAD_NULL) },
+	{ "rt_sigprocmask oldset", try_sigprocmask_oldset, sizeof(ksigset_t),
+	  STORED & ~BIT(BAD_NULL) },
+	{ "rt_sigpending",    try_sigpending,      sizeof(ksigset_t), STORED },
+	{ "rt_sigsuspend",    try_sigsuspend,      sizeof(ksigset_t), COMMON },
+	{ "sigaltstack new",  try_sigaltstack_new, sizeof(kstack_t), COMMON & ~BIT(BAD_NULL) },
+	{ "sigaltstack old",  try_sigaltstack_old, sizeof(kstack_t), STORED & ~BIT(BAD_NULL) },
 	{ "getrandom",        try_getrandom,       BUF_SIZE,  STORED | BIT(BAD_LENGTH) },
 	/* A straddling word is unaligned (-EINVAL); a NULL timeout is none. */
 	{ "futex uaddr",      try_futex_uaddr,     sizeof(uint32_t), COMMON & ~BIT(BAD_STRADDLE) },

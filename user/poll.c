@@ -1,8 +1,8 @@
 /*
  * poll: poll and ppoll on pipes, devices and the console, with Linux's
  * answers: readiness, hang-up and error bits, ignored and closed descriptors,
- * timeouts, a poller woken by another process's write, argument checks, and
- * the same call posted on a syscall page.
+ * timeouts, a poller woken by another process's write, argument checks,
+ * ppoll's temporary signal mask, and the same call posted on a syscall page.
  */
 #include <inc/lib.h>
 
@@ -100,6 +100,41 @@ static void check_arguments(void)
 	close(fds[1]);
 }
 
+static volatile int usr1_caught;
+
+static void catch_usr1(int sig)
+{
+	usr1_caught++;
+}
+
+/*
+ * ppoll's mask holds only while it waits: a pending SIGUSR1 the caller blocks
+ * stays pending under a mask that blocks it too, and interrupts the wait
+ * (its handler runs) under one that lets it through; afterwards the caller's
+ * own mask is back.
+ */
+static void check_ppoll_mask(void)
+{
+	int fds[2];
+	ksigset_t usr1 = SIGBIT(SIGUSR1), none = 0, all = ~0ULL, now;
+	struct timespec zero = { 0, 0 };
+
+	expect("pipe", pipe(fds), 0);
+	expect("signal_catch", signal_catch(SIGUSR1, catch_usr1, 0), 0);
+	expect("block SIGUSR1", rt_sigprocmask(SIG_BLOCK, &usr1, NULL, sizeof(usr1)), 0);
+	expect("kill", kill(getpid(), SIGUSR1), 0);
+	struct pollfd p = { fds[0], POLLIN, 0 };
+	expect("ppoll under a mask that blocks it", ppoll(&p, 1, &zero, &all, 8), 0);
+	expect("no handler ran", usr1_caught, 0);
+	expect("ppoll under a mask that lets it through", ppoll(&p, 1, NULL, &none, 8), -EINTR);
+	expect("the handler ran once", usr1_caught, 1);
+	expect("rt_sigprocmask", rt_sigprocmask(SIG_BLOCK, NULL, &now, sizeof(now)), 0);
+	check(now & usr1, "the caller's mask is back after ppoll");
+	expect("unblock SIGUSR1", rt_sigprocmask(SIG_UNBLOCK, &usr1, NULL, sizeof(usr1)), 0);
+	close(fds[0]);
+	close(fds[1]);
+}
+
 /* The same call through a syscall page. */
 static void check_on_page(void)
 {
@@ -123,6 +158,7 @@ int main(int argc, char **argv)
 	check_wakeup();
 	check_devices_and_console();
 	check_arguments();
+	check_ppoll_mask();
 	check_on_page();
 	return test_verdict(test_failures);
 }

@@ -208,10 +208,30 @@ static void readable_cases(void)
 	CHECK(!fw_sums_to_zero("\x01\xfe", 2));
 }
 
+/* fw_scan's callback: the object sought is at 0xe0030 (and at 0xe0048, off the 16-byte grid). */
+static int looked_at;
+static bool at_e0030(uint64_t pa)
+{
+	looked_at++;
+	return pa == 0xe0030 || pa == 0xe0048;
+}
+
+static void scan_cases(void)
+{
+	CHECK_EQ(fw_scan(0xe0000, 0x100, 36, at_e0030), 0xe0030);
+	CHECK_EQ(looked_at, 4);			/* 0xe0000, 0xe0010, 0xe0020, 0xe0030 */
+	CHECK_EQ(fw_scan(0xe0000, 0x30 + 35, 36, at_e0030), 0);	/* would not fit whole */
+	CHECK_EQ(fw_scan(0xe0040, 0x100, 36, at_e0030), 0);	/* 0xe0048 is never a boundary */
+	looked_at = 0;
+	CHECK_EQ(fw_scan(FW_MAPPED_END - 32, 64, 36, at_e0030), 0);
+	CHECK_EQ(looked_at, 0);			/* nothing past the mapped area is looked at */
+}
+
 int main(void)
 {
 	madt_cases();
 	mp_cases();
 	readable_cases();
+	scan_cases();
 	return check_summary("test_fwparse");
 }

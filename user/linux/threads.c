@@ -6,13 +6,19 @@
  * threads play futex ping-pong with raw syscalls (including WAIT's EAGAIN and
  * ETIMEDOUT), clone's flag rules, vfork, many create/join rounds (run under
  * leakcheck), exit_group from a second thread, and execve from a process with
- * threads (the others end; the new program runs; wait4 sees its status).
+ * threads (the others end; the new program runs; wait4 sees its status), and
+ * signals among threads: kill goes to a thread that does not block the signal
+ * (or waits for one to unblock it), tgkill to one thread whose pending set
+ * alone shows it, a fault's signal to the faulting thread, a second thread's
+ * fatal signal ends the process.
  * Prints "threads: ok" and exits 0, on elk as on Linux.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -236,21 +242,30 @@ static void *exit_group_now(void *arg)
 	return NULL;
 }
 
-static void test_group_ends(char *self)
+/*
+ * The wait status of a child whose one thread blocks for good while another
+ * runs second, which must end the whole process; -1 if waitpid fails.
+ */
+static int status_of_group_ended_by(void *(*second)(void *))
 {
 	int st;
 	pid_t pid = fork();
 	if (pid == 0) {
 		pthread_t a, b;
 		pthread_create(&a, NULL, block_forever, NULL);
-		pthread_create(&b, NULL, exit_group_now, NULL);
+		pthread_create(&b, NULL, second, NULL);
 		pthread_join(b, NULL);
-		_exit(1);	/* not reached: exit_group ended us */
+		_exit(1);	/* not reached: second ended us */
 	}
-	check(waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 6,
-	      "exit_group from a second thread");
+	return waitpid(pid, &st, 0) == pid ? st : -1;
+}
 
-	pid = fork();
+static void test_group_ends(char *self)
+{
+	int st = status_of_group_ended_by(exit_group_now);
+	check(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 6, "exit_group from a second thread");
+
+	pid_t pid = fork();
 	if (pid == 0) {
 		pthread_t a;
 		char *argv[] = { self, "execd", NULL };
@@ -261,6 +276,159 @@ static void test_group_ends(char *self)
 	}
 	check(waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 7,
 	      "execve from a threaded process");
+}
+
+/* --- signals and threads --- */
+static volatile pid_t handler_tid;	/* the thread the last handler ran in */
+static volatile int handled;
+static sigjmp_buf fault_jmp;
+
+static void note_handler(int sig)
+{
+	(void)sig;
+	handler_tid = (pid_t)syscall(SYS_gettid);
+	handled++;
+}
+
+static void fault_handler(int sig)
+{
+	note_handler(sig);
+	siglongjmp(fault_jmp, 1);
+}
+
+static void on_signal(int sig, void (*fn)(int))
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = fn;
+	sigaction(sig, &sa, NULL);
+}
+
+/* Block (how SIG_BLOCK) or unblock (SIG_UNBLOCK) sig in the calling thread. */
+static void mask_one(int how, int sig)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	pthread_sigmask(how, &set, NULL);
+}
+
+static int pending_here(int sig)
+{
+	sigset_t set;
+	sigpending(&set);
+	return sigismember(&set, sig);
+}
+
+/* What the helper thread does next, and its answers; main steps it through. */
+static volatile int step, step_done;
+static volatile pid_t helper_tid;
+static volatile int helper_saw_pending, helper_fault_tid_ok;
+static volatile uintptr_t fault_target = 8;	/* page 0: nothing is mapped there */
+
+/* Wait, yielding (a system call, on whose way out a signal is delivered), until *flag == v. */
+static void wait_for(volatile int *flag, int v)
+{
+	while (__atomic_load_n(flag, __ATOMIC_ACQUIRE) != v)
+		sched_yield();
+}
+
+static void *signal_helper(void *arg)
+{
+	(void)arg;
+	helper_tid = (pid_t)syscall(SYS_gettid);
+	/* 1: take SIGUSR1 from kill, which main blocks. */
+	mask_one(SIG_UNBLOCK, SIGUSR1);
+	__atomic_store_n(&step_done, 1, __ATOMIC_RELEASE);
+	wait_for(&handled, 1);
+	/* 2: SIGUSR2 sent to this thread pends here only while this thread blocks it. */
+	wait_for(&step, 2);
+	helper_saw_pending = pending_here(SIGUSR2);
+	__atomic_store_n(&step_done, 2, __ATOMIC_RELEASE);
+	wait_for(&step, 3);
+	mask_one(SIG_UNBLOCK, SIGUSR2);	/* delivered here, before this returns */
+	__atomic_store_n(&step_done, 3, __ATOMIC_RELEASE);
+	/* 4: a fault's signal goes to the faulting thread. */
+	wait_for(&step, 4);
+	if (sigsetjmp(fault_jmp, 1) == 0)
+		*(volatile int *)fault_target = 1;
+	helper_fault_tid_ok = handler_tid == helper_tid;
+	__atomic_store_n(&step_done, 4, __ATOMIC_RELEASE);
+	/* 5: a signal every thread blocked, taken once this one unblocks it. */
+	wait_for(&step, 5);
+	mask_one(SIG_BLOCK, SIGUSR1);
+	__atomic_store_n(&step_done, 5, __ATOMIC_RELEASE);
+	wait_for(&step, 6);
+	helper_saw_pending = pending_here(SIGUSR1);
+	mask_one(SIG_UNBLOCK, SIGUSR1);
+	__atomic_store_n(&step_done, 6, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+static void *raise_term(void *arg)
+{
+	(void)arg;
+	raise(SIGTERM);	/* tgkill to this thread; the default action ends the process */
+	return NULL;
+}
+
+static void test_signals(void)
+{
+	pthread_t th;
+	pid_t me = (pid_t)syscall(SYS_gettid);
+
+	on_signal(SIGUSR1, note_handler);
+	on_signal(SIGUSR2, note_handler);
+	on_signal(SIGSEGV, fault_handler);
+	mask_one(SIG_BLOCK, SIGUSR1);
+	mask_one(SIG_BLOCK, SIGUSR2);	/* the helper inherits both */
+	pthread_create(&th, NULL, signal_helper, NULL);
+
+	wait_for(&step_done, 1);
+	kill(getpid(), SIGUSR1);
+	wait_for(&handled, 1);
+	check(handler_tid == helper_tid, "kill goes to the thread that does not block it");
+
+	check(syscall(SYS_tgkill, getpid(), helper_tid, SIGUSR2) == 0, "tgkill");
+	__atomic_store_n(&step, 2, __ATOMIC_RELEASE);
+	wait_for(&step_done, 2);
+	check(helper_saw_pending, "tgkill's signal pends in its thread");
+	check(!pending_here(SIGUSR2), "and not in another");
+	__atomic_store_n(&step, 3, __ATOMIC_RELEASE);
+	wait_for(&step_done, 3);
+	check(handled == 2 && handler_tid == helper_tid, "delivered where it was sent once unblocked");
+
+	mask_one(SIG_UNBLOCK, SIGUSR1);
+	check(syscall(SYS_tgkill, getpid(), me, SIGUSR1) == 0 && handled == 3 && handler_tid == me,
+	      "tgkill to the calling thread runs the handler before it returns");
+	errno = 0;
+	check(syscall(SYS_tgkill, getppid(), helper_tid, SIGUSR1) == -1 && errno == ESRCH,
+	      "tgkill with another group's id is ESRCH");
+
+	__atomic_store_n(&step, 4, __ATOMIC_RELEASE);
+	wait_for(&step_done, 4);
+	check(handled == 4 && helper_fault_tid_ok, "a fault's signal goes to the faulting thread");
+
+	__atomic_store_n(&step, 5, __ATOMIC_RELEASE);
+	wait_for(&step_done, 5);
+	mask_one(SIG_BLOCK, SIGUSR1);	/* now every thread blocks it */
+	kill(getpid(), SIGUSR1);
+	check(pending_here(SIGUSR1), "a process signal every thread blocks pends");
+	__atomic_store_n(&step, 6, __ATOMIC_RELEASE);
+	wait_for(&step_done, 6);
+	check(helper_saw_pending, "in every thread's view");
+	check(handled == 5 && handler_tid == helper_tid && !pending_here(SIGUSR1),
+	      "taken by the thread that unblocks it");
+	pthread_join(th, NULL);
+	mask_one(SIG_UNBLOCK, SIGUSR1);
+	mask_one(SIG_UNBLOCK, SIGUSR2);
+	on_signal(SIGUSR1, SIG_DFL);
+	on_signal(SIGUSR2, SIG_DFL);
+	on_signal(SIGSEGV, SIG_DFL);
+
+	int st = status_of_group_ended_by(raise_term);
+	check(st != -1 && WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM,
+	      "a second thread's fatal signal ends the process");
 }
 
 int main(int argc, char **argv)
@@ -275,6 +443,7 @@ int main(int argc, char **argv)
 	test_clone_flags();
 	test_rounds();
 	test_group_ends(argv[0]);
+	test_signals();
 	if (failures)
 		return 1;
 	printf("threads: ok\n");

@@ -1,0 +1,650 @@
+/* Signals: sending, delivery into a Linux-layout frame, the rt_sig* calls. */
+#include <inc/errno.h>
+#include <inc/memlayout.h>
+#include <inc/mmu.h>
+#include <inc/stdio.h>
+#include <inc/string.h>
+#include <inc/syscall.h>
+#include <inc/trap.h>
+#include <kern/flexsc.h>
+#include <kern/proc.h>
+#include <kern/sched.h>
+#include <kern/signal.h>
+#include <kern/syscall.h>
+#include <kern/uaccess.h>
+
+#define UNBLOCKABLE (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))
+/* The rflags bits a frame may change (Linux's FIX_EFLAGS). */
+#define USER_RFLAGS (FL_CF | FL_PF | FL_AF | FL_ZF | FL_SF | FL_TF | FL_DF | FL_OF | FL_AC | FL_RF)
+/* Bytes below the interrupted rsp a frame leaves alone: the ABI's red zone. */
+#define RED_ZONE 128
+
+static const char *const signal_names[32] = SIGNAL_NAMES;
+
+const char *signal_name(int sig)
+{
+	return sig > 0 && sig < 32 ? signal_names[sig] : "signal";
+}
+
+/*
+ * Whether sig's default action is to do nothing. The stop signals and SIGCONT
+ * are among them: elk cannot stop a process yet (docs/signals.md).
+ */
+static bool default_ignores(int sig)
+{
+	switch (sig) {
+	case SIGCHLD:
+	case SIGURG:
+	case SIGWINCH:
+	case SIGCONT:
+	case SIGSTOP:
+	case SIGTSTP:
+	case SIGTTIN:
+	case SIGTTOU:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Whether p would do nothing on sig, so that sending it drops it. Caller holds proc_lock. */
+static bool ignored(struct proc *p, int sig)
+{
+	void *h = p->sig_actions[sig - 1].handler;
+	return sig != SIGKILL && (h == SIG_IGN || (h == SIG_DFL && default_ignores(sig)));
+}
+
+static void queue_add(struct sigqueue *q, int sig, int code, uint64_t value)
+{
+	if (q->pending & SIGBIT(sig))
+		return;	/* one of each pends, as for Linux's standard signals */
+	q->pending |= SIGBIT(sig);
+	q->note[sig - 1].code = code;
+	q->note[sig - 1].value = value;
+}
+
+/*
+ * The thread that takes a process-directed signal sig: the first thread if it
+ * does not block sig, else the first in the group's list that does not, else
+ * NULL (sig waits in the process's queue until some thread unblocks it). The
+ * one place that chooses. Caller holds proc_lock.
+ */
+static struct thread *process_signal_target(struct proc *p, int sig)
+{
+	struct list_node *n;
+
+	if (p->thread && !(p->thread->sig_blocked & SIGBIT(sig)))
+		return p->thread;
+	for (n = p->threads.next; n != &p->threads; n = n->next) {
+		struct thread *t = list_entry(n, struct thread, group_link);
+		if (!(t->sig_blocked & SIGBIT(sig)))
+			return t;
+	}
+	return NULL;
+}
+
+/* Interrupt t if sig, pending for it, is one it does not block. Caller holds proc_lock. */
+static void wake_for(struct thread *t, int sig)
+{
+	if (t && !(t->sig_blocked & SIGBIT(sig)))
+		thread_interrupt(t);
+}
+
+void signal_send_proc_locked(struct proc *p, int sig, int code, uint64_t value)
+{
+	if (ignored(p, sig))
+		return;
+	queue_add(&p->sig_queue, sig, code, value);
+	wake_for(process_signal_target(p, sig), sig);
+}
+
+void signal_retarget_locked(struct proc *p, ksigset_t sigs)
+{
+	ksigset_t left = p->sig_queue.pending & sigs;
+
+	while (left) {
+		int sig = __builtin_ctzll(left) + 1;
+		left &= ~SIGBIT(sig);
+		wake_for(process_signal_target(p, sig), sig);
+	}
+}
+
+void signal_send_thread_locked(struct thread *t, int sig, int code, uint64_t value)
+{
+	if (ignored(t->proc, sig))
+		return;
+	queue_add(&t->sig_queue, sig, code, value);
+	wake_for(t, sig);
+}
+
+void signal_send_thread(struct thread *t, int sig, int code, uint64_t value)
+{
+	spin_lock(&proc_lock);
+	signal_send_thread_locked(t, sig, code, value);
+	spin_unlock(&proc_lock);
+}
+
+bool signal_fault(int sig, int code, uint64_t addr)
+{
+	struct proc *p = myproc();
+	struct thread *t = mythread();
+
+	spin_lock(&proc_lock);
+	void *h = p->sig_actions[sig - 1].handler;
+	bool caught = h != SIG_DFL && h != SIG_IGN && !(t->sig_blocked & SIGBIT(sig));
+	if (caught) {
+		t->sig_queue.pending &= ~SIGBIT(sig);	/* this fault's address wins */
+		queue_add(&t->sig_queue, sig, code, addr);
+		thread_interrupt(t);
+	}
+	spin_unlock(&proc_lock);
+	return caught;
+}
+
+/* Take t's lowest deliverable signal off its queue or p's, with its note; 0 if none. */
+static int dequeue(struct proc *p, struct thread *t, int *code, uint64_t *value)
+{
+	struct sigqueue *queues[2] = { &t->sig_queue, &p->sig_queue };
+
+	for (int i = 0; i < 2; i++) {
+		ksigset_t ready = queues[i]->pending & ~t->sig_blocked;
+		if (!ready)
+			continue;
+		int sig = __builtin_ctzll(ready) + 1;
+		queues[i]->pending &= ~SIGBIT(sig);
+		*code = queues[i]->note[sig - 1].code;
+		*value = queues[i]->note[sig - 1].value;
+		return sig;
+	}
+	return 0;
+}
+
+/* Whether t has a signal it does not block pending. Caller holds proc_lock. */
+static bool deliverable(struct thread *t)
+{
+	return ((t->sig_queue.pending | t->proc->sig_queue.pending) & ~t->sig_blocked) != 0;
+}
+
+/* Whether user stack pointer sp is on t's alternate stack. */
+static bool on_altstack(const struct thread *t, uint64_t sp)
+{
+	const kstack_t *ss = &t->sig_altstack;
+	return ss->ss_size && sp > (uint64_t)ss->ss_sp && sp <= (uint64_t)ss->ss_sp + ss->ss_size;
+}
+
+/* End the process for a signal frame it cannot have, with one line saying why. */
+static void __attribute__((noreturn)) frame_kill(struct trapframe *tf, const char *why,
+						  uint64_t addr)
+{
+	struct proc *p = myproc();
+
+	cprintf("elk: pid %d (%s) killed: %s, addr 0x%lx, rip 0x%lx\n", p->pid, p->name, why,
+		addr, tf->rip);
+	proc_exit(W_SIGNALED(SIGSEGV));
+}
+
+/*
+ * If tf is a system call that gave up with -EINTR for this signal, make it
+ * what the handler's flags say: restarted (rip back over the 2-byte syscall or
+ * int $0x80, rax the number again) for SA_RESTART, except the sleeps, which
+ * Linux never restarts so; else left -EINTR.
+ */
+static void restart_or_eintr(struct trapframe *tf, unsigned long flags)
+{
+	int64_t num = syscall_frame_num(tf);
+
+	if (num < 0 || (int64_t)tf->rax != -EINTR || !(flags & SA_RESTART))
+		return;
+	if (num == SYS_nanosleep || num == SYS_clock_nanosleep || num == SYS_rt_sigsuspend ||
+	    num == SYS_pause)
+		return;
+	tf->rax = (uint64_t)num;
+	tf->rip -= 2;
+}
+
+/* The general registers of tf in a sigcontext. */
+static void save_regs(struct ksigcontext *sc, const struct trapframe *tf)
+{
+	*sc = (struct ksigcontext){
+		.r8 = tf->r8, .r9 = tf->r9, .r10 = tf->r10, .r11 = tf->r11,
+		.r12 = tf->r12, .r13 = tf->r13, .r14 = tf->r14, .r15 = tf->r15,
+		.rdi = tf->rdi, .rsi = tf->rsi, .rbp = tf->rbp, .rbx = tf->rbx,
+		.rdx = tf->rdx, .rax = tf->rax, .rcx = tf->rcx, .rsp = tf->rsp,
+		.rip = tf->rip, .rflags = tf->rflags, .cs = tf->cs, .ss = tf->ss,
+		.err = tf->err, .trapno = tf->trapno,
+	};
+}
+
+/*
+ * Build sig's frame for handler act on the user stack (or the alternate one)
+ * and point tf at the handler. oldmask is the mask sigreturn restores. Kills
+ * the process if the frame cannot be written.
+ */
+static void setup_frame(struct trapframe *tf, int sig, const struct ksigaction *act, int code,
+			uint64_t value, ksigset_t oldmask)
+{
+	struct thread *t = mythread();
+	uint64_t sp = tf->rsp - RED_ZONE;
+
+	if (!(act->flags & SA_RESTORER))
+		frame_kill(tf, "signal handler without SA_RESTORER", (uint64_t)act->handler);
+	if ((act->flags & SA_ONSTACK) && t->sig_altstack.ss_size && !on_altstack(t, tf->rsp))
+		sp = (uint64_t)t->sig_altstack.ss_sp + t->sig_altstack.ss_size;
+	uint64_t fpstate = (sp - sizeof(t->fpu)) & ~63UL;
+	uint64_t frame = ((fpstate - sizeof(struct rt_sigframe)) & ~15UL) - 8;
+
+	struct rt_sigframe f;
+	memset(&f, 0, sizeof(f));
+	f.pretcode = (uint64_t)act->restorer;
+	f.uc.uc_stack = t->sig_altstack;
+	f.uc.uc_stack.ss_flags = !t->sig_altstack.ss_size ? SS_DISABLE
+				 : on_altstack(t, tf->rsp) ? SS_ONSTACK : 0;
+	save_regs(&f.uc.uc_mcontext, tf);
+	f.uc.uc_mcontext.fpstate = fpstate;
+	f.uc.uc_mcontext.oldmask = oldmask;
+	if (tf->trapno == T_PGFLT)
+		f.uc.uc_mcontext.cr2 = value;
+	f.uc.uc_sigmask = oldmask;
+	f.info.si_signo = sig;
+	f.info.si_code = code;
+	if (code == SI_USER || code == SI_TKILL)
+		f.info.kill.pid = (int)value;
+	else
+		f.info.addr = value;
+
+	thread_save_fpu(t);
+	if (frame >= USER_END || frame < PGSIZE || copy_to_user((void *)fpstate, t->fpu, sizeof(t->fpu)) < 0 ||
+	    copy_to_user((void *)frame, &f, sizeof(f)) < 0)
+		frame_kill(tf, "signal frame not writable", frame);
+	thread_reset_fpu(t);	/* the handler starts with a fresh FPU, as on Linux */
+	tf->rip = (uint64_t)act->handler;
+	tf->rsp = frame;
+	tf->rdi = (uint64_t)sig;
+	tf->rsi = frame + offsetof(struct rt_sigframe, info);
+	tf->rdx = frame + offsetof(struct rt_sigframe, uc);
+	tf->rax = 0;
+	tf->rflags &= ~(FL_TF | FL_DF | FL_AC);
+}
+
+void signal_deliver(struct trapframe *tf)
+{
+	struct proc *p = myproc();
+	struct thread *t = mythread();
+	int code;
+	uint64_t value;
+
+	spin_lock(&proc_lock);
+	for (int sig; (sig = dequeue(p, t, &code, &value)) != 0;) {
+		struct ksigaction act = p->sig_actions[sig - 1];
+		if (act.handler == SIG_IGN || (act.handler == SIG_DFL && default_ignores(sig)))
+			continue;
+		if (act.handler == SIG_DFL) {
+			spin_unlock(&proc_lock);
+			proc_exit(W_SIGNALED(sig));
+		}
+		ksigset_t oldmask = t->sig_restore_mask ? t->sig_saved_mask : t->sig_blocked;
+		t->sig_restore_mask = false;
+		if (act.flags & SA_RESETHAND)
+			p->sig_actions[sig - 1].handler = SIG_DFL;
+		t->sig_blocked = oldmask | (act.mask & ~UNBLOCKABLE) |
+				 ((act.flags & SA_NODEFER) ? 0 : SIGBIT(sig));
+		spin_unlock(&proc_lock);
+		flexsc_interrupt_calls(p);
+		restart_or_eintr(tf, act.flags);
+		setup_frame(tf, sig, &act, code, value, oldmask);
+		spin_lock(&proc_lock);
+	}
+	if (t->sig_restore_mask) {	/* rt_sigsuspend ran no handler */
+		t->sig_blocked = t->sig_saved_mask;
+		t->sig_restore_mask = false;
+	}
+	spin_unlock(&proc_lock);
+}
+
+void signal_fork(struct thread *from, struct proc *child)
+{
+	spin_lock(&proc_lock);
+	memcpy(child->sig_actions, from->proc->sig_actions, sizeof(child->sig_actions));
+	child->thread->sig_blocked = from->sig_blocked;
+	child->thread->sig_altstack = from->sig_altstack;
+	spin_unlock(&proc_lock);
+}
+
+void signal_exec(struct proc *p)
+{
+	spin_lock(&proc_lock);
+	for (int i = 0; i < NSIG; i++) {
+		bool keep_ignored = p->sig_actions[i].handler == SIG_IGN;
+		memset(&p->sig_actions[i], 0, sizeof(p->sig_actions[i]));
+		if (keep_ignored)
+			p->sig_actions[i].handler = SIG_IGN;
+	}
+	memset(&p->thread->sig_altstack, 0, sizeof(p->thread->sig_altstack));
+	spin_unlock(&proc_lock);
+}
+
+/* Whether sig is a signal number. */
+static bool valid_signal(int sig)
+{
+	return sig >= 1 && sig <= NSIG;
+}
+
+/* Drop sig where it pends for p or any of its threads. Caller holds proc_lock. */
+static void drop_pending(struct proc *p, int sig)
+{
+	struct list_node *n;
+
+	p->sig_queue.pending &= ~SIGBIT(sig);
+	for (n = p->threads.next; n != &p->threads; n = n->next)
+		list_entry(n, struct thread, group_link)->sig_queue.pending &= ~SIGBIT(sig);
+}
+
+/*
+ * rt_sigaction: -EINVAL for a bad number or set size, or to change SIGKILL or
+ * SIGSTOP; -EFAULT for a bad pointer. Ignoring a signal drops it where pending.
+ */
+int64_t sys_rt_sigaction(int sig, const struct ksigaction *uact, struct ksigaction *uoact,
+			 size_t sigsetsize)
+{
+	struct proc *p = myproc();
+	struct ksigaction act, old;
+
+	if (sigsetsize != sizeof(ksigset_t) || !valid_signal(sig))
+		return -EINVAL;
+	if (uact && (sig == SIGKILL || sig == SIGSTOP))
+		return -EINVAL;
+	if (uact && copy_from_user(&act, uact, sizeof(act)) < 0)
+		return -EFAULT;
+	spin_lock(&proc_lock);
+	old = p->sig_actions[sig - 1];
+	if (uact) {
+		act.mask &= ~UNBLOCKABLE;
+		p->sig_actions[sig - 1] = act;
+		if (ignored(p, sig))
+			drop_pending(p, sig);
+	}
+	spin_unlock(&proc_lock);
+	if (uoact && copy_to_user(uoact, &old, sizeof(old)) < 0)
+		return -EFAULT;
+	return 0;
+}
+
+/*
+ * Set t's blocked mask to mask (less SIGKILL and SIGSTOP); if that leaves a
+ * signal deliverable, interrupt t so that it is delivered on the way out.
+ * Process-directed signals it now blocks go to another thread that takes them.
+ * Caller holds proc_lock.
+ */
+static void set_blocked(struct thread *t, ksigset_t mask)
+{
+	ksigset_t newly = mask & ~UNBLOCKABLE & ~t->sig_blocked;
+
+	t->sig_blocked = mask & ~UNBLOCKABLE;
+	if (deliverable(t))
+		thread_interrupt(t);
+	signal_retarget_locked(t->proc, newly);
+}
+
+/* rt_sigprocmask, for the calling thread (posted on a syscall page, the first thread). */
+int64_t sys_rt_sigprocmask(int how, const ksigset_t *uset, ksigset_t *uoset, size_t sigsetsize)
+{
+	struct thread *t = proc_caller();
+	ksigset_t set, old;
+
+	if (sigsetsize != sizeof(ksigset_t))
+		return -EINVAL;
+	if (uset && how != SIG_BLOCK && how != SIG_UNBLOCK && how != SIG_SETMASK)
+		return -EINVAL;
+	if (uset && copy_from_user(&set, uset, sizeof(set)) < 0)
+		return -EFAULT;
+	spin_lock(&proc_lock);
+	old = t->sig_blocked;
+	if (uset)
+		set_blocked(t, how == SIG_BLOCK ? old | set : how == SIG_UNBLOCK ? old & ~set : set);
+	spin_unlock(&proc_lock);
+	if (uoset && copy_to_user(uoset, &old, sizeof(old)) < 0)
+		return -EFAULT;
+	return 0;
+}
+
+int64_t sys_rt_sigpending(ksigset_t *uset, size_t sigsetsize)
+{
+	struct thread *t = proc_caller();
+
+	if (sigsetsize != sizeof(ksigset_t))
+		return -EINVAL;
+	spin_lock(&proc_lock);
+	ksigset_t set = (t->sig_queue.pending | t->proc->sig_queue.pending) & t->sig_blocked;
+	spin_unlock(&proc_lock);
+	return copy_to_user(uset, &set, sizeof(set)) < 0 ? -EFAULT : 0;
+}
+
+/*
+ * Sleep with blocked mask mask until a signal is to be delivered; -EINTR. The
+ * old mask comes back when the handler returns (the frame holds it). Only the
+ * user thread may wait so: -EINVAL on a syscall page.
+ */
+int signal_wait_mask_begin(ksigset_t mask)
+{
+	struct thread *t = mythread();
+
+	if (!t->user)
+		return -EINVAL;
+	spin_lock(&proc_lock);
+	t->sig_saved_mask = t->sig_blocked;
+	t->sig_restore_mask = true;
+	set_blocked(t, mask);
+	spin_unlock(&proc_lock);
+	return 0;
+}
+
+void signal_wait_mask_end(bool interrupted)
+{
+	struct thread *t = mythread();
+
+	if (interrupted)
+		return;
+	spin_lock(&proc_lock);
+	if (t->sig_restore_mask) {
+		t->sig_blocked = t->sig_saved_mask;
+		t->sig_restore_mask = false;
+	}
+	spin_unlock(&proc_lock);
+}
+
+static int64_t suspend(ksigset_t mask)
+{
+	static struct waitq nobody_wakes = WAITQ_INIT(nobody_wakes);
+	int r = signal_wait_mask_begin(mask);
+
+	if (r < 0)
+		return r;
+	spin_lock(&proc_lock);
+	while (!thread_interrupted())
+		sleep_on(&nobody_wakes, &proc_lock);
+	spin_unlock(&proc_lock);
+	return -EINTR;
+}
+
+int64_t sys_rt_sigsuspend(const ksigset_t *umask, size_t sigsetsize)
+{
+	ksigset_t mask;
+
+	if (sigsetsize != sizeof(ksigset_t))
+		return -EINVAL;
+	if (copy_from_user(&mask, umask, sizeof(mask)) < 0)
+		return -EFAULT;
+	return suspend(mask);
+}
+
+int64_t sys_pause(void)
+{
+	return suspend(mythread()->sig_blocked);
+}
+
+/*
+ * rt_sigreturn: restore the registers, FPU state and mask from the frame the
+ * handler returned over (at rsp - 8: the restorer's ret popped pretcode). A
+ * frame that would leave user mode other than to canonical user code with
+ * user flags, or that cannot be read, kills the process with SIGSEGV.
+ */
+int64_t sys_rt_sigreturn(void)
+{
+	struct thread *t = mythread();
+	struct trapframe *tf = t->tf;
+	uint64_t frame = tf->rsp - 8;
+	struct rt_sigframe f;
+	uint8_t fpu[512] __attribute__((aligned(16)));
+
+	if (!t->user)
+		return -EINVAL;	/* on a syscall page: there is no frame to return over */
+	if (copy_from_user(&f, (void *)frame, sizeof(f)) < 0)
+		frame_kill(tf, "bad signal frame", frame);
+	const struct ksigcontext *sc = &f.uc.uc_mcontext;
+	if (sc->rip >= USER_END || (sc->fpstate & 15) ||
+	    copy_from_user(fpu, (void *)sc->fpstate, sizeof(fpu)) < 0)
+		frame_kill(tf, "bad signal frame", frame);
+	/* MXCSR bits the CPU lacks would make fxrstor fault in the kernel. */
+	uint32_t mxcsr_mask = *(uint32_t *)&t->fpu[28] ? *(uint32_t *)&t->fpu[28] : 0xffbf;
+	*(uint32_t *)&fpu[24] &= mxcsr_mask;
+	memset(&fpu[464], 0, 48);	/* the software-reserved bytes */
+
+	tf->r8 = sc->r8; tf->r9 = sc->r9; tf->r10 = sc->r10; tf->r11 = sc->r11;
+	tf->r12 = sc->r12; tf->r13 = sc->r13; tf->r14 = sc->r14; tf->r15 = sc->r15;
+	tf->rdi = sc->rdi; tf->rsi = sc->rsi; tf->rbp = sc->rbp; tf->rbx = sc->rbx;
+	tf->rdx = sc->rdx; tf->rcx = sc->rcx; tf->rsp = sc->rsp; tf->rip = sc->rip;
+	tf->rflags = (tf->rflags & ~USER_RFLAGS) | (sc->rflags & USER_RFLAGS) | FL_IF;
+	tf->cs = GD_UT | 3;
+	tf->ss = GD_UD | 3;
+	thread_set_fpu(t, fpu);
+	spin_lock(&proc_lock);
+	set_blocked(t, f.uc.uc_sigmask);
+	spin_unlock(&proc_lock);
+	return (int64_t)sc->rax;
+}
+
+int64_t sys_sigaltstack(const kstack_t *uss, kstack_t *uoss)
+{
+	struct thread *t = proc_caller();
+	kstack_t ss, old;
+
+	if (uss && copy_from_user(&ss, uss, sizeof(ss)) < 0)
+		return -EFAULT;
+	spin_lock(&proc_lock);
+	old = t->sig_altstack;
+	bool on = on_altstack(t, t->tf->rsp);
+	old.ss_flags = !old.ss_size ? SS_DISABLE : on ? SS_ONSTACK : 0;
+	int err = 0;
+	if (uss) {
+		if (on)
+			err = -EPERM;
+		else if (ss.ss_flags != 0 && ss.ss_flags != SS_DISABLE)
+			err = -EINVAL;
+		else if (ss.ss_flags == SS_DISABLE)
+			memset(&t->sig_altstack, 0, sizeof(t->sig_altstack));
+		else if (ss.ss_size < MINSIGSTKSZ)
+			err = -ENOMEM;
+		else
+			t->sig_altstack = (kstack_t){ ss.ss_sp, 0, ss.ss_size };
+	}
+	spin_unlock(&proc_lock);
+	if (!err && uoss && copy_to_user(uoss, &old, sizeof(old)) < 0)
+		return -EFAULT;
+	return err;
+}
+
+/*
+ * Send sig (if not 0) to every live process in group pgrp, or with pgrp -1 to
+ * every one but init and skip; the number of processes it went to. Caller
+ * holds proc_lock.
+ */
+static int send_many(int64_t pgrp, struct proc *skip, int sig, int code, uint64_t value)
+{
+	int n = 0;
+
+	for (int i = 0; i < NPROC; i++) {
+		struct proc *p = &procs[i];
+		if (p->state != P_ALIVE || (pgrp == -1 ? p == initproc || p == skip : p->pgid != pgrp))
+			continue;
+		if (sig)
+			signal_send_proc_locked(p, sig, code, value);
+		n++;
+	}
+	return n;
+}
+
+void signal_send_group(pid_t pgrp, int sig)
+{
+	spin_lock(&proc_lock);
+	send_many(pgrp, NULL, sig, SI_KERNEL, 0);
+	spin_unlock(&proc_lock);
+}
+
+/*
+ * kill(pid, sig): pid > 0 names a process, 0 the caller's process group, -1
+ * every process but init and the caller, < -1 group -pid. sig 0 only checks
+ * that there is one. -EINVAL for a bad signal, -ESRCH if there is none.
+ */
+int64_t sys_kill(pid_t pid, int sig)
+{
+	struct proc *self = myproc();
+	uint64_t sender = (uint64_t)self->pid;
+	int n;
+
+	if (sig != 0 && !valid_signal(sig))
+		return -EINVAL;
+	spin_lock(&proc_lock);
+	if (pid > 0) {
+		struct proc *p = proc_lookup(pid);
+		if ((n = p != NULL) && sig)
+			signal_send_proc_locked(p, sig, SI_USER, sender);
+	} else {
+		n = send_many(pid == 0 ? self->pgid : pid == -1 ? -1 : -(int64_t)pid, self, sig,
+			       SI_USER, sender);
+	}
+	spin_unlock(&proc_lock);
+	return n ? 0 : -ESRCH;
+}
+
+/*
+ * The user thread with id tid, in thread group tgid unless tgid is 0 (tkill),
+ * or NULL. Caller holds proc_lock.
+ */
+static struct thread *thread_lookup(pid_t tgid, pid_t tid)
+{
+	for (int i = 0; i < NPROC; i++) {
+		struct proc *p = &procs[i];
+		if (p->state != P_ALIVE || (tgid && p->pid != tgid))
+			continue;
+		struct list_node *n;
+		for (n = p->threads.next; n != &p->threads; n = n->next) {
+			struct thread *t = list_entry(n, struct thread, group_link);
+			if (t->utid == tid)
+				return t;
+		}
+	}
+	return NULL;
+}
+
+/* tgkill, and tkill with tgid 0: -EINVAL for a bad id or signal, -ESRCH for no such thread. */
+static int64_t thread_kill(pid_t tgid, pid_t tid, int sig)
+{
+	if (tid <= 0 || (sig != 0 && !valid_signal(sig)))
+		return -EINVAL;
+	spin_lock(&proc_lock);
+	struct thread *t = thread_lookup(tgid, tid);
+	if (t && sig)
+		signal_send_thread_locked(t, sig, SI_TKILL, (uint64_t)myproc()->pid);
+	spin_unlock(&proc_lock);
+	return t ? 0 : -ESRCH;
+}
+
+int64_t sys_tgkill(pid_t tgid, pid_t tid, int sig)
+{
+	return tgid <= 0 ? -EINVAL : thread_kill(tgid, tid, sig);
+}
+
+int64_t sys_tkill(pid_t tid, int sig)
+{
+	return thread_kill(0, tid, sig);
+}

@@ -1,0 +1,75 @@
+/*
+ * flexscsig: a signal to a process whose call runs on a syscall page. A read
+ * of an empty pipe is posted on the page; a child keeps sending SIGUSR1 until
+ * the parent says (through shared memory) it is done: no timing. Each delivery
+ * runs the handler in the user thread and interrupts the entries syscall
+ * threads are running, so once a kill lands while the read blocks, its entry
+ * completes with -EINTR. Kills that land before the read starts only run the
+ * handler. The same with SA_RESTART: the entry still completes with -EINTR
+ * (docs/signals.md), and a second read posted after it gets the child's byte.
+ */
+#include <inc/flexsc.h>
+#include <inc/lib.h>
+#include <inc/mman.h>
+#include <inc/mmu.h>
+#include <inc/signal.h>
+
+struct shared {
+	volatile int handled;
+	volatile int done;
+};
+static struct shared *shared;
+
+static void on_usr1(int sig)
+{
+	if (sig == SIGUSR1)
+		shared->handled++;
+}
+
+/* A read of an empty pipe on the page, while a child keeps signalling us. */
+static void interrupted_entry(struct flexsc_ring *ring, unsigned long flags)
+{
+	int fds[2];
+	char c = 0;
+	int status;
+
+	expect("pipe", pipe(fds), 0);
+	shared->handled = shared->done = 0;
+	expect("signal_catch", signal_catch(SIGUSR1, on_usr1, flags), 0);
+	pid_t parent = getpid(), child = fork();
+	if (child == 0) {
+		while (!shared->done) {
+			kill(parent, SIGUSR1);
+			sched_yield();
+		}
+		exit(0);
+	}
+	struct flexsc_entry *e = flexsc_post(ring, SYS_read, fds[0], (long)&c, 1, 0, 0, 0);
+	expect("the read is posted", e != NULL, 1);
+	expect("the read on the page is interrupted", flexsc_wait_for(e), -EINTR);
+	expect("the handler ran", shared->handled >= 1, 1);
+	shared->done = 1;
+	long r;
+	while ((r = wait4(child, &status, 0, NULL)) == -EINTR)
+		;	/* the child's last kills may still land */
+	expect("wait4", r, child);
+	expect("the child's status", status, 0);
+	expect("a write", write(fds[1], "s", 1), 1);
+	expect("a read posted after it", flexsc_call(ring, SYS_read, fds[0], (long)&c, 1, 0, 0, 0), 1);
+	expect("gets the byte", c, 's');
+	close(fds[0]);
+	close(fds[1]);
+}
+
+int main(void)
+{
+	static struct flexsc_ring ring;
+
+	shared = mmap(NULL, PGSIZE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	expect("the shared page", (long)shared > 0, 1);
+	expect("flexsc_setup", flexsc_setup(&ring, 1, 2), 0);
+	interrupted_entry(&ring, 0);
+	interrupted_entry(&ring, SA_RESTART);
+	printf("flexscsig: ok\n");
+	return 0;
+}

@@ -137,7 +137,7 @@ static int futex_wait(uint32_t *uaddr, uint32_t val, uint32_t bitset, uint64_t d
 		else if (deadline)
 			sleep_on_until(&w.wq, &b->lock, deadline);
 		else
-			sleep_on(&w.wq, &b->lock);
+			sleep_on_interruptible(&w.wq, &b->lock);
 		if (r == 0 && w.queued) {
 			/* A requeue may have moved us meanwhile. */
 			spin_unlock(&b->lock);

@@ -347,7 +347,7 @@ static int64_t vfork_start(struct proc *c)
 	thread_start(c->thread);
 	spin_lock(&proc_lock);
 	while (c->vfork_pending && !thread_interrupted())
-		sleep_on(&c->vfork_done, &proc_lock);
+		sleep_on_interruptible(&c->vfork_done, &proc_lock);
 	spin_unlock(&proc_lock);
 	return pid;
 }
@@ -792,6 +792,6 @@ int64_t sys_wait4(pid_t pid, int *ustatus, int options, void *urusage)
 			spin_unlock(&proc_lock);
 			return -EINTR;
 		}
-		sleep_on(&p->child_exit, &proc_lock);
+		sleep_on_interruptible(&p->child_exit, &proc_lock);
 	}
 }

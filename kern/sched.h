@@ -171,14 +171,28 @@ void thread_spin_wait(void);
  */
 void sleep_on(struct waitq *wq, struct spinlock *lk);
 /*
- * sleep_on, but woken also when ticks reaches deadline. Returns false if the
- * deadline came first (or had already come: then it does not sleep).
+ * sleep_on for a wait that thread_interrupt ends: if the running thread has
+ * been interrupted it does not sleep at all. The flag is looked at under
+ * sched_lock, which thread_interrupt holds to set it, so an interruption that
+ * comes after the caller last looked (under lk, which the interrupter need not
+ * hold) and before the sleep is not lost: either this sees the flag, or
+ * thread_interrupt finds the thread asleep and wakes it. false if the thread
+ * is interrupted (before the sleep or during it), else true (woken).
+ */
+bool sleep_on_interruptible(struct waitq *wq, struct spinlock *lk);
+/*
+ * sleep_on_interruptible, but woken also when ticks reaches deadline. Returns
+ * false if the deadline came first (or had already come: then it does not
+ * sleep); an interrupted thread does not sleep either (it returns true unless
+ * the deadline had come: the caller looks at thread_interrupted()).
  */
 bool sleep_on_until(struct waitq *wq, struct spinlock *lk, uint64_t deadline);
 /*
- * Ask t to stop waiting: set its interrupted flag and, if it sleeps, make it
- * runnable. Every wait that can last (pipes, wait4, nanosleep, console input,
- * flexsc_wait, IPC) re-checks thread_interrupted() when it wakes and gives up
+ * Ask t to stop waiting: set its interrupted flag (under sched_lock) and, if it
+ * sleeps, make it runnable. Every wait that can last (pipes, wait4, nanosleep,
+ * console input, futexes, poll, flexsc_wait, IPC) sleeps with
+ * sleep_on_interruptible or sleep_on_until (or looks at the flag under
+ * sched_lock itself), re-checks thread_interrupted() when it wakes and gives up
  * with -EINTR; that is how an exiting process gets its threads back.
  */
 void thread_interrupt(struct thread *t);

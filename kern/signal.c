@@ -461,7 +461,7 @@ static int64_t suspend(ksigset_t mask)
 		return r;
 	spin_lock(&proc_lock);
 	while (!thread_interrupted())
-		sleep_on(&nobody_wakes, &proc_lock);
+		sleep_on_interruptible(&nobody_wakes, &proc_lock);
 	spin_unlock(&proc_lock);
 	return -EINTR;
 }

@@ -434,6 +434,17 @@ CASES = [
         "forbid": USER_FAILURE,
     },
     {
+        # Ending a thread group (exit_group, execve) while its threads keep going
+        # into and out of futex and pipe waits: an interruption that comes
+        # between a wait's look at the flag and its sleep must not be lost
+        # (sleep_on_interruptible); a lost one leaves a child hanging. Also on
+        # four CPUs below.
+        "name": "groupend",
+        "init": "leakcheck groupend",
+        "expect": [r"^groupend: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+    },
+    {
         # glibc's busybox reads the console's settings as Linux's stty shows them.
         "name": "busybox-stty",
         "init": "busybox stty -a",
@@ -924,6 +935,13 @@ CASES = [
         "expect": [r"^storm: 2000 processes by 8 workers on 4 CPUs$", r"^storm: ok$"] + NO_LEAK,
         "forbid": USER_FAILURE,
         "timeout": 400,
+    },
+    {
+        "name": "groupend-smp4",
+        "init": "leakcheck groupend",
+        "smp": 4,
+        "expect": [r"^groupend: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
     },
     {
         # munmap on CPU 0 while a syscall thread on CPU 1 copies into the memory.

@@ -942,6 +942,7 @@ CASES = [
         "smp": 4,
         "expect": [r"^groupend: ok$"] + NO_LEAK,
         "forbid": USER_FAILURE,
+        "timeout": 180,	# four vCPUs on a loaded two-core host: 35 s seen
     },
     {
         # munmap on CPU 0 while a syscall thread on CPU 1 copies into the memory.

@@ -254,26 +254,26 @@ static char **bad_vector(void *p)
 
 static long try_execve_argv(trap_fn trap, void *p, size_t n)
 {
-	return execve_hello(trap, "hello", bad_vector(p), environ);
+	return execve_hello(trap, "/bin/hello", bad_vector(p), environ);
 }
 
 static long try_execve_envp(trap_fn trap, void *p, size_t n)
 {
-	return execve_hello(trap, "hello", hello_argv, bad_vector(p));
+	return execve_hello(trap, "/bin/hello", hello_argv, bad_vector(p));
 }
 
 static long try_execve_arg(trap_fn trap, void *p, size_t n)
 {
 	char *argv[] = { p, NULL };
 	unterminate(p);
-	return execve_hello(trap, "hello", argv, environ);
+	return execve_hello(trap, "/bin/hello", argv, environ);
 }
 
 static long try_execve_env(trap_fn trap, void *p, size_t n)
 {
 	char *envp[] = { p, NULL };
 	unterminate(p);
-	return execve_hello(trap, "hello", hello_argv, envp);
+	return execve_hello(trap, "/bin/hello", hello_argv, envp);
 }
 
 static long try_flexsc_register(trap_fn trap, void *p, size_t n)
@@ -302,7 +302,7 @@ static long try_ipc_recv_dstva(trap_fn trap, void *p, size_t n)
 /* pread64 from /dev/zero and pwrite64 to /dev/null, at offset 0. */
 static long pread_pwrite(trap_fn trap, int num, const char *dev, int mode, void *p, size_t n)
 {
-	int fd = open(dev, mode);
+	int fd = open(dev, mode, 0);
 	if (fd < 0)
 		panic("open %s: %d", dev, fd);
 	long r = trap(num, fd, (long)p, (long)n, 0, 0, 0);

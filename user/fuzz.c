@@ -1572,8 +1572,9 @@ static void child_run(void)
  */
 static void exec_step(void)
 {
-	static const char *const progs[] = { "true", "/true", "hello", "echo", "nonexistent",
-					     "magic", "truncated", "entry", "", "fuzz/x" };
+	static const char *const progs[] = { "/bin/true", "/true", "/bin/hello", "echo",
+					     "nonexistent", "/bin/magic", "/bin/truncated",
+					     "/bin/entry", "", "fuzz/x" };
 	static char *argv[8], *envp[4];
 	enum ptrkind k;
 	long a[6];

@@ -152,6 +152,8 @@ static int tmpfs_create(struct vnode *dir, const char *name, size_t len, uint32_
 {
 	struct tmpfs_node *d = node(dir);
 
+	if (!d->parent)
+		return -ENOENT;		/* a removed directory takes no new names */
 	if (find(d, name, len))
 		return -EEXIST;
 	struct tmpfs_node *n = node_alloc((struct tmpfs *)dir->fs, mode);
@@ -185,6 +187,8 @@ static int tmpfs_link(struct vnode *dir, const char *name, size_t len, struct vn
 {
 	struct tmpfs_node *d = node(dir);
 
+	if (!d->parent)
+		return -ENOENT;
 	if (find(d, name, len))
 		return -EEXIST;
 	struct tmpfs_dirent *e = dirent_alloc(name, len, vn);
@@ -230,6 +234,8 @@ static int tmpfs_rename(struct vnode *odir, const char *oname, size_t olen, stru
 	struct tmpfs_dirent *e = find(od, oname, olen), *old = find(nd, nname, nlen);
 
 	if (!e)
+		return -ENOENT;
+	if (!nd->parent)
 		return -ENOENT;
 	if (old && old->vn == e->vn)
 		return 0;	/* two names of one file: POSIX says nothing happens */

@@ -415,6 +415,15 @@ CASES = [
         "forbid": USER_FAILURE,
     },
     {
+        # Names on tmpfs, checked against Linux by test_linux_natively: path
+        # lookup's edge cases, getdents64 after creates and unlinks, rename,
+        # rmdir, an unlinked open file, links, cwd, modes and times.
+        "name": "vfspaths",
+        "init": "leakcheck vfspaths",
+        "expect": [r"^vfspaths: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+    },
+    {
         # A static Linux program from Debian's musl-gcc, knowing nothing of elk:
         # TLS through arch_prctl, stdio through ioctl and writev, malloc, readv.
         "name": "muslhello",

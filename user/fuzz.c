@@ -1775,7 +1775,7 @@ static void worker_setup(void)
 	fd_set(0, FD_NULL, M_READ | M_WRITE, 0);
 	want(plain(SYS_open, (long)"/dev/zero", O_RDONLY, 0) == 1, "opening /dev/zero", 0);
 	fd_set(1, FD_ZERO, M_READ, 0);
-	want(plain(SYS_open, (long)"fuzz", O_RDONLY, 0) == 2, "opening a file", 0);
+	want(plain(SYS_open, (long)"/bin/fuzz", O_RDONLY, 0) == 2, "opening a file", 0);
 	fd_set(2, FD_FILE, M_READ, 0);
 	struct flexsc_options o = { .npages = 1 + (uint32_t)below(4), .nthreads = 1 + (uint32_t)below(4) };
 	long r = plain(SYS_flexsc_register, (long)&o, 0, 0);

@@ -120,6 +120,36 @@ int64_t sys_munmap(void *uaddr, size_t len)
 	return r;
 }
 
+/*
+ * msync: a shared file mapping maps the file's page cache itself, so its
+ * stores are in the file at once and there is nothing to write back; what is
+ * left is Linux's checks. -EINVAL for an unaligned address or bad flags,
+ * -ENOMEM if some page of the range is not mapped.
+ */
+int64_t sys_msync(void *uaddr, size_t len, int flags)
+{
+	uintptr_t addr = (uintptr_t)uaddr, end;
+	struct vmspace *vs = myproc()->vs;
+	int r = 0;
+
+	if (addr % PGSIZE || (flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) ||
+	    (flags & (MS_ASYNC | MS_SYNC)) == (MS_ASYNC | MS_SYNC))
+		return -EINVAL;
+	if (len > USER_END || __builtin_add_overflow(addr, ROUNDUP(len, PGSIZE), &end) ||
+	    end > USER_END)
+		return -ENOMEM;
+	sleeplock_acquire(&vs->lock);
+	for (uintptr_t va = addr; va < end && r == 0;) {
+		struct vmarea *a = vmmap_lookup(&vs->map, va);
+		if (!a)
+			r = -ENOMEM;
+		else
+			va = a->end;
+	}
+	sleeplock_release(&vs->lock);
+	return r;
+}
+
 int64_t sys_mprotect(void *uaddr, size_t len, int prot)
 {
 	uintptr_t addr = (uintptr_t)uaddr;

@@ -424,6 +424,16 @@ CASES = [
         "forbid": USER_FAILURE,
     },
     {
+        # File contents on tmpfs, checked against Linux by test_linux_natively:
+        # read back across close, fork and exec; holes, truncation, O_APPEND
+        # from two processes; shared and private file mappings, SIGBUS past a
+        # truncated end, a shared mapping of /dev/zero.
+        "name": "vfsdata",
+        "init": "leakcheck vfsdata",
+        "expect": [r"^vfsdata: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+    },
+    {
         # A static Linux program from Debian's musl-gcc, knowing nothing of elk:
         # TLS through arch_prctl, stdio through ioctl and writev, malloc, readv.
         "name": "muslhello",

@@ -607,6 +607,10 @@ int64_t sys_getdents64(int fd, struct linux_dirent64 *ubuf, size_t count)
 		r = f ? -ENOMEM : -EBADF;
 		goto out;
 	}
+	if (!user_range_ok(ubuf, count)) {
+		r = -EFAULT;
+		goto out;
+	}
 	if (!f->vn || !f->vn->ops->readdir) {
 		r = -ENOTDIR;
 		goto out;

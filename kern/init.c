@@ -16,6 +16,7 @@
 #include <kern/smp.h>
 #include <kern/time.h>
 #include <kern/trap.h>
+#include <kern/vfs.h>
 
 #define CRASHTEST_ADDR 0xdead0000UL
 
@@ -23,7 +24,10 @@
 static const char *errno_text(int err)
 {
 	switch (err) {
-	case -ENOENT: return "no such program in the initrd";
+	case -ENOENT: return "no such file";
+	case -ENOTDIR: return "a component of the path is not a directory";
+	case -EACCES: return "not an executable file";
+	case -ENAMETOOLONG: return "path too long";
 	case -ENOEXEC: return "not a valid executable";
 	case -ENOMEM: return "out of memory";
 	default: return "error";
@@ -243,7 +247,7 @@ void kmain(uint32_t magic, uint32_t info_pa)
 		refuse_init(": locktest-wrongcpu needs 2 CPUs, and 1 runs");
 	if (opt.locktest_wrongcpu)
 		release_on_wrong_cpu();
-	if (!ramdisk_init())
+	if (!vfs_init() || !ramdisk_unpack())
 		machine_exit(0x7f);
 	if (argc == 0)
 		refuse_init(": no init=NAME on the kernel command line");

@@ -247,7 +247,6 @@ static int pipe_poll(struct file *f)
 }
 
 static const struct file_ops pipe_ops = {
-	.kind = FILE_PIPE,
 	.mode = S_IFIFO | 0600,
 	.read = pipe_read,
 	.write = pipe_write,

@@ -1,5 +1,6 @@
 /* Process lifecycle: creation, fork, exit, wait4. */
 #include <inc/errno.h>
+#include <inc/fcntl.h>
 #include <inc/sched.h>
 #include <inc/signal.h>
 #include <inc/stdio.h>
@@ -14,6 +15,7 @@
 #include <kern/proc.h>
 #include <kern/syscall.h>
 #include <kern/uaccess.h>
+#include <kern/vfs.h>
 #include <kern/vm.h>
 
 #define WNOHANG 1
@@ -83,6 +85,7 @@ static struct proc *proc_alloc(struct proc *parent, const char *name, int *err)
 	p->nthreads = 0;
 	p->vs = NULL;
 	p->files = NULL;
+	p->fs = NULL;
 	p->flexsc = NULL;
 	p->exit_requested = false;
 	p->pending_exec = NULL;
@@ -220,6 +223,8 @@ static void proc_discard(struct proc *p)
 		thread_destroy(p->thread);
 	if (p->files)
 		fdtable_free(p->files);
+	if (p->fs)
+		fs_context_put(p->fs);
 	if (p->vs)
 		vmspace_destroy(p->vs);
 	spin_lock(&proc_lock);
@@ -227,6 +232,9 @@ static void proc_discard(struct proc *p)
 	ipc_proc_exit(p);
 	spin_unlock(&proc_lock);
 }
+
+/* The longest path init= may name, NUL included. */
+#define INIT_PATHMAX 256
 
 bool proc_start_init(const char *name, char *const argv[], int *err)
 {
@@ -241,13 +249,29 @@ bool proc_start_init(const char *name, char *const argv[], int *err)
 		return false;
 	}
 	group_add_first(p, p->thread);
-	struct exec_image *x = exec_prepare(name, argv, envp, err);
+	if (!(p->fs = fs_context_create())) {
+		*err = -ENOMEM;
+		proc_discard(p);
+		return false;
+	}
+	/* A name without a slash is a program in /bin. */
+	char path[INIT_PATHMAX];
+	struct exec_image *x = NULL;
+	*err = -ENAMETOOLONG;
+	if (snprintf(path, sizeof(path), "%s%s", strchr(name, '/') ? "" : "/bin/", name) <
+	    (int)sizeof(path))
+		x = exec_prepare(path, argv, envp, err);
 	if (!x) {
 		proc_discard(p);
 		return false;
 	}
 	exec_commit(p, x);
-	p->files = fdtable_with_console();
+	struct file *console;
+	if ((*err = vfs_open("/dev/console", O_RDWR, 0, &console)) < 0) {
+		proc_discard(p);
+		return false;
+	}
+	p->files = fdtable_with_console(console);
 	if (!p->files) {
 		*err = -ENOMEM;
 		proc_discard(p);
@@ -303,7 +327,8 @@ static int fork_proc(uintptr_t stack, struct proc **childp)
 	}
 	group_add_first(child, child->thread);
 	child->files = fdtable_copy(parent->files);
-	if (!child->files || (parent->flexsc && flexsc_fork_child(parent, child) < 0)) {
+	child->fs = fs_context_copy(parent->fs);
+	if (!child->files || !child->fs || (parent->flexsc && flexsc_fork_child(parent, child) < 0)) {
 		proc_discard(child);
 		return -ENOMEM;
 	}
@@ -598,6 +623,8 @@ void proc_exit(int wstatus)
 	/* Close files before becoming a zombie: readers of our pipes see end of file now. */
 	fdtable_free(p->files);
 	p->files = NULL;
+	fs_context_put(p->fs);
+	p->fs = NULL;
 
 	/* Leave the address space before freeing it; the kernel half is everywhere. */
 	struct vmspace *vs = p->vs;

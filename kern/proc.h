@@ -15,6 +15,7 @@
 
 struct exec_image;
 struct fdtable;
+struct fs_context;
 struct vmspace;
 
 #define NPROC 64		/* system-wide process limit */
@@ -38,6 +39,7 @@ struct proc {
 	int wstatus;			/* for wait4, Linux encoding, once P_ZOMBIE */
 	struct waitq child_exit;	/* this process sleeps here in wait4 */
 	struct fdtable *files;		/* open descriptors; NULL once it has exited */
+	struct fs_context *fs;		/* current directory (kern/vfs.h); NULL once exited */
 	struct flexsc_ctx *flexsc;	/* syscall pages and threads, if registered */
 	struct ipc_state ipc;		/* JOS-style IPC; protected by proc_lock */
 	/*
@@ -93,8 +95,10 @@ static inline struct thread *proc_caller(void)
 	return t->user ? t : t->proc->thread;
 }
 /*
- * Create init, the first process, running initrd program name with argv (kernel
- * memory). Returns false with *err = -errno if it could not be started.
+ * Create init, the first process, running the program at path name, or called
+ * name in /bin if name has no '/', with argv (kernel memory), its current
+ * directory "/" and the console open on fds 0, 1 and 2. Returns false with
+ * *err = -errno if it could not be started.
  */
 bool proc_start_init(const char *name, char *const argv[], int *err);
 /*
@@ -169,9 +173,11 @@ struct exec_image {
 #define EXEC_MAXARG 32
 
 /*
- * Lay out the initrd program path with kernel-memory argv and envp (NULL-
- * terminated, at most EXEC_MAXARG strings each) in a new address space. NULL
- * with *err = -ENOENT, -ENOEXEC (with a message saying why) or -ENOMEM.
+ * Lay out the program file at path (relative to the caller's current
+ * directory) with kernel-memory argv and envp (NULL-terminated, at most
+ * EXEC_MAXARG strings each) in a new address space. NULL with *err = what
+ * path lookup gave (-ENOENT, -ENOTDIR, ...), -EACCES (not an executable
+ * regular file), -ENOEXEC (with a message saying why) or -ENOMEM.
  */
 struct exec_image *exec_prepare(const char *path, char *const argv[], char *const envp[],
 				int *err);

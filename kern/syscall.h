@@ -20,6 +20,7 @@
 #include <kern/random.h>
 #include <kern/signal.h>
 #include <kern/time.h>
+#include <kern/vfs.h>
 
 /* The calls of kern/syscall.c. */
 int64_t sys_sched_yield(void);

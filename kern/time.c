@@ -118,15 +118,27 @@ int time_timeout_tick(const struct timespec *uts, int abs_clock, uint64_t *tick)
 	return 0;
 }
 
-int64_t sys_clock_gettime(int clock, struct timespec *uts)
+/* The time since boot, or with realtime the wall-clock time, into *ts. */
+static void clock_read(struct timespec *ts, bool realtime)
 {
 	uint64_t ns = uptime_ns();
-	struct timespec ts = { (int64_t)(ns / NSEC_PER_SEC), (int64_t)(ns % NSEC_PER_SEC) };
 
-	if (clock == CLOCK_REALTIME)
-		ts.tv_sec += boot_epoch;
-	else if (clock != CLOCK_MONOTONIC && clock != CLOCK_BOOTTIME)
+	ts->tv_sec = (int64_t)(ns / NSEC_PER_SEC) + (realtime ? boot_epoch : 0);
+	ts->tv_nsec = (int64_t)(ns % NSEC_PER_SEC);
+}
+
+void clock_realtime(struct timespec *ts)
+{
+	clock_read(ts, true);
+}
+
+int64_t sys_clock_gettime(int clock, struct timespec *uts)
+{
+	struct timespec ts;
+
+	if (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC && clock != CLOCK_BOOTTIME)
 		return -EINVAL;
+	clock_read(&ts, clock == CLOCK_REALTIME);
 	return copy_to_user(uts, &ts, sizeof(ts));
 }
 

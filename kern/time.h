@@ -10,6 +10,8 @@ struct timespec;
 void clock_init(void);
 /* Seconds since the epoch at boot, as the CMOS clock read then. */
 int64_t clock_boot_epoch(void);
+/* The wall-clock time now (CLOCK_REALTIME), as file times record it. */
+void clock_realtime(struct timespec *ts);
 
 /*
  * The tick at which a timeout read from user memory expires (rounded up to

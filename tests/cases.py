@@ -415,6 +415,25 @@ CASES = [
         "forbid": USER_FAILURE,
     },
     {
+        # Names on tmpfs, checked against Linux by test_linux_natively: path
+        # lookup's edge cases, getdents64 after creates and unlinks, rename,
+        # rmdir, an unlinked open file, links, cwd, modes and times.
+        "name": "vfspaths",
+        "init": "leakcheck vfspaths",
+        "expect": [r"^vfspaths: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+    },
+    {
+        # File contents on tmpfs, checked against Linux by test_linux_natively:
+        # read back across close, fork and exec; holes, truncation, O_APPEND
+        # from two processes; shared and private file mappings, SIGBUS past a
+        # truncated end, a shared mapping of /dev/zero.
+        "name": "vfsdata",
+        "init": "leakcheck vfsdata",
+        "expect": [r"^vfsdata: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+    },
+    {
         # A static Linux program from Debian's musl-gcc, knowing nothing of elk:
         # TLS through arch_prctl, stdio through ioctl and writev, malloc, readv.
         "name": "muslhello",

@@ -76,6 +76,20 @@ static void __attribute__((noreturn)) child(int r, char *self)
 	_exit(93);
 }
 
+/*
+ * The path this program was started from: argv[0] itself when it names a path,
+ * else the program of that name in /bin, where a shell looked it up.
+ */
+static char *self_path(char *argv0)
+{
+	static char path[256];
+
+	if (strchr(argv0, '/'))
+		return argv0;
+	snprintf(path, sizeof(path), "/bin/%s", argv0);
+	return path;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && strcmp(argv[1], "execd") == 0)
@@ -84,7 +98,7 @@ int main(int argc, char **argv)
 		int st;
 		pid_t pid = fork();
 		if (pid == 0)
-			child(r, argv[0]);
+			child(r, self_path(argv[0]));
 		if (pid < 0 || waitpid(pid, &st, 0) != pid) {
 			printf("groupend: FAIL fork or wait in round %d\n", r);
 			return 1;

@@ -431,6 +431,20 @@ static void test_signals(void)
 	      "a second thread's fatal signal ends the process");
 }
 
+/*
+ * The path this program was started from: argv[0] itself when it names a path,
+ * else the program of that name in /bin, where a shell looked it up.
+ */
+static char *self_path(char *argv0)
+{
+	static char path[256];
+
+	if (strchr(argv0, '/'))
+		return argv0;
+	snprintf(path, sizeof(path), "/bin/%s", argv0);
+	return path;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && strcmp(argv[1], "execd") == 0) {
@@ -442,7 +456,7 @@ int main(int argc, char **argv)
 	test_pingpong();
 	test_clone_flags();
 	test_rounds();
-	test_group_ends(argv[0]);
+	test_group_ends(self_path(argv[0]));
 	test_signals();
 	if (failures)
 		return 1;

@@ -17,6 +17,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "self_path.h"
 
 #define ROUNDS 150
 #define FUTEX_WAIT_PRIVATE 128
@@ -74,20 +75,6 @@ static void __attribute__((noreturn)) child(int r, char *self)
 	}
 	syscall(SYS_exit_group, r % 50);
 	_exit(93);
-}
-
-/*
- * The path this program was started from: argv[0] itself when it names a path,
- * else the program of that name in /bin, where a shell looked it up.
- */
-static char *self_path(char *argv0)
-{
-	static char path[256];
-
-	if (strchr(argv0, '/'))
-		return argv0;
-	snprintf(path, sizeof(path), "/bin/%s", argv0);
-	return path;
 }
 
 int main(int argc, char **argv)

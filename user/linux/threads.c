@@ -27,6 +27,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "self_path.h"
 
 /* <linux/futex.h>, which musl-gcc does not see. */
 #define FUTEX_WAIT 0
@@ -429,20 +430,6 @@ static void test_signals(void)
 	int st = status_of_group_ended_by(raise_term);
 	check(st != -1 && WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM,
 	      "a second thread's fatal signal ends the process");
-}
-
-/*
- * The path this program was started from: argv[0] itself when it names a path,
- * else the program of that name in /bin, where a shell looked it up.
- */
-static char *self_path(char *argv0)
-{
-	static char path[256];
-
-	if (strchr(argv0, '/'))
-		return argv0;
-	snprintf(path, sizeof(path), "/bin/%s", argv0);
-	return path;
 }
 
 int main(int argc, char **argv)

@@ -558,6 +558,20 @@ CASES = [
         "forbid": USER_FAILURE,
     },
     {
+        # A busybox script over the writable tmpfs: redirection, a pipe from find
+        # into xargs grep, wc on redirected input, a background job ended by kill,
+        # mv, a symbolic link, rm -r, and the removed tree gone.
+        "name": "busybox-files",
+        "init": "busybox sh -c 'mkdir -p /tmp/s/d; echo needle > /tmp/s/d/x; echo hay > /tmp/s/y; "
+                "find /tmp/s -type f | xargs grep -l needle; cat < /tmp/s/y | wc -c; "
+                "sleep 100 & kill $!; wait $!; echo killed $?; mv /tmp/s/y /tmp/s/z; "
+                "ln -s z /tmp/s/l; cat /tmp/s/l; ls /tmp/s; rm -r /tmp/s; ls /tmp/s; echo end'",
+        "expect": [r"^/tmp/s/d/x$", r"^4$", r"^killed 143$", r"^hay$", r"^d +l +z$",
+                   r"^ls: /tmp/s: No such file or directory$", r"^end$",
+                   r"^elk: init exited with status 0$"],
+        "forbid": USER_FAILURE,
+    },
+    {
         # busybox's env adds to the environment it prints, and gives back every
         # page (leakcheck).
         "name": "busybox-env",

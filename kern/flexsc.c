@@ -852,32 +852,6 @@ static struct vmobj *snapshot_pages(struct flexsc_ctx *ctx, struct flexsc_entrie
 }
 
 /*
- * In child's address space, map every area that maps ctx's pages (there may be
- * several, or none, after the parent's munmap and mprotect) onto obj instead,
- * at the same offsets. 0 or -ENOMEM.
- */
-static int remap_snapshot(struct flexsc_ctx *ctx, struct vmspace *vs, struct vmobj *obj)
-{
-	struct { uintptr_t start, end; uint64_t off; int prot; } views[FLEXSC_MAX_PAGES];
-	unsigned nviews = 0;
-	struct vmarea *a;
-	int r = 0;
-
-	sleeplock_acquire(&vs->lock);
-	vmmap_foreach(a, &vs->map)
-		if (a->obj == ctx->obj && nviews < FLEXSC_MAX_PAGES)
-			views[nviews++] = (typeof(views[0])){ a->start, a->end, a->off, a->prot };
-	for (unsigned k = 0; r == 0 && k < nviews; k++) {
-		r = vm_unmap(vs, views[k].start, views[k].end);
-		if (r == 0)
-			r = vm_map(vs, views[k].start, views[k].end - views[k].start, views[k].prot,
-				   MAP_PRIVATE, obj, views[k].off);
-	}
-	sleeplock_release(&vs->lock);
-	return r;
-}
-
-/*
  * What flexsc_wait(uentry) returns in a child whose copy of the pages is copy,
  * with no pool to wait for: as wait_result would find it there.
  */
@@ -904,7 +878,14 @@ int flexsc_fork_child(struct proc *parent, struct proc *child)
 
 	if (!obj)
 		return -ENOMEM;
-	int r = remap_snapshot(ctx, child->vs, obj);
+	/*
+	 * Every view the child has of the pages (several, or none, after the
+	 * parent's munmap and mprotect), the control page's too, now shows the
+	 * snapshot, whose control page is left to fill with zeros when touched.
+	 */
+	sleeplock_acquire(&child->vs->lock);
+	int r = vm_replace_object(child->vs, ctx->obj, obj, MAP_PRIVATE);
+	sleeplock_release(&child->vs->lock);
 	if (r == 0 && syscall_frame_num(child->thread->tf) == SYS_flexsc_wait)
 		child->thread->tf->rax = (uint64_t)child_wait_result(ctx, &copy, child->thread->tf->rdi);
 	vmobj_put(obj);

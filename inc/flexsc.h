@@ -7,6 +7,8 @@
  *   user:   FREE --(fill sysnum, args; release-store)--> SUBMITTED
  *   kernel: SUBMITTED --(atomic compare-and-swap, by one syscall thread)--> BUSY
  *   kernel: BUSY --(copy args out, run the call, store ret; release-store)--> DONE
+ *   kernel: BUSY <--> BLOCKED while the call's thread sleeps inside it (a pipe
+ *           read with nothing to read, wait4, nanosleep): for the user to see
  *   user:   DONE --(read ret, then store)--> FREE
  *
  * The kernel reads an entry's sysnum and args once, after claiming it, so later
@@ -25,6 +27,7 @@
 #define FLEXSC_BUSY       2
 #define FLEXSC_DONE       3
 #define FLEXSC_RESERVED   4
+#define FLEXSC_BLOCKED    5	/* BUSY, and its syscall thread sleeps inside the call */
 
 struct flexsc_entry {
 	volatile uint32_t status;	/* FLEXSC_* */
@@ -104,7 +107,8 @@ struct flexsc_ctl {
 /*
  * flexsc_wake(): start a syscall thread of the caller's pool that sleeps, as
  * flexsc_wait's kick does, without waiting for anything: what a user calls
- * after submitting when the control page says FLEXSC_NEED_WAKEUP. 0; -EINVAL
+ * after submitting when the control page says FLEXSC_NEED_WAKEUP, and, with
+ * any placement, how entries posted and never waited for get run. 0; -EINVAL
  * if the caller is not registered (or posts it on a page).
  */
 

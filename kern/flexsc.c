@@ -428,14 +428,18 @@ static void pool_main(void *arg)
  * idle, or blocking inside a call. Then, and only then, the user thread waiting
  * in flexsc_wait is woken, so that it sees a whole batch's results at once
  * rather than trapping again for each; and if the thread is blocking inside a
- * call, an idle sibling is woken to go on with the rest of the page.
+ * call, its entry reads BLOCKED until it wakes (pool_after_sleep) and an idle
+ * sibling is woken to go on with the rest of the page.
  */
 static void pool_before_sleep(void *arg, struct waitq *wq)
 {
-	struct flexsc_ctx *ctx = ((struct pool_thread *)arg)->ctx;
+	struct pool_thread *pt = arg;
+	struct flexsc_ctx *ctx = pt->ctx;
 
 	if (wq != &ctx->work) {
 		ctx->nblocked++;
+		if (pt->entry >= 0)
+			entries_mark_blocked(&ctx->entries, (unsigned)pt->entry, true);
 		kick_locked(ctx);
 	} else {
 		ctx->nidle++;
@@ -461,11 +465,14 @@ static void pool_yielding(void *arg)
 /* The same thread has woken from wq (its block hook, sched_lock held). */
 static void pool_after_sleep(void *arg, struct waitq *wq)
 {
-	struct flexsc_ctx *ctx = ((struct pool_thread *)arg)->ctx;
+	struct pool_thread *pt = arg;
+	struct flexsc_ctx *ctx = pt->ctx;
 
-	if (wq != &ctx->work)
+	if (wq != &ctx->work) {
 		ctx->nblocked--;
-	else
+		if (pt->entry >= 0)
+			entries_mark_blocked(&ctx->entries, (unsigned)pt->entry, false);
+	} else
 		ctx->nidle--;
 	publish_need_wakeup(ctx);
 }

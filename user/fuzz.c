@@ -211,7 +211,7 @@ static struct flexsc_entry *idle_entry(void)
 {
 	struct flexsc_entry *e = &page[below(page_entries)];
 	uint32_t s = e->status;
-	return s == FLEXSC_SUBMITTED || s == FLEXSC_BUSY ? NULL : e;
+	return s == FLEXSC_SUBMITTED || s == FLEXSC_BUSY || s == FLEXSC_BLOCKED ? NULL : e;
 }
 
 /*

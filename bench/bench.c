@@ -265,8 +265,8 @@ int main(int argc, char **argv)
 		printf("bench: FAIL cannot register syscall pages\n");
 		return 1;
 	}
-	null_fd = open("/dev/null", O_WRONLY);
-	zero_fd = open("/dev/zero", O_RDONLY);
+	null_fd = open("/dev/null", O_WRONLY, 0);
+	zero_fd = open("/dev/zero", O_RDONLY, 0);
 	pipe(pipe_fds);
 	fork_heap = malloc(FORK_HEAP);
 	memset(fork_heap, 1, FORK_HEAP);

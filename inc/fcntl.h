@@ -12,8 +12,33 @@
 #define O_EXCL      0200
 #define O_TRUNC     01000
 #define O_APPEND    02000
+#define O_NOCTTY    0400
 #define O_NONBLOCK  04000
+#define O_DIRECTORY 0200000
+#define O_NOFOLLOW  0400000
 #define O_CLOEXEC   02000000
+
+/* The *at calls: the directory a relative path starts from, and their flags. */
+#define AT_FDCWD            (-100)
+#define AT_SYMLINK_NOFOLLOW 0x100
+#define AT_REMOVEDIR        0x200	/* unlinkat */
+#define AT_EACCESS          0x200	/* faccessat */
+#define AT_SYMLINK_FOLLOW   0x400	/* linkat */
+#define AT_EMPTY_PATH       0x1000
+
+/* renameat2's flags. */
+#define RENAME_NOREPLACE 1
+#define RENAME_EXCHANGE  2
+
+/* access and faccessat: what to check. */
+#define F_OK 0
+#define X_OK 1
+#define W_OK 2
+#define R_OK 4
+
+/* utimensat: tv_nsec values that mean "now" and "leave as it is". */
+#define UTIME_NOW  ((1L << 30) - 1)
+#define UTIME_OMIT ((1L << 30) - 2)
 
 /* fcntl commands, and the descriptor flag F_GETFD and F_SETFD take. */
 #define F_DUPFD          0

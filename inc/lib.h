@@ -16,6 +16,7 @@
 #include <inc/assert.h>
 #include <inc/signal.h>
 #include <inc/malloc.h>
+#include <inc/dirent.h>
 #include <inc/fcntl.h>
 #include <inc/flexsc.h>
 #include <inc/ipc.h>

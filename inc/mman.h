@@ -15,4 +15,9 @@
 #define MAP_FIXED      0x10	/* exactly at addr, replacing whatever was there */
 #define MAP_ANONYMOUS  0x20	/* zero-filled memory, no file */
 
+/* msync's flags: at most one of MS_ASYNC and MS_SYNC. */
+#define MS_ASYNC       1
+#define MS_INVALIDATE  2
+#define MS_SYNC        4
+
 #endif

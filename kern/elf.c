@@ -140,19 +140,21 @@ static uintptr_t phdr_address(const struct elf_image *img, uint64_t phoff, uint6
 	return 0;
 }
 
-int elf_parse(const void *data, size_t size, uintptr_t user_min, uintptr_t user_end,
-	      struct elf_image *img, const char **why)
+int elf_parse(const void *head, size_t headlen, size_t size, uintptr_t user_min,
+	      uintptr_t user_end, struct elf_image *img, const char **why)
 {
-	const char *file = data;
+	const char *file = head;
 	Elf64_Ehdr eh;
 	Elf64_Phdr ph;
 	int i, r;
 
-	if (size < sizeof(eh))
+	if (size < sizeof(eh) || headlen < sizeof(eh))
 		return refuse(why, "file too small for an ELF header");
 	memcpy(&eh, file, sizeof(eh));
 	if ((r = check_ehdr(&eh, size, why)) < 0)
 		return r;
+	if (eh.e_phoff + (uint64_t)eh.e_phnum * sizeof(ph) > headlen)
+		return refuse(why, "program headers past the first page");
 	img->entry = eh.e_entry;
 	img->nsegs = 0;
 	for (i = 0; i < eh.e_phnum; i++) {

@@ -24,15 +24,16 @@ struct elf_image {
 };
 
 /*
- * Check that the size bytes at data (any alignment) are a static x86-64 executable
- * whose loadable segments lie inside the file and inside [user_min, user_end) (both
- * page-aligned), do not share a page with one another, and whose entry point is in
- * an executable segment. 0 and *img describing it (with where the program headers
- * are loaded, which exec passes on as AT_PHDR), or -ENOEXEC with *why a short
- * static message for the user; *img is then meaningless. PT_LOADs with p_memsz 0
- * are ignored.
+ * Check that a file of size bytes, whose first headlen bytes are at head (any
+ * alignment), is a static x86-64 executable whose program headers lie in those
+ * first bytes, whose loadable segments lie inside the file and inside
+ * [user_min, user_end) (both page-aligned), do not share a page with one
+ * another, and whose entry point is in an executable segment. 0 and *img
+ * describing it (with where the program headers are loaded, which exec passes
+ * on as AT_PHDR), or -ENOEXEC with *why a short static message for the user;
+ * *img is then meaningless. PT_LOADs with p_memsz 0 are ignored.
  */
-int elf_parse(const void *data, size_t size, uintptr_t user_min, uintptr_t user_end,
-	      struct elf_image *img, const char **why);
+int elf_parse(const void *head, size_t headlen, size_t size, uintptr_t user_min,
+	      uintptr_t user_end, struct elf_image *img, const char **why);
 
 #endif

@@ -1,7 +1,8 @@
 /*
- * execve: lay out a program from the initrd in a fresh address space and build its
+ * execve: lay out a program file in a fresh address space and build its
  * initial stack in the System V x86-64 layout. Nothing of the program is copied:
- * its pages are mapped from the initrd by page faults as it touches them.
+ * its pages are mapped from the file's page cache by page faults as it touches
+ * them, copy-on-write.
  *
  *   USTACKTOP -> +--------------------------+
  *                | argument and env strings |
@@ -19,23 +20,23 @@
 #include <inc/elf.h>
 #include <inc/errno.h>
 #include <inc/mman.h>
+#include <inc/stat.h>
 #include <inc/stdio.h>
 #include <inc/string.h>
 #include <inc/trap.h>
 #include <kern/elf.h>
 #include <kern/file.h>
-#include <kern/initrd.h>
 #include <kern/kmalloc.h>
+#include <kern/pagecache.h>
 #include <kern/pmap.h>
 #include <kern/proc.h>
 #include <kern/random.h>
-#include <kern/ramdisk.h>
 #include <kern/uaccess.h>
+#include <kern/vfs.h>
 #include <kern/vm.h>
 #include <kern/vmobj.h>
 
 #define ARGSTRMAX 3072		/* bytes of argument and environment strings */
-#define PATHMAX 256
 
 #define AT_NULL   0
 #define AT_PHDR   3
@@ -59,7 +60,7 @@ struct exec_args {
  * private copy holding the file's bytes and then zeros: the rest of that file
  * page is other sections' bytes, which bss must not show. 0 or -ENOMEM.
  */
-static int zero_tail(struct vmobj *obj, const struct elf_seg *s, const uint8_t *data)
+static int zero_tail(struct vmobj *obj, const struct elf_seg *s, struct vmobj *file)
 {
 	uintptr_t file_end = s->vaddr + s->filesz;
 	uintptr_t page_va = ROUNDDOWN(file_end, PGSIZE);
@@ -68,7 +69,7 @@ static int zero_tail(struct vmobj *obj, const struct elf_seg *s, const uint8_t *
 
 	if (!pp)
 		return -ENOMEM;
-	memcpy(page2kva(pp), data + page_off, file_end - page_va);
+	pagecache_read(file, page2kva(pp), file_end - page_va, page_off, false);
 	if (vmobj_insert_page(obj, page_off / PGSIZE, pp) < 0) {
 		page_free(pp);
 		return -ENOMEM;
@@ -80,8 +81,7 @@ static int zero_tail(struct vmobj *obj, const struct elf_seg *s, const uint8_t *
  * Map one segment into vs: its file pages as a private copy-on-write view of the
  * file (read lazily by page faults), its remaining bss pages anonymous. 0 or -ENOMEM.
  */
-static int map_segment(struct vmspace *vs, const struct elf_seg *s, struct vmobj *file,
-		       const uint8_t *data)
+static int map_segment(struct vmspace *vs, const struct elf_seg *s, struct vmobj *file)
 {
 	uintptr_t start = ROUNDDOWN(s->vaddr, PGSIZE);
 	uintptr_t file_pages_end = s->filesz ? ROUNDUP(s->vaddr + s->filesz, PGSIZE) : start;
@@ -95,7 +95,7 @@ static int map_segment(struct vmspace *vs, const struct elf_seg *s, struct vmobj
 		r = vm_map(vs, start, file_pages_end - start, s->prot, MAP_PRIVATE, obj,
 			   ROUNDDOWN(s->offset, PGSIZE));
 		if (r == 0 && s->memsz > s->filesz && (s->vaddr + s->filesz) % PGSIZE)
-			r = zero_tail(obj, s, data);
+			r = zero_tail(obj, s, file);
 		vmobj_put(obj);
 	}
 	if (r == 0 && mem_end > file_pages_end) {
@@ -113,16 +113,14 @@ static int map_segment(struct vmspace *vs, const struct elf_seg *s, struct vmobj
  * Lay out a new program in vs: its segments, the heap's start after the highest
  * one, the stack area and the guard page under it. 0 or -ENOMEM.
  */
-static int map_image(struct vmspace *vs, const struct elf_image *img, const uint8_t *data,
-		     size_t size)
+static int map_image(struct vmspace *vs, const struct elf_image *img, struct vmobj *file)
 {
-	struct vmobj *file = vmobj_file_create(data, size);
 	struct vmobj *stack = vmobj_anon_create();
 	uintptr_t image_end = 0;
-	int r = file && stack ? 0 : -ENOMEM;
+	int r = stack ? 0 : -ENOMEM;
 
 	for (int i = 0; r == 0 && i < img->nsegs; i++) {
-		r = map_segment(vs, &img->segs[i], file, data);
+		r = map_segment(vs, &img->segs[i], file);
 		image_end = MAX(image_end, ROUNDUP(img->segs[i].vaddr + img->segs[i].memsz, PGSIZE));
 	}
 	if (r == 0)
@@ -132,8 +130,6 @@ static int map_image(struct vmspace *vs, const struct elf_image *img, const uint
 		r = vm_map(vs, USTACKTOP - USTACKSIZE - PGSIZE, PGSIZE, PROT_NONE,
 			   MAP_PRIVATE | VMA_GUARD, NULL, 0);
 	vs->brk_start = vs->brk = image_end;
-	if (file)
-		vmobj_put(file);
 	if (stack)
 		vmobj_put(stack);
 	return r;
@@ -228,34 +224,57 @@ static const char *basename(const char *path)
 	return slash ? slash + 1 : path;
 }
 
+/*
+ * Check that vn, of size bytes, is an executable regular file and parse its
+ * ELF headers into *img: 0, -EACCES, -ENOEXEC (with a message), -ENOMEM.
+ */
+static int read_image(struct vnode *vn, const char *name, uint64_t size, struct elf_image *img)
+{
+	const char *why;
+
+	if (!S_ISREG(vn->mode) || !(vn->mode & 0111))
+		return -EACCES;
+	size_t headlen = MIN(size, PGSIZE);
+	uint8_t *head = kmalloc(PGSIZE);
+	if (!head)
+		return -ENOMEM;
+	pagecache_read(vn->pages, head, headlen, 0, false);
+	int r = elf_parse(head, headlen, size, UMIN, USTACKTOP - USTACKSIZE - PGSIZE, img, &why);
+	kfree(head);
+	if (r < 0)
+		cprintf("elk: exec %s: %s\n", name, why);
+	return r;
+}
+
 struct exec_image *exec_prepare(const char *path, char *const argv[], char *const envp[],
 				int *err)
 {
 	const char *name = basename(path);
-	const struct initrd_file *f = ramdisk_lookup(name);
 	struct elf_image img;
-	const char *why;
+	struct vnode *vn;
 
-	*err = -ENOENT;
-	if (!f)
+	if ((*err = vfs_lookup(path, &vn)) < 0)
 		return NULL;
-	const uint8_t *data = ramdisk_data(f);
-	if (elf_parse(data, f->size, UMIN, USTACKTOP - USTACKSIZE - PGSIZE, &img, &why) < 0) {
-		cprintf("elk: exec %s: %s\n", name, why);
-		*err = -ENOEXEC;
+	if ((*err = read_image(vn, name, S_ISREG(vn->mode) ? vmobj_file_size(vn->pages) : 0,
+			       &img)) < 0) {
+		vn_put(vn);
 		return NULL;
 	}
 
 	*err = -ENOMEM;
 	struct exec_image *x = kzalloc(sizeof(*x));
-	if (!x)
+	if (!x) {
+		vn_put(vn);
 		return NULL;
+	}
 	x->vs = vmspace_create();
-	if (!x->vs || map_image(x->vs, &img, data, f->size) < 0 ||
+	if (!x->vs || map_image(x->vs, &img, vn->pages) < 0 ||
 	    !(x->sp = build_stack(x->vs, argv, envp, &img))) {
+		vn_put(vn);
 		exec_discard(x);
 		return NULL;
 	}
+	vn_put(vn);
 	x->entry = img.entry;
 	strlcpy(x->name, name, sizeof(x->name));
 	return x;
@@ -295,6 +314,7 @@ void exec_commit(struct proc *p, struct exec_image *x)
 		fdtable_close_on_exec(p->files);
 	thread_reset_fpu(p->thread);
 	thread_set_segment_bases(p->thread, 0, 0);
+	p->thread->clear_child_tid = NULL;
 	signal_exec(p);
 	kfree(x);
 }
@@ -326,14 +346,14 @@ static int copy_vector(struct exec_args *a, char *const *uv, char **out)
 
 int64_t sys_execve(const char *upath, char *const *uargv, char *const *uenvp)
 {
-	char path[PATHMAX];
-	int64_t r = strncpy_from_user(path, upath, sizeof(path));
+	char *path = kmalloc(PATH_MAX);
+	int64_t r = path ? strncpy_from_user(path, upath, PATH_MAX) : -ENOMEM;
+	struct exec_args *a = r < 0 ? NULL : kzalloc(sizeof(*a));
 
-	if (r < 0)
-		return r;
-	struct exec_args *a = kzalloc(sizeof(*a));
-	if (!a)
-		return -ENOMEM;
+	if (!a) {
+		kfree(path);
+		return r < 0 ? r : -ENOMEM;
+	}
 	if (uargv)
 		r = copy_vector(a, uargv, a->argv);
 	if (r >= 0 && uenvp)
@@ -343,5 +363,6 @@ int64_t sys_execve(const char *upath, char *const *uargv, char *const *uenvp)
 	if (r >= 0)
 		x = exec_prepare(path, a->argv, a->envp, &err);
 	kfree(a);
+	kfree(path);
 	return x ? proc_exec(myproc(), x) : err;
 }

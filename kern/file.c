@@ -1,6 +1,7 @@
 /*
- * Open files (the console, initrd files, /dev/null, /dev/zero; pipes are in pipe.c),
- * per-process descriptor tables, and the system calls on descriptors.
+ * Open files, per-process descriptor tables, and the system calls on
+ * descriptors. What a file is (tmpfs.c, dev.c, pipe.c) is its ops table's
+ * business; opening by name is vfs.c's.
  */
 #include <inc/ioctl.h>
 #include <inc/poll.h>
@@ -16,13 +17,8 @@
 #include <kern/kmalloc.h>
 #include <kern/pgrp.h>
 #include <kern/proc.h>
-#include <kern/ramdisk.h>
 #include <kern/uaccess.h>
-
-/* The console moves data through a kernel bounce buffer of this size. */
-#define CONSOLE_CHUNK 256
-/* Longest path open() accepts, terminator included. */
-#define OPEN_PATHMAX 256
+#include <kern/vfs.h>
 
 struct file *file_alloc(const struct file_ops *ops, bool readable, bool writable)
 {
@@ -34,6 +30,7 @@ struct file *file_alloc(const struct file_ops *ops, bool readable, bool writable
 	f->readable = readable;
 	f->writable = writable;
 	spin_init(&f->lock, "file", LOCK_FILE);
+	sleeplock_init(&f->pos_lock, "file-pos", LOCK_FILEPOS);
 	f->ref = 1;
 	return f;
 }
@@ -56,261 +53,30 @@ void file_put(struct file *f)
 		return;
 	if (f->ops->release)
 		f->ops->release(f);
+	if (f->vn)
+		vn_put(f->vn);
 	kfree(f);
 }
 
-bool file_initrd_contents(struct file *f, const uint8_t **data, size_t *size)
-{
-	if (f->ops->kind != FILE_INITRD)
-		return false;
-	*data = f->initrd.data;
-	*size = f->initrd.size;
-	return true;
-}
-
-/* Console input: as the terminal settings say (kern/console.h). */
-static int64_t console_file_read(struct file *f, void *ubuf, size_t n)
-{
-	char kbuf[CONSOLE_CHUNK];
-	int64_t got = console_read(kbuf, MIN(n, sizeof(kbuf)),
-				   __atomic_load_n(&f->status, __ATOMIC_RELAXED) & O_NONBLOCK);
-
-	if (got > 0 && copy_to_user(ubuf, kbuf, (size_t)got) < 0)
-		return -EFAULT;
-	return got;
-}
-
-/* Console output; a fault after some bytes went out returns their count. */
-static int64_t console_file_write(struct file *f, const void *ubuf, size_t n)
-{
-	char kbuf[CONSOLE_CHUNK];
-	size_t done = 0;
-
-	while (done < n) {
-		size_t k = MIN(n - done, sizeof(kbuf));
-		if (copy_from_user(kbuf, (const char *)ubuf + done, k) < 0)
-			return done ? (int64_t)done : -EFAULT;
-		console_write_tty(kbuf, k);
-		done += k;
-	}
-	return (int64_t)done;
-}
-
-/*
- * The console's size, as TIOCGWINSZ reports it: 24 x 80 until a program sets
- * another with TIOCSWINSZ (a serial line cannot tell). Under winsize_lock.
- */
-static struct winsize console_winsize = { 24, 80, 0, 0 };
-static struct spinlock winsize_lock = SPINLOCK_INIT("winsize", LOCK_WINSIZE);
-
-/* Store a console ioctl's pid_t answer at user address ubuf: 0 or -EFAULT. */
-static int64_t put_pid(pid_t v, uint64_t ubuf)
-{
-	return copy_to_user((void *)ubuf, &v, sizeof(v)) < 0 ? -EFAULT : 0;
-}
-
-/*
- * The console's ioctls: its settings (inc/termios.h; output never queues, so
- * TCSETSW waits for nothing) and input count; its size, get and set; its
- * foreground group and session (kern/pgrp.c). -EFAULT for a bad pointer.
- */
-static int64_t console_ioctl(struct file *f, uint64_t request, uint64_t arg)
-{
-	struct winsize ws;
-	pid_t pid = 0;
-	int r;
-
-	struct termios tio;
-	int count;
-
-	switch (request) {
-	case TCGETS:
-		console_get_termios(&tio);
-		return copy_to_user((void *)arg, &tio, sizeof(tio)) < 0 ? -EFAULT : 0;
-	case TCSETS:
-	case TCSETSW:
-	case TCSETSF:
-		if (copy_from_user(&tio, (const void *)arg, sizeof(tio)) < 0)
-			return -EFAULT;
-		console_set_termios(&tio, request == TCSETSF);
-		return 0;
-	case TCFLSH:
-		if (arg > 2)
-			return -EINVAL;
-		if (arg != 1)
-			console_flush_input();
-		return 0;
-	case FIONREAD:
-		count = (int)console_pending();
-		return copy_to_user((void *)arg, &count, sizeof(count)) < 0 ? -EFAULT : 0;
-	case TIOCGPGRP:
-		r = console_foreground(&pid);
-		return r < 0 ? r : put_pid(pid, arg);
-	case TIOCGSID:
-		r = console_session(&pid);
-		return r < 0 ? r : put_pid(pid, arg);
-	case TIOCSPGRP:
-		if (copy_from_user(&pid, (const void *)arg, sizeof(pid)) < 0)
-			return -EFAULT;
-		return console_set_foreground(pid);
-	case TIOCSCTTY:
-		return console_take(arg == 1);
-	case TIOCGWINSZ:
-		spin_lock(&winsize_lock);
-		ws = console_winsize;
-		spin_unlock(&winsize_lock);
-		return copy_to_user((void *)arg, &ws, sizeof(ws)) < 0 ? -EFAULT : 0;
-	case TIOCSWINSZ:
-		if (copy_from_user(&ws, (const void *)arg, sizeof(ws)) < 0)
-			return -EFAULT;
-		spin_lock(&winsize_lock);
-		console_winsize = ws;
-		spin_unlock(&winsize_lock);
-		return 0;
-	default:
-		return -ENOTTY;
-	}
-}
-
-/* poll: readable as the line discipline says; output never waits. */
-static int console_poll(struct file *f)
-{
-	return (console_poll_readable() ? POLLIN | POLLRDNORM : 0) | POLLOUT | POLLWRNORM;
-}
-
-static const struct file_ops console_ops = {
-	.kind = FILE_CONSOLE,
-	.mode = S_IFCHR | 0620,
-	.read = console_file_read,
-	.write = console_file_write,
-	.reads_may_wait = true,
-	.ioctl = console_ioctl,
-	.poll = console_poll,
-};
-
-/* /dev/null and /dev/zero swallow writes whole, as Linux's do, without reading them. */
-static int64_t discard_write(struct file *f, const void *ubuf, size_t n)
-{
-	return (int64_t)n;
-}
-
-/* /dev/null reads as an empty file. */
-static int64_t null_read(struct file *f, void *ubuf, size_t n)
-{
-	return 0;
-}
-
-/* /dev/zero reads as endless zeros; a fault after some were stored returns their count. */
-static int64_t zero_read(struct file *f, void *ubuf, size_t n)
-{
-	static const char zeros[PGSIZE];
-	size_t done = 0;
-
-	while (done < n) {
-		size_t k = MIN(n - done, sizeof(zeros));
-		if (copy_to_user((char *)ubuf + done, zeros, k) < 0)
-			return done ? (int64_t)done : -EFAULT;
-		done += k;
-	}
-	return (int64_t)done;
-}
-
-/* The devices have no offset: pread and pwrite act as read and write. */
-static int64_t null_pread(struct file *f, void *ubuf, size_t n, off_t off)
-{
-	return null_read(f, ubuf, n);
-}
-
-static int64_t zero_pread(struct file *f, void *ubuf, size_t n, off_t off)
-{
-	return zero_read(f, ubuf, n);
-}
-
-static int64_t discard_pwrite(struct file *f, const void *ubuf, size_t n, off_t off)
-{
-	return discard_write(f, ubuf, n);
-}
-
-static const struct file_ops null_ops = {
-	.kind = FILE_NULL,
-	.mode = S_IFCHR | 0666,
-	.read = null_read,
-	.write = discard_write,
-	.pread = null_pread,
-	.pwrite = discard_pwrite,
-};
-
-static const struct file_ops zero_ops = {
-	.kind = FILE_ZERO,
-	.mode = S_IFCHR | 0666,
-	.read = zero_read,
-	.write = discard_write,
-	.pread = zero_pread,
-	.pwrite = discard_pwrite,
-};
-
-/*
- * Read from an initrd file at its offset. The range is claimed under the lock
- * before the copy, so readers sharing f never get the same bytes twice; if the
- * copy faults the offset goes back, unless another call has moved it since.
- */
-static int64_t initrd_file_read(struct file *f, void *ubuf, size_t n)
-{
-	spin_lock(&f->lock);
-	off_t pos = f->offset;
-	size_t left = (size_t)pos < f->initrd.size ? f->initrd.size - (size_t)pos : 0;
-	size_t k = MIN(n, left);
-	f->offset = pos + (off_t)k;
-	spin_unlock(&f->lock);
-
-	if (k == 0 || copy_to_user(ubuf, f->initrd.data + pos, k) == 0)
-		return (int64_t)k;
-	spin_lock(&f->lock);
-	if (f->offset == pos + (off_t)k)
-		f->offset = pos;
-	spin_unlock(&f->lock);
-	return -EFAULT;
-}
-
-/* pread of an initrd file: up to n bytes from off, leaving the offset alone. */
-static int64_t initrd_file_pread(struct file *f, void *ubuf, size_t n, off_t off)
-{
-	size_t left = (uint64_t)off < f->initrd.size ? f->initrd.size - (size_t)off : 0;
-	size_t k = MIN(n, left);
-
-	if (k && copy_to_user(ubuf, f->initrd.data + off, k) < 0)
-		return -EFAULT;
-	return (int64_t)k;
-}
-
-/* Initrd files are never writable: open refuses every mode that would write. */
-static const struct file_ops initrd_ops = {
-	.kind = FILE_INITRD,
-	.mode = S_IFREG | 0555,
-	.read = initrd_file_read,
-	.pread = initrd_file_pread,
-};
-
-/* Move f's offset as lseek says. Returns the new offset, or -EINVAL. */
-static int64_t initrd_file_seek(struct file *f, off_t offset, int whence)
+int64_t file_seek(struct file *f, off_t offset, int whence, uint64_t size)
 {
 	off_t base, pos;
 
-	spin_lock(&f->lock);
+	sleeplock_acquire(&f->pos_lock);
 	switch (whence) {
 	case SEEK_SET: base = 0; break;
 	case SEEK_CUR: base = f->offset; break;
-	case SEEK_END: base = (off_t)f->initrd.size; break;
+	case SEEK_END: base = (off_t)size; break;
 	default:
-		spin_unlock(&f->lock);
+		sleeplock_release(&f->pos_lock);
 		return -EINVAL;
 	}
 	if (__builtin_add_overflow(base, offset, &pos) || pos < 0) {
-		spin_unlock(&f->lock);
+		sleeplock_release(&f->pos_lock);
 		return -EINVAL;
 	}
 	f->offset = pos;
-	spin_unlock(&f->lock);
+	sleeplock_release(&f->pos_lock);
 	return pos;
 }
 
@@ -324,13 +90,12 @@ static struct fdtable *fdtable_alloc(void)
 	return t;
 }
 
-struct fdtable *fdtable_with_console(void)
+struct fdtable *fdtable_with_console(struct file *console)
 {
 	struct fdtable *t = fdtable_alloc();
-	struct file *console = t ? file_alloc(&console_ops, true, true) : NULL;
 
-	if (!console) {
-		kfree(t);
+	if (!t) {
+		file_put(console);
 		return NULL;
 	}
 	t->fd[0] = console;
@@ -452,55 +217,6 @@ static void fd_uninstall(struct fdtable *t, int fd, struct file *f)
 	spin_unlock(&t->lock);
 	if (ours)
 		file_put(f);
-}
-
-/* The devices open() knows, by name without the leading '/'. */
-static const struct {
-	const char *name;
-	const struct file_ops *ops;
-} devices[] = {
-	{ "dev/null", &null_ops },
-	{ "dev/zero", &zero_ops },
-};
-
-/*
- * Open the file path names with open()'s flags: a device from the table above
- * (any access mode), or an initrd file (read-only). Returns 0 with *fp set to a
- * new file, or -errno: -EINVAL for a bad access mode, -ENOENT if nothing has that
- * name, -EEXIST for O_CREAT | O_EXCL on a name that exists, -EROFS if the call
- * asks to create, truncate or write an initrd file, -ENOMEM.
- */
-static int file_open(const char *path, int flags, struct file **fp)
-{
-	int access = flags & O_ACCMODE;
-
-	if (access == O_ACCMODE)
-		return -EINVAL;
-	bool readable = access != O_WRONLY, writable = access != O_RDONLY;
-	bool exclusive = (flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL);
-	while (*path == '/')
-		path++;
-	for (size_t i = 0; i < ARRAY_SIZE(devices); i++) {
-		if (strcmp(path, devices[i].name) == 0) {
-			if (exclusive)
-				return -EEXIST;
-			*fp = file_alloc(devices[i].ops, readable, writable);
-			return *fp ? 0 : -ENOMEM;
-		}
-	}
-	const struct initrd_file *entry = ramdisk_lookup(path);
-	if (!entry)
-		return flags & O_CREAT ? -EROFS : -ENOENT;
-	if (exclusive)
-		return -EEXIST;
-	if (writable || (flags & O_TRUNC))
-		return -EROFS;
-	*fp = file_alloc(&initrd_ops, true, false);
-	if (!*fp)
-		return -ENOMEM;
-	(*fp)->initrd.data = ramdisk_data(entry);
-	(*fp)->initrd.size = entry->size;
-	return 0;
 }
 
 /*
@@ -685,25 +401,10 @@ int64_t sys_ioctl(int fd, uint64_t request, uint64_t arg)
 	return r;
 }
 
-/*
- * open(path, flags): see file_open for what can be opened. O_CLOEXEC marks
- * the descriptor close-on-exec; O_APPEND and O_NONBLOCK are the file's status
- * flags (fcntl F_GETFL). The mode argument is not needed, since nothing can be
- * created.
- */
-int64_t sys_open(const char *upath, int flags)
+int fd_install_file(struct file *f, bool cloexec)
 {
-	char path[OPEN_PATHMAX];
-	int64_t r = strncpy_from_user(path, upath, sizeof(path));
-	struct file *f;
+	int r = fd_install(myproc()->files, f, cloexec);
 
-	if (r < 0)
-		return r;
-	r = file_open(path, flags, &f);
-	if (r < 0)
-		return r;
-	f->status = flags & (O_APPEND | O_NONBLOCK);
-	r = fd_install(myproc()->files, f, flags & O_CLOEXEC);
 	if (r < 0)
 		file_put(f);
 	return r;
@@ -726,7 +427,7 @@ int64_t sys_close(int fd)
 	return 0;
 }
 
-/* fstat: type, permissions and (initrd files) size; ids and times are 0. */
+/* fstat: the vnode's attributes (vfs_stat), or for a pipe its type alone. */
 int64_t sys_fstat(int fd, struct stat *ust)
 {
 	struct file *f = fd_get(myproc()->files, fd);
@@ -735,25 +436,25 @@ int64_t sys_fstat(int fd, struct stat *ust)
 	if (!f)
 		return -EBADF;
 	memset(&st, 0, sizeof(st));
-	st.st_mode = f->ops->mode;
-	st.st_nlink = 1;
-	st.st_blksize = PGSIZE;
-	if (f->ops->kind == FILE_INITRD) {
-		st.st_size = (int64_t)f->initrd.size;
-		st.st_blocks = (int64_t)ROUNDUP(f->initrd.size, 512) / 512;
+	if (f->vn) {
+		vfs_stat(f->vn, &st);
+	} else {
+		st.st_mode = f->ops->mode;
+		st.st_nlink = 1;
+		st.st_blksize = PGSIZE;
 	}
 	file_put(f);
 	return copy_to_user(ust, &st, sizeof(st)) < 0 ? -EFAULT : 0;
 }
 
-/* lseek: only initrd files have an offset; pipes and devices give -ESPIPE. */
+/* lseek: as the file's ops say; pipes and the console give -ESPIPE. */
 int64_t sys_lseek(int fd, off_t offset, int whence)
 {
 	struct file *f = fd_get(myproc()->files, fd);
 
 	if (!f)
 		return -EBADF;
-	int64_t r = f->ops->kind == FILE_INITRD ? initrd_file_seek(f, offset, whence) : -ESPIPE;
+	int64_t r = f->ops->llseek ? f->ops->llseek(f, offset, whence) : -ESPIPE;
 	file_put(f);
 	return r;
 }
@@ -906,24 +607,9 @@ int64_t sys_fcntl(int fd, int cmd, uint64_t arg)
 }
 
 /*
- * getcwd: the current directory's path, NUL included, and its length (the
- * raw call's result, as on Linux). elk's files all sit in one directory, the
- * root, so every process's current directory is "/". -ERANGE if size is too
- * small, -EFAULT.
- */
-int64_t sys_getcwd(char *ubuf, size_t size)
-{
-	static const char root[] = "/";
-
-	if (size < sizeof(root))
-		return -ERANGE;
-	return copy_to_user(ubuf, root, sizeof(root)) < 0 ? -EFAULT : (int64_t)sizeof(root);
-}
-
-/*
  * umask: set the calling process's file mode creation mask to mask & 0777 and
- * return the old one. Inherited by fork, kept by execve. No call of elk's
- * creates a file yet, so nothing else reads it.
+ * return the old one. Inherited by fork, kept by execve; the calls that
+ * create files (kern/vfs.c) clear its bits from the mode they are given.
  */
 int64_t sys_umask(uint32_t mask)
 {

@@ -3,17 +3,21 @@
  *
  * A struct file is one open file description, made by open() or pipe(). It is
  * reference counted: dup, dup2 and fork add descriptors that share it, and with it
- * its offset, as POSIX says. What read and write do depends on the file's kind,
- * through its ops table.
+ * its offset, as POSIX says. What read, write, lseek and mmap do is the file's
+ * ops table's business: a regular file's or a directory's (kern/tmpfs.c), a
+ * device's (kern/dev.c), a pipe end's (kern/pipe.c). This layer never asks
+ * which kind it holds.
  *
  * Lock order: an fdtable's lock, then a file's lock. Neither is held across a user
- * copy, which may fault pages in and sleep. Pipes have their own lock (pipe.c),
- * never taken together with these.
+ * copy, which may fault pages in and sleep. A file's pos_lock, a sleep lock, is
+ * held across the copies of a read or write that moves the offset (kern/lockrank.h
+ * places it). Pipes have their own lock (pipe.c), never taken together with these.
  */
 #ifndef ELK_KERN_FILE_H
 #define ELK_KERN_FILE_H
 
 #include <inc/types.h>
+#include <kern/sleeplock.h>
 #include <kern/spinlock.h>
 
 #define NOFILE 64	/* descriptors per process */
@@ -21,15 +25,14 @@
 struct iovec;
 struct pipe;
 struct stat;
-
-enum file_kind { FILE_CONSOLE, FILE_PIPE, FILE_INITRD, FILE_NULL, FILE_ZERO };
+struct vmobj;
+struct vnode;
 
 struct file;
 
 /* What one kind of file does. A file is only read if readable, written if writable. */
 struct file_ops {
-	enum file_kind kind;
-	uint32_t mode;	/* st_mode for fstat: S_IF* type and permissions */
+	uint32_t mode;	/* st_mode for fstat of a file without a vnode (a pipe) */
 	/*
 	 * Move up to n > 0 bytes between the file and user memory ubuf (which lies in
 	 * user space, but may still fault). Returns the count (read: 0 at end of file)
@@ -43,6 +46,13 @@ struct file_ops {
 	 */
 	int64_t (*pread)(struct file *f, void *ubuf, size_t n, off_t off);
 	int64_t (*pwrite)(struct file *f, const void *ubuf, size_t n, off_t off);
+	/* lseek: the new offset or -errno (file_seek does the arithmetic). NULL: -ESPIPE. */
+	int64_t (*llseek)(struct file *f, off_t offset, int whence);
+	/*
+	 * The memory object an mmap of f maps, with a reference for the caller (a
+	 * private mapping puts a copy-on-write shadow over it). NULL: -ENODEV.
+	 */
+	int (*mmap)(struct file *f, struct vmobj **objp);
 	/*
 	 * Whether a read may wait for data (a pipe, the console): then readv stops
 	 * after the first buffer that got some, as a read may return less.
@@ -63,16 +73,12 @@ struct file {
 	const struct file_ops *ops;
 	bool readable, writable;	/* fixed when the file is made */
 	int status;			/* O_APPEND | O_NONBLOCK: open's, or fcntl(F_SETFL)'s */
-	struct spinlock lock;		/* protects ref and offset */
+	struct spinlock lock;		/* protects ref */
 	int ref;			/* descriptors and calls in progress using f */
-	off_t offset;			/* initrd files: where the next read starts */
-	union {
-		struct {		/* FILE_INITRD: the file's bytes in the ramdisk */
-			const uint8_t *data;
-			size_t size;
-		} initrd;
-		struct pipe *pipe;	/* FILE_PIPE: the pipe this is an end of */
-	};
+	struct sleeplock pos_lock;	/* protects offset */
+	off_t offset;			/* where the next read or write starts */
+	struct vnode *vn;		/* the file opened (held); NULL for a pipe */
+	struct pipe *pipe;		/* a pipe end: the pipe */
 };
 
 /* A process's descriptors: fd n refers to fd[n], or is closed if that is NULL. */
@@ -84,18 +90,18 @@ struct fdtable {
 
 _Static_assert(NOFILE <= 64, "one bit of fdtable.cloexec a descriptor");
 
-/* A new file of the given kind with one reference and offset 0; NULL if out of memory. */
+/* A new file with ops, one reference and offset 0; NULL if out of memory. */
 struct file *file_alloc(const struct file_ops *ops, bool readable, bool writable);
 /* Drop a reference to f; the last one releases f's contents and frees it. */
 void file_put(struct file *f);
 /*
- * If f is an initrd file, set *data and *size to its bytes (which stay in place
- * for as long as the kernel runs) and return true; else return false.
+ * lseek's arithmetic for a file of size bytes: SEEK_SET, SEEK_CUR, SEEK_END;
+ * the new offset, or -EINVAL (a bad whence, a negative or overflowing result).
  */
-bool file_initrd_contents(struct file *f, const uint8_t **data, size_t *size);
+int64_t file_seek(struct file *f, off_t offset, int whence, uint64_t size);
 
-/* A table for init: the console open for reading and writing on fds 0, 1 and 2. NULL if out of memory. */
-struct fdtable *fdtable_with_console(void);
+/* A table for init: console open for reading and writing on fds 0, 1 and 2 (taking the caller's reference). NULL if out of memory. */
+struct fdtable *fdtable_with_console(struct file *console);
 /* A table whose descriptors share the files of t's; NULL (taking nothing) if out of memory. */
 struct fdtable *fdtable_copy(struct fdtable *t);
 /*
@@ -125,13 +131,16 @@ int64_t sys_writev(int fd, const struct iovec *uiov, int iovcnt);
 int64_t sys_ioctl(int fd, uint64_t request, uint64_t arg);
 int64_t sys_fcntl(int fd, int cmd, uint64_t arg);
 int64_t sys_dup3(int oldfd, int newfd, int flags);
-int64_t sys_open(const char *upath, int flags);
 int64_t sys_close(int fd);
 int64_t sys_fstat(int fd, struct stat *ust);
 int64_t sys_lseek(int fd, off_t offset, int whence);
 int64_t sys_pipe2(int *ufds, int flags);
-int64_t sys_getcwd(char *ubuf, size_t size);
 int64_t sys_umask(uint32_t mask);
+/*
+ * Give f a descriptor of the calling process, the lowest free one, taking over
+ * the caller's reference (dropped on failure): the fd, or -EMFILE.
+ */
+int fd_install_file(struct file *f, bool cloexec);
 static inline int64_t sys_pipe(int *ufds)
 {
 	return sys_pipe2(ufds, 0);

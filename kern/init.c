@@ -5,6 +5,7 @@
 #include <kern/boot.h>
 #include <kern/console.h>
 #include <kern/cpu.h>
+#include <kern/futex.h>
 #include <kern/lapic.h>
 #include <kern/pmap.h>
 #include <kern/proc.h>
@@ -15,6 +16,7 @@
 #include <kern/smp.h>
 #include <kern/time.h>
 #include <kern/trap.h>
+#include <kern/vfs.h>
 
 #define CRASHTEST_ADDR 0xdead0000UL
 
@@ -22,7 +24,10 @@
 static const char *errno_text(int err)
 {
 	switch (err) {
-	case -ENOENT: return "no such program in the initrd";
+	case -ENOENT: return "no such file";
+	case -ENOTDIR: return "a component of the path is not a directory";
+	case -EACCES: return "not an executable file";
+	case -ENAMETOOLONG: return "path too long";
 	case -ENOEXEC: return "not a valid executable";
 	case -ENOMEM: return "out of memory";
 	default: return "error";
@@ -212,6 +217,7 @@ void kmain(uint32_t magic, uint32_t info_pa)
 	ioapic_init();
 	console_start_input();
 	clock_init();
+	futex_init();
 	/* The options come first: noacpi changes how the CPUs are found. */
 	strlcpy(cmdline, bootinfo.cmdline, sizeof(cmdline));
 	int argc = parse_cmdline(cmdline, argv, &opt);
@@ -241,7 +247,7 @@ void kmain(uint32_t magic, uint32_t info_pa)
 		refuse_init(": locktest-wrongcpu needs 2 CPUs, and 1 runs");
 	if (opt.locktest_wrongcpu)
 		release_on_wrong_cpu();
-	if (!ramdisk_init())
+	if (!vfs_init() || !ramdisk_unpack())
 		machine_exit(0x7f);
 	if (argc == 0)
 		refuse_init(": no init=NAME on the kernel command line");

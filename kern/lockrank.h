@@ -9,18 +9,29 @@
 
 enum lock_rank {
 	/* Sleep locks. */
+	LOCK_FILEPOS = 7,	/* file.pos_lock: an open file's offset, across a read or write */
+	LOCK_VFS,		/* vfs_lock: names, directories, vnode metadata (kern/vfs.c) */
+	LOCK_VNODE_IO,		/* a tmpfs file's io lock: its writers and truncation */
 	LOCK_VMSPACE = 10,	/* vmspace.lock: one address space's areas and tables */
 	LOCK_SELFTEST_SLEEP,	/* the locktest-sleep boot's sleep lock (kern/init.c) */
 	/* Spinlocks, outermost first. */
 	LOCK_FLEXSC = 20,	/* flexsc_ctx.lock: a pool's threads */
 	LOCK_PROC,		/* proc_lock: the process table, IPC */
 	LOCK_FDTABLE,		/* a descriptor table */
-	LOCK_FILE,		/* an open file's offset and count */
+	LOCK_FILE,		/* an open file's count */
+	LOCK_FSCONTEXT,		/* fs_context.lock: a process's current directory */
+	LOCK_VNODE,		/* vnode_lock: every vnode's ref and nlink */
 	LOCK_PIPE,		/* a pipe's ring */
 	LOCK_CONSOLE_IN,	/* the console's input ring */
 	LOCK_WINSIZE,		/* the console's window size (ioctl) */
 	LOCK_RANDOM,		/* the random generator's key (kern/random.c) */
 	LOCK_POLL,		/* the pollers' generation count (kern/poll.c) */
+	/*
+	 * The futex hash buckets (kern/futex.c): one rank per bucket, so that a
+	 * requeue takes its two buckets in index order.
+	 */
+	LOCK_FUTEX,
+	LOCK_FUTEX_LAST = LOCK_FUTEX + 63,
 	LOCK_SLEEPLOCK,		/* a sleep lock's guard */
 	LOCK_VMOBJ,		/* every memory object */
 	LOCK_KSTACKS,		/* the kernel-stack slots */

@@ -23,14 +23,13 @@ static bool user_pages(uintptr_t addr, size_t len)
 }
 
 /*
- * The object a new mapping of len bytes reads from, with one reference: a fresh
- * anonymous object, or a private copy-on-write layer over initrd file fd. 0 or -errno.
+ * The object a new mapping reads from, with one reference: a fresh anonymous
+ * object, or what file fd's ops map (a private mapping gets a copy-on-write
+ * layer over it). A shared writable mapping needs a file open for writing,
+ * any mapping one open for reading. 0 or -errno.
  */
-static int mapping_object(int flags, int fd, uint64_t off, struct vmobj **objp)
+static int mapping_object(int prot, int flags, int fd, struct vmobj **objp)
 {
-	const uint8_t *data;
-	size_t size;
-
 	if (flags & MAP_ANONYMOUS) {
 		*objp = vmobj_anon_create();
 		return *objp ? 0 : -ENOMEM;
@@ -38,22 +37,21 @@ static int mapping_object(int flags, int fd, uint64_t off, struct vmobj **objp)
 	struct file *f = fd_get(myproc()->files, fd);
 	if (!f)
 		return -EBADF;
+	struct vmobj *obj = NULL;
 	int r = 0;
-	if (!f->readable)
+	if (!f->readable || ((flags & MAP_SHARED) && (prot & PROT_WRITE) && !f->writable))
 		r = -EACCES;
-	else if (!file_initrd_contents(f, &data, &size))
-		r = -ENODEV;	/* pipes and devices cannot be mapped */
-	else if (flags & MAP_SHARED)
-		r = -EACCES;	/* initrd files are read-only: no shared writable view */
+	else if (!f->ops->mmap)
+		r = -ENODEV;	/* pipes and the console cannot be mapped */
+	else
+		r = f->ops->mmap(f, &obj);
 	file_put(f);
-	if (r < 0)
+	if (r < 0 || (flags & MAP_SHARED)) {
+		*objp = obj;
 		return r;
-	if (off > ROUNDUP(size, PGSIZE))
-		return -EINVAL;
-	struct vmobj *file = vmobj_file_create(data, size);
-	*objp = file ? vmobj_shadow_create(file) : NULL;
-	if (file)
-		vmobj_put(file);
+	}
+	*objp = vmobj_shadow_create(obj);
+	vmobj_put(obj);
 	return *objp ? 0 : -ENOMEM;
 }
 
@@ -93,7 +91,7 @@ int64_t sys_mmap(void *uaddr, size_t len, int prot, int flags, int fd, uint64_t 
 	len = ROUNDUP(len, PGSIZE);
 	if (flags & MAP_ANONYMOUS)
 		off = 0;
-	int r = mapping_object(flags, fd, off, &obj);
+	int r = mapping_object(prot, flags, fd, &obj);
 	if (r < 0)
 		return r;
 
@@ -118,6 +116,36 @@ int64_t sys_munmap(void *uaddr, size_t len)
 		return -EINVAL;
 	sleeplock_acquire(&vs->lock);
 	int r = vm_unmap(vs, addr, addr + ROUNDUP(len, PGSIZE));
+	sleeplock_release(&vs->lock);
+	return r;
+}
+
+/*
+ * msync: a shared file mapping maps the file's page cache itself, so its
+ * stores are in the file at once and there is nothing to write back; what is
+ * left is Linux's checks. -EINVAL for an unaligned address or bad flags,
+ * -ENOMEM if some page of the range is not mapped.
+ */
+int64_t sys_msync(void *uaddr, size_t len, int flags)
+{
+	uintptr_t addr = (uintptr_t)uaddr, end;
+	struct vmspace *vs = myproc()->vs;
+	int r = 0;
+
+	if (addr % PGSIZE || (flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) ||
+	    (flags & (MS_ASYNC | MS_SYNC)) == (MS_ASYNC | MS_SYNC))
+		return -EINVAL;
+	if (len > USER_END || __builtin_add_overflow(addr, ROUNDUP(len, PGSIZE), &end) ||
+	    end > USER_END)
+		return -ENOMEM;
+	sleeplock_acquire(&vs->lock);
+	for (uintptr_t va = addr; va < end && r == 0;) {
+		struct vmarea *a = vmmap_lookup(&vs->map, va);
+		if (!a)
+			r = -ENOMEM;
+		else
+			va = a->end;
+	}
 	sleeplock_release(&vs->lock);
 	return r;
 }

@@ -15,6 +15,7 @@
 
 struct exec_image;
 struct fdtable;
+struct fs_context;
 struct vmspace;
 
 #define NPROC 64		/* system-wide process limit */
@@ -38,6 +39,7 @@ struct proc {
 	int wstatus;			/* for wait4, Linux encoding, once P_ZOMBIE */
 	struct waitq child_exit;	/* this process sleeps here in wait4 */
 	struct fdtable *files;		/* open descriptors; NULL once it has exited */
+	struct fs_context *fs;		/* current directory (kern/vfs.h); NULL once exited */
 	struct flexsc_ctx *flexsc;	/* syscall pages and threads, if registered */
 	struct ipc_state ipc;		/* JOS-style IPC; protected by proc_lock */
 	/*
@@ -56,6 +58,16 @@ struct proc {
 	/* Process group and session (kern/pgrp.c); under proc_lock. */
 	pid_t pgid, sid;
 	bool did_exec;			/* has called execve since fork: setpgid's -EACCES */
+	/*
+	 * The thread group (docs/threads.md), under proc_lock: thread is the
+	 * first of the user threads, the one syscall threads and FlexSC serve.
+	 */
+	struct list_node threads;	/* user threads, by thread.group_link */
+	int nuser;			/* how many */
+	struct thread *group_ender;	/* ending the others (exit_group, execve) */
+	struct waitq group_wait;	/* group_ender waits here for them to go */
+	bool vfork_pending;		/* a vfork child: its parent waits for exec or exit */
+	struct waitq vfork_done;
 	/* Signals (kern/signal.h), under proc_lock. */
 	struct ksigaction sig_actions[NSIG];	/* [sig - 1] */
 	struct sigqueue sig_queue;		/* process-directed pending signals */
@@ -74,8 +86,19 @@ static inline struct proc *myproc(void)
 	return t ? t->proc : NULL;
 }
 /*
- * Create init, the first process, running initrd program name with argv (kernel
- * memory). Returns false with *err = -errno if it could not be started.
+ * The user thread a system call acts for: the calling thread, or, for a call
+ * posted on a syscall page, its process's first thread (docs/threads.md).
+ */
+static inline struct thread *proc_caller(void)
+{
+	struct thread *t = mythread();
+	return t->user ? t : t->proc->thread;
+}
+/*
+ * Create init, the first process, running the program at path name, or called
+ * name in /bin if name has no '/', with argv (kernel memory), its current
+ * directory "/" and the console open on fds 0, 1 and 2. Returns false with
+ * *err = -errno if it could not be started.
  */
 bool proc_start_init(const char *name, char *const argv[], int *err);
 /*
@@ -122,6 +145,12 @@ uint64_t proc_limit(int resource);
 
 /* System calls implemented in proc.c and exec.c. */
 int64_t sys_fork(void);
+int64_t sys_vfork(void);
+int64_t sys_clone(unsigned long flags, uintptr_t stack, int *uptid, int *uctid, unsigned long tls);
+int64_t sys_gettid(void);
+int64_t sys_set_tid_address(int *tidptr);
+/* exit: end the calling user thread, or the process with its last one. */
+void proc_thread_exit(int wstatus) __attribute__((noreturn));
 int64_t sys_wait4(pid_t pid, int *ustatus, int options, void *urusage);
 int64_t sys_execve(const char *upath, char *const *uargv, char *const *uenvp);
 int64_t sys_sched_setaffinity(pid_t pid, size_t len, const void *umask);
@@ -144,9 +173,11 @@ struct exec_image {
 #define EXEC_MAXARG 32
 
 /*
- * Lay out the initrd program path with kernel-memory argv and envp (NULL-
- * terminated, at most EXEC_MAXARG strings each) in a new address space. NULL
- * with *err = -ENOENT, -ENOEXEC (with a message saying why) or -ENOMEM.
+ * Lay out the program file at path (relative to the caller's current
+ * directory) with kernel-memory argv and envp (NULL-terminated, at most
+ * EXEC_MAXARG strings each) in a new address space. NULL with *err = what
+ * path lookup gave (-ENOENT, -ENOTDIR, ...), -EACCES (not an executable
+ * regular file), -ENOEXEC (with a message saying why) or -ENOMEM.
  */
 struct exec_image *exec_prepare(const char *path, char *const argv[], char *const envp[],
 				int *err);

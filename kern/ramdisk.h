@@ -1,15 +1,14 @@
-/* The initrd the boot loader handed us, for exec and (later) open. */
+/* The initial ramdisk: a newc cpio archive the boot loader hands over. */
 #ifndef ELK_KERN_RAMDISK_H
 #define ELK_KERN_RAMDISK_H
 
-#include <inc/initrd.h>
+#include <inc/types.h>
 
-/* Find and check the initrd from bootinfo; false (with a message) if absent or bad. */
-bool ramdisk_init(void);
-/* The file called name (a leading '/' is ignored), or NULL. */
-const struct initrd_file *ramdisk_lookup(const char *name);
-const uint8_t *ramdisk_data(const struct initrd_file *f);
-/* How many files the initrd holds. */
-size_t ramdisk_count(void);
+/*
+ * Unpack the initrd from bootinfo into the file tree (which vfs_init made),
+ * then give its memory back to the page allocator. false, with a message, if
+ * it is absent or malformed, or memory runs out.
+ */
+bool ramdisk_unpack(void);
 
 #endif

@@ -99,15 +99,46 @@ int64_t sys_clock_nanosleep(int clock, int flags, const struct timespec *ureq,
 	return sleep_until_uptime(ns);
 }
 
-int64_t sys_clock_gettime(int clock, struct timespec *uts)
+int time_timeout_tick(const struct timespec *uts, int abs_clock, uint64_t *tick)
+{
+	struct timespec ts;
+	int r = timespec_from_user(&ts, uts);
+
+	if (r < 0)
+		return r;
+	uint64_t ns = timespec_ns(&ts), now = uptime_ns(), tick_ns = NSEC_PER_SEC / TICK_HZ;
+	if (abs_clock < 0) {
+		ns = add_saturating(now, ns);
+	} else if (abs_clock == CLOCK_REALTIME) {
+		uint64_t epoch_ns = (uint64_t)boot_epoch * NSEC_PER_SEC;
+		ns = ns > epoch_ns ? ns - epoch_ns : 0;
+	}
+	uint64_t left = ns > now ? ns - now : 0;
+	*tick = add_saturating(ticks, (left + tick_ns - 1) / tick_ns);
+	return 0;
+}
+
+/* The time since boot, or with realtime the wall-clock time, into *ts. */
+static void clock_read(struct timespec *ts, bool realtime)
 {
 	uint64_t ns = uptime_ns();
-	struct timespec ts = { (int64_t)(ns / NSEC_PER_SEC), (int64_t)(ns % NSEC_PER_SEC) };
 
-	if (clock == CLOCK_REALTIME)
-		ts.tv_sec += boot_epoch;
-	else if (clock != CLOCK_MONOTONIC && clock != CLOCK_BOOTTIME)
+	ts->tv_sec = (int64_t)(ns / NSEC_PER_SEC) + (realtime ? boot_epoch : 0);
+	ts->tv_nsec = (int64_t)(ns % NSEC_PER_SEC);
+}
+
+void clock_realtime(struct timespec *ts)
+{
+	clock_read(ts, true);
+}
+
+int64_t sys_clock_gettime(int clock, struct timespec *uts)
+{
+	struct timespec ts;
+
+	if (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC && clock != CLOCK_BOOTTIME)
 		return -EINVAL;
+	clock_read(&ts, clock == CLOCK_REALTIME);
 	return copy_to_user(uts, &ts, sizeof(ts));
 }
 

@@ -53,14 +53,9 @@ struct vmobj *vmobj_shadow_create(struct vmobj *below)
 	return obj;
 }
 
-struct vmobj *vmobj_file_create(const uint8_t *data, size_t size)
+struct vmobj *vmobj_file_create(void)
 {
-	struct vmobj *obj = vmobj_alloc(VMOBJ_FILE);
-	if (!obj)
-		return NULL;
-	obj->file_data = data;
-	obj->file_size = size;
-	return obj;
+	return vmobj_alloc(VMOBJ_FILE);
 }
 
 void vmobj_ref(struct vmobj *obj)
@@ -117,22 +112,6 @@ void vmobj_purge(struct vmobj *obj, uint64_t lo, uint64_t hi)
 	spin_unlock(&vmobj_lock);
 }
 
-/*
- * The page obj itself provides at pgoff, or NULL: a held page, or for a file the
- * initrd page (whose permanent reference the ramdisk holds). *beyond_eof is set
- * for a file offset past the end of the file. Caller holds vmobj_lock.
- */
-static struct page *own_page(struct vmobj *obj, uint64_t pgoff, bool *beyond_eof)
-{
-	if (obj->type != VMOBJ_FILE)
-		return pgtree_lookup(&obj->pages, pgoff);
-	if (pgoff >= ROUNDUP(obj->file_size, PGSIZE) / PGSIZE) {
-		*beyond_eof = true;
-		return NULL;
-	}
-	return pa2page(paddr(obj->file_data + pgoff * PGSIZE));
-}
-
 /* A new page put in obj at pgoff: a copy of src, or zeroed if src is NULL. */
 static struct page *new_page_in(struct vmobj *obj, uint64_t pgoff, struct page *src)
 {
@@ -147,6 +126,62 @@ static struct page *new_page_in(struct vmobj *obj, uint64_t pgoff, struct page *
 	}
 	page_incref(pp);
 	return pp;
+}
+
+/*
+ * The page obj itself provides at pgoff, or NULL: a held page, or for a file a
+ * new zero page if it has none (then NULL means out of memory, and *stop is
+ * set). *beyond_eof (and *stop) is set for a file offset past the end of the
+ * file. Caller holds vmobj_lock.
+ */
+static struct page *own_page(struct vmobj *obj, uint64_t pgoff, bool *beyond_eof, bool *stop)
+{
+	struct page *pp = pgtree_lookup(&obj->pages, pgoff);
+
+	if (obj->type != VMOBJ_FILE || pp)
+		return pp;
+	*stop = true;
+	if (pgoff >= ROUNDUP(obj->file_size, PGSIZE) / PGSIZE) {
+		*beyond_eof = true;
+		return NULL;
+	}
+	return new_page_in(obj, pgoff, NULL);
+}
+
+struct page *vmobj_file_page(struct vmobj *obj, uint64_t pgoff, bool create)
+{
+	spin_lock(&vmobj_lock);
+	struct page *pp = pgtree_lookup(&obj->pages, pgoff);
+	if (!pp && create)
+		pp = new_page_in(obj, pgoff, NULL);
+	if (pp)
+		page_incref(pp);
+	spin_unlock(&vmobj_lock);
+	return pp;
+}
+
+uint64_t vmobj_file_size(struct vmobj *obj)
+{
+	return __atomic_load_n(&obj->file_size, __ATOMIC_RELAXED);
+}
+
+void vmobj_file_extend(struct vmobj *obj, uint64_t end)
+{
+	spin_lock(&vmobj_lock);
+	if (end > obj->file_size)
+		__atomic_store_n(&obj->file_size, end, __ATOMIC_RELAXED);
+	spin_unlock(&vmobj_lock);
+}
+
+void vmobj_file_truncate(struct vmobj *obj, uint64_t size)
+{
+	spin_lock(&vmobj_lock);
+	__atomic_store_n(&obj->file_size, size, __ATOMIC_RELAXED);
+	drop_pages(obj, ROUNDUP(size, PGSIZE) / PGSIZE, PGTREE_LIMIT);
+	struct page *last = size % PGSIZE ? pgtree_lookup(&obj->pages, size / PGSIZE) : NULL;
+	if (last)
+		memset((char *)page2kva(last) + size % PGSIZE, 0, PGSIZE - size % PGSIZE);
+	spin_unlock(&vmobj_lock);
 }
 
 /* Move the page at pgoff from owner to top, which lacks it. NULL if out of memory. */
@@ -164,21 +199,23 @@ struct page *vmobj_fault_page(struct vmobj *top, uint64_t pgoff, bool write, boo
 {
 	struct vmobj *owner;
 	struct page *pp = NULL;
-	bool beyond_eof = false;
+	bool beyond_eof = false, stop = false;
 	bool only_ours = true;	/* every object from top down to owner has one reference */
 
 	spin_lock(&vmobj_lock);
 	for (owner = top; owner; owner = owner->below) {
 		if (owner != top && owner->refcount != 1)
 			only_ours = false;
-		if ((pp = own_page(owner, pgoff, &beyond_eof)) != NULL || beyond_eof)
+		if ((pp = own_page(owner, pgoff, &beyond_eof, &stop)) != NULL || stop)
 			break;
 	}
 	*in_top = true;
 	if (beyond_eof)
 		*err = -ERANGE;
-	else if (!pp)
+	else if (!pp && !stop)
 		pp = new_page_in(top, pgoff, NULL);
+	else if (!pp)
+		;
 	else if (owner == top)
 		;
 	else if (!write)

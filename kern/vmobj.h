@@ -5,7 +5,8 @@
  *   shadow     a copy-on-write layer over another object ("below"): it holds the
  *              pages written since the layer was made, and reads fall through to
  *              the objects below
- *   file       the pages of an initrd file, mapped straight from the initrd
+ *   file       a regular file's page cache (kern/pagecache.c): its pages and its
+ *              size; read, write and every mapping of the file share these pages
  *
  * A private area's own object (its "top") belongs to one address space; fork puts
  * a fresh shadow on top of it for each side, so that what was the top becomes
@@ -45,16 +46,15 @@ struct vmobj {
 	int refcount;
 	struct pgtree pages;		/* struct page *, one reference each */
 	struct vmobj *below;		/* shadow: the object shadowed (one reference) */
-	const uint8_t *file_data;	/* file: page-aligned contents in the initrd */
-	size_t file_size;
+	uint64_t file_size;		/* file: its size in bytes */
 };
 
 /* Constructors: a new object with one reference, or NULL when out of memory. */
 struct vmobj *vmobj_anon_create(void);
 /* A shadow over below, taking a reference on below. */
 struct vmobj *vmobj_shadow_create(struct vmobj *below);
-/* A file object over size bytes at data, which must be page-aligned initrd memory. */
-struct vmobj *vmobj_file_create(const uint8_t *data, size_t size);
+/* An empty file object: size 0, no pages. */
+struct vmobj *vmobj_file_create(void);
 
 void vmobj_ref(struct vmobj *obj);
 void vmobj_put(struct vmobj *obj);
@@ -68,12 +68,27 @@ void vmobj_put(struct vmobj *obj);
  *          over from the object below when no one else can reach that object; else
  *          a copy. (Writes are for private areas; a shared area's top is the
  *          anonymous object itself, which always holds what it maps.)
- * *in_top says whether the page belongs to top (so a writable area may map it
- * writable). NULL with *err = -ENOMEM, or -ERANGE for a page beyond the end of a
- * file with nothing above it.
+ * A file's page that is not in memory yet (a hole, or bytes not yet written)
+ * is a new zero page put in the file object itself, so that every mapping and
+ * read of the file sees it. *in_top says whether the page belongs to top (so a
+ * writable area may map it writable). NULL with *err = -ENOMEM, or -ERANGE for
+ * a page beyond the end of a file with nothing above it.
  */
 struct page *vmobj_fault_page(struct vmobj *top, uint64_t pgoff, bool write, bool *in_top,
 			      int *err);
+
+/*
+ * A file object's page cache (kern/pagecache.c reads and writes through these):
+ * vmobj_file_page gives the page at pgoff with a reference for the caller, made
+ * (zeroed) if absent and create, else NULL if absent; NULL also when out of
+ * memory. vmobj_file_size is the size; vmobj_file_extend makes it at least end;
+ * vmobj_file_truncate makes it exactly size, dropping the pages past it and
+ * zeroing the last page's bytes past it.
+ */
+struct page *vmobj_file_page(struct vmobj *obj, uint64_t pgoff, bool create);
+uint64_t vmobj_file_size(struct vmobj *obj);
+void vmobj_file_extend(struct vmobj *obj, uint64_t end);
+void vmobj_file_truncate(struct vmobj *obj, uint64_t size);
 
 /* Put page (taking a reference) into obj at pgoff, which must be empty. 0 or -ENOMEM. */
 int vmobj_insert_page(struct vmobj *obj, uint64_t pgoff, struct page *page);

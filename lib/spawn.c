@@ -14,16 +14,19 @@ const char *signame(int signo)
 }
 
 /*
- * fork, then execve in the child. The child cannot report a failed execve to the
- * parent other than by its exit status, so it says why on stderr and exits 127,
- * the status shells use for a command that could not be run.
+ * fork, then execve in the child: prog is a path, or without a '/' a program
+ * in /bin. The child cannot report a failed execve to the parent other than by
+ * its exit status, so it says why on stderr and exits 127, the status shells
+ * use for a command that could not be run.
  */
 pid_t spawn(const char *prog, char *const argv[])
 {
+	char path[256];
 	pid_t pid = fork();
 	if (pid != 0)
 		return pid;
-	int r = execve(prog, argv, environ);
+	snprintf(path, sizeof(path), "%s%s", strchr(prog, '/') ? "" : "/bin/", prog);
+	int r = execve(path, argv, environ);
 	if (r == -ENOENT)
 		fprintf(2, "%s: %s: not found\n", progname, prog);
 	else

@@ -21,7 +21,9 @@ static bool exec_fails_with(const char *prog, int want)
 	if (pid < 0)
 		panic("fork: %d", pid);
 	if (pid == 0) {
-		int r = execve(prog, argv, environ);
+		char path[64];
+		snprintf(path, sizeof(path), "/bin/%s", prog);
+		int r = execve(path, argv, environ);
 		if (r == want)
 			exit(0);
 		printf("badexec: FAIL execve(%s) returned %d, expected %d\n", prog, r, want);

@@ -29,7 +29,7 @@ int main(void)
 		printf("ctrlc: ready\n");
 		char *argv[] = { "sleep", "100", NULL };
 		char *envp[] = { NULL };
-		execve("/sleep", argv, envp);
+		execve("/bin/sleep", argv, envp);
 		panic("ctrlc: execve sleep");
 	}
 	expect("setpgid of the child", setpgid(child, child), 0);

@@ -8,6 +8,7 @@
  */
 #include <inc/fcntl.h>
 #include <inc/flexsc.h>
+#include <inc/futex.h>
 #include <inc/ioctl.h>
 #include <inc/ipc.h>
 #include <inc/lib.h>
@@ -254,31 +255,118 @@ static char **bad_vector(void *p)
 
 static long try_execve_argv(trap_fn trap, void *p, size_t n)
 {
-	return execve_hello(trap, "hello", bad_vector(p), environ);
+	return execve_hello(trap, "/bin/hello", bad_vector(p), environ);
 }
 
 static long try_execve_envp(trap_fn trap, void *p, size_t n)
 {
-	return execve_hello(trap, "hello", hello_argv, bad_vector(p));
+	return execve_hello(trap, "/bin/hello", hello_argv, bad_vector(p));
 }
 
 static long try_execve_arg(trap_fn trap, void *p, size_t n)
 {
 	char *argv[] = { p, NULL };
 	unterminate(p);
-	return execve_hello(trap, "hello", argv, environ);
+	return execve_hello(trap, "/bin/hello", argv, environ);
 }
 
 static long try_execve_env(trap_fn trap, void *p, size_t n)
 {
 	char *envp[] = { p, NULL };
 	unterminate(p);
-	return execve_hello(trap, "hello", hello_argv, envp);
+	return execve_hello(trap, "/bin/hello", hello_argv, envp);
 }
 
 static long try_flexsc_register(trap_fn trap, void *p, size_t n)
 {
 	return trap(SYS_flexsc_register, (long)p, 0, 0, 0, 0, 0);
+}
+
+/*
+ * The calls on names (kern/vfs.c). A bad path is refused before anything is
+ * looked up; the good path beside it names a file, directory or symbolic link
+ * that main made in /tmp, so nothing else could go wrong first.
+ */
+#define EF_DIR "/tmp/efault.d"
+#define EF_FILE EF_DIR "/file"
+#define EF_LINK EF_DIR "/link"
+
+/* call num with the path p as argument i (0-based) and the others from a. */
+static long path_call(trap_fn trap, int num, int i, void *p, long a0, long a1, long a2, long a3)
+{
+	long a[4] = { a0, a1, a2, a3 };
+	unterminate(p);
+	a[i] = (long)p;
+	return trap(num, a[0], a[1], a[2], a[3], 0, 0);
+}
+
+#define PATH_ATTEMPT(fn, num, i, a0, a1, a2, a3) \
+	static long fn(trap_fn trap, void *p, size_t n) \
+	{ \
+		return path_call(trap, num, i, p, (long)(a0), (long)(a1), (long)(a2), (long)(a3)); \
+	}
+
+static struct stat ef_st;
+static char ef_buf[64];
+PATH_ATTEMPT(try_stat_path, SYS_stat, 0, 0, &ef_st, 0, 0)
+PATH_ATTEMPT(try_stat_buf, SYS_stat, 1, EF_FILE, 0, 0, 0)
+PATH_ATTEMPT(try_lstat_path, SYS_lstat, 0, 0, &ef_st, 0, 0)
+PATH_ATTEMPT(try_lstat_buf, SYS_lstat, 1, EF_LINK, 0, 0, 0)
+PATH_ATTEMPT(try_newfstatat_path, SYS_newfstatat, 1, AT_FDCWD, 0, &ef_st, 0)
+PATH_ATTEMPT(try_newfstatat_buf, SYS_newfstatat, 2, AT_FDCWD, EF_FILE, 0, 0)
+PATH_ATTEMPT(try_access, SYS_access, 0, 0, F_OK, 0, 0)
+PATH_ATTEMPT(try_faccessat, SYS_faccessat, 1, AT_FDCWD, 0, F_OK, 0)
+PATH_ATTEMPT(try_faccessat2, SYS_faccessat2, 1, AT_FDCWD, 0, F_OK, 0)
+PATH_ATTEMPT(try_openat, SYS_openat, 1, AT_FDCWD, 0, O_RDONLY, 0)
+PATH_ATTEMPT(try_creat, SYS_creat, 0, 0, 0644, 0, 0)
+PATH_ATTEMPT(try_truncate, SYS_truncate, 0, 0, 0, 0, 0)
+PATH_ATTEMPT(try_chdir, SYS_chdir, 0, 0, 0, 0, 0)
+PATH_ATTEMPT(try_mkdir, SYS_mkdir, 0, 0, 0755, 0, 0)
+PATH_ATTEMPT(try_mkdirat, SYS_mkdirat, 1, AT_FDCWD, 0, 0755, 0)
+PATH_ATTEMPT(try_rmdir, SYS_rmdir, 0, 0, 0, 0, 0)
+PATH_ATTEMPT(try_unlink, SYS_unlink, 0, 0, 0, 0, 0)
+PATH_ATTEMPT(try_unlinkat, SYS_unlinkat, 1, AT_FDCWD, 0, 0, 0)
+PATH_ATTEMPT(try_rename_old, SYS_rename, 0, 0, EF_DIR "/new", 0, 0)
+PATH_ATTEMPT(try_rename_new, SYS_rename, 1, EF_FILE, 0, 0, 0)
+PATH_ATTEMPT(try_renameat_old, SYS_renameat, 1, AT_FDCWD, 0, AT_FDCWD, EF_DIR "/new")
+PATH_ATTEMPT(try_renameat_new, SYS_renameat, 3, AT_FDCWD, EF_FILE, AT_FDCWD, 0)
+PATH_ATTEMPT(try_link_old, SYS_link, 0, 0, EF_DIR "/new", 0, 0)
+PATH_ATTEMPT(try_link_new, SYS_link, 1, EF_FILE, 0, 0, 0)
+PATH_ATTEMPT(try_symlink_target, SYS_symlink, 0, 0, EF_DIR "/new", 0, 0)
+PATH_ATTEMPT(try_symlink_path, SYS_symlink, 1, EF_FILE, 0, 0, 0)
+PATH_ATTEMPT(try_symlinkat_path, SYS_symlinkat, 2, EF_FILE, AT_FDCWD, 0, 0)
+PATH_ATTEMPT(try_readlink_path, SYS_readlink, 0, 0, ef_buf, sizeof(ef_buf), 0)
+PATH_ATTEMPT(try_readlinkat_path, SYS_readlinkat, 1, AT_FDCWD, 0, ef_buf, sizeof(ef_buf))
+PATH_ATTEMPT(try_chmod, SYS_chmod, 0, 0, 0644, 0, 0)
+PATH_ATTEMPT(try_fchmodat, SYS_fchmodat, 1, AT_FDCWD, 0, 0644, 0)
+PATH_ATTEMPT(try_utimensat_path, SYS_utimensat, 1, AT_FDCWD, 0, 0, 0)
+PATH_ATTEMPT(try_mount_target, SYS_mount, 1, "none", 0, "tmpfs", 0)
+PATH_ATTEMPT(try_mount_fstype, SYS_mount, 2, "none", EF_DIR, 0, 0)
+
+/* The stored-into buffers. */
+static long try_readlink_buf(trap_fn trap, void *p, size_t n)
+{
+	return trap(SYS_readlink, (long)EF_LINK, (long)p, (long)n, 0, 0, 0);
+}
+
+static long try_readlinkat_buf(trap_fn trap, void *p, size_t n)
+{
+	return trap(SYS_readlinkat, AT_FDCWD, (long)EF_LINK, (long)p, (long)n, 0, 0);
+}
+
+static long try_utimensat_times(trap_fn trap, void *p, size_t n)
+{
+	return trap(SYS_utimensat, AT_FDCWD, (long)EF_FILE, (long)p, 0, 0, 0);
+}
+
+static long try_getdents64(trap_fn trap, void *p, size_t n)
+{
+	int fd = open(EF_DIR, O_RDONLY | O_DIRECTORY, 0);
+	if (fd < 0)
+		panic("open " EF_DIR ": %d", fd);
+	long r = trap(SYS_getdents64, fd, (long)p, (long)n, 0, 0, 0);
+	close(fd);
+	return r;
 }
 
 /* To itself: the page is copied before the call would wait for a receiver. */
@@ -302,7 +390,7 @@ static long try_ipc_recv_dstva(trap_fn trap, void *p, size_t n)
 /* pread64 from /dev/zero and pwrite64 to /dev/null, at offset 0. */
 static long pread_pwrite(trap_fn trap, int num, const char *dev, int mode, void *p, size_t n)
 {
-	int fd = open(dev, mode);
+	int fd = open(dev, mode, 0);
 	if (fd < 0)
 		panic("open %s: %d", dev, fd);
 	long r = trap(num, fd, (long)p, (long)n, 0, 0, 0);
@@ -353,6 +441,19 @@ static long try_sysinfo(trap_fn trap, void *p, size_t n)
 static long try_getrandom(trap_fn trap, void *p, size_t n)
 {
 	return trap(SYS_getrandom, (long)p, (long)n, 0, 0, 0, 0);
+}
+
+/* The word 1 with expected value 0: with a good timeout, an -EAGAIN at once. */
+static uint32_t futex_word = 1;
+
+static long try_futex_uaddr(trap_fn trap, void *p, size_t n)
+{
+	return trap(SYS_futex, (long)p, FUTEX_WAIT, 0, 0, 0, 0);
+}
+
+static long try_futex_timeout(trap_fn trap, void *p, size_t n)
+{
+	return trap(SYS_futex, (long)&futex_word, FUTEX_WAIT, 0, (long)p, 0, 0);
 }
 
 static long try_poll(trap_fn trap, void *p, size_t n)
@@ -503,6 +604,49 @@ static const struct {
 	{ "sigaltstack new",  try_sigaltstack_new, sizeof(kstack_t), COMMON & ~BIT(BAD_NULL) },
 	{ "sigaltstack old",  try_sigaltstack_old, sizeof(kstack_t), STORED & ~BIT(BAD_NULL) },
 	{ "getrandom",        try_getrandom,       BUF_SIZE,  STORED | BIT(BAD_LENGTH) },
+	/* A straddling word is unaligned (-EINVAL); a NULL timeout is none. */
+	{ "futex uaddr",      try_futex_uaddr,     sizeof(uint32_t), COMMON & ~BIT(BAD_STRADDLE) },
+	{ "futex timeout",    try_futex_timeout,   sizeof(struct timespec), COMMON & ~BIT(BAD_NULL) },
+	/* The calls on names: a path is only read; stat's buffer, readlink's and getdents64's are stored into. */
+	{ "stat path",        try_stat_path,       BUF_SIZE,  COMMON },
+	{ "stat buf",         try_stat_buf,        sizeof(struct stat), STORED },
+	{ "lstat path",       try_lstat_path,      BUF_SIZE,  COMMON },
+	{ "lstat buf",        try_lstat_buf,       sizeof(struct stat), STORED },
+	{ "newfstatat path",  try_newfstatat_path, BUF_SIZE,  COMMON },
+	{ "newfstatat buf",   try_newfstatat_buf,  sizeof(struct stat), STORED },
+	{ "access",           try_access,          BUF_SIZE,  COMMON },
+	{ "faccessat",        try_faccessat,       BUF_SIZE,  COMMON },
+	{ "faccessat2",       try_faccessat2,      BUF_SIZE,  COMMON },
+	{ "openat",           try_openat,          BUF_SIZE,  COMMON },
+	{ "creat",            try_creat,           BUF_SIZE,  COMMON },
+	{ "truncate",         try_truncate,        BUF_SIZE,  COMMON },
+	{ "chdir",            try_chdir,           BUF_SIZE,  COMMON },
+	{ "mkdir",            try_mkdir,           BUF_SIZE,  COMMON },
+	{ "mkdirat",          try_mkdirat,         BUF_SIZE,  COMMON },
+	{ "rmdir",            try_rmdir,           BUF_SIZE,  COMMON },
+	{ "unlink",           try_unlink,          BUF_SIZE,  COMMON },
+	{ "unlinkat",         try_unlinkat,        BUF_SIZE,  COMMON },
+	{ "rename old",       try_rename_old,      BUF_SIZE,  COMMON },
+	{ "rename new",       try_rename_new,      BUF_SIZE,  COMMON },
+	{ "renameat old",     try_renameat_old,    BUF_SIZE,  COMMON },
+	{ "renameat new",     try_renameat_new,    BUF_SIZE,  COMMON },
+	{ "link old",         try_link_old,        BUF_SIZE,  COMMON },
+	{ "link new",         try_link_new,        BUF_SIZE,  COMMON },
+	{ "symlink target",   try_symlink_target,  BUF_SIZE,  COMMON },
+	{ "symlink linkpath", try_symlink_path,    BUF_SIZE,  COMMON },
+	{ "symlinkat linkpath", try_symlinkat_path, BUF_SIZE, COMMON },
+	{ "readlink path",    try_readlink_path,   BUF_SIZE,  COMMON },
+	/* As on Linux, only the target's 4 bytes are stored: those fit where a longer buffer would not. */
+	{ "readlink buf",     try_readlink_buf,    BUF_SIZE,  STORED & ~BIT(BAD_STRADDLE) },
+	{ "readlinkat path",  try_readlinkat_path, BUF_SIZE,  COMMON },
+	{ "readlinkat buf",   try_readlinkat_buf,  BUF_SIZE,  STORED & ~BIT(BAD_STRADDLE) },
+	{ "chmod",            try_chmod,           BUF_SIZE,  COMMON },
+	{ "fchmodat",         try_fchmodat,        BUF_SIZE,  COMMON },
+	{ "utimensat path",   try_utimensat_path,  BUF_SIZE,  COMMON & ~BIT(BAD_NULL) },
+	{ "utimensat times",  try_utimensat_times, 2 * sizeof(struct timespec), COMMON & ~BIT(BAD_NULL) },
+	{ "getdents64",       try_getdents64,      64,        STORED | BIT(BAD_LENGTH) },
+	{ "mount target",     try_mount_target,    BUF_SIZE,  COMMON },
+	{ "mount fstype",     try_mount_fstype,    BUF_SIZE,  COMMON },
 };
 
 int main(int argc, char **argv)
@@ -510,6 +654,12 @@ int main(int argc, char **argv)
 	char stack_buf[BUF_SIZE];
 	int failures = 0;
 
+	/* What the calls on names work on, good paths beside the bad pointer. */
+	int fd = -1;
+	if (mkdir(EF_DIR, 0755) < 0 || (fd = open(EF_FILE, O_WRONLY | O_CREAT, 0644)) < 0 ||
+	    symlink("file", EF_LINK) < 0)
+		panic("cannot make " EF_DIR);
+	close(fd);
 	prot_none_page = mmap(NULL, PGSIZE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if ((long)prot_none_page < 0)
 		panic("mmap of a PROT_NONE page: %ld", (long)prot_none_page);
@@ -529,6 +679,10 @@ int main(int argc, char **argv)
 				failures++;
 			}
 		}
+	}
+	if (unlink(EF_LINK) < 0 || unlink(EF_FILE) < 0 || rmdir(EF_DIR) < 0) {
+		printf("efault: FAIL " EF_DIR " did not stay as it was made\n");
+		failures++;
 	}
 	return test_verdict(failures);
 }

@@ -48,7 +48,7 @@ static void divide_by_zero(void)
 /* A private mapping of a file, read one page past the file's last page. */
 static void read_beyond_eof(void)
 {
-	int fd = open("hello", O_RDONLY);
+	int fd = open("/bin/hello", O_RDONLY, 0);
 	off_t size = lseek(fd, 0, SEEK_END);
 	size_t pages = ROUNDUP((size_t)size, 4096) / 4096;
 	volatile char *p = mmap(NULL, (pages + 1) * 4096, PROT_READ, MAP_PRIVATE, fd, 0);
@@ -61,7 +61,7 @@ static void exec_echo(void)
 {
 	char *argv[] = { "echo", "exec", "with", "arguments", NULL };
 	char *envp[] = { NULL };
-	execve("/echo", argv, envp);
+	execve("/bin/echo", argv, envp);
 	exit(99);
 }
 
@@ -70,7 +70,7 @@ static void exec_args_with_env(void)
 {
 	char *argv[] = { "args", "from-exectest", NULL };
 	char *envp[] = { "ELK=1", "MODE=exectest", NULL };
-	execve("/args", argv, envp);
+	execve("/bin/args", argv, envp);
 	exit(99);
 }
 

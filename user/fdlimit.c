@@ -13,7 +13,7 @@ static int fill_table(void)
 {
 	int opened = 0, fd;
 
-	while ((fd = open("/dev/null", O_RDONLY)) >= 0)
+	while ((fd = open("/dev/null", O_RDONLY, 0)) >= 0)
 		opened++;
 	expect("open on a full table", fd, -EMFILE);
 	return opened;
@@ -43,12 +43,12 @@ static void test_limit(void)
 	expect("descriptors opened after 0, 1, 2", fill_table(), NOFILE - 3);
 	expect("dup on a full table", dup(0), -EMFILE);
 	expect("pipe on a full table", pipe(fds), -EMFILE);
-	expect("open of a file on a full table", open("hello", O_RDONLY), -EMFILE);
+	expect("open of a file on a full table", open("/bin/hello", O_RDONLY, 0), -EMFILE);
 	test_fork_full_table();
 
 	expect("close 10", close(10), 0);
 	expect("pipe with one free descriptor", pipe(fds), -EMFILE);
-	expect("the free descriptor is reused", open("/dev/zero", O_RDONLY), 10);
+	expect("the free descriptor is reused", open("/dev/zero", O_RDONLY, 0), 10);
 	expect("close 10", close(10), 0);
 	expect("close 20", close(20), 0);
 	expect("pipe with two free descriptors", pipe(fds), 0);
@@ -59,7 +59,7 @@ static void test_limit(void)
 	for (int fd = 3; fd < NOFILE; fd++)
 		closed += close(fd) == 0;
 	expect("descriptors closed", closed, NOFILE - 3);
-	expect("lowest descriptor after closing all", open("/dev/null", O_RDONLY), 3);
+	expect("lowest descriptor after closing all", open("/dev/null", O_RDONLY, 0), 3);
 	close(3);
 }
 

@@ -99,7 +99,7 @@ static int exec_then_writes(void)
 	static char *const envp[] = { NULL };
 	pin_to_cpu(0);
 	settled_pool(&ring);
-	flexsc_post(&ring, SYS_execve, (long)"echo", (long)argv, (long)envp, 0, 0, 0);
+	flexsc_post(&ring, SYS_execve, (long)"/bin/echo", (long)argv, (long)envp, 0, 0, 0);
 	for (int i = 0; i < 5; i++)
 		flexsc_post(&ring, SYS_write, pipe_wr, (long)"X", 1, 0, 0, 0);
 	flexsc_wait();

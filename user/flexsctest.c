@@ -26,7 +26,7 @@ static void mixed_batch(void)
 {
 	struct flexsc_entry *e[64];
 	struct timespec ts[16];
-	int null = open("/dev/null", O_WRONLY);
+	int null = open("/dev/null", O_WRONLY, 0);
 
 	for (int i = 0; i < 64; i++) {
 		switch (i % 4) {
@@ -124,7 +124,7 @@ static void read_before_write(void)
 static void faulting_buffers(void)
 {
 	static char want[3 * 4096];
-	int file = open("flexsctest", O_RDONLY);
+	int file = open("/bin/flexsctest", O_RDONLY, 0);
 	read(file, want, sizeof(want));
 
 	char *fresh = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -137,7 +137,7 @@ static void faulting_buffers(void)
 	      memcmp(heap, want, 3 * 4096) == 0, "a read into fresh brk memory");
 	sbrk(-3 * 4096);
 
-	int zero = open("/dev/zero", O_RDONLY);
+	int zero = open("/dev/zero", O_RDONLY, 0);
 	memset(fresh, 'p', 8192);
 	pid_t pid = fork();
 	if (pid == 0) {

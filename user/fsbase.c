@@ -122,7 +122,7 @@ int main(int argc, char **argv)
 	pid = fork();
 	if (pid == 0) {
 		char *args[] = { "fsbase", "exec", NULL };
-		execve("fsbase", args, environ);
+		execve("/bin/fsbase", args, environ);
 		exit(127);
 	}
 	expect("wait4", wait4(pid, &status, 0, NULL), pid);

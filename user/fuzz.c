@@ -556,7 +556,7 @@ struct call {
 /* An open call: a name (ours, or one the kernel must refuse), flags. */
 static void gen_open(struct call *c)
 {
-	static const char *const paths[] = { "/dev/null", "dev/zero", "fuzz", "/true",
+	static const char *const paths[] = { "/dev/null", "dev/zero", "/bin/fuzz", "bin/true",
 					     "nonexistent", "", "/dev/", "dev/null/x" };
 	static const long flags[] = { O_RDONLY, O_WRONLY, O_RDWR, O_ACCMODE, O_CREAT,
 				      O_CREAT | O_EXCL, O_TRUNC, O_APPEND | O_RDWR,
@@ -583,6 +583,16 @@ static void gen_open(struct call *c)
 		c->a[0] = (long)c->path;
 	}
 	c->a[1] = one_in(8) ? (long)rnd() : flags[below(ARRAY_SIZE(flags))];
+	/*
+	 * Files are writable now: the programs are opened for reading only, and
+	 * no name is created, so that the file tree ends as it began.
+	 */
+	if (c->path && strncmp(c->path, "/bin/", 5) && strncmp(c->path, "bin/", 4))
+		c->a[1] &= ~(long)O_CREAT;
+	else if (c->path)
+		c->a[1] &= ~(long)(O_ACCMODE | O_TRUNC | O_APPEND);
+	else
+		c->a[1] &= ~(long)O_CREAT;
 }
 
 /* The model after open: the fd it returned, of the kind its name says. */
@@ -592,15 +602,14 @@ static void after_open(const struct call *c, long r)
 	int flags = (int)c->a[1], acc = flags & O_ACCMODE;
 	int mode = acc == O_RDONLY ? M_READ : acc == O_WRONLY ? M_WRITE : M_READ | M_WRITE;
 	bool dev = path && (strcmp(path, "/dev/null") == 0 || strcmp(path, "dev/zero") == 0);
-	bool file = path && (strcmp(path, "fuzz") == 0 || strcmp(path, "/true") == 0);
+	bool file = path && (strcmp(path, "/bin/fuzz") == 0 || strcmp(path, "bin/true") == 0);
 
 	if (r >= 0) {
 		want(r == lowest_free(), "open returns the lowest free descriptor", r);
 		want(acc != O_ACCMODE, "open with access mode 3 must fail", r);
 		want((flags & (O_CREAT | O_EXCL)) != (O_CREAT | O_EXCL) || !(dev || file),
 		     "O_CREAT|O_EXCL must not open an existing name", r);
-		want(!file || (acc == O_RDONLY && !(flags & O_TRUNC)),
-		     "an initrd file opens only for reading", r);
+		want(!file || acc == O_RDONLY, "a program file is opened only for reading", r);
 		if (dev)
 			fd_set((int)r, strcmp(path, "/dev/null") == 0 ? FD_NULL : FD_ZERO, mode, 0);
 		else
@@ -610,10 +619,13 @@ static void after_open(const struct call *c, long r)
 	bool full = lowest_free() < 0;
 	if ((dev || file) && (flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL) && acc != O_ACCMODE)
 		want(r == -EEXIST || (r == -EMFILE && full), "O_CREAT|O_EXCL on an existing name is -EEXIST", r);
-	if (dev && acc != O_ACCMODE && !(flags & O_EXCL))
+	bool dir_wanted = flags & O_DIRECTORY;
+	if ((dev || file) && acc != O_ACCMODE && !(flags & O_EXCL) && dir_wanted)
+		want(r == -ENOTDIR, "O_DIRECTORY on a device or a file is -ENOTDIR", r);
+	if (dev && acc != O_ACCMODE && !(flags & O_EXCL) && !dir_wanted)
 		want(r == -EMFILE && full, "open of a device", r);
-	if (file && acc == O_RDONLY && !(flags & (O_TRUNC | O_CREAT)))
-		want(r == -EMFILE && full, "open of an initrd file for reading", r);
+	if (file && acc == O_RDONLY && !(flags & (O_TRUNC | O_CREAT)) && !dir_wanted)
+		want(r == -EMFILE && full, "open of a program file for reading", r);
 	if (path && strcmp(path, "nonexistent") == 0 && !(flags & O_CREAT) && acc != O_ACCMODE)
 		want(r == -ENOENT, "open of a missing file is -ENOENT", r);
 	if (!in_user(c->a[0], 1))
@@ -1583,8 +1595,9 @@ static void child_run(void)
  */
 static void exec_step(void)
 {
-	static const char *const progs[] = { "true", "/true", "hello", "echo", "nonexistent",
-					     "magic", "truncated", "entry", "", "fuzz/x" };
+	static const char *const progs[] = { "/bin/true", "/true", "/bin/hello", "echo",
+					     "nonexistent", "/bin/magic", "/bin/truncated",
+					     "/bin/entry", "", "fuzz/x" };
 	static char *argv[8], *envp[4];
 	enum ptrkind k;
 	long a[6];
@@ -1785,7 +1798,7 @@ static void worker_setup(void)
 	fd_set(0, FD_NULL, M_READ | M_WRITE, 0);
 	want(plain(SYS_open, (long)"/dev/zero", O_RDONLY, 0) == 1, "opening /dev/zero", 0);
 	fd_set(1, FD_ZERO, M_READ, 0);
-	want(plain(SYS_open, (long)"fuzz", O_RDONLY, 0) == 2, "opening a file", 0);
+	want(plain(SYS_open, (long)"/bin/fuzz", O_RDONLY, 0) == 2, "opening a file", 0);
 	fd_set(2, FD_FILE, M_READ, 0);
 	struct flexsc_options o = { .npages = 1 + (uint32_t)below(4), .nthreads = 1 + (uint32_t)below(4) };
 	long r = plain(SYS_flexsc_register, (long)&o, 0, 0);

@@ -165,7 +165,7 @@ static void check_after_exec(void)
 		snprintf(upfd, sizeof(upfd), "%d", up[1]);
 		snprintf(downfd, sizeof(downfd), "%d", down[0]);
 		char *argv[] = { "pgrp", "exec-child", upfd, downfd, NULL };
-		execve("pgrp", argv, environ);
+		execve("/bin/pgrp", argv, environ);
 		exit(99);
 	}
 	close(down[0]);

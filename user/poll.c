@@ -72,7 +72,7 @@ static void check_wakeup(void)
 
 static void check_devices_and_console(void)
 {
-	int null = open("/dev/null", O_RDWR), n;
+	int null = open("/dev/null", O_RDWR, 0), n;
 	expect("/dev/null", revents_of(null, POLLIN | POLLOUT, 0, &n), POLLIN | POLLOUT);
 	close(null);
 	expect("the console with nothing typed", revents_of(1, POLLIN | POLLOUT, 0, &n), POLLOUT);

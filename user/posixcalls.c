@@ -11,7 +11,7 @@
 static void check_pread(void)
 {
 	char whole[16], part[8];
-	int fd = open("hello", O_RDONLY);
+	int fd = open("/bin/hello", O_RDONLY, 0);
 
 	expect("open hello", fd >= 0, 1);
 	expect("read hello", read(fd, whole, sizeof(whole)), sizeof(whole));
@@ -31,11 +31,11 @@ static void check_pread(void)
 	close(fds[1]);
 	expect("pread64 on the console", pread64(0, part, 1, 0), -ESPIPE);
 
-	int null = open("/dev/null", O_WRONLY);
+	int null = open("/dev/null", O_WRONLY, 0);
 	expect("pwrite64 to /dev/null", pwrite64(null, "abc", 3, 100), 3);
 	expect("pread64 on a write-only file", pread64(null, part, 1, 0), -EBADF);
 	close(null);
-	int zero = open("/dev/zero", O_RDONLY);
+	int zero = open("/dev/zero", O_RDONLY, 0);
 	memset(part, 'x', sizeof(part));
 	expect("pread64 of /dev/zero", pread64(zero, part, sizeof(part), 12345), sizeof(part));
 	check(part[0] == 0 && part[7] == 0, "/dev/zero's bytes are zeros");
@@ -82,9 +82,9 @@ static void check_nofile(void)
 	expect("unknown resource", getrlimit(RLIM_NLIMITS, &lim), -EINVAL);
 
 	expect("setrlimit NOFILE 4", setrlimit(RLIMIT_NOFILE, &low), 0);
-	int fd = open("/dev/null", O_RDONLY);
+	int fd = open("/dev/null", O_RDONLY, 0);
 	expect("open takes fd 3", fd, 3);
-	expect("open past the limit", open("/dev/null", O_RDONLY), -EMFILE);
+	expect("open past the limit", open("/dev/null", O_RDONLY, 0), -EMFILE);
 	expect("dup2 onto the limit", dup2(0, 4), -EBADF);
 	expect("F_DUPFD from the limit", fcntl(0, F_DUPFD, 4), -EINVAL);
 	int fds[2];
@@ -103,7 +103,7 @@ static void check_nofile(void)
 	struct rlimit back = { 64, 64 };
 	expect("prlimit64 restores and reads", prlimit64(0, RLIMIT_NOFILE, &back, &old), 0);
 	expect("prlimit64's old soft limit", (long)old.rlim_cur, 4);
-	fd = open("/dev/null", O_RDONLY);
+	fd = open("/dev/null", O_RDONLY, 0);
 	expect("dup2 onto 40 with the limit back", dup2(fd, 40), 40);
 	close(40);
 	close(fd);

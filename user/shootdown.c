@@ -31,7 +31,7 @@ int main(int argc, char **argv)
 	expect("pin to the last CPU", pin_to_cpu(ncpus - 1), 0);
 	expect("flexsc_setup", flexsc_setup(&ring, 1, 2), 0);
 	expect("pin to CPU 0", pin_to_cpu(0), 0);
-	int zero = open("/dev/zero", O_RDONLY);
+	int zero = open("/dev/zero", O_RDONLY, 0);
 	check(zero >= 0, "open /dev/zero");
 
 	/* One entry left DONE, so that flexsc_wait kicks the pool and returns at once. */

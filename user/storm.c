@@ -12,7 +12,7 @@ static int worker(long n)
 		pid_t pid = fork();
 		if (pid == 0) {
 			char *argv[] = { "true", NULL }, *envp[] = { NULL };
-			execve("true", argv, envp);
+			execve("/bin/true", argv, envp);
 			exit(127);
 		}
 		int status = -1;

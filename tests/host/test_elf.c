@@ -72,19 +72,22 @@ static bool parses(size_t size, size_t skew, struct elf_image *img, int line)
 {
 	const char *why = NULL;
 	char msg[200];
-	int r = elf_parse(file + skew, size, UMIN, USER_END, img, &why);
+	int r = elf_parse(file + skew, size, size, UMIN, USER_END, img, &why);
 
 	snprintf(msg, sizeof(msg), "elf_parse gave %d (%s), want 0", r, why ? why : "");
 	return check(r == 0, __FILE__, line, msg);
 }
 
-/* Check that the first size bytes of file are refused with message want. */
-static void refused(size_t size, const char *want, int line)
+/*
+ * Check that the first size bytes of file, of which the first headlen are
+ * given, are refused with message want.
+ */
+static void refused_head(size_t headlen, size_t size, const char *want, int line)
 {
 	struct elf_image img;
 	const char *why = NULL;
 	char msg[200];
-	int r = elf_parse(file, size, UMIN, USER_END, &img, &why);
+	int r = elf_parse(file, headlen, size, UMIN, USER_END, &img, &why);
 
 	snprintf(msg, sizeof(msg), "elf_parse gave %d \"%s\", want -ENOEXEC \"%s\"", r,
 		 why ? why : "(null)", want);
@@ -92,6 +95,7 @@ static void refused(size_t size, const char *want, int line)
 }
 
 #define PARSES(img) parses(FILE_SIZE, 0, (img), __LINE__)
+#define refused(size, want, line) refused_head((size), (size), (want), (line))
 #define REFUSED(want) refused(FILE_SIZE, (want), __LINE__)
 
 static void test_valid(void)
@@ -335,9 +339,18 @@ static void test_segments(void)
 	REFUSED("entry point not in an executable segment");
 }
 
+/* The program headers must be in the bytes given, which exec reads first. */
+static void test_head(void)
+{
+	make_valid();
+	refused_head(sizeof(Elf64_Ehdr), FILE_SIZE, "program headers past the first page", __LINE__);
+	refused_head(10, FILE_SIZE, "file too small for an ELF header", __LINE__);
+}
+
 int main(void)
 {
 	test_valid();
+	test_head();
 	test_phdr_address();
 	test_header();
 	test_phdr_table();

@@ -72,7 +72,7 @@ static void close_on_exec_flags(void)
 	pid_t pid = fork();
 	if (pid == 0) {
 		char *args[] = { "fdflags", "after-exec", a, b, NULL };
-		execv(program, args);
+		execvp(program, args);
 		_exit(127);
 	}
 	int status = -1;

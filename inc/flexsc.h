@@ -7,6 +7,8 @@
  *   user:   FREE --(fill sysnum, args; release-store)--> SUBMITTED
  *   kernel: SUBMITTED --(atomic compare-and-swap, by one syscall thread)--> BUSY
  *   kernel: BUSY --(copy args out, run the call, store ret; release-store)--> DONE
+ *   kernel: BUSY <--> BLOCKED while the call's thread sleeps inside it (a pipe
+ *           read with nothing to read, wait4, nanosleep): for the user to see
  *   user:   DONE --(read ret, then store)--> FREE
  *
  * The kernel reads an entry's sysnum and args once, after claiming it, so later
@@ -25,6 +27,7 @@
 #define FLEXSC_BUSY       2
 #define FLEXSC_DONE       3
 #define FLEXSC_RESERVED   4
+#define FLEXSC_BLOCKED    5	/* BUSY, and its syscall thread sleeps inside the call */
 
 struct flexsc_entry {
 	volatile uint32_t status;	/* FLEXSC_* */
@@ -42,20 +45,72 @@ _Static_assert(sizeof(struct flexsc_entry) == 64, "an entry is one cache line");
 
 /*
  * flexsc_register(opts): map opts->npages syscall pages (1..FLEXSC_MAX_PAGES,
- * 0 means 1) into the caller, read-write, all entries FREE, and start
- * opts->nthreads syscall threads (1..FLEXSC_MAX_THREADS, 0 means
- * FLEXSC_DEFAULT_THREADS). When every thread of the pool is blocked in a call,
- * flexsc_wait adds one, up to one per entry, so that calls that block never
- * stall the rest of the page (memory permitting: see flexsc_wait). Returns the
- * address of the first page, or -EFAULT (bad opts pointer), -EINVAL (bad
- * counts or reserved fields), -EBUSY (already registered), -ENOMEM, or -EAGAIN
+ * 0 means 1) into the caller, read-write, all entries FREE, followed by one
+ * control page (struct flexsc_ctl), read-only, and start opts->nthreads
+ * syscall threads (1..FLEXSC_MAX_THREADS, 0 means FLEXSC_DEFAULT_THREADS).
+ * When every thread of the pool is blocked in a call, flexsc_wait adds one, up
+ * to one per entry, so that calls that block never stall the rest of the page
+ * (memory permitting: see flexsc_wait). Returns the address of the first page,
+ * or -EFAULT (bad opts pointer), -EINVAL (bad counts, placement, CPU mask,
+ * flags or reserved fields), -EBUSY (already registered), -ENOMEM, or -EAGAIN
  * if kernel stacks for the threads ran out.
+ *
+ * Placement, where the syscall threads run:
+ * - FLEXSC_PLACE_SAME (0): wherever the process may run (its CPU mask when it
+ *   registers, sched_setaffinity), so normally beside the caller; they run
+ *   when flexsc_wait kicks them. cpus must be 0 and polling is -EINVAL.
+ * - FLEXSC_PLACE_CORES: pinned to the CPUs in cpus (bit n: CPU n; a non-empty
+ *   set of CPUs that are running, else -EINVAL), the syscall cores, with
+ *   threads flexsc_wait adds too. The caller's own CPU may be among them.
+ *
+ * Polling (FLEXSC_POLL, with FLEXSC_PLACE_CORES only): a syscall thread with
+ * nothing to run does not sleep but looks at the pages again and again, for
+ * idle_us microseconds (0: FLEXSC_DEFAULT_IDLE_US; FLEXSC_IDLE_FOREVER: as
+ * long as the registration lasts), giving its CPU to any other thread that
+ * waits for it; entries submitted meanwhile are run without any trap. Once the
+ * idle time passes with nothing to run it sleeps, like a thread that does not
+ * poll. When no thread of the pool is polling or running an entry (each is
+ * asleep, idle or blocked inside a call), the control page's flags read
+ * FLEXSC_NEED_WAKEUP: a user that submits, then (after a full barrier) finds
+ * the flag, calls flexsc_wake to start one; without the flag it need not trap
+ * at all. idle_us must be 0 without FLEXSC_POLL.
  */
+#define FLEXSC_PLACE_SAME   0
+#define FLEXSC_PLACE_CORES  1
+
+#define FLEXSC_POLL         0x1	/* opts.flags */
+
+#define FLEXSC_DEFAULT_IDLE_US  1000
+#define FLEXSC_IDLE_FOREVER     (~(uint64_t)0)
+
 struct flexsc_options {
 	uint32_t npages;
 	uint32_t nthreads;
+	uint32_t placement;	/* FLEXSC_PLACE_* */
+	uint32_t flags;		/* FLEXSC_POLL */
+	uint64_t cpus;		/* FLEXSC_PLACE_CORES: the syscall cores, bit n CPU n */
+	uint64_t idle_us;	/* FLEXSC_POLL: how long a thread polls an idle page */
 	uint64_t reserved[2];	/* must be zero */
 };
+
+/*
+ * The control page, right after the syscall pages: the kernel's word to the
+ * user, written by the kernel only (the user's view is read-only; whatever the
+ * user makes of it, the kernel never reads it).
+ */
+struct flexsc_ctl {
+	volatile uint32_t flags;	/* FLEXSC_NEED_WAKEUP */
+};
+
+#define FLEXSC_NEED_WAKEUP  0x1	/* no syscall thread polls: flexsc_wake after submitting */
+
+/*
+ * flexsc_wake(): start a syscall thread of the caller's pool that sleeps, as
+ * flexsc_wait's kick does, without waiting for anything: what a user calls
+ * after submitting when the control page says FLEXSC_NEED_WAKEUP, and, with
+ * any placement, how entries posted and never waited for get run. 0; -EINVAL
+ * if the caller is not registered (or posts it on a page).
+ */
 
 /*
  * flexsc_wait(entry): the one trap of the batched path. Lets the syscall threads
@@ -91,7 +146,7 @@ struct flexsc_options {
  *   has succeeded no other entry is started. (While it builds the new image,
  *   other syscall threads may run other entries, as any two entries of a page
  *   may run at once.)
- * - flexsc_register and flexsc_wait cannot be posted (-EINVAL).
+ * - flexsc_register, flexsc_wait and flexsc_wake cannot be posted (-EINVAL).
  */
 
 #endif

@@ -129,11 +129,29 @@ struct flexsc_ring {
 };
 /* The ring the flex_* wrappers use: the last one flexsc_setup registered. */
 extern struct flexsc_ring flexsc_default_ring;
-/* This process's entries submitted and flexsc_wait traps, for reports. */
-extern unsigned long flexsc_submitted, flexsc_waits;
+/*
+ * This process's entries submitted, flexsc_wait traps and flexsc_wake traps,
+ * for reports.
+ */
+extern unsigned long flexsc_submitted, flexsc_waits, flexsc_wakes;
+/*
+ * The control page of this process's registration if its threads poll, else
+ * NULL: flexsc_submit reads its FLEXSC_NEED_WAKEUP.
+ */
+extern const struct flexsc_ctl *flexsc_poll_ctl;
+/*
+ * How many times flexsc_wait_for looks at an entry of a polled registration
+ * before it traps (flexsc_wait): a bounded spin, 16,384 looks unless the
+ * program changes it (0: trap at once).
+ */
+extern unsigned long flexsc_spin_limit;
 
 /* Register npages syscall pages and nthreads syscall threads (0: defaults). 0 or -errno. */
 int flexsc_setup(struct flexsc_ring *r, unsigned npages, unsigned nthreads);
+/* The same with every option of inc/flexsc.h (placement, polling). 0 or -errno. */
+int flexsc_setup_with(struct flexsc_ring *r, const struct flexsc_options *opts);
+/* The trap that starts a polling pool that sleeps (flexsc_wake, inc/flexsc.h). */
+int flexsc_wake(void);
 
 /*
  * A FREE entry of r, now RESERVED for the caller until it is submitted or
@@ -171,11 +189,20 @@ static inline void flexsc_prep(struct flexsc_entry *e, long sysnum, long a0, lon
 	e->args[5] = (uint64_t)a5;
 }
 
-/* Hand e to the syscall threads (release store of SUBMITTED). */
+/*
+ * Hand e to the syscall threads (release store of SUBMITTED). If they poll,
+ * look at the control page after a full barrier, and trap to wake them only
+ * if it says they all sleep.
+ */
 static inline void flexsc_submit(struct flexsc_entry *e)
 {
 	flexsc_submitted++;
 	__atomic_store_n(&e->status, FLEXSC_SUBMITTED, __ATOMIC_RELEASE);
+	if (flexsc_poll_ctl) {
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		if (flexsc_poll_ctl->flags & FLEXSC_NEED_WAKEUP)
+			flexsc_wake();
+	}
 }
 
 /* Whether e is DONE (acquire load). */
@@ -230,10 +257,14 @@ int flexsc_await(struct flexsc_entry *e);
 /*
  * Wait until e is DONE and reap it: e's result, -errno of flexsc_await if that
  * fails (e was then not run, and is FREE), or -EINVAL if e was not submitted.
- * No trap if e is DONE already, as the entries of a batch after the first are.
+ * No trap if e is DONE already, as the entries of a batch after the first are,
+ * nor if it becomes DONE within flexsc_spin_limit looks when the threads poll.
  */
 static inline int64_t flexsc_wait_for(struct flexsc_entry *e)
 {
+	if (flexsc_poll_ctl)
+		for (unsigned long n = flexsc_spin_limit; n && !flexsc_done(e); n--)
+			__builtin_ia32_pause();
 	if (!flexsc_done(e)) {
 		int r = flexsc_await(e);
 		if (r < 0)

@@ -44,9 +44,11 @@
 #include <inc/string.h>
 #include <inc/syscall.h>
 #include <inc/trap.h>
+#include <inc/x86.h>
 #include <kern/flexsc.h>
 #include <kern/flexsc_entries.h>
 #include <kern/kmalloc.h>
+#include <kern/lapic.h>
 #include <kern/pmap.h>
 #include <kern/proc.h>
 #include <kern/sched.h>
@@ -58,6 +60,7 @@
 /* A pool thread's entry field when it is not running an entry. */
 #define ENTRY_IDLE      (-1)	/* neither claiming nor running */
 #define ENTRY_CLAIMING  (-2)	/* looking for an entry to claim */
+#define ENTRY_POLLING   (-3)	/* polling: will claim what it finds SUBMITTED */
 
 struct flexsc_ctx {
 	struct proc *proc;
@@ -66,6 +69,13 @@ struct flexsc_ctx {
 	struct page *pages[FLEXSC_MAX_PAGES];	/* one reference each, ours */
 	struct vmobj *obj;		/* the pages' object, to recognise its areas */
 	struct flexsc_entries entries;	/* the pages' entries, through the direct map */
+	struct page *ctl_page;		/* the control page, ours too */
+	struct flexsc_ctl *ctl;		/* through the direct map */
+
+	/* Placement, set at registration: the threads' CPU mask, and polling. */
+	uint32_t affinity;
+	bool poll;
+	uint64_t idle_cycles;		/* how long a thread polls an idle page (TSC) */
 
 	/*
 	 * Touched on every entry, so atomics rather than the lock: kicks counts the
@@ -81,6 +91,7 @@ struct flexsc_ctx {
 	bool closed;
 	bool stopping;
 	unsigned nblocked;		/* threads asleep inside a call; under sched_lock */
+	unsigned nidle;			/* threads asleep on work; under sched_lock */
 
 	/*
 	 * The round trip of flexsc_wait sleeps and wakes under sched_lock alone,
@@ -128,6 +139,7 @@ struct pool_view {
 	bool busy;		/* some thread is claiming or running an entry */
 	bool claiming;		/* some thread is looking for an entry to claim */
 	bool runs_target;	/* some thread runs the entry pool_look was asked about */
+	bool polling;		/* some thread polls the page: it will find what is SUBMITTED */
 };
 
 /*
@@ -136,24 +148,43 @@ struct pool_view {
  * or ctx->lock. A thread is CLAIMING from before it claims an entry until it
  * runs it, and names the entry until it has published the result: so an entry
  * that was claimed before the look and is not DONE when read after it is
- * claimed or run by a thread that the look sees busy.
+ * claimed or run by a thread that the look sees busy. A polling thread goes
+ * CLAIMING before each scan, so one that reads POLLING is not busy.
  */
 static struct pool_view pool_look(struct flexsc_ctx *ctx, int target)
 {
-	struct pool_view v = { false, false, false };
+	struct pool_view v = { false, false, false, false };
 	struct list_node *n;
 
 	for (n = ctx->pool.next; n != &ctx->pool; n = n->next) {
 		struct pool_thread *pt = list_entry(n, struct pool_thread, link);
 		int e = __atomic_load_n(&pt->entry, __ATOMIC_SEQ_CST);
-		v.busy |= e != ENTRY_IDLE;
+		v.busy |= e != ENTRY_IDLE && e != ENTRY_POLLING;
 		v.claiming |= e == ENTRY_CLAIMING;
+		v.polling |= e == ENTRY_POLLING;
 		v.runs_target |= target >= 0 && e == target;
 	}
 	return v;
 }
 
 static void pool_main(void *arg);
+
+/*
+ * Say in the control page whether the user must wake the pool after it
+ * submits: when polling and no thread polls or serves, every one asleep, idle
+ * or inside a call. A thread just woken is counted asleep until it runs, so
+ * the flag may ask for a wakeup that is not needed, never the other way round.
+ * A seq_cst store: a poller that sets it then reads the status words, and the
+ * user stores a status word, then (after a barrier) reads the flag, so one of
+ * them sees the other. Caller holds sched_lock.
+ */
+static void publish_need_wakeup(struct flexsc_ctx *ctx)
+{
+	if (!ctx->poll)
+		return;
+	unsigned awake = ctx->nthreads - ctx->nblocked - ctx->nidle;
+	__atomic_store_n(&ctx->ctl->flags, awake == 0 ? FLEXSC_NEED_WAKEUP : 0, __ATOMIC_SEQ_CST);
+}
 
 /*
  * Give an idle thread a reason to scan the page again and wake one, if there
@@ -190,15 +221,20 @@ static int pool_add_thread(struct flexsc_ctx *ctx)
 	pt->hooks = (struct thread_block_hooks){ pool_before_sleep, pool_after_sleep,
 						 pool_yielding, pt };
 	t->block_hooks = &pt->hooks;
-	/* The CPUs the process allows, as Linux's io_uring workers inherit them. */
-	t->affinity = __atomic_load_n(&ctx->proc->thread->affinity, __ATOMIC_RELAXED);
+	/*
+	 * The syscall cores, or the CPUs the process allows, as Linux's io_uring
+	 * workers inherit them.
+	 */
+	t->affinity = ctx->affinity ? ctx->affinity
+				    : __atomic_load_n(&ctx->proc->thread->affinity, __ATOMIC_RELAXED);
 	spin_lock(&ctx->lock);
 	bool room = !ctx->stopping && ctx->nthreads < ctx->max_threads;
 	if (room) {
 		spin_lock(&sched_lock);
 		list_push_back(&ctx->pool, &pt->link);
+		__atomic_store_n(&ctx->nthreads, ctx->nthreads + 1, __ATOMIC_RELAXED);
+		publish_need_wakeup(ctx);
 		spin_unlock(&sched_lock);
-		ctx->nthreads++;
 	}
 	spin_unlock(&ctx->lock);
 	if (!room) {
@@ -263,6 +299,81 @@ static int pool_claim(struct flexsc_ctx *ctx, int after)
 }
 
 /*
+ * One scan of the page and the batch it finds (see pool_main): how many
+ * entries it ran.
+ */
+static unsigned pool_serve(struct flexsc_ctx *ctx, struct pool_thread *pt)
+{
+	unsigned ran = 0;
+
+	for (int i = pool_claim(ctx, -1); i >= 0; i = pool_claim(ctx, i), ran++)
+		run_entry(ctx, pt, (unsigned)i);
+	return ran;
+}
+
+/*
+ * A polling thread that has just run entries and does not sleep: wake the user
+ * thread if it waits in flexsc_wait (an idle thread does it as it goes to
+ * sleep, pool_before_sleep). The exchange is a full barrier after the
+ * results' release stores, and the waiter stores user_waiting before it counts
+ * results: either it sees them or this sees it waiting.
+ */
+static void poll_wake_waiter(struct flexsc_ctx *ctx)
+{
+	if (!__atomic_exchange_n(&ctx->user_waiting, false, __ATOMIC_SEQ_CST))
+		return;
+	spin_lock(&sched_lock);
+	wakeup_one_locked(&ctx->done);
+	spin_unlock(&sched_lock);
+}
+
+/*
+ * A polling thread with nothing to run: look at the page again and again, up
+ * to the idle time, giving the CPU to any thread that waits for it. true once
+ * an entry reads SUBMITTED or a kick came after seen; false when the idle time
+ * has passed, or the pool closes or stops. The status loads are all it costs
+ * the user: no trap, no store to a line the user reads.
+ */
+static bool poll_page(struct flexsc_ctx *ctx, struct pool_thread *pt, uint64_t seen)
+{
+	uint64_t start = rdtsc();
+
+	__atomic_store_n(&pt->entry, ENTRY_POLLING, __ATOMIC_SEQ_CST);
+	while (rdtsc() - start < ctx->idle_cycles) {
+		if (__atomic_load_n(&ctx->closed, __ATOMIC_ACQUIRE))
+			return false;
+		if (entries_any_submitted(&ctx->entries) ||
+		    __atomic_load_n(&ctx->kicks, __ATOMIC_ACQUIRE) != seen)
+			return true;
+		if (sched_cpu_wanted())
+			yield();
+		else
+			cpu_relax();
+	}
+	return false;
+}
+
+/*
+ * Whether a polling thread about to sleep idle must not, because an entry
+ * reads SUBMITTED after it has said (for the user to read) that it is going
+ * to sleep: publish_need_wakeup as if it slept, then look. Caller holds
+ * sched_lock.
+ */
+static bool poll_must_stay(struct flexsc_ctx *ctx)
+{
+	if (!ctx->poll)
+		return false;
+	ctx->nidle++;
+	publish_need_wakeup(ctx);
+	ctx->nidle--;
+	bool stay = !__atomic_load_n(&ctx->closed, __ATOMIC_ACQUIRE) &&
+		    entries_any_submitted(&ctx->entries);
+	if (stay)
+		publish_need_wakeup(ctx);
+	return stay;
+}
+
+/*
  * A syscall thread: serve entries until the pool stops.
  *
  * After a kick the thread scans every entry, from the one after the entry
@@ -275,6 +386,11 @@ static int pool_claim(struct flexsc_ctx *ctx, int after)
  * answered. Entries left elsewhere (past a gap, an entry the user reserved and
  * has not submitted) are found by the scan after the waiter's next kick. A
  * closed pool claims nothing and only waits to be stopped.
+ *
+ * A thread of a polling pool does not go to sleep when a scan finds nothing:
+ * it polls (poll_page) and scans again as soon as an entry is SUBMITTED, and
+ * sleeps only once the page has been idle for the idle time, saying so in the
+ * control page if it was the last thread awake (poll_must_stay).
  */
 static void pool_main(void *arg)
 {
@@ -286,8 +402,13 @@ static void pool_main(void *arg)
 		__atomic_store_n(&pt->entry, ENTRY_CLAIMING, __ATOMIC_SEQ_CST);
 		uint64_t seen = __atomic_load_n(&ctx->kicks, __ATOMIC_SEQ_CST);
 		entries_note_scan(&ctx->entries, seen);
-		for (int i = pool_claim(ctx, -1); i >= 0; i = pool_claim(ctx, i))
-			run_entry(ctx, pt, (unsigned)i);
+		unsigned ran = pool_serve(ctx, pt);
+		if (ctx->poll) {
+			if (ran)
+				poll_wake_waiter(ctx);
+			if (poll_page(ctx, pt, seen))
+				continue;
+		}
 		__atomic_store_n(&pt->entry, ENTRY_IDLE, __ATOMIC_SEQ_CST);
 		/*
 		 * Nothing to do: sleep until kicked (unless that happened meanwhile).
@@ -295,7 +416,7 @@ static void pool_main(void *arg)
 		 */
 		spin_lock(&sched_lock);
 		while (__atomic_load_n(&ctx->kicks, __ATOMIC_ACQUIRE) == seen &&
-		       !__atomic_load_n(&ctx->stopping, __ATOMIC_ACQUIRE))
+		       !__atomic_load_n(&ctx->stopping, __ATOMIC_ACQUIRE) && !poll_must_stay(ctx))
 			sleep_on(&ctx->work, &sched_lock);
 		spin_unlock(&sched_lock);
 	}
@@ -307,16 +428,23 @@ static void pool_main(void *arg)
  * idle, or blocking inside a call. Then, and only then, the user thread waiting
  * in flexsc_wait is woken, so that it sees a whole batch's results at once
  * rather than trapping again for each; and if the thread is blocking inside a
- * call, an idle sibling is woken to go on with the rest of the page.
+ * call, its entry reads BLOCKED until it wakes (pool_after_sleep) and an idle
+ * sibling is woken to go on with the rest of the page.
  */
 static void pool_before_sleep(void *arg, struct waitq *wq)
 {
-	struct flexsc_ctx *ctx = ((struct pool_thread *)arg)->ctx;
+	struct pool_thread *pt = arg;
+	struct flexsc_ctx *ctx = pt->ctx;
 
 	if (wq != &ctx->work) {
 		ctx->nblocked++;
+		if (pt->entry >= 0)
+			entries_mark_blocked(&ctx->entries, (unsigned)pt->entry, true);
 		kick_locked(ctx);
+	} else {
+		ctx->nidle++;
 	}
+	publish_need_wakeup(ctx);
 	if (__atomic_exchange_n(&ctx->user_waiting, false, __ATOMIC_SEQ_CST))
 		wakeup_one_locked(&ctx->done);
 }
@@ -337,10 +465,16 @@ static void pool_yielding(void *arg)
 /* The same thread has woken from wq (its block hook, sched_lock held). */
 static void pool_after_sleep(void *arg, struct waitq *wq)
 {
-	struct flexsc_ctx *ctx = ((struct pool_thread *)arg)->ctx;
+	struct pool_thread *pt = arg;
+	struct flexsc_ctx *ctx = pt->ctx;
 
-	if (wq != &ctx->work)
+	if (wq != &ctx->work) {
 		ctx->nblocked--;
+		if (pt->entry >= 0)
+			entries_mark_blocked(&ctx->entries, (unsigned)pt->entry, false);
+	} else
+		ctx->nidle--;
+	publish_need_wakeup(ctx);
 }
 
 /*
@@ -398,14 +532,32 @@ static void ctx_free(struct flexsc_ctx *ctx)
 	for (unsigned i = 0; i < ctx->npages; i++)
 		if (ctx->pages[i])
 			page_decref(ctx->pages[i]);
+	if (ctx->ctl_page)
+		page_decref(ctx->ctl_page);
 	if (ctx->obj)
 		vmobj_put(ctx->obj);
 	kfree(ctx);
 }
 
 /*
- * Allocate ctx's pages, zeroed (every entry FREE), into a shared object mapped
- * into p's address space. 0 or -ENOMEM.
+ * A zeroed page at index i of ctx's object, with a reference of ctx's own in
+ * *pp. 0 or -ENOMEM.
+ */
+static int add_page(struct flexsc_ctx *ctx, unsigned i, struct page **pp)
+{
+	struct page *pg = page_alloc(PAGE_ZERO);
+
+	if (!pg)
+		return -ENOMEM;
+	page_incref(pg);
+	*pp = pg;
+	return vmobj_insert_page(ctx->obj, i, pg) < 0 ? -ENOMEM : 0;
+}
+
+/*
+ * Allocate ctx's pages, zeroed (every entry FREE), and the control page after
+ * them, into a shared object mapped into p's address space: the entries
+ * read-write, the control page read-only. 0 or -ENOMEM.
  */
 static int map_pages(struct flexsc_ctx *ctx, struct proc *p)
 {
@@ -416,22 +568,55 @@ static int map_pages(struct flexsc_ctx *ctx, struct proc *p)
 	if (!(ctx->obj = vmobj_anon_create()))
 		return -ENOMEM;
 	for (unsigned i = 0; i < ctx->npages; i++) {
-		struct page *pp = page_alloc(PAGE_ZERO);
-		if (!pp)
+		if (add_page(ctx, i, &ctx->pages[i]) < 0)
 			return -ENOMEM;
-		page_incref(pp);
-		ctx->pages[i] = pp;
-		kpages[i] = page2kva(pp);
-		if (vmobj_insert_page(ctx->obj, i, pp) < 0)
-			return -ENOMEM;
+		kpages[i] = page2kva(ctx->pages[i]);
 	}
+	if (add_page(ctx, ctx->npages, &ctx->ctl_page) < 0)
+		return -ENOMEM;
+	ctx->ctl = page2kva(ctx->ctl_page);
 	entries_init(&ctx->entries, kpages, ctx->npages);
 	sleeplock_acquire(&vs->lock);
-	ctx->uaddr = vmmap_find_range(&vs->map, len, UMIN, VM_MMAP_TOP, VMMAP_HILO);
+	ctx->uaddr = vmmap_find_range(&vs->map, len + PGSIZE, UMIN, VM_MMAP_TOP, VMMAP_HILO);
 	int r = ctx->uaddr ? vm_map(vs, ctx->uaddr, len, PROT_READ | PROT_WRITE,
 				    MAP_SHARED | VMA_FLEXSC, ctx->obj, 0) : -ENOMEM;
+	if (r == 0)
+		r = vm_map(vs, ctx->uaddr + len, PGSIZE, PROT_READ, MAP_SHARED | VMA_FLEXSC,
+			   ctx->obj, len);
+	if (r < 0 && ctx->uaddr)
+		vm_unmap(vs, ctx->uaddr, ctx->uaddr + len);
 	sleeplock_release(&vs->lock);
 	return r;
+}
+
+/*
+ * Check opts' placement and polling (inc/flexsc.h) and set ctx's from them.
+ * 0 or -EINVAL.
+ */
+static int set_placement(struct flexsc_ctx *ctx, const struct flexsc_options *opts)
+{
+	bool poll = opts->flags & FLEXSC_POLL;
+
+	if (opts->flags & ~FLEXSC_POLL || (!poll && opts->idle_us))
+		return -EINVAL;
+	switch (opts->placement) {
+	case FLEXSC_PLACE_SAME:
+		if (opts->cpus || poll)
+			return -EINVAL;
+		break;
+	case FLEXSC_PLACE_CORES:
+		if (!opts->cpus || opts->cpus & ~(uint64_t)cpus_online())
+			return -EINVAL;
+		ctx->affinity = (uint32_t)opts->cpus;
+		break;
+	default:
+		return -EINVAL;
+	}
+	ctx->poll = poll;
+	uint64_t us = opts->idle_us ? opts->idle_us : FLEXSC_DEFAULT_IDLE_US;
+	/* Beyond a day is forever; below, us * tsc_hz cannot overflow. */
+	ctx->idle_cycles = us > 86400ULL * 1000000 ? ~(uint64_t)0 : us * (tsc_hz / 1000000);
+	return 0;
 }
 
 int64_t sys_flexsc_register(const struct flexsc_options *uopts)
@@ -458,6 +643,10 @@ int64_t sys_flexsc_register(const struct flexsc_options *uopts)
 	struct flexsc_ctx *ctx = kzalloc(sizeof(*ctx));
 	if (!ctx)
 		return -ENOMEM;
+	if (set_placement(ctx, &opts) < 0) {
+		kfree(ctx);
+		return -EINVAL;
+	}
 	ctx->proc = p;
 	ctx->npages = opts.npages;
 	ctx->max_threads = opts.npages * FLEXSC_ENTRIES_PER_PAGE;
@@ -477,7 +666,7 @@ int64_t sys_flexsc_register(const struct flexsc_options *uopts)
 			uintptr_t uaddr = ctx->uaddr;
 			flexsc_teardown(p);
 			sleeplock_acquire(&p->vs->lock);
-			vm_unmap(p->vs, uaddr, uaddr + opts.npages * PGSIZE);
+			vm_unmap(p->vs, uaddr, uaddr + (opts.npages + 1) * PGSIZE);
 			sleeplock_release(&p->vs->lock);
 			return r;
 		}
@@ -599,6 +788,19 @@ int64_t sys_flexsc_wait(uintptr_t uentry)
 	return !satisfied && thread_interrupted() ? -EINTR : (int64_t)result;
 }
 
+int64_t sys_flexsc_wake(void)
+{
+	struct proc *p = myproc();
+	struct flexsc_ctx *ctx = p->flexsc;
+
+	if (!ctx || mythread() != p->thread)
+		return -EINVAL;
+	spin_lock(&sched_lock);
+	kick_locked(ctx);
+	spin_unlock(&sched_lock);
+	return 0;
+}
+
 void flexsc_teardown(struct proc *p)
 {
 	struct flexsc_ctx *ctx = p->flexsc;
@@ -659,32 +861,6 @@ static struct vmobj *snapshot_pages(struct flexsc_ctx *ctx, struct flexsc_entrie
 }
 
 /*
- * In child's address space, map every area that maps ctx's pages (there may be
- * several, or none, after the parent's munmap and mprotect) onto obj instead,
- * at the same offsets. 0 or -ENOMEM.
- */
-static int remap_snapshot(struct flexsc_ctx *ctx, struct vmspace *vs, struct vmobj *obj)
-{
-	struct { uintptr_t start, end; uint64_t off; int prot; } views[FLEXSC_MAX_PAGES];
-	unsigned nviews = 0;
-	struct vmarea *a;
-	int r = 0;
-
-	sleeplock_acquire(&vs->lock);
-	vmmap_foreach(a, &vs->map)
-		if (a->obj == ctx->obj && nviews < FLEXSC_MAX_PAGES)
-			views[nviews++] = (typeof(views[0])){ a->start, a->end, a->off, a->prot };
-	for (unsigned k = 0; r == 0 && k < nviews; k++) {
-		r = vm_unmap(vs, views[k].start, views[k].end);
-		if (r == 0)
-			r = vm_map(vs, views[k].start, views[k].end - views[k].start, views[k].prot,
-				   MAP_PRIVATE, obj, views[k].off);
-	}
-	sleeplock_release(&vs->lock);
-	return r;
-}
-
-/*
  * What flexsc_wait(uentry) returns in a child whose copy of the pages is copy,
  * with no pool to wait for: as wait_result would find it there.
  */
@@ -711,7 +887,14 @@ int flexsc_fork_child(struct proc *parent, struct proc *child)
 
 	if (!obj)
 		return -ENOMEM;
-	int r = remap_snapshot(ctx, child->vs, obj);
+	/*
+	 * Every view the child has of the pages (several, or none, after the
+	 * parent's munmap and mprotect), the control page's too, now shows the
+	 * snapshot, whose control page is left to fill with zeros when touched.
+	 */
+	sleeplock_acquire(&child->vs->lock);
+	int r = vm_replace_object(child->vs, ctx->obj, obj, MAP_PRIVATE);
+	sleeplock_release(&child->vs->lock);
 	if (r == 0 && syscall_frame_num(child->thread->tf) == SYS_flexsc_wait)
 		child->thread->tf->rax = (uint64_t)child_wait_result(ctx, &copy, child->thread->tf->rdi);
 	vmobj_put(obj);

@@ -12,6 +12,7 @@ struct proc;
 
 int64_t sys_flexsc_register(const struct flexsc_options *uopts);
 int64_t sys_flexsc_wait(uintptr_t uentry);
+int64_t sys_flexsc_wake(void);
 
 /*
  * Stop p's syscall threads, wait until they are gone, and free p's registration

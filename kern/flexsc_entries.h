@@ -65,11 +65,27 @@ static inline uint32_t entries_status(struct flexsc_entries *s, unsigned i)
 	return __atomic_load_n(&entries_at(s, i)->status, __ATOMIC_ACQUIRE);
 }
 
-/* Whether entry i is on its way: SUBMITTED or BUSY. */
+/* Whether a status says on its way: SUBMITTED, BUSY or BLOCKED. */
+static inline bool entries_status_pending(uint32_t status)
+{
+	return status == FLEXSC_SUBMITTED || status == FLEXSC_BUSY || status == FLEXSC_BLOCKED;
+}
+
+/* Whether entry i is on its way. */
 static inline bool entries_pending(struct flexsc_entries *s, unsigned i)
 {
-	uint32_t status = entries_status(s, i);
-	return status == FLEXSC_SUBMITTED || status == FLEXSC_BUSY;
+	return entries_status_pending(entries_status(s, i));
+}
+
+/*
+ * Claimed entry i's thread is going to sleep inside its call (blocked true,
+ * BUSY -> BLOCKED) or has woken (BLOCKED -> BUSY): for the user to see. Only
+ * the thread that runs the entry writes its status until it publishes.
+ */
+static inline void entries_mark_blocked(struct flexsc_entries *s, unsigned i, bool blocked)
+{
+	__atomic_store_n(&entries_at(s, i)->status, blocked ? FLEXSC_BLOCKED : FLEXSC_BUSY,
+			 __ATOMIC_RELEASE);
 }
 
 /*
@@ -174,7 +190,7 @@ static inline unsigned entries_count_page(struct flexsc_entries *s, unsigned p, 
 			uint32_t status = entries_status(s, i);
 			if (status == FLEXSC_DONE)
 				done++;
-			if (status == FLEXSC_DONE || status == FLEXSC_SUBMITTED || status == FLEXSC_BUSY)
+			if (status == FLEXSC_DONE || entries_status_pending(status))
 				*marked = true;
 			else
 				__atomic_store_n(&s->completed.entry[i], 0, __ATOMIC_RELAXED);

@@ -166,6 +166,16 @@ void yield(void);
 void thread_spin_wait(void);
 
 /*
+ * Whether another thread waits in this CPU's run queue: a hint, read without
+ * the lock, for a thread that spins in the kernel (a FlexSC poller) to know
+ * when to yield.
+ */
+static inline bool sched_cpu_wanted(void)
+{
+	return __atomic_load_n(&mycpu()->nqueued, __ATOMIC_RELAXED) > 0;
+}
+
+/*
  * Sleep on wq, releasing lk (which the caller holds) while asleep and taking it
  * again before returning. The caller re-checks its condition in a loop.
  */

@@ -201,6 +201,29 @@ int vm_unmap(struct vmspace *vs, uintptr_t start, uintptr_t end)
 	return r;
 }
 
+int vm_replace_object(struct vmspace *vs, struct vmobj *from, struct vmobj *to, int flags)
+{
+	for (;;) {
+		struct vmarea *a, *found = NULL;
+		vmmap_foreach(a, &vs->map)
+			if (a->obj == from) {
+				found = a;
+				break;
+			}
+		if (!found)
+			return 0;
+		/* Copies: the unmap frees the area. */
+		uintptr_t start = found->start, end = found->end;
+		uint64_t off = found->off;
+		int prot = found->prot;
+		int r = vm_unmap(vs, start, end);
+		if (r == 0)
+			r = vm_map(vs, start, end - start, prot, flags, to, off);
+		if (r < 0)
+			return r;
+	}
+}
+
 int vm_protect(struct vmspace *vs, uintptr_t start, uintptr_t end, int prot)
 {
 	struct tlb_batch b;

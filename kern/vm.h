@@ -99,6 +99,14 @@ int vm_map(struct vmspace *vs, uintptr_t start, size_t len, int prot, int flags,
 	   struct vmobj *obj, uint64_t off);
 /* Unmap [start, end) (munmap), dropping the pages nothing else maps. 0 or -errno. */
 int vm_unmap(struct vmspace *vs, uintptr_t start, uintptr_t end);
+/*
+ * Map every area of vs that maps from (there may be several, or none) onto to
+ * instead, at the same addresses, offsets and protection, with flags (MAP_*)
+ * for the new areas: what fork gives a child for memory it must not share.
+ * 0 or -errno as vm_unmap and vm_map; on an error, the areas not yet replaced
+ * and the one being replaced may be gone.
+ */
+int vm_replace_object(struct vmspace *vs, struct vmobj *from, struct vmobj *to, int flags);
 /* Change the protection of [start, end) (mprotect). 0 or -errno as vmmap_protect. */
 int vm_protect(struct vmspace *vs, uintptr_t start, uintptr_t end, int prot);
 

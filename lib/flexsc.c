@@ -19,21 +19,37 @@
 #include <inc/lib.h>
 
 struct flexsc_ring flexsc_default_ring;
-unsigned long flexsc_submitted, flexsc_waits;
+unsigned long flexsc_submitted, flexsc_waits, flexsc_wakes;
+const struct flexsc_ctl *flexsc_poll_ctl;
+unsigned long flexsc_spin_limit = 16384;
+
+int flexsc_setup_with(struct flexsc_ring *r, const struct flexsc_options *opts)
+{
+	long addr = syscall6(SYS_flexsc_register, (long)opts, 0, 0, 0, 0, 0);
+
+	if (addr < 0)
+		return (int)addr;
+	unsigned npages = opts->npages ? opts->npages : 1;
+	r->entries = (struct flexsc_entry *)addr;
+	r->nentries = npages * FLEXSC_ENTRIES_PER_PAGE;
+	r->cursor = 0;
+	flexsc_poll_ctl = opts->flags & FLEXSC_POLL ? (const struct flexsc_ctl *)(addr + npages * 4096)
+						     : NULL;
+	if (r != &flexsc_default_ring)
+		flexsc_default_ring = *r;
+	return 0;
+}
 
 int flexsc_setup(struct flexsc_ring *r, unsigned npages, unsigned nthreads)
 {
 	struct flexsc_options opts = { .npages = npages, .nthreads = nthreads };
-	long addr = syscall6(SYS_flexsc_register, (long)&opts, 0, 0, 0, 0, 0);
+	return flexsc_setup_with(r, &opts);
+}
 
-	if (addr < 0)
-		return (int)addr;
-	r->entries = (struct flexsc_entry *)addr;
-	r->nentries = (npages ? npages : 1) * FLEXSC_ENTRIES_PER_PAGE;
-	r->cursor = 0;
-	if (r != &flexsc_default_ring)
-		flexsc_default_ring = *r;
-	return 0;
+int flexsc_wake(void)
+{
+	flexsc_wakes++;
+	return (int)syscall6(SYS_flexsc_wake, 0, 0, 0, 0, 0, 0);
 }
 
 int flexsc_wait(void)
@@ -88,8 +104,10 @@ static int64_t flex_call(long sysnum, long a0, long a1, long a2, long a3, long a
 pid_t flex_fork(void)
 {
 	pid_t pid = flex_call(SYS_fork, 0, 0, 0, 0, 0, 0);
-	if (pid == 0)
+	if (pid == 0) {
 		flexsc_default_ring.entries = NULL;
+		flexsc_poll_ctl = NULL;
+	}
 	return pid;
 }
 

@@ -784,6 +784,31 @@ CASES = [
         "timeout": 150,
     },
     {
+        # Syscall threads pinned to the CPUs the user thread is not on, with and
+        # without polling: getcpu on the page, a polled steady load without a
+        # trap, the control page's wakeup flag (user/flexsccores.c).
+        "name": "flexsccores",
+        "init": "leakcheck flexsccores",
+        "smp": 2,
+        "expect": [r"^flexsccores: 10000 entries served by a polling syscall core: 0 "
+                   r"system-call traps, 0 flexsc_wait, 0 flexsc_wake$",
+                   r"^flexsccores: placement and polling on 2 CPUs$",
+                   r"^flexsccores: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+        "timeout": 180,
+    },
+    {
+        "name": "flexsccores-smp4",
+        "init": "leakcheck flexsccores",
+        "smp": 4,
+        "expect": [r"^flexsccores: 10000 entries served by a polling syscall core: 0 "
+                   r"system-call traps, 0 flexsc_wait, 0 flexsc_wake$",
+                   r"^flexsccores: placement and polling on 4 CPUs$",
+                   r"^flexsccores: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+        "timeout": 240,
+    },
+    {
         "name": "flexscstress",
         "init": "leakcheck flexscstress",
         "expect": [r"^flexscstress: 100032 calls, \d+ flexsc_wait traps$",

@@ -374,6 +374,36 @@ static void unmapped_page(void)
 	check(status == 0, "the page made read-only by its owner: served all the same");
 }
 
+/*
+ * An entry whose call sleeps reads BLOCKED while it does, and is DONE once the
+ * call returns; entries posted and never waited for run after a flexsc_wake,
+ * which does not wait. The loops wait as long as the guest takes.
+ */
+static void blocked_and_unwaited(void)
+{
+	int fds[2];
+	char c = 0;
+	struct timespec ms = { 0, 1000 * 1000 };
+
+	pipe(fds);
+	struct flexsc_entry *rd = flexsc_post(&ring, SYS_read, fds[0], (long)&c, 1, 0, 0, 0);
+	unsigned long waits = flexsc_waits;
+	expect("flexsc_wake", flexsc_wake(), 0);
+	while (__atomic_load_n(&rd->status, __ATOMIC_ACQUIRE) != FLEXSC_BLOCKED)
+		nanosleep(&ms, NULL);
+	struct flexsc_entry *e = flexsc_post(&ring, SYS_getppid, 0, 0, 0, 0, 0, 0);
+	expect("flexsc_wake", flexsc_wake(), 0);
+	while (!flexsc_done(e))
+		nanosleep(&ms, NULL);
+	check(flexsc_waits == waits && flexsc_reap(e) == getppid(),
+	      "an entry never waited for completes beside a blocked one");
+	check(rd->status == FLEXSC_BLOCKED, "a read with nothing to read reads BLOCKED");
+	write(fds[1], "b", 1);
+	check(flexsc_wait_for(rd) == 1 && c == 'b', "the blocked read completes once written to");
+	close(fds[0]);
+	close(fds[1]);
+}
+
 int main(int argc, char **argv)
 {
 	if (flexsc_setup(&ring, 1, 4) < 0) {
@@ -395,5 +425,6 @@ int main(int argc, char **argv)
 	isolation();
 	registration_errors();
 	unmapped_page();
+	blocked_and_unwaited();
 	return test_verdict(test_failures);
 }

@@ -211,7 +211,7 @@ static struct flexsc_entry *idle_entry(void)
 {
 	struct flexsc_entry *e = &page[below(page_entries)];
 	uint32_t s = e->status;
-	return s == FLEXSC_SUBMITTED || s == FLEXSC_BUSY ? NULL : e;
+	return s == FLEXSC_SUBMITTED || s == FLEXSC_BUSY || s == FLEXSC_BLOCKED ? NULL : e;
 }
 
 /*
@@ -1000,7 +1000,7 @@ static bool gen_call(struct call *c)
 		SYS_fstat, SYS_lseek, SYS_mmap, SYS_mprotect, SYS_munmap, SYS_brk, SYS_pipe,
 		SYS_pipe2, SYS_sched_yield, SYS_dup, SYS_dup2, SYS_nanosleep, SYS_getpid,
 		SYS_getppid, SYS_clock_gettime, SYS_kstat, SYS_wait4, SYS_ipc_send,
-		SYS_ipc_recv, SYS_flexsc_register, SYS_flexsc_wait, SYS_execve, SYS_exit,
+		SYS_ipc_recv, SYS_flexsc_register, SYS_flexsc_wait, SYS_flexsc_wake, SYS_execve, SYS_exit,
 		SYS_uname, SYS_getuid, SYS_getgid, SYS_geteuid, SYS_getegid, SYS_ioctl,
 		SYS_readv, SYS_writev, SYS_arch_prctl, SYS_set_tid_address, SYS_fcntl,
 		SYS_dup3, SYS_clock_nanosleep, -1,
@@ -1125,6 +1125,11 @@ static bool gen_call(struct call *c)
 		struct flexsc_options *o = (struct flexsc_options *)SCRATCH;
 		o->npages = (uint32_t)below(6);
 		o->nthreads = (uint32_t)below(18);
+		/* Placements, masks and polling, most of them valid at 1 or 2 CPUs. */
+		o->placement = (uint32_t)below(3);
+		o->flags = (uint32_t)below(3);
+		o->cpus = below(4);
+		o->idle_us = one_in(2) ? 0 : below(3000);
 		o->reserved[0] = one_in(4) ? rnd() : 0;
 		o->reserved[1] = 0;
 		c->a[0] = one_in(4) ? (long)pointer(sizeof(*o), false, &c->ptr) : (long)SCRATCH;
@@ -1294,6 +1299,12 @@ static void after_call(const struct call *c, long r, enum path path)
 			break;	/* it may be an entry of a page we do not know of */
 		else
 			want(r == -EINVAL, "flexsc_wait on no entry (or on the page) is -EINVAL", r);
+		break;
+	case SYS_flexsc_wake:
+		if (path == PATH_PAGE || !page)
+			want(r == -EINVAL, "flexsc_wake unregistered (or on the page) is -EINVAL", r);
+		else
+			want(r == 0, "flexsc_wake", r);
 		break;
 	case SYS_nanosleep:
 		want(r == c->expect, "nanosleep", r);

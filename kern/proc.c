@@ -75,6 +75,9 @@ static struct proc *proc_alloc(struct proc *parent, const char *name, int *err)
 		p->sid = parent ? parent->sid : p->pid;
 		p->did_exec = false;
 		ipc_state_init(&p->ipc);
+		/* A reused slot forgets its last process's handlers and pending signals. */
+		memset(p->sig_actions, 0, sizeof(p->sig_actions));
+		p->sig_queue.pending = 0;
 	}
 	spin_unlock(&proc_lock);
 	if (!p) {

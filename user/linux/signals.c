@@ -418,6 +418,47 @@ static void refusals(void)
 	sigprocmask(SIG_SETMASK, &set, NULL);
 }
 
+/*
+ * A process that dies with a signal pending and blocked takes it with it: the
+ * next process (here, in the same kernel slot) starts with nothing pending.
+ */
+static void pending_dies_with_its_process(void)
+{
+	int ready[2], go[2], status;
+	char c;
+
+	if (pipe(ready) < 0 || pipe(go) < 0) {
+		check(0, "pipes for the pending-signal test");
+		return;
+	}
+	pid_t a = fork();
+	if (a == 0) {
+		sigset_t set;
+		sigemptyset(&set);
+		sigaddset(&set, SIGUSR1);
+		sigprocmask(SIG_BLOCK, &set, NULL);
+		close(go[1]);
+		write(ready[1], "r", 1);
+		read(go[0], &c, 1);
+		_exit(0);
+	}
+	close(ready[1]);
+	close(go[0]);
+	read(ready[0], &c, 1);
+	kill(a, SIGUSR1);
+	close(go[1]);
+	check(waitpid(a, &status, 0) == a && WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	      "a child exits with SIGUSR1 blocked and pending");
+	close(ready[0]);
+	pid_t b = fork();
+	if (b == 0) {
+		getppid();
+		_exit(5);
+	}
+	check(waitpid(b, &status, 0) == b && WIFEXITED(status) && WEXITSTATUS(status) == 5,
+	      "the next child inherits no pending signal from the dead one");
+}
+
 int main(void)
 {
 	registers_survive_a_handler();
@@ -425,6 +466,7 @@ int main(void)
 	masks_flags_and_pending();
 	sigpipe_kills_or_is_epipe();
 	sigchld_and_wait4_agree();
+	pending_dies_with_its_process();
 	interrupted_reads();
 	interrupted_sleep();
 	refusals();

@@ -181,11 +181,26 @@ static int64_t discard_pwrite(struct file *f, const void *ubuf, size_t n, off_t 
 	return discard_write(f, ubuf, n);
 }
 
+/*
+ * lseek on /dev/null or /dev/zero: the offset is always 0, whatever was asked,
+ * as on Linux; only a whence Linux does not know is -EINVAL.
+ */
+static int64_t null_llseek(struct file *f, off_t offset, int whence)
+{
+	if (whence < 0 || whence > SEEK_MAX)
+		return -EINVAL;
+	sleeplock_acquire(&f->pos_lock);
+	f->offset = 0;
+	sleeplock_release(&f->pos_lock);
+	return 0;
+}
+
 static const struct file_ops null_ops = {
 	.read = null_read,
 	.write = discard_write,
 	.pread = null_pread,
 	.pwrite = discard_pwrite,
+	.llseek = null_llseek,
 };
 
 /* A mapping of /dev/zero, shared or private, is fresh anonymous memory. */
@@ -200,6 +215,7 @@ static const struct file_ops zero_ops = {
 	.write = discard_write,
 	.pread = zero_pread,
 	.pwrite = discard_pwrite,
+	.llseek = null_llseek,
 	.mmap = zero_mmap,
 };
 

@@ -69,7 +69,15 @@ static void test_devices(void)
 	expect("write /dev/null", write(fd, buf, sizeof(buf)), sizeof(buf));
 	expect("fstat /dev/null", fstat(fd, &st), 0);
 	check(S_ISCHR(st.st_mode), "/dev/null is a character device");
-	expect("lseek /dev/null", lseek(fd, 0, SEEK_SET), -ESPIPE);
+	/* Linux's /dev/null and /dev/zero seek anywhere and stay at 0. */
+	expect("lseek /dev/null", lseek(fd, 100, SEEK_SET), 0);
+	expect("lseek /dev/null from its end", lseek(fd, -5, SEEK_END), 0);
+	expect("lseek /dev/null, SEEK_CUR", lseek(fd, 7, SEEK_CUR), 0);
+	expect("lseek /dev/null with an unknown whence", lseek(fd, 0, 5), -EINVAL);
+	close(fd);
+
+	fd = open_ok("/dev/tty", O_RDWR);
+	expect("lseek /dev/tty", lseek(fd, 0, SEEK_SET), -ESPIPE);
 	close(fd);
 
 	fd = open_ok("/dev/null", O_RDONLY);
@@ -83,6 +91,7 @@ static void test_devices(void)
 	for (size_t i = 0; i < sizeof(buf); i++)
 		nonzero += buf[i] != 0;
 	expect("nonzero bytes from /dev/zero", (long)nonzero, 0);
+	expect("lseek /dev/zero", lseek(fd, 4096, SEEK_SET), 0);
 	close(fd);
 
 	expect("fstat the console", fstat(1, &st), 0);

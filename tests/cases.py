@@ -14,6 +14,9 @@ USER_FAILURE = [r"FAIL", r"^panic: "]
 
 HEX = r"0x[0-9a-f]+"
 
+# busybox's interactive prompt as root: "# ", then a cursor-position query (ESC [6n).
+PROMPT = r"# \x1b\[6n"
+
 # What tools' leakcheck prints when the program gave back every page it used.
 NO_LEAK = [r"^leakcheck: \w+ exited 0$",
            r"^leakcheck: free pages before \d+ after \d+, kmalloc's pages before \d+ after \d+$",
@@ -481,6 +484,35 @@ CASES = [
         "expect": [r"^hi there$"],
         "forbid": USER_FAILURE,
         "status": 5,
+    },
+    {
+        # make qemu's session: busybox's interactive shell as init on the writable
+        # tmpfs at /, driven over the console as a user would, each command typed
+        # once the prompt (with its cursor-position query) is back. Job control
+        # is off (set +m) until wait4 takes WUNTRACED.
+        "name": "busybox-session",
+        "init": "busybox sh",
+        "type": [[PROMPT, cmd + "\r"] for cmd in [
+            "set +m",
+            "ls -l /bin/busybox /dev/null",
+            "echo hi > /tmp/a; echo there >> /tmp/a; cat /tmp/a",
+            "cat < /tmp/a | grep h | wc -l",
+            "mkdir /top /top/d && echo data > /top/d/f && mv /top/d/f /top/d/g",
+            "ln -s g /top/d/l && cp /top/d/l /top/copy && cat /top/copy",
+            "find /top | sort",
+            "rm /top/d/l && rm -r /top/d && ls -a /top",
+            "sleep 100 &",
+            "kill %1; wait %1; echo killed $?",
+            "cd /top && pwd && ls",
+            "exit 7",
+        ]],
+        "expect": [r"^-rwxr-xr-x +1 0 +0 +\d+ .* /bin/busybox$",
+                   r"^crw-rw-rw- +1 0 +0 +1, +3 .* /dev/null$",
+                   r"^hi$", r"^there$", r"^2$", r"^data$",
+                   r"^/top$", r"^/top/copy$", r"^/top/d$", r"^/top/d/g$", r"^/top/d/l$",
+                   r"^\.\s+\.\.\s+copy$", r"^killed 143$", r"^/top$", r"^copy$"],
+        "forbid": USER_FAILURE + [r"No such file", r"can't", r"[Nn]ot found"],
+        "status": 7,
     },
     {
         # The small calls C libraries make: pread64, getcwd, umask, the limits

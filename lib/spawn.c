@@ -33,3 +33,18 @@ pid_t spawn(const char *prog, char *const argv[])
 		fprintf(2, "%s: %s: cannot execute (error %d)\n", progname, prog, r);
 	exit(127);
 }
+
+int reap_child(pid_t pid, const char *name)
+{
+	int status;
+
+	if (wait4(pid, &status, 0, NULL) != pid) {
+		printf("%s: %s: wait4 failed\n", progname, name);
+		return -1;
+	}
+	if (WIFSIGNALED(status))
+		printf("%s: %s killed by signal %d\n", progname, name, WTERMSIG(status));
+	else if (WEXITSTATUS(status) != 0)
+		printf("%s: %s exited %d\n", progname, name, WEXITSTATUS(status));
+	return status;
+}

@@ -437,6 +437,26 @@ CASES = [
         "forbid": USER_FAILURE,
     },
     {
+        # Weenix's stress helpers: three rounds of the file tests (each in its
+        # own directory under /tmp) and a busybox find, all at once, and every
+        # page back at the end.
+        "name": "repeat-parallel",
+        "init": "leakcheck repeat 3 parallel vfsdata vfspaths files 'busybox find /bin -name hello'",
+        "expect": [r"^/bin/hello$", r"^/bin/hello$", r"^/bin/hello$"] + NO_LEAK,
+        "forbid": USER_FAILURE + [r"^parallel: ", r"^repeat: "],
+        "timeout": 180,
+    },
+    {
+        # Both helpers name the command that failed and how; repeat stops there.
+        "name": "repeat-fails",
+        "init": "repeat 4 parallel true fault_null \"sh -c exit 3\"",
+        "expect": [r"^parallel: fault_null killed by signal 11$", r"^parallel: sh exited 3$",
+                   r"^repeat: parallel exited 1$", r"^repeat: run 1 of 4 failed$",
+                   r"^elk: init exited with status 1$"],
+        "forbid": [r"run 2 of 4"],
+        "status": 1,
+    },
+    {
         # A static Linux program from Debian's musl-gcc, knowing nothing of elk:
         # TLS through arch_prctl, stdio through ioctl and writev, malloc, readv.
         "name": "muslhello",

@@ -1,9 +1,12 @@
 /*
  * files: open, read, lseek and fstat on a program file in /bin and devices; dup and dup2
  * sharing offsets; descriptors inherited across fork sharing the offset; -EBADF
- * after close; -EFAULT for bad buffers, with no descriptor left behind.
+ * after close; -EFAULT for bad buffers, with no descriptor left behind; calls
+ * on a syscall page whose buffers are file mappings, shared and private, that
+ * only the syscall thread has touched.
  */
 #include <inc/lib.h>
+#include <inc/mman.h>
 
 #define KERNEL_POINTER ((void *)0xffffffff80100000UL)
 
@@ -210,6 +213,68 @@ static void test_console_nonblock(void)
 	expect("F_SETFL back", syscall6(SYS_fcntl, 0, F_SETFL, flags, 0, 0, 0), 0);
 }
 
+#define PAGE 4096
+
+/* A new file at path holding n bytes of byte c; its descriptor, open read-write. */
+static int filled_file(const char *path, char c, size_t n)
+{
+	static char buf[2 * PAGE];
+	int fd = open_ok(path, O_RDWR | O_CREAT | O_TRUNC);
+
+	memset(buf, c, n);
+	expect("fill the file", pwrite64(fd, buf, n, 0), (long)n);
+	return fd;
+}
+
+/*
+ * Calls on a syscall page whose buffers are file mappings not yet touched: the
+ * syscall thread makes the first access and faults the pages in. A read into
+ * a MAP_SHARED mapping reaches the file; into a MAP_PRIVATE one, only the
+ * mapping; a write from a fresh mapping sends the file's bytes.
+ */
+static void test_flexsc_mappings(void)
+{
+	static struct flexsc_ring ring;
+	static char buf[2 * PAGE];
+	int src = filled_file("/tmp/files.src", 's', 2 * PAGE);
+	int fd = filled_file("/tmp/files.map", 'f', 2 * PAGE);
+
+	expect("flexsc_setup", flexsc_setup(&ring, 1, 1), 0);
+	for (int shared = 1; shared >= 0; shared--) {
+		char *m = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE,
+			       shared ? MAP_SHARED : MAP_PRIVATE, fd, 0);
+		check(!ptr_failed(m), "mmap the file");
+		expect("flex_pread64 into both pages of the mapping",
+		       flex_pread64(src, m + 100, PAGE, 0), PAGE);
+		size_t bad = 0;
+		for (size_t i = 0; i < 2 * PAGE; i++)
+			bad += m[i] != (i >= 100 && i < 100 + PAGE ? 's' : 'f');
+		expect(shared ? "bytes wrong in the shared mapping" :
+		       "bytes wrong in the private mapping", (long)bad, 0);
+		expect("pread the mapped file", pread64(fd, buf, 2 * PAGE, 0), 2 * PAGE);
+		bad = 0;
+		for (size_t i = 0; i < 2 * PAGE; i++)
+			bad += buf[i] != (shared && i >= 100 && i < 100 + PAGE ? 's' : 'f');
+		expect(shared ? "file bytes not as the shared mapping's" :
+		       "file bytes changed by the private mapping", (long)bad, 0);
+		munmap(m, 2 * PAGE);
+		if (shared)	/* the file as it was, for the private round */
+			close(fd), fd = filled_file("/tmp/files.map", 'f', 2 * PAGE);
+	}
+
+	/* A write whose source is a mapping nothing has touched. */
+	char *m = mmap(NULL, 2 * PAGE, PROT_READ, MAP_PRIVATE, src, 0);
+	check(!ptr_failed(m), "mmap the source file");
+	expect("flex_pwrite from the fresh mapping", flex_pwrite64(fd, m + PAGE - 8, 16, 0), 16);
+	expect("pread what it wrote", pread64(fd, buf, 17, 0), 17);
+	check(memcmp(buf, "ssssssssssssssssf", 17) == 0, "the file holds the mapping's bytes");
+	munmap(m, 2 * PAGE);
+	close(src);
+	close(fd);
+	expect("unlink", unlink("/tmp/files.src"), 0);
+	expect("unlink", unlink("/tmp/files.map"), 0);
+}
+
 int main(int argc, char **argv)
 {
 	test_program_file();
@@ -218,5 +283,6 @@ int main(int argc, char **argv)
 	test_fork_shares_offset();
 	test_efault();
 	test_console_nonblock();
+	test_flexsc_mappings();
 	return test_verdict(test_failures);
 }

@@ -437,6 +437,15 @@ CASES = [
         "forbid": USER_FAILURE,
     },
     {
+        # 10,000 files created, written, read back and unlinked (some while
+        # open): every page and kernel object comes back.
+        "name": "vfsstorm",
+        "init": "leakcheck vfsstorm",
+        "expect": [r"^vfsstorm: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+        "timeout": 120,
+    },
+    {
         # Weenix's stress helpers: three rounds of the file tests (each in its
         # own directory under /tmp) and a busybox find, all at once, and every
         # page back at the end.

@@ -112,10 +112,15 @@ void vmobj_purge(struct vmobj *obj, uint64_t lo, uint64_t hi)
 	spin_unlock(&vmobj_lock);
 }
 
-/* A new page put in obj at pgoff: a copy of src, or zeroed if src is NULL. */
+/*
+ * A new page put in obj at pgoff: a copy of src, or zeroed if src is NULL. A
+ * file's pages stay until the file is truncated or gone, so they leave the
+ * allocator's reserve alone.
+ */
 static struct page *new_page_in(struct vmobj *obj, uint64_t pgoff, struct page *src)
 {
-	struct page *pp = page_alloc(src ? 0 : PAGE_ZERO);
+	struct page *pp = page_alloc((src ? 0 : PAGE_ZERO) |
+				     (obj->type == VMOBJ_FILE ? PAGE_KEEP_RESERVE : 0));
 	if (!pp)
 		return NULL;
 	if (src)

@@ -437,6 +437,17 @@ CASES = [
         "forbid": USER_FAILURE,
     },
     {
+        # A tmpfs filled until memory runs out: -ENOSPC, not a panic; the data
+        # reads back, a truncation frees space, and after the unlinks all of it
+        # is there again (little memory, so that this is quick).
+        "name": "tmpfsfull",
+        "init": "leakcheck tmpfsfull",
+        "mem": "64M",
+        "expect": [r"^tmpfsfull: \d+ KiB in \d+ files, then -28$", r"^tmpfsfull: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+        "timeout": 120,
+    },
+    {
         # 10,000 files created, written, read back and unlinked (some while
         # open): every page and kernel object comes back.
         "name": "vfsstorm",

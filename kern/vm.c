@@ -12,6 +12,19 @@
 #include <kern/tlb.h>
 #include <kern/vmobj.h>
 
+/*
+ * Every address space, for the calls that must reach all of them
+ * (vm_file_shrunk). vmspaces_lock, a sleep lock taken before any vs->lock,
+ * protects the list and each vmspace's link.
+ */
+static struct list_node vmspaces = LIST_HEAD_INIT(vmspaces);
+static struct sleeplock vmspaces_lock;
+
+void vm_init(void)
+{
+	sleeplock_init(&vmspaces_lock, "vmspaces", LOCK_VMSPACES);
+}
+
 struct vmspace *vmspace_create(void)
 {
 	struct vmspace *vs = kzalloc(sizeof(*vs));
@@ -24,11 +37,17 @@ struct vmspace *vmspace_create(void)
 	}
 	vmmap_init(&vs->map);
 	sleeplock_init(&vs->lock, "vmspace", LOCK_VMSPACE);
+	sleeplock_acquire(&vmspaces_lock);
+	list_push_back(&vmspaces, &vs->link);
+	sleeplock_release(&vmspaces_lock);
 	return vs;
 }
 
 void vmspace_destroy(struct vmspace *vs)
 {
+	sleeplock_acquire(&vmspaces_lock);
+	list_remove(&vs->link);
+	sleeplock_release(&vmspaces_lock);
 	pml4_destroy(vs->pml4);
 	vmmap_destroy(&vs->map);
 	kfree(vs);
@@ -199,6 +218,43 @@ int vm_unmap(struct vmspace *vs, uintptr_t start, uintptr_t end)
 	int r = vmmap_remove(&vs->map, start, end, forget_range, &b);
 	tlb_batch_finish(&b);
 	return r;
+}
+
+/*
+ * vm_file_shrunk for one area of vs (vs->lock held): from object page first
+ * on, unmap what a maps if it reaches file, and drop a private area's copies.
+ */
+static void cut_area(struct vmarea *a, struct vmobj *file, uint64_t first,
+		     struct tlb_batch *b)
+{
+	uint64_t a_first = a->off / PGSIZE, a_end = a_first + (a->end - a->start) / PGSIZE;
+
+	if (!a->obj || first >= a_end || !vmobj_reaches(a->obj, file))
+		return;
+	uint64_t lo = MAX(first, a_first);
+	pml4_range(b, a->start + (lo - a_first) * PGSIZE, a->end, RANGE_UNMAP);
+	if (!(a->flags & MAP_SHARED))
+		vmobj_purge_above(a->obj, file, lo, a_end);
+}
+
+void vm_file_shrunk(struct vmobj *file, uint64_t size)
+{
+	uint64_t first = ROUNDUP(size, PGSIZE) / PGSIZE;
+	struct list_node *n;
+
+	sleeplock_acquire(&vmspaces_lock);
+	for (n = vmspaces.next; n != &vmspaces; n = n->next) {
+		struct vmspace *vs = list_entry(n, struct vmspace, link);
+		struct tlb_batch b;
+		struct vmarea *a;
+		sleeplock_acquire(&vs->lock);
+		tlb_batch_init(&b, vs->pml4);
+		vmmap_foreach(a, &vs->map)
+			cut_area(a, file, first, &b);
+		tlb_batch_finish(&b);
+		sleeplock_release(&vs->lock);
+	}
+	sleeplock_release(&vmspaces_lock);
 }
 
 int vm_replace_object(struct vmspace *vs, struct vmobj *from, struct vmobj *to, int flags)

@@ -19,6 +19,7 @@
 struct vmobj;
 
 struct vmspace {
+	struct list_node link;	/* in the list of every address space; vmspaces_lock */
 	uint64_t *pml4;
 	struct vmmap map;
 	struct sleeplock lock;
@@ -43,6 +44,9 @@ enum vm_fault_result {
 #define VM_READ  0
 #define VM_WRITE 1
 #define VM_EXEC  2
+
+/* Set up the list of address spaces, before the first vmspace_create. */
+void vm_init(void);
 
 /* A new empty address space (the kernel half mapped), or NULL. */
 struct vmspace *vmspace_create(void);
@@ -87,6 +91,16 @@ int vm_write(struct vmspace *vs, uintptr_t va, const void *src, size_t n);
  * vs->lock.
  */
 int vm_writable(struct vmspace *vs, uintptr_t va, size_t n);
+
+/*
+ * The file object file has shrunk to size bytes (a truncation): in every
+ * address space, unmap the pages from the first page wholly past the end that
+ * areas reaching file map (a shared mapping of it, or a private one over it),
+ * and drop the private copies made of those pages, so that the next touch
+ * there is SIGBUS, as on Linux. The caller holds no vs->lock; takes the list's
+ * lock and each vs->lock in turn.
+ */
+void vm_file_shrunk(struct vmobj *file, uint64_t size);
 
 /*
  * The calls below expect vs->lock held.

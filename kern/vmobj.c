@@ -112,6 +112,23 @@ void vmobj_purge(struct vmobj *obj, uint64_t lo, uint64_t hi)
 	spin_unlock(&vmobj_lock);
 }
 
+bool vmobj_reaches(struct vmobj *top, struct vmobj *obj)
+{
+	spin_lock(&vmobj_lock);
+	while (top && top != obj)
+		top = top->below;
+	spin_unlock(&vmobj_lock);
+	return top != NULL;
+}
+
+void vmobj_purge_above(struct vmobj *top, struct vmobj *bottom, uint64_t lo, uint64_t hi)
+{
+	spin_lock(&vmobj_lock);
+	for (; top && top != bottom; top = top->below)
+		drop_pages(top, lo, hi);
+	spin_unlock(&vmobj_lock);
+}
+
 /*
  * A new page put in obj at pgoff: a copy of src, or zeroed if src is NULL. A
  * file's pages stay until the file is truncated or gone, so they leave the

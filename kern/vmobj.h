@@ -99,6 +99,15 @@ int vmobj_insert_page(struct vmobj *obj, uint64_t pgoff, struct page *page);
  */
 void vmobj_purge(struct vmobj *obj, uint64_t lo, uint64_t hi);
 
+/* Whether obj is top or lies below it. */
+bool vmobj_reaches(struct vmobj *top, struct vmobj *obj);
+/*
+ * Drop the pages at offsets [lo, hi) of every object from top down to bottom,
+ * which lies below top, bottom itself excluded: the private copies made of
+ * bottom's pages there (a file's, past its new end after a truncation).
+ */
+void vmobj_purge_above(struct vmobj *top, struct vmobj *bottom, uint64_t lo, uint64_t hi);
+
 /*
  * Fold into top every object directly below it that only top references, so that
  * fork after fork does not grow chains without bound (a shadow that has folded in

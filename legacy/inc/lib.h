@@ -1,0 +1,289 @@
+/*
+ * The user library: what every program in user/ includes.
+ *
+ * System call wrappers return the kernel's raw result: a non-negative value on
+ * success, or a negative errno (-ENOENT, -EFAULT, ...) on failure. There is no
+ * global errno; test `r < 0` and compare with -EXXX from inc/errno.h.
+ */
+#ifndef ELK_INC_LIB_H
+#define ELK_INC_LIB_H
+
+#include <inc/types.h>
+#include <inc/errno.h>
+#include <inc/syscall.h>
+#include <inc/stdio.h>
+#include <inc/string.h>
+#include <inc/assert.h>
+#include <inc/signal.h>
+#include <inc/malloc.h>
+#include <inc/fcntl.h>
+#include <inc/flexsc.h>
+#include <inc/ipc.h>
+#include <inc/poll.h>
+#include <inc/random.h>
+#include <inc/resource.h>
+#include <inc/stat.h>
+#include <inc/time.h>
+#include <inc/uio.h>
+#include <inc/utsname.h>
+#include <stdarg.h>
+
+/* Set before main runs: the environment and the name the program was started as. */
+extern char **environ;
+extern const char *progname;
+
+/*
+ * Raw entry paths. syscall6 uses the syscall instruction, int80_syscall6 the
+ * int $0x80 gate; both take the call number and six arguments and return rax.
+ * Benchmarks and tests call them directly to choose a path.
+ */
+long syscall6(long num, long a1, long a2, long a3, long a4, long a5, long a6);
+long int80_syscall6(long num, long a1, long a2, long a3, long a4, long a5, long a6);
+
+/* The trap paths by name, for programs that try a call on each. */
+typedef long (*trap_fn)(long num, long a1, long a2, long a3, long a4, long a5, long a6);
+struct trap_path {
+	const char *name;
+	trap_fn call;
+};
+#define NTRAP_PATHS 2
+extern const struct trap_path trap_paths[NTRAP_PATHS];
+
+/*
+ * A test program's checks: unless ok (or got == want), print "PROGNAME: FAIL
+ * what" (with both values) and count a failure in test_failures.
+ */
+extern int test_failures;
+void check(bool ok, const char *what);
+void expect(const char *what, long got, long want);
+/*
+ * A test program's last line: "PROGNAME: ok" and 0 when failures is 0, else
+ * "PROGNAME: N failures" and 1. Returns main's exit status.
+ */
+int test_verdict(int failures);
+/* Restrict the calling process to CPU cpu (sched_setaffinity). 0 or -errno. */
+int pin_to_cpu(int cpu);
+
+/*
+ * The kernel's memory in use, for leak checks: pages outside its small-object
+ * allocator, and its objects. Two readings are equal when everything allocated
+ * between them has been freed, wherever the allocator happened to put objects
+ * (which moves the free-page count by a page now and then).
+ */
+struct memuse {
+	long pages;
+	long objects;
+};
+struct memuse memuse(void);
+bool memuse_equal(struct memuse a, struct memuse b);
+
+
+/* wait4: options, and decoding its status word (Linux encoding). */
+#define WNOHANG  1
+#define WIFEXITED(s)    (((s) & 0x7f) == 0)
+#define WEXITSTATUS(s)  (((s) >> 8) & 0xff)
+#define WIFSIGNALED(s)  (((s) & 0x7f) != 0 && ((s) & 0x7f) != 0x7f)
+#define WTERMSIG(s)     ((s) & 0x7f)
+
+/*
+ * System calls: two wrappers for each call NAME of inc/syscall.def, NAME on the
+ * trap path (lib/syscall.c) and flex_NAME, one call through the default syscall
+ * ring, waiting for it (lib/flexsc.c, below); each returns the kernel's result
+ * as is.
+ */
+#define SYSCALL0(num, name, ret) ret name(void); ret flex_##name(void);
+#define SYSCALL1(num, name, ret, t1, a1) ret name(t1 a1); ret flex_##name(t1 a1);
+#define SYSCALL2(num, name, ret, t1, a1, t2, a2) \
+	ret name(t1 a1, t2 a2); ret flex_##name(t1 a1, t2 a2);
+#define SYSCALL3(num, name, ret, t1, a1, t2, a2, t3, a3) \
+	ret name(t1 a1, t2 a2, t3 a3); ret flex_##name(t1 a1, t2 a2, t3 a3);
+#define SYSCALL4(num, name, ret, t1, a1, t2, a2, t3, a3, t4, a4) \
+	ret name(t1 a1, t2 a2, t3 a3, t4 a4); ret flex_##name(t1 a1, t2 a2, t3 a3, t4 a4);
+#define SYSCALL5(num, name, ret, t1, a1, t2, a2, t3, a3, t4, a4, t5, a5) \
+	ret name(t1 a1, t2 a2, t3 a3, t4 a4, t5 a5); \
+	ret flex_##name(t1 a1, t2 a2, t3 a3, t4 a4, t5 a5);
+#define SYSCALL6(num, name, ret, t1, a1, t2, a2, t3, a3, t4, a4, t5, a5, t6, a6) \
+	ret name(t1 a1, t2 a2, t3 a3, t4 a4, t5 a5, t6 a6); \
+	ret flex_##name(t1 a1, t2 a2, t3 a3, t4 a4, t5 a5, t6 a6);
+#define SYSCALL_OWN_WRAPPER0(...)
+#define SYSCALL_OWN_WRAPPER1(...)
+#include <inc/syscall.def>
+pid_t fork(void);
+/* C's exit ends the whole process, as exit_group does (Linux's exit ends only the thread). */
+void exit(int status) __attribute__((noreturn));
+void exit_group(int status) __attribute__((noreturn));
+
+/* Memory: mmap, munmap, mprotect, brk, sbrk and the heap are in inc/malloc.h. */
+
+/*
+ * Exception-less system calls (lib/flexsc.c; the protocol is inc/flexsc.h).
+ * A ring is the caller's view of its syscall pages. The verbs that run once per
+ * entry are inline here, as liburing's are: a call and a return would cost
+ * more than the verb itself.
+ */
+struct flexsc_ring {
+	struct flexsc_entry *entries;	/* NULL when not registered */
+	unsigned nentries;
+	unsigned cursor;		/* where the search for a FREE entry starts */
+};
+/* The ring the flex_* wrappers use: the last one flexsc_setup registered. */
+extern struct flexsc_ring flexsc_default_ring;
+/* This process's entries submitted and flexsc_wait traps, for reports. */
+extern unsigned long flexsc_submitted, flexsc_waits;
+
+/* Register npages syscall pages and nthreads syscall threads (0: defaults). 0 or -errno. */
+int flexsc_setup(struct flexsc_ring *r, unsigned npages, unsigned nthreads);
+
+/*
+ * A FREE entry of r, now RESERVED for the caller until it is submitted or
+ * released; NULL if every entry is in use or r is not registered. Entries are
+ * handed out in turn, so a batch lies in a row.
+ */
+static inline struct flexsc_entry *flexsc_get_entry(struct flexsc_ring *r)
+{
+	unsigned i = r->cursor;
+
+	/* Wrap by comparison, not %: a division is a slow helper under emulation. */
+	for (unsigned k = 0; r->entries && k < r->nentries; k++) {
+		struct flexsc_entry *e = &r->entries[i];
+		if (++i == r->nentries)
+			i = 0;
+		if (__atomic_load_n(&e->status, __ATOMIC_ACQUIRE) == FLEXSC_FREE) {
+			__atomic_store_n(&e->status, FLEXSC_RESERVED, __ATOMIC_RELAXED);
+			r->cursor = i;
+			return e;
+		}
+	}
+	return NULL;
+}
+
+/* Fill reserved entry e with a call (the page is not told yet). */
+static inline void flexsc_prep(struct flexsc_entry *e, long sysnum, long a0, long a1, long a2,
+			       long a3, long a4, long a5)
+{
+	e->sysnum = (uint32_t)sysnum;
+	e->args[0] = (uint64_t)a0;
+	e->args[1] = (uint64_t)a1;
+	e->args[2] = (uint64_t)a2;
+	e->args[3] = (uint64_t)a3;
+	e->args[4] = (uint64_t)a4;
+	e->args[5] = (uint64_t)a5;
+}
+
+/* Hand e to the syscall threads (release store of SUBMITTED). */
+static inline void flexsc_submit(struct flexsc_entry *e)
+{
+	flexsc_submitted++;
+	__atomic_store_n(&e->status, FLEXSC_SUBMITTED, __ATOMIC_RELEASE);
+}
+
+/* Whether e is DONE (acquire load). */
+static inline bool flexsc_done(const struct flexsc_entry *e)
+{
+	return __atomic_load_n(&e->status, __ATOMIC_ACQUIRE) == FLEXSC_DONE;
+}
+
+/* Give back e, RESERVED and never submitted or DONE with a result not wanted: FREE. */
+static inline void flexsc_release(struct flexsc_entry *e)
+{
+	__atomic_store_n(&e->status, FLEXSC_FREE, __ATOMIC_RELEASE);
+}
+
+/* The result of DONE entry e, which is released. */
+static inline int64_t flexsc_reap(struct flexsc_entry *e)
+{
+	int64_t ret = e->ret;
+	flexsc_release(e);
+	return ret;
+}
+
+/* get, prep and submit: the entry, or NULL if the ring is full or not registered. */
+static inline struct flexsc_entry *flexsc_post(struct flexsc_ring *r, long sysnum, long a0,
+					       long a1, long a2, long a3, long a4, long a5)
+{
+	struct flexsc_entry *e = flexsc_get_entry(r);
+	if (e) {
+		flexsc_prep(e, sysnum, a0, a1, a2, a3, a4, a5);
+		flexsc_submit(e);
+	}
+	return e;
+}
+
+/* The one trap: until at least one entry is DONE. How many are, or -errno. */
+int flexsc_wait(void);
+/*
+ * The same trap, for e alone: 1 once e is DONE, 0 if it cannot become DONE
+ * because it is not on its way (not submitted, and no syscall thread runs it),
+ * or -errno.
+ */
+int flexsc_wait_entry(const struct flexsc_entry *e);
+/*
+ * flexsc_wait_entry until it is no longer refused for want of syscall threads
+ * (-EAGAIN, -ENOMEM: the pool could not grow). Then e is taken back if it has
+ * not started (SUBMITTED -> FREE) and the refusal returned, the call not made;
+ * an e that has started is waited for on, a millisecond's sleep between tries.
+ * A wait a signal's handler interrupted (-EINTR) is made again: e's own result
+ * says whether the call was interrupted.
+ */
+int flexsc_await(struct flexsc_entry *e);
+/*
+ * Wait until e is DONE and reap it: e's result, -errno of flexsc_await if that
+ * fails (e was then not run, and is FREE), or -EINVAL if e was not submitted.
+ * No trap if e is DONE already, as the entries of a batch after the first are.
+ */
+static inline int64_t flexsc_wait_for(struct flexsc_entry *e)
+{
+	if (!flexsc_done(e)) {
+		int r = flexsc_await(e);
+		if (r < 0)
+			return r;
+		if (!flexsc_done(e))
+			return -EINVAL;
+	}
+	return flexsc_reap(e);
+}
+/*
+ * post and wait_for: one call through the page. -EBUSY if the ring is full,
+ * -EINVAL if it is not registered.
+ */
+int64_t flexsc_call(struct flexsc_ring *r, long sysnum, long a0, long a1, long a2, long a3,
+		    long a4, long a5);
+
+/*
+ * One call through the default ring, waiting for it: flex_NAME for every call
+ * NAME of inc/syscall.def (declared with the trap wrappers above), and these.
+ */
+/* fork on the page; in the child (0) the ring is forgotten: flexsc_setup again. */
+pid_t flex_fork(void);
+void flex_exit(int status) __attribute__((noreturn));
+
+/* Helpers built on the calls above. */
+
+/*
+ * Run handler(sig) when sig arrives, with sa_flags flags (SA_RESTART, ...) and
+ * lib's restorer, which returns through rt_sigreturn. 0 or -errno.
+ */
+int signal_catch(int sig, void (*handler)(int), unsigned long flags);
+
+/* "SIGSEGV" etc. for the signals above; "SIG?" for any other number. */
+const char *signame(int signo);
+
+/*
+ * Start prog with argv in a child process; returns the child's pid, or the
+ * negative errno of a failed fork. If execve fails, the child prints
+ * "PROGNAME: PROG: not found" (or the error number) and exits with 127.
+ */
+pid_t spawn(const char *prog, char *const argv[]);
+
+/*
+ * Print prompt, then read one line from the console into buf (at most size-1
+ * characters, NUL-terminated, without the newline), echoing what is typed and
+ * honouring backspace, since the console does neither. Returns the line's
+ * length, or -1 if input ended before a character was typed.
+ */
+int readline(const char *prompt, char *buf, size_t size);
+
+/* Nanoseconds of CLOCK_MONOTONIC, for measuring intervals. */
+uint64_t monotonic_ns(void);
+
+#endif

@@ -1,0 +1,100 @@
+/*
+ * The user side of exception-less system calls, in the spirit of liburing: a
+ * ring of syscall-page entries and a few verbs over the raw protocol of
+ * inc/flexsc.h.
+ *
+ *   e = flexsc_get_entry(ring);         a FREE entry, RESERVED for us
+ *   flexsc_prep(e, SYS_write, fd, buf, n, 0, 0, 0);
+ *   flexsc_submit(e);                   release store of SUBMITTED
+ *   flexsc_wait();                      the one trap: until something is DONE
+ *   if (flexsc_done(e)) r = flexsc_reap(e);   read ret, entry FREE again
+ *   flexsc_release(e);                  give back an entry not wanted
+ *
+ * The verbs that run once per entry are inline in inc/lib.h. flexsc_post does
+ * the first three at once, flexsc_wait_for waits for one entry (the trap returns
+ * when that entry is DONE, not any other) and reaps it, flexsc_call does it all;
+ * the flex_* wrappers are flexsc_call on the ring flexsc_setup registered last.
+ */
+#include <inc/flexsc.h>
+#include <inc/lib.h>
+
+struct flexsc_ring flexsc_default_ring;
+unsigned long flexsc_submitted, flexsc_waits;
+
+int flexsc_setup(struct flexsc_ring *r, unsigned npages, unsigned nthreads)
+{
+	struct flexsc_options opts = { .npages = npages, .nthreads = nthreads };
+	long addr = syscall6(SYS_flexsc_register, (long)&opts, 0, 0, 0, 0, 0);
+
+	if (addr < 0)
+		return (int)addr;
+	r->entries = (struct flexsc_entry *)addr;
+	r->nentries = (npages ? npages : 1) * FLEXSC_ENTRIES_PER_PAGE;
+	r->cursor = 0;
+	if (r != &flexsc_default_ring)
+		flexsc_default_ring = *r;
+	return 0;
+}
+
+int flexsc_wait(void)
+{
+	flexsc_waits++;
+	return (int)syscall6(SYS_flexsc_wait, 0, 0, 0, 0, 0, 0);
+}
+
+int flexsc_wait_entry(const struct flexsc_entry *e)
+{
+	flexsc_waits++;
+	return (int)syscall6(SYS_flexsc_wait, (long)e, 0, 0, 0, 0, 0);
+}
+
+int flexsc_await(struct flexsc_entry *e)
+{
+	for (;;) {
+		int r = flexsc_wait_entry(e);
+		if (r == -EINTR)
+			continue;	/* a handler ran; e itself says whether it was interrupted */
+		if (r != -EAGAIN && r != -ENOMEM)
+			return r;
+		uint32_t submitted = FLEXSC_SUBMITTED;
+		if (__atomic_compare_exchange_n(&e->status, &submitted, FLEXSC_FREE, false,
+						__ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+			return r;
+		struct timespec pause = { 0, 1000 * 1000 };
+		nanosleep(&pause, NULL);
+	}
+}
+
+int64_t flexsc_call(struct flexsc_ring *r, long sysnum, long a0, long a1, long a2, long a3,
+		    long a4, long a5)
+{
+	struct flexsc_entry *e = flexsc_post(r, sysnum, a0, a1, a2, a3, a4, a5);
+	if (!e)
+		return r->entries ? -EBUSY : -EINVAL;
+	return flexsc_wait_for(e);
+}
+
+/* flexsc_call on the default ring. */
+static int64_t flex_call(long sysnum, long a0, long a1, long a2, long a3, long a4, long a5)
+{
+	return flexsc_call(&flexsc_default_ring, sysnum, a0, a1, a2, a3, a4, a5);
+}
+
+#define WRAPPER_NAME(name) flex_##name
+#define WRAPPER_CALL flex_call
+#include "syscall_wrappers.h"
+
+/* In the child the default ring is the parent's snapshot: forget it. */
+pid_t flex_fork(void)
+{
+	pid_t pid = flex_call(SYS_fork, 0, 0, 0, 0, 0, 0);
+	if (pid == 0)
+		flexsc_default_ring.entries = NULL;
+	return pid;
+}
+
+void flex_exit(int status)
+{
+	flex_call(SYS_exit_group, status, 0, 0, 0, 0, 0);
+	exit(status);	/* only if the page could not take the call */
+}

@@ -293,9 +293,15 @@ static inline int64_t flexsc_wait_for(struct flexsc_entry *e)
 int64_t flexsc_call(struct flexsc_ring *r, long sysnum, long a0, long a1, long a2, long a3,
 		    long a4, long a5);
 
-/* fork on the page; in the child (0) the ring is forgotten: flexsc_setup again. */
+/*
+ * fork on the page; in the child (0) the ring is forgotten: flexsc_setup again.
+ * musl is not told (its fork's handlers do not run), as with any raw fork.
+ */
 pid_t flex_fork(void);
-/* exit_group on the page (on the trap path if the page cannot take it). */
+/*
+ * exit_group on the page (on the trap path if the page cannot take it). As
+ * _exit, it flushes no stdio buffer: what is to be seen, write first.
+ */
 void flex_exit(int status) __attribute__((noreturn));
 
 #endif

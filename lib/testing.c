@@ -2,7 +2,6 @@
  * What test programs share: the trap paths to try calls on, leak checks, checks
  * that count failures, the last line, and small helpers no C library has.
  */
-#define _GNU_SOURCE
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>

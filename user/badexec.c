@@ -3,6 +3,13 @@
  * must fail with -ENOEXEC and leave the caller running; a missing program must
  * fail with -ENOENT. Each attempt runs in a child, which reports by exit status.
  */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/wait.h>
 #include <inc/lib.h>
 
 static const char *const bad_elves[] = {
@@ -19,9 +26,9 @@ static bool exec_fails_with(const char *prog, int want)
 
 	pid_t pid = fork();
 	if (pid < 0)
-		panic("fork: %d", pid);
+		panic("fork: %d", -errno);
 	if (pid == 0) {
-		int r = execve(prog, argv, environ);
+		int r = (int)sysret(execve(prog, argv, environ));
 		if (r == want)
 			exit(0);
 		printf("badexec: FAIL execve(%s) returned %d, expected %d\n", prog, r, want);

@@ -2,7 +2,6 @@
  * cpus N: the kernel runs N CPUs, and each of them runs this program when it is
  * pinned there and takes timer ticks meanwhile.
  */
-#define _GNU_SOURCE
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>

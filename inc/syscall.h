@@ -11,7 +11,7 @@
  * musl gets the Linux calls' numbers from musl's <sys/syscall.h> (the same
  * numbers: elk's are Linux's) and elk's own calls' from here.
  */
-#if defined(ELK_KERNEL) || defined(ELK_HOST_TEST) || defined(ELK_LEGACY)
+#if defined(ELK_KERNEL) || defined(ELK_HOST_TEST)
 enum {
 #define SYSCALL(num, name) SYS_##name = num,
 #include <inc/syscall.def>

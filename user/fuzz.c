@@ -573,12 +573,18 @@ struct call {
 	long expect;
 };
 
+/*
+ * open's access-mode bits, as the kernel reads them (3 is the invalid mode):
+ * musl's O_ACCMODE has O_PATH (its O_SEARCH) in it too.
+ */
+#define ACCESS_MODE (O_WRONLY | O_RDWR)
+
 /* An open call: a name (ours, or one the kernel must refuse), flags. */
 static void gen_open(struct call *c)
 {
 	static const char *const paths[] = { "/dev/null", "dev/zero", "/bin/fuzz", "bin/true",
 					     "nonexistent", "", "/dev/", "dev/null/x" };
-	static const long flags[] = { O_RDONLY, O_WRONLY, O_RDWR, O_ACCMODE, O_CREAT,
+	static const long flags[] = { O_RDONLY, O_WRONLY, O_RDWR, ACCESS_MODE, O_CREAT,
 				      O_CREAT | O_EXCL, O_TRUNC, O_APPEND | O_RDWR,
 				      O_NONBLOCK, O_CLOEXEC };
 	char *s = (char *)SCRATCH;
@@ -610,7 +616,7 @@ static void gen_open(struct call *c)
 	if (c->path && strncmp(c->path, "/bin/", 5) && strncmp(c->path, "bin/", 4))
 		c->a[1] &= ~(long)O_CREAT;
 	else if (c->path)
-		c->a[1] &= ~(long)(O_ACCMODE | O_TRUNC | O_APPEND);
+		c->a[1] &= ~(long)(ACCESS_MODE | O_TRUNC | O_APPEND);
 	else
 		c->a[1] &= ~(long)O_CREAT;
 }
@@ -619,14 +625,14 @@ static void gen_open(struct call *c)
 static void after_open(const struct call *c, long r)
 {
 	const char *path = c->path;
-	int flags = (int)c->a[1], acc = flags & O_ACCMODE;
+	int flags = (int)c->a[1], acc = flags & ACCESS_MODE;
 	int mode = acc == O_RDONLY ? M_READ : acc == O_WRONLY ? M_WRITE : M_READ | M_WRITE;
 	bool dev = path && (strcmp(path, "/dev/null") == 0 || strcmp(path, "dev/zero") == 0);
 	bool file = path && (strcmp(path, "/bin/fuzz") == 0 || strcmp(path, "bin/true") == 0);
 
 	if (r >= 0) {
 		want(r == lowest_free(), "open returns the lowest free descriptor", r);
-		want(acc != O_ACCMODE, "open with access mode 3 must fail", r);
+		want(acc != ACCESS_MODE, "open with access mode 3 must fail", r);
 		want((flags & (O_CREAT | O_EXCL)) != (O_CREAT | O_EXCL) || !(dev || file),
 		     "O_CREAT|O_EXCL must not open an existing name", r);
 		want(!file || acc == O_RDONLY, "a program file is opened only for reading", r);
@@ -637,16 +643,16 @@ static void after_open(const struct call *c, long r)
 		return;
 	}
 	bool full = lowest_free() < 0;
-	if ((dev || file) && (flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL) && acc != O_ACCMODE)
+	if ((dev || file) && (flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL) && acc != ACCESS_MODE)
 		want(r == -EEXIST || (r == -EMFILE && full), "O_CREAT|O_EXCL on an existing name is -EEXIST", r);
 	bool dir_wanted = flags & O_DIRECTORY;
-	if ((dev || file) && acc != O_ACCMODE && !(flags & O_EXCL) && dir_wanted)
+	if ((dev || file) && acc != ACCESS_MODE && !(flags & O_EXCL) && dir_wanted)
 		want(r == -ENOTDIR, "O_DIRECTORY on a device or a file is -ENOTDIR", r);
-	if (dev && acc != O_ACCMODE && !(flags & O_EXCL) && !dir_wanted)
+	if (dev && acc != ACCESS_MODE && !(flags & O_EXCL) && !dir_wanted)
 		want(r == -EMFILE && full, "open of a device", r);
 	if (file && acc == O_RDONLY && !(flags & (O_TRUNC | O_CREAT)) && !dir_wanted)
 		want(r == -EMFILE && full, "open of a program file for reading", r);
-	if (path && strcmp(path, "nonexistent") == 0 && !(flags & O_CREAT) && acc != O_ACCMODE)
+	if (path && strcmp(path, "nonexistent") == 0 && !(flags & O_CREAT) && acc != ACCESS_MODE)
 		want(r == -ENOENT, "open of a missing file is -ENOENT", r);
 	if (!in_user(c->a[0], 1))
 		want(r == -EFAULT, "open of a name outside user space is -EFAULT", r);

@@ -543,6 +543,24 @@ CASES = [
         "forbid": USER_FAILURE,
     },
     {
+        # musl's printf formats doubles and long doubles exactly as C says:
+        # %f, %e, %g, %a, widths, ties to even, nan/inf, DBL_MAX in full.
+        "name": "fmtfloat",
+        "init": "fmtfloat",
+        "expect": [r"^fmtfloat: pi 3\.141593 e 2\.718 third 0\.333333$", r"^fmtfloat: ok$"],
+        "forbid": USER_FAILURE,
+    },
+    {
+        # musl's malloc, free and realloc in four threads over brk and mmap:
+        # many sizes, random free order, blocks freed by another thread,
+        # contents checked; everything the kernel gave comes back.
+        "name": "mallocstress",
+        "init": "leakcheck mallocstress",
+        "expect": [r"^mallocstress: 4 threads, 1500 operations each, sizes 1 byte to 384 KiB$",
+                   r"^mallocstress: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+    },
+    {
         # Debian's busybox-static, a glibc static program, unmodified. Its shell
         # parses and runs a command line (quoted on the kernel command line) and
         # ends with the status the script chose.

@@ -14,15 +14,21 @@
 
 static int failures;
 
-/* One check: the text fmt makes of x (a double) must be want. */
-static void expect_double(const char *fmt, double x, const char *want)
+/* One check: got, what fmt made, must be want. */
+static void compare(const char *fmt, const char *got, const char *want)
 {
-	char got[400];
-	snprintf(got, sizeof(got), fmt, x);
 	if (strcmp(got, want) != 0) {
 		printf("fmtfloat: FAIL \"%s\" gave \"%s\", expected \"%s\"\n", fmt, got, want);
 		failures++;
 	}
+}
+
+/* The text fmt makes of x, a double, must be want. */
+static void expect_double(const char *fmt, double x, const char *want)
+{
+	char got[400];
+	snprintf(got, sizeof(got), fmt, x);
+	compare(fmt, got, want);
 }
 
 /* The same for a long double (x87 arithmetic in musl's formatter). */
@@ -30,11 +36,7 @@ static void expect_long_double(const char *fmt, long double x, const char *want)
 {
 	char got[400];
 	snprintf(got, sizeof(got), fmt, x);
-	if (strcmp(got, want) != 0) {
-		printf("fmtfloat: FAIL \"%s\" (long double) gave \"%s\", expected \"%s\"\n", fmt,
-		       got, want);
-		failures++;
-	}
+	compare(fmt, got, want);
 }
 
 int main(void)

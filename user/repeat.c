@@ -3,6 +3,8 @@
  * (Weenix's stress helper). Stops at the first run that does not exit 0, says
  * which run and how it ended, and exits 1; exits 0 after N good runs.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <inc/lib.h>
 
 int main(int argc, char **argv)
@@ -17,7 +19,7 @@ int main(int argc, char **argv)
 	for (long i = 1; i <= n; i++) {
 		pid_t pid = spawn(argv[2], argv + 2);
 		if (pid < 0) {
-			printf("repeat: cannot fork: %d\n", pid);
+			printf("repeat: cannot fork: error %d\n", -pid);
 			return 1;
 		}
 		if (reap_child(pid, argv[2]) != 0) {

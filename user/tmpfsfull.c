@@ -6,6 +6,11 @@
  * that a write succeeds again, and after the files are unlinked the space is
  * there once more. Under leakcheck (the case) every page comes back.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
 #include <inc/lib.h>
 
 #define CHUNK (64 * 1024)
@@ -35,7 +40,7 @@ static int fill_up(long *written, int *err)
 		path(name, sizeof(name), f);
 		fds[f] = open(name, O_RDWR | O_CREAT | O_EXCL, 0644);
 		if (fds[f] < 0) {
-			*err = fds[f];
+			*err = -errno;
 			return f;
 		}
 		for (int k = 0; k < PER_FILE / CHUNK; k++) {
@@ -46,7 +51,7 @@ static int fill_up(long *written, int *err)
 			if (r == CHUNK)
 				continue;
 			/* A short write is followed by the error itself. */
-			*err = r < 0 ? (int)r : (int)write(fds[f], chunk, CHUNK);
+			*err = r < 0 || write(fds[f], chunk, CHUNK) < 0 ? -errno : 0;
 			return f + 1;
 		}
 	}
@@ -74,15 +79,15 @@ int main(int argc, char **argv)
 		int f = checked[i];
 		for (int k = 0; k < PER_FILE / CHUNK; k++) {
 			fill(f, k);
-			check(pread64(fds[f], back, CHUNK, (off_t)k * CHUNK) == CHUNK &&
+			check(pread(fds[f], back, CHUNK, (off_t)k * CHUNK) == CHUNK &&
 			      memcmp(back, chunk, CHUNK) == 0, "a full file reads back");
 		}
 	}
 	expect("a file grows by ftruncate without pages", ftruncate(fds[0], 4 * PER_FILE), 0);
 	expect("and shrinks to nothing, giving its pages back", ftruncate(fds[0], 0), 0);
 	fill(0, 0);
-	expect("a write once space came back", pwrite64(fds[0], chunk, CHUNK, 0), CHUNK);
-	check(pread64(fds[0], back, CHUNK, 0) == CHUNK && memcmp(back, chunk, CHUNK) == 0,
+	expect("a write once space came back", pwrite(fds[0], chunk, CHUNK, 0), CHUNK);
+	check(pread(fds[0], back, CHUNK, 0) == CHUNK && memcmp(back, chunk, CHUNK) == 0,
 	      "and its bytes read back");
 
 	for (int f = 0; f < files; f++) {

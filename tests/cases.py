@@ -532,11 +532,10 @@ CASES = [
         # make qemu's session: busybox's interactive shell as init on the writable
         # tmpfs at /, driven over the console as a user would, each command typed
         # once the prompt (with its cursor-position query) is back. Job control
-        # is off (set +m) until wait4 takes WUNTRACED.
+        # is off (+m), as in make qemu, until wait4 takes WUNTRACED.
         "name": "busybox-session",
-        "init": "busybox sh",
+        "init": "busybox sh +m",
         "type": [[PROMPT, cmd + "\r"] for cmd in [
-            "set +m",
             "ls -l /bin/busybox /dev/null",
             "echo hi > /tmp/a; echo there >> /tmp/a; cat /tmp/a",
             "cat < /tmp/a | grep h | wc -l",
@@ -547,13 +546,15 @@ CASES = [
             "sleep 100 &",
             "kill %1; wait %1; echo killed $?",
             "cd /top && pwd && ls",
+            "repeat 2 echo again && parallel 'echo one' 'sleep 1' && echo both",
             "exit 7",
         ]],
         "expect": [r"^-rwxr-xr-x +1 0 +0 +\d+ .* /bin/busybox$",
                    r"^crw-rw-rw- +1 0 +0 +1, +3 .* /dev/null$",
                    r"^hi$", r"^there$", r"^2$", r"^data$",
                    r"^/top$", r"^/top/copy$", r"^/top/d$", r"^/top/d/g$", r"^/top/d/l$",
-                   r"^\.\s+\.\.\s+copy$", r"^killed 143$", r"^/top$", r"^copy$"],
+                   r"^\.\s+\.\.\s+copy$", r"^killed 143$", r"^/top$", r"^copy$",
+                   r"^again$", r"^again$", r"^one$", r"^both$"],
         "forbid": USER_FAILURE + [r"No such file", r"can't", r"[Nn]ot found"],
         "status": 7,
     },

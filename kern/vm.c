@@ -98,7 +98,7 @@ static enum vm_fault_result fault_locked(struct vmspace *vs, uintptr_t va, int a
 	int err;
 	struct page *pp = vmobj_fault_page(a->obj, pgoff, copy_on_write, &in_top, &err);
 	if (!pp)
-		return err == -ERANGE ? VM_BEYOND_EOF : VM_NO_MEMORY;
+		return err == -ERANGE ? VM_BEYOND_EOF : err == -ENOSPC ? VM_NO_SPACE : VM_NO_MEMORY;
 
 	/* A page from an object below is shared: read-only until a write copies it. */
 	uint64_t perm = PTE_U;
@@ -122,7 +122,8 @@ enum vm_fault_result vm_fault(struct vmspace *vs, uintptr_t va, int access)
 int vm_fault_signal(enum vm_fault_result r)
 {
 	switch (r) {
-	case VM_BEYOND_EOF: return SIGBUS;
+	case VM_BEYOND_EOF:
+	case VM_NO_SPACE:   return SIGBUS;
 	case VM_NO_MEMORY:  return SIGKILL;
 	default:            return SIGSEGV;
 	}
@@ -136,6 +137,7 @@ const char *vm_fault_text(enum vm_fault_result r)
 	case VM_PROTECTION:  return "protection";
 	case VM_STACK_GUARD: return "stack overflow (guard page)";
 	case VM_BEYOND_EOF:  return "beyond end of file";
+	case VM_NO_SPACE:    return "no space for the file's page";
 	case VM_NO_MEMORY:   return "out of memory";
 	}
 	return "?";

@@ -37,6 +37,7 @@ enum vm_fault_result {
 	VM_PROTECTION,		/* the area forbids the access (or a kernel address) */
 	VM_STACK_GUARD,		/* the guard page under the stack */
 	VM_BEYOND_EOF,		/* a file mapping past the end of its file */
+	VM_NO_SPACE,		/* a file's page could not be made: its file system is full */
 	VM_NO_MEMORY,
 };
 

@@ -249,7 +249,7 @@ struct page *vmobj_fault_page(struct vmobj *top, uint64_t pgoff, bool write, boo
 	if (pp)
 		page_incref(pp);
 	else if (!beyond_eof)
-		*err = -ENOMEM;
+		*err = stop ? -ENOSPC : -ENOMEM;	/* stop: the file had no page to give */
 	spin_unlock(&vmobj_lock);
 	return pp;
 }

@@ -71,8 +71,9 @@ void vmobj_put(struct vmobj *obj);
  * A file's page that is not in memory yet (a hole, or bytes not yet written)
  * is a new zero page put in the file object itself, so that every mapping and
  * read of the file sees it. *in_top says whether the page belongs to top (so a
- * writable area may map it writable). NULL with *err = -ENOMEM, or -ERANGE for
- * a page beyond the end of a file with nothing above it.
+ * writable area may map it writable). NULL with *err = -ENOMEM, -ENOSPC if
+ * that file page could not be made (a full file system), or -ERANGE for a page
+ * beyond the end of a file with nothing above it.
  */
 struct page *vmobj_fault_page(struct vmobj *top, uint64_t pgoff, bool write, bool *in_top,
 			      int *err);

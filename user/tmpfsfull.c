@@ -2,15 +2,20 @@
  * tmpfsfull: fill the tmpfs at / until memory runs out (the case boots with
  * little memory). Writes must end in -ENOSPC, as a full tmpfs's do on Linux,
  * and the kernel must go on: what was written still reads back, a file grows
- * by ftruncate without pages, truncating one file down gives its pages back so
- * that a write succeeds again, and after the files are unlinked the space is
- * there once more. Under leakcheck (the case) every page comes back.
+ * by ftruncate without pages, a store into a shared mapping of its hole is
+ * SIGBUS (Linux's answer when tmpfs has no page for a fault), truncating one
+ * file down gives its pages back so that a write succeeds again, and after
+ * the files are unlinked the space is there once more. Under leakcheck (the
+ * case) every page comes back.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
 #include <inc/lib.h>
 
 #define CHUNK (64 * 1024)
@@ -58,6 +63,28 @@ static int fill_up(long *written, int *err)
 	return -1;
 }
 
+/*
+ * In a child, store into a MAP_SHARED mapping of fd's hole at off, which needs
+ * a page the full tmpfs cannot have: SIGBUS, as on Linux. The child's exit
+ * status, or 128 + the signal that ended it.
+ */
+static int store_in_hole(int fd, off_t off)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		char *m = mmap(NULL, CHUNK, PROT_READ | PROT_WRITE, MAP_SHARED, fd, off);
+		if (m == MAP_FAILED)
+			_exit(1);
+		m[0] = 1;
+		_exit(0);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return -1;
+	return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+}
+
 int main(int argc, char **argv)
 {
 	long written = 0;
@@ -84,6 +111,8 @@ int main(int argc, char **argv)
 		}
 	}
 	expect("a file grows by ftruncate without pages", ftruncate(fds[0], 4 * PER_FILE), 0);
+	expect("a store into a shared mapping of a hole, with no space for it",
+	       store_in_hole(fds[0], 2 * PER_FILE), 128 + SIGBUS);
 	expect("and shrinks to nothing, giving its pages back", ftruncate(fds[0], 0), 0);
 	fill(0, 0);
 	expect("a write once space came back", pwrite(fds[0], chunk, CHUNK, 0), CHUNK);

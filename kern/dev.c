@@ -130,9 +130,14 @@ static int console_poll(struct file *f)
 	return (console_poll_readable() ? POLLIN | POLLRDNORM : 0) | POLLOUT | POLLWRNORM;
 }
 
+/* One write or writev to the terminal at a time, as Linux's tty write lock. */
+static struct sleeplock console_write_lock =
+	SLEEPLOCK_INIT(console_write_lock, "console-write", LOCK_TTY_WRITE);
+
 static const struct file_ops console_ops = {
 	.read = console_file_read,
 	.write = console_file_write,
+	.write_lock = &console_write_lock,
 	.reads_may_wait = true,
 	.ioctl = console_ioctl,
 	.poll = console_poll,

@@ -17,7 +17,6 @@
 #include <kern/time.h>
 #include <kern/trap.h>
 #include <kern/vfs.h>
-#include <kern/vm.h>
 
 #define CRASHTEST_ADDR 0xdead0000UL
 
@@ -213,7 +212,6 @@ void kmain(uint32_t magic, uint32_t info_pa)
 	console_init();
 	boot_parse(magic, info_pa);
 	pmap_init();
-	vm_init();
 	tsc_calibrate();
 	lapic_init();
 	ioapic_init();

@@ -9,7 +9,8 @@
 
 enum lock_rank {
 	/* Sleep locks. */
-	LOCK_FILEPOS = 6,	/* file.pos_lock: an open file's offset, across a read or write */
+	LOCK_TTY_WRITE = 5,	/* the console's write lock: one write or writev's bytes together */
+	LOCK_FILEPOS,		/* file.pos_lock: an open file's offset, across a read or write */
 	LOCK_VFS,		/* vfs_lock: names, directories, vnode metadata (kern/vfs.c) */
 	LOCK_VNODE_IO,		/* a tmpfs file's io lock: its writers and truncation */
 	LOCK_VMSPACES,		/* vmspaces_lock: the list of every address space (kern/vm.c) */

@@ -18,12 +18,7 @@
  * protects the list and each vmspace's link.
  */
 static struct list_node vmspaces = LIST_HEAD_INIT(vmspaces);
-static struct sleeplock vmspaces_lock;
-
-void vm_init(void)
-{
-	sleeplock_init(&vmspaces_lock, "vmspaces", LOCK_VMSPACES);
-}
+static struct sleeplock vmspaces_lock = SLEEPLOCK_INIT(vmspaces_lock, "vmspaces", LOCK_VMSPACES);
 
 struct vmspace *vmspace_create(void)
 {

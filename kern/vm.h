@@ -46,9 +46,6 @@ enum vm_fault_result {
 #define VM_WRITE 1
 #define VM_EXEC  2
 
-/* Set up the list of address spaces, before the first vmspace_create. */
-void vm_init(void);
-
 /* A new empty address space (the kernel half mapped), or NULL. */
 struct vmspace *vmspace_create(void);
 /* Free vs, every page only it used, and its tables. vs must not be loaded. */

@@ -111,7 +111,8 @@ static int map_segment(struct vmspace *vs, const struct elf_seg *s, struct vmobj
 
 /*
  * Lay out a new program in vs: its segments, the heap's start after the highest
- * one, the stack area and the guard page under it. 0 or -ENOMEM.
+ * one, the stack area (USTACKSIZE, or less if vs's stack may not grow that
+ * far) and the guard page under it. 0 or -ENOMEM.
  */
 static int map_image(struct vmspace *vs, const struct elf_image *img, const uint8_t *data,
 		     size_t size)
@@ -125,12 +126,14 @@ static int map_image(struct vmspace *vs, const struct elf_image *img, const uint
 		r = map_segment(vs, &img->segs[i], file, data);
 		image_end = MAX(image_end, ROUNDUP(img->segs[i].vaddr + img->segs[i].memsz, PGSIZE));
 	}
+	/* The stack's object offsets are its addresses, so that it can grow down. */
+	uintptr_t stack_start = MAX(USTACKTOP - USTACKSIZE, vs->stack_floor);
 	if (r == 0)
-		r = vm_map(vs, USTACKTOP - USTACKSIZE, USTACKSIZE, PROT_READ | PROT_WRITE,
-			   MAP_PRIVATE | VMA_STACK, stack, 0);
+		r = vm_map(vs, stack_start, USTACKTOP - stack_start, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | VMA_STACK, stack, stack_start);
 	if (r == 0)
-		r = vm_map(vs, USTACKTOP - USTACKSIZE - PGSIZE, PGSIZE, PROT_NONE,
-			   MAP_PRIVATE | VMA_GUARD, NULL, 0);
+		r = vm_map(vs, stack_start - PGSIZE, PGSIZE, PROT_NONE, MAP_PRIVATE | VMA_GUARD,
+			   NULL, 0);
 	vs->brk_start = vs->brk = image_end;
 	if (file)
 		vmobj_put(file);
@@ -240,7 +243,9 @@ struct exec_image *exec_prepare(const char *path, char *const argv[], char *cons
 	if (!f)
 		return NULL;
 	const uint8_t *data = ramdisk_data(f);
-	if (elf_parse(data, f->size, UMIN, USTACKTOP - USTACKSIZE - PGSIZE, &img, &why) < 0) {
+	/* As on Linux, the stack limit at execve decides how far the new stack may grow. */
+	uint64_t stack_limit = myproc() ? proc_limit(RLIMIT_STACK) : USTACK_LIMIT_DEFAULT;
+	if (elf_parse(data, f->size, UMIN, vm_stack_floor(stack_limit) - PGSIZE, &img, &why) < 0) {
 		cprintf("elk: exec %s: %s\n", name, why);
 		*err = -ENOEXEC;
 		return NULL;
@@ -251,6 +256,8 @@ struct exec_image *exec_prepare(const char *path, char *const argv[], char *cons
 	if (!x)
 		return NULL;
 	x->vs = vmspace_create();
+	if (x->vs)
+		vmspace_set_stack_limit(x->vs, stack_limit);
 	if (!x->vs || map_image(x->vs, &img, data, f->size) < 0 ||
 	    !(x->sp = build_stack(x->vs, argv, envp, &img))) {
 		exec_discard(x);

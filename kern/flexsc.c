@@ -427,7 +427,7 @@ static int map_pages(struct flexsc_ctx *ctx, struct proc *p)
 	}
 	entries_init(&ctx->entries, kpages, ctx->npages);
 	sleeplock_acquire(&vs->lock);
-	ctx->uaddr = vmmap_find_range(&vs->map, len, UMIN, VM_MMAP_TOP, VMMAP_HILO);
+	ctx->uaddr = vmmap_find_range(&vs->map, len, UMIN, vs->mmap_top, VMMAP_HILO);
 	int r = ctx->uaddr ? vm_map(vs, ctx->uaddr, len, PROT_READ | PROT_WRITE,
 				    MAP_SHARED | VMA_FLEXSC, ctx->obj, 0) : -ENOMEM;
 	sleeplock_release(&vs->lock);

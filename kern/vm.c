@@ -24,7 +24,19 @@ struct vmspace *vmspace_create(void)
 	}
 	vmmap_init(&vs->map);
 	sleeplock_init(&vs->lock, "vmspace", LOCK_VMSPACE);
+	vmspace_set_stack_limit(vs, USTACK_LIMIT_DEFAULT);
 	return vs;
+}
+
+uintptr_t vm_stack_floor(uint64_t limit)
+{
+	return USTACKTOP - MAX(MIN(ROUNDDOWN(limit, PGSIZE), USTACK_RESERVE_MAX), PGSIZE);
+}
+
+void vmspace_set_stack_limit(struct vmspace *vs, uint64_t limit)
+{
+	vs->stack_floor = vm_stack_floor(limit);
+	vs->mmap_top = vs->stack_floor - PGSIZE;
 }
 
 void vmspace_destroy(struct vmspace *vs)
@@ -58,12 +70,37 @@ static bool access_allowed(int prot, int access)
 	}
 }
 
+/*
+ * Grow vs's stack down over va, which lies in no area or in the stack's guard
+ * page, if the area above va is the stack (past its guard, if it has one) and
+ * the stack may reach va (vs->stack_floor). Returns whether it grew. vs->lock held.
+ */
+static bool grow_stack(struct vmspace *vs, uintptr_t va)
+{
+	struct vmarea *a, *above = NULL, *guard = NULL;
+
+	vmmap_foreach(a, &vs->map)
+		if (a->end > va) {
+			above = a;
+			break;
+		}
+	if (above && (above->flags & VMA_GUARD)) {
+		guard = above;
+		above = vmarea_next(&vs->map, guard);
+	}
+	if (!above || !(above->flags & VMA_STACK) || va < vs->stack_floor)
+		return false;
+	return vmmap_grow_down(&vs->map, above, ROUNDDOWN(va, PGSIZE), guard) == 0;
+}
+
 /* vm_fault with vs->lock held. */
 static enum vm_fault_result fault_locked(struct vmspace *vs, uintptr_t va, int access)
 {
 	if (va >= USER_END)
 		return VM_PROTECTION;
 	struct vmarea *a = vmmap_lookup(&vs->map, va);
+	if ((!a || (a->flags & VMA_GUARD)) && grow_stack(vs, va))
+		a = vmmap_lookup(&vs->map, va);
 	if (!a)
 		return VM_NOT_MAPPED;
 	if (a->flags & VMA_GUARD)
@@ -326,6 +363,8 @@ struct vmspace *vmspace_fork(struct vmspace *src)
 	tlb_batch_finish(&batch);
 	dst->brk_start = src->brk_start;
 	dst->brk = src->brk;
+	dst->stack_floor = src->stack_floor;
+	dst->mmap_top = src->mmap_top;
 	sleeplock_release(&src->lock);
 
 	if (r < 0) {

@@ -24,10 +24,20 @@ struct vmspace {
 	struct sleeplock lock;
 	uintptr_t brk_start;	/* the heap is [brk_start, brk), after the program's bss */
 	uintptr_t brk;
+	/*
+	 * The stack (the VMA_STACK area ending at USTACKTOP) may grow down to
+	 * stack_floor, the guard page under it moving with it; the kernel places
+	 * mappings and the heap below mmap_top, under the fully grown stack's guard.
+	 * Set at execve from RLIMIT_STACK (vmspace_set_stack_limit), kept by fork.
+	 */
+	uintptr_t stack_floor;
+	uintptr_t mmap_top;
 };
 
-/* Mappings placed by the kernel go below the stack's guard page, highest first. */
-#define VM_MMAP_TOP (USTACKTOP - USTACKSIZE - PGSIZE)
+/* RLIMIT_STACK's soft limit at boot, Linux's default. */
+#define USTACK_LIMIT_DEFAULT (8UL << 20)
+/* The most address space the stack reserves, as Linux's largest mmap gap: 5/6 of it. */
+#define USTACK_RESERVE_MAX ROUNDDOWN(USTACKTOP / 6 * 5, PGSIZE)
 
 /* Why a fault could not be resolved (VM_OK if it was). */
 enum vm_fault_result {
@@ -50,6 +60,16 @@ struct vmspace *vmspace_create(void);
 void vmspace_destroy(struct vmspace *vs);
 /* Make vs the address space of this CPU (NULL: the kernel's own tables). */
 void vmspace_activate(struct vmspace *vs);
+/*
+ * The lowest address a stack that ends at USTACKTOP may grow down to under a
+ * stack limit of limit bytes (at least a page, at most USTACK_RESERVE_MAX).
+ */
+uintptr_t vm_stack_floor(uint64_t limit);
+/*
+ * Let vs's stack grow to limit bytes (RLIMIT_STACK when execve lays it out):
+ * its stack_floor and mmap_top follow. vs has no areas yet.
+ */
+void vmspace_set_stack_limit(struct vmspace *vs, uint64_t limit);
 
 /*
  * A copy-on-write copy of src, for fork: every private area now shares its pages
@@ -68,7 +88,9 @@ void vmspace_collapse(struct vmspace *vs);
 /*
  * Resolve a fault at va for access (VM_READ/VM_WRITE/VM_EXEC) by mapping the page
  * its area says belongs there: copying on write, taking over, or zero-filling as
- * the objects dictate. Takes vs->lock.
+ * the objects dictate. A fault below the stack, in its guard page or under it,
+ * first grows the stack down over va when that stays above vs->stack_floor and
+ * leaves a free page under the stack for the guard. Takes vs->lock.
  */
 enum vm_fault_result vm_fault(struct vmspace *vs, uintptr_t va, int access);
 /* Signal and words ("not mapped", ...) for a result other than VM_OK. */

@@ -407,6 +407,18 @@ CASES = [
         "forbid": USER_FAILURE,
     },
     {
+        # The stack grows on demand as far as RLIMIT_STACK at execve lets it
+        # (12 MiB under 32, forking at the bottom); past a 1 MiB limit it is
+        # SIGSEGV, killing or reaching a handler on an alternate stack, and a
+        # mapping under the stack stops it above the mapping.
+        "name": "stackgrow",
+        "init": "leakcheck stackgrow",
+        "expect": [kill_line("stackgrow", r"stack overflow \(guard page\)", r"0x7f[0-9a-f]+"),
+                   r"^stackgrow: 1 MiB limit: frames reached \d+ KiB, then SIGSEGV$",
+                   r"^stackgrow: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+    },
+    {
         # Close-on-exec per descriptor (open, pipe2, dup3, fcntl) and execve
         # closing exactly those; F_GETFL/F_SETFL; non-blocking pipes say EAGAIN.
         "name": "fdflags",

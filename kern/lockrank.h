@@ -25,7 +25,10 @@ enum lock_rank {
 	LOCK_VMOBJ,		/* every memory object */
 	LOCK_KSTACKS,		/* the kernel-stack slots */
 	LOCK_KMALLOC,		/* kmalloc's partial lists */
+	LOCK_BLKTEST,		/* the blktest boot's worker count (kern/blktest.c) */
+	LOCK_BLK,		/* the disk's request queue (kern/virtio_blk.c) */
 	LOCK_PAGES,		/* the free page list */
+	LOCK_PCI,		/* PCI configuration space: address, then data (kern/pci.c) */
 	LOCK_SCHED,		/* run queues, thread states, wait queues */
 	LOCK_TLB,		/* one TLB shootdown at a time (kern/tlb.c) */
 	LOCK_CONSOLE_OUT,	/* console output: cprintf may run under any lock */

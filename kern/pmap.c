@@ -13,6 +13,7 @@ extern char _kernel_start[], _end[];
 struct page *pages;
 size_t npages;
 size_t usable_pages;
+physaddr_t dmap_size;
 uint64_t *kern_pml4;
 physaddr_t kern_cr3;
 
@@ -96,7 +97,8 @@ void pmap_init(void)
 	 * later can share them by copying the top-level entries.
 	 */
 	kern_pml4 = boot_table();
-	map_huge(kern_pml4, DMAPBASE, MAX(top, 4UL << 30), PTE_W | PTE_NX);
+	dmap_size = MAX(top, 4UL << 30);
+	map_huge(kern_pml4, DMAPBASE, dmap_size, PTE_W | PTE_NX);
 	map_huge(kern_pml4, KERNBASE, 1UL << 30, PTE_W);
 	for (int i = 256; i < 512; i++)
 		if (!(kern_pml4[i] & PTE_P))

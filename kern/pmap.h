@@ -32,6 +32,7 @@ struct page {
 extern struct page *pages;
 extern size_t npages;		/* entries of pages[]: the highest RAM frame + 1, holes included */
 extern size_t usable_pages;	/* pages of RAM the memory map offers, below the direct map's end */
+extern physaddr_t dmap_size;	/* the direct map covers [0, dmap_size): RAM and at least 4 GiB */
 extern uint64_t *kern_pml4;
 extern physaddr_t kern_cr3;
 

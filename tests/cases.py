@@ -351,6 +351,31 @@ CASES = [
         "forbid": [r"^selftest: FAIL"],
     },
     {
+        # The virtio-blk driver from kernel threads: a batch of 64 writes and then
+        # 64 reads, queued before one notification (more than the 42 requests
+        # the queue holds), 4 threads writing and reading back at once, the
+        # disk's last block, a block past the end refused, no page kept.
+        "name": "blktest",
+        "options": "blktest",
+        "swap": "16M",
+        "expect": [r"^elk: virtio-blk disk at [0-9a-f:.]+: 16 MiB \(4096 blocks of 4 KiB\), "
+                   r"\d+ descriptors, MSI-X vector \d+$",
+                   r"^blktest: 64 writes then 64 reads in batches: 64 pages match$",
+                   r"^blktest: 4 threads, 16 write-read rounds each$",
+                   r"^blktest: \d+ requests, at most \d+ in flight$",
+                   r"^blktest: ok$", r"^elk: selftest exited with status 0$"],
+        "forbid": [r"FAIL"],
+    },
+    {
+        # No swap disk, no disk: the driver invents none.
+        "name": "blktest-nodisk",
+        "options": "blktest",
+        "expect": [r"^blktest: FAIL no disk, or one too small \(0 blocks\)$",
+                   r"^elk: selftest exited with status 1$"],
+        "forbid": [r"virtio-blk"],
+        "status": 1,
+    },
+    {
         # A fault in the kernel itself panics with the trap frame and a backtrace.
         "name": "kernel-panic",
         "smp": 1,

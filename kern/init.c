@@ -16,6 +16,7 @@
 #include <kern/selftest.h>
 #include <kern/sleeplock.h>
 #include <kern/smp.h>
+#include <kern/swap.h>
 #include <kern/time.h>
 #include <kern/trap.h>
 
@@ -251,6 +252,7 @@ void kmain(uint32_t magic, uint32_t info_pa)
 		refuse_init(": locktest-wrongcpu needs 2 CPUs, and 1 runs");
 	if (opt.locktest_wrongcpu)
 		release_on_wrong_cpu();
+	swap_init();
 	if (!ramdisk_init())
 		machine_exit(0x7f);
 	if (argc == 0)

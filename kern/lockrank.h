@@ -22,7 +22,10 @@ enum lock_rank {
 	LOCK_RANDOM,		/* the random generator's key (kern/random.c) */
 	LOCK_POLL,		/* the pollers' generation count (kern/poll.c) */
 	LOCK_SLEEPLOCK,		/* a sleep lock's guard */
+	LOCK_PAGEOUT,		/* the page-out thread's requests and rounds (kern/swap.c) */
+	LOCK_VMSPACES,		/* the list of every address space (kern/vm.c) */
 	LOCK_VMOBJ,		/* every memory object */
+	LOCK_SWAP,		/* the swap slot map and counters (kern/swap.c) */
 	LOCK_KSTACKS,		/* the kernel-stack slots */
 	LOCK_KMALLOC,		/* kmalloc's partial lists */
 	LOCK_BLKTEST,		/* the blktest boot's worker count (kern/blktest.c) */

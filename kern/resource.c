@@ -18,6 +18,7 @@
 #include <kern/lapic.h>
 #include <kern/pmap.h>
 #include <kern/proc.h>
+#include <kern/swap.h>
 #include <kern/syscall.h>
 #include <kern/uaccess.h>
 #include <kern/vm.h>
@@ -146,6 +147,8 @@ int64_t sys_sysinfo(struct sysinfo *uinfo)
 	sched_load_averages(info.loads, SI_LOAD_SHIFT);
 	info.totalram = (uint64_t)usable_pages * PGSIZE;
 	info.freeram = (uint64_t)pages_free() * PGSIZE;
+	info.totalswap = swap_total() * PGSIZE;
+	info.freeswap = swap_free() * PGSIZE;
 	info.procs = (uint16_t)proc_count();
 	info.mem_unit = 1;
 	return copy_to_user(uinfo, &info, sizeof(info)) < 0 ? -EFAULT : 0;

@@ -32,6 +32,10 @@ struct vmspace {
 	 */
 	uintptr_t stack_floor;
 	uintptr_t mmap_top;
+	/* Paging (vm_reclaim): under vm.c's vmspaces_lock, but clock_hand under lock. */
+	int refs;			/* the owner's, and vm_reclaim's while it scans */
+	struct list_node all_link;	/* in every address space's list */
+	uintptr_t clock_hand;		/* where the next scan goes on from */
 };
 
 /* RLIMIT_STACK's soft limit at boot, Linux's default. */
@@ -47,6 +51,7 @@ enum vm_fault_result {
 	VM_STACK_GUARD,		/* the guard page under the stack */
 	VM_BEYOND_EOF,		/* a file mapping past the end of its file */
 	VM_NO_MEMORY,
+	VM_SWAP_ERROR,		/* the page could not be read back from swap */
 };
 
 /* Kinds of access, as a page fault reports them. */
@@ -56,8 +61,21 @@ enum vm_fault_result {
 
 /* A new empty address space (the kernel half mapped), or NULL. */
 struct vmspace *vmspace_create(void);
-/* Free vs, every page only it used, and its tables. vs must not be loaded. */
+/*
+ * Free vs, every page only it used, and its tables (at once, or when
+ * vm_reclaim is done scanning it). vs must not be loaded.
+ */
 void vmspace_destroy(struct vmspace *vs);
+/*
+ * Page out up to want pages, for the page-out thread: a clock over every
+ * address space, each scanned from its hand on. A mapped page whose accessed
+ * bit is set has the bit cleared (its second chance); one without it is
+ * unmapped, and written to swap if nothing else holds it (vmobj_pageout).
+ * The syscall pages' areas are skipped. Stops after two turns round the
+ * address spaces, or when swap is full. Returns the pages paged out. Sleeps;
+ * no lock held.
+ */
+size_t vm_reclaim(size_t want);
 /* Make vs the address space of this CPU (NULL: the kernel's own tables). */
 void vmspace_activate(struct vmspace *vs);
 /*
@@ -90,7 +108,9 @@ void vmspace_collapse(struct vmspace *vs);
  * its area says belongs there: copying on write, taking over, or zero-filling as
  * the objects dictate. A fault below the stack, in its guard page or under it,
  * first grows the stack down over va when that stays above vs->stack_floor and
- * leaves a free page under the stack for the guard. Takes vs->lock.
+ * leaves a free page under the stack for the guard. When memory runs out and
+ * swap is on, waits for the page-out thread and tries again (vs->lock is
+ * dropped meanwhile). Takes vs->lock.
  */
 enum vm_fault_result vm_fault(struct vmspace *vs, uintptr_t va, int access);
 /* Signal and words ("not mapped", ...) for a result other than VM_OK. */

@@ -19,6 +19,10 @@ NO_LEAK = [r"^leakcheck: \w+ exited 0$",
            r"^leakcheck: free pages before \d+ after \d+, kmalloc's pages before \d+ after \d+$",
            r"^leakcheck: pages in use before (\d+) after \1, kernel objects before (\d+) after \2$"]
 
+# leakcheck's swap line, when pages went out and came back during the run.
+SWAP_LEAK = (r"^leakcheck: free swap before \d+ after \d+, pages written to swap [1-9]\d*, "
+             r"read back [1-9]\d*$")
+
 # What the fuzzer prints at the end of a run that found nothing wrong.
 FUZZ_OK = [r"^fuzz: \d+ calls \(\d+ syscall, \d+ int \$0x80, \d+ page\), \d+ forks, "
            r"\d+ children killed by a signal$",
@@ -365,6 +369,69 @@ CASES = [
                    r"^blktest: \d+ requests, at most \d+ in flight$",
                    r"^blktest: ok$", r"^elk: selftest exited with status 0$"],
         "forbid": [r"FAIL"],
+    },
+    {
+        # Paging: with 64 MiB of memory, 256 MiB (four times it) are filled with a
+        # pattern per page and checked forwards and in a scattered order after
+        # their trip through swap; the kernel's memory and swap in use come back.
+        "name": "swap-touch",
+        "init": "leakcheck swapper touch 256",
+        "mem": "64M",
+        "swap": "512M",
+        "timeout": 300,
+        "expect": [r"^elk: swap: 131072 slots \(512 MiB\); page-out below \d+ free pages, up to \d+$",
+                   r"^swapper: 256 MiB written and checked$",
+                   r"^swapper: [1-9]\d* pages written to swap, [1-9]\d* read back$",
+                   r"^swapper: ok$"] + NO_LEAK + [SWAP_LEAK],
+        "forbid": USER_FAILURE,
+    },
+    {
+        # Four processes at once, 40 MiB each, in 64 MiB.
+        "name": "swap-procs",
+        "init": "leakcheck swapper procs 4 40",
+        "mem": "64M",
+        "swap": "256M",
+        "timeout": 300,
+        "expect": [r"^swapper: 4 processes, 40 MiB each, checked$", r"^swapper: ok$"]
+                  + NO_LEAK + [SWAP_LEAK],
+        "forbid": USER_FAILURE,
+    },
+    {
+        # Copy-on-write pages shared by a parent and its child go to swap and come
+        # back for both; then the child's own copies do.
+        "name": "swap-fork",
+        "init": "leakcheck swapper fork 60",
+        "mem": "64M",
+        "swap": "256M",
+        "timeout": 300,
+        "expect": [r"^swapper: fork with 60 MiB shared copy-on-write, checked by both$",
+                   r"^swapper: ok$"] + NO_LEAK + [SWAP_LEAK],
+        "forbid": USER_FAILURE,
+    },
+    {
+        # munmap of a paged-out range gives its slots back; mprotect of one keeps
+        # its contents.
+        "name": "swap-unmap",
+        "init": "leakcheck swapper unmap 80",
+        "mem": "64M",
+        "swap": "256M",
+        "timeout": 300,
+        "expect": [r"^swapper: munmap and mprotect of paged-out ranges$", r"^swapper: ok$"]
+                  + NO_LEAK + [SWAP_LEAK],
+        "forbid": USER_FAILURE,
+    },
+    {
+        # Memory and swap both full: the process that wants more is killed with
+        # the out-of-memory line, and the next one runs.
+        "name": "swap-oom",
+        "init": "leakcheck swapper oom 150",
+        "mem": "64M",
+        "swap": "32M",
+        "timeout": 300,
+        "expect": [kill_line("swapper", "out of memory"),
+                   r"^swapper: out of memory and swap: one child killed, the next one fine$",
+                   r"^swapper: ok$"] + NO_LEAK + [SWAP_LEAK],
+        "forbid": USER_FAILURE,
     },
     {
         # No swap disk, no disk: the driver invents none.

@@ -31,6 +31,7 @@
 #define ERANGE  34
 #define ENAMETOOLONG 36
 #define ENOSYS  38
+#define ETIMEDOUT 110
 #define ECANCELED 125
 
 #endif

@@ -217,7 +217,7 @@ int64_t console_read(char *buf, size_t n, bool nonblock)
 			spin_unlock(&in_lock);
 			return -EAGAIN;
 		}
-		sleep_on(&in_waiters, &in_lock);
+		sleep_on_interruptible(&in_waiters, &in_lock);
 	}
 	int64_t r = ldisc_can_read(&tty, n) ? (int64_t)ldisc_read(&tty, buf, n) : -EINTR;
 	spin_unlock(&in_lock);

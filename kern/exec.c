@@ -302,6 +302,7 @@ void exec_commit(struct proc *p, struct exec_image *x)
 		fdtable_close_on_exec(p->files);
 	thread_reset_fpu(p->thread);
 	thread_set_segment_bases(p->thread, 0, 0);
+	p->thread->clear_child_tid = NULL;
 	signal_exec(p);
 	kfree(x);
 }

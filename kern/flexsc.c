@@ -439,8 +439,10 @@ int64_t sys_flexsc_register(const struct flexsc_options *uopts)
 	struct proc *p = myproc();
 	struct flexsc_options opts;
 
-	if (mythread() != p->thread)
+	if (!mythread()->user)
 		return -EINVAL;	/* posted on a syscall page */
+	if (mythread() != p->thread)
+		return -EBUSY;	/* the pages serve the process's first thread only */
 	if (copy_from_user(&opts, uopts, sizeof(opts)) < 0)
 		return -EFAULT;
 	if (opts.npages == 0)

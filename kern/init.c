@@ -7,6 +7,7 @@
 #include <kern/boot.h>
 #include <kern/console.h>
 #include <kern/cpu.h>
+#include <kern/futex.h>
 #include <kern/lapic.h>
 #include <kern/pci.h>
 #include <kern/pmap.h>
@@ -219,6 +220,7 @@ void kmain(uint32_t magic, uint32_t info_pa)
 	ioapic_init();
 	console_start_input();
 	clock_init();
+	futex_init();
 	pci_init();
 	blk_init();
 	/* The options come first: noacpi changes how the CPUs are found. */

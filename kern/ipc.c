@@ -117,7 +117,7 @@ int64_t sys_ipc_send(pid_t to, uint64_t value, const void *srcva, int perm)
 			r = -EINTR;
 			break;
 		}
-		sleep_on(&target->ipc.senders, &proc_lock);
+		sleep_on_interruptible(&target->ipc.senders, &proc_lock);
 	}
 	spin_unlock(&proc_lock);
 	if (page)
@@ -167,7 +167,7 @@ static int wait_for_message(uintptr_t dstva, struct ipc_msg *msg, struct page **
 	ipc->dstva = dstva;
 	wakeup_all(&ipc->senders);
 	while (!ipc->delivered && !thread_interrupted())
-		sleep_on(&ipc->receiver, &proc_lock);
+		sleep_on_interruptible(&ipc->receiver, &proc_lock);
 	/* A delivered message is taken even if we were interrupted meanwhile. */
 	bool delivered = ipc->delivered;
 	*msg = ipc->msg;

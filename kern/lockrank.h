@@ -21,6 +21,12 @@ enum lock_rank {
 	LOCK_WINSIZE,		/* the console's window size (ioctl) */
 	LOCK_RANDOM,		/* the random generator's key (kern/random.c) */
 	LOCK_POLL,		/* the pollers' generation count (kern/poll.c) */
+	/*
+	 * The futex hash buckets (kern/futex.c): one rank per bucket, so that a
+	 * requeue takes its two buckets in index order.
+	 */
+	LOCK_FUTEX,
+	LOCK_FUTEX_LAST = LOCK_FUTEX + 63,
 	LOCK_SLEEPLOCK,		/* a sleep lock's guard */
 	LOCK_PAGEOUT,		/* the page-out thread's requests and rounds (kern/swap.c) */
 	LOCK_VMSPACES,		/* the list of every address space (kern/vm.c) */

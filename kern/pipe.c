@@ -96,7 +96,7 @@ static int64_t pipe_read(struct file *f, void *ubuf, size_t n)
 			spin_unlock(&p->lock);
 			return -EAGAIN;
 		}
-		sleep_on(&p->readable, &p->lock);
+		sleep_on_interruptible(&p->readable, &p->lock);
 	}
 	if (read_must_wait(p)) {
 		spin_unlock(&p->lock);
@@ -141,7 +141,7 @@ static size_t pipe_put(struct pipe *p, const char *src, size_t n, bool whole, bo
 		if (room == 0 || (whole && room < n)) {
 			if (nonblock)
 				break;
-			sleep_on(&p->writable, &p->lock);
+			sleep_on_interruptible(&p->writable, &p->lock);
 			continue;
 		}
 		size_t k = MIN(room, n - done);
@@ -193,7 +193,7 @@ static int64_t pipe_write(struct file *f, const void *ubuf, size_t n)
 	}
 	kfree(bounce);
 	if (err == -EPIPE && myproc())
-		signal_send_thread(myproc()->thread, SIGPIPE, SI_USER, (uint64_t)myproc()->pid);
+		signal_send_thread(proc_caller(), SIGPIPE, SI_USER, (uint64_t)myproc()->pid);
 	return done ? (int64_t)done : err;
 }
 

@@ -82,7 +82,7 @@ static int poll_wait(struct pollfd *fds, size_t n, uint64_t deadline)
 		spin_lock(&poll_lock);
 		bool in_time = true;
 		if (poll_generation == seen && deadline == NO_DEADLINE)
-			sleep_on(&pollers, &poll_lock);
+			sleep_on_interruptible(&pollers, &poll_lock);
 		else if (poll_generation == seen)
 			in_time = sleep_on_until(&pollers, &poll_lock, deadline);
 		spin_unlock(&poll_lock);

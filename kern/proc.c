@@ -1,5 +1,6 @@
 /* Process lifecycle: creation, fork, exit, wait4. */
 #include <inc/errno.h>
+#include <inc/sched.h>
 #include <inc/signal.h>
 #include <inc/stdio.h>
 #include <inc/string.h>
@@ -7,6 +8,7 @@
 #include <inc/x86.h>
 #include <kern/file.h>
 #include <kern/flexsc.h>
+#include <kern/futex.h>
 #include <kern/lapic.h>
 #include <kern/pmap.h>
 #include <kern/proc.h>
@@ -88,8 +90,127 @@ static struct proc *proc_alloc(struct proc *parent, const char *name, int *err)
 	proc_limits_inherit(p, parent);
 	p->umask = parent ? __atomic_load_n(&parent->umask, __ATOMIC_RELAXED) : 022;
 	waitq_init(&p->child_exit);
+	list_init(&p->threads);
+	p->nuser = 0;
+	p->group_ender = NULL;
+	waitq_init(&p->group_wait);
+	p->vfork_pending = false;
+	waitq_init(&p->vfork_done);
 	strlcpy(p->name, name, sizeof(p->name));
 	return p;
+}
+
+/*
+ * Make t one of p's user threads, with a thread id from the pids' sequence (so
+ * that no thread id is a pid): the first takes the pid. false, adding nothing,
+ * if p's threads are being ended. Caller holds proc_lock.
+ */
+static bool group_add_locked(struct proc *p, struct thread *t)
+{
+	if (p->group_ender)
+		return false;
+	t->utid = p->nuser == 0 ? p->pid : next_pid++;
+	list_push_back(&p->threads, &t->group_link);
+	p->nuser++;
+	return true;
+}
+
+/* group_add_locked for the first thread of a new process. */
+static void group_add_first(struct proc *p, struct thread *t)
+{
+	spin_lock(&proc_lock);
+	group_add_locked(p, t);
+	spin_unlock(&proc_lock);
+}
+
+/*
+ * Remove user thread t from its group; the first thread's role passes to the
+ * next one, and process-directed signals t might have taken go to another.
+ * Caller holds proc_lock.
+ */
+static void group_remove_locked(struct thread *t)
+{
+	struct proc *p = t->proc;
+
+	list_remove(&t->group_link);
+	p->nuser--;
+	if (p->nuser > 0) {
+		if (p->thread == t)
+			p->thread = list_entry(p->threads.next, struct thread, group_link);
+		signal_retarget_locked(p, ~(ksigset_t)0);
+	}
+	wakeup_all(&p->group_wait);
+}
+
+/*
+ * The calling user thread is ending: write 0 to its clear_child_tid and wake
+ * one futex waiter there (pthread_join's wait), as Linux does.
+ */
+static void clear_child_tid(struct thread *t)
+{
+	int *u = t->clear_child_tid, zero = 0;
+
+	t->clear_child_tid = NULL;
+	if (u && copy_to_user(u, &zero, sizeof(zero)) == 0)
+		futex_wake((uint32_t *)u, 1);
+}
+
+/*
+ * End the calling user thread, one of several of its process (it must not be
+ * the last: then the process ends, proc_exit).
+ */
+static void __attribute__((noreturn)) group_leave(void)
+{
+	struct thread *t = mythread();
+
+	clear_child_tid(t);
+	spin_lock(&proc_lock);
+	group_remove_locked(t);
+	spin_unlock(&proc_lock);
+	thread_exit();
+}
+
+/*
+ * Called by a user thread of p: end every other user thread of p (each is
+ * interrupted, and leaves on its way back to user mode) and wait until they
+ * have gone; the caller becomes p's first thread, with the pid as its id (as
+ * Linux's execve gives it). false if another thread is already ending the
+ * group: then the caller must leave (group_leave).
+ */
+static bool end_other_threads(struct proc *p)
+{
+	struct thread *me = mythread();
+	struct list_node *n;
+
+	spin_lock(&proc_lock);
+	if (p->group_ender && p->group_ender != me) {
+		spin_unlock(&proc_lock);
+		return false;
+	}
+	p->group_ender = me;
+	for (n = p->threads.next; n != &p->threads; n = n->next) {
+		struct thread *t = list_entry(n, struct thread, group_link);
+		if (t != me)
+			thread_interrupt(t);
+	}
+	while (p->nuser > 1)
+		sleep_on(&p->group_wait, &proc_lock);
+	p->group_ender = NULL;
+	p->thread = me;
+	me->utid = p->pid;
+	spin_unlock(&proc_lock);
+	return true;
+}
+
+/* A vfork child has execed or is exiting: let its parent go on. */
+static void vfork_release(struct proc *p)
+{
+	spin_lock(&proc_lock);
+	if (p->vfork_pending) {
+		p->vfork_pending = false;
+		wakeup_all(&p->vfork_done);
+	}
+	spin_unlock(&proc_lock);
 }
 
 /* Undo proc_alloc for a process that never ran: free its memory and its slot. */
@@ -119,6 +240,7 @@ bool proc_start_init(const char *name, char *const argv[], int *err)
 		proc_discard(p);
 		return false;
 	}
+	group_add_first(p, p->thread);
 	struct exec_image *x = exec_prepare(name, argv, envp, err);
 	if (!x) {
 		proc_discard(p);
@@ -155,13 +277,16 @@ static void resume_copied_call(struct trapframe *tf)
 }
 
 /*
- * fork, also when a syscall thread runs it: the child copies the parent's user
- * thread as it stood when it last entered the kernel.
+ * A copy of the calling process (fork, and clone without CLONE_VM), also when
+ * a syscall thread runs it: the child's one thread copies the caller (or, for
+ * a syscall thread, the process's first user thread as it stood when it last
+ * entered the kernel), on stack if stack is not 0. The child in *childp, not
+ * yet started; 0 or -errno.
  */
-int64_t sys_fork(void)
+static int fork_proc(uintptr_t stack, struct proc **childp)
 {
 	struct proc *parent = myproc();
-	struct thread *user = parent->thread;
+	struct thread *user = proc_caller();
 	int err;
 	struct proc *child = proc_alloc(parent, parent->name, &err);
 
@@ -176,6 +301,7 @@ int64_t sys_fork(void)
 		proc_discard(child);
 		return err;
 	}
+	group_add_first(child, child->thread);
 	child->files = fdtable_copy(parent->files);
 	if (!child->files || (parent->flexsc && flexsc_fork_child(parent, child) < 0)) {
 		proc_discard(child);
@@ -185,15 +311,187 @@ int64_t sys_fork(void)
 		child->thread->tf->rax = 0;	/* fork returns 0 in the child */
 	else
 		resume_copied_call(child->thread->tf);
+	if (stack)
+		child->thread->tf->rsp = stack;
 	thread_save_fpu(user);
 	memcpy(child->thread->fpu, user->fpu, sizeof(user->fpu));
 	child->thread->affinity = __atomic_load_n(&user->affinity, __ATOMIC_RELAXED);
 	thread_set_segment_bases(child->thread, user->fs_base, user->gs_base);
-	signal_fork(parent, child);
+	signal_fork(user, child);
+	*childp = child;
+	return 0;
+}
 
+int64_t sys_fork(void)
+{
+	struct proc *child;
+	int err = fork_proc(0, &child);
+
+	if (err < 0)
+		return err;
 	pid_t pid = child->pid;
 	thread_start(child->thread);
 	return pid;
+}
+
+/*
+ * Start vfork child c and sleep until it execs or exits (or the caller is
+ * interrupted). The child runs in a copy-on-write copy of the address space,
+ * not in the parent's own (docs/threads.md). c's pid.
+ */
+static int64_t vfork_start(struct proc *c)
+{
+	pid_t pid = c->pid;
+
+	c->vfork_pending = true;
+	thread_start(c->thread);
+	spin_lock(&proc_lock);
+	while (c->vfork_pending && !thread_interrupted())
+		sleep_on_interruptible(&c->vfork_done, &proc_lock);
+	spin_unlock(&proc_lock);
+	return pid;
+}
+
+int64_t sys_vfork(void)
+{
+	struct proc *child;
+	int err = fork_proc(0, &child);
+
+	return err < 0 ? err : vfork_start(child);
+}
+
+/* The flags clone accepts for a new thread, and for a new process. */
+#define CLONE_THREAD_FLAGS (CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | \
+			    CLONE_SYSVSEM | CLONE_SETTLS | CLONE_PARENT_SETTID | \
+			    CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID | CLONE_DETACHED)
+#define CLONE_PROC_FLAGS (CSIGNAL | CLONE_VM | CLONE_VFORK | CLONE_SETTLS | CLONE_PARENT_SETTID | \
+			  CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID | CLONE_DETACHED)
+
+/*
+ * A new user thread of the calling process on stack with TLS tls (if
+ * CLONE_SETTLS), returning 0 there; its thread id, or -EAGAIN (no kernel stack,
+ * or the group is being ended), -EINVAL from a syscall thread.
+ */
+static int64_t clone_thread(unsigned long flags, uintptr_t stack, int *uptid, int *uctid,
+			    unsigned long tls)
+{
+	struct thread *me = mythread(), *t;
+	struct proc *p = me->proc;
+	int err;
+
+	if (!me->user)
+		return -EINVAL;
+	if ((flags & CLONE_SETTLS) && tls >= USER_END - PGSIZE)
+		return -EPERM;
+	if ((err = thread_create(&t, me->name, p, me->tf, NULL, NULL)) < 0)
+		return err;
+	t->tf->rax = 0;
+	if (stack)
+		t->tf->rsp = stack;
+	thread_save_fpu(me);
+	memcpy(t->fpu, me->fpu, sizeof(me->fpu));
+	t->affinity = __atomic_load_n(&me->affinity, __ATOMIC_RELAXED);
+	thread_set_segment_bases(t, (flags & CLONE_SETTLS) ? tls : me->fs_base, me->gs_base);
+	if (flags & CLONE_CHILD_CLEARTID)
+		t->clear_child_tid = uctid;
+	spin_lock(&proc_lock);
+	t->sig_blocked = me->sig_blocked;	/* as Linux: the mask is inherited, no altstack */
+	bool added = group_add_locked(p, t);
+	spin_unlock(&proc_lock);
+	if (!added) {
+		thread_destroy(t);
+		return -EAGAIN;
+	}
+	pid_t tid = t->utid;
+	/* As Linux, a bad pointer here is not the call's failure. */
+	if (flags & CLONE_PARENT_SETTID)
+		(void)copy_to_user(uptid, &tid, sizeof(tid));
+	if (flags & CLONE_CHILD_SETTID)
+		(void)copy_to_user(uctid, &tid, sizeof(tid));
+	thread_start(t);
+	return tid;
+}
+
+/*
+ * clone(flags, stack, parent_tid, child_tid, tls), Linux's argument order
+ * on x86-64. Two shapes are supported: a thread (CLONE_THREAD with CLONE_VM,
+ * CLONE_SIGHAND and CLONE_FILES, as pthread_create makes it) and a new
+ * process (no CLONE_VM, or CLONE_VM with CLONE_VFORK: a vfork). Combinations
+ * Linux rejects, and the ones elk does not support (a thread without
+ * CLONE_FILES, CLONE_VM without CLONE_THREAD or CLONE_VFORK, namespaces,
+ * ptrace, pidfds, CLONE_PARENT), are -EINVAL.
+ */
+int64_t sys_clone(unsigned long flags, uintptr_t stack, int *uptid, int *uctid, unsigned long tls)
+{
+	if ((flags & CLONE_THREAD) && !(flags & CLONE_SIGHAND))
+		return -EINVAL;
+	if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM))
+		return -EINVAL;
+	if (flags & CLONE_THREAD) {
+		if ((flags & ~CLONE_THREAD_FLAGS) || !(flags & CLONE_FILES))
+			return -EINVAL;
+		return clone_thread(flags, stack, uptid, uctid, tls);
+	}
+	if ((flags & ~CLONE_PROC_FLAGS) || ((flags & CLONE_VM) && !(flags & CLONE_VFORK)))
+		return -EINVAL;
+	if ((flags & CLONE_SETTLS) && tls >= USER_END - PGSIZE)
+		return -EPERM;
+	struct proc *child;
+	int err = fork_proc(stack, &child);
+	if (err < 0)
+		return err;
+	struct thread *t = child->thread;
+	pid_t pid = child->pid;
+	if (flags & CLONE_SETTLS)
+		thread_set_segment_bases(t, tls, t->gs_base);
+	if (flags & CLONE_CHILD_CLEARTID)
+		t->clear_child_tid = uctid;
+	if (flags & CLONE_CHILD_SETTID) {
+		t->set_child_tid = uctid;	/* in the child's memory: written as it starts */
+		t->interrupted = true;
+	}
+	if (flags & CLONE_PARENT_SETTID)
+		(void)copy_to_user(uptid, &pid, sizeof(pid));
+	if (flags & CLONE_VFORK)
+		return vfork_start(child);
+	thread_start(t);
+	return pid;
+}
+
+/* gettid: the calling user thread's id (for a syscall thread, the first user thread's). */
+int64_t sys_gettid(void)
+{
+	return proc_caller()->utid;
+}
+
+/*
+ * set_tid_address(tidptr): when the calling user thread ends, 0 is written
+ * at tidptr and one futex waiter there woken. The thread's id.
+ */
+int64_t sys_set_tid_address(int *tidptr)
+{
+	struct thread *t = proc_caller();
+	t->clear_child_tid = tidptr;
+	return t->utid;
+}
+
+void proc_thread_exit(int wstatus)
+{
+	struct thread *t = mythread();
+	struct proc *p = t->proc;
+
+	if (t->user) {
+		clear_child_tid(t);
+		spin_lock(&proc_lock);
+		/* The thread FlexSC serves ends the process, as its registration did not move. */
+		bool last = p->nuser == 1 || (t == p->thread && p->flexsc);
+		if (!last)
+			group_remove_locked(t);
+		spin_unlock(&proc_lock);
+		if (!last)
+			thread_exit();
+	}
+	proc_exit(wstatus);
 }
 
 /* init is gone: report how, and leave the machine. */
@@ -226,9 +524,18 @@ static void request_exit(struct proc *p, int wstatus)
 void proc_carry_out_requests(void)
 {
 	struct proc *p = myproc();
+	struct thread *t = mythread();
 
 	thread_clear_interrupt();
+	if (t->set_child_tid) {
+		(void)copy_to_user(t->set_child_tid, &t->utid, sizeof(t->utid));
+		t->set_child_tid = NULL;
+	}
 	spin_lock(&proc_lock);
+	if (p->group_ender && p->group_ender != t) {
+		spin_unlock(&proc_lock);
+		group_leave();
+	}
 	bool exit = p->exit_requested;
 	int wstatus = p->exit_wstatus;
 	struct exec_image *x = p->pending_exec;
@@ -239,18 +546,21 @@ void proc_carry_out_requests(void)
 			exec_discard(x);
 		proc_exit(wstatus);
 	}
-	if (x) {
-		flexsc_teardown(p);
-		exec_commit(p, x);
-	}
-	signal_deliver(mythread()->tf);
+	if (x)
+		proc_exec(p, x);
+	signal_deliver(t->tf);
 }
 
 int proc_exec(struct proc *p, struct exec_image *x)
 {
-	if (mythread() == p->thread) {
+	if (mythread()->user) {
+		if (!end_other_threads(p)) {
+			exec_discard(x);
+			group_leave();
+		}
 		flexsc_teardown(p);
 		exec_commit(p, x);
+		vfork_release(p);
 		return 0;
 	}
 	spin_lock(&proc_lock);
@@ -272,8 +582,11 @@ void proc_exit(int wstatus)
 	struct proc *p = myproc();
 	struct thread *t = mythread();
 
-	if (t != p->thread)
+	if (!t->user)
 		request_exit(p, wstatus);
+	if (!end_other_threads(p))
+		group_leave();
+	vfork_release(p);
 	flexsc_teardown(p);
 	if (p->pending_exec) {
 		exec_discard(p->pending_exec);
@@ -305,6 +618,7 @@ void proc_exit(int wstatus)
 	p->wstatus = wstatus;
 	p->state = P_EXITING;
 	ipc_proc_exit(p);
+	group_remove_locked(t);
 	p->thread = NULL;
 	spin_unlock(&proc_lock);
 	thread_exit();
@@ -478,6 +792,6 @@ int64_t sys_wait4(pid_t pid, int *ustatus, int options, void *urusage)
 			spin_unlock(&proc_lock);
 			return -EINTR;
 		}
-		sleep_on(&p->child_exit, &proc_lock);
+		sleep_on_interruptible(&p->child_exit, &proc_lock);
 	}
 }

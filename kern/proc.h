@@ -56,6 +56,16 @@ struct proc {
 	/* Process group and session (kern/pgrp.c); under proc_lock. */
 	pid_t pgid, sid;
 	bool did_exec;			/* has called execve since fork: setpgid's -EACCES */
+	/*
+	 * The thread group (docs/threads.md), under proc_lock: thread is the
+	 * first of the user threads, the one syscall threads and FlexSC serve.
+	 */
+	struct list_node threads;	/* user threads, by thread.group_link */
+	int nuser;			/* how many */
+	struct thread *group_ender;	/* ending the others (exit_group, execve) */
+	struct waitq group_wait;	/* group_ender waits here for them to go */
+	bool vfork_pending;		/* a vfork child: its parent waits for exec or exit */
+	struct waitq vfork_done;
 	/* Signals (kern/signal.h), under proc_lock. */
 	struct ksigaction sig_actions[NSIG];	/* [sig - 1] */
 	struct sigqueue sig_queue;		/* process-directed pending signals */
@@ -72,6 +82,15 @@ static inline struct proc *myproc(void)
 {
 	struct thread *t = mythread();
 	return t ? t->proc : NULL;
+}
+/*
+ * The user thread a system call acts for: the calling thread, or, for a call
+ * posted on a syscall page, its process's first thread (docs/threads.md).
+ */
+static inline struct thread *proc_caller(void)
+{
+	struct thread *t = mythread();
+	return t->user ? t : t->proc->thread;
 }
 /*
  * Create init, the first process, running initrd program name with argv (kernel
@@ -122,6 +141,12 @@ uint64_t proc_limit(int resource);
 
 /* System calls implemented in proc.c and exec.c. */
 int64_t sys_fork(void);
+int64_t sys_vfork(void);
+int64_t sys_clone(unsigned long flags, uintptr_t stack, int *uptid, int *uctid, unsigned long tls);
+int64_t sys_gettid(void);
+int64_t sys_set_tid_address(int *tidptr);
+/* exit: end the calling user thread, or the process with its last one. */
+void proc_thread_exit(int wstatus) __attribute__((noreturn));
 int64_t sys_wait4(pid_t pid, int *ustatus, int options, void *urusage);
 int64_t sys_execve(const char *upath, char *const *uargv, char *const *uenvp);
 int64_t sys_sched_setaffinity(pid_t pid, size_t len, const void *umask);

@@ -54,6 +54,7 @@ int thread_create(struct thread **tp, const char *name, struct proc *p,
 	t->fpu_cpu = -1;
 	strlcpy(t->name, name, sizeof(t->name));
 	list_init(&t->link);
+	list_init(&t->group_link);
 	fpu_init_state(t->fpu);
 
 	/* Stack, top down: trap frame, then the context that swtch will pop. */
@@ -234,6 +235,11 @@ void thread_start(struct thread *t)
 void thread_first_run(void)
 {
 	spin_unlock(&sched_lock);
+	if (mythread()->user && mythread()->interrupted) {
+		sti();
+		proc_user_return();	/* what it was asked before it first ran */
+		cli();
+	}
 }
 
 /* Take t off the run queue of the CPU it is queued on. Caller holds sched_lock. */
@@ -470,29 +476,51 @@ static void sleep_locked(struct thread *t, struct waitq *wq)
 		t->block_hooks->after_sleep(t->block_hooks->arg, wq);
 }
 
-void sleep_on(struct waitq *wq, struct spinlock *lk)
+/* Trade the caller's lock lk for sched_lock (nothing to do if lk is sched_lock). */
+static void lock_for_sleep(struct spinlock *lk)
 {
 	if (lk != &sched_lock) {
 		spin_lock(&sched_lock);
 		spin_unlock(lk);
 	}
-	sleep_locked(mythread(), wq);
+}
+
+/* Trade sched_lock back for lk. */
+static void unlock_after_sleep(struct spinlock *lk)
+{
 	if (lk != &sched_lock) {
 		spin_unlock(&sched_lock);
 		spin_lock(lk);
 	}
 }
 
+void sleep_on(struct waitq *wq, struct spinlock *lk)
+{
+	lock_for_sleep(lk);
+	sleep_locked(mythread(), wq);
+	unlock_after_sleep(lk);
+}
+
+bool sleep_on_interruptible(struct waitq *wq, struct spinlock *lk)
+{
+	struct thread *t = mythread();
+
+	lock_for_sleep(lk);
+	/* Under sched_lock, where thread_interrupt sets the flag: none is lost. */
+	if (!t->interrupted)
+		sleep_locked(t, wq);
+	bool woken = !t->interrupted;
+	unlock_after_sleep(lk);
+	return woken;
+}
+
 bool sleep_on_until(struct waitq *wq, struct spinlock *lk, uint64_t deadline)
 {
 	struct thread *t = mythread();
 
-	if (lk != &sched_lock) {
-		spin_lock(&sched_lock);
-		spin_unlock(lk);
-	}
+	lock_for_sleep(lk);
 	t->timed_out = ticks >= deadline;
-	if (!t->timed_out) {
+	if (!t->timed_out && !t->interrupted) {
 		t->wake_tick = deadline;
 		t->timeout_listed = true;
 		list_push_back(&timed_sleepers, &t->timeout_link);
@@ -503,10 +531,7 @@ bool sleep_on_until(struct waitq *wq, struct spinlock *lk, uint64_t deadline)
 		}
 	}
 	bool woken = !t->timed_out;
-	if (lk != &sched_lock) {
-		spin_unlock(&sched_lock);
-		spin_lock(lk);
-	}
+	unlock_after_sleep(lk);
 	return woken;
 }
 

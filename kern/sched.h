@@ -77,6 +77,11 @@ struct thread {
 	struct list_node timeout_link;	/* in the timed sleepers, while timeout_listed */
 	bool timeout_listed;		/* these three under sched_lock */
 	bool timed_out;			/* sleep_on_until's deadline came first */
+	/* Thread-group membership (kern/proc.c); under proc_lock. */
+	struct list_node group_link;	/* in its process's list of user threads */
+	int utid;			/* Linux's thread id: the pid for the first thread */
+	int *clear_child_tid;		/* set_tid_address: zeroed and woken at exit */
+	int *set_child_tid;		/* CLONE_CHILD_SETTID of a fork: written on first return */
 	int cpu;			/* the CPU it runs or is queued on, or last ran on; -1 */
 	uint32_t affinity;		/* CPUs it may run on (bit n: cpus[n]); under sched_lock */
 	int fpu_cpu;			/* the CPU whose registers hold t->fpu, or -1 */
@@ -166,14 +171,28 @@ void thread_spin_wait(void);
  */
 void sleep_on(struct waitq *wq, struct spinlock *lk);
 /*
- * sleep_on, but woken also when ticks reaches deadline. Returns false if the
- * deadline came first (or had already come: then it does not sleep).
+ * sleep_on for a wait that thread_interrupt ends: if the running thread has
+ * been interrupted it does not sleep at all. The flag is looked at under
+ * sched_lock, which thread_interrupt holds to set it, so an interruption that
+ * comes after the caller last looked (under lk, which the interrupter need not
+ * hold) and before the sleep is not lost: either this sees the flag, or
+ * thread_interrupt finds the thread asleep and wakes it. false if the thread
+ * is interrupted (before the sleep or during it), else true (woken).
+ */
+bool sleep_on_interruptible(struct waitq *wq, struct spinlock *lk);
+/*
+ * sleep_on_interruptible, but woken also when ticks reaches deadline. Returns
+ * false if the deadline came first (or had already come: then it does not
+ * sleep); an interrupted thread does not sleep either (it returns true unless
+ * the deadline had come: the caller looks at thread_interrupted()).
  */
 bool sleep_on_until(struct waitq *wq, struct spinlock *lk, uint64_t deadline);
 /*
- * Ask t to stop waiting: set its interrupted flag and, if it sleeps, make it
- * runnable. Every wait that can last (pipes, wait4, nanosleep, console input,
- * flexsc_wait, IPC) re-checks thread_interrupted() when it wakes and gives up
+ * Ask t to stop waiting: set its interrupted flag (under sched_lock) and, if it
+ * sleeps, make it runnable. Every wait that can last (pipes, wait4, nanosleep,
+ * console input, futexes, poll, flexsc_wait, IPC) sleeps with
+ * sleep_on_interruptible or sleep_on_until (or looks at the flag under
+ * sched_lock itself), re-checks thread_interrupted() when it wakes and gives up
  * with -EINTR; that is how an exiting process gets its threads back.
  */
 void thread_interrupt(struct thread *t);

@@ -64,14 +64,23 @@ static void queue_add(struct sigqueue *q, int sig, int code, uint64_t value)
 }
 
 /*
- * The thread that takes a process-directed signal sig: the one place that
- * chooses, so that a process of many threads changes only this. Caller holds
- * proc_lock.
+ * The thread that takes a process-directed signal sig: the first thread if it
+ * does not block sig, else the first in the group's list that does not, else
+ * NULL (sig waits in the process's queue until some thread unblocks it). The
+ * one place that chooses. Caller holds proc_lock.
  */
 static struct thread *process_signal_target(struct proc *p, int sig)
 {
-	(void)sig;
-	return p->thread;
+	struct list_node *n;
+
+	if (p->thread && !(p->thread->sig_blocked & SIGBIT(sig)))
+		return p->thread;
+	for (n = p->threads.next; n != &p->threads; n = n->next) {
+		struct thread *t = list_entry(n, struct thread, group_link);
+		if (!(t->sig_blocked & SIGBIT(sig)))
+			return t;
+	}
+	return NULL;
 }
 
 /* Interrupt t if sig, pending for it, is one it does not block. Caller holds proc_lock. */
@@ -87,6 +96,17 @@ void signal_send_proc_locked(struct proc *p, int sig, int code, uint64_t value)
 		return;
 	queue_add(&p->sig_queue, sig, code, value);
 	wake_for(process_signal_target(p, sig), sig);
+}
+
+void signal_retarget_locked(struct proc *p, ksigset_t sigs)
+{
+	ksigset_t left = p->sig_queue.pending & sigs;
+
+	while (left) {
+		int sig = __builtin_ctzll(left) + 1;
+		left &= ~SIGBIT(sig);
+		wake_for(process_signal_target(p, sig), sig);
+	}
 }
 
 void signal_send_thread_locked(struct thread *t, int sig, int code, uint64_t value)
@@ -281,12 +301,12 @@ void signal_deliver(struct trapframe *tf)
 	spin_unlock(&proc_lock);
 }
 
-void signal_fork(struct proc *parent, struct proc *child)
+void signal_fork(struct thread *from, struct proc *child)
 {
 	spin_lock(&proc_lock);
-	memcpy(child->sig_actions, parent->sig_actions, sizeof(child->sig_actions));
-	child->thread->sig_blocked = parent->thread->sig_blocked;
-	child->thread->sig_altstack = parent->thread->sig_altstack;
+	memcpy(child->sig_actions, from->proc->sig_actions, sizeof(child->sig_actions));
+	child->thread->sig_blocked = from->sig_blocked;
+	child->thread->sig_altstack = from->sig_altstack;
 	spin_unlock(&proc_lock);
 }
 
@@ -307,6 +327,16 @@ void signal_exec(struct proc *p)
 static bool valid_signal(int sig)
 {
 	return sig >= 1 && sig <= NSIG;
+}
+
+/* Drop sig where it pends for p or any of its threads. Caller holds proc_lock. */
+static void drop_pending(struct proc *p, int sig)
+{
+	struct list_node *n;
+
+	p->sig_queue.pending &= ~SIGBIT(sig);
+	for (n = p->threads.next; n != &p->threads; n = n->next)
+		list_entry(n, struct thread, group_link)->sig_queue.pending &= ~SIGBIT(sig);
 }
 
 /*
@@ -330,10 +360,8 @@ int64_t sys_rt_sigaction(int sig, const struct ksigaction *uact, struct ksigacti
 	if (uact) {
 		act.mask &= ~UNBLOCKABLE;
 		p->sig_actions[sig - 1] = act;
-		if (ignored(p, sig)) {
-			p->sig_queue.pending &= ~SIGBIT(sig);
-			p->thread->sig_queue.pending &= ~SIGBIT(sig);
-		}
+		if (ignored(p, sig))
+			drop_pending(p, sig);
 	}
 	spin_unlock(&proc_lock);
 	if (uoact && copy_to_user(uoact, &old, sizeof(old)) < 0)
@@ -344,19 +372,23 @@ int64_t sys_rt_sigaction(int sig, const struct ksigaction *uact, struct ksigacti
 /*
  * Set t's blocked mask to mask (less SIGKILL and SIGSTOP); if that leaves a
  * signal deliverable, interrupt t so that it is delivered on the way out.
+ * Process-directed signals it now blocks go to another thread that takes them.
  * Caller holds proc_lock.
  */
 static void set_blocked(struct thread *t, ksigset_t mask)
 {
+	ksigset_t newly = mask & ~UNBLOCKABLE & ~t->sig_blocked;
+
 	t->sig_blocked = mask & ~UNBLOCKABLE;
 	if (deliverable(t))
 		thread_interrupt(t);
+	signal_retarget_locked(t->proc, newly);
 }
 
-/* rt_sigprocmask, for the process's user thread (also posted on a syscall page). */
+/* rt_sigprocmask, for the calling thread (posted on a syscall page, the first thread). */
 int64_t sys_rt_sigprocmask(int how, const ksigset_t *uset, ksigset_t *uoset, size_t sigsetsize)
 {
-	struct thread *t = myproc()->thread;
+	struct thread *t = proc_caller();
 	ksigset_t set, old;
 
 	if (sigsetsize != sizeof(ksigset_t))
@@ -377,7 +409,7 @@ int64_t sys_rt_sigprocmask(int how, const ksigset_t *uset, ksigset_t *uoset, siz
 
 int64_t sys_rt_sigpending(ksigset_t *uset, size_t sigsetsize)
 {
-	struct thread *t = myproc()->thread;
+	struct thread *t = proc_caller();
 
 	if (sigsetsize != sizeof(ksigset_t))
 		return -EINVAL;
@@ -396,7 +428,7 @@ int signal_wait_mask_begin(ksigset_t mask)
 {
 	struct thread *t = mythread();
 
-	if (t != myproc()->thread)
+	if (!t->user)
 		return -EINVAL;
 	spin_lock(&proc_lock);
 	t->sig_saved_mask = t->sig_blocked;
@@ -429,7 +461,7 @@ static int64_t suspend(ksigset_t mask)
 		return r;
 	spin_lock(&proc_lock);
 	while (!thread_interrupted())
-		sleep_on(&nobody_wakes, &proc_lock);
+		sleep_on_interruptible(&nobody_wakes, &proc_lock);
 	spin_unlock(&proc_lock);
 	return -EINTR;
 }
@@ -464,7 +496,7 @@ int64_t sys_rt_sigreturn(void)
 	struct rt_sigframe f;
 	uint8_t fpu[512] __attribute__((aligned(16)));
 
-	if (t != myproc()->thread)
+	if (!t->user)
 		return -EINVAL;	/* on a syscall page: there is no frame to return over */
 	if (copy_from_user(&f, (void *)frame, sizeof(f)) < 0)
 		frame_kill(tf, "bad signal frame", frame);
@@ -493,7 +525,7 @@ int64_t sys_rt_sigreturn(void)
 
 int64_t sys_sigaltstack(const kstack_t *uss, kstack_t *uoss)
 {
-	struct thread *t = myproc()->thread;
+	struct thread *t = proc_caller();
 	kstack_t ss, old;
 
 	if (uss && copy_from_user(&ss, uss, sizeof(ss)) < 0)
@@ -576,15 +608,22 @@ int64_t sys_kill(pid_t pid, int sig)
 
 /*
  * The user thread with id tid, in thread group tgid unless tgid is 0 (tkill),
- * or NULL. A process's one user thread has the pid as its id. Caller holds
- * proc_lock.
+ * or NULL. Caller holds proc_lock.
  */
 static struct thread *thread_lookup(pid_t tgid, pid_t tid)
 {
-	struct proc *p = proc_lookup(tid);
-	if (!p || (tgid && p->pid != tgid))
-		return NULL;
-	return p->thread;
+	for (int i = 0; i < NPROC; i++) {
+		struct proc *p = &procs[i];
+		if (p->state != P_ALIVE || (tgid && p->pid != tgid))
+			continue;
+		struct list_node *n;
+		for (n = p->threads.next; n != &p->threads; n = n->next) {
+			struct thread *t = list_entry(n, struct thread, group_link);
+			if (t->utid == tid)
+				return t;
+		}
+	}
+	return NULL;
 }
 
 /* tgkill, and tkill with tgid 0: -EINVAL for a bad id or signal, -ESRCH for no such thread. */

@@ -1,7 +1,7 @@
 /*
  * Signals (docs/signals.md). A process has the handler table and a pending set
- * for process-directed signals; its user thread has its own pending set, the
- * blocked mask and the alternate stack. proc_lock protects all of them. A
+ * for process-directed signals; each of its user threads has its own pending
+ * set, the blocked mask and the alternate stack. proc_lock protects all of them. A
  * signal is made pending, then its thread is interrupted (thread_interrupt):
  * a blocking wait gives up with -EINTR, and on its way back to user mode
  * (proc_user_return) the thread runs signal_deliver.
@@ -35,6 +35,12 @@ void signal_send_proc_locked(struct proc *p, int sig, int code, uint64_t value);
 void signal_send_thread_locked(struct thread *t, int sig, int code, uint64_t value);
 /* signal_send_thread_locked for a caller that does not hold proc_lock. */
 void signal_send_thread(struct thread *t, int sig, int code, uint64_t value);
+/*
+ * The process-directed signals of sigs pending for p may be waiting for a
+ * thread that has just blocked them or left: interrupt one that takes them, if
+ * there is one. Caller holds proc_lock.
+ */
+void signal_retarget_locked(struct proc *p, ksigset_t sigs);
 /* Send sig to every live process in group pgrp (the console's Ctrl-C); no locks held. */
 void signal_send_group(pid_t pgrp, int sig);
 /*
@@ -50,8 +56,8 @@ bool signal_fault(int sig, int code, uint64_t addr);
  * frame for each caught one. Called on the way back to user mode.
  */
 void signal_deliver(struct trapframe *tf);
-/* fork: the child gets the parent's handlers and its user thread's mask. */
-void signal_fork(struct proc *parent, struct proc *child);
+/* fork: the child gets the handlers of from's process, and from's mask and alternate stack. */
+void signal_fork(struct thread *from, struct proc *child);
 /* execve: caught signals go back to SIG_DFL; the alternate stack is gone. */
 void signal_exec(struct proc *p);
 /*

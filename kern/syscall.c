@@ -20,10 +20,10 @@ int64_t sys_sched_yield(void)
 	return 0;
 }
 
-/* exit and exit_group: a process has one user thread, so both end the process. */
+/* exit ends the calling thread (the process with its last one); exit_group, the process. */
 int64_t sys_exit(int code)
 {
-	proc_exit(W_EXITCODE(code));
+	proc_thread_exit(W_EXITCODE(code));
 }
 
 int64_t sys_exit_group(int code)
@@ -41,13 +41,13 @@ int64_t sys_exit_group(int code)
  */
 int64_t sys_arch_prctl(int code, uint64_t addr)
 {
-	struct thread *t = myproc()->thread;
+	struct thread *t = proc_caller();
 	uint64_t base;
 
 	switch (code) {
 	case ARCH_SET_FS:
 	case ARCH_SET_GS:
-		if (mythread() != t)
+		if (!mythread()->user)
 			return -EINVAL;
 		if (addr >= USER_END - PGSIZE)	/* Linux's TASK_SIZE_MAX */
 			return -EPERM;

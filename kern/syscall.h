@@ -11,6 +11,7 @@
 #include <inc/types.h>
 #include <kern/file.h>
 #include <kern/flexsc.h>
+#include <kern/futex.h>
 #include <kern/ipc.h>
 #include <kern/mman.h>
 #include <kern/pgrp.h>
@@ -30,18 +31,6 @@ struct utsname;
 int64_t sys_uname(struct utsname *ubuf);
 
 static inline int64_t sys_getpid(void)
-{
-	return myproc()->pid;
-}
-
-/*
- * set_tid_address(tidptr): the caller's thread id. A process has one user
- * thread, whose id is the pid, as for a thread group's leader on Linux. Linux
- * clears *tidptr when the thread exits only while another thread shares the
- * address space, which no process here can have yet; so the pointer has
- * nothing to do.
- */
-static inline int64_t sys_set_tid_address(int *tidptr)
 {
 	return myproc()->pid;
 }

@@ -99,6 +99,25 @@ int64_t sys_clock_nanosleep(int clock, int flags, const struct timespec *ureq,
 	return sleep_until_uptime(ns);
 }
 
+int time_timeout_tick(const struct timespec *uts, int abs_clock, uint64_t *tick)
+{
+	struct timespec ts;
+	int r = timespec_from_user(&ts, uts);
+
+	if (r < 0)
+		return r;
+	uint64_t ns = timespec_ns(&ts), now = uptime_ns(), tick_ns = NSEC_PER_SEC / TICK_HZ;
+	if (abs_clock < 0) {
+		ns = add_saturating(now, ns);
+	} else if (abs_clock == CLOCK_REALTIME) {
+		uint64_t epoch_ns = (uint64_t)boot_epoch * NSEC_PER_SEC;
+		ns = ns > epoch_ns ? ns - epoch_ns : 0;
+	}
+	uint64_t left = ns > now ? ns - now : 0;
+	*tick = add_saturating(ticks, (left + tick_ns - 1) / tick_ns);
+	return 0;
+}
+
 int64_t sys_clock_gettime(int clock, struct timespec *uts)
 {
 	uint64_t ns = uptime_ns();

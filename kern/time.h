@@ -12,6 +12,12 @@ void clock_init(void);
 int64_t clock_boot_epoch(void);
 
 /*
+ * The tick at which a timeout read from user memory expires (rounded up to
+ * whole ticks): relative to now if abs_clock < 0, else an absolute time on
+ * clock abs_clock (CLOCK_REALTIME or CLOCK_MONOTONIC). 0, -EFAULT or -EINVAL.
+ */
+int time_timeout_tick(const struct timespec *uts, int abs_clock, uint64_t *tick);
+/*
  * The nanoseconds of a valid timespec, or UINT64_MAX (584 years) if they do
  * not fit in 64 bits: such a wait must not wrap around to a short one.
  */

@@ -527,6 +527,28 @@ CASES = [
         "forbid": USER_FAILURE,
     },
     {
+        # musl's pthreads on clone, futex and set_tid_address: an exact mutex
+        # counter over 8 threads, a condvar handshake, TLS per thread, raw futex
+        # ping-pong, clone's flag rules, vfork, exit_group and execve from a
+        # threaded process; create/join rounds leak nothing; kill, tgkill,
+        # masks, pending sets and fault signals among threads.
+        "name": "threads",
+        "init": "leakcheck threads",
+        "expect": [r"^threads: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+    },
+    {
+        # Ending a thread group (exit_group, execve) while its threads keep going
+        # into and out of futex and pipe waits: an interruption that comes
+        # between a wait's look at the flag and its sleep must not be lost
+        # (sleep_on_interruptible); a lost one leaves a child hanging. Also on
+        # four CPUs below.
+        "name": "groupend",
+        "init": "leakcheck groupend",
+        "expect": [r"^groupend: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+    },
+    {
         # glibc's busybox reads the console's settings as Linux's stty shows them.
         "name": "busybox-stty",
         "init": "busybox stty -a",
@@ -611,6 +633,14 @@ CASES = [
         "init": "busybox sh -c 'echo a; echo b; exit 3'",
         "expect": [r"^a$", r"^b$", r"^elk: init exited with status 3$"],
         "status": 3,
+    },
+    {
+        # busybox's shell forks (clone with CLONE_CHILD_SETTID, as glibc's fork),
+        # execs busybox again for an external command, and waits for its status.
+        "name": "busybox-fork",
+        "init": "busybox sh -c 'busybox sleep 1; busybox false; echo done $?'",
+        "expect": [r"^done 1$", r"^elk: init exited with status 0$"],
+        "forbid": USER_FAILURE,
     },
     {
         # busybox's env adds to the environment it prints, and gives back every
@@ -1009,6 +1039,14 @@ CASES = [
         "expect": [r"^storm: 2000 processes by 8 workers on 4 CPUs$", r"^storm: ok$"] + NO_LEAK,
         "forbid": USER_FAILURE,
         "timeout": 400,
+    },
+    {
+        "name": "groupend-smp4",
+        "init": "leakcheck groupend",
+        "smp": 4,
+        "expect": [r"^groupend: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+        "timeout": 180,	# four vCPUs on a loaded two-core host: 35 s seen
     },
     {
         # munmap on CPU 0 while a syscall thread on CPU 1 copies into the memory.

@@ -8,6 +8,7 @@
  */
 #include <inc/fcntl.h>
 #include <inc/flexsc.h>
+#include <inc/futex.h>
 #include <inc/ioctl.h>
 #include <inc/ipc.h>
 #include <inc/lib.h>
@@ -355,6 +356,19 @@ static long try_getrandom(trap_fn trap, void *p, size_t n)
 	return trap(SYS_getrandom, (long)p, (long)n, 0, 0, 0, 0);
 }
 
+/* The word 1 with expected value 0: with a good timeout, an -EAGAIN at once. */
+static uint32_t futex_word = 1;
+
+static long try_futex_uaddr(trap_fn trap, void *p, size_t n)
+{
+	return trap(SYS_futex, (long)p, FUTEX_WAIT, 0, 0, 0, 0);
+}
+
+static long try_futex_timeout(trap_fn trap, void *p, size_t n)
+{
+	return trap(SYS_futex, (long)&futex_word, FUTEX_WAIT, 0, (long)p, 0, 0);
+}
+
 static long try_poll(trap_fn trap, void *p, size_t n)
 {
 	return trap(SYS_poll, (long)p, 1, 0, 0, 0, 0);
@@ -503,6 +517,9 @@ static const struct {
 	{ "sigaltstack new",  try_sigaltstack_new, sizeof(kstack_t), COMMON & ~BIT(BAD_NULL) },
 	{ "sigaltstack old",  try_sigaltstack_old, sizeof(kstack_t), STORED & ~BIT(BAD_NULL) },
 	{ "getrandom",        try_getrandom,       BUF_SIZE,  STORED | BIT(BAD_LENGTH) },
+	/* A straddling word is unaligned (-EINVAL); a NULL timeout is none. */
+	{ "futex uaddr",      try_futex_uaddr,     sizeof(uint32_t), COMMON & ~BIT(BAD_STRADDLE) },
+	{ "futex timeout",    try_futex_timeout,   sizeof(struct timespec), COMMON & ~BIT(BAD_NULL) },
 };
 
 int main(int argc, char **argv)

@@ -577,7 +577,7 @@ static int map_pages(struct flexsc_ctx *ctx, struct proc *p)
 	ctx->ctl = page2kva(ctx->ctl_page);
 	entries_init(&ctx->entries, kpages, ctx->npages);
 	sleeplock_acquire(&vs->lock);
-	ctx->uaddr = vmmap_find_range(&vs->map, len + PGSIZE, UMIN, VM_MMAP_TOP, VMMAP_HILO);
+	ctx->uaddr = vmmap_find_range(&vs->map, len + PGSIZE, UMIN, vs->mmap_top, VMMAP_HILO);
 	int r = ctx->uaddr ? vm_map(vs, ctx->uaddr, len, PROT_READ | PROT_WRITE,
 				    MAP_SHARED | VMA_FLEXSC, ctx->obj, 0) : -ENOMEM;
 	if (r == 0)

@@ -13,6 +13,7 @@ extern char _kernel_start[], _end[];
 struct page *pages;
 size_t npages;
 size_t usable_pages;
+physaddr_t dmap_size;
 uint64_t *kern_pml4;
 physaddr_t kern_cr3;
 
@@ -96,7 +97,8 @@ void pmap_init(void)
 	 * later can share them by copying the top-level entries.
 	 */
 	kern_pml4 = boot_table();
-	map_huge(kern_pml4, DMAPBASE, MAX(top, 4UL << 30), PTE_W | PTE_NX);
+	dmap_size = MAX(top, 4UL << 30);
+	map_huge(kern_pml4, DMAPBASE, dmap_size, PTE_W | PTE_NX);
 	map_huge(kern_pml4, KERNBASE, 1UL << 30, PTE_W);
 	for (int i = 256; i < 512; i++)
 		if (!(kern_pml4[i] & PTE_P))
@@ -410,6 +412,41 @@ static bool range_apply(struct tlb_batch *b, uint64_t *table, int level, uintptr
 		}
 	}
 	return __atomic_load_n(&pa2page(paddr(table))->pt_present, __ATOMIC_RELAXED) == 0;
+}
+
+/*
+ * pml4_scan under table, a level-`level` table whose first entry maps base:
+ * the address to go on from, or the address of the entry fn refused.
+ */
+static uintptr_t scan_in(uint64_t *table, int level, uintptr_t base, uintptr_t start,
+			 uintptr_t end, bool (*fn)(void *, uintptr_t, uint64_t *), void *arg)
+{
+	uintptr_t span = 1UL << (PGSHIFT + 9 * (level - 1));
+	size_t first = (MAX(start, base) - base) / span;
+	size_t last = (MIN(end, base + 512 * span) - 1 - base) / span;
+
+	for (size_t i = first; i <= last; i++) {
+		uintptr_t va = base + i * span;
+		if (!(table[i] & PTE_P))
+			continue;
+		if (level == 1) {
+			if (!fn(arg, va, &table[i]))
+				return va;
+			continue;
+		}
+		uintptr_t stop = scan_in(kva(PTE_ADDR(table[i])), level - 1, va, start, end, fn, arg);
+		if (stop < MIN(va + span, end))
+			return stop;
+	}
+	return MIN(end, base + 512 * span);
+}
+
+uintptr_t pml4_scan(uint64_t *pml4, uintptr_t start, uintptr_t end,
+		    bool (*fn)(void *arg, uintptr_t va, uint64_t *pte), void *arg)
+{
+	if (start >= end || end > USER_END)
+		return end;
+	return scan_in(pml4, 4, 0, start, end, fn, arg);
 }
 
 void pml4_range(struct tlb_batch *b, uintptr_t start, uintptr_t end, enum pml4_range_op op)

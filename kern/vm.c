@@ -8,9 +8,23 @@
 #include <kern/kmalloc.h>
 #include <kern/pmap.h>
 #include <kern/spinlock.h>
+#include <kern/swap.h>
 #include <kern/vm.h>
 #include <kern/tlb.h>
 #include <kern/vmobj.h>
+
+/*
+ * Every address space, for vm_reclaim's clock, in the order it visits them;
+ * vmspaces_lock protects the list and each space's refs.
+ */
+static struct spinlock vmspaces_lock = SPINLOCK_INIT("vmspaces", LOCK_VMSPACES);
+static struct list_node vmspaces = LIST_HEAD_INIT(vmspaces);
+static size_t nvmspaces;
+
+/* How many times vm_fault waits for the page-out thread before it gives up. */
+#define FAULT_MEMORY_WAITS 16
+/* Pages one step of a scan unmaps at most. */
+#define RECLAIM_BATCH 32
 
 struct vmspace *vmspace_create(void)
 {
@@ -24,14 +38,46 @@ struct vmspace *vmspace_create(void)
 	}
 	vmmap_init(&vs->map);
 	sleeplock_init(&vs->lock, "vmspace", LOCK_VMSPACE);
+	vmspace_set_stack_limit(vs, USTACK_LIMIT_DEFAULT);
+	vs->refs = 1;
+	spin_lock(&vmspaces_lock);
+	list_push_back(&vmspaces, &vs->all_link);
+	nvmspaces++;
+	spin_unlock(&vmspaces_lock);
 	return vs;
+}
+
+uintptr_t vm_stack_floor(uint64_t limit)
+{
+	return USTACKTOP - MAX(MIN(ROUNDDOWN(limit, PGSIZE), USTACK_RESERVE_MAX), PGSIZE);
+}
+
+void vmspace_set_stack_limit(struct vmspace *vs, uint64_t limit)
+{
+	vs->stack_floor = vm_stack_floor(limit);
+	vs->mmap_top = vs->stack_floor - PGSIZE;
+}
+
+/* Drop a reference to vs; the last frees it. */
+static void vmspace_put(struct vmspace *vs)
+{
+	spin_lock(&vmspaces_lock);
+	bool last = --vs->refs == 0;
+	if (last) {
+		list_remove(&vs->all_link);
+		nvmspaces--;
+	}
+	spin_unlock(&vmspaces_lock);
+	if (!last)
+		return;
+	pml4_destroy(vs->pml4);
+	vmmap_destroy(&vs->map);
+	kfree(vs);
 }
 
 void vmspace_destroy(struct vmspace *vs)
 {
-	pml4_destroy(vs->pml4);
-	vmmap_destroy(&vs->map);
-	kfree(vs);
+	vmspace_put(vs);
 }
 
 void vmspace_activate(struct vmspace *vs)
@@ -58,12 +104,37 @@ static bool access_allowed(int prot, int access)
 	}
 }
 
+/*
+ * Grow vs's stack down over va, which lies in no area or in the stack's guard
+ * page, if the area above va is the stack (past its guard, if it has one) and
+ * the stack may reach va (vs->stack_floor). Returns whether it grew. vs->lock held.
+ */
+static bool grow_stack(struct vmspace *vs, uintptr_t va)
+{
+	struct vmarea *a, *above = NULL, *guard = NULL;
+
+	vmmap_foreach(a, &vs->map)
+		if (a->end > va) {
+			above = a;
+			break;
+		}
+	if (above && (above->flags & VMA_GUARD)) {
+		guard = above;
+		above = vmarea_next(&vs->map, guard);
+	}
+	if (!above || !(above->flags & VMA_STACK) || va < vs->stack_floor)
+		return false;
+	return vmmap_grow_down(&vs->map, above, ROUNDDOWN(va, PGSIZE), guard) == 0;
+}
+
 /* vm_fault with vs->lock held. */
 static enum vm_fault_result fault_locked(struct vmspace *vs, uintptr_t va, int access)
 {
 	if (va >= USER_END)
 		return VM_PROTECTION;
 	struct vmarea *a = vmmap_lookup(&vs->map, va);
+	if ((!a || (a->flags & VMA_GUARD)) && grow_stack(vs, va))
+		a = vmmap_lookup(&vs->map, va);
 	if (!a)
 		return VM_NOT_MAPPED;
 	if (a->flags & VMA_GUARD)
@@ -79,7 +150,7 @@ static enum vm_fault_result fault_locked(struct vmspace *vs, uintptr_t va, int a
 	int err;
 	struct page *pp = vmobj_fault_page(a->obj, pgoff, copy_on_write, &in_top, &err);
 	if (!pp)
-		return err == -ERANGE ? VM_BEYOND_EOF : VM_NO_MEMORY;
+		return err == -ERANGE ? VM_BEYOND_EOF : err == -EIO ? VM_SWAP_ERROR : VM_NO_MEMORY;
 
 	/* A page from an object below is shared: read-only until a write copies it. */
 	uint64_t perm = PTE_U;
@@ -94,16 +165,23 @@ static enum vm_fault_result fault_locked(struct vmspace *vs, uintptr_t va, int a
 
 enum vm_fault_result vm_fault(struct vmspace *vs, uintptr_t va, int access)
 {
-	sleeplock_acquire(&vs->lock);
-	enum vm_fault_result r = fault_locked(vs, va, access);
-	sleeplock_release(&vs->lock);
-	return r;
+	enum vm_fault_result r;
+
+	for (int waits = 0;; waits++) {
+		swap_throttle();
+		sleeplock_acquire(&vs->lock);
+		r = fault_locked(vs, va, access);
+		sleeplock_release(&vs->lock);
+		if (r != VM_NO_MEMORY || waits == FAULT_MEMORY_WAITS || !swap_wait_for_memory())
+			return r;
+	}
 }
 
 int vm_fault_signal(enum vm_fault_result r)
 {
 	switch (r) {
-	case VM_BEYOND_EOF: return SIGBUS;
+	case VM_BEYOND_EOF:
+	case VM_SWAP_ERROR: return SIGBUS;
 	case VM_NO_MEMORY:  return SIGKILL;
 	default:            return SIGSEGV;
 	}
@@ -118,6 +196,7 @@ const char *vm_fault_text(enum vm_fault_result r)
 	case VM_STACK_GUARD: return "stack overflow (guard page)";
 	case VM_BEYOND_EOF:  return "beyond end of file";
 	case VM_NO_MEMORY:   return "out of memory";
+	case VM_SWAP_ERROR:  return "swap read error";
 	}
 	return "?";
 }
@@ -349,6 +428,8 @@ struct vmspace *vmspace_fork(struct vmspace *src)
 	tlb_batch_finish(&batch);
 	dst->brk_start = src->brk_start;
 	dst->brk = src->brk;
+	dst->stack_floor = src->stack_floor;
+	dst->mmap_top = src->mmap_top;
 	sleeplock_release(&src->lock);
 
 	if (r < 0) {
@@ -356,4 +437,118 @@ struct vmspace *vmspace_fork(struct vmspace *src)
 		return NULL;
 	}
 	return dst;
+}
+
+/* One step of a scan: the unaccessed pages found, each to be unmapped. */
+struct reclaim_step {
+	int n;
+	uintptr_t va[RECLAIM_BATCH];
+	bool aged;		/* some entry had its accessed bit cleared */
+};
+
+/* pml4_scan's callback: age an accessed entry, else take its page (while there is room). */
+static bool age_or_take(void *arg, uintptr_t va, uint64_t *pte)
+{
+	struct reclaim_step *st = arg;
+
+	if (*pte & PTE_A) {
+		__atomic_and_fetch(pte, ~PTE_A, __ATOMIC_RELAXED);
+		st->aged = true;
+		return true;
+	}
+	if (st->n == RECLAIM_BATCH)
+		return false;
+	st->va[st->n++] = va;
+	return true;
+}
+
+/* Whether vm_reclaim may take area a's pages: the syscall pages' and objectless ones it leaves. */
+static bool reclaimable(const struct vmarea *a)
+{
+	return a->obj && !(a->flags & VMA_FLEXSC);
+}
+
+/*
+ * Scan a from va (in a) on: age accessed pages, unmap up to RECLAIM_BATCH
+ * others and page out those nothing else holds. Where the scan got to; the
+ * pages paged out are added to *out. vs->lock held.
+ */
+static uintptr_t reclaim_step(struct vmspace *vs, struct vmarea *a, uintptr_t va, size_t *out)
+{
+	struct reclaim_step st = { .n = 0, .aged = false };
+	uintptr_t stop = pml4_scan(vs->pml4, va, a->end, age_or_take, &st);
+
+	if (st.aged)
+		tlb_shootdown(vs->pml4, va, stop);	/* so that a touch sets the bit again */
+	for (int i = 0; i < st.n; i++) {
+		struct page *pp = page_lookup(vs->pml4, st.va[i], NULL);
+		page_incref(pp);
+		page_remove(vs->pml4, st.va[i]);
+		if (vmobj_pageout(a->obj, (a->off + (st.va[i] - a->start)) / PGSIZE, pp) == 0)
+			(*out)++;
+		page_decref(pp);
+	}
+	return stop;
+}
+
+/*
+ * Page out up to want of vs's pages, scanning from its clock hand, at most
+ * once round (the hand then stays where it stopped). The number paged out.
+ */
+static size_t reclaim_space(struct vmspace *vs, size_t want)
+{
+	size_t out = 0;
+
+	sleeplock_acquire(&vs->lock);
+	uintptr_t hand = vs->clock_hand;
+	bool wrapped = false;
+	while (out < want && swap_free() > 0) {
+		struct vmarea *a, *next = NULL;
+		vmmap_foreach(a, &vs->map)
+			if (a->end > hand && reclaimable(a)) {
+				next = a;
+				break;
+			}
+		if (!next) {
+			if (wrapped || vs->clock_hand == 0)
+				break;
+			wrapped = true;
+			hand = 0;
+			continue;
+		}
+		if (wrapped && next->start >= vs->clock_hand)
+			break;	/* once round */
+		hand = reclaim_step(vs, next, MAX(hand, next->start), &out);
+	}
+	vs->clock_hand = hand;
+	sleeplock_release(&vs->lock);
+	return out;
+}
+
+size_t vm_reclaim(size_t want)
+{
+	size_t out = 0;
+
+	if (swap_free() == 0)
+		return 0;	/* nothing could go out: do not even unmap */
+
+	spin_lock(&vmspaces_lock);
+	size_t n = nvmspaces;
+	spin_unlock(&vmspaces_lock);
+	/* Two turns: the first may only age what the second then takes. */
+	for (size_t i = 0; i < 2 * n && out < want; i++) {
+		spin_lock(&vmspaces_lock);
+		if (list_empty(&vmspaces)) {
+			spin_unlock(&vmspaces_lock);
+			break;
+		}
+		struct vmspace *vs = list_entry(vmspaces.next, struct vmspace, all_link);
+		list_remove(&vs->all_link);
+		list_push_back(&vmspaces, &vs->all_link);
+		vs->refs++;
+		spin_unlock(&vmspaces_lock);
+		out += reclaim_space(vs, want - out);
+		vmspace_put(vs);
+	}
+	return out;
 }

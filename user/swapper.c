@@ -1,0 +1,184 @@
+/*
+ * swapper: memory larger than RAM, through swap. Each page of a private
+ * anonymous mapping gets a pattern of its own; every page is then checked
+ * (forwards, then in a scattered order), so that pages paged out come back
+ * whole. Needs a swap disk (the swap cases give one, and little memory).
+ *
+ * swapper touch MIB        one process, MIB MiB
+ * swapper procs N MIB      N processes at once, MIB MiB each
+ * swapper fork MIB         fill MIB MiB, fork: child and parent each check
+ *                          every shared copy-on-write page, then the child
+ *                          writes its own and both check again
+ * swapper unmap MIB        fill, then munmap and mprotect paged-out ranges:
+ *                          unmapped slots come back, the rest reads right
+ * swapper oom MIB          a child that wants MIB MiB, more than memory and
+ *                          swap hold, is killed for it; then another child
+ *                          fills 16 MiB, which fits again, and this process
+ *                          goes on
+ */
+#include <inc/lib.h>
+#include <inc/mman.h>
+
+#define PG 4096L
+#define MIB (1L << 20)
+
+/* The word at index i of page p for generation gen. */
+static long pattern(long p, long gen, long i)
+{
+	return (p << 20 | gen << 12 | i) * 0x9e3779b97f4a7c15L;
+}
+
+/* Write generation gen's pattern into pages [0, npages) of m (a word every 512 bytes). */
+static void fill(char *m, long npages, long gen)
+{
+	for (long p = 0; p < npages; p++)
+		for (long i = 0; i < PG / 8; i += 64)
+			((long *)(m + p * PG))[i] = pattern(p, gen, i);
+}
+
+/* How many pages of m do not hold generation gen's pattern, in order (forwards or scattered). */
+static long bad_pages(const char *m, long npages, long gen, bool scattered)
+{
+	long bad = 0;
+	for (long k = 0; k < npages; k++) {
+		long p = scattered ? (k * 7919) % npages : k;	/* 7919 is prime: a permutation */
+		for (long i = 0; i < PG / 8; i += 64)
+			if (((const long *)(m + p * PG))[i] != pattern(p, gen, i)) {
+				bad++;
+				break;
+			}
+	}
+	return bad;
+}
+
+static char *map(long bytes)
+{
+	char *m = mmap(NULL, (size_t)bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		       -1, 0);
+	bool ok = !ptr_failed(m);
+	check(ok, "mmap");
+	return ok ? m : NULL;
+}
+
+/* Fill and check mib MiB; returns the bad pages. */
+static long touch(long mib)
+{
+	long npages = mib * MIB / PG;
+	char *m = map(mib * MIB);
+	if (!m)
+		return npages;
+	fill(m, npages, 1);
+	long bad = bad_pages(m, npages, 1, false) + bad_pages(m, npages, 1, true);
+	munmap(m, (size_t)(mib * MIB));
+	return bad;
+}
+
+static int procs(int n, long mib)
+{
+	for (int i = 0; i < n; i++)
+		if (fork() == 0)
+			exit(touch(mib) == 0 ? 0 : 1);
+	int good = 0, status;
+	for (int i = 0; i < n; i++)
+		if (wait4(-1, &status, 0, NULL) > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0)
+			good++;
+	expect("processes whose every page came back", good, n);
+	printf("swapper: %d processes, %ld MiB each, checked\n", n, mib);
+	return 0;
+}
+
+static int forked(long mib)
+{
+	long npages = mib * MIB / PG;
+	char *m = map(mib * MIB);
+	if (!m)
+		return 1;
+	fill(m, npages, 1);
+	pid_t pid = fork();
+	if (pid == 0) {
+		long bad = bad_pages(m, npages, 1, true);
+		fill(m, npages, 2);	/* the child's own copies */
+		bad += bad_pages(m, npages, 2, false);
+		exit(bad == 0 ? 0 : 1);
+	}
+	expect("the parent's shared pages", bad_pages(m, npages, 1, false), 0);
+	int status;
+	expect("wait4", wait4(pid, &status, 0, NULL), pid);
+	expect("the child saw the shared pages, then its own", status, 0);
+	expect("the parent's pages after the child wrote its own", bad_pages(m, npages, 1, true), 0);
+	printf("swapper: fork with %ld MiB shared copy-on-write, checked by both\n", mib);
+	return 0;
+}
+
+static int unmap(long mib)
+{
+	long npages = mib * MIB / PG;
+	char *m = map(mib * MIB);
+	if (!m)
+		return 1;
+	fill(m, npages, 1);
+	long swap_free = kstat(KSTAT_SWAP_FREE);
+	/* The first quarter is paged out by now (it was filled first). */
+	expect("munmap of the first quarter", munmap(m, (size_t)(npages / 4 * PG)), 0);
+	check(kstat(KSTAT_SWAP_FREE) > swap_free, "munmap gives paged-out slots back");
+	expect("mprotect read-only of the second quarter",
+	       mprotect(m + npages / 4 * PG, (size_t)(npages / 4 * PG), PROT_READ), 0);
+	long bad = 0;
+	for (long p = npages / 4; p < npages; p++)
+		for (long i = 0; i < PG / 8; i += 64)
+			if (((long *)(m + p * PG))[i] != pattern(p, 1, i)) {
+				bad++;
+				break;
+			}
+	expect("pages that read wrong after munmap and mprotect", bad, 0);
+	munmap(m + npages / 4 * PG, (size_t)((npages - npages / 4) * PG));
+	printf("swapper: munmap and mprotect of paged-out ranges\n");
+	return 0;
+}
+
+static int oom(long mib)
+{
+	int status;
+	pid_t hog = fork();
+	if (hog == 0)
+		exit(touch(mib) == 0 ? 0 : 1);
+	expect("wait4 for the hog", wait4(hog, &status, 0, NULL), hog);
+	check(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
+	      "the child wanting more than memory and swap is killed");
+	pid_t after = fork();
+	if (after == 0)
+		exit(touch(16) == 0 ? 0 : 1);
+	expect("wait4 for the next child", wait4(after, &status, 0, NULL), after);
+	expect("the next child's 16 MiB come back", status, 0);
+	printf("swapper: out of memory and swap: one child killed, the next one fine\n");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (kstat(KSTAT_SWAP_TOTAL) == 0) {
+		printf("swapper: FAIL no swap\n");
+		return 1;
+	}
+	long writes = kstat(KSTAT_SWAP_WRITES), reads = kstat(KSTAT_SWAP_READS);
+	if (argc == 3 && strcmp(argv[1], "touch") == 0) {
+		long mib = atoi(argv[2]);
+		expect("pages that came back wrong", touch(mib), 0);
+		printf("swapper: %ld MiB written and checked\n", mib);
+	} else if (argc == 4 && strcmp(argv[1], "procs") == 0) {
+		procs(atoi(argv[2]), atoi(argv[3]));
+	} else if (argc == 3 && strcmp(argv[1], "fork") == 0) {
+		forked(atoi(argv[2]));
+	} else if (argc == 3 && strcmp(argv[1], "unmap") == 0) {
+		unmap(atoi(argv[2]));
+	} else if (argc == 3 && strcmp(argv[1], "oom") == 0) {
+		oom(atoi(argv[2]));
+	} else {
+		printf("usage: swapper touch MIB | procs N MIB | fork MIB | unmap MIB | oom MIB\n");
+		return 2;
+	}
+	long out = kstat(KSTAT_SWAP_WRITES) - writes, in = kstat(KSTAT_SWAP_READS) - reads;
+	check(out > 0 && in > 0, "pages went to swap and came back");
+	printf("swapper: %ld pages written to swap, %ld read back\n", out, in);
+	return test_verdict(test_failures);
+}

@@ -15,9 +15,12 @@
 
 /*
  * Every address space, for vm_reclaim's clock, in the order it visits them;
- * vmspaces_lock protects the list and each space's refs.
+ * vmspaces_lock protects the list and each space's scanners and dying. A
+ * space being destroyed leaves the list at once and waits on scans_done until
+ * no scan holds it, so that its memory is back when vmspace_destroy returns.
  */
 static struct spinlock vmspaces_lock = SPINLOCK_INIT("vmspaces", LOCK_VMSPACES);
+static struct waitq scans_done = WAITQ_INIT(scans_done);
 static struct list_node vmspaces = LIST_HEAD_INIT(vmspaces);
 static size_t nvmspaces;
 
@@ -39,7 +42,6 @@ struct vmspace *vmspace_create(void)
 	vmmap_init(&vs->map);
 	sleeplock_init(&vs->lock, "vmspace", LOCK_VMSPACE);
 	vmspace_set_stack_limit(vs, USTACK_LIMIT_DEFAULT);
-	vs->refs = 1;
 	spin_lock(&vmspaces_lock);
 	list_push_back(&vmspaces, &vs->all_link);
 	nvmspaces++;
@@ -58,26 +60,18 @@ void vmspace_set_stack_limit(struct vmspace *vs, uint64_t limit)
 	vs->mmap_top = vs->stack_floor - PGSIZE;
 }
 
-/* Drop a reference to vs; the last frees it. */
-static void vmspace_put(struct vmspace *vs)
+void vmspace_destroy(struct vmspace *vs)
 {
 	spin_lock(&vmspaces_lock);
-	bool last = --vs->refs == 0;
-	if (last) {
-		list_remove(&vs->all_link);
-		nvmspaces--;
-	}
+	list_remove(&vs->all_link);
+	nvmspaces--;
+	__atomic_store_n(&vs->dying, true, __ATOMIC_RELAXED);
+	while (vs->scanners > 0)
+		sleep_on(&scans_done, &vmspaces_lock);
 	spin_unlock(&vmspaces_lock);
-	if (!last)
-		return;
 	pml4_destroy(vs->pml4);
 	vmmap_destroy(&vs->map);
 	kfree(vs);
-}
-
-void vmspace_destroy(struct vmspace *vs)
-{
-	vmspace_put(vs);
 }
 
 void vmspace_activate(struct vmspace *vs)
@@ -502,7 +496,7 @@ static size_t reclaim_space(struct vmspace *vs, size_t want)
 	sleeplock_acquire(&vs->lock);
 	uintptr_t hand = vs->clock_hand;
 	bool wrapped = false;
-	while (out < want && swap_free() > 0) {
+	while (out < want && swap_free() > 0 && !__atomic_load_n(&vs->dying, __ATOMIC_RELAXED)) {
 		struct vmarea *a, *next = NULL;
 		vmmap_foreach(a, &vs->map)
 			if (a->end > hand && reclaimable(a)) {
@@ -545,10 +539,13 @@ size_t vm_reclaim(size_t want)
 		struct vmspace *vs = list_entry(vmspaces.next, struct vmspace, all_link);
 		list_remove(&vs->all_link);
 		list_push_back(&vmspaces, &vs->all_link);
-		vs->refs++;
+		vs->scanners++;
 		spin_unlock(&vmspaces_lock);
 		out += reclaim_space(vs, want - out);
-		vmspace_put(vs);
+		spin_lock(&vmspaces_lock);
+		if (--vs->scanners == 0 && vs->dying)
+			wakeup_all(&scans_done);
+		spin_unlock(&vmspaces_lock);
 	}
 	return out;
 }

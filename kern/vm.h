@@ -33,7 +33,8 @@ struct vmspace {
 	uintptr_t stack_floor;
 	uintptr_t mmap_top;
 	/* Paging (vm_reclaim): under vm.c's vmspaces_lock, but clock_hand under lock. */
-	int refs;			/* the owner's, and vm_reclaim's while it scans */
+	int scanners;			/* vm_reclaim's scans of it under way */
+	bool dying;			/* vmspace_destroy waits for the scans: take no more */
 	struct list_node all_link;	/* in every address space's list */
 	uintptr_t clock_hand;		/* where the next scan goes on from */
 };
@@ -62,8 +63,9 @@ enum vm_fault_result {
 /* A new empty address space (the kernel half mapped), or NULL. */
 struct vmspace *vmspace_create(void);
 /*
- * Free vs, every page only it used, and its tables (at once, or when
- * vm_reclaim is done scanning it). vs must not be loaded.
+ * Free vs, every page only it used, and its tables; if vm_reclaim is scanning
+ * it, first wait for the scan to stop (it stops at its next step). vs must not
+ * be loaded; may sleep, no spinlock held.
  */
 void vmspace_destroy(struct vmspace *vs);
 /*

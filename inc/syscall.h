@@ -37,6 +37,8 @@ enum {
 #define KSTAT_SWAP_FREE   13	/* swap slots not in use */
 #define KSTAT_SWAP_WRITES 14	/* pages written to swap */
 #define KSTAT_SWAP_READS  15	/* pages read back from swap (each a fault served from swap) */
+#define KSTAT_SWAP_COPIES 16	/* swap slots in use that copy a page also in memory */
+#define KSTAT_SWAP_CLEAN  17	/* pages paged out without a write: clean, their copy still good */
 #define KSTAT_CPU_TICKS  0x100	/* + n: timer interrupts CPU n has taken */
 
 #endif

@@ -208,6 +208,17 @@ size_t pages_free(void)
 }
 
 /*
+ * A leaf entry that mapped a page is going (old is what it held): if the CPU
+ * marked it dirty, the page remembers that it was written (struct page's dirty).
+ * Called before the entry's reference on the page is dropped.
+ */
+static void leaf_gone(uint64_t old)
+{
+	if (old & PTE_D)
+		__atomic_store_n(&pa2page(PTE_ADDR(old))->dirty, true, __ATOMIC_RELAXED);
+}
+
+/*
  * Page tables count their present entries (pt_present), so that unmapping can
  * tell that a table has emptied without reading its 512 entries. Atomic: the
  * kernel's own tables are shared by every thread.
@@ -250,6 +261,7 @@ int page_insert(uint64_t *pml4, struct page *pp, uintptr_t va, uint64_t perm)
 	uint64_t old = *pte;
 	*pte = page2pa(pp) | perm | PTE_P;
 	if (old & PTE_P) {
+		leaf_gone(old);
 		tlb_shootdown(pml4, va, va + PGSIZE);
 		page_decref(pa2page(PTE_ADDR(old)));
 	} else {
@@ -280,6 +292,7 @@ void page_remove_range(uint64_t *pml4, uintptr_t start, uintptr_t end)
 		struct page *pp = page_lookup(pml4, va, &pte);
 		if (!pp)
 			continue;
+		leaf_gone(*pte);
 		*pte = 0;
 		count_entries(pte, -1);
 		gone[n++] = pp;
@@ -316,10 +329,12 @@ static void table_free(uint64_t *table, int level)
 		if (!(table[i] & PTE_P))
 			continue;
 		struct page *pp = pa2page(PTE_ADDR(table[i]));
-		if (level > 1)
+		if (level > 1) {
 			table_free(page2kva(pp), level - 1);
-		else
+		} else {
+			leaf_gone(table[i]);
 			page_decref(pp);
+		}
 	}
 	page_decref(pa2page(paddr(table)));
 }
@@ -394,6 +409,7 @@ static bool range_apply(struct tlb_batch *b, uint64_t *table, int level, uintptr
 		if (level == 1) {
 			if (op == RANGE_UNMAP) {
 				struct page *pp = pa2page(PTE_ADDR(*e));
+				leaf_gone(*e);
 				*e = 0;
 				count_entries(e, -1);
 				batch_release(b, pp, va, PGSIZE);

@@ -25,9 +25,16 @@ struct page {
 		void *kmalloc_free;	/* kmalloc's page: this page's free objects */
 		uint32_t loaded_on;	/* a top-level table: CPUs with it in CR3 (kern/tlb.c) */
 		bool poisoned;		/* a free page: filled with PAGE_POISON (ELK_DEBUG) */
-		uint8_t swap_io;	/* a memory object's page: PAGE_PAGEOUT, PAGE_PAGEIN or 0 */
+		struct {		/* a memory object's page: */
+			uint8_t swap_io;	/* PAGE_PAGEOUT, PAGE_PAGEIN or 0 */
+			bool dirty;		/* a mapping that wrote it (PTE_D) has gone */
+		};
 	};
-	struct page *next;	/* free list, or kmalloc's partial list */
+	union {
+		struct page *next;	/* free list, or kmalloc's partial list */
+		uint64_t swap_copy;	/* a memory object's page: 1 + a swap slot holding its
+					 * contents as they were when dirty was last clear, or 0 */
+	};
 };
 
 extern struct page *pages;

@@ -24,6 +24,8 @@
 static struct spinlock swap_lock = SPINLOCK_INIT("swap", LOCK_SWAP);
 static struct swapmap map;
 static uint64_t writes, reads;
+static uint64_t copies;		/* slots that hold a copy of a page in memory */
+static uint64_t clean_drops;	/* pages paged out without a write */
 
 static struct spinlock pageout_lock = SPINLOCK_INIT("pageout", LOCK_PAGEOUT);
 static struct waitq pageout_wq = WAITQ_INIT(pageout_wq);	/* the thread waits for work */
@@ -118,14 +120,34 @@ void swap_slot_free(uint64_t slot)
 		panic("swap_slot_free: slot %lu is not in use", slot);
 }
 
+bool swap_keep_copy(void)
+{
+	return swap_free() > swap_total() / 2;
+}
+
+/* Add delta to *counter under swap_lock. */
+static void count(uint64_t *counter, int delta)
+{
+	spin_lock(&swap_lock);
+	*counter += (uint64_t)(int64_t)delta;
+	spin_unlock(&swap_lock);
+}
+
+void swap_copy_count(int delta)
+{
+	count(&copies, delta);
+}
+
+void swap_count_clean_drop(void)
+{
+	count(&clean_drops, 1);
+}
+
 /* Count one more page moved by a successful transfer. */
 static int counted(int r, uint64_t *counter)
 {
-	if (r == 0) {
-		spin_lock(&swap_lock);
-		(*counter)++;
-		spin_unlock(&swap_lock);
-	}
+	if (r == 0)
+		count(counter, 1);
 	return r;
 }
 
@@ -197,4 +219,14 @@ uint64_t swap_writes(void)
 uint64_t swap_reads(void)
 {
 	return read_counter(&reads);
+}
+
+uint64_t swap_copies(void)
+{
+	return read_counter(&copies);
+}
+
+uint64_t swap_clean_drops(void)
+{
+	return read_counter(&clean_drops);
 }

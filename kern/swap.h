@@ -26,6 +26,16 @@ int swap_write(uint64_t slot, struct page *pp);
 int swap_read(uint64_t slot, struct page *pp);
 
 /*
+ * Copies: a page read back may keep its slot while swap is less than half full
+ * (swap_keep_copy), so that it can go out again without a write if it stays
+ * clean (kern/vmobj.c). swap_copy_count adds delta to the slots so kept;
+ * swap_count_clean_drop counts a page-out that reused its copy.
+ */
+bool swap_keep_copy(void);
+void swap_copy_count(int delta);
+void swap_count_clean_drop(void);
+
+/*
  * Before a page fault: if free memory is below the low-water mark, wake the
  * page-out thread; if it is nearly gone, also wait for one round of its work.
  * No lock held.
@@ -38,10 +48,15 @@ void swap_throttle(void);
  */
 bool swap_wait_for_memory(void);
 
-/* Counters, for kstat: slots in all and free, pages written and read. */
+/*
+ * Counters, for kstat: slots in all and free, pages written and read, slots
+ * kept as copies of pages in memory, pages paged out without a write.
+ */
 uint64_t swap_total(void);
 uint64_t swap_free(void);
 uint64_t swap_writes(void);
 uint64_t swap_reads(void);
+uint64_t swap_copies(void);
+uint64_t swap_clean_drops(void);
 
 #endif

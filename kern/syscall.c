@@ -134,6 +134,10 @@ int64_t sys_kstat(int which)
 		return (int64_t)swap_writes();
 	case KSTAT_SWAP_READS:
 		return (int64_t)swap_reads();
+	case KSTAT_SWAP_COPIES:
+		return (int64_t)swap_copies();
+	case KSTAT_SWAP_CLEAN:
+		return (int64_t)swap_clean_drops();
 	default:
 		if (which >= KSTAT_CPU_TICKS && which < KSTAT_CPU_TICKS + ncpu)
 			return (int64_t)__atomic_load_n(&cpus[which - KSTAT_CPU_TICKS].ticks,

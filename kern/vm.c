@@ -234,7 +234,10 @@ int vm_write(struct vmspace *vs, uintptr_t va, const void *src, size_t n)
 	int r = fault_in_writable(vs, va, n);
 	while (r == 0 && n > 0) {
 		size_t off = va % PGSIZE, k = MIN(n, PGSIZE - off);
-		memcpy((char *)page2kva(page_lookup(vs->pml4, va, NULL)) + off, s, k);
+		uint64_t *pte;
+		struct page *pp = page_lookup(vs->pml4, va, &pte);
+		__atomic_or_fetch(pte, PTE_D, __ATOMIC_RELAXED);	/* as the CPU's own write would */
+		memcpy((char *)page2kva(pp) + off, s, k);
 		va += k;
 		s += k;
 		n -= k;

@@ -40,6 +40,15 @@ static struct spinlock vmobj_lock = SPINLOCK_INIT("vmobj", LOCK_VMOBJ);
  * usable: a fault that hands it out clears PAGE_PAGEOUT, and the page-out, when
  * it sees that (or the page gone, or referenced again), keeps the page and
  * frees the slot.
+ *
+ * A page read back keeps its slot as a copy (page->swap_copy) while swap is
+ * less than half full (swap_keep_copy). The copy stays good until the page is
+ * written: the CPU marks the entry of a mapping that writes it dirty (PTE_D),
+ * and pmap moves that mark into page->dirty as the entry goes. The page-out
+ * unmaps a page before it looks, and takes it only when no other mapping
+ * holds it, so a clean page with a copy is then dropped without a write: its
+ * slot becomes its swap entry again. A dirty one is written to that slot. A
+ * page that leaves its tree for good gives its copy back.
  */
 static struct waitq pagein_wq = WAITQ_INIT(pagein_wq);
 
@@ -58,13 +67,25 @@ static uint64_t entry_slot(const void *e)
 	return (uintptr_t)e >> 1;
 }
 
-/* Let go of what a tree held at an offset: a page's reference, or a swap slot. */
+/* Give back the slot that holds a copy of pp, if it has one. Caller holds vmobj_lock. */
+static void drop_copy(struct page *pp)
+{
+	if (pp->swap_copy) {
+		swap_slot_free(pp->swap_copy - 1);
+		swap_copy_count(-1);
+		pp->swap_copy = 0;
+	}
+}
+
+/* Let go of what a tree held at an offset: a page's reference and copy, or a swap slot. */
 static void drop_entry(void *e)
 {
-	if (is_swap(e))
+	if (is_swap(e)) {
 		swap_slot_free(entry_slot(e));
-	else
+	} else {
+		drop_copy(e);
 		page_decref(e);
+	}
 }
 
 /* A new object of type with one reference, or NULL. */
@@ -240,9 +261,10 @@ static struct page *take_over(struct vmobj *top, struct vmobj *owner, uint64_t p
 /*
  * Read owner's page at pgoff back from the swap slot of entry e: a new page
  * takes e's place at once, marked PAGE_PAGEIN so that other faults wait for
- * it, and is filled with vmobj_lock dropped. Called and returns with the lock
- * held; the caller looks again. 0, -ENOMEM (nothing changed), or -EIO (the
- * page is lost: it leaves the tree).
+ * it, and is filled with vmobj_lock dropped; it keeps the slot as its copy if
+ * swap_keep_copy says so. Called and returns with the lock held; the caller
+ * looks again. 0, -ENOMEM (nothing changed), or -EIO (the page is lost: it
+ * leaves the tree).
  */
 static int swap_in(struct vmobj *owner, uint64_t pgoff, void *e)
 {
@@ -256,9 +278,15 @@ static int swap_in(struct vmobj *owner, uint64_t pgoff, void *e)
 	owner->refcount++;
 	spin_unlock(&vmobj_lock);
 	int r = swap_read(entry_slot(e), pp);
-	swap_slot_free(entry_slot(e));
+	bool keep = r == 0 && swap_keep_copy();
+	if (!keep)
+		swap_slot_free(entry_slot(e));
 	spin_lock(&vmobj_lock);
 	pp->swap_io = 0;
+	if (keep) {
+		pp->swap_copy = entry_slot(e) + 1;
+		swap_copy_count(1);
+	}
 	wakeup_all(&pagein_wq);
 	if (r < 0 && pgtree_lookup(&owner->pages, pgoff) == pp) {
 		pgtree_remove(&owner->pages, pgoff);
@@ -342,7 +370,22 @@ int vmobj_pageout(struct vmobj *top, uint64_t pgoff, struct page *pp)
 		spin_unlock(&vmobj_lock);
 		return -EBUSY;
 	}
-	int64_t slot = swap_slot_alloc();
+	bool dirty = __atomic_load_n(&pp->dirty, __ATOMIC_RELAXED);
+	if (pp->swap_copy && !dirty) {
+		pgtree_replace(&owner->pages, pgoff, swap_entry(pp->swap_copy - 1));
+		pp->swap_copy = 0;
+		swap_copy_count(-1);
+		swap_count_clean_drop();
+		page_decref(pp);	/* the tree's: the caller's is the last */
+		spin_unlock(&vmobj_lock);
+		return 0;
+	}
+	/* A dirty page's copy is stale: its slot takes the new contents. */
+	int64_t slot = pp->swap_copy ? (int64_t)pp->swap_copy - 1 : swap_slot_alloc();
+	if (pp->swap_copy) {
+		pp->swap_copy = 0;
+		swap_copy_count(-1);
+	}
 	if (slot < 0) {
 		spin_unlock(&vmobj_lock);
 		return -ENOSPC;

@@ -96,7 +96,11 @@ void vmobj_file_truncate(struct vmobj *obj, uint64_t size);
  * Write pp, the page at pgoff of top or of an object below it, to swap and put
  * its slot in its place, if nothing but that object and the caller (one
  * reference each) holds it, it is not a file's, and no fault hands it out
- * meanwhile. The caller then holds the last reference. Sleeps for the disk;
+ * meanwhile; a page not written since it was read back (no PTE_D seen) whose
+ * slot still holds it goes back to that slot without a write. A file's page
+ * is never taken: the page cache is tmpfs's only storage, so there is nothing
+ * to drop it to. (A private copy of one, in a shadow, is anonymous memory and
+ * may go.) The caller then holds the last reference. Sleeps for the disk;
  * no lock held, and top must stay referenced. 0; -EBUSY (left as it was),
  * -ENOSPC (swap is full), -EIO.
  */

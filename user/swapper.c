@@ -2,7 +2,8 @@
  * swapper: memory larger than RAM, through swap. Each page of a private
  * anonymous mapping gets a pattern of its own; every page is then checked
  * (forwards, then in a scattered order), so that pages paged out come back
- * whole. Needs a swap disk (the swap cases give one, and little memory).
+ * whole. Pages that the first check read back and did not write go out again
+ * without a write (their slot still holds them); the second check reads those. Needs a swap disk (the swap cases give one, and little memory).
  *
  * swapper touch MIB        one process, MIB MiB
  * swapper procs N MIB      N processes at once, MIB MiB each
@@ -161,9 +162,12 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	long writes = kstat(KSTAT_SWAP_WRITES), reads = kstat(KSTAT_SWAP_READS);
+	long cleans = kstat(KSTAT_SWAP_CLEAN);
 	if (argc == 3 && strcmp(argv[1], "touch") == 0) {
 		long mib = atoi(argv[2]);
 		expect("pages that came back wrong", touch(mib), 0);
+		check(kstat(KSTAT_SWAP_CLEAN) > cleans,
+		      "pages read back and not written go out again without a write");
 		printf("swapper: %ld MiB written and checked\n", mib);
 	} else if (argc == 4 && strcmp(argv[1], "procs") == 0) {
 		procs(atoi(argv[2]), atoi(argv[3]));
@@ -179,6 +183,7 @@ int main(int argc, char **argv)
 	}
 	long out = kstat(KSTAT_SWAP_WRITES) - writes, in = kstat(KSTAT_SWAP_READS) - reads;
 	check(out > 0 && in > 0, "pages went to swap and came back");
-	printf("swapper: %ld pages written to swap, %ld read back\n", out, in);
+	printf("swapper: %ld pages written to swap, %ld read back, %ld paged out clean\n", out, in,
+	       kstat(KSTAT_SWAP_CLEAN) - cleans);
 	return test_verdict(test_failures);
 }

@@ -207,6 +207,18 @@ size_t pages_free(void)
 	return free_count;
 }
 
+static long locked_count;	/* atomic */
+
+void pages_locked_add(long delta)
+{
+	__atomic_add_fetch(&locked_count, delta, __ATOMIC_RELAXED);
+}
+
+size_t pages_locked(void)
+{
+	return (size_t)__atomic_load_n(&locked_count, __ATOMIC_RELAXED);
+}
+
 /*
  * A leaf entry that mapped a page is going (old is what it held): if the CPU
  * marked it dirty, the page remembers that it was written (struct page's dirty).

@@ -99,6 +99,14 @@ void page_incref(struct page *pp);
 /* Drop a reference; the page is freed when none remain. */
 void page_decref(struct page *pp);
 size_t pages_free(void);
+/*
+ * Locked pages: pages of memory objects that the page-out must not take while
+ * locked, counted for kstat (KSTAT_LOCKED_PAGES): the syscall pages of a
+ * registration for as long as it holds them, a page for the time of its swap
+ * transfer. (Page tables and kernel memory are in no object, so never taken.)
+ */
+void pages_locked_add(long delta);
+size_t pages_locked(void);
 
 /*
  * The level-1 entry mapping va in the tables rooted at pml4, creating missing

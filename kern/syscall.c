@@ -138,6 +138,8 @@ int64_t sys_kstat(int which)
 		return (int64_t)swap_copies();
 	case KSTAT_SWAP_CLEAN:
 		return (int64_t)swap_clean_drops();
+	case KSTAT_LOCKED_PAGES:
+		return (int64_t)pages_locked();
 	default:
 		if (which >= KSTAT_CPU_TICKS && which < KSTAT_CPU_TICKS + ncpu)
 			return (int64_t)__atomic_load_n(&cpus[which - KSTAT_CPU_TICKS].ticks,

@@ -274,6 +274,7 @@ static int swap_in(struct vmobj *owner, uint64_t pgoff, void *e)
 	page_incref(pp);	/* the tree's */
 	page_incref(pp);	/* ours, for the transfer */
 	pp->swap_io = PAGE_PAGEIN;
+	pages_locked_add(1);
 	pgtree_replace(&owner->pages, pgoff, pp);
 	owner->refcount++;
 	spin_unlock(&vmobj_lock);
@@ -283,6 +284,7 @@ static int swap_in(struct vmobj *owner, uint64_t pgoff, void *e)
 		swap_slot_free(entry_slot(e));
 	spin_lock(&vmobj_lock);
 	pp->swap_io = 0;
+	pages_locked_add(-1);
 	if (keep) {
 		pp->swap_copy = entry_slot(e) + 1;
 		swap_copy_count(1);
@@ -391,6 +393,7 @@ int vmobj_pageout(struct vmobj *top, uint64_t pgoff, struct page *pp)
 		return -ENOSPC;
 	}
 	pp->swap_io = PAGE_PAGEOUT;
+	pages_locked_add(1);
 	owner->refcount++;
 	spin_unlock(&vmobj_lock);
 	int r = swap_write((uint64_t)slot, pp);
@@ -398,6 +401,7 @@ int vmobj_pageout(struct vmobj *top, uint64_t pgoff, struct page *pp)
 	bool out = r == 0 && pp->swap_io == PAGE_PAGEOUT && pp->ref == 2 &&
 		   pgtree_lookup(&owner->pages, pgoff) == pp;
 	pp->swap_io = 0;
+	pages_locked_add(-1);
 	if (out) {
 		pgtree_replace(&owner->pages, pgoff, swap_entry((uint64_t)slot));
 		page_decref(pp);	/* the tree's: the caller's is the last */

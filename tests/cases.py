@@ -423,6 +423,20 @@ CASES = [
         "forbid": USER_FAILURE,
     },
     {
+        # Page locking: the syscall pages of a registered process stay in memory
+        # while 96 MiB are written twice in 64 MiB (reading them reads nothing from
+        # swap, where a cold page of its own comes back), and kstat's locked
+        # count grows by them and falls back when the process is gone.
+        "name": "swap-locked",
+        "init": "leakcheck swapper locked 96",
+        "mem": "64M",
+        "swap": "256M",
+        "timeout": 300,
+        "expect": [r"^swapper: syscall pages stayed in memory through 96 MiB of paging$",
+                   r"^swapper: ok$"] + NO_LEAK + [SWAP_LEAK],
+        "forbid": USER_FAILURE,
+    },
+    {
         # Memory and swap both full: the process that wants more is killed with
         # the out-of-memory line, and the next one runs.
         "name": "swap-oom",

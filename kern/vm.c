@@ -5,6 +5,7 @@
 #include <inc/signal.h>
 #include <inc/string.h>
 #include <inc/x86.h>
+#include <kern/clock.h>
 #include <kern/kmalloc.h>
 #include <kern/pmap.h>
 #include <kern/spinlock.h>
@@ -441,6 +442,10 @@ struct reclaim_step {
 	int n;
 	uintptr_t va[RECLAIM_BATCH];
 	bool aged;		/* some entry had its accessed bit cleared */
+	/* Once unmapped: the area's object, and each page with its offset there. */
+	struct vmobj *obj;
+	struct page *pages[RECLAIM_BATCH];
+	uint64_t pgoffs[RECLAIM_BATCH];
 };
 
 /* pml4_scan's callback: age an accessed entry, else take its page (while there is room). */
@@ -448,8 +453,7 @@ static bool age_or_take(void *arg, uintptr_t va, uint64_t *pte)
 {
 	struct reclaim_step *st = arg;
 
-	if (*pte & PTE_A) {
-		__atomic_and_fetch(pte, ~PTE_A, __ATOMIC_RELAXED);
+	if (clock_second_chance(pte)) {
 		st->aged = true;
 		return true;
 	}
@@ -466,60 +470,112 @@ static bool reclaimable(const struct vmarea *a)
 }
 
 /*
- * Scan a from va (in a) on: age accessed pages, unmap up to RECLAIM_BATCH
- * others and page out those nothing else holds. Where the scan got to; the
- * pages paged out are added to *out. vs->lock held.
+ * Scan a's [va, end) on: age accessed pages, and unmap up to RECLAIM_BATCH
+ * others into *st, holding a reference on each and on a's object. Where the
+ * scan got to. vs->lock held.
  */
-static uintptr_t reclaim_step(struct vmspace *vs, struct vmarea *a, uintptr_t va, size_t *out)
+static uintptr_t reclaim_scan(struct vmspace *vs, struct vmarea *a, uintptr_t va, uintptr_t end,
+			      struct reclaim_step *st)
 {
-	struct reclaim_step st = { .n = 0, .aged = false };
-	uintptr_t stop = pml4_scan(vs->pml4, va, a->end, age_or_take, &st);
+	uintptr_t stop = pml4_scan(vs->pml4, va, end, age_or_take, st);
 
-	if (st.aged)
+	if (st->aged)
 		tlb_shootdown(vs->pml4, va, stop);	/* so that a touch sets the bit again */
-	for (int i = 0; i < st.n; i++) {
-		struct page *pp = page_lookup(vs->pml4, st.va[i], NULL);
+	vmobj_ref(a->obj);
+	st->obj = a->obj;
+	for (int i = 0; i < st->n; i++) {
+		struct page *pp = page_lookup(vs->pml4, st->va[i], NULL);
 		page_incref(pp);
-		page_remove(vs->pml4, st.va[i]);
-		if (vmobj_pageout(a->obj, (a->off + (st.va[i] - a->start)) / PGSIZE, pp) == 0)
-			(*out)++;
-		page_decref(pp);
+		page_remove(vs->pml4, st->va[i]);
+		st->pages[i] = pp;
+		st->pgoffs[i] = (a->off + (st->va[i] - a->start)) / PGSIZE;
 	}
 	return stop;
 }
 
 /*
- * Page out up to want of vs's pages, scanning from its clock hand, at most
- * once round (the hand then stays where it stopped). The number paged out.
+ * Page out the pages reclaim_scan unmapped into st that nothing else holds
+ * (unless vs is being destroyed: then just let them go), and drop its
+ * references. vs->lock not held: a fault meanwhile maps its page again and
+ * keeps it, and the disk writes hold up no fault. The number paged out.
  */
-static size_t reclaim_space(struct vmspace *vs, size_t want)
+static size_t reclaim_write(struct vmspace *vs, struct reclaim_step *st)
 {
 	size_t out = 0;
 
-	sleeplock_acquire(&vs->lock);
-	uintptr_t hand = vs->clock_hand;
-	bool wrapped = false;
-	while (out < want && swap_free() > 0 && !__atomic_load_n(&vs->dying, __ATOMIC_RELAXED)) {
-		struct vmarea *a, *next = NULL;
-		vmmap_foreach(a, &vs->map)
-			if (a->end > hand && reclaimable(a)) {
-				next = a;
-				break;
-			}
-		if (!next) {
-			if (wrapped || vs->clock_hand == 0)
-				break;
-			wrapped = true;
-			hand = 0;
-			continue;
-		}
-		if (wrapped && next->start >= vs->clock_hand)
-			break;	/* once round */
-		hand = reclaim_step(vs, next, MAX(hand, next->start), &out);
+	for (int i = 0; i < st->n; i++) {
+		if (!__atomic_load_n(&vs->dying, __ATOMIC_RELAXED) &&
+		    vmobj_pageout(st->obj, st->pgoffs[i], st->pages[i]) == 0)
+			out++;
+		page_decref(st->pages[i]);
 	}
-	vs->clock_hand = hand;
-	sleeplock_release(&vs->lock);
+	vmobj_put(st->obj);
 	return out;
+}
+
+/* A run of the clock over one address space (reclaim_space): clock_ops' argument. */
+struct reclaim_run {
+	struct vmspace *vs;
+	size_t want, out;
+	struct vmarea *area;	/* the area next_area found */
+};
+
+static bool run_next_area(void *arg, uintptr_t at, uintptr_t *start, uintptr_t *end)
+{
+	struct reclaim_run *run = arg;
+	struct vmarea *a;
+
+	vmmap_foreach(a, &run->vs->map)
+		if (a->end > at && reclaimable(a)) {
+			run->area = a;
+			*start = a->start;
+			*end = a->end;
+			return true;
+		}
+	return false;
+}
+
+/* A step: scan and unmap with vs->lock held, then write with it dropped. */
+static uintptr_t run_scan(void *arg, uintptr_t from, uintptr_t to)
+{
+	struct reclaim_run *run = arg;
+	struct reclaim_step st = { .n = 0, .aged = false };
+
+	uintptr_t stop = reclaim_scan(run->vs, run->area, from, to, &st);
+	sleeplock_release(&run->vs->lock);
+	run->out += reclaim_write(run->vs, &st);
+	sleeplock_acquire(&run->vs->lock);
+	return stop;
+}
+
+static bool run_done(void *arg)
+{
+	struct reclaim_run *run = arg;
+	return run->out >= run->want || swap_free() == 0 ||
+	       __atomic_load_n(&run->vs->dying, __ATOMIC_RELAXED);
+}
+
+static const struct clock_ops reclaim_ops = {
+	.next_area = run_next_area,
+	.scan = run_scan,
+	.done = run_done,
+};
+
+/*
+ * Page out up to want of vs's pages, running the clock from vs's hand
+ * (kern/clock.h). vs->lock is held for each step's scan and unmapping, and
+ * dropped while that step's pages are written, so that faults in vs (a
+ * syscall thread's copy to a buffer of the process, say) do not wait for the
+ * disk. The number paged out.
+ */
+static size_t reclaim_space(struct vmspace *vs, size_t want)
+{
+	struct reclaim_run run = { .vs = vs, .want = want, .out = 0, .area = NULL };
+
+	sleeplock_acquire(&vs->lock);
+	vs->clock_hand = clock_run(vs->clock_hand, &reclaim_ops, &run);
+	sleeplock_release(&vs->lock);
+	return run.out;
 }
 
 size_t vm_reclaim(size_t want)

@@ -437,6 +437,21 @@ CASES = [
         "forbid": USER_FAILURE,
     },
     {
+        # A read posted on a syscall page into a buffer that is on the swap disk,
+        # with other calls posted after it: every call runs and the buffer gets
+        # the file's bytes. How many of the others were done before the read
+        # depends on timing, so it is only reported.
+        "name": "swap-flexread",
+        "init": "leakcheck swapper flexread 96",
+        "mem": "64M",
+        "swap": "256M",
+        "timeout": 300,
+        "expect": [r"^swapper: a read into 64 paged-out pages on a syscall page; \d+ of 32 calls "
+                   r"posted after it done before it$",
+                   r"^swapper: ok$"] + NO_LEAK + [SWAP_LEAK],
+        "forbid": USER_FAILURE,
+    },
+    {
         # Memory and swap both full: the process that wants more is killed with
         # the out-of-memory line, and the next one runs.
         "name": "swap-oom",

@@ -18,12 +18,18 @@
  *                          pages reads nothing back from swap, and its own
  *                          page is read back; a call on the pages still runs;
  *                          once the child is gone the count is back
+ * swapper flexread MIB     a read posted on a syscall page into a buffer
+ *                          whose pages went to swap (MIB MiB written twice
+ *                          after it), with other calls posted after it: all
+ *                          run, the buffer holds the file's bytes, and the
+ *                          line says how many others were done before it
  * swapper oom MIB          a child that wants MIB MiB, more than memory and
  *                          swap hold, is killed for it; then another child
  *                          fills 16 MiB, which fits again, and this process
  *                          goes on
  */
 #include <inc/lib.h>
+#include <inc/fcntl.h>
 #include <inc/mman.h>
 
 #define PG 4096L
@@ -200,6 +206,55 @@ static int locked(long mib)
 	return 0;
 }
 
+#define READ_PAGES 64	/* the paged-out buffer flexread reads into */
+#define OTHER_CALLS 32	/* calls posted after the read */
+
+static int flexread(long mib)
+{
+	struct flexsc_ring ring;
+	expect("flexsc_setup", flexsc_setup(&ring, 1, 2), 0);
+	char *src = map(READ_PAGES * PG), *buf = map(READ_PAGES * PG);
+	int fd = open("/swapper.dat", O_CREAT | O_RDWR | O_TRUNC, 0600);
+	check(fd >= 0, "open /swapper.dat");
+	if (!src || !buf || fd < 0)
+		return 1;
+	fill(src, READ_PAGES, 3);
+	expect("write the file", write(fd, src, READ_PAGES * PG), READ_PAGES * PG);
+	munmap(src, READ_PAGES * PG);
+	fill(buf, READ_PAGES, 1);
+	long npages = mib * MIB / PG;
+	char *m = map(mib * MIB);
+	if (!m)
+		return 1;
+	fill(m, npages, 1);
+	fill(m, npages, 2);
+	munmap(m, (size_t)(mib * MIB));
+
+	long reads = kstat(KSTAT_SWAP_READS);
+	struct flexsc_entry *rd = flexsc_post(&ring, SYS_pread64, fd, (long)buf, READ_PAGES * PG,
+					      0, 0, 0);
+	struct flexsc_entry *other[OTHER_CALLS];
+	for (int i = 0; i < OTHER_CALLS; i++)
+		other[i] = flexsc_post(&ring, SYS_getpid, 0, 0, 0, 0, 0, 0);
+	int before_read = 0, good = 0;
+	for (int i = 0; i < OTHER_CALLS; i++) {
+		if (other[i] && flexsc_wait_for(other[i]) == getpid())
+			good++;
+		before_read += rd && !flexsc_done(rd);	/* this one done, the read not yet */
+	}
+	expect("the other calls' results", good, OTHER_CALLS);
+	expect("the read's result", rd ? flexsc_wait_for(rd) : -1, READ_PAGES * PG);
+	check(kstat(KSTAT_SWAP_READS) - reads >= READ_PAGES / 2,
+	      "the buffer's pages came back from swap for the read");
+	expect("pages of the buffer without the file's bytes", bad_pages(buf, READ_PAGES, 3, false),
+	       0);
+	close(fd);
+	unlink("/swapper.dat");
+	printf("swapper: a read into %d paged-out pages on a syscall page; %d of %d calls posted "
+	       "after it done before it\n", READ_PAGES, before_read, OTHER_CALLS);
+	return 0;
+}
+
 static int oom(long mib)
 {
 	int status;
@@ -240,11 +295,13 @@ int main(int argc, char **argv)
 		unmap(atoi(argv[2]));
 	} else if (argc == 3 && strcmp(argv[1], "locked") == 0) {
 		locked(atoi(argv[2]));
+	} else if (argc == 3 && strcmp(argv[1], "flexread") == 0) {
+		flexread(atoi(argv[2]));
 	} else if (argc == 3 && strcmp(argv[1], "oom") == 0) {
 		oom(atoi(argv[2]));
 	} else {
 		printf("usage: swapper touch MIB | procs N MIB | fork MIB | unmap MIB | locked MIB | "
-		       "oom MIB\n");
+		       "flexread MIB | oom MIB\n");
 		return 2;
 	}
 	long out = kstat(KSTAT_SWAP_WRITES) - writes, in = kstat(KSTAT_SWAP_READS) - reads;

@@ -28,9 +28,14 @@
  *                          fills 16 MiB, which fits again, and this process
  *                          goes on
  */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
 #include <inc/lib.h>
-#include <inc/fcntl.h>
-#include <inc/mman.h>
 
 #define PG 4096L
 #define MIB (1L << 20)

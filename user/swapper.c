@@ -78,14 +78,23 @@ static char *map(long bytes)
 	return ok ? m : NULL;
 }
 
+/* A new mapping of mib MiB, its *npages pages filled with generation 1; NULL if mmap failed. */
+static char *filled(long mib, long *npages)
+{
+	*npages = mib * MIB / PG;
+	char *m = map(mib * MIB);
+	if (m)
+		fill(m, *npages, 1);
+	return m;
+}
+
 /* Fill and check mib MiB; returns the bad pages. */
 static long touch(long mib)
 {
-	long npages = mib * MIB / PG;
-	char *m = map(mib * MIB);
+	long npages;
+	char *m = filled(mib, &npages);
 	if (!m)
 		return npages;
-	fill(m, npages, 1);
 	long bad = bad_pages(m, npages, 1, false) + bad_pages(m, npages, 1, true);
 	munmap(m, (size_t)(mib * MIB));
 	return bad;
@@ -107,11 +116,10 @@ static int procs(int n, long mib)
 
 static int forked(long mib)
 {
-	long npages = mib * MIB / PG;
-	char *m = map(mib * MIB);
+	long npages;
+	char *m = filled(mib, &npages);
 	if (!m)
 		return 1;
-	fill(m, npages, 1);
 	pid_t pid = fork();
 	if (pid == 0) {
 		long bad = bad_pages(m, npages, 1, true);
@@ -130,11 +138,10 @@ static int forked(long mib)
 
 static int unmap(long mib)
 {
-	long npages = mib * MIB / PG;
-	char *m = map(mib * MIB);
+	long npages;
+	char *m = filled(mib, &npages);
 	if (!m)
 		return 1;
-	fill(m, npages, 1);
 	long swap_free = kstat(KSTAT_SWAP_FREE);
 	/* The first quarter is paged out by now (it was filled first). */
 	expect("munmap of the first quarter", munmap(m, (size_t)(npages / 4 * PG)), 0);
@@ -178,11 +185,10 @@ static int locked_child(long mib)
 		return 1;
 	own[0] = 1;
 	read_pages((const char *)ring.entries, LOCKED_PAGES);
-	long npages = mib * MIB / PG;
-	char *m = map(mib * MIB);
+	long npages;
+	char *m = filled(mib, &npages);
 	if (!m)
 		return 1;
-	fill(m, npages, 1);
 	fill(m, npages, 2);	/* again: the page-out's clock has gone all round by then */
 	long reads = kstat(KSTAT_SWAP_READS);
 	read_pages((const char *)ring.entries, LOCKED_PAGES);
@@ -227,11 +233,10 @@ static int flexread(long mib)
 	expect("write the file", write(fd, src, READ_PAGES * PG), READ_PAGES * PG);
 	munmap(src, READ_PAGES * PG);
 	fill(buf, READ_PAGES, 1);
-	long npages = mib * MIB / PG;
-	char *m = map(mib * MIB);
+	long npages;
+	char *m = filled(mib, &npages);
 	if (!m)
 		return 1;
-	fill(m, npages, 1);
 	fill(m, npages, 2);
 	munmap(m, (size_t)(mib * MIB));
 

@@ -83,6 +83,14 @@ static int first(const struct archive *ar, size_t len)
 	return r;
 }
 
+/* ar's first entry must be refused; then ar is emptied for the next one. */
+static void refused(struct archive *ar)
+{
+	CHECK_EQ(first(ar, ar->len), -EINVAL);
+	free(ar->buf);
+	*ar = (struct archive){ 0 };
+}
+
 static void test_good(void)
 {
 	struct archive ar = { 0 };
@@ -140,41 +148,34 @@ static void test_damaged(void)
 
 	/* Bad magic. */
 	entry_raw(&ar, "070707", "f", S_IFREG, 2, 1, "x", 1);
-	CHECK_EQ(first(&ar, ar.len), -EINVAL);
-	free(ar.buf), ar = (struct archive){ 0 };
+	refused(&ar);
 
 	/* A header field that is not hex. */
 	entry(&ar, "f", S_IFREG, "x");
 	ar.buf[6 + 8 * 6 + 3] = 'g';	/* in the file size */
-	CHECK_EQ(first(&ar, ar.len), -EINVAL);
-	free(ar.buf), ar = (struct archive){ 0 };
+	refused(&ar);
 
 	/* A name size past the end of the archive. */
 	entry_raw(&ar, "070701", "f", S_IFREG, 0x7fffffff, 1, "x", 1);
-	CHECK_EQ(first(&ar, ar.len), -EINVAL);
-	free(ar.buf), ar = (struct archive){ 0 };
+	refused(&ar);
 
 	/* A name size of 0, and one that leaves the NUL out. */
 	entry_raw(&ar, "070701", "f", S_IFREG, 0, 1, "x", 1);
-	CHECK_EQ(first(&ar, ar.len), -EINVAL);
-	free(ar.buf), ar = (struct archive){ 0 };
+	refused(&ar);
 	entry_raw(&ar, "070701", "file", S_IFREG, 2, 1, "x", 1);
-	CHECK_EQ(first(&ar, ar.len), -EINVAL);
-	free(ar.buf), ar = (struct archive){ 0 };
+	refused(&ar);
 
 	/* A NUL inside the name: the name is shorter than its size says. */
 	entry_raw(&ar, "070701", "ab", S_IFREG, 3, 1, "x", 1);
 	ar.buf[HEADER + 1] = '\0';
-	CHECK_EQ(first(&ar, ar.len), -EINVAL);
-	free(ar.buf), ar = (struct archive){ 0 };
+	refused(&ar);
 
 	/* File sizes far past the end, up to the largest the field holds. */
 	unsigned sizes[] = { 0x10000, 0x7fffffff, 0xfffffffc, 0xffffffff };
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		entry_raw(&ar, "070701", "f", S_IFREG, 2, sizes[i], "x", 1);
 		entry(&ar, "TRAILER!!!", 0, "");
-		CHECK_EQ(first(&ar, ar.len), -EINVAL);
-		free(ar.buf), ar = (struct archive){ 0 };
+		refused(&ar);
 	}
 
 	/* No trailer: the end of the archive where a header should be. */

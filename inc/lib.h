@@ -18,6 +18,7 @@
 #include <inc/malloc.h>
 #include <inc/dirent.h>
 #include <inc/fcntl.h>
+#include <inc/wait.h>
 #include <inc/flexsc.h>
 #include <inc/ipc.h>
 #include <inc/poll.h>
@@ -78,13 +79,6 @@ struct memuse {
 struct memuse memuse(void);
 bool memuse_equal(struct memuse a, struct memuse b);
 
-
-/* wait4: options, and decoding its status word (Linux encoding). */
-#define WNOHANG  1
-#define WIFEXITED(s)    (((s) & 0x7f) == 0)
-#define WEXITSTATUS(s)  (((s) >> 8) & 0xff)
-#define WIFSIGNALED(s)  (((s) & 0x7f) != 0 && ((s) & 0x7f) != 0x7f)
-#define WTERMSIG(s)     ((s) & 0x7f)
 
 /*
  * System calls: two wrappers for each call NAME of inc/syscall.def, NAME on the

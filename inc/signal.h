@@ -76,6 +76,10 @@
 #define SI_USER    0	/* kill */
 #define SI_KERNEL  0x80
 #define SI_TKILL   (-6)	/* tkill, tgkill */
+#define CLD_EXITED    1	/* SIGCHLD's: si_status is the exit code */
+#define CLD_KILLED    2	/* si_status is the signal */
+#define CLD_STOPPED   5	/* si_status is the stop signal */
+#define CLD_CONTINUED 6	/* si_status is SIGCONT */
 #define SEGV_MAPERR 1
 #define SEGV_ACCERR 2
 #define BUS_ADRALN  1
@@ -115,9 +119,14 @@ struct ksiginfo {
 			int pid;	/* kill, tgkill: the sender */
 			int uid;
 		} kill;
+		struct {
+			int pid;	/* SIGCHLD: the child */
+			int uid;
+			int status;
+		} child;
 		uint64_t addr;		/* faults: the address */
 	};
-	uint8_t rest[128 - 24];
+	uint8_t rest[128 - 32];	/* the header's 16 bytes and the union's 16 */
 };
 
 /* struct sigcontext: the registers at the signal, in Linux's order. */

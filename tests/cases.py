@@ -537,7 +537,7 @@ CASES = [
     {
         # A signal interrupts the blocked call a syscall thread runs for the
         # process: the entry completes with -EINTR, the handler runs in the
-        # user thread.
+        # user thread. A stop interrupts such a call the same way.
         "name": "flexscsig",
         "init": "leakcheck flexscsig",
         "expect": [r"^flexscsig: ok$"] + NO_LEAK,

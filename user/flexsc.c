@@ -10,9 +10,21 @@
  *  4. fork on the page: parent and child each report through their own page
  *  5. a summary: calls made, flexsc_wait traps taken, calls per trap
  */
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <inc/flexsc.h>
 #include <inc/lib.h>
-#include <inc/mman.h>
 
 #define LINES 8
 

@@ -1,6 +1,7 @@
 /*
- * wait4's options and status word, with Linux's values: the kernel builds the
- * word with the W_* encoders, programs read it with the W* decoders.
+ * wait4's options and status word, with Linux's values, for the kernel: it
+ * builds the word with the W_* encoders and reads it with the W* decoders
+ * (programs have musl's <sys/wait.h>, with the same values).
  */
 #ifndef ELK_INC_WAIT_H
 #define ELK_INC_WAIT_H

@@ -730,9 +730,28 @@ CASES = [
         "forbid": USER_FAILURE,
     },
     {
+        # Ctrl-Z typed on the console stops the foreground group (a musl
+        # child in a group of its own); wait4 sees the SIGTSTP stop, the
+        # parent continues it and its blocked read goes on.
+        "name": "ctrlz",
+        "init": "leakcheck ctrlz",
+        "type": [[r"ctrlz: ready", "\x1a"]],
+        "expect": [r"^ctrlz: ready", r"^ctrlz: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+    },
+    {
+        # Job control: stops and continues seen by wait4 and SIGCHLD with
+        # Linux's statuses, a stopped threaded child's threads all stopped,
+        # SIGCHLD ignored or SA_NOCLDWAIT reaping children, SA_NOCLDSTOP.
+        "name": "jobctl",
+        "init": "leakcheck jobctl",
+        "expect": [r"^jobctl: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+    },
+    {
         # A signal interrupts the blocked call a syscall thread runs for the
         # process: the entry completes with -EINTR, the handler runs in the
-        # user thread.
+        # user thread. A stop interrupts such a call the same way.
         "name": "flexscsig",
         "init": "leakcheck flexscsig",
         "expect": [r"^flexscsig: ok$"] + NO_LEAK,

@@ -745,6 +745,30 @@ CASES = [
         "forbid": USER_FAILURE,
     },
     {
+        # Tags and linked entries: a chain in order behind a blocked leader, a
+        # failed link cancelling the rest (an exit_group too), tags back with
+        # their results, unwaited entries completing, exit with a chain pending.
+        "name": "flexsclinks",
+        "init": "leakcheck flexsclinks",
+        "smp": 1,
+        "expect": [r"^flexsclinks: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+    },
+    {
+        "name": "flexsclinks-smp2",
+        "init": "leakcheck flexsclinks",
+        "smp": 2,
+        "expect": [r"^flexsclinks: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+    },
+    {
+        "name": "flexsclinks-smp4",
+        "init": "leakcheck flexsclinks",
+        "smp": 4,
+        "expect": [r"^flexsclinks: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+    },
+    {
         # Around the calls: exit and execve stop the page, fork during another
         # call and with entries pending, a partly unmapped page across fork, more
         # blocked calls than threads, waiting for one entry, two processes at once.

@@ -784,6 +784,17 @@ CASES = [
         "forbid": USER_FAILURE,
     },
     {
+        # Seven registered processes at once on 4 CPUs, with the caller's core,
+        # syscall cores and polling ones (sleeping and woken, or forever), each
+        # with batches and a linked write -> read, exiting with entries pending.
+        "name": "flexscmix-smp4",
+        "init": "leakcheck flexscmix",
+        "smp": 4,
+        "expect": [r"^flexscmix: 7 registered processes with mixed placements on 4 CPUs, "
+                   r"300 rounds each$", r"^flexscmix: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+    },
+    {
         # Around the calls: exit and execve stop the page, fork during another
         # call and with entries pending, a partly unmapped page across fork, more
         # blocked calls than threads, waiting for one entry, two processes at once.

@@ -405,7 +405,7 @@ static bool poll_must_stay(struct flexsc_ctx *ctx)
  * claimed last, and runs the first it finds SUBMITTED. A batch is laid out in
  * a row, so from then on it looks only at the next entry, and goes back to
  * sleep when that is not SUBMITTED: a waiter then has the completed entries to
- * return with. A full scan (256 loads with four pages, most of the cost of a
+ * return with. A full scan (256 loads with eight pages, most of the cost of a
  * small batch) thus happens about once a kick; it is recorded
  * (entries_note_scan) so that flexsc_wait knows whether a kick is still to be
  * answered. Entries left elsewhere (past a gap, an entry the user reserved and

@@ -171,11 +171,15 @@ struct flexsc_ctl {
  *   and threads of its own. The parent's entry gets the child's pid.
  * - exit, exit_group: end the process with every thread; once the call runs
  *   no other entry is started (calls already running on other syscall threads
- *   finish or give up), and entries still pending are never completed.
+ *   finish or give up), and entries still pending are never completed. No
+ *   entry is claimed between the exit's claim and that close on the same CPU;
+ *   one claimed on another CPU at that very moment may run beside the exit,
+ *   as two entries may (link them to order them). A cancelled exit (its
+ *   leader failed) ends nothing.
  * - execve: on success the process runs the new program, unregistered; once it
  *   has succeeded no other entry is started. (While it builds the new image,
  *   other syscall threads may run other entries, as any two entries of a page
- *   may run at once.)
+ *   may run at once; its followers never run.)
  * - flexsc_register, flexsc_wait and flexsc_wake cannot be posted (-EINVAL).
  */
 

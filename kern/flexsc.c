@@ -267,8 +267,8 @@ struct claimed_call {
  * once the new image is built (flexsc_close), and by the teardown before it
  * interrupts the threads. A thread reads closed after its claim, and hands the
  * entry back if it is set: so an entry claimed after an exit's exchange never
- * runs. The claim, the copy and the exchange run with interrupts off, so no
- * timer tick preempts a thread between claiming an exit and closing the pool:
+ * runs. The claim, the copy and the exchange run with preemption off, so no
+ * timer tick switches a thread away between claiming an exit and closing the pool:
  * on one CPU no sibling can claim an entry in between, and on several only one
  * claimed at that very moment on another CPU, which runs at once with the exit
  * as the contract allows (a chain of links orders them strictly). A signal's
@@ -280,7 +280,7 @@ static int pool_claim(struct flexsc_ctx *ctx, int after, bool cancel, struct cla
 {
 	int i = -1;
 
-	push_cli();
+	preempt_disable();
 	if (!__atomic_load_n(&ctx->closed, __ATOMIC_ACQUIRE))
 		i = after < 0 ? entries_claim(&ctx->entries)
 			      : entries_claim_after(&ctx->entries, (unsigned)after);
@@ -296,7 +296,7 @@ static int pool_claim(struct flexsc_ctx *ctx, int after, bool cancel, struct cla
 			i = -1;
 		}
 	}
-	pop_cli();
+	preempt_enable();
 	return i;
 }
 

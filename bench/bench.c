@@ -20,9 +20,20 @@
  * only (syscall and int $0x80, from KSTAT_SYSCALL_TRAPS), not timer interrupts
  * or page faults.
  */
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <inc/flexsc.h>
 #include <inc/lib.h>
-#include <inc/mman.h>
 
 #define MAX_BATCH 256
 #define MAX_REPS 64
@@ -130,7 +141,7 @@ static void operations(const char *call, enum path path, int batch)
 				calls(path, 1, SYS_munmap, (long)fresh[i], 4096, 0);
 		}
 	} else if (strcmp(call, "brk") == 0) {
-		char *base = sbrk(0);
+		char *base = elk_sbrk(0);
 		for (int i = 0; i < batch; i++) {
 			calls(path, 1, SYS_brk, (long)(base + 4096), 0, 0);
 			base[0] = 1;
@@ -146,7 +157,7 @@ static void operations(const char *call, enum path path, int batch)
 			calls(path, 1, SYS_wait4, pid, 0, 0);
 		}
 		if (pid == 0)
-			exit(0);
+			_exit(0);	/* exit_group, and nothing of the C library's exit */
 	}
 }
 
@@ -195,7 +206,7 @@ static void report(const char *call, enum path path, int batch, int reps, struct
 	uint64_t ns = median * 1000000000ULL / (uint64_t)hz;
 	uint64_t ops_per_sec = median ? (uint64_t)hz / median : 0;
 	long ops = (long)reps * batch;
-	/* traps per op as a fraction with four decimals, printf has no %f */
+	/* traps per op as a fraction with four decimals, worked out exactly in integers */
 	long tpo = s->traps * 10000 / ops;
 	printf("bench-row: %s,%s,%d,%ld,%lu,%lu,%lu,%lu,%lu,%ld.%04ld\n", call, path_names[path],
 	       batch, ops, median, p10, p90, ns, ops_per_sec, tpo / 10000, tpo % 10000);

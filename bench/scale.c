@@ -9,9 +9,20 @@
  *
  * CALLS is P * N. The processes are not pinned: the scheduler spreads them.
  */
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <inc/flexsc.h>
 #include <inc/lib.h>
-#include <inc/mman.h>
 
 #define MAXP 16
 #define BATCH 64

@@ -1,4 +1,7 @@
-/* panic and assert, for kernel and user: say where, say what, stop. */
+/*
+ * The kernel's panic and assert: say where, say what, stop. (A user program's
+ * panic is inc/lib.h's.)
+ */
 #ifndef ELK_INC_ASSERT_H
 #define ELK_INC_ASSERT_H
 

@@ -1,4 +1,8 @@
-/* open() flags and lseek() origins: Linux's values, shared by kernel and user. */
+/*
+ * open() flags and lseek() origins: Linux's values, for the kernel (a user
+ * program has musl's <fcntl.h>, with the same values; musl's O_ACCMODE also
+ * holds O_PATH).
+ */
 #ifndef ELK_INC_FCNTL_H
 #define ELK_INC_FCNTL_H
 

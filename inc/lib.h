@@ -1,42 +1,35 @@
 /*
- * The user library: what every program in user/ includes.
+ * elk's own user library (lib/, built into libelk.a), for programs that link
+ * musl (musl-gcc -static): what no C library has. Include it beside musl's
+ * headers; every name here is elk's own.
  *
- * System call wrappers return the kernel's raw result: a non-negative value on
- * success, or a negative errno (-ENOENT, -EFAULT, ...) on failure. There is no
- * global errno; test `r < 0` and compare with -EXXX from inc/errno.h.
+ * The Linux calls come from musl (read, fork, mmap, ... and syscall()), which
+ * returns -1 and sets errno on failure. What this library returns instead is
+ * the kernel's raw result: a non-negative value on success, or a negative
+ * errno (-ENOENT, -EFAULT, ...), as the raw trap stubs, the syscall pages and
+ * elk's own calls give it.
  */
 #ifndef ELK_INC_LIB_H
 #define ELK_INC_LIB_H
 
-#include <inc/types.h>
-#include <inc/errno.h>
-#include <inc/syscall.h>
-#include <inc/stdio.h>
-#include <inc/string.h>
-#include <inc/assert.h>
-#include <inc/signal.h>
-#include <inc/malloc.h>
-#include <inc/dirent.h>
-#include <inc/fcntl.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
 #include <inc/flexsc.h>
 #include <inc/ipc.h>
-#include <inc/poll.h>
-#include <inc/random.h>
-#include <inc/resource.h>
-#include <inc/stat.h>
-#include <inc/time.h>
-#include <inc/uio.h>
-#include <inc/utsname.h>
-#include <stdarg.h>
+#include <inc/ksignal.h>
+#include <inc/syscall.h>
 
-/* Set before main runs: the environment and the name the program was started as. */
-extern char **environ;
-extern const char *progname;
+/* The name the program was started as (musl's, set before main). */
+extern char *program_invocation_name;
+#define progname program_invocation_name
 
 /*
  * Raw entry paths. syscall6 uses the syscall instruction, int80_syscall6 the
- * int $0x80 gate; both take the call number and six arguments and return rax.
- * Benchmarks and tests call them directly to choose a path.
+ * int $0x80 gate; both take the call number and six arguments and return rax
+ * (the raw result). Benchmarks and tests call them directly to choose a path.
  */
 long syscall6(long num, long a1, long a2, long a3, long a4, long a5, long a6);
 long int80_syscall6(long num, long a1, long a2, long a3, long a4, long a5, long a6);
@@ -50,6 +43,29 @@ struct trap_path {
 #define NTRAP_PATHS 2
 extern const struct trap_path trap_paths[NTRAP_PATHS];
 
+/* Whether p, a raw result cast to a pointer (mmap's, brk's), is a -errno. */
+static inline bool ptr_failed(const void *p)
+{
+	return (uintptr_t)p >= (uintptr_t)-4095;
+}
+
+/*
+ * The raw result of a C library call that returns -1 and sets errno on
+ * failure: r, or -errno when r is -1. For checks written against -EXXX.
+ */
+static inline long sysret(long r)
+{
+	return r == -1 ? -errno : r;
+}
+
+/*
+ * The break: the raw brk call (musl's brk refuses to move it), which moves the
+ * break to addr if it can and returns the break as it now is, and sbrk over
+ * it: the old break, or (void *)-ENOMEM.
+ */
+void *elk_brk(void *addr);
+void *elk_sbrk(intptr_t incr);
+
 /*
  * A test program's checks: unless ok (or got == want), print "PROGNAME: FAIL
  * what" (with both values) and count a failure in test_failures.
@@ -62,8 +78,24 @@ void expect(const char *what, long got, long want);
  * "PROGNAME: N failures" and 1. Returns main's exit status.
  */
 int test_verdict(int failures);
+/* When a test cannot go on: "panic: FILE:LINE: message" on stderr, then exit(1). */
+void _panic(const char *file, int line, const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 3, 4)));
+#define panic(...) _panic(__FILE__, __LINE__, __VA_ARGS__)
 /* Restrict the calling process to CPU cpu (sched_setaffinity). 0 or -errno. */
 int pin_to_cpu(int cpu);
+/* Nanoseconds of CLOCK_MONOTONIC, for measuring intervals. */
+uint64_t monotonic_ns(void);
+/* "SIGSEGV" etc. for the signals faults end programs with; "SIG?" for others. */
+const char *signame(int signo);
+/*
+ * Start prog (a path, or without a '/' the program of that name in /bin) with
+ * argv in a child process (fork and execve); returns the child's pid, or
+ * -errno of a failed fork. If
+ * execve fails, the child prints "PROGNAME: PROG: not found" (or the error
+ * number) on stderr and exits with 127.
+ */
+pid_t spawn(const char *prog, char *const argv[]);
 
 /*
  * The kernel's memory in use, for leak checks: pages outside its small-object
@@ -78,43 +110,56 @@ struct memuse {
 struct memuse memuse(void);
 bool memuse_equal(struct memuse a, struct memuse b);
 
-
-/* wait4: options, and decoding its status word (Linux encoding). */
-#define WNOHANG  1
-#define WIFEXITED(s)    (((s) & 0x7f) == 0)
-#define WEXITSTATUS(s)  (((s) >> 8) & 0xff)
-#define WIFSIGNALED(s)  (((s) & 0x7f) != 0 && ((s) & 0x7f) != 0x7f)
-#define WTERMSIG(s)     ((s) & 0x7f)
+/*
+ * Print prompt, then read one line from the console into buf (at most size-1
+ * characters, NUL-terminated, without the newline), echoing what is typed and
+ * honouring backspace, as a shell's line editor does (lib/readline.c). Returns
+ * the line's length, or -1 if input ended before a character was typed.
+ */
+int readline(const char *prompt, char *buf, size_t size);
 
 /*
- * System calls: two wrappers for each call NAME of inc/syscall.def, NAME on the
- * trap path (lib/syscall.c) and flex_NAME, one call through the default syscall
- * ring, waiting for it (lib/flexsc.c, below); each returns the kernel's result
- * as is.
+ * System calls from inc/syscall.def: for every call NAME, flex_NAME makes one
+ * call through the default syscall ring and waits for it (lib/flexsc.c); for
+ * elk's own calls (500 and up), NAME also makes it on the trap path
+ * (lib/syscall.c). Each returns the kernel's result as is. The structures the
+ * Linux calls take are musl's (the kernel ABI's layouts).
  */
-#define SYSCALL0(num, name, ret) ret name(void); ret flex_##name(void);
-#define SYSCALL1(num, name, ret, t1, a1) ret name(t1 a1); ret flex_##name(t1 a1);
-#define SYSCALL2(num, name, ret, t1, a1, t2, a2) \
-	ret name(t1 a1, t2 a2); ret flex_##name(t1 a1, t2 a2);
-#define SYSCALL3(num, name, ret, t1, a1, t2, a2, t3, a3) \
-	ret name(t1 a1, t2 a2, t3 a3); ret flex_##name(t1 a1, t2 a2, t3 a3);
+struct iovec;
+struct linux_dirent64;
+struct pollfd;
+struct rlimit;
+struct stat;
+struct sysinfo;
+struct timespec;
+struct utsname;
+#define SYSCALL0(num, name, ret) ret flex_##name(void);
+#define SYSCALL1(num, name, ret, t1, a1) ret flex_##name(t1 a1);
+#define SYSCALL2(num, name, ret, t1, a1, t2, a2) ret flex_##name(t1 a1, t2 a2);
+#define SYSCALL3(num, name, ret, t1, a1, t2, a2, t3, a3) ret flex_##name(t1 a1, t2 a2, t3 a3);
 #define SYSCALL4(num, name, ret, t1, a1, t2, a2, t3, a3, t4, a4) \
-	ret name(t1 a1, t2 a2, t3 a3, t4 a4); ret flex_##name(t1 a1, t2 a2, t3 a3, t4 a4);
+	ret flex_##name(t1 a1, t2 a2, t3 a3, t4 a4);
 #define SYSCALL5(num, name, ret, t1, a1, t2, a2, t3, a3, t4, a4, t5, a5) \
-	ret name(t1 a1, t2 a2, t3 a3, t4 a4, t5 a5); \
 	ret flex_##name(t1 a1, t2 a2, t3 a3, t4 a4, t5 a5);
 #define SYSCALL6(num, name, ret, t1, a1, t2, a2, t3, a3, t4, a4, t5, a5, t6, a6) \
-	ret name(t1 a1, t2 a2, t3 a3, t4 a4, t5 a5, t6 a6); \
 	ret flex_##name(t1 a1, t2 a2, t3 a3, t4 a4, t5 a5, t6 a6);
 #define SYSCALL_OWN_WRAPPER0(...)
 #define SYSCALL_OWN_WRAPPER1(...)
 #include <inc/syscall.def>
-pid_t fork(void);
-/* C's exit ends the whole process, as exit_group does (Linux's exit ends only the thread). */
-void exit(int status) __attribute__((noreturn));
-void exit_group(int status) __attribute__((noreturn));
-
-/* Memory: mmap, munmap, mprotect, brk, sbrk and the heap are in inc/malloc.h. */
+#define SYSCALL_ELK_ONLY
+#define SYSCALL0(num, name, ret) ret name(void);
+#define SYSCALL1(num, name, ret, t1, a1) ret name(t1 a1);
+#define SYSCALL2(num, name, ret, t1, a1, t2, a2) ret name(t1 a1, t2 a2);
+#define SYSCALL3(num, name, ret, t1, a1, t2, a2, t3, a3) ret name(t1 a1, t2 a2, t3 a3);
+#define SYSCALL4(num, name, ret, t1, a1, t2, a2, t3, a3, t4, a4) \
+	ret name(t1 a1, t2 a2, t3 a3, t4 a4);
+#define SYSCALL5(num, name, ret, t1, a1, t2, a2, t3, a3, t4, a4, t5, a5) \
+	ret name(t1 a1, t2 a2, t3 a3, t4 a4, t5 a5);
+#define SYSCALL6(num, name, ret, t1, a1, t2, a2, t3, a3, t4, a4, t5, a5, t6, a6) \
+	ret name(t1 a1, t2 a2, t3 a3, t4 a4, t5 a5, t6 a6);
+#define SYSCALL_OWN_WRAPPER0(...)
+#define SYSCALL_OWN_WRAPPER1(...)
+#include <inc/syscall.def>
 
 /*
  * Exception-less system calls (lib/flexsc.c; the protocol is inc/flexsc.h).
@@ -298,40 +343,14 @@ int64_t flexsc_call(struct flexsc_ring *r, long sysnum, long a0, long a1, long a
 		    long a4, long a5);
 
 /*
- * One call through the default ring, waiting for it: flex_NAME for every call
- * NAME of inc/syscall.def (declared with the trap wrappers above), and these.
+ * fork on the page; in the child (0) the ring is forgotten: flexsc_setup again.
+ * musl is not told (its fork's handlers do not run), as with any raw fork.
  */
-/* fork on the page; in the child (0) the ring is forgotten: flexsc_setup again. */
 pid_t flex_fork(void);
+/*
+ * exit_group on the page (on the trap path if the page cannot take it). As
+ * _exit, it flushes no stdio buffer: what is to be seen, write first.
+ */
 void flex_exit(int status) __attribute__((noreturn));
-
-/* Helpers built on the calls above. */
-
-/*
- * Run handler(sig) when sig arrives, with sa_flags flags (SA_RESTART, ...) and
- * lib's restorer, which returns through rt_sigreturn. 0 or -errno.
- */
-int signal_catch(int sig, void (*handler)(int), unsigned long flags);
-
-/* "SIGSEGV" etc. for the signals above; "SIG?" for any other number. */
-const char *signame(int signo);
-
-/*
- * Start prog with argv in a child process; returns the child's pid, or the
- * negative errno of a failed fork. If execve fails, the child prints
- * "PROGNAME: PROG: not found" (or the error number) and exits with 127.
- */
-pid_t spawn(const char *prog, char *const argv[]);
-
-/*
- * Print prompt, then read one line from the console into buf (at most size-1
- * characters, NUL-terminated, without the newline), echoing what is typed and
- * honouring backspace, since the console does neither. Returns the line's
- * length, or -1 if input ended before a character was typed.
- */
-int readline(const char *prompt, char *buf, size_t size);
-
-/* Nanoseconds of CLOCK_MONOTONIC, for measuring intervals. */
-uint64_t monotonic_ns(void);
 
 #endif

@@ -1,5 +1,6 @@
 /*
- * mmap and mprotect constants, shared by kernel and user. Linux's values, so that
+ * mmap and mprotect constants for the kernel (a user program has musl's
+ * <sys/mman.h>, with the same values). Linux's values, so that
  * programs built for the Linux ABI pass the numbers they were compiled with.
  */
 #ifndef ELK_INC_MMAN_H

@@ -1,4 +1,7 @@
-/* Formatted output, shared by kernel (cprintf) and user (printf). */
+/*
+ * The kernel's formatted output (kern/printfmt.c, kern/printf.c). User programs
+ * have musl's printf.
+ */
 #ifndef ELK_INC_STDIO_H
 #define ELK_INC_STDIO_H
 
@@ -18,13 +21,6 @@ int snprintf(char *buf, size_t n, const char *fmt, ...) __attribute__((format(pr
 /* Kernel console output. */
 int cprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int vcprintf(const char *fmt, va_list ap);
-#else
-int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-int vprintf(const char *fmt, va_list ap);
-int fprintf(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-int vfprintf(int fd, const char *fmt, va_list ap);
-int puts(const char *s);
-int putchar(int c);
 #endif
 
 #endif

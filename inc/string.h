@@ -1,4 +1,4 @@
-/* Memory and string functions, shared by kernel and user. */
+/* The kernel's memory and string functions (kern/string.c); user programs have musl's. */
 #ifndef ELK_INC_STRING_H
 #define ELK_INC_STRING_H
 

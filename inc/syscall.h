@@ -6,11 +6,24 @@
 #ifndef ELK_INC_SYSCALL_H
 #define ELK_INC_SYSCALL_H
 
-/* SYS_<name> for every call of inc/syscall.def. */
+/*
+ * SYS_<name> for every call of inc/syscall.def. A user program built with
+ * musl gets the Linux calls' numbers from musl's <sys/syscall.h> (the same
+ * numbers: elk's are Linux's) and elk's own calls' from here.
+ */
+#if defined(ELK_KERNEL) || defined(ELK_HOST_TEST)
 enum {
 #define SYSCALL(num, name) SYS_##name = num,
 #include <inc/syscall.def>
 };
+#else
+#include <sys/syscall.h>
+enum {
+#define SYSCALL_ELK_ONLY
+#define SYSCALL(num, name) SYS_##name = num,
+#include <inc/syscall.def>
+};
+#endif
 
 /* arch_prctl codes: set or get the calling thread's GS or FS base. */
 #define ARCH_SET_GS  0x1001

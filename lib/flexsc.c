@@ -15,7 +15,8 @@
  * when that entry is DONE, not any other) and reaps it, flexsc_call does it all;
  * the flex_* wrappers are flexsc_call on the ring flexsc_setup registered last.
  */
-#include <inc/flexsc.h>
+#include <time.h>
+#include <unistd.h>
 #include <inc/lib.h>
 
 struct flexsc_ring flexsc_default_ring;
@@ -152,5 +153,5 @@ pid_t flex_fork(void)
 void flex_exit(int status)
 {
 	flex_call(SYS_exit_group, status, 0, 0, 0, 0, 0);
-	exit(status);	/* only if the page could not take the call */
+	_exit(status);	/* only if the page could not take the call */
 }

@@ -6,9 +6,10 @@
  * gives an empty one; Ctrl-D on an empty line, or the end of input, ends the
  * input.
  */
-#include <inc/ioctl.h>
+#include <stdio.h>
+#include <termios.h>
+#include <unistd.h>
 #include <inc/lib.h>
-#include <inc/termios.h>
 
 #define CTRL_C 0x03
 #define CTRL_D 0x04
@@ -18,7 +19,7 @@
 int readline(const char *prompt, char *buf, size_t size)
 {
 	struct termios saved, raw;
-	bool terminal = ioctl(0, TCGETS, (unsigned long)&saved) == 0;
+	bool terminal = tcgetattr(0, &saved) == 0;
 	size_t len = 0;
 	bool at_end = false;
 
@@ -26,10 +27,11 @@ int readline(const char *prompt, char *buf, size_t size)
 		raw = saved;
 		raw.c_lflag &= ~(ICANON | ECHO | ISIG | IEXTEN);
 		raw.c_cc[VMIN] = 1;
-		ioctl(0, TCSETS, (unsigned long)&raw);
+		tcsetattr(0, TCSANOW, &raw);
 	}
 	if (prompt)
 		printf("%s", prompt);
+	fflush(stdout);	/* the prompt, and anything before it, ahead of the echo */
 	for (;;) {
 		char c;
 		bool ended = read(0, &c, 1) <= 0 || (c == CTRL_D && len == 0);
@@ -54,7 +56,7 @@ int readline(const char *prompt, char *buf, size_t size)
 	if (!at_end)
 		write(1, "\n", 1);
 	if (terminal)
-		ioctl(0, TCSETS, (unsigned long)&saved);
+		tcsetattr(0, TCSANOW, &saved);
 	buf[len] = '\0';
 	return at_end ? -1 : (int)len;
 }

@@ -1,10 +1,11 @@
 /*
- * The user library's wrappers for every call of inc/syscall.def, made the same
+ * The user library's wrappers for the calls of inc/syscall.def, made the same
  * way for each path: the includer defines WRAPPER_NAME(name), the wrapper's
  * name, and WRAPPER_CALL(num, a1, ..., a6), which makes the call and returns
- * its result, then includes this file. Each wrapper converts its arguments to
- * long and its result to the call's return type. lib/syscall.c makes the trap
- * path's, lib/flexsc.c the syscall page's.
+ * its result (and SYSCALL_ELK_ONLY for elk's own calls alone), then includes
+ * this file. Each wrapper converts its arguments to long and its result to the
+ * call's return type. lib/syscall.c makes the trap path's for elk's own calls,
+ * lib/flexsc.c the syscall page's for every call.
  */
 #define SYSCALL0(num, name, ret) \
 	ret WRAPPER_NAME(name)(void) \

@@ -86,10 +86,12 @@ CASES = [
     },
     {
         "name": "args",
+        # AT_PHNUM: args as musl-gcc -static lays it out (four PT_LOADs,
+        # PT_GNU_STACK, PT_GNU_RELRO).
         "init": "args alpha beta gamma delta",
         "expect": [r"^argc=5$", r"^argv\[0\]=args$", r"^argv\[1\]=alpha$",
                    r"^argv\[2\]=beta$", r"^argv\[3\]=gamma$", r"^argv\[4\]=delta$",
-                   r"^auxv: AT_PAGESZ=4096$", r"^auxv: AT_PHENT=56 AT_PHNUM=4$",
+                   r"^auxv: AT_PAGESZ=4096$", r"^auxv: AT_PHENT=56 AT_PHNUM=6$",
                    r"^auxv: the program headers at AT_PHDR describe this program$",
                    r"^args: ok$"],
         "forbid": USER_FAILURE,
@@ -538,6 +540,24 @@ CASES = [
         "name": "libcinfo",
         "init": "leakcheck libcinfo",
         "expect": [r"^libcinfo: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+    },
+    {
+        # musl's printf formats doubles and long doubles exactly as C says:
+        # %f, %e, %g, %a, widths, ties to even, nan/inf, DBL_MAX in full.
+        "name": "fmtfloat",
+        "init": "fmtfloat",
+        "expect": [r"^fmtfloat: pi 3\.141593 e 2\.718 third 0\.333333$", r"^fmtfloat: ok$"],
+        "forbid": USER_FAILURE,
+    },
+    {
+        # musl's malloc, free and realloc in four threads over brk and mmap:
+        # many sizes, random free order, blocks freed by another thread,
+        # contents checked; everything the kernel gave comes back.
+        "name": "mallocstress",
+        "init": "leakcheck mallocstress",
+        "expect": [r"^mallocstress: 4 threads, 1500 operations each, sizes 1 byte to 384 KiB$",
+                   r"^mallocstress: ok$"] + NO_LEAK,
         "forbid": USER_FAILURE,
     },
     {

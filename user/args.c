@@ -4,6 +4,13 @@
  * ending in AT_NULL whose AT_PHDR, AT_PHENT and AT_PHNUM describe this very
  * program, and a 16-byte aligned stack pointer at _start.
  */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/wait.h>
 #include <inc/elf.h>
 #include <inc/lib.h>
 

@@ -3,6 +3,13 @@
  * must fail with -ENOEXEC and leave the caller running; a missing program must
  * fail with -ENOENT. Each attempt runs in a child, which reports by exit status.
  */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/wait.h>
 #include <inc/lib.h>
 
 static const char *const bad_elves[] = {
@@ -19,11 +26,11 @@ static bool exec_fails_with(const char *prog, int want)
 
 	pid_t pid = fork();
 	if (pid < 0)
-		panic("fork: %d", pid);
+		panic("fork: %d", -errno);
 	if (pid == 0) {
 		char path[64];
 		snprintf(path, sizeof(path), "/bin/%s", prog);
-		int r = execve(path, argv, environ);
+		int r = (int)sysret(execve(path, argv, environ));
 		if (r == want)
 			exit(0);
 		printf("badexec: FAIL execve(%s) returned %d, expected %d\n", prog, r, want);

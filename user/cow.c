@@ -5,8 +5,15 @@
  * changing one page and checking that every earlier level's values are as they
  * were when it forked.
  */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
 #include <inc/lib.h>
-#include <inc/mman.h>
 
 #define DEPTH 6
 #define PAGES 8

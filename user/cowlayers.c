@@ -6,8 +6,15 @@
  * child is reaped. 200 fork/exit rounds on a split area leave the memory in use
  * where it was after the first few.
  */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
 #include <inc/lib.h>
-#include <inc/mman.h>
 
 #define PG 4096
 #define SPLIT_PAGES 64

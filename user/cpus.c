@@ -2,6 +2,12 @@
  * cpus N: the kernel runs N CPUs, and each of them runs this program when it is
  * pinned there and takes timer ticks meanwhile.
  */
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
 #include <inc/lib.h>
 
 /* Spin on CPU cpu until it has taken two more timer ticks; the CPU getcpu saw. */
@@ -11,14 +17,14 @@ static unsigned spin_for_ticks(int cpu)
 	unsigned seen = ~0U;
 
 	while (kstat(KSTAT_CPU_TICKS + cpu) < start + 2)
-		getcpu(&seen, NULL);
+		seen = (unsigned)sched_getcpu();
 	return seen;
 }
 
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
-		fprintf(2, "usage: cpus N\n");
+		fprintf(stderr, "usage: cpus N\n");
 		return 2;
 	}
 	long want = strtol(argv[1], NULL, 10);

@@ -5,9 +5,16 @@
  * host schedules the emulated CPUs as it likes), and between them they must
  * have run on every CPU (getcpu).
  */
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
 #include <inc/lib.h>
-#include <inc/malloc.h>
-#include <inc/mman.h>
 
 #define MAXN 16
 #define SAMPLE_EVERY 65536	/* iterations between getcpu samples */
@@ -26,8 +33,8 @@ static void worker(struct shared *s, int i)
 	while (!s->stop) {
 		for (int k = 0; k < SAMPLE_EVERY; k++)
 			s->count[i]++;
-		unsigned cpu;
-		if (getcpu(&cpu, NULL) == 0)
+		int cpu = sched_getcpu();
+		if (cpu >= 0)
 			s->cpus_seen[i] |= 1U << cpu;
 	}
 	exit(0);
@@ -36,7 +43,7 @@ static void worker(struct shared *s, int i)
 int main(int argc, char **argv)
 {
 	if (argc != 3) {
-		fprintf(2, "usage: cpushare N SECONDS\n");
+		fprintf(stderr, "usage: cpushare N SECONDS\n");
 		return 2;
 	}
 	int n = (int)strtol(argv[1], NULL, 10);

@@ -6,13 +6,19 @@
  * (it stays pending through it) or during the sleep, the child dies of it;
  * init, in the background group, is not touched.
  */
-#include <inc/ioctl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
 #include <inc/lib.h>
-#include <inc/signal.h>
 
 static int set_foreground(pid_t pgrp)
 {
-	return ioctl(0, TIOCSPGRP, (unsigned long)&pgrp);
+	return ioctl(0, TIOCSPGRP, &pgrp);
 }
 
 int main(void)

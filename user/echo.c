@@ -1,5 +1,5 @@
 /* echo ARG...: print the arguments separated by spaces, as /bin/echo does. */
-#include <inc/lib.h>
+#include <unistd.h>
 
 /* The line is gathered here so that it reaches the console in one write. */
 static char line[1024];

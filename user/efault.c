@@ -6,22 +6,31 @@
  * PROT_NONE page, read-only text (where the kernel would store), and a mapped
  * buffer whose length runs past USER_END (for the calls that take a length).
  */
-#include <inc/fcntl.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <sys/utsname.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <inc/flexsc.h>
 #include <inc/futex.h>
-#include <inc/ioctl.h>
 #include <inc/ipc.h>
 #include <inc/lib.h>
-#include <inc/malloc.h>
 #include <inc/memlayout.h>
-#include <inc/mman.h>
 #include <inc/mmu.h>
-#include <inc/stat.h>
-#include <inc/termios.h>
-#include <inc/uio.h>
-#include <inc/utsname.h>
 
 #define RUSAGE_SIZE 144		/* sizeof(struct rusage) on Linux x86-64 */
+#define SYSINFO_SIZE 112	/* the kernel's struct sysinfo (musl's has room to spare) */
 #define BUF_SIZE 16		/* what read and write move, and a string's bytes */
 
 /*
@@ -210,7 +219,7 @@ static long wait4_child(trap_fn trap, void *status, void *rusage)
 {
 	pid_t child = fork();
 	if (child < 0)
-		panic("fork: %d", child);
+		panic("fork: %d", -errno);
 	if (child == 0)
 		exit(0);
 	long r = trap(SYS_wait4, child, (long)status, 0, (long)rusage, 0, 0);
@@ -363,7 +372,7 @@ static long try_getdents64(trap_fn trap, void *p, size_t n)
 {
 	int fd = open(EF_DIR, O_RDONLY | O_DIRECTORY, 0);
 	if (fd < 0)
-		panic("open " EF_DIR ": %d", fd);
+		panic("open " EF_DIR ": %d", -errno);
 	long r = trap(SYS_getdents64, fd, (long)p, (long)n, 0, 0, 0);
 	close(fd);
 	return r;
@@ -392,7 +401,7 @@ static long pread_pwrite(trap_fn trap, int num, const char *dev, int mode, void 
 {
 	int fd = open(dev, mode, 0);
 	if (fd < 0)
-		panic("open %s: %d", dev, fd);
+		panic("open %s: %d", dev, -errno);
 	long r = trap(num, fd, (long)p, (long)n, 0, 0, 0);
 	close(fd);
 	return r;
@@ -587,7 +596,7 @@ static const struct {
 	{ "setrlimit",        try_setrlimit,       sizeof(struct rlimit), COMMON },
 	{ "prlimit64 new",    try_prlimit64_new,   sizeof(struct rlimit), COMMON & ~BIT(BAD_NULL) },
 	{ "prlimit64 old",    try_prlimit64_old,   sizeof(struct rlimit), STORED & ~BIT(BAD_NULL) },
-	{ "sysinfo",          try_sysinfo,         sizeof(struct sysinfo), STORED },
+	{ "sysinfo",          try_sysinfo,         SYSINFO_SIZE, STORED },
 	/* Read and written back (revents): text is refused as an unwritable array. */
 	{ "poll",             try_poll,            sizeof(struct pollfd), STORED },
 	{ "ppoll fds",        try_ppoll_fds,       sizeof(struct pollfd), STORED },

@@ -4,8 +4,17 @@
  * of a file mapping), WNOHANG with a child still running, -ECHILD with none
  * (neither writes the status or rusage), and orphans adopted by init.
  */
+#include <signal.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
 #include <inc/lib.h>
-#include <inc/mman.h>
 
 /* What status and rusage hold before a wait4 that must not write them. */
 #define UNTOUCHED 0x5a
@@ -126,16 +135,16 @@ int main(int argc, char **argv)
 	}
 	st = UNTOUCHED;
 	memset(rusage, UNTOUCHED, sizeof(rusage));
-	check(wait4(pid, &st, WNOHANG, rusage) == 0, "WNOHANG with the child running returns 0");
+	check(wait4(pid, &st, WNOHANG, (struct rusage *)rusage) == 0, "WNOHANG with the child running returns 0");
 	check(st == UNTOUCHED && rusage_untouched(), "WNOHANG's 0 leaves status and rusage alone");
 	write(fds[1], "x", 1);
-	check(wait4(pid, &st, 0, rusage) == pid && WEXITSTATUS(st) == 3, "then wait4 reaps it");
+	check(wait4(pid, &st, 0, (struct rusage *)rusage) == pid && WEXITSTATUS(st) == 3, "then wait4 reaps it");
 	check(rusage[0] == 0 && rusage[sizeof(rusage) - 1] == 0, "a reaping wait4 zero-fills rusage");
 	st = UNTOUCHED;
 	memset(rusage, UNTOUCHED, sizeof(rusage));
-	check(wait4(-1, &st, 0, rusage) == -ECHILD, "-ECHILD with no children");
+	check(sysret(wait4(-1, &st, 0, (struct rusage *)rusage)) == -ECHILD, "-ECHILD with no children");
 	check(st == UNTOUCHED && rusage_untouched(), "-ECHILD leaves status and rusage alone");
-	check(wait4(-1, &st, 0x1000, NULL) == -EINVAL, "-EINVAL for unknown options");
+	check(sysret(wait4(-1, &st, 0x1000, NULL)) == -EINVAL, "-EINVAL for unknown options");
 
 	int report[2];
 	pipe(report);

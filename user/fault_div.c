@@ -1,5 +1,6 @@
 /* fault_div: integer division by zero (#DE). */
-#include <inc/lib.h>
+#include <stdint.h>
+#include <stdio.h>
 
 /* Volatile so that the division happens at run time, where it faults. */
 static volatile int zero = 0;

@@ -1,5 +1,6 @@
 /* fault_gp: touch a non-canonical address, which raises #GP rather than a page fault. */
-#include <inc/lib.h>
+#include <stdint.h>
+#include <stdio.h>
 
 static volatile uintptr_t noncanonical = 0x8000000000000000UL;
 

@@ -1,5 +1,6 @@
 /* fault_int3: a breakpoint with no debugger attached ends the process with SIGTRAP. */
-#include <inc/lib.h>
+#include <stdint.h>
+#include <stdio.h>
 
 int main(int argc, char **argv)
 {

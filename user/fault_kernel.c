@@ -1,5 +1,6 @@
 /* fault_kernel: read kernel memory from ring 3; it is mapped, but not for the user. */
-#include <inc/lib.h>
+#include <stdint.h>
+#include <stdio.h>
 
 static volatile uintptr_t kernel_address = 0xffffffff80100000UL;
 

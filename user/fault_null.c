@@ -1,5 +1,6 @@
 /* fault_null: read through a NULL pointer; the kernel must kill only this process. */
-#include <inc/lib.h>
+#include <stdint.h>
+#include <stdio.h>
 
 /* Volatile so that the compiler cannot see the NULL and replace the load with a trap. */
 static volatile uintptr_t null_address = 0;

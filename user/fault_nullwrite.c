@@ -1,5 +1,6 @@
 /* fault_nullwrite: write through a NULL pointer. */
-#include <inc/lib.h>
+#include <stdint.h>
+#include <stdio.h>
 
 /* Volatile so that the compiler cannot see the NULL and replace the store with a trap. */
 static volatile uintptr_t null_address = 0;

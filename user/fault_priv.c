@@ -1,5 +1,6 @@
 /* fault_priv: execute a privileged instruction in ring 3 (#GP). */
-#include <inc/lib.h>
+#include <stdint.h>
+#include <stdio.h>
 
 int main(int argc, char **argv)
 {

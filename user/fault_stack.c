@@ -1,5 +1,6 @@
 /* fault_stack: recurse without end until the stack runs into its guard page. */
-#include <inc/lib.h>
+#include <stdbool.h>
+#include <stdio.h>
 
 /* Always true, but the compiler cannot know, so it accepts the endless recursion. */
 static volatile bool keep_going = true;

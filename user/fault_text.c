@@ -1,5 +1,6 @@
 /* fault_text: write into the program's own code, which must be mapped read-only. */
-#include <inc/lib.h>
+#include <stdint.h>
+#include <stdio.h>
 
 int main(int argc, char **argv)
 {

@@ -1,5 +1,6 @@
 /* fault_ud: execute an undefined instruction (#UD). */
-#include <inc/lib.h>
+#include <stdint.h>
+#include <stdio.h>
 
 int main(int argc, char **argv)
 {

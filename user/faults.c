@@ -2,6 +2,12 @@
  * faults: run every fault_* program in turn and check that the kernel killed
  * each with the signal that matches its fault, and that we survived to see it.
  */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
 #include <inc/lib.h>
 
 static const struct {

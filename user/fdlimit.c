@@ -3,6 +3,17 @@
  * recover by closing; check that a full table is inherited by fork, and that pipes,
  * descriptors and forked tables give back every page they took.
  */
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <inc/lib.h>
 
 #define NOFILE 64	/* the kernel's descriptors per process */
@@ -15,7 +26,7 @@ static int fill_table(void)
 
 	while ((fd = open("/dev/null", O_RDONLY, 0)) >= 0)
 		opened++;
-	expect("open on a full table", fd, -EMFILE);
+	expect("open on a full table", sysret(fd), -EMFILE);
 	return opened;
 }
 
@@ -25,7 +36,7 @@ static void test_fork_full_table(void)
 	pid_t child = fork();
 
 	if (child == 0) {
-		int ok = dup(0) == -EMFILE;
+		int ok = sysret(dup(0)) == -EMFILE;
 		ok &= close(5) == 0 && dup(0) == 5;
 		exit(ok ? 0 : 1);
 	}
@@ -41,14 +52,14 @@ static void test_limit(void)
 	int fds[2];
 
 	expect("descriptors opened after 0, 1, 2", fill_table(), NOFILE - 3);
-	expect("dup on a full table", dup(0), -EMFILE);
-	expect("pipe on a full table", pipe(fds), -EMFILE);
-	expect("open of a file on a full table", open("/bin/hello", O_RDONLY, 0), -EMFILE);
+	expect("dup on a full table", sysret(dup(0)), -EMFILE);
+	expect("pipe on a full table", sysret(pipe(fds)), -EMFILE);
+	expect("open of a file on a full table", sysret(open("/bin/hello", O_RDONLY)), -EMFILE);
 	test_fork_full_table();
 
 	expect("close 10", close(10), 0);
-	expect("pipe with one free descriptor", pipe(fds), -EMFILE);
-	expect("the free descriptor is reused", open("/dev/zero", O_RDONLY, 0), 10);
+	expect("pipe with one free descriptor", sysret(pipe(fds)), -EMFILE);
+	expect("the free descriptor is reused", open("/dev/zero", O_RDONLY), 10);
 	expect("close 10", close(10), 0);
 	expect("close 20", close(20), 0);
 	expect("pipe with two free descriptors", pipe(fds), 0);

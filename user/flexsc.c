@@ -13,9 +13,21 @@
  *     other cores: which CPUs served its getcpu entries, and how many traps
  *     the whole machine took meanwhile (make run-flexsc QEMU_SMP=4)
  */
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <inc/flexsc.h>
 #include <inc/lib.h>
-#include <inc/mman.h>
 
 #define LINES 8
 
@@ -103,6 +115,7 @@ static void served_by_another_core(void)
 		printf("flexsc: one CPU, so no syscall core to show (make run-flexsc QEMU_SMP=4)\n");
 		return;
 	}
+	fflush(stdout);	/* the child must not print the lines before again */
 	pid_t pid = fork();
 	if (pid == 0) {
 		struct flexsc_ring cores;
@@ -112,7 +125,7 @@ static void served_by_another_core(void)
 		unsigned cpu[16], me = ~0u;
 		uint64_t served = 0;
 		pin_to_cpu(0);
-		getcpu(&me, NULL);
+		me = (unsigned)sched_getcpu();
 		if (flexsc_setup_with(&cores, &opts) < 0)
 			exit(1);
 		flexsc_spin_limit = ~0UL;	/* reap by spinning: flexsc_wait never needed */

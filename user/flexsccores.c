@@ -8,6 +8,11 @@
  * stays flat); a poller that has gone to sleep says so in the control page,
  * and the wakeup the library then makes starts it. Needs 2 CPUs or more.
  */
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/wait.h>
 #include <inc/flexsc.h>
 #include <inc/lib.h>
 

@@ -11,6 +11,18 @@
  * finished or refused before any stack comes back; then the finished ones exit,
  * and the refused ones must grow to finish.
  */
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <inc/lib.h>
 
 #define READS 127

@@ -10,9 +10,20 @@
  * Each case runs in a child of its own, so that it starts with a fresh pool.
  * Children report through their exit status.
  */
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <inc/flexsc.h>
 #include <inc/lib.h>
-#include <inc/mman.h>
 
 /* Run fn in a child; its exit status. */
 static int in_child(int (*fn)(void))
@@ -147,7 +158,7 @@ static int fork_during_other_call(void)
 		pin_to_cpu(0);
 		flexsc_setup(&ring, 1, 2);
 		struct flexsc_entry *e = flexsc_post(&ring, SYS_fork, 0, 0, 0, 0, 0, 0);
-		long r = nanosleep(&(struct timespec){ 0, 100 * 1000 * 1000 }, NULL);
+		long r = sysret(nanosleep(&(struct timespec){ 0, 100 * 1000 * 1000 }, NULL));
 		if (!flexsc_done(e))
 			exit(3);	/* the pool scanned before the post */
 		long child = flexsc_reap(e);

@@ -9,6 +9,13 @@
  * thread comes back). No check depends on timing: a chain is held up by a
  * pipe read that only this program's own write ends.
  */
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
 #include <inc/flexsc.h>
 #include <inc/lib.h>
 

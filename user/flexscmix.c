@@ -7,6 +7,13 @@
  * every result checked, and exits with entries still posted. Run under
  * leakcheck on 4 CPUs: every page and thread must come back.
  */
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
 #include <inc/flexsc.h>
 #include <inc/lib.h>
 

@@ -8,11 +8,21 @@
  * handler. The same with SA_RESTART: the entry still completes with -EINTR
  * (docs/signals.md), and a second read posted after it gets the child's byte.
  */
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <inc/flexsc.h>
 #include <inc/lib.h>
-#include <inc/mman.h>
 #include <inc/mmu.h>
-#include <inc/signal.h>
 
 struct shared {
 	volatile int handled;
@@ -35,7 +45,8 @@ static void interrupted_entry(struct flexsc_ring *ring, unsigned long flags)
 
 	expect("pipe", pipe(fds), 0);
 	shared->handled = shared->done = 0;
-	expect("signal_catch", signal_catch(SIGUSR1, on_usr1, flags), 0);
+	struct sigaction sa = { .sa_handler = on_usr1, .sa_flags = (int)flags };
+	expect("sigaction", sysret(sigaction(SIGUSR1, &sa, NULL)), 0);
 	pid_t parent = getpid(), child = fork();
 	if (child == 0) {
 		while (!shared->done) {
@@ -50,7 +61,7 @@ static void interrupted_entry(struct flexsc_ring *ring, unsigned long flags)
 	expect("the handler ran", shared->handled >= 1, 1);
 	shared->done = 1;
 	long r;
-	while ((r = wait4(child, &status, 0, NULL)) == -EINTR)
+	while ((r = sysret(wait4(child, &status, 0, NULL))) == -EINTR)
 		;	/* the child's last kills may still land */
 	expect("wait4", r, child);
 	expect("the child's status", status, 0);

@@ -10,9 +10,20 @@
  * registration errors; the page unmapped or made read-only by its owner.
  * flexsclife has the cases around exit, execve and fork.
  */
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <inc/flexsc.h>
 #include <inc/lib.h>
-#include <inc/mman.h>
 
 static struct flexsc_ring ring;
 
@@ -131,11 +142,11 @@ static void faulting_buffers(void)
 	lseek(file, 0, SEEK_SET);
 	check(call(SYS_read, file, (long)fresh, 8192) == 8192 && memcmp(fresh, want, 8192) == 0,
 	      "a read into fresh mmap memory");
-	char *heap = sbrk(3 * 4096);
+	char *heap = elk_sbrk(3 * 4096);
 	lseek(file, 0, SEEK_SET);
 	check(call(SYS_read, file, (long)heap, 3 * 4096) == 3 * 4096 &&
 	      memcmp(heap, want, 3 * 4096) == 0, "a read into fresh brk memory");
-	sbrk(-3 * 4096);
+	elk_sbrk(-3 * 4096);
 
 	int zero = open("/dev/zero", O_RDONLY, 0);
 	memset(fresh, 'p', 8192);
@@ -167,10 +178,10 @@ static void memory_calls(void)
 	check(call(SYS_munmap, (long)m, 2 * 4096, 0) == 0, "munmap on the page");
 	check(call(SYS_mprotect, (long)m, 4096, PROT_READ) == -ENOMEM, "what munmap took is gone");
 
-	char *base = sbrk(0);
+	char *base = elk_sbrk(0);
 	check(call(SYS_brk, (long)(base + 8192), 0, 0) == (long)(base + 8192), "brk grows on the page");
 	base[8191] = 'b';
-	check(call(SYS_brk, (long)base, 0, 0) == (long)base && sbrk(0) == base,
+	check(call(SYS_brk, (long)base, 0, 0) == (long)base && elk_sbrk(0) == base,
 	      "brk shrinks on the page");
 }
 

@@ -7,6 +7,18 @@
  * count is back where it started and fork works again (leakcheck checks that the
  * memory came back).
  */
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <inc/lib.h>
 
 #define MAXCHILDREN 32	/* the kernel's cap on one process's children (kern/proc.h) */
@@ -30,7 +42,7 @@ static void per_process_cap(void)
 	int children = 0;
 	pid_t pid;
 
-	while ((pid = fork()) > 0)
+	while ((pid = (pid_t)sysret(fork())) > 0)
 		children++;
 	if (pid == 0)
 		exit(0);
@@ -64,7 +76,7 @@ static int member(int level, int hold[2], int report)
 	int children = 0;
 
 	for (int i = 0; i < FANOUT && level > 0; i++) {
-		pid_t pid = fork();
+		pid_t pid = (pid_t)sysret(fork());
 		if (pid == 0)
 			exit(member(level - 1, hold, report));
 		if (pid < 0) {

@@ -5,6 +5,11 @@
  * the kernel's memory in use must not move at all. (leakcheck checks that every
  * page comes back at the end.)
  */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
 #include <inc/lib.h>
 
 #define HEAP (64 * 1024)

@@ -5,6 +5,18 @@
  * rounded quotient would come out wrong in one of them: 1/3 is inexact, so it
  * rounds to two different doubles in the two modes.
  */
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <inc/lib.h>
 
 #define RUN_NS     300000000ULL	/* each side computes for this long */
@@ -18,14 +30,18 @@ static void set_rounding(unsigned rc)
 	uint32_t mxcsr;
 	asm volatile("stmxcsr %0" : "=m"(mxcsr));
 	mxcsr = (mxcsr & ~(3u << MXCSR_RC_SHIFT)) | (rc << MXCSR_RC_SHIFT);
-	asm volatile("ldmxcsr %0" : : "m"(mxcsr));
+	/* "memory": third()'s volatile stores of its quotients stay on their side of it. */
+	asm volatile("ldmxcsr %0" : : "m"(mxcsr) : "memory");
 }
 
-/* 1/3 in the current rounding mode; volatile so the division happens at run time. */
+/*
+ * 1/3 in the current rounding mode; volatile so the division happens at run
+ * time, and its quotient is stored before a later set_rounding can run.
+ */
 static double third(void)
 {
-	volatile double one = 1.0, three = 3.0;
-	return one / three;
+	volatile double one = 1.0, three = 3.0, q = one / three;
+	return q;
 }
 
 /* scale * (1 + 2 + ... + TERMS), one term at a time; every partial sum is exact. */
@@ -80,7 +96,7 @@ int main(int argc, char **argv)
 	}
 	pid_t child = fork();
 	if (child < 0)
-		panic("fork: %d", child);
+		panic("fork: %d", -errno);
 	if (child == 0)
 		exit(compute("child", RC_DOWN, 0.25) < 0);
 

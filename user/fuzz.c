@@ -23,17 +23,27 @@
  * changes in the children's interleaving. With "trace" every call is printed
  * before it is made, for a panic that leaves no chance to print anything else.
  */
-#include <inc/fcntl.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
 #include <inc/flexsc.h>
 #include <inc/ipc.h>
 #include <inc/lib.h>
 #include <inc/memlayout.h>
-#include <inc/mman.h>
 #include <inc/mmu.h>
-#include <inc/stat.h>
-#include <inc/uio.h>
-#include <inc/ioctl.h>
-#include <inc/time.h>
 
 #define NFD         64		/* the kernel's descriptors per process */
 #define REPORT_FD   (NFD - 1)	/* the console, kept for reports; never fuzzed */
@@ -259,7 +269,7 @@ static void print_call(int fd, const struct callrec *rec)
 		snprintf(ret, sizeof(ret), "%ld", rec->ret);
 	else
 		snprintf(ret, sizeof(ret), "(not returned)");
-	fprintf(fd, "  #%lu %s %s(0x%lx, 0x%lx, 0x%lx, 0x%lx, 0x%lx, 0x%lx) rflags+0x%lx -> %s\n",
+	dprintf(fd, "  #%lu %s %s(0x%lx, 0x%lx, 0x%lx, 0x%lx, 0x%lx, 0x%lx) rflags+0x%lx -> %s\n",
 		(unsigned long)rec->index, path_names[rec->path], call_name(rec->num), a[0], a[1],
 		a[2], a[3], a[4], a[5], rec->flags, ret);
 }
@@ -290,6 +300,14 @@ static void call_ends(struct callrec *rec, long r)
 }
 
 /*
+ * musl's thread pointer, our FS base as the C library set it. An arch_prctl
+ * that sets another is followed at once by one that sets this back, before any
+ * C library code (errno, stdio) reads through FS; fuzz.c is built without the
+ * stack protector, whose canary is read through FS.
+ */
+static uint64_t libc_fs;
+
+/*
  * Make call num(a) on path with RFLAGS bits set (trap paths only), recorded in
  * our ring; its result.
  */
@@ -299,6 +317,8 @@ static long make_call(enum path path, unsigned long set, long num, const long a[
 		set = 0;
 	struct callrec *rec = call_begins(path, set, num, a);
 	long r = path == PATH_PAGE ? page_call(num, a) : trap(path, set, num, a);
+	if (num == SYS_arch_prctl && a[0] == ARCH_SET_FS && r == 0)
+		syscall6(SYS_arch_prctl, ARCH_SET_FS, (long)libc_fs, 0, 0, 0, 0);
 	call_ends(rec, r);
 	return r;
 }
@@ -343,15 +363,15 @@ static void fail(const char *fmt, ...)
 	/* After a call that may have scribbled on us, nothing we expect holds. */
 	if (!trusted)
 		exit(0);
-	fprintf(REPORT_FD, "fuzz: FAIL (pid %d, %s) ", mypid,
+	dprintf(REPORT_FD, "fuzz: FAIL (pid %d, %s) ", mypid,
 		depth == 0 ? "worker" : depth == 1 ? "child" : "grandchild");
 	va_start(ap, fmt);
-	vfprintf(REPORT_FD, fmt, ap);
+	vdprintf(REPORT_FD, fmt, ap);
 	va_end(ap);
-	fprintf(REPORT_FD, "\n");
+	dprintf(REPORT_FD, "\n");
 	if (me->note[0])
-		fprintf(REPORT_FD, "fuzz: before its last call: %s\n", me->note);
-	fprintf(REPORT_FD, "fuzz: its last calls:\n");
+		dprintf(REPORT_FD, "fuzz: before its last call: %s\n", me->note);
+	dprintf(REPORT_FD, "fuzz: its last calls:\n");
 	uint64_t n = me->calls < RING ? me->calls : RING;
 	for (uint64_t k = me->calls - n; k < me->calls; k++)
 		print_call(REPORT_FD, &me->ring[k % RING]);
@@ -512,7 +532,7 @@ static bool fd_open(long a)
 
 /* ---- The model of descriptors and pipes ---- */
 
-static void fd_set(int fd, enum fdkind kind, int mode, int pipe)
+static void fd_track(int fd, enum fdkind kind, int mode, int pipe)
 {
 	fd_kind[fd] = (uint8_t)kind;
 	fd_mode[fd] = (uint8_t)mode;
@@ -553,12 +573,18 @@ struct call {
 	long expect;
 };
 
+/*
+ * open's access-mode bits, as the kernel reads them (3 is the invalid mode):
+ * musl's O_ACCMODE has O_PATH (its O_SEARCH) in it too.
+ */
+#define ACCESS_MODE (O_WRONLY | O_RDWR)
+
 /* An open call: a name (ours, or one the kernel must refuse), flags. */
 static void gen_open(struct call *c)
 {
 	static const char *const paths[] = { "/dev/null", "dev/zero", "/bin/fuzz", "bin/true",
 					     "nonexistent", "", "/dev/", "dev/null/x" };
-	static const long flags[] = { O_RDONLY, O_WRONLY, O_RDWR, O_ACCMODE, O_CREAT,
+	static const long flags[] = { O_RDONLY, O_WRONLY, O_RDWR, ACCESS_MODE, O_CREAT,
 				      O_CREAT | O_EXCL, O_TRUNC, O_APPEND | O_RDWR,
 				      O_NONBLOCK, O_CLOEXEC };
 	char *s = (char *)SCRATCH;
@@ -590,7 +616,7 @@ static void gen_open(struct call *c)
 	if (c->path && strncmp(c->path, "/bin/", 5) && strncmp(c->path, "bin/", 4))
 		c->a[1] &= ~(long)O_CREAT;
 	else if (c->path)
-		c->a[1] &= ~(long)(O_ACCMODE | O_TRUNC | O_APPEND);
+		c->a[1] &= ~(long)(ACCESS_MODE | O_TRUNC | O_APPEND);
 	else
 		c->a[1] &= ~(long)O_CREAT;
 }
@@ -599,34 +625,34 @@ static void gen_open(struct call *c)
 static void after_open(const struct call *c, long r)
 {
 	const char *path = c->path;
-	int flags = (int)c->a[1], acc = flags & O_ACCMODE;
+	int flags = (int)c->a[1], acc = flags & ACCESS_MODE;
 	int mode = acc == O_RDONLY ? M_READ : acc == O_WRONLY ? M_WRITE : M_READ | M_WRITE;
 	bool dev = path && (strcmp(path, "/dev/null") == 0 || strcmp(path, "dev/zero") == 0);
 	bool file = path && (strcmp(path, "/bin/fuzz") == 0 || strcmp(path, "bin/true") == 0);
 
 	if (r >= 0) {
 		want(r == lowest_free(), "open returns the lowest free descriptor", r);
-		want(acc != O_ACCMODE, "open with access mode 3 must fail", r);
+		want(acc != ACCESS_MODE, "open with access mode 3 must fail", r);
 		want((flags & (O_CREAT | O_EXCL)) != (O_CREAT | O_EXCL) || !(dev || file),
 		     "O_CREAT|O_EXCL must not open an existing name", r);
 		want(!file || acc == O_RDONLY, "a program file is opened only for reading", r);
 		if (dev)
-			fd_set((int)r, strcmp(path, "/dev/null") == 0 ? FD_NULL : FD_ZERO, mode, 0);
+			fd_track((int)r, strcmp(path, "/dev/null") == 0 ? FD_NULL : FD_ZERO, mode, 0);
 		else
-			fd_set((int)r, FD_FILE, M_READ, 0);
+			fd_track((int)r, FD_FILE, M_READ, 0);
 		return;
 	}
 	bool full = lowest_free() < 0;
-	if ((dev || file) && (flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL) && acc != O_ACCMODE)
+	if ((dev || file) && (flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL) && acc != ACCESS_MODE)
 		want(r == -EEXIST || (r == -EMFILE && full), "O_CREAT|O_EXCL on an existing name is -EEXIST", r);
 	bool dir_wanted = flags & O_DIRECTORY;
-	if ((dev || file) && acc != O_ACCMODE && !(flags & O_EXCL) && dir_wanted)
+	if ((dev || file) && acc != ACCESS_MODE && !(flags & O_EXCL) && dir_wanted)
 		want(r == -ENOTDIR, "O_DIRECTORY on a device or a file is -ENOTDIR", r);
-	if (dev && acc != O_ACCMODE && !(flags & O_EXCL) && !dir_wanted)
+	if (dev && acc != ACCESS_MODE && !(flags & O_EXCL) && !dir_wanted)
 		want(r == -EMFILE && full, "open of a device", r);
 	if (file && acc == O_RDONLY && !(flags & (O_TRUNC | O_CREAT)) && !dir_wanted)
 		want(r == -EMFILE && full, "open of a program file for reading", r);
-	if (path && strcmp(path, "nonexistent") == 0 && !(flags & O_CREAT) && acc != O_ACCMODE)
+	if (path && strcmp(path, "nonexistent") == 0 && !(flags & O_CREAT) && acc != ACCESS_MODE)
 		want(r == -ENOENT, "open of a missing file is -ENOENT", r);
 	if (!in_user(c->a[0], 1))
 		want(r == -EFAULT, "open of a name outside user space is -EFAULT", r);
@@ -742,8 +768,8 @@ static void after_pipe(const struct call *c, long r)
 		want(fds[0] == first && fds[1] == second, "pipe gives the two lowest descriptors",
 		     fds[0] * 100 + fds[1]);
 	}
-	fd_set(first, FD_PIPE_R, M_READ, pi);
-	fd_set(second, FD_PIPE_W, M_WRITE, pi);
+	fd_track(first, FD_PIPE_R, M_READ, pi);
+	fd_track(second, FD_PIPE_W, M_WRITE, pi);
 	pipes[pi].buffered = 0;
 }
 
@@ -760,7 +786,7 @@ static void after_dup(const struct call *c, long r)
 		}
 		if (r >= 0) {
 			want(r == lowest_free(), "dup returns the lowest free descriptor", r);
-			fd_set((int)r, (enum fdkind)fd_kind[oldfd], fd_mode[oldfd], fd_pipe[oldfd]);
+			fd_track((int)r, (enum fdkind)fd_kind[oldfd], fd_mode[oldfd], fd_pipe[oldfd]);
 		} else {
 			want(r == -EMFILE && lowest_free() < 0, "dup fails only when full", r);
 		}
@@ -778,7 +804,7 @@ static void after_dup(const struct call *c, long r)
 	want(r == newfd, "dup2 returns newfd", r);
 	if (oldfd != newfd) {
 		fd_clear(newfd);
-		fd_set(newfd, (enum fdkind)fd_kind[oldfd], fd_mode[oldfd], fd_pipe[oldfd]);
+		fd_track(newfd, (enum fdkind)fd_kind[oldfd], fd_mode[oldfd], fd_pipe[oldfd]);
 	}
 }
 
@@ -801,7 +827,7 @@ static void after_fcntl(const struct call *c, long r)
 		if (fd_kind[k] == FD_CLOSED)
 			want_fd = k;
 	want(r == want_fd, "F_DUPFD gives the lowest free descriptor at or above arg", r);
-	fd_set((int)r, (enum fdkind)fd_kind[fd], fd_mode[fd], fd_pipe[fd]);
+	fd_track((int)r, (enum fdkind)fd_kind[fd], fd_mode[fd], fd_pipe[fd]);
 }
 
 /* After close: the descriptor is gone; closing a closed one is -EBADF. */
@@ -1044,7 +1070,7 @@ static bool gen_call(struct call *c)
 		gen_memory(c);
 		break;
 	case SYS_brk: {
-		long now = (long)sbrk(0);
+		long now = (long)elk_sbrk(0);
 		c->a[0] = one_in(4) ? (long)rnd() : one_in(4) ? 0 :
 			  now + (long)(below(64 * PGSIZE)) - (risky ? 32 * PGSIZE : 0);
 		break;
@@ -1198,7 +1224,7 @@ static void after_vector(const struct call *c, long r, bool reading)
 		pipes[fd_pipe[fd]].buffered += reading ? -r : r;
 }
 
-/* Our FS and GS bases as we last set them; whether we have set them. */
+/* Our FS and GS bases as we last set them (FS: set back to libc_fs); whether we have set them. */
 static uint64_t seg_base[2];
 static bool seg_known[2];
 
@@ -1216,7 +1242,7 @@ static void after_arch_prctl(const struct call *c, long r, enum path path)
 		bool ok = (uint64_t)c->a[1] < USER_END - PGSIZE;
 		want(r == (ok ? 0 : -EPERM), "arch_prctl sets a base in user space only", r);
 		if (ok) {
-			seg_base[which] = (uint64_t)c->a[1];
+			seg_base[which] = which == 0 ? libc_fs : (uint64_t)c->a[1];
 			seg_known[which] = true;
 		}
 	} else if (code == ARCH_GET_FS || code == ARCH_GET_GS) {
@@ -1810,11 +1836,11 @@ static void worker_setup(void)
 	long b[6] = { (long)ARENA, ARENA_PAGES * PGSIZE, rw, anon, -1, 0 };
 	want(make_call(PATH_SYSCALL, 0, SYS_mmap, b) == (long)ARENA, "mapping the arena", 0);
 	want(plain(SYS_open, (long)"/dev/null", O_RDWR, 0) == 0, "opening /dev/null", 0);
-	fd_set(0, FD_NULL, M_READ | M_WRITE, 0);
+	fd_track(0, FD_NULL, M_READ | M_WRITE, 0);
 	want(plain(SYS_open, (long)"/dev/zero", O_RDONLY, 0) == 1, "opening /dev/zero", 0);
-	fd_set(1, FD_ZERO, M_READ, 0);
+	fd_track(1, FD_ZERO, M_READ, 0);
 	want(plain(SYS_open, (long)"/bin/fuzz", O_RDONLY, 0) == 2, "opening a file", 0);
-	fd_set(2, FD_FILE, M_READ, 0);
+	fd_track(2, FD_FILE, M_READ, 0);
 	struct flexsc_options o = { .npages = 1 + (uint32_t)below(4), .nthreads = 1 + (uint32_t)below(4) };
 	long r = plain(SYS_flexsc_register, (long)&o, 0, 0);
 	want(r > 0, "registering syscall pages", r);
@@ -1943,9 +1969,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	memset(sh, 0, sizeof(*sh));
+	syscall6(SYS_arch_prctl, ARCH_GET_FS, (long)&libc_fs, 0, 0, 0, 0);
 	/* A write to a readerless pipe is a call whose -EPIPE the model checks, not a death. */
-	struct ksigaction ignore = { .handler = SIG_IGN };
-	rt_sigaction(SIGPIPE, &ignore, NULL, sizeof(ksigset_t));
+	signal(SIGPIPE, SIG_IGN);
 	sh->seed = number(argv[1], 1);
 	sh->limit = number(argc > 2 ? argv[2] : NULL, 100000);
 	sh->trace = argc > 3 && strcmp(argv[3], "trace") == 0;

@@ -1,5 +1,6 @@
 /* The first program: proves that exec, the console and exit work. */
-#include <inc/lib.h>
+#include <stdio.h>
+#include <unistd.h>
 
 int main(int argc, char **argv)
 {

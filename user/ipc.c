@@ -8,9 +8,20 @@
  * a FlexSC syscall thread receives for its process (a second receiver in the same
  * process gets -EBUSY), and exit takes back a syscall thread still receiving.
  */
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <inc/flexsc.h>
 #include <inc/lib.h>
-#include <inc/mman.h>
 #include <inc/mmu.h>
 
 #define PINGPONG_ROUNDS 1000

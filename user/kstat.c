@@ -1,4 +1,5 @@
 /* kstat: print the kernel's counters. */
+#include <stdio.h>
 #include <inc/lib.h>
 
 int main(int argc, char **argv)

@@ -6,8 +6,19 @@
  * taken when free (rounded down to a page); munmap of a middle part leaves
  * both ends usable.
  */
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <inc/lib.h>
-#include <inc/mman.h>
 
 #define BIG (256UL << 20)
 #define SMALL_COST 8	/* pages: the touched one, page tables, object indexes */
@@ -32,17 +43,17 @@ static void big_mapping(void)
 
 static void big_brk(void)
 {
-	char *start = sbrk(0);
+	char *start = elk_sbrk(0);
 	long before = free_pages();
-	check(!ptr_failed(sbrk(64 << 20)), "brk grows by 64 MiB");
+	check(!ptr_failed(elk_sbrk(64 << 20)), "brk grows by 64 MiB");
 	start[(64 << 20) - 1] = 1;
 	long cost = before - free_pages();
 	printf("lazy: brk grown by 64 MiB, one page touched: %ld pages\n", cost);
 	check(cost >= 1 && cost <= SMALL_COST, "touching one page of the heap costs about one page");
-	check(brk(start) == start, "brk shrinks back");
+	check(elk_brk(start) == start, "brk shrinks back");
 	check(free_pages() == before, "shrinking the heap gives its pages back");
-	check(!ptr_failed(sbrk(4096)) && start[100] == 0, "regrown heap reads zero");
-	brk(start);
+	check(!ptr_failed(elk_sbrk(4096)) && start[100] == 0, "regrown heap reads zero");
+	elk_brk(start);
 }
 
 /*
@@ -52,14 +63,14 @@ static void big_brk(void)
  */
 static void grow_after_mprotect(int prot)
 {
-	char *page = (char *)ROUNDUP((uintptr_t)sbrk(0), 4096);
+	char *page = (char *)ROUNDUP((uintptr_t)elk_sbrk(0), 4096);
 
-	if (brk(page + 4096) != page + 4096)
+	if (elk_brk(page + 4096) != page + 4096)
 		exit(2);
 	page[0] = 1;
 	if (mprotect(page, 4096, prot) != 0)
 		exit(3);
-	char *more = sbrk(4096);
+	char *more = elk_sbrk(4096);
 	if (more != page + 4096)
 		exit(4);
 	more[0] = 1;
@@ -99,9 +110,9 @@ static void fixed_and_hints(void)
 	char *unaligned = hint + 0x10000 + 0x123;
 	char *e = mmap(unaligned, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	check(e == hint + 0x10000, "an unaligned hint is rounded down to its page");
-	check((long)mmap(unaligned, 4096, PROT_READ, MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS,
-			 -1, 0) == -EINVAL, "MAP_FIXED at an unaligned address is -EINVAL");
-	check((long)mmap(NULL, 0, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) == -EINVAL,
+	check(sysret((long)mmap(unaligned, 4096, PROT_READ, MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS,
+			 -1, 0)) == -EINVAL, "MAP_FIXED at an unaligned address is -EINVAL");
+	check(sysret((long)mmap(NULL, 0, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)) == -EINVAL,
 	      "mmap of 0 bytes is -EINVAL");
 
 	check(munmap(a + 2 * 4096, 4096) == 0, "munmap of a middle page");
@@ -133,7 +144,7 @@ static void file_mapping(void)
 	int fd = open("/bin/hello", O_RDONLY, 0);
 	const char *elf = mmap(NULL, 8192, PROT_READ, MAP_PRIVATE, fd, 0);
 	check(!ptr_failed(elf) && memcmp(elf, "\x7f" "ELF", 4) == 0, "a private file mapping shows the file");
-	check((long)mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0) == -EACCES,
+	check(sysret((long)mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)) == -EACCES,
 	      "a shared writable mapping of a file opened read-only is refused");
 	close(fd);
 	munmap((void *)elf, 8192);
@@ -161,7 +172,7 @@ static void kernel_copies(void)
 	check(status == 0, "a child reads into its copy-on-write page");
 	check(p[2 * 4096] == 0, "the parent's page is untouched by the child's read");
 	munmap(p, 3 * 4096);
-	check(write(fds[1], p, 1) == -EFAULT, "a buffer in unmapped memory is -EFAULT");
+	check(sysret(write(fds[1], p, 1)) == -EFAULT, "a buffer in unmapped memory is -EFAULT");
 	close(fds[0]);
 	close(fds[1]);
 }

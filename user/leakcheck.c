@@ -14,6 +14,12 @@
  * so we first fork and reap a child that does nothing, the same way, until our
  * own count stops moving; from then on a difference is the program's.
  */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
 #include <inc/lib.h>
 
 #define WARMUP_ROUNDS 3

@@ -11,6 +11,18 @@
  * system-call path, and whatever the machine interrupts it with is likely to
  * land there, the entry's first instruction included.
  */
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <inc/lib.h>
 
 /* Busy work between looks at the NMI count: a few milliseconds under emulation. */
@@ -37,7 +49,7 @@ static bool busy(bool syscalls, pid_t parent)
 int main(int argc, char **argv)
 {
 	if (argc < 3 || argc > 4 || (argc == 4 && strcmp(argv[3], "syscalls") != 0)) {
-		fprintf(2, "usage: nmiwait NAME K [syscalls]\n");
+		fprintf(stderr, "usage: nmiwait NAME K [syscalls]\n");
 		return 2;
 	}
 	const char *name = argv[1];

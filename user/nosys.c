@@ -3,6 +3,11 @@
  * paths. As on Linux, the number is the low 32 bits of rax: bits above them are
  * ignored, so getpid's number with bit 32 set is getpid.
  */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
 #include <inc/lib.h>
 
 static const long unused_numbers[] = { 499, 511, 512, 100000, -1, 0xffffffffL };

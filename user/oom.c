@@ -3,8 +3,14 @@
  * memory; the kernel must kill it (out of memory, SIGKILL) and go on: the next
  * child runs, and the memory comes back.
  */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
 #include <inc/lib.h>
-#include <inc/mman.h>
 
 #define HUGE (1UL << 30)
 

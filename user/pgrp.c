@@ -3,7 +3,19 @@
  * Linux's rules. Run as init (pid 1, leader of group 1 and session 1, whose
  * terminal is the console); children in pipes' lockstep try each rule.
  */
-#include <inc/ioctl.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <inc/lib.h>
 
 /* A byte over a pipe: one side's "I am there" to the other. */
@@ -23,13 +35,13 @@ static void await(int fd, const char *what)
 static pid_t foreground(void)
 {
 	pid_t pgrp = -1;
-	long r = ioctl(0, TIOCGPGRP, (unsigned long)&pgrp);
+	long r = sysret(ioctl(0, TIOCGPGRP, &pgrp));
 	return r < 0 ? (pid_t)r : pgrp;
 }
 
 static int set_foreground(pid_t pgrp)
 {
-	return ioctl(0, TIOCSPGRP, (unsigned long)&pgrp);
+	return ioctl(0, TIOCSPGRP, &pgrp);
 }
 
 /* Reap child and check it exited 0 (its own checks passed). */
@@ -50,16 +62,16 @@ static void check_init(void)
 	expect("getpgid(0)", getpgid(0), 1);
 	expect("getsid(0)", getsid(0), 1);
 	expect("the console's foreground group", foreground(), 1);
-	expect("TIOCGSID", ioctl(0, TIOCGSID, (unsigned long)&sid), 0);
+	expect("TIOCGSID", ioctl(0, TIOCGSID, &sid), 0);
 	expect("the console's session", sid, 1);
-	expect("setsid by a group leader", setsid(), -EPERM);
-	expect("setpgid by a session leader", setpgid(0, 0), -EPERM);
-	expect("setpgid of no process", setpgid(99999, 0), -ESRCH);
-	expect("setpgid with a negative pid", setpgid(-1, 0), -EINVAL);
-	expect("getpgid of no process", getpgid(99999), -ESRCH);
-	expect("getsid of no process", getsid(99999), -ESRCH);
-	expect("TIOCSPGRP of no group", set_foreground(99999), -ESRCH);
-	expect("TIOCSPGRP of a negative group", set_foreground(-5), -EINVAL);
+	expect("setsid by a group leader", sysret(setsid()), -EPERM);
+	expect("setpgid by a session leader", sysret(setpgid(0, 0)), -EPERM);
+	expect("setpgid of no process", sysret(setpgid(99999, 0)), -ESRCH);
+	expect("setpgid with a negative pid", sysret(setpgid(-1, 0)), -EINVAL);
+	expect("getpgid of no process", sysret(getpgid(99999)), -ESRCH);
+	expect("getsid of no process", sysret(getsid(99999)), -ESRCH);
+	expect("TIOCSPGRP of no group", sysret(set_foreground(99999)), -ESRCH);
+	expect("TIOCSPGRP of a negative group", sysret(set_foreground(-5)), -EINVAL);
 }
 
 /* A child that waits for a byte on fd, then exits with its failures. */
@@ -106,7 +118,7 @@ static void check_own_group(void)
 
 	pid_t late = fork();
 	if (late == 0) {
-		expect("joining a group with no process left", setpgid(0, leader), -EPERM);
+		expect("joining a group with no process left", sysret(setpgid(0, leader)), -EPERM);
 		exit(test_failures);
 	}
 	reap(late, "the late child");
@@ -128,9 +140,9 @@ static void check_new_session(void)
 		expect("the new session's id", getsid(0), getpid());
 		expect("the new group's id", getpgrp(), getpid());
 		expect("TIOCGPGRP without a terminal", foreground(), -ENOTTY);
-		expect("setsid again", setsid(), -EPERM);
-		expect("joining another session's group", setpgid(0, 1), -EPERM);
-		expect("TIOCSCTTY from a session that has it", ioctl(0, TIOCSCTTY, 0), -EPERM);
+		expect("setsid again", sysret(setsid()), -EPERM);
+		expect("joining another session's group", sysret(setpgid(0, 1)), -EPERM);
+		expect("TIOCSCTTY from a session that has it", sysret(ioctl(0, TIOCSCTTY, 0)), -EPERM);
 		signal_ready(up[1]);
 		await(down[0], "the parent");
 		expect("TIOCSCTTY, stealing", ioctl(0, TIOCSCTTY, 1), 0);
@@ -139,7 +151,7 @@ static void check_new_session(void)
 	}
 	await(up[0], "the session child");
 	expect("the child's session", getsid(child), child);
-	expect("setpgid of a session leader", setpgid(child, child), -EPERM);
+	expect("setpgid of a session leader", sysret(setpgid(child, child)), -EPERM);
 	signal_ready(down[1]);
 	reap(child, "the session child");
 	expect("TIOCGPGRP once another session took the console", foreground(), -ENOTTY);
@@ -171,7 +183,7 @@ static void check_after_exec(void)
 	close(down[0]);
 	close(up[1]);
 	await(up[0], "the exec'd child");
-	expect("setpgid of a child that has exec'd", setpgid(child, child), -EACCES);
+	expect("setpgid of a child that has exec'd", sysret(setpgid(child, child)), -EACCES);
 	close(down[1]);
 	reap(child, "the exec'd child");
 	close(up[0]);

@@ -7,8 +7,19 @@
  * never interleave; a read into a bad buffer leaves the bytes it could not
  * deliver in the pipe; pipe2 takes O_CLOEXEC only.
  */
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <inc/lib.h>
-#include <inc/mman.h>
 
 #define STREAM_BYTES (1 << 20)
 #define PIPE_CAPACITY 4096	/* the kernel's ring: a write this big fills it */
@@ -183,8 +194,8 @@ static void test_epipe(void)
 		exit(0);
 	}
 	close(fds[0]);
-	expect("blocked write when the reader exits", write(fds[1], "x", 1), -EPIPE);
-	expect("write with no reader", write(fds[1], full, sizeof(full)), -EPIPE);
+	expect("blocked write when the reader exits", sysret(write(fds[1], "x", 1)), -EPIPE);
+	expect("write with no reader", sysret(write(fds[1], full, sizeof(full))), -EPIPE);
 	close(fds[1]);
 	reap(child, "exiting reader");
 }
@@ -239,7 +250,7 @@ static void test_bad_buffer(void)
 	expect("pipe", pipe(fds), 0);
 	expect("write ten bytes", write(fds[1], "0123456789", 10), 10);
 	close(fds[1]);	/* lost bytes then read as end of file, not a wait */
-	expect("read into a bad pointer", read(fds[0], (void *)8, 10), -EFAULT);
+	expect("read into a bad pointer", sysret(read(fds[0], (void *)8, 10)), -EFAULT);
 	char *two = mmap(NULL, 2 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	expect("munmap the second page", munmap(two + 4096, 4096), 0);
 	expect("read running into an unmapped page", read(fds[0], two + 4096 - 4, 10), 4);
@@ -274,18 +285,17 @@ static void test_pipe2_flags(void)
 	expect("write to pipe2's pipe", write(fds[1], "ab", 2), 2);
 	char buf[2];
 	expect("read from pipe2's pipe", read(fds[0], buf, 2), 2);
-	expect("read from the write end", read(fds[1], buf, 1), -EBADF);
-	expect("write to the read end", write(fds[0], buf, 1), -EBADF);
+	expect("read from the write end", sysret(read(fds[1], buf, 1)), -EBADF);
+	expect("write to the read end", sysret(write(fds[0], buf, 1)), -EBADF);
 	close(fds[0]);
 	close(fds[1]);
-	expect("pipe2 with O_APPEND", pipe2(fds, O_APPEND), -EINVAL);
+	expect("pipe2 with O_APPEND", sysret(pipe2(fds, O_APPEND)), -EINVAL);
 }
 
 int main(int argc, char **argv)
 {
 	/* The -EPIPE cases want the error, not SIGPIPE's death (user/linux/sigpipe.c has that). */
-	struct ksigaction ignore = { .handler = SIG_IGN };
-	rt_sigaction(SIGPIPE, &ignore, NULL, sizeof(ksigset_t));
+	signal(SIGPIPE, SIG_IGN);
 	test_stream();
 	test_eof_on_close();
 	test_eof_on_exit();

@@ -4,7 +4,34 @@
  * timeouts, a poller woken by another process's write, argument checks,
  * ppoll's temporary signal mask, and the same call posted on a syscall page.
  */
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <inc/lib.h>
+
+/*
+ * The raw calls, whose arguments this checks: musl's ppoll and sigprocmask
+ * take a sigset_t and pass its size themselves.
+ */
+static long raw_ppoll(struct pollfd *fds, unsigned long n, const struct timespec *timeout,
+		      const void *mask, size_t size)
+{
+	return syscall6(SYS_ppoll, (long)fds, (long)n, (long)timeout, (long)mask, (long)size, 0);
+}
+
+static long raw_sigprocmask(int how, const ksigset_t *set, ksigset_t *old, size_t size)
+{
+	return syscall6(SYS_rt_sigprocmask, how, (long)set, (long)old, (long)size, 0, 0);
+}
 
 static short revents_of(int fd, short events, int timeout_ms, int *count)
 {
@@ -84,18 +111,18 @@ static void check_arguments(void)
 	int fds[2];
 
 	memset(many, 0, sizeof(many));
-	expect("more descriptors than RLIMIT_NOFILE", poll(many, 65, 0), -EINVAL);
+	expect("more descriptors than RLIMIT_NOFILE", sysret(poll(many, 65, 0)), -EINVAL);
 	expect("no descriptors, no wait", poll(NULL, 0, 0), 0);
 	expect("pipe", pipe(fds), 0);
 	struct pollfd p = { fds[0], POLLIN, 0 };
 	struct timespec zero = { 0, 0 }, bad = { 0, 1000000000 };
 	uint64_t mask = 0;
-	expect("ppoll with a zero timeout", ppoll(&p, 1, &zero, NULL, 0), 0);
-	expect("ppoll with a malformed timeout", ppoll(&p, 1, &bad, NULL, 0), -EINVAL);
-	expect("ppoll with a wrong sigset size", ppoll(&p, 1, &zero, &mask, 4), -EINVAL);
-	expect("ppoll with a signal mask", ppoll(&p, 1, &zero, &mask, 8), 0);
+	expect("ppoll with a zero timeout", raw_ppoll(&p, 1, &zero, NULL, 0), 0);
+	expect("ppoll with a malformed timeout", raw_ppoll(&p, 1, &bad, NULL, 0), -EINVAL);
+	expect("ppoll with a wrong sigset size", raw_ppoll(&p, 1, &zero, &mask, 4), -EINVAL);
+	expect("ppoll with a signal mask", raw_ppoll(&p, 1, &zero, &mask, 8), 0);
 	write(fds[1], "y", 1);
-	expect("ppoll without a timeout on what is ready", ppoll(&p, 1, NULL, NULL, 0), 1);
+	expect("ppoll without a timeout on what is ready", raw_ppoll(&p, 1, NULL, NULL, 0), 1);
 	close(fds[0]);
 	close(fds[1]);
 }
@@ -120,17 +147,18 @@ static void check_ppoll_mask(void)
 	struct timespec zero = { 0, 0 };
 
 	expect("pipe", pipe(fds), 0);
-	expect("signal_catch", signal_catch(SIGUSR1, catch_usr1, 0), 0);
-	expect("block SIGUSR1", rt_sigprocmask(SIG_BLOCK, &usr1, NULL, sizeof(usr1)), 0);
+	struct sigaction sa = { .sa_handler = catch_usr1 };
+	expect("sigaction", sysret(sigaction(SIGUSR1, &sa, NULL)), 0);
+	expect("block SIGUSR1", raw_sigprocmask(SIG_BLOCK, &usr1, NULL, sizeof(usr1)), 0);
 	expect("kill", kill(getpid(), SIGUSR1), 0);
 	struct pollfd p = { fds[0], POLLIN, 0 };
-	expect("ppoll under a mask that blocks it", ppoll(&p, 1, &zero, &all, 8), 0);
+	expect("ppoll under a mask that blocks it", raw_ppoll(&p, 1, &zero, &all, 8), 0);
 	expect("no handler ran", usr1_caught, 0);
-	expect("ppoll under a mask that lets it through", ppoll(&p, 1, NULL, &none, 8), -EINTR);
+	expect("ppoll under a mask that lets it through", raw_ppoll(&p, 1, NULL, &none, 8), -EINTR);
 	expect("the handler ran once", usr1_caught, 1);
-	expect("rt_sigprocmask", rt_sigprocmask(SIG_BLOCK, NULL, &now, sizeof(now)), 0);
+	expect("rt_sigprocmask", raw_sigprocmask(SIG_BLOCK, NULL, &now, sizeof(now)), 0);
 	check(now & usr1, "the caller's mask is back after ppoll");
-	expect("unblock SIGUSR1", rt_sigprocmask(SIG_UNBLOCK, &usr1, NULL, sizeof(usr1)), 0);
+	expect("unblock SIGUSR1", raw_sigprocmask(SIG_UNBLOCK, &usr1, NULL, sizeof(usr1)), 0);
 	close(fds[0]);
 	close(fds[1]);
 }

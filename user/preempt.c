@@ -10,9 +10,19 @@
  * On more than one CPU the two may run at once and see each other without any
  * preemption: the case runs with one.
  */
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <inc/lib.h>
-#include <inc/malloc.h>
-#include <inc/mman.h>
 
 /* Busy work between looks at the other's count. */
 #define ROUND_ITERS 100000
@@ -67,7 +77,7 @@ int main(int argc, char **argv)
 	for (int i = 0; i < 2; i++) {
 		child[i] = fork();
 		if (child[i] < 0)
-			panic("fork: %d", child[i]);
+			panic("fork: %d", -errno);
 		if (child[i] == 0)
 			exit(spinner(s, i));
 	}

@@ -1,4 +1,9 @@
 /* readline: read one line from the console and print it back; for interactive checks. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
 #include <inc/lib.h>
 
 int main(int argc, char **argv)

@@ -9,6 +9,11 @@
  * it ends with '&'. The builtin "exit [N]" leaves the shell. After a command that
  * did not exit 0, the shell says how it ended.
  */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
 #include <inc/lib.h>
 
 #define MAXLINE 512
@@ -179,6 +184,6 @@ int main(int argc, char **argv)
 		return interactive();
 	if (argc >= 3 && strcmp(argv[1], "-c") == 0)
 		return run_args(argc - 2, argv + 2);
-	fprintf(2, "usage: sh [-c command ...]\n");
+	fprintf(stderr, "usage: sh [-c command ...]\n");
 	return 2;
 }

@@ -7,9 +7,19 @@
  * next round's buffer reuses them). A kernel that freed the pages before the
  * other CPU's TLB forgot them would panic there.
  */
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <inc/lib.h>
-#include <inc/malloc.h>
-#include <inc/mman.h>
 
 #define BUF_BYTES (128 * 1024)
 

@@ -4,6 +4,12 @@
  * sleep takes it. A missing or malformed operand is an error: a message on
  * standard error and exit status 1. (user/sleeptest.c tests nanosleep itself.)
  */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/wait.h>
 #include <inc/lib.h>
 
 /* Say what is wrong on standard error; the exit status for it. */
@@ -11,7 +17,7 @@ static int fail(const char *why, const char *arg)
 {
 	char msg[160];
 	int n = snprintf(msg, sizeof msg, "sleep: %s%s%s\n", why, arg ? " " : "", arg ? arg : "");
-	write(2, msg, (size_t)MIN(n, (int)sizeof msg - 1));
+	write(2, msg, n < (int)sizeof msg ? (size_t)n : sizeof msg - 1);
 	return 1;
 }
 

@@ -7,6 +7,18 @@
  * requests too long to count in nanoseconds sleep instead of wrapping around
  * to a short sleep.
  */
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <inc/flexsc.h>
 #include <inc/lib.h>
 
@@ -23,7 +35,7 @@ static const struct timespec endless[] = {
 static bool rejects(int64_t sec, int64_t nsec)
 {
 	struct timespec req = { sec, nsec };
-	int r = nanosleep(&req, NULL);
+	int r = (int)sysret(nanosleep(&req, NULL));
 	if (r == -EINVAL)
 		return true;
 	printf("sleeptest: nanosleep({%ld, %ld}) returned %d, expected %d\n", sec, nsec, r,
@@ -79,7 +91,7 @@ int main(int argc, char **argv)
 
 	struct timespec req = { ms / 1000, (ms % 1000) * 1000000 };
 	uint64_t start = monotonic_ns();
-	int r = nanosleep(&req, NULL);
+	int r = (int)sysret(nanosleep(&req, NULL));
 	uint64_t slept_ms = (monotonic_ns() - start) / 1000000;
 
 	if (r != 0) {

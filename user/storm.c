@@ -3,6 +3,18 @@
  * side by side on however many CPUs run. Every child must exit 0 and every
  * worker must account for all its children. Run under leakcheck.
  */
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <inc/lib.h>
 
 /* Start n children one after another, each running true; 0 if all exited 0. */
@@ -27,7 +39,7 @@ static int worker(long n)
 int main(int argc, char **argv)
 {
 	if (argc != 3) {
-		fprintf(2, "usage: storm N P\n");
+		fprintf(stderr, "usage: storm N P\n");
 		return 2;
 	}
 	long n = strtol(argv[1], NULL, 10), p = strtol(argv[2], NULL, 10);

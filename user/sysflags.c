@@ -11,8 +11,19 @@
  * keep NT from another thread's iretq on their own: these checks fail only
  * with both undone.
  */
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <inc/lib.h>
-#include <inc/mman.h>
 #include <inc/mmu.h>
 
 #define TOP_PAGE 0x7ffffffff000UL	/* the last page below USER_END */

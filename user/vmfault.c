@@ -4,8 +4,13 @@
  * beyond-brk, prot-none, write-readonly, stack-guard, exec-data. Exits 1 if
  * the access was survived.
  */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
 #include <inc/lib.h>
-#include <inc/mman.h>
 
 static char *fresh_page(int prot)
 {
@@ -33,7 +38,7 @@ int main(int argc, char **argv)
 		munmap((void *)p, 4096);
 		p[0] = 2;
 	} else if (strcmp(kind, "beyond-brk") == 0) {
-		p = sbrk(0);
+		p = elk_sbrk(0);
 		p[4096 * 16] = 1;
 	} else if (strcmp(kind, "prot-none") == 0) {
 		p = fresh_page(PROT_NONE);

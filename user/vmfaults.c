@@ -2,6 +2,12 @@
  * vmfaults: run every kind of vmfault as a child and check that the kernel
  * killed it with SIGSEGV, and that we are still here to see it.
  */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
 #include <inc/lib.h>
 
 static const char *const kinds[] = {

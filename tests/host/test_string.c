@@ -1,6 +1,6 @@
 // host-test-sources:
 /*
- * Host test of lib/string.c's memory functions, included below under other
+ * Host test of kern/string.c's memory functions, included below under other
  * names so that they cannot be mistaken for the host's. memset and memcpy work
  * in 64-byte blocks of unaligned 8-byte words with a byte tail, and memmove
  * relies on memcpy copying forwards; every length up to a few blocks, at every
@@ -25,7 +25,7 @@
 #define strtol elk_strtol
 #define strtoul elk_strtoul
 #define atoi elk_atoi
-#include "../../lib/string.c"
+#include "../../kern/string.c"
 #undef memset
 #undef memcpy
 #undef memmove

@@ -46,6 +46,13 @@ enum {
 #define KSTAT_KSTACK_MAX    9	/* kernel stacks there can be: RAM/8's worth; a process gets half */
 #define KSTAT_NMIS_REPORTED 10	/* NMIs whose report line is printed, all CPUs */
 #define KSTAT_NCPUS       11	/* CPUs running */
+#define KSTAT_SWAP_TOTAL  12	/* slots (pages) of the swap area; 0 without a swap disk */
+#define KSTAT_SWAP_FREE   13	/* swap slots not in use */
+#define KSTAT_SWAP_WRITES 14	/* pages written to swap */
+#define KSTAT_SWAP_READS  15	/* pages read back from swap (each a fault served from swap) */
+#define KSTAT_SWAP_COPIES 16	/* swap slots in use that copy a page also in memory */
+#define KSTAT_SWAP_CLEAN  17	/* pages paged out without a write: clean, their copy still good */
+#define KSTAT_LOCKED_PAGES 18	/* pages the page-out may not take: syscall pages, pages under I/O */
 #define KSTAT_CPU_TICKS  0x100	/* + n: timer interrupts CPU n has taken */
 
 #endif

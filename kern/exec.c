@@ -111,7 +111,8 @@ static int map_segment(struct vmspace *vs, const struct elf_seg *s, struct vmobj
 
 /*
  * Lay out a new program in vs: its segments, the heap's start after the highest
- * one, the stack area and the guard page under it. 0 or -ENOMEM.
+ * one, the stack area (USTACKSIZE, or less if vs's stack may not grow that
+ * far) and the guard page under it. 0 or -ENOMEM.
  */
 static int map_image(struct vmspace *vs, const struct elf_image *img, struct vmobj *file)
 {
@@ -123,12 +124,14 @@ static int map_image(struct vmspace *vs, const struct elf_image *img, struct vmo
 		r = map_segment(vs, &img->segs[i], file);
 		image_end = MAX(image_end, ROUNDUP(img->segs[i].vaddr + img->segs[i].memsz, PGSIZE));
 	}
+	/* The stack's object offsets are its addresses, so that it can grow down. */
+	uintptr_t stack_start = MAX(USTACKTOP - USTACKSIZE, vs->stack_floor);
 	if (r == 0)
-		r = vm_map(vs, USTACKTOP - USTACKSIZE, USTACKSIZE, PROT_READ | PROT_WRITE,
-			   MAP_PRIVATE | VMA_STACK, stack, 0);
+		r = vm_map(vs, stack_start, USTACKTOP - stack_start, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | VMA_STACK, stack, stack_start);
 	if (r == 0)
-		r = vm_map(vs, USTACKTOP - USTACKSIZE - PGSIZE, PGSIZE, PROT_NONE,
-			   MAP_PRIVATE | VMA_GUARD, NULL, 0);
+		r = vm_map(vs, stack_start - PGSIZE, PGSIZE, PROT_NONE, MAP_PRIVATE | VMA_GUARD,
+			   NULL, 0);
 	vs->brk_start = vs->brk = image_end;
 	if (stack)
 		vmobj_put(stack);
@@ -226,9 +229,11 @@ static const char *basename(const char *path)
 
 /*
  * Check that vn, of size bytes, is an executable regular file and parse its
- * ELF headers into *img: 0, -EACCES, -ENOEXEC (with a message), -ENOMEM.
+ * ELF headers into *img, its segments below top: 0, -EACCES, -ENOEXEC (with a
+ * message), -ENOMEM.
  */
-static int read_image(struct vnode *vn, const char *name, uint64_t size, struct elf_image *img)
+static int read_image(struct vnode *vn, const char *name, uint64_t size, uintptr_t top,
+		      struct elf_image *img)
 {
 	const char *why;
 
@@ -239,7 +244,7 @@ static int read_image(struct vnode *vn, const char *name, uint64_t size, struct 
 	if (!head)
 		return -ENOMEM;
 	pagecache_read(vn->pages, head, headlen, 0, false);
-	int r = elf_parse(head, headlen, size, UMIN, USTACKTOP - USTACKSIZE - PGSIZE, img, &why);
+	int r = elf_parse(head, headlen, size, UMIN, top, img, &why);
 	kfree(head);
 	if (r < 0)
 		cprintf("elk: exec %s: %s\n", name, why);
@@ -255,8 +260,10 @@ struct exec_image *exec_prepare(const char *path, char *const argv[], char *cons
 
 	if ((*err = vfs_lookup(path, &vn)) < 0)
 		return NULL;
+	/* As on Linux, the stack limit at execve decides how far the new stack may grow. */
+	uint64_t stack_limit = myproc() ? proc_limit(RLIMIT_STACK) : USTACK_LIMIT_DEFAULT;
 	if ((*err = read_image(vn, name, S_ISREG(vn->mode) ? vmobj_file_size(vn->pages) : 0,
-			       &img)) < 0) {
+			       vm_stack_floor(stack_limit) - PGSIZE, &img)) < 0) {
 		vn_put(vn);
 		return NULL;
 	}
@@ -268,6 +275,8 @@ struct exec_image *exec_prepare(const char *path, char *const argv[], char *cons
 		return NULL;
 	}
 	x->vs = vmspace_create();
+	if (x->vs)
+		vmspace_set_stack_limit(x->vs, stack_limit);
 	if (!x->vs || map_image(x->vs, &img, vn->pages) < 0 ||
 	    !(x->sp = build_stack(x->vs, argv, envp, &img))) {
 		vn_put(vn);

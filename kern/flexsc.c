@@ -555,10 +555,14 @@ void flexsc_close(struct proc *p)
 static void ctx_free(struct flexsc_ctx *ctx)
 {
 	for (unsigned i = 0; i < ctx->npages; i++)
-		if (ctx->pages[i])
+		if (ctx->pages[i]) {
 			page_decref(ctx->pages[i]);
-	if (ctx->ctl_page)
+			pages_locked_add(-1);
+		}
+	if (ctx->ctl_page) {
 		page_decref(ctx->ctl_page);
+		pages_locked_add(-1);
+	}
 	if (ctx->obj)
 		vmobj_put(ctx->obj);
 	kfree(ctx);
@@ -566,7 +570,8 @@ static void ctx_free(struct flexsc_ctx *ctx)
 
 /*
  * A zeroed page at index i of ctx's object, with a reference of ctx's own in
- * *pp. 0 or -ENOMEM.
+ * *pp, locked (that reference keeps the page-out from taking it) until
+ * ctx_free. 0 or -ENOMEM.
  */
 static int add_page(struct flexsc_ctx *ctx, unsigned i, struct page **pp)
 {
@@ -575,6 +580,7 @@ static int add_page(struct flexsc_ctx *ctx, unsigned i, struct page **pp)
 	if (!pg)
 		return -ENOMEM;
 	page_incref(pg);
+	pages_locked_add(1);
 	*pp = pg;
 	return vmobj_insert_page(ctx->obj, i, pg) < 0 ? -ENOMEM : 0;
 }
@@ -602,7 +608,7 @@ static int map_pages(struct flexsc_ctx *ctx, struct proc *p)
 	ctx->ctl = page2kva(ctx->ctl_page);
 	entries_init(&ctx->entries, kpages, ctx->npages);
 	sleeplock_acquire(&vs->lock);
-	ctx->uaddr = vmmap_find_range(&vs->map, len + PGSIZE, UMIN, VM_MMAP_TOP, VMMAP_HILO);
+	ctx->uaddr = vmmap_find_range(&vs->map, len + PGSIZE, UMIN, vs->mmap_top, VMMAP_HILO);
 	int r = ctx->uaddr ? vm_map(vs, ctx->uaddr, len, PROT_READ | PROT_WRITE,
 				    MAP_SHARED | VMA_FLEXSC, ctx->obj, 0) : -ENOMEM;
 	if (r == 0)

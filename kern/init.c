@@ -2,11 +2,14 @@
 #include <inc/errno.h>
 #include <inc/stdio.h>
 #include <inc/string.h>
+#include <kern/blk.h>
+#include <kern/blktest.h>
 #include <kern/boot.h>
 #include <kern/console.h>
 #include <kern/cpu.h>
 #include <kern/futex.h>
 #include <kern/lapic.h>
+#include <kern/pci.h>
 #include <kern/pmap.h>
 #include <kern/proc.h>
 #include <kern/ramdisk.h>
@@ -14,6 +17,7 @@
 #include <kern/selftest.h>
 #include <kern/sleeplock.h>
 #include <kern/smp.h>
+#include <kern/swap.h>
 #include <kern/time.h>
 #include <kern/trap.h>
 #include <kern/vfs.h>
@@ -140,6 +144,7 @@ struct options {
 	bool locktest_wrongcpu;	/* release a spinlock on a CPU that does not hold it */
 	bool badreturn;	/* give init a frame the CPU refuses to return to user mode with */
 	bool noacpi;	/* find the CPUs in the MP tables, not the ACPI MADT */
+	bool blktest;	/* test the disk from kernel threads instead of running init */
 };
 
 /*
@@ -193,6 +198,8 @@ static int parse_cmdline(char *cmdline, char *argv[], struct options *opt)
 			opt->badreturn = true;
 		else if (strcmp(w, "noacpi") == 0)
 			opt->noacpi = true;
+		else if (strcmp(w, "blktest") == 0)
+			opt->blktest = true;
 		else
 			cprintf("elk: ignoring unknown kernel option '%s'\n", w);
 	}
@@ -218,6 +225,8 @@ void kmain(uint32_t magic, uint32_t info_pa)
 	console_start_input();
 	clock_init();
 	futex_init();
+	pci_init();
+	blk_init();
 	/* The options come first: noacpi changes how the CPUs are found. */
 	strlcpy(cmdline, bootinfo.cmdline, sizeof(cmdline));
 	int argc = parse_cmdline(cmdline, argv, &opt);
@@ -237,6 +246,8 @@ void kmain(uint32_t magic, uint32_t info_pa)
 		cprintf("elk: selftest exited with status %d\n", status);
 		machine_exit(status);
 	}
+	if (opt.blktest)
+		blktest_run();
 	if (opt.crashtest)
 		crash_on_last_cpu();
 	if (opt.locktest)
@@ -247,6 +258,7 @@ void kmain(uint32_t magic, uint32_t info_pa)
 		refuse_init(": locktest-wrongcpu needs 2 CPUs, and 1 runs");
 	if (opt.locktest_wrongcpu)
 		release_on_wrong_cpu();
+	swap_init();
 	if (!vfs_init() || !ramdisk_unpack())
 		machine_exit(0x7f);
 	if (argc == 0)

@@ -33,10 +33,16 @@ enum lock_rank {
 	LOCK_FUTEX,
 	LOCK_FUTEX_LAST = LOCK_FUTEX + 63,
 	LOCK_SLEEPLOCK,		/* a sleep lock's guard */
+	LOCK_PAGEOUT,		/* the page-out thread's requests and rounds (kern/swap.c) */
+	LOCK_VMSPACES,		/* the list of every address space (kern/vm.c) */
 	LOCK_VMOBJ,		/* every memory object */
+	LOCK_SWAP,		/* the swap slot map and counters (kern/swap.c) */
 	LOCK_KSTACKS,		/* the kernel-stack slots */
 	LOCK_KMALLOC,		/* kmalloc's partial lists */
+	LOCK_BLKTEST,		/* the blktest boot's worker count (kern/blktest.c) */
+	LOCK_BLK,		/* the disk's request queue (kern/virtio_blk.c) */
 	LOCK_PAGES,		/* the free page list */
+	LOCK_PCI,		/* PCI configuration space: address, then data (kern/pci.c) */
 	LOCK_SCHED,		/* run queues, thread states, wait queues */
 	LOCK_TLB,		/* one TLB shootdown at a time (kern/tlb.c) */
 	LOCK_CONSOLE_OUT,	/* console output: cprintf may run under any lock */

@@ -72,7 +72,7 @@ static int64_t place(struct vmspace *vs, uintptr_t addr, size_t len, int flags)
 	uintptr_t hint = ROUNDDOWN(addr, PGSIZE);
 	if (hint && user_pages(hint, len) && vmmap_range_is_free(&vs->map, hint, hint + len))
 		return (int64_t)hint;
-	uintptr_t start = vmmap_find_range(&vs->map, len, UMIN, VM_MMAP_TOP, VMMAP_HILO);
+	uintptr_t start = vmmap_find_range(&vs->map, len, UMIN, vs->mmap_top, VMMAP_HILO);
 	return start ? (int64_t)start : -ENOMEM;
 }
 
@@ -186,7 +186,7 @@ static bool heap_stretchable(struct vmarea *a, uintptr_t old_end)
  */
 static int grow_heap(struct vmspace *vs, uintptr_t old_end, uintptr_t new_end)
 {
-	if (new_end > VM_MMAP_TOP || !vmmap_range_is_free(&vs->map, old_end, new_end))
+	if (new_end > vs->mmap_top || !vmmap_range_is_free(&vs->map, old_end, new_end))
 		return -ENOMEM;
 	struct vmarea *last = old_end > vs->brk_start ? vmmap_lookup(&vs->map, old_end - 1) : NULL;
 	if (last && heap_stretchable(last, old_end)) {
@@ -210,7 +210,7 @@ int64_t sys_brk(void *uwant)
 	struct vmspace *vs = myproc()->vs;
 
 	sleeplock_acquire(&vs->lock);
-	if (want >= vs->brk_start && want < VM_MMAP_TOP) {
+	if (want >= vs->brk_start && want < vs->mmap_top) {
 		uintptr_t old_end = ROUNDUP(vs->brk, PGSIZE), new_end = ROUNDUP(want, PGSIZE);
 		int r = 0;
 		if (new_end > old_end)

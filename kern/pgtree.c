@@ -27,7 +27,8 @@ static bool node_empty(void **node)
 	return true;
 }
 
-void *pgtree_lookup(struct pgtree *t, uint64_t idx)
+/* Where idx's entry is kept, or NULL if no leaf node covers idx. */
+static void **leaf_slot(struct pgtree *t, uint64_t idx)
 {
 	void **node = t->root;
 
@@ -35,7 +36,23 @@ void *pgtree_lookup(struct pgtree *t, uint64_t idx)
 		return NULL;
 	for (int level = t->height - 1; node && level > 0; level--)
 		node = node[slot(idx, level)];
-	return node ? node[slot(idx, 0)] : NULL;
+	return node ? &node[slot(idx, 0)] : NULL;
+}
+
+void *pgtree_lookup(struct pgtree *t, uint64_t idx)
+{
+	void **s = leaf_slot(t, idx);
+	return s ? *s : NULL;
+}
+
+void *pgtree_replace(struct pgtree *t, uint64_t idx, void *item)
+{
+	void **s = leaf_slot(t, idx);
+	void *old = s ? *s : NULL;
+
+	if (old)
+		*s = item;
+	return old;
 }
 
 /* Add levels on top until idx fits. false (tree unchanged) if out of memory. */

@@ -40,6 +40,12 @@ void *pgtree_lookup(struct pgtree *t, uint64_t idx);
  */
 int pgtree_insert(struct pgtree *t, uint64_t idx, void *item);
 
+/*
+ * Put item (not NULL) in place of the entry at idx and return the old one; if
+ * there is none, do nothing and return NULL. Never allocates.
+ */
+void *pgtree_replace(struct pgtree *t, uint64_t idx, void *item);
+
 /* Remove and return the entry at idx (NULL if there was none), freeing empty nodes. */
 void *pgtree_remove(struct pgtree *t, uint64_t idx);
 

@@ -13,6 +13,7 @@ extern char _kernel_start[], _end[];
 struct page *pages;
 size_t npages;
 size_t usable_pages;
+physaddr_t dmap_size;
 uint64_t *kern_pml4;
 physaddr_t kern_cr3;
 
@@ -96,7 +97,8 @@ void pmap_init(void)
 	 * later can share them by copying the top-level entries.
 	 */
 	kern_pml4 = boot_table();
-	map_huge(kern_pml4, DMAPBASE, MAX(top, 4UL << 30), PTE_W | PTE_NX);
+	dmap_size = MAX(top, 4UL << 30);
+	map_huge(kern_pml4, DMAPBASE, dmap_size, PTE_W | PTE_NX);
 	map_huge(kern_pml4, KERNBASE, 1UL << 30, PTE_W);
 	for (int i = 256; i < 512; i++)
 		if (!(kern_pml4[i] & PTE_P))
@@ -205,6 +207,29 @@ size_t pages_free(void)
 	return free_count;
 }
 
+static long locked_count;	/* atomic */
+
+void pages_locked_add(long delta)
+{
+	__atomic_add_fetch(&locked_count, delta, __ATOMIC_RELAXED);
+}
+
+size_t pages_locked(void)
+{
+	return (size_t)__atomic_load_n(&locked_count, __ATOMIC_RELAXED);
+}
+
+/*
+ * A leaf entry that mapped a page is going (old is what it held): if the CPU
+ * marked it dirty, the page remembers that it was written (struct page's dirty).
+ * Called before the entry's reference on the page is dropped.
+ */
+static void leaf_gone(uint64_t old)
+{
+	if (old & PTE_D)
+		__atomic_store_n(&pa2page(PTE_ADDR(old))->dirty, true, __ATOMIC_RELAXED);
+}
+
 /*
  * Page tables count their present entries (pt_present), so that unmapping can
  * tell that a table has emptied without reading its 512 entries. Atomic: the
@@ -248,6 +273,7 @@ int page_insert(uint64_t *pml4, struct page *pp, uintptr_t va, uint64_t perm)
 	uint64_t old = *pte;
 	*pte = page2pa(pp) | perm | PTE_P;
 	if (old & PTE_P) {
+		leaf_gone(old);
 		tlb_shootdown(pml4, va, va + PGSIZE);
 		page_decref(pa2page(PTE_ADDR(old)));
 	} else {
@@ -278,6 +304,7 @@ void page_remove_range(uint64_t *pml4, uintptr_t start, uintptr_t end)
 		struct page *pp = page_lookup(pml4, va, &pte);
 		if (!pp)
 			continue;
+		leaf_gone(*pte);
 		*pte = 0;
 		count_entries(pte, -1);
 		gone[n++] = pp;
@@ -314,10 +341,12 @@ static void table_free(uint64_t *table, int level)
 		if (!(table[i] & PTE_P))
 			continue;
 		struct page *pp = pa2page(PTE_ADDR(table[i]));
-		if (level > 1)
+		if (level > 1) {
 			table_free(page2kva(pp), level - 1);
-		else
+		} else {
+			leaf_gone(table[i]);
 			page_decref(pp);
+		}
 	}
 	page_decref(pa2page(paddr(table)));
 }
@@ -392,6 +421,7 @@ static bool range_apply(struct tlb_batch *b, uint64_t *table, int level, uintptr
 		if (level == 1) {
 			if (op == RANGE_UNMAP) {
 				struct page *pp = pa2page(PTE_ADDR(*e));
+				leaf_gone(*e);
 				*e = 0;
 				count_entries(e, -1);
 				batch_release(b, pp, va, PGSIZE);
@@ -410,6 +440,41 @@ static bool range_apply(struct tlb_batch *b, uint64_t *table, int level, uintptr
 		}
 	}
 	return __atomic_load_n(&pa2page(paddr(table))->pt_present, __ATOMIC_RELAXED) == 0;
+}
+
+/*
+ * pml4_scan under table, a level-`level` table whose first entry maps base:
+ * the address to go on from, or the address of the entry fn refused.
+ */
+static uintptr_t scan_in(uint64_t *table, int level, uintptr_t base, uintptr_t start,
+			 uintptr_t end, bool (*fn)(void *, uintptr_t, uint64_t *), void *arg)
+{
+	uintptr_t span = 1UL << (PGSHIFT + 9 * (level - 1));
+	size_t first = (MAX(start, base) - base) / span;
+	size_t last = (MIN(end, base + 512 * span) - 1 - base) / span;
+
+	for (size_t i = first; i <= last; i++) {
+		uintptr_t va = base + i * span;
+		if (!(table[i] & PTE_P))
+			continue;
+		if (level == 1) {
+			if (!fn(arg, va, &table[i]))
+				return va;
+			continue;
+		}
+		uintptr_t stop = scan_in(kva(PTE_ADDR(table[i])), level - 1, va, start, end, fn, arg);
+		if (stop < MIN(va + span, end))
+			return stop;
+	}
+	return MIN(end, base + 512 * span);
+}
+
+uintptr_t pml4_scan(uint64_t *pml4, uintptr_t start, uintptr_t end,
+		    bool (*fn)(void *arg, uintptr_t va, uint64_t *pte), void *arg)
+{
+	if (start >= end || end > USER_END)
+		return end;
+	return scan_in(pml4, 4, 0, start, end, fn, arg);
 }
 
 void pml4_range(struct tlb_batch *b, uintptr_t start, uintptr_t end, enum pml4_range_op op)

@@ -25,17 +25,29 @@ struct page {
 		void *kmalloc_free;	/* kmalloc's page: this page's free objects */
 		uint32_t loaded_on;	/* a top-level table: CPUs with it in CR3 (kern/tlb.c) */
 		bool poisoned;		/* a free page: filled with PAGE_POISON (ELK_DEBUG) */
+		struct {		/* a memory object's page: */
+			uint8_t swap_io;	/* PAGE_PAGEOUT, PAGE_PAGEIN or 0 */
+			bool dirty;		/* a mapping that wrote it (PTE_D) has gone */
+		};
 	};
-	struct page *next;	/* free list, or kmalloc's partial list */
+	union {
+		struct page *next;	/* free list, or kmalloc's partial list */
+		uint64_t swap_copy;	/* a memory object's page: 1 + a swap slot holding its
+					 * contents as they were when dirty was last clear, or 0 */
+	};
 };
 
 extern struct page *pages;
 extern size_t npages;		/* entries of pages[]: the highest RAM frame + 1, holes included */
 extern size_t usable_pages;	/* pages of RAM the memory map offers, below the direct map's end */
+extern physaddr_t dmap_size;	/* the direct map covers [0, dmap_size): RAM and at least 4 GiB */
 extern uint64_t *kern_pml4;
 extern physaddr_t kern_cr3;
 
 #define PAGE_ZERO 0x1	/* page_alloc: fill with zeros */
+/* struct page.swap_io: a memory object's page on its way to or from swap (kern/vmobj.c). */
+#define PAGE_PAGEOUT 1
+#define PAGE_PAGEIN  2
 /*
  * In the debug build a freed page is filled with this byte and checked when it
  * is handed out again: a write to freed memory (through a stale TLB entry, or a
@@ -87,6 +99,14 @@ void page_incref(struct page *pp);
 /* Drop a reference; the page is freed when none remain. */
 void page_decref(struct page *pp);
 size_t pages_free(void);
+/*
+ * Locked pages: pages of memory objects that the page-out must not take while
+ * locked, counted for kstat (KSTAT_LOCKED_PAGES): the syscall pages of a
+ * registration for as long as it holds them, a page for the time of its swap
+ * transfer. (Page tables and kernel memory are in no object, so never taken.)
+ */
+void pages_locked_add(long delta);
+size_t pages_locked(void);
 
 /*
  * The level-1 entry mapping va in the tables rooted at pml4, creating missing
@@ -109,6 +129,16 @@ void page_remove(uint64_t *pml4, uintptr_t va);
 /* page_remove for every page of [start, end), with one shootdown; at most PAGE_REMOVE_MAX pages. */
 #define PAGE_REMOVE_MAX 16
 void page_remove_range(uint64_t *pml4, uintptr_t start, uintptr_t end);
+
+/*
+ * Call fn(arg, va, pte) for each present level-1 entry of the user range
+ * [start, end) (page-aligned) of pml4, in address order, until fn returns
+ * false; tables that are absent are skipped whole. fn may clear the entry's
+ * accessed bit, nothing else (the caller shoots down). Returns the address
+ * the scan stopped at (end if it went through).
+ */
+uintptr_t pml4_scan(uint64_t *pml4, uintptr_t start, uintptr_t end,
+		    bool (*fn)(void *arg, uintptr_t va, uint64_t *pte), void *arg);
 
 /* A new top-level table sharing the kernel half; NULL if out of memory. */
 uint64_t *pml4_create(void);

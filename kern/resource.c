@@ -4,7 +4,8 @@
  * Every process has Linux's sixteen limits, inherited by fork and kept across
  * execve. elk enforces RLIMIT_NOFILE (the descriptor calls); the others are
  * kept and reported for programs that read them, as Linux keeps RLIMIT_RSS.
- * RLIMIT_STACK reads as the stack elk maps at execve, which does not grow yet.
+ * RLIMIT_STACK (Linux's default soft limit, 8 MiB) is read by execve, which
+ * lets the new program's stack grow that far (kern/vm.c).
  * Everything runs as root, so a hard limit may be raised, except NOFILE past
  * the descriptor table's size (Linux's nr_open rule: -EPERM).
  */
@@ -17,15 +18,17 @@
 #include <kern/lapic.h>
 #include <kern/pmap.h>
 #include <kern/proc.h>
+#include <kern/swap.h>
 #include <kern/syscall.h>
 #include <kern/uaccess.h>
+#include <kern/vm.h>
 
 /* What init starts with; Linux's defaults where elk has no reason to differ. */
 static const struct rlimit default_limits[RLIM_NLIMITS] = {
 	[RLIMIT_CPU] = { RLIM_INFINITY, RLIM_INFINITY },
 	[RLIMIT_FSIZE] = { RLIM_INFINITY, RLIM_INFINITY },
 	[RLIMIT_DATA] = { RLIM_INFINITY, RLIM_INFINITY },
-	[RLIMIT_STACK] = { USTACKSIZE, RLIM_INFINITY },
+	[RLIMIT_STACK] = { USTACK_LIMIT_DEFAULT, RLIM_INFINITY },
 	[RLIMIT_CORE] = { 0, RLIM_INFINITY },
 	[RLIMIT_RSS] = { RLIM_INFINITY, RLIM_INFINITY },
 	[RLIMIT_NPROC] = { NPROC, NPROC },
@@ -144,6 +147,8 @@ int64_t sys_sysinfo(struct sysinfo *uinfo)
 	sched_load_averages(info.loads, SI_LOAD_SHIFT);
 	info.totalram = (uint64_t)usable_pages * PGSIZE;
 	info.freeram = (uint64_t)pages_free() * PGSIZE;
+	info.totalswap = swap_total() * PGSIZE;
+	info.freeswap = swap_free() * PGSIZE;
 	info.procs = (uint16_t)proc_count();
 	info.mem_unit = 1;
 	return copy_to_user(uinfo, &info, sizeof(info)) < 0 ? -EFAULT : 0;

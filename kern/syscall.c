@@ -10,6 +10,7 @@
 #include <kern/lapic.h>
 #include <kern/pmap.h>
 #include <kern/sched.h>
+#include <kern/swap.h>
 #include <kern/syscall.h>
 #include <kern/uaccess.h>
 
@@ -125,6 +126,20 @@ int64_t sys_kstat(int which)
 		return (int64_t)kstack_max();
 	case KSTAT_NCPUS:
 		return ncpu;
+	case KSTAT_SWAP_TOTAL:
+		return (int64_t)swap_total();
+	case KSTAT_SWAP_FREE:
+		return (int64_t)swap_free();
+	case KSTAT_SWAP_WRITES:
+		return (int64_t)swap_writes();
+	case KSTAT_SWAP_READS:
+		return (int64_t)swap_reads();
+	case KSTAT_SWAP_COPIES:
+		return (int64_t)swap_copies();
+	case KSTAT_SWAP_CLEAN:
+		return (int64_t)swap_clean_drops();
+	case KSTAT_LOCKED_PAGES:
+		return (int64_t)pages_locked();
 	default:
 		if (which >= KSTAT_CPU_TICKS && which < KSTAT_CPU_TICKS + ncpu)
 			return (int64_t)__atomic_load_n(&cpus[which - KSTAT_CPU_TICKS].ticks,

@@ -6,6 +6,7 @@
 #include <inc/x86.h>
 #include <kern/console.h>
 #include <kern/cpu.h>
+#include <kern/irq.h>
 #include <kern/lapic.h>
 #include <kern/proc.h>
 #include <kern/sched.h>
@@ -300,6 +301,8 @@ static void trap_dispatch(struct trapframe *tf, bool from_user)
 		lapic_eoi();
 		return;
 	}
+	if (irq_dispatch(tf->trapno))
+		return;
 	if (tf->trapno == T_IRQ0 + IRQ_COM1) {
 		console_intr();
 		lapic_eoi();

@@ -5,12 +5,30 @@
 #include <inc/signal.h>
 #include <inc/string.h>
 #include <inc/x86.h>
+#include <kern/clock.h>
 #include <kern/kmalloc.h>
 #include <kern/pmap.h>
 #include <kern/spinlock.h>
+#include <kern/swap.h>
 #include <kern/vm.h>
 #include <kern/tlb.h>
 #include <kern/vmobj.h>
+
+/*
+ * Every address space, for vm_reclaim's clock, in the order it visits them;
+ * vmspaces_lock protects the list and each space's scanners and dying. A
+ * space being destroyed leaves the list at once and waits on scans_done until
+ * no scan holds it, so that its memory is back when vmspace_destroy returns.
+ */
+static struct spinlock vmspaces_lock = SPINLOCK_INIT("vmspaces", LOCK_VMSPACES);
+static struct waitq scans_done = WAITQ_INIT(scans_done);
+static struct list_node vmspaces = LIST_HEAD_INIT(vmspaces);
+static size_t nvmspaces;
+
+/* How many times vm_fault waits for the page-out thread before it gives up. */
+#define FAULT_MEMORY_WAITS 16
+/* Pages one step of a scan unmaps at most. */
+#define RECLAIM_BATCH 32
 
 struct vmspace *vmspace_create(void)
 {
@@ -24,11 +42,34 @@ struct vmspace *vmspace_create(void)
 	}
 	vmmap_init(&vs->map);
 	sleeplock_init(&vs->lock, "vmspace", LOCK_VMSPACE);
+	vmspace_set_stack_limit(vs, USTACK_LIMIT_DEFAULT);
+	spin_lock(&vmspaces_lock);
+	list_push_back(&vmspaces, &vs->all_link);
+	nvmspaces++;
+	spin_unlock(&vmspaces_lock);
 	return vs;
+}
+
+uintptr_t vm_stack_floor(uint64_t limit)
+{
+	return USTACKTOP - MAX(MIN(ROUNDDOWN(limit, PGSIZE), USTACK_RESERVE_MAX), PGSIZE);
+}
+
+void vmspace_set_stack_limit(struct vmspace *vs, uint64_t limit)
+{
+	vs->stack_floor = vm_stack_floor(limit);
+	vs->mmap_top = vs->stack_floor - PGSIZE;
 }
 
 void vmspace_destroy(struct vmspace *vs)
 {
+	spin_lock(&vmspaces_lock);
+	list_remove(&vs->all_link);
+	nvmspaces--;
+	__atomic_store_n(&vs->dying, true, __ATOMIC_RELAXED);
+	while (vs->scanners > 0)
+		sleep_on(&scans_done, &vmspaces_lock);
+	spin_unlock(&vmspaces_lock);
 	pml4_destroy(vs->pml4);
 	vmmap_destroy(&vs->map);
 	kfree(vs);
@@ -58,12 +99,37 @@ static bool access_allowed(int prot, int access)
 	}
 }
 
+/*
+ * Grow vs's stack down over va, which lies in no area or in the stack's guard
+ * page, if the area above va is the stack (past its guard, if it has one) and
+ * the stack may reach va (vs->stack_floor). Returns whether it grew. vs->lock held.
+ */
+static bool grow_stack(struct vmspace *vs, uintptr_t va)
+{
+	struct vmarea *a, *above = NULL, *guard = NULL;
+
+	vmmap_foreach(a, &vs->map)
+		if (a->end > va) {
+			above = a;
+			break;
+		}
+	if (above && (above->flags & VMA_GUARD)) {
+		guard = above;
+		above = vmarea_next(&vs->map, guard);
+	}
+	if (!above || !(above->flags & VMA_STACK) || va < vs->stack_floor)
+		return false;
+	return vmmap_grow_down(&vs->map, above, ROUNDDOWN(va, PGSIZE), guard) == 0;
+}
+
 /* vm_fault with vs->lock held. */
 static enum vm_fault_result fault_locked(struct vmspace *vs, uintptr_t va, int access)
 {
 	if (va >= USER_END)
 		return VM_PROTECTION;
 	struct vmarea *a = vmmap_lookup(&vs->map, va);
+	if ((!a || (a->flags & VMA_GUARD)) && grow_stack(vs, va))
+		a = vmmap_lookup(&vs->map, va);
 	if (!a)
 		return VM_NOT_MAPPED;
 	if (a->flags & VMA_GUARD)
@@ -79,7 +145,7 @@ static enum vm_fault_result fault_locked(struct vmspace *vs, uintptr_t va, int a
 	int err;
 	struct page *pp = vmobj_fault_page(a->obj, pgoff, copy_on_write, &in_top, &err);
 	if (!pp)
-		return err == -ERANGE ? VM_BEYOND_EOF : VM_NO_MEMORY;
+		return err == -ERANGE ? VM_BEYOND_EOF : err == -EIO ? VM_SWAP_ERROR : VM_NO_MEMORY;
 
 	/* A page from an object below is shared: read-only until a write copies it. */
 	uint64_t perm = PTE_U;
@@ -94,16 +160,23 @@ static enum vm_fault_result fault_locked(struct vmspace *vs, uintptr_t va, int a
 
 enum vm_fault_result vm_fault(struct vmspace *vs, uintptr_t va, int access)
 {
-	sleeplock_acquire(&vs->lock);
-	enum vm_fault_result r = fault_locked(vs, va, access);
-	sleeplock_release(&vs->lock);
-	return r;
+	enum vm_fault_result r;
+
+	for (int waits = 0;; waits++) {
+		swap_throttle();
+		sleeplock_acquire(&vs->lock);
+		r = fault_locked(vs, va, access);
+		sleeplock_release(&vs->lock);
+		if (r != VM_NO_MEMORY || waits == FAULT_MEMORY_WAITS || !swap_wait_for_memory())
+			return r;
+	}
 }
 
 int vm_fault_signal(enum vm_fault_result r)
 {
 	switch (r) {
-	case VM_BEYOND_EOF: return SIGBUS;
+	case VM_BEYOND_EOF:
+	case VM_SWAP_ERROR: return SIGBUS;
 	case VM_NO_MEMORY:  return SIGKILL;
 	default:            return SIGSEGV;
 	}
@@ -118,6 +191,7 @@ const char *vm_fault_text(enum vm_fault_result r)
 	case VM_STACK_GUARD: return "stack overflow (guard page)";
 	case VM_BEYOND_EOF:  return "beyond end of file";
 	case VM_NO_MEMORY:   return "out of memory";
+	case VM_SWAP_ERROR:  return "swap read error";
 	}
 	return "?";
 }
@@ -161,7 +235,10 @@ int vm_write(struct vmspace *vs, uintptr_t va, const void *src, size_t n)
 	int r = fault_in_writable(vs, va, n);
 	while (r == 0 && n > 0) {
 		size_t off = va % PGSIZE, k = MIN(n, PGSIZE - off);
-		memcpy((char *)page2kva(page_lookup(vs->pml4, va, NULL)) + off, s, k);
+		uint64_t *pte;
+		struct page *pp = page_lookup(vs->pml4, va, &pte);
+		__atomic_or_fetch(pte, PTE_D, __ATOMIC_RELAXED);	/* as the CPU's own write would */
+		memcpy((char *)page2kva(pp) + off, s, k);
 		va += k;
 		s += k;
 		n -= k;
@@ -349,6 +426,8 @@ struct vmspace *vmspace_fork(struct vmspace *src)
 	tlb_batch_finish(&batch);
 	dst->brk_start = src->brk_start;
 	dst->brk = src->brk;
+	dst->stack_floor = src->stack_floor;
+	dst->mmap_top = src->mmap_top;
 	sleeplock_release(&src->lock);
 
 	if (r < 0) {
@@ -356,4 +435,176 @@ struct vmspace *vmspace_fork(struct vmspace *src)
 		return NULL;
 	}
 	return dst;
+}
+
+/* One step of a scan: the unaccessed pages found, each to be unmapped. */
+struct reclaim_step {
+	int n;
+	uintptr_t va[RECLAIM_BATCH];
+	bool aged;		/* some entry had its accessed bit cleared */
+	/* Once unmapped: the area's object, and each page with its offset there. */
+	struct vmobj *obj;
+	struct page *pages[RECLAIM_BATCH];
+	uint64_t pgoffs[RECLAIM_BATCH];
+};
+
+/* pml4_scan's callback: age an accessed entry, else take its page (while there is room). */
+static bool age_or_take(void *arg, uintptr_t va, uint64_t *pte)
+{
+	struct reclaim_step *st = arg;
+
+	if (clock_second_chance(pte)) {
+		st->aged = true;
+		return true;
+	}
+	if (st->n == RECLAIM_BATCH)
+		return false;
+	st->va[st->n++] = va;
+	return true;
+}
+
+/* Whether vm_reclaim may take area a's pages: the syscall pages' and objectless ones it leaves. */
+static bool reclaimable(const struct vmarea *a)
+{
+	return a->obj && !(a->flags & VMA_FLEXSC);
+}
+
+/*
+ * Scan a's [va, end) on: age accessed pages, and unmap up to RECLAIM_BATCH
+ * others into *st, holding a reference on each and on a's object. Where the
+ * scan got to. vs->lock held.
+ */
+static uintptr_t reclaim_scan(struct vmspace *vs, struct vmarea *a, uintptr_t va, uintptr_t end,
+			      struct reclaim_step *st)
+{
+	uintptr_t stop = pml4_scan(vs->pml4, va, end, age_or_take, st);
+
+	if (st->aged)
+		tlb_shootdown(vs->pml4, va, stop);	/* so that a touch sets the bit again */
+	vmobj_ref(a->obj);
+	st->obj = a->obj;
+	for (int i = 0; i < st->n; i++) {
+		struct page *pp = page_lookup(vs->pml4, st->va[i], NULL);
+		page_incref(pp);
+		page_remove(vs->pml4, st->va[i]);
+		st->pages[i] = pp;
+		st->pgoffs[i] = (a->off + (st->va[i] - a->start)) / PGSIZE;
+	}
+	return stop;
+}
+
+/*
+ * Page out the pages reclaim_scan unmapped into st that nothing else holds
+ * (unless vs is being destroyed: then just let them go), and drop its
+ * references. vs->lock not held: a fault meanwhile maps its page again and
+ * keeps it, and the disk writes hold up no fault. The number paged out.
+ */
+static size_t reclaim_write(struct vmspace *vs, struct reclaim_step *st)
+{
+	size_t out = 0;
+
+	for (int i = 0; i < st->n; i++) {
+		if (!__atomic_load_n(&vs->dying, __ATOMIC_RELAXED) &&
+		    vmobj_pageout(st->obj, st->pgoffs[i], st->pages[i]) == 0)
+			out++;
+		page_decref(st->pages[i]);
+	}
+	vmobj_put(st->obj);
+	return out;
+}
+
+/* A run of the clock over one address space (reclaim_space): clock_ops' argument. */
+struct reclaim_run {
+	struct vmspace *vs;
+	size_t want, out;
+	struct vmarea *area;	/* the area next_area found */
+};
+
+static bool run_next_area(void *arg, uintptr_t at, uintptr_t *start, uintptr_t *end)
+{
+	struct reclaim_run *run = arg;
+	struct vmarea *a;
+
+	vmmap_foreach(a, &run->vs->map)
+		if (a->end > at && reclaimable(a)) {
+			run->area = a;
+			*start = a->start;
+			*end = a->end;
+			return true;
+		}
+	return false;
+}
+
+/* A step: scan and unmap with vs->lock held, then write with it dropped. */
+static uintptr_t run_scan(void *arg, uintptr_t from, uintptr_t to)
+{
+	struct reclaim_run *run = arg;
+	struct reclaim_step st = { .n = 0, .aged = false };
+
+	uintptr_t stop = reclaim_scan(run->vs, run->area, from, to, &st);
+	sleeplock_release(&run->vs->lock);
+	run->out += reclaim_write(run->vs, &st);
+	sleeplock_acquire(&run->vs->lock);
+	return stop;
+}
+
+static bool run_done(void *arg)
+{
+	struct reclaim_run *run = arg;
+	return run->out >= run->want || swap_free() == 0 ||
+	       __atomic_load_n(&run->vs->dying, __ATOMIC_RELAXED);
+}
+
+static const struct clock_ops reclaim_ops = {
+	.next_area = run_next_area,
+	.scan = run_scan,
+	.done = run_done,
+};
+
+/*
+ * Page out up to want of vs's pages, running the clock from vs's hand
+ * (kern/clock.h). vs->lock is held for each step's scan and unmapping, and
+ * dropped while that step's pages are written, so that faults in vs (a
+ * syscall thread's copy to a buffer of the process, say) do not wait for the
+ * disk. The number paged out.
+ */
+static size_t reclaim_space(struct vmspace *vs, size_t want)
+{
+	struct reclaim_run run = { .vs = vs, .want = want, .out = 0, .area = NULL };
+
+	sleeplock_acquire(&vs->lock);
+	vs->clock_hand = clock_run(vs->clock_hand, &reclaim_ops, &run);
+	sleeplock_release(&vs->lock);
+	return run.out;
+}
+
+size_t vm_reclaim(size_t want)
+{
+	size_t out = 0;
+
+	if (swap_free() == 0)
+		return 0;	/* nothing could go out: do not even unmap */
+
+	spin_lock(&vmspaces_lock);
+	size_t n = nvmspaces;
+	spin_unlock(&vmspaces_lock);
+	/* Two turns: the first may only age what the second then takes. */
+	for (size_t i = 0; i < 2 * n && out < want; i++) {
+		spin_lock(&vmspaces_lock);
+		if (list_empty(&vmspaces)) {
+			spin_unlock(&vmspaces_lock);
+			break;
+		}
+		struct vmspace *vs = list_entry(vmspaces.next, struct vmspace, all_link);
+		list_remove(&vs->all_link);
+		list_push_back(&vmspaces, &vs->all_link);
+		vs->scanners++;
+		spin_unlock(&vmspaces_lock);
+		out += reclaim_space(vs, want - out);
+		spin_lock(&vmspaces_lock);
+		if (--vs->scanners == 0 && vs->dying)
+			wakeup_all(&scans_done);
+		spin_unlock(&vmspaces_lock);
+	}
+	return out;
 }

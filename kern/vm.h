@@ -24,10 +24,25 @@ struct vmspace {
 	struct sleeplock lock;
 	uintptr_t brk_start;	/* the heap is [brk_start, brk), after the program's bss */
 	uintptr_t brk;
+	/*
+	 * The stack (the VMA_STACK area ending at USTACKTOP) may grow down to
+	 * stack_floor, the guard page under it moving with it; the kernel places
+	 * mappings and the heap below mmap_top, under the fully grown stack's guard.
+	 * Set at execve from RLIMIT_STACK (vmspace_set_stack_limit), kept by fork.
+	 */
+	uintptr_t stack_floor;
+	uintptr_t mmap_top;
+	/* Paging (vm_reclaim): under vm.c's vmspaces_lock, but clock_hand under lock. */
+	int scanners;			/* vm_reclaim's scans of it under way */
+	bool dying;			/* vmspace_destroy waits for the scans: take no more */
+	struct list_node all_link;	/* in every address space's list */
+	uintptr_t clock_hand;		/* where the next scan goes on from */
 };
 
-/* Mappings placed by the kernel go below the stack's guard page, highest first. */
-#define VM_MMAP_TOP (USTACKTOP - USTACKSIZE - PGSIZE)
+/* RLIMIT_STACK's soft limit at boot, Linux's default. */
+#define USTACK_LIMIT_DEFAULT (8UL << 20)
+/* The most address space the stack reserves, as Linux's largest mmap gap: 5/6 of it. */
+#define USTACK_RESERVE_MAX ROUNDDOWN(USTACKTOP / 6 * 5, PGSIZE)
 
 /* Why a fault could not be resolved (VM_OK if it was). */
 enum vm_fault_result {
@@ -37,6 +52,7 @@ enum vm_fault_result {
 	VM_STACK_GUARD,		/* the guard page under the stack */
 	VM_BEYOND_EOF,		/* a file mapping past the end of its file */
 	VM_NO_MEMORY,
+	VM_SWAP_ERROR,		/* the page could not be read back from swap */
 };
 
 /* Kinds of access, as a page fault reports them. */
@@ -46,10 +62,34 @@ enum vm_fault_result {
 
 /* A new empty address space (the kernel half mapped), or NULL. */
 struct vmspace *vmspace_create(void);
-/* Free vs, every page only it used, and its tables. vs must not be loaded. */
+/*
+ * Free vs, every page only it used, and its tables; if vm_reclaim is scanning
+ * it, first wait for the scan to stop (it stops at its next step). vs must not
+ * be loaded; may sleep, no spinlock held.
+ */
 void vmspace_destroy(struct vmspace *vs);
+/*
+ * Page out up to want pages, for the page-out thread: a clock over every
+ * address space, each scanned from its hand on. A mapped page whose accessed
+ * bit is set has the bit cleared (its second chance); one without it is
+ * unmapped, and written to swap if nothing else holds it (vmobj_pageout).
+ * The syscall pages' areas are skipped. Stops after two turns round the
+ * address spaces, or when swap is full. Returns the pages paged out. Sleeps;
+ * no lock held.
+ */
+size_t vm_reclaim(size_t want);
 /* Make vs the address space of this CPU (NULL: the kernel's own tables). */
 void vmspace_activate(struct vmspace *vs);
+/*
+ * The lowest address a stack that ends at USTACKTOP may grow down to under a
+ * stack limit of limit bytes (at least a page, at most USTACK_RESERVE_MAX).
+ */
+uintptr_t vm_stack_floor(uint64_t limit);
+/*
+ * Let vs's stack grow to limit bytes (RLIMIT_STACK when execve lays it out):
+ * its stack_floor and mmap_top follow. vs has no areas yet.
+ */
+void vmspace_set_stack_limit(struct vmspace *vs, uint64_t limit);
 
 /*
  * A copy-on-write copy of src, for fork: every private area now shares its pages
@@ -68,7 +108,11 @@ void vmspace_collapse(struct vmspace *vs);
 /*
  * Resolve a fault at va for access (VM_READ/VM_WRITE/VM_EXEC) by mapping the page
  * its area says belongs there: copying on write, taking over, or zero-filling as
- * the objects dictate. Takes vs->lock.
+ * the objects dictate. A fault below the stack, in its guard page or under it,
+ * first grows the stack down over va when that stays above vs->stack_floor and
+ * leaves a free page under the stack for the guard. When memory runs out and
+ * swap is on, waits for the page-out thread and tries again (vs->lock is
+ * dropped meanwhile). Takes vs->lock.
  */
 enum vm_fault_result vm_fault(struct vmspace *vs, uintptr_t va, int access);
 /* Signal and words ("not mapped", ...) for a result other than VM_OK. */

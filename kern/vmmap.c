@@ -257,6 +257,33 @@ int vmmap_protect(struct vmmap *map, uintptr_t start, uintptr_t end, int prot)
 	return 0;
 }
 
+/* The area before a in map, or NULL if a is the first. */
+static struct vmarea *area_prev(struct vmmap *map, struct vmarea *a)
+{
+	if (a->link.prev == &map->areas)
+		return NULL;
+	return list_entry(a->link.prev, struct vmarea, link);
+}
+
+int vmmap_grow_down(struct vmmap *map, struct vmarea *a, uintptr_t start,
+		    struct vmarea *guard)
+{
+	if (!page_aligned(start) || start >= a->start || a->off < a->start - start ||
+	    (guard && (area_prev(map, a) != guard || guard->end != a->start ||
+		       guard->end - guard->start != PGSIZE)))
+		return -EINVAL;
+	struct vmarea *below = area_prev(map, guard ? guard : a);
+	if (start < UMIN + PGSIZE || (below && below->end > start - PGSIZE))
+		return -EEXIST;
+	if (guard) {
+		guard->start = start - PGSIZE;
+		guard->end = start;
+	}
+	a->off -= a->start - start;
+	a->start = start;
+	return 0;
+}
+
 int vmmap_clone(struct vmmap *src, struct vmmap *dst)
 {
 	struct vmarea *a, *copy;

@@ -103,6 +103,18 @@ int vmmap_remove(struct vmmap *map, uintptr_t start, uintptr_t end,
 int vmmap_protect(struct vmmap *map, uintptr_t start, uintptr_t end, int prot);
 
 /*
+ * Lower the start of area a to start (page-aligned, below a->start), its off
+ * moving with it, for a stack that grows down. guard is NULL or a one-page area
+ * right under a, which moves down to stay right under it. The page under the
+ * new start must be left free (or be guard's new place): 0; -EEXIST if some
+ * other area meets [start - PGSIZE, a->start) or that range leaves user space;
+ * -EINVAL if start is not a page boundary below a->start, a->off would go
+ * below 0, or guard is not as described. The map is unchanged on error.
+ */
+int vmmap_grow_down(struct vmmap *map, struct vmarea *a, uintptr_t start,
+		    struct vmarea *guard);
+
+/*
  * Copy every area of src into dst, which must be empty, sharing each object (one
  * more reference each), as fork needs. 0, or -ENOMEM with dst left empty.
  */

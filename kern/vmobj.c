@@ -4,7 +4,9 @@
 #include <inc/string.h>
 #include <kern/kmalloc.h>
 #include <kern/pmap.h>
+#include <kern/sched.h>
 #include <kern/spinlock.h>
+#include <kern/swap.h>
 #include <kern/vmobj.h>
 
 /*
@@ -25,6 +27,66 @@
  * vmobj_put frees it and its pages after unlocking.
  */
 static struct spinlock vmobj_lock = SPINLOCK_INIT("vmobj", LOCK_VMOBJ);
+
+/*
+ * Paging. An object's tree holds, at each offset, either a page (with one
+ * reference) or a swap entry: the slot the page was written to, as the odd
+ * value 2 * slot + 1 (struct page pointers are even). A page moving to or from
+ * swap is marked in its swap_io (PAGE_PAGEOUT, PAGE_PAGEIN) under vmobj_lock,
+ * and the object it is in gets a reference for the time of the transfer, so
+ * that it cannot be freed or folded meanwhile; the transfer itself runs with
+ * the lock dropped. A page being read in is already in the tree: a fault that
+ * finds it waits on pagein_wq until it is filled. A page being written out stays
+ * usable: a fault that hands it out clears PAGE_PAGEOUT, and the page-out, when
+ * it sees that (or the page gone, or referenced again), keeps the page and
+ * frees the slot.
+ *
+ * A page read back keeps its slot as a copy (page->swap_copy) while swap is
+ * less than half full (swap_keep_copy). The copy stays good until the page is
+ * written: the CPU marks the entry of a mapping that writes it dirty (PTE_D),
+ * and pmap moves that mark into page->dirty as the entry goes. The page-out
+ * unmaps a page before it looks, and takes it only when no other mapping
+ * holds it, so a clean page with a copy is then dropped without a write: its
+ * slot becomes its swap entry again. A dirty one is written to that slot. A
+ * page that leaves its tree for good gives its copy back.
+ */
+static struct waitq pagein_wq = WAITQ_INIT(pagein_wq);
+
+static bool is_swap(const void *e)
+{
+	return (uintptr_t)e & 1;
+}
+
+static void *swap_entry(uint64_t slot)
+{
+	return (void *)(uintptr_t)(slot << 1 | 1);
+}
+
+static uint64_t entry_slot(const void *e)
+{
+	return (uintptr_t)e >> 1;
+}
+
+/* Give back the slot that holds a copy of pp, if it has one. Caller holds vmobj_lock. */
+static void drop_copy(struct page *pp)
+{
+	if (pp->swap_copy) {
+		swap_slot_free(pp->swap_copy - 1);
+		swap_copy_count(-1);
+		pp->swap_copy = 0;
+	}
+}
+
+/* Let go of what a tree held at an offset: a page's reference and copy, or a swap slot. */
+static void drop_entry(void *e)
+{
+	if (is_swap(e)) {
+		swap_slot_free(entry_slot(e));
+	} else {
+		drop_copy(e);
+		page_decref(e);
+	}
+}
 
 /* A new object of type with one reference, or NULL. */
 static struct vmobj *vmobj_alloc(enum vmobj_type type)
@@ -65,15 +127,15 @@ void vmobj_ref(struct vmobj *obj)
 	spin_unlock(&vmobj_lock);
 }
 
-/* Drop every page obj holds in [lo, hi). Caller holds vmobj_lock, or obj is unreachable. */
+/* Drop every page and slot obj holds in [lo, hi). Caller holds vmobj_lock, or obj is unreachable. */
 static void drop_pages(struct vmobj *obj, uint64_t lo, uint64_t hi)
 {
-	struct page *pp;
+	void *e;
 	uint64_t idx = lo;
 
-	while ((pp = pgtree_next(&obj->pages, &idx, hi)) != NULL) {
+	while ((e = pgtree_next(&obj->pages, &idx, hi)) != NULL) {
 		pgtree_remove(&obj->pages, idx);
-		page_decref(pp);
+		drop_entry(e);
 	}
 }
 
@@ -129,17 +191,19 @@ static struct page *new_page_in(struct vmobj *obj, uint64_t pgoff, struct page *
 }
 
 /*
- * The page obj itself provides at pgoff, or NULL: a held page, or for a file a
- * new zero page if it has none (then NULL means out of memory, and *stop is
- * set). *beyond_eof (and *stop) is set for a file offset past the end of the
- * file. Caller holds vmobj_lock.
+ * What obj itself provides at pgoff, or NULL: its tree's entry (a page, or for
+ * an anonymous or shadow object a swap entry), or for a file a new zero page
+ * if it has none (then NULL means out of memory, and *stop is set). File pages
+ * never go to swap: the page cache is tmpfs's storage (vmobj_pageout). *beyond_eof
+ * (and *stop) is set for a file offset past the end of the file. Caller holds
+ * vmobj_lock.
  */
-static struct page *own_page(struct vmobj *obj, uint64_t pgoff, bool *beyond_eof, bool *stop)
+static void *own_page(struct vmobj *obj, uint64_t pgoff, bool *beyond_eof, bool *stop)
 {
-	struct page *pp = pgtree_lookup(&obj->pages, pgoff);
+	void *e = pgtree_lookup(&obj->pages, pgoff);
 
-	if (obj->type != VMOBJ_FILE || pp)
-		return pp;
+	if (obj->type != VMOBJ_FILE || e)
+		return e;
 	*stop = true;
 	if (pgoff >= ROUNDUP(obj->file_size, PGSIZE) / PGSIZE) {
 		*beyond_eof = true;
@@ -194,21 +258,81 @@ static struct page *take_over(struct vmobj *top, struct vmobj *owner, uint64_t p
 	return pp;
 }
 
+/*
+ * Read owner's page at pgoff back from the swap slot of entry e: a new page
+ * takes e's place at once, marked PAGE_PAGEIN so that other faults wait for
+ * it, and is filled with vmobj_lock dropped; it keeps the slot as its copy if
+ * swap_keep_copy says so. Called and returns with the lock held; the caller
+ * looks again. 0, -ENOMEM (nothing changed), or -EIO (the page is lost: it
+ * leaves the tree).
+ */
+static int swap_in(struct vmobj *owner, uint64_t pgoff, void *e)
+{
+	struct page *pp = page_alloc(0);
+	if (!pp)
+		return -ENOMEM;
+	page_incref(pp);	/* the tree's */
+	page_incref(pp);	/* ours, for the transfer */
+	pp->swap_io = PAGE_PAGEIN;
+	pages_locked_add(1);
+	pgtree_replace(&owner->pages, pgoff, pp);
+	owner->refcount++;
+	spin_unlock(&vmobj_lock);
+	int r = swap_read(entry_slot(e), pp);
+	bool keep = r == 0 && swap_keep_copy();
+	if (!keep)
+		swap_slot_free(entry_slot(e));
+	spin_lock(&vmobj_lock);
+	pp->swap_io = 0;
+	pages_locked_add(-1);
+	if (keep) {
+		pp->swap_copy = entry_slot(e) + 1;
+		swap_copy_count(1);
+	}
+	wakeup_all(&pagein_wq);
+	if (r < 0 && pgtree_lookup(&owner->pages, pgoff) == pp) {
+		pgtree_remove(&owner->pages, pgoff);
+		page_decref(pp);
+	}
+	page_decref(pp);
+	spin_unlock(&vmobj_lock);
+	vmobj_put(owner);	/* it may have lost every other reference meanwhile */
+	spin_lock(&vmobj_lock);
+	return r;
+}
+
 struct page *vmobj_fault_page(struct vmobj *top, uint64_t pgoff, bool write, bool *in_top,
 			      int *err)
 {
 	struct vmobj *owner;
-	struct page *pp = NULL;
-	bool beyond_eof = false, stop = false;
-	bool only_ours = true;	/* every object from top down to owner has one reference */
+	void *e;
+	bool beyond_eof, stop, only_ours;	/* every object from top down to owner has one reference */
 
 	spin_lock(&vmobj_lock);
-	for (owner = top; owner; owner = owner->below) {
-		if (owner != top && owner->refcount != 1)
-			only_ours = false;
-		if ((pp = own_page(owner, pgoff, &beyond_eof, &stop)) != NULL || stop)
+	for (;;) {
+		e = NULL;
+		beyond_eof = stop = false;
+		only_ours = true;
+		for (owner = top; owner; owner = owner->below) {
+			if (owner != top && owner->refcount != 1)
+				only_ours = false;
+			if ((e = own_page(owner, pgoff, &beyond_eof, &stop)) != NULL || stop)
+				break;
+		}
+		if (e && is_swap(e)) {
+			int r = swap_in(owner, pgoff, e);
+			if (r < 0) {
+				spin_unlock(&vmobj_lock);
+				*err = r;
+				return NULL;
+			}
+		} else if (e && ((struct page *)e)->swap_io == PAGE_PAGEIN) {
+			sleep_on(&pagein_wq, &vmobj_lock);
+		} else {
 			break;
+		}
 	}
+	struct page *pp = e;
 	*in_top = true;
 	if (beyond_eof)
 		*err = -ERANGE;
@@ -224,29 +348,86 @@ struct page *vmobj_fault_page(struct vmobj *top, uint64_t pgoff, bool write, boo
 		pp = take_over(top, owner, pgoff, pp);
 	else
 		pp = new_page_in(top, pgoff, pp);
-	if (pp)
+	if (pp) {
 		page_incref(pp);
-	else if (!beyond_eof)
+		if (pp->swap_io == PAGE_PAGEOUT)
+			pp->swap_io = 0;	/* handed out: its page-out must give up */
+	} else if (!beyond_eof) {
 		*err = -ENOMEM;
+	}
 	spin_unlock(&vmobj_lock);
 	return pp;
 }
 
+int vmobj_pageout(struct vmobj *top, uint64_t pgoff, struct page *pp)
+{
+	struct vmobj *owner;
+
+	spin_lock(&vmobj_lock);
+	for (owner = top; owner && owner->type != VMOBJ_FILE; owner = owner->below)
+		if (pgtree_lookup(&owner->pages, pgoff) == pp)
+			break;
+	if (!owner || owner->type == VMOBJ_FILE || pp->swap_io ||
+	    __atomic_load_n(&pp->ref, __ATOMIC_ACQUIRE) != 2) {
+		spin_unlock(&vmobj_lock);
+		return -EBUSY;
+	}
+	bool dirty = __atomic_load_n(&pp->dirty, __ATOMIC_RELAXED);
+	if (pp->swap_copy && !dirty) {
+		pgtree_replace(&owner->pages, pgoff, swap_entry(pp->swap_copy - 1));
+		pp->swap_copy = 0;
+		swap_copy_count(-1);
+		swap_count_clean_drop();
+		page_decref(pp);	/* the tree's: the caller's is the last */
+		spin_unlock(&vmobj_lock);
+		return 0;
+	}
+	/* A dirty page's copy is stale: its slot takes the new contents. */
+	int64_t slot = pp->swap_copy ? (int64_t)pp->swap_copy - 1 : swap_slot_alloc();
+	if (pp->swap_copy) {
+		pp->swap_copy = 0;
+		swap_copy_count(-1);
+	}
+	if (slot < 0) {
+		spin_unlock(&vmobj_lock);
+		return -ENOSPC;
+	}
+	pp->swap_io = PAGE_PAGEOUT;
+	pages_locked_add(1);
+	owner->refcount++;
+	spin_unlock(&vmobj_lock);
+	int r = swap_write((uint64_t)slot, pp);
+	spin_lock(&vmobj_lock);
+	bool out = r == 0 && pp->swap_io == PAGE_PAGEOUT && pp->ref == 2 &&
+		   pgtree_lookup(&owner->pages, pgoff) == pp;
+	pp->swap_io = 0;
+	pages_locked_add(-1);
+	if (out) {
+		pgtree_replace(&owner->pages, pgoff, swap_entry((uint64_t)slot));
+		page_decref(pp);	/* the tree's: the caller's is the last */
+	} else {
+		swap_slot_free((uint64_t)slot);
+	}
+	spin_unlock(&vmobj_lock);
+	vmobj_put(owner);
+	return out ? 0 : r < 0 ? r : -EBUSY;
+}
+
 /*
- * Move every page of from into to, where from's pages win: a page of to at the
+ * Move every page (or swap entry) of from into to, where from's win: a page of to at the
  * same offset is dropped. false if out of memory (then some pages are still in
  * from, and each offset's page is in one tree or the other, which is harmless).
  * Caller holds vmobj_lock.
  */
 static bool move_pages_over(struct pgtree *from, struct pgtree *to)
 {
-	struct page *pp;
+	void *pp;
 	uint64_t idx = 0;
 
 	while ((pp = pgtree_next(from, &idx, PGTREE_LIMIT)) != NULL) {
-		struct page *hidden = pgtree_remove(to, idx);
+		void *hidden = pgtree_remove(to, idx);
 		if (hidden)
-			page_decref(hidden);
+			drop_entry(hidden);
 		if (pgtree_insert(to, idx, pp) < 0)
 			return false;
 		pgtree_remove(from, idx);
@@ -257,14 +438,14 @@ static bool move_pages_over(struct pgtree *from, struct pgtree *to)
 /* Move the pages of from that to lacks into to, and drop the rest. false as above. */
 static bool move_pages_under(struct pgtree *from, struct pgtree *to)
 {
-	struct page *pp;
+	void *pp;
 	uint64_t idx = 0;
 
 	while ((pp = pgtree_next(from, &idx, PGTREE_LIMIT)) != NULL) {
 		if (!pgtree_lookup(to, idx) && pgtree_insert(to, idx, pp) < 0)
 			return false;
 		if (pgtree_lookup(to, idx) != pp)
-			page_decref(pp);
+			drop_entry(pp);
 		pgtree_remove(from, idx);
 	}
 	return true;

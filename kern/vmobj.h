@@ -44,7 +44,7 @@ enum vmobj_type {
 struct vmobj {
 	enum vmobj_type type;
 	int refcount;
-	struct pgtree pages;		/* struct page *, one reference each */
+	struct pgtree pages;		/* struct page *, one reference each, or swap entries (vmobj.c) */
 	struct vmobj *below;		/* shadow: the object shadowed (one reference) */
 	uint64_t file_size;		/* file: its size in bytes */
 };
@@ -71,8 +71,10 @@ void vmobj_put(struct vmobj *obj);
  * A file's page that is not in memory yet (a hole, or bytes not yet written)
  * is a new zero page put in the file object itself, so that every mapping and
  * read of the file sees it. *in_top says whether the page belongs to top (so a
- * writable area may map it writable). NULL with *err = -ENOMEM, or -ERANGE for
- * a page beyond the end of a file with nothing above it.
+ * writable area may map it writable). A page that is in swap is read back
+ * first (sleeping: no spinlock may be held). NULL with *err = -ENOMEM, -EIO (a
+ * swap read failed), or -ERANGE for a page beyond the end of a file with
+ * nothing above it.
  */
 struct page *vmobj_fault_page(struct vmobj *top, uint64_t pgoff, bool write, bool *in_top,
 			      int *err);
@@ -89,6 +91,20 @@ struct page *vmobj_file_page(struct vmobj *obj, uint64_t pgoff, bool create);
 uint64_t vmobj_file_size(struct vmobj *obj);
 void vmobj_file_extend(struct vmobj *obj, uint64_t end);
 void vmobj_file_truncate(struct vmobj *obj, uint64_t size);
+
+/*
+ * Write pp, the page at pgoff of top or of an object below it, to swap and put
+ * its slot in its place, if nothing but that object and the caller (one
+ * reference each) holds it, it is not a file's, and no fault hands it out
+ * meanwhile; a page not written since it was read back (no PTE_D seen) whose
+ * slot still holds it goes back to that slot without a write. A file's page
+ * is never taken: the page cache is tmpfs's only storage, so there is nothing
+ * to drop it to. (A private copy of one, in a shadow, is anonymous memory and
+ * may go.) The caller then holds the last reference. Sleeps for the disk;
+ * no lock held, and top must stay referenced. 0; -EBUSY (left as it was),
+ * -ENOSPC (swap is full), -EIO.
+ */
+int vmobj_pageout(struct vmobj *top, uint64_t pgoff, struct page *pp);
 
 /* Put page (taking a reference) into obj at pgoff, which must be empty. 0 or -ENOMEM. */
 int vmobj_insert_page(struct vmobj *obj, uint64_t pgoff, struct page *page);

@@ -20,7 +20,12 @@ const struct trap_path trap_paths[NTRAP_PATHS] = {
 struct memuse memuse(void)
 {
 	struct memuse m;
-	m.pages = kstat(KSTAT_TOTAL_PAGES) - kstat(KSTAT_FREE_PAGES) - kstat(KSTAT_KMALLOC_PAGES);
+	/*
+	 * A page paged out moves from memory to a swap slot: both count, but a
+	 * slot that only copies a page in memory does not.
+	 */
+	m.pages = kstat(KSTAT_TOTAL_PAGES) - kstat(KSTAT_FREE_PAGES) - kstat(KSTAT_KMALLOC_PAGES) +
+		  kstat(KSTAT_SWAP_TOTAL) - kstat(KSTAT_SWAP_FREE) - kstat(KSTAT_SWAP_COPIES);
 	m.objects = kstat(KSTAT_KMALLOC_OBJECTS);
 	return m;
 }

@@ -19,6 +19,10 @@ NO_LEAK = [r"^leakcheck: \w+ exited 0$",
            r"^leakcheck: free pages before \d+ after \d+, kmalloc's pages before \d+ after \d+$",
            r"^leakcheck: pages in use before (\d+) after \1, kernel objects before (\d+) after \2$"]
 
+# leakcheck's swap line, when pages went out and came back during the run.
+SWAP_LEAK = (r"^leakcheck: free swap before \d+ after \d+, pages written to swap [1-9]\d*, "
+             r"read back [1-9]\d*$")
+
 # What the fuzzer prints at the end of a run that found nothing wrong.
 FUZZ_OK = [r"^fuzz: \d+ calls \(\d+ syscall, \d+ int \$0x80, \d+ page\), \d+ forks, "
            r"\d+ children killed by a signal$",
@@ -353,6 +357,125 @@ CASES = [
         "forbid": [r"^selftest: FAIL"],
     },
     {
+        # The virtio-blk driver from kernel threads: a batch of 64 writes and then
+        # 64 reads, queued before one notification (more than the 42 requests
+        # the queue holds), 4 threads writing and reading back at once, the
+        # disk's last block, a block past the end refused, no page kept.
+        "name": "blktest",
+        "options": "blktest",
+        "swap": "16M",
+        "expect": [r"^elk: virtio-blk disk at [0-9a-f:.]+: 16 MiB \(4096 blocks of 4 KiB\), "
+                   r"\d+ descriptors, MSI-X vector \d+$",
+                   r"^blktest: 64 writes then 64 reads in batches: 64 pages match$",
+                   r"^blktest: 4 threads, 16 write-read rounds each$",
+                   r"^blktest: \d+ requests, at most \d+ in flight$",
+                   r"^blktest: ok$", r"^elk: selftest exited with status 0$"],
+        "forbid": [r"FAIL"],
+    },
+    {
+        # Paging: with 64 MiB of memory, 256 MiB (four times it) are filled with a
+        # pattern per page and checked forwards and in a scattered order after
+        # their trip through swap (pages the first check read back go out again
+        # without a write, and the second check reads them); the kernel's memory
+        # and swap in use come back.
+        "name": "swap-touch",
+        "init": "leakcheck swapper touch 256",
+        "mem": "64M",
+        "swap": "512M",
+        "timeout": 300,
+        "expect": [r"^elk: swap: 131072 slots \(512 MiB\); page-out below \d+ free pages, up to \d+$",
+                   r"^swapper: 256 MiB written and checked$",
+                   r"^swapper: [1-9]\d* pages written to swap, [1-9]\d* read back, [1-9]\d* paged out clean$",
+                   r"^swapper: ok$"] + NO_LEAK + [SWAP_LEAK],
+        "forbid": USER_FAILURE,
+    },
+    {
+        # Four processes at once, 40 MiB each, in 64 MiB.
+        "name": "swap-procs",
+        "init": "leakcheck swapper procs 4 40",
+        "mem": "64M",
+        "swap": "256M",
+        "timeout": 300,
+        "expect": [r"^swapper: 4 processes, 40 MiB each, checked$", r"^swapper: ok$"]
+                  + NO_LEAK + [SWAP_LEAK],
+        "forbid": USER_FAILURE,
+    },
+    {
+        # Copy-on-write pages shared by a parent and its child go to swap and come
+        # back for both; then the child's own copies do.
+        "name": "swap-fork",
+        "init": "leakcheck swapper fork 60",
+        "mem": "64M",
+        "swap": "256M",
+        "timeout": 300,
+        "expect": [r"^swapper: fork with 60 MiB shared copy-on-write, checked by both$",
+                   r"^swapper: ok$"] + NO_LEAK + [SWAP_LEAK],
+        "forbid": USER_FAILURE,
+    },
+    {
+        # munmap of a paged-out range gives its slots back; mprotect of one keeps
+        # its contents.
+        "name": "swap-unmap",
+        "init": "leakcheck swapper unmap 80",
+        "mem": "64M",
+        "swap": "256M",
+        "timeout": 300,
+        "expect": [r"^swapper: munmap and mprotect of paged-out ranges$", r"^swapper: ok$"]
+                  + NO_LEAK + [SWAP_LEAK],
+        "forbid": USER_FAILURE,
+    },
+    {
+        # Page locking: the syscall pages of a registered process stay in memory
+        # while 96 MiB are written twice in 64 MiB (reading them reads nothing from
+        # swap, where a cold page of its own comes back), and kstat's locked
+        # count grows by them and falls back when the process is gone.
+        "name": "swap-locked",
+        "init": "leakcheck swapper locked 96",
+        "mem": "64M",
+        "swap": "256M",
+        "timeout": 300,
+        "expect": [r"^swapper: syscall pages stayed in memory through 96 MiB of paging$",
+                   r"^swapper: ok$"] + NO_LEAK + [SWAP_LEAK],
+        "forbid": USER_FAILURE,
+    },
+    {
+        # A read posted on a syscall page into a buffer that is on the swap disk,
+        # with other calls posted after it: every call runs and the buffer gets
+        # the file's bytes. How many of the others were done before the read
+        # depends on timing, so it is only reported.
+        "name": "swap-flexread",
+        "init": "leakcheck swapper flexread 96",
+        "mem": "64M",
+        "swap": "256M",
+        "timeout": 300,
+        "expect": [r"^swapper: a read into 64 paged-out pages on a syscall page; \d+ of 32 calls "
+                   r"posted after it done before it$",
+                   r"^swapper: ok$"] + NO_LEAK + [SWAP_LEAK],
+        "forbid": USER_FAILURE,
+    },
+    {
+        # Memory and swap both full: the process that wants more is killed with
+        # the out-of-memory line, and the next one runs.
+        "name": "swap-oom",
+        "init": "leakcheck swapper oom 150",
+        "mem": "64M",
+        "swap": "32M",
+        "timeout": 300,
+        "expect": [kill_line("swapper", "out of memory"),
+                   r"^swapper: out of memory and swap: one child killed, the next one fine$",
+                   r"^swapper: ok$"] + NO_LEAK + [SWAP_LEAK],
+        "forbid": USER_FAILURE,
+    },
+    {
+        # No swap disk, no disk: the driver invents none.
+        "name": "blktest-nodisk",
+        "options": "blktest",
+        "expect": [r"^blktest: FAIL no disk, or one too small \(0 blocks\)$",
+                   r"^elk: selftest exited with status 1$"],
+        "forbid": [r"virtio-blk"],
+        "status": 1,
+    },
+    {
         # A fault in the kernel itself panics with the trap frame and a backtrace.
         "name": "kernel-panic",
         "smp": 1,
@@ -406,6 +529,18 @@ CASES = [
         "name": "fsbase",
         "init": "leakcheck fsbase",
         "expect": [r"^fsbase: ok$", r"^fsbase: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+    },
+    {
+        # The stack grows on demand as far as RLIMIT_STACK at execve lets it
+        # (12 MiB under 32, forking at the bottom); past a 1 MiB limit it is
+        # SIGSEGV, killing or reaching a handler on an alternate stack, and a
+        # mapping under the stack stops it above the mapping.
+        "name": "stackgrow",
+        "init": "leakcheck stackgrow",
+        "expect": [kill_line("stackgrow", r"stack overflow \(guard page\)", r"0x7f[0-9a-f]+"),
+                   r"^stackgrow: 1 MiB limit: frames reached \d+ KiB, then SIGSEGV$",
+                   r"^stackgrow: ok$"] + NO_LEAK,
         "forbid": USER_FAILURE,
     },
     {

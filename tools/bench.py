@@ -4,6 +4,7 @@
     tools/bench.py --kernel K --initrd I [--mode full|quick|tiny] [--timing tcg|icount]
                    [--runs N] [--accel A] [--reference] [--out DIR] [--plots DIR]
     tools/bench.py --kernel K --initrd I --scale [--calls N] [--reference]   (scaling)
+    tools/bench.py --kernel K --initrd I --paging [--passes N] [--reference] (paging)
     tools/bench.py --plots-only        (redraw from the CSV already written)
 
 The guest program bench (bench/bench.c) prints one `bench-row:` line per point;
@@ -24,6 +25,13 @@ With --scale it runs the scaling sweep instead: the guest program scale
 syscall path and then on its own syscall page, on SCALE_CPUS emulated CPUs, into
 scaling.csv and scaling.png and .svg beside the sweep's (so, with --reference,
 in bench/results and bench/plots): total calls per second against P.
+
+With --paging it runs the paging sweep: the guest program paging
+(bench/paging.c) in 64 MiB with a 512 MiB swap disk, over working sets of 0.5,
+1, 2 and 4 times the memory, touching one word of each page in address order
+and in a scattered order, --passes times; into paging.csv and paging.png and
+.svg: cycles per touch and pages moved (written to and read from swap) per
+second against the working set.
 """
 
 import argparse
@@ -49,6 +57,15 @@ SCALE_HEADER = ["path", "procs", "cpus", "calls", "cycles", "calls_per_sec"]
 SCALE_PROCS = (1, 2, 4)
 SCALE_CPUS = 4
 SCALE_TIMEOUT = 600
+# The paging sweep: working sets from half the guest's memory to four times it,
+# with a swap disk that holds the largest.
+PAGING_SCRIPT = os.path.join(ROOT, "bench", "paging.gp")
+PAGING_HEADER = ["order", "ws_mib", "ram_mib", "ws_ratio", "touches", "cycles_per_touch",
+                 "pages_moved", "moved_per_sec"]
+PAGING_MEM = "64M"
+PAGING_SWAP = "512M"
+PAGING_RATIOS = (0.5, 1, 2, 4)
+PAGING_TIMEOUT = 900
 # Where the CSV and the plots go: the committed reference run only when asked for.
 REFERENCE = (os.path.join(ROOT, "bench", "results"), os.path.join(ROOT, "bench", "plots"))
 OWN = (os.path.join(ROOT, "obj", "bench", "results"), os.path.join(ROOT, "obj", "bench", "plots"))
@@ -159,27 +176,69 @@ def plot_table(rows, call, divisor=1):
     return "\n".join(lines) + "\n"
 
 
-def run_scale(args):
-    """Boot scale for each P of SCALE_PROCS; the CSV rows (or exit on failure)."""
+def boot_rows(args, init, mem, cpus, prefix, timeout, nrows, swap=""):
+    """Boot INIT (program and arguments) and return the fields of its NROWS lines
+    that start with PREFIX, or exit saying why the run failed."""
     if not elkrun.ensure_qemu(args.qemu):
         sys.exit(f"bench: {args.qemu} is not installed")
-    rows = []
-    for procs in SCALE_PROCS:
-        argv = elkrun.qemu_argv(args.qemu, args.kernel, args.initrd, None,
-                                ["scale", str(procs), str(args.calls)], "256M", SCALE_CPUS,
-                                (), (), args.accel)
+    with elkrun.swap_image(swap) as disk:
+        argv = elkrun.qemu_argv(args.qemu, args.kernel, args.initrd, None, init, mem, cpus,
+                                (), (), args.accel, swap=disk)
         text = []
         outcome = elkrun.run(argv, lambda chunk: text.append(chunk),
-                             stdin=subprocess.DEVNULL, timeout=SCALE_TIMEOUT)
-        lines = b"".join(text).decode("utf-8", errors="replace").replace("\r", "").split("\n")
-        got = [ln[len("scale-row: "):].split(",") for ln in lines
-               if ln.startswith("scale-row: ")]
-        if outcome.status != 0 or len(got) != 2:
-            sys.exit(f"bench: scale {procs} failed: {outcome.reason}")
+                             stdin=subprocess.DEVNULL, timeout=timeout)
+    lines = b"".join(text).decode("utf-8", errors="replace").replace("\r", "").split("\n")
+    got = [ln[len(prefix):].split(",") for ln in lines if ln.startswith(prefix)]
+    if outcome.status != 0 or len(got) != nrows:
+        sys.exit(f"bench: {' '.join(init)} failed: {outcome.reason}")
+    return got
+
+
+def run_scale(args):
+    """Boot scale for each P of SCALE_PROCS; the CSV rows (or exit on failure)."""
+    rows = []
+    for procs in SCALE_PROCS:
+        got = boot_rows(args, ["scale", str(procs), str(args.calls)], "256M", SCALE_CPUS,
+                        "scale-row: ", SCALE_TIMEOUT, 2)
         for path, p, calls, cycles, per_sec in got:
             rows.append([path, p, SCALE_CPUS, calls, cycles, per_sec])
             print(f"bench: scale P={p} {path:>7}: {per_sec:>9} calls/s in all", flush=True)
     return rows
+
+
+def run_paging(args):
+    """Boot paging for each order and working set of PAGING_RATIOS; the CSV rows."""
+    rows = []
+    ram = int(PAGING_MEM.rstrip("M"))
+    for order in ("seq", "random"):
+        for ratio in PAGING_RATIOS:
+            mib = int(ram * ratio)
+            got = boot_rows(args, ["paging", order, str(mib), str(args.passes)], PAGING_MEM, 1,
+                            "paging-row: ", PAGING_TIMEOUT, 1, swap=PAGING_SWAP)
+            o, ws, ram_mib, touches, cycles, moved, per_sec = got[0]
+            rows.append([o, ws, ram_mib, ratio, touches, cycles, moved, per_sec])
+            print(f"bench: paging {o:>6} {ws:>4} MiB ({ratio}x): {cycles:>9} cycles a touch, "
+                  f"{per_sec:>7} pages moved/s", flush=True)
+    return rows
+
+
+def plot_paging(rows, name, plots_dir):
+    """Draw the paging sweep's plot: cycles per touch and pages moved per second
+    against the working set, one line per order."""
+    with tempfile.TemporaryDirectory() as tmp:
+        data = {}
+        for order in ("seq", "random"):
+            data[order] = os.path.join(tmp, order + ".dat")
+            with open(data[order], "w") as f:
+                for r in rows:
+                    if r["order"] == order:
+                        f.write(f"{r['ws_ratio']} {r['cycles_per_touch']} {r['moved_per_sec']}\n")
+        for term, ext in (("pngcairo size 900,900", "png"), ("svg size 900,900", "svg")):
+            out = os.path.join(plots_dir, f"{name}.{ext}")
+            subprocess.run(["gnuplot", "-e", f"seqfile='{data['seq']}'; "
+                            f"randomfile='{data['random']}'; ram='{PAGING_MEM}'; "
+                            f"term='{term}'; out='{out}'", PAGING_SCRIPT], check=True)
+    print(f"bench: plot in {plots_dir}/{name}.png and .svg")
 
 
 def plot_scaling(rows, name, plots_dir):
@@ -244,6 +303,9 @@ def plot(csv_path, plots_dir):
     if rows and "procs" in rows[0]:
         plot_scaling(rows, name, plots_dir)
         return
+    if rows and "ws_ratio" in rows[0]:
+        plot_paging(rows, name, plots_dir)
+        return
     calls = list(dict.fromkeys(r["call"] for r in rows))
     with tempfile.TemporaryDirectory() as tmp:
         for call in calls:
@@ -304,6 +366,9 @@ def main():
     p.add_argument("--scale", action="store_true", help="run the scaling sweep instead")
     p.add_argument("--calls", type=int, default=200000,
                    help="null calls per process and path in the scaling sweep")
+    p.add_argument("--paging", action="store_true", help="run the paging sweep instead")
+    p.add_argument("--passes", type=int, default=2,
+                   help="timed passes over the working set in the paging sweep")
     args = p.parse_args()
 
     if args.plots_only:
@@ -315,12 +380,14 @@ def main():
         p.error("--runs must be at least 1")
     results, plots = REFERENCE if args.reference else OWN
     results, plots = args.out or results, args.plots or plots
-    if args.scale:
-        csv_path = os.path.join(results, "scaling.csv")
-        write_csv(csv_path, run_scale(args), SCALE_HEADER)
-        if not args.no_plots:
-            plot(csv_path, plots)
-        return
+    for wanted, base, run, header in ((args.scale, "scaling", run_scale, SCALE_HEADER),
+                                      (args.paging, "paging", run_paging, PAGING_HEADER)):
+        if wanted:
+            csv_path = os.path.join(results, base + ".csv")
+            write_csv(csv_path, run(args), header)
+            if not args.no_plots:
+                plot(csv_path, plots)
+            return
     name = f"{args.timing}-{args.mode}"
     csv_path = os.path.join(results, name + ".csv")
     write_csv(csv_path, fastest_sweep(args, name))

@@ -2,7 +2,7 @@
 """Boot elk under QEMU with one init program and exit with that program's status.
 
     tools/elkrun.py --kernel K --initrd I [--timeout S] [--smp N] [--mem M] [--options O]
-                    -- NAME [ARGS...]
+                    [--swap SIZE] -- NAME [ARGS...]
     tools/elkrun.py --iso ISO [--timeout S] ...      (init is whatever the ISO's grub.cfg says)
     tools/elkrun.py --interactive ...                 (make qemu: a session on this terminal)
 
@@ -22,10 +22,15 @@ so that Ctrl-A X quits QEMU and Ctrl-C reaches the guest as a character, and
 leaving counts as success: elkrun exits 0 when init exits, with any status, or
 when the user quits QEMU; a panic or a killed init still gives its status.
 
+--swap SIZE (64M, 1G, ...) attaches a fresh, empty swap disk of that size: a
+sparse file in a temporary directory, removed after the run, seen by the guest
+as a virtio-blk disk (modern virtio-pci only). Without it there is no disk.
+
 tools/runtests.py imports this module, so the launch code lives only here.
 """
 
 import argparse
+import contextlib
 import os
 import re
 import selectors
@@ -33,6 +38,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from typing import NamedTuple
 
@@ -81,19 +87,58 @@ def cmdline_word(word):
     return f'"{word}"' if word == "" or any(c in word for c in " \t\n") else word
 
 
+SIZE_SUFFIXES = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+
+
+def disk_bytes(size):
+    """The bytes that SIZE ("64M", "1G", "4096K", "1048576") means; ValueError if
+    it is not such a size, or not a whole number of 4 KiB blocks, or zero."""
+    m = re.fullmatch(r"(\d+)([KMG]?)", size.strip().upper())
+    if not m:
+        raise ValueError(f"not a disk size: {size!r} (want a number with K, M or G)")
+    n = int(m.group(1)) * SIZE_SUFFIXES[m.group(2)]
+    if n == 0 or n % 4096:
+        raise ValueError(f"a swap disk must be a positive multiple of 4 KiB: {size!r}")
+    return n
+
+
+@contextlib.contextmanager
+def swap_image(size):
+    """A fresh sparse file of SIZE (disk_bytes) for the run, removed afterwards;
+    yields its path, or None when SIZE is empty (no disk)."""
+    if not size:
+        yield None
+        return
+    n = disk_bytes(size)
+    with tempfile.TemporaryDirectory(prefix="elk-swap-") as tmp:
+        path = os.path.join(tmp, "swap.img")
+        with open(path, "wb") as f:
+            f.truncate(n)
+        yield path
+
+
+def swap_argv(path):
+    """QEMU arguments that attach the image at PATH as a modern virtio-blk disk."""
+    return ["-drive", f"file={path},if=none,id=swap,format=raw,cache=unsafe",
+            "-device", "virtio-blk-pci,drive=swap,disable-legacy=on"]
+
+
 def qemu_argv(qemu=QEMU, kernel=None, initrd=None, iso=None, init=(),
               mem="256M", smp=1, extra=(), options=(), accel=ACCEL, monitor="none",
-              interactive=False):
+              interactive=False, swap=None):
     """The QEMU command line: boot ISO from CD-ROM if given, else KERNEL+INITRD with
     the command line OPTIONS init=INIT (lists: kernel options; program name, then
     its arguments). MONITOR is QEMU's -monitor device; INTERACTIVE puts the serial
-    console and the monitor on the stdio mux instead. With no display, the
-    firmware (SeaBIOS, iPXE) has nowhere to print its banners."""
+    console and the monitor on the stdio mux instead. SWAP is the path of a swap
+    disk image to attach, or None. With no display, the firmware (SeaBIOS, iPXE)
+    has nowhere to print its banners."""
     console = (INTERACTIVE_CONSOLE if interactive
                else ["-serial", "stdio", "-monitor", monitor])
     argv = ([qemu, "-accel", accel, "-m", str(mem), "-smp", str(smp),
              "-no-reboot", "-display", "none"] + console +
             ["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"])
+    if swap:
+        argv += swap_argv(swap)
     if iso:
         argv += ["-cdrom", iso]
     else:
@@ -225,6 +270,8 @@ def parse_args(argv):
     p.add_argument("--qemu", default=QEMU, help=f"QEMU binary (default {QEMU})")
     p.add_argument("--accel", default=ACCEL, help=f"QEMU -accel value (default {ACCEL})")
     p.add_argument("--qemu-args", default="", help="extra QEMU arguments, shell-quoted")
+    p.add_argument("--swap", default="",
+                   help="attach a fresh swap disk of this size (64M, 1G); none by default")
     p.add_argument("--options", default="",
                    help='kernel options before init=, e.g. "selftest" or "crashtest"')
     p.add_argument("--interactive", action="store_true",
@@ -240,6 +287,11 @@ def parse_args(argv):
     for word in args.init:
         if '"' in word:
             p.error(f"an argument of init cannot hold a double quote: {word!r}")
+    if args.swap:
+        try:
+            disk_bytes(args.swap)
+        except ValueError as e:
+            p.error(str(e))
     return args
 
 
@@ -249,9 +301,6 @@ def main(argv):
     if not ensure_qemu(args.qemu):
         print(f"elkrun: {args.qemu} is not installed", file=sys.stderr)
         return STATUS_NO_EXIT_LINE
-    cmd = qemu_argv(args.qemu, args.kernel, args.initrd, args.iso, args.init,
-                    args.mem, args.smp, shlex.split(args.qemu_args), args.options.split(),
-                    args.accel, interactive=args.interactive)
 
     reader_gone = [False]
 
@@ -270,7 +319,12 @@ def main(argv):
     if args.interactive:
         print(HOW_TO_LEAVE, file=sys.stderr, flush=True)
     try:
-        outcome = run(cmd, show, stdin=usable_stdin(), timeout=args.timeout)
+        with swap_image(args.swap) as swap:
+            cmd = qemu_argv(args.qemu, args.kernel, args.initrd, args.iso, args.init,
+                            args.mem, args.smp, shlex.split(args.qemu_args),
+                            args.options.split(), args.accel, interactive=args.interactive,
+                            swap=swap)
+            outcome = run(cmd, show, stdin=usable_stdin(), timeout=args.timeout)
     except KeyboardInterrupt:
         return 130
     if args.interactive and session_left(outcome):

@@ -26,6 +26,7 @@ A case in tests/cases.py is a dict:
     timeout  seconds (default 60)
     smp      CPUs (default 1), or QEMU's -smp value such as "4,sockets=4";
              mem: guest memory (default "256M")
+    swap     size of a fresh swap disk to attach ("64M"; default "": no disk)
     iso      boot the GRUB image instead; init then comes from its grub.cfg
     allow_panic  drop the global forbid of a kernel panic line
     monitor  list of [regex, command]: once the output's whole lines match regex
@@ -73,6 +74,7 @@ CASE_KEYS = {
     "timeout": ((int, float), 60),
     "smp": ((int, str), 1),
     "mem": ((str,), "256M"),
+    "swap": ((str,), ""),
     "iso": ((bool,), False),
     "allow_panic": ((bool,), False),
     "monitor": ((list,), []),
@@ -119,6 +121,11 @@ def check_case(i, case):
         if (not isinstance(step, (list, tuple)) or len(step) != 2
                 or not all(isinstance(x, str) for x in step)):
             raise Malformed(f"{label}: a type step is [regex, text], not {step!r}")
+    if full["swap"]:
+        try:
+            elkrun.disk_bytes(full["swap"])
+        except ValueError as e:
+            raise Malformed(f"{label}: {e}") from None
     if full["type"] and full["input"] is not None:
         raise Malformed(f"{label}: input and type do not go together")
     regexes = [(key, rx) for key in ("expect", "forbid") for rx in full[key]]
@@ -182,14 +189,15 @@ def first_line(text, match):
 def run_case(case, opts):
     """Boot one QEMU case and judge it."""
     start = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="elk-monitor-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="elk-monitor-") as tmp, \
+            elkrun.swap_image(case["swap"]) as swap:
         monitor = Monitor(os.path.join(tmp, "monitor.sock"), case["monitor"])
         typist = Typist(case["type"])
         argv = elkrun.qemu_argv(opts.qemu, opts.kernel, opts.initrd,
                                 opts.iso if case["iso"] else None,
                                 shlex.split(case["init"]) if case["init"] else (),
                                 case["mem"], case["smp"], options=case["options"].split(),
-                                accel=opts.accel, monitor=monitor.device)
+                                accel=opts.accel, monitor=monitor.device, swap=swap)
         def sink(chunk):
             monitor.sink(chunk)
             typist.sink(chunk)

@@ -46,12 +46,17 @@ int main(int argc, char **argv)
 		run(idle);
 	struct memuse before = memuse();
 	long free_before = kstat(KSTAT_FREE_PAGES), slab_before = kstat(KSTAT_KMALLOC_PAGES);
+	long swap_before = kstat(KSTAT_SWAP_FREE), out_before = kstat(KSTAT_SWAP_WRITES);
+	long in_before = kstat(KSTAT_SWAP_READS);
 	int status = run(&argv[1]);
 	/* As init we adopt PROG's orphans: their memory counts too, so wait for them. */
 	while (wait4(-1, NULL, 0, NULL) > 0)
 		;
 	struct memuse after = memuse();
 	long free_after = kstat(KSTAT_FREE_PAGES), slab_after = kstat(KSTAT_KMALLOC_PAGES);
+	long swap_after = kstat(KSTAT_SWAP_FREE);
+	long pages_out = kstat(KSTAT_SWAP_WRITES) - out_before;
+	long pages_in = kstat(KSTAT_SWAP_READS) - in_before;
 	if (status < 0) {
 		printf("leakcheck: FAIL cannot run %s\n", argv[1]);
 		return 1;
@@ -66,6 +71,9 @@ int main(int argc, char **argv)
 	       free_before, free_after, slab_before, slab_after);
 	printf("leakcheck: pages in use before %ld after %ld, kernel objects before %ld after %ld\n",
 	       before.pages, after.pages, before.objects, after.objects);
+	if (kstat(KSTAT_SWAP_TOTAL) > 0)
+		printf("leakcheck: free swap before %ld after %ld, pages written to swap %ld, "
+		       "read back %ld\n", swap_before, swap_after, pages_out, pages_in);
 	if (!memuse_equal(before, after)) {
 		printf("leakcheck: FAIL %ld pages and %ld kernel objects not returned\n",
 		       after.pages - before.pages, after.objects - before.objects);

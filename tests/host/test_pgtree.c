@@ -148,6 +148,13 @@ int main(void)
 	CHECK_EQ(pgtree_insert(&t, 1ULL << 20, item_for(1ULL << 20)), 0);
 	CHECK_EQ(t.height, 4);
 	CHECK(pgtree_lookup(&t, 3) == item_for(3));
+	/* Replace swaps an entry in place, allocating nothing, and only where there is one. */
+	int nodes = live_nodes;
+	CHECK(pgtree_replace(&t, 3, item_for(5)) == item_for(3));
+	CHECK(pgtree_lookup(&t, 3) == item_for(5) && t.count == 2 && live_nodes == nodes);
+	CHECK(pgtree_replace(&t, 4, item_for(4)) == NULL && pgtree_lookup(&t, 4) == NULL);
+	CHECK(pgtree_replace(&t, PGTREE_LIMIT, item_for(4)) == NULL && t.count == 2);
+	CHECK(pgtree_replace(&t, 3, item_for(3)) == item_for(5));
 	CHECK(pgtree_remove(&t, 3) == item_for(3));
 	CHECK(pgtree_remove(&t, 1ULL << 20) == item_for(1ULL << 20));
 	CHECK_EQ(live_nodes, 0);

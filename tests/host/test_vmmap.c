@@ -734,6 +734,42 @@ static void test_remove_callback(void)
 	NO_REFS();
 }
 
+/* A stack grows down, its guard moving with it, never onto another area. */
+static void test_grow_down(void)
+{
+	struct vmmap m;
+
+	SETUP(&m, { 0, 2, RW, A, 0 }, { 9, 10, 0, NULL, 0, MAP_PRIVATE | VMA_GUARD },
+	      { 10, 12, RW, B, 10, MAP_PRIVATE | VMA_STACK });
+	struct vmarea *guard = vmmap_lookup(&m, PG(9)), *stack = vmmap_lookup(&m, PG(10));
+	CHECK_EQ(vmmap_grow_down(&m, stack, PG(7), guard), 0);
+	LAYOUT(&m, { 0, 2, RW, A, 0 }, { 6, 7, 0, NULL, 0, MAP_PRIVATE | VMA_GUARD },
+	       { 7, 12, RW, B, 7, MAP_PRIVATE | VMA_STACK });
+	/* The guard needs a free page: 3 is the lowest start above area [0, 2). */
+	CHECK_EQ(vmmap_grow_down(&m, stack, PG(2), guard), -EEXIST);
+	CHECK_EQ(vmmap_grow_down(&m, stack, PG(3), guard), 0);
+	LAYOUT(&m, { 0, 2, RW, A, 0 }, { 2, 3, 0, NULL, 0, MAP_PRIVATE | VMA_GUARD },
+	       { 3, 12, RW, B, 3, MAP_PRIVATE | VMA_STACK });
+	/* Not below the start, not unaligned, not past offset 0, not with a stranger as guard. */
+	CHECK_EQ(vmmap_grow_down(&m, stack, PG(3), guard), -EINVAL);
+	CHECK_EQ(vmmap_grow_down(&m, stack, PG(3) - 1, guard), -EINVAL);
+	CHECK_EQ(vmmap_grow_down(&m, vmmap_lookup(&m, PG(0)), PG(0) - PGSIZE, NULL), -EINVAL);
+	CHECK_EQ(vmmap_grow_down(&m, stack, PG(1), vmmap_lookup(&m, PG(0))), -EINVAL);
+	LAYOUT(&m, { 0, 2, RW, A, 0 }, { 2, 3, 0, NULL, 0, MAP_PRIVATE | VMA_GUARD },
+	       { 3, 12, RW, B, 3, MAP_PRIVATE | VMA_STACK });
+	REFS(&m);
+	vmmap_destroy(&m);
+
+	/* Without a guard the page under the new start must still be free. */
+	SETUP(&m, { 0, 2, RW, A, 0 }, { 5, 6, RW, B, 5, MAP_PRIVATE | VMA_STACK });
+	stack = vmmap_lookup(&m, PG(5));
+	CHECK_EQ(vmmap_grow_down(&m, stack, PG(2), NULL), -EEXIST);
+	CHECK_EQ(vmmap_grow_down(&m, stack, PG(3), NULL), 0);
+	LAYOUT(&m, { 0, 2, RW, A, 0 }, { 3, 6, RW, B, 3, MAP_PRIVATE | VMA_STACK });
+	vmmap_destroy(&m);
+	NO_REFS();
+}
+
 int main(void)
 {
 	test_insert();
@@ -744,6 +780,7 @@ int main(void)
 	test_map_fixed();
 	test_protect();
 	test_clone();
+	test_grow_down();
 	test_print();
 	test_random();
 	return check_summary("test_vmmap");

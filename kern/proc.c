@@ -785,6 +785,20 @@ static int64_t wait_report(pid_t cpid, int wstatus, int *ustatus, void *urusage)
 }
 
 /*
+ * Whether child c is one wait4(pid) waits for, as on Linux: pid > 0 that child,
+ * -1 any child, 0 any child in the caller's process group (pgid), < -1 any
+ * child in group -pid. Caller holds proc_lock (process groups change under it).
+ */
+static bool wait_selects(const struct proc *c, pid_t pid, pid_t pgid)
+{
+	if (pid > 0)
+		return c->pid == pid;
+	if (pid == -1)
+		return true;
+	return c->pgid == (pid == 0 ? pgid : -pid);
+}
+
+/*
  * wait4: a zombie child is reaped and its exit status reported; with WUNTRACED
  * a stop, with WCONTINUED a continue, of a live child is reported once (the
  * child stays). -ECHILD when there is no child to wait for (children reaped
@@ -797,6 +811,8 @@ int64_t sys_wait4(pid_t pid, int *ustatus, int options, void *urusage)
 
 	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED))
 		return -EINVAL;
+	if (pid == INT32_MIN)	/* -pid does not exist */
+		return -ESRCH;
 	/*
 	 * Check the pointers before reaping, so a bad one loses no child (unless a
 	 * syscall thread unmaps them while we sleep, as another thread could on
@@ -812,7 +828,7 @@ int64_t sys_wait4(pid_t pid, int *ustatus, int options, void *urusage)
 		bool have_child = false;
 		for (int i = 0; i < NPROC; i++) {
 			struct proc *c = &procs[i];
-			if (c->state == P_FREE || c->parent != p || (pid > 0 && c->pid != pid))
+			if (c->state == P_FREE || c->parent != p || !wait_selects(c, pid, p->pgid))
 				continue;
 			have_child = true;
 			pid_t cpid = c->pid;

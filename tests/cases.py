@@ -698,13 +698,14 @@ CASES = [
     },
     {
         # Job control in make qemu's shell: a foreground job that reads the
-        # console is stopped by Ctrl-Z (the shell says so and lists it), brought
+        # console (typed to once it says it is ready, so the shell's line
+        # editor has let the terminal go) is stopped by Ctrl-Z (the shell says so and lists it), brought
         # back with fg (it reads again, so it has the terminal), and ended by
         # Ctrl-C with the status a shell reports for SIGINT.
         "name": "busybox-jobs",
         "init": "init busybox sh",
-        "type": [[PROMPT, "busybox sh -c 'while read x; do echo got $x; done'\r"],
-                 [r"done'\n", "one\r"], [r"^got one$", "\x1a"],
+        "type": [[PROMPT, "busybox sh -c 'echo rea\"\"dy; while read x; do echo got $x; done'\r"],
+                 [r"^ready$", "one\r"], [r"^got one$", "\x1a"],
                  [r"Stopped(.|\n)*" + PROMPT, "jobs\r"], [PROMPT, "fg\r"],
                  [r"fg\n.*\n", "two\r"], [r"^got two$", "\x03"],
                  [PROMPT, "echo status $?\r"], [r"status \d+", "exit 3\r"]],

@@ -7,6 +7,7 @@
 #include <inc/x86.h>
 #include <kern/clock.h>
 #include <kern/kmalloc.h>
+#include <kern/oom.h>
 #include <kern/pmap.h>
 #include <kern/spinlock.h>
 #include <kern/swap.h>
@@ -25,8 +26,8 @@ static struct waitq scans_done = WAITQ_INIT(scans_done);
 static struct list_node vmspaces = LIST_HEAD_INIT(vmspaces);
 static size_t nvmspaces;
 
-/* How many times vm_fault waits for the page-out thread before it gives up. */
-#define FAULT_MEMORY_WAITS 16
+/* Address spaces vm_footprints counts at most: every process's, and one more for each execve. */
+#define FOOTPRINTS_MAX 128
 /* Pages one step of a scan unmaps at most. */
 #define RECLAIM_BATCH 32
 
@@ -162,12 +163,12 @@ enum vm_fault_result vm_fault(struct vmspace *vs, uintptr_t va, int access)
 {
 	enum vm_fault_result r;
 
-	for (int waits = 0;; waits++) {
+	for (int tries = 0;; tries++) {
 		swap_throttle();
 		sleeplock_acquire(&vs->lock);
 		r = fault_locked(vs, va, access);
 		sleeplock_release(&vs->lock);
-		if (r != VM_NO_MEMORY || waits == FAULT_MEMORY_WAITS || !swap_wait_for_memory())
+		if (r != VM_NO_MEMORY || !memory_wait(tries))
 			return r;
 	}
 }
@@ -218,11 +219,29 @@ static int fault_in_writable(struct vmspace *vs, uintptr_t va, size_t n)
 	return 0;
 }
 
+/*
+ * Take vs->lock with [va, va+n) faulted in writable, waiting for memory
+ * (memory_wait, with the lock dropped) as vm_fault does: 0 with vs->lock
+ * held, or -EFAULT / -ENOMEM without it.
+ */
+static int lock_writable(struct vmspace *vs, uintptr_t va, size_t n)
+{
+	for (int tries = 0;; tries++) {
+		sleeplock_acquire(&vs->lock);
+		int r = fault_in_writable(vs, va, n);
+		if (r == 0)
+			return 0;
+		sleeplock_release(&vs->lock);
+		if (r != -ENOMEM || !memory_wait(tries))
+			return r;
+	}
+}
+
 int vm_writable(struct vmspace *vs, uintptr_t va, size_t n)
 {
-	sleeplock_acquire(&vs->lock);
-	int r = fault_in_writable(vs, va, n);
-	sleeplock_release(&vs->lock);
+	int r = lock_writable(vs, va, n);
+	if (r == 0)
+		sleeplock_release(&vs->lock);
 	return r;
 }
 
@@ -230,10 +249,11 @@ int vm_write(struct vmspace *vs, uintptr_t va, const void *src, size_t n)
 {
 	const char *s = src;
 
-	sleeplock_acquire(&vs->lock);
 	/* Nothing unmaps a page while we hold the lock, so all stay for the copy. */
-	int r = fault_in_writable(vs, va, n);
-	while (r == 0 && n > 0) {
+	int r = lock_writable(vs, va, n);
+	if (r < 0)
+		return r;
+	while (n > 0) {
 		size_t off = va % PGSIZE, k = MIN(n, PGSIZE - off);
 		uint64_t *pte;
 		struct page *pp = page_lookup(vs->pml4, va, &pte);
@@ -244,7 +264,7 @@ int vm_write(struct vmspace *vs, uintptr_t va, const void *src, size_t n)
 		n -= k;
 	}
 	sleeplock_release(&vs->lock);
-	return r;
+	return 0;
 }
 
 int vm_map(struct vmspace *vs, uintptr_t start, size_t len, int prot, int flags,
@@ -578,6 +598,15 @@ static size_t reclaim_space(struct vmspace *vs, size_t want)
 	return run.out;
 }
 
+/* Let go of vs, which a scan or a count held (vs->scanners); vmspace_destroy may wait for that. */
+static void unpin(struct vmspace *vs)
+{
+	spin_lock(&vmspaces_lock);
+	if (--vs->scanners == 0 && vs->dying)
+		wakeup_all(&scans_done);
+	spin_unlock(&vmspaces_lock);
+}
+
 size_t vm_reclaim(size_t want)
 {
 	size_t out = 0;
@@ -601,10 +630,47 @@ size_t vm_reclaim(size_t want)
 		vs->scanners++;
 		spin_unlock(&vmspaces_lock);
 		out += reclaim_space(vs, want - out);
-		spin_lock(&vmspaces_lock);
-		if (--vs->scanners == 0 && vs->dying)
-			wakeup_all(&scans_done);
-		spin_unlock(&vmspaces_lock);
+		unpin(vs);
 	}
 	return out;
+}
+
+/*
+ * What vs holds of its own: the pages and swap entries of its areas'
+ * anonymous and shadow objects, each object once. Takes vs->lock.
+ */
+static size_t footprint(struct vmspace *vs)
+{
+	size_t n = 0;
+	struct vmarea *a, *b;
+
+	sleeplock_acquire(&vs->lock);
+	vmmap_foreach(a, &vs->map) {
+		if (!a->obj)
+			continue;
+		vmmap_foreach(b, &vs->map)
+			if (b == a || b->obj == a->obj)
+				break;
+		if (b == a)	/* the first area on this object */
+			n += vmobj_anon_entries(a->obj);
+	}
+	sleeplock_release(&vs->lock);
+	return n;
+}
+
+void vm_footprints(void (*fn)(struct vmspace *vs, size_t pages, void *arg), void *arg)
+{
+	struct vmspace *pinned[FOOTPRINTS_MAX];
+	size_t n = 0;
+
+	spin_lock(&vmspaces_lock);
+	for (struct list_node *l = vmspaces.next; l != &vmspaces && n < FOOTPRINTS_MAX; l = l->next) {
+		pinned[n] = list_entry(l, struct vmspace, all_link);
+		pinned[n++]->scanners++;
+	}
+	spin_unlock(&vmspaces_lock);
+	for (size_t i = 0; i < n; i++) {
+		fn(pinned[i], footprint(pinned[i]), arg);
+		unpin(pinned[i]);
+	}
 }

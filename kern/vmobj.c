@@ -127,6 +127,14 @@ void vmobj_ref(struct vmobj *obj)
 	spin_unlock(&vmobj_lock);
 }
 
+size_t vmobj_anon_entries(struct vmobj *obj)
+{
+	spin_lock(&vmobj_lock);
+	size_t n = obj->type == VMOBJ_FILE ? 0 : obj->pages.count;
+	spin_unlock(&vmobj_lock);
+	return n;
+}
+
 /* Drop every page and slot obj holds in [lo, hi). Caller holds vmobj_lock, or obj is unreachable. */
 static void drop_pages(struct vmobj *obj, uint64_t lo, uint64_t hi)
 {

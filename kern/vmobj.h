@@ -57,6 +57,11 @@ struct vmobj *vmobj_shadow_create(struct vmobj *below);
 struct vmobj *vmobj_file_create(void);
 
 void vmobj_ref(struct vmobj *obj);
+/*
+ * The pages and swap entries obj holds, if it is anonymous memory (an
+ * anonymous or shadow object); 0 for a file object. Takes vmobj_lock.
+ */
+size_t vmobj_anon_entries(struct vmobj *obj);
 void vmobj_put(struct vmobj *obj);
 
 /*

@@ -123,8 +123,14 @@ static bool grow_stack(struct vmspace *vs, uintptr_t va)
 	return vmmap_grow_down(&vs->map, above, ROUNDDOWN(va, PGSIZE), guard) == 0;
 }
 
-/* vm_fault with vs->lock held. */
-static enum vm_fault_result fault_locked(struct vmspace *vs, uintptr_t va, int access)
+/*
+ * vm_fault with vs->lock held. With later not NULL, a page that must be read
+ * back from swap (or waited for) is left in *later, *read_later is set and
+ * the result is VM_OK with nothing mapped: the caller drops vs->lock, calls
+ * vmobj_pagein_finish and faults again. With later NULL the read happens here.
+ */
+static enum vm_fault_result fault_locked(struct vmspace *vs, uintptr_t va, int access,
+					 struct vmobj_pagein *later, bool *read_later)
 {
 	if (va >= USER_END)
 		return VM_PROTECTION;
@@ -144,7 +150,11 @@ static enum vm_fault_result fault_locked(struct vmspace *vs, uintptr_t va, int a
 	bool copy_on_write = access == VM_WRITE && !(a->flags & MAP_SHARED);
 	bool in_top;
 	int err;
-	struct page *pp = vmobj_fault_page(a->obj, pgoff, copy_on_write, &in_top, &err);
+	struct page *pp = vmobj_fault_page(a->obj, pgoff, copy_on_write, &in_top, &err, later);
+	if (!pp && err == -EAGAIN) {
+		*read_later = true;
+		return VM_OK;
+	}
 	if (!pp)
 		return err == -ERANGE ? VM_BEYOND_EOF : err == -EIO ? VM_SWAP_ERROR : VM_NO_MEMORY;
 
@@ -163,12 +173,19 @@ enum vm_fault_result vm_fault(struct vmspace *vs, uintptr_t va, int access)
 {
 	enum vm_fault_result r;
 
-	for (int tries = 0;; tries++) {
+	for (int tries = 0;;) {
+		struct vmobj_pagein in;
+		bool read_later = false;
 		swap_throttle();
 		sleeplock_acquire(&vs->lock);
-		r = fault_locked(vs, va, access);
+		r = fault_locked(vs, va, access, &in, &read_later);
 		sleeplock_release(&vs->lock);
-		if (r != VM_NO_MEMORY || !memory_wait(tries))
+		if (read_later) {
+			if (vmobj_pagein_finish(&in) < 0)
+				return VM_SWAP_ERROR;
+			continue;	/* the page is in memory now, unless it left again */
+		}
+		if (r != VM_NO_MEMORY || !memory_wait(tries++))
 			return r;
 	}
 }
@@ -212,7 +229,7 @@ static int fault_in_writable(struct vmspace *vs, uintptr_t va, size_t n)
 	for (uintptr_t pg = ROUNDDOWN(va, PGSIZE); pg < end; pg += PGSIZE) {
 		if (page_lookup(vs->pml4, pg, &pte) && (*pte & PTE_W))
 			continue;
-		enum vm_fault_result f = fault_locked(vs, pg, VM_WRITE);
+		enum vm_fault_result f = fault_locked(vs, pg, VM_WRITE, NULL, NULL);
 		if (f != VM_OK)
 			return f == VM_NO_MEMORY ? -ENOMEM : -EFAULT;
 	}

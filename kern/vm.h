@@ -122,7 +122,9 @@ void vmspace_collapse(struct vmspace *vs);
  * leaves a free page under the stack for the guard. When memory runs out,
  * waits as memory_wait says (for the page-out thread, or for an
  * out-of-memory victim to end) and tries again, vs->lock dropped meanwhile;
- * VM_NO_MEMORY once memory_wait gives up. Takes vs->lock.
+ * VM_NO_MEMORY once memory_wait gives up. A page read back from swap is read
+ * with vs->lock dropped too, and the fault is then tried again, so that
+ * faults of other threads in vs go on meanwhile. Takes vs->lock.
  */
 enum vm_fault_result vm_fault(struct vmspace *vs, uintptr_t va, int access);
 /* Signal and words ("not mapped", ...) for a result other than VM_OK. */
@@ -131,8 +133,8 @@ const char *vm_fault_text(enum vm_fault_result r);
 
 /*
  * Write n bytes from src at va in vs (loaded or not), faulting pages in as a user
- * write would, waiting for memory as vm_fault does. 0, or -EFAULT / -ENOMEM.
- * Takes vs->lock.
+ * write would, waiting for memory as vm_fault does (but reading pages back
+ * from swap with vs->lock held). 0, or -EFAULT / -ENOMEM. Takes vs->lock.
  */
 int vm_write(struct vmspace *vs, uintptr_t va, const void *src, size_t n);
 /*

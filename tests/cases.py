@@ -412,6 +412,20 @@ CASES = [
         "forbid": USER_FAILURE,
     },
     {
+        # Two threads of one process, on two CPUs, fault at once on pages of
+        # their own halves of 128 MiB that are on the disk; a fault reads its
+        # page with the address space's lock dropped, and every page is right.
+        "name": "swap-threads",
+        "init": "leakcheck swapper threads 128",
+        "mem": "64M",
+        "swap": "256M",
+        "smp": 2,
+        "timeout": 300,
+        "expect": [r"^swapper: two threads checked 128 MiB at once$",
+                   r"^swapper: ok$"] + NO_LEAK + [SWAP_LEAK],
+        "forbid": USER_FAILURE,
+    },
+    {
         # Four processes at once, 40 MiB each, in 64 MiB.
         "name": "swap-procs",
         "init": "leakcheck swapper procs 4 40",

@@ -36,7 +36,9 @@ static struct spinlock vmobj_lock = SPINLOCK_INIT("vmobj", LOCK_VMOBJ);
  * and the object it is in gets a reference for the time of the transfer, so
  * that it cannot be freed or folded meanwhile; the transfer itself runs with
  * the lock dropped. A page being read in is already in the tree: a fault that
- * finds it waits on pagein_wq until it is filled. A page being written out stays
+ * finds it waits on pagein_wq until it is filled. vm_fault does the read or
+ * the wait with its address space's lock dropped too (struct vmobj_pagein),
+ * so an munmap may take the page out of the tree meanwhile. A page being written out stays
  * usable: a fault that hands it out clears PAGE_PAGEOUT, and the page-out, when
  * it sees that (or the page gone, or referenced again), keeps the page and
  * frees the slot.

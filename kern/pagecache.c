@@ -2,7 +2,6 @@
 #include <inc/errno.h>
 #include <inc/mmu.h>
 #include <inc/string.h>
-#include <kern/oom.h>
 #include <kern/pagecache.h>
 #include <kern/pmap.h>
 #include <kern/uaccess.h>
@@ -63,10 +62,7 @@ int64_t pagecache_write(struct vmobj *obj, const void *buf, size_t n, uint64_t o
 	while (done < n) {
 		uint64_t pos = off + done;
 		size_t in_page = pos % PGSIZE, k = MIN(n - done, PGSIZE - in_page);
-		struct page *pp;
-		for (int tries = 0; !(pp = vmobj_file_page(obj, pos / PGSIZE, true)) &&
-				    memory_wait(tries); tries++)
-			;
+		struct page *pp = vmobj_file_page(obj, pos / PGSIZE, true);
 		if (!pp) {
 			err = -ENOSPC;
 			break;

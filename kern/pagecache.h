@@ -21,10 +21,10 @@ struct vmobj;
  */
 int64_t pagecache_read(struct vmobj *obj, void *buf, size_t n, uint64_t off, bool user);
 /*
- * n bytes from buf at offset off, making pages as needed (waiting for memory
- * as memory_wait says) and growing the size past what was written: the count,
- * or if nothing was written -EFAULT, -ENOSPC (out of memory) or -EFBIG (past
- * PAGECACHE_MAXSIZE). The caller serializes writers of one file.
+ * n bytes from buf at offset off, making pages as needed and growing the size
+ * past what was written: the count, or if nothing was written -EFAULT, -ENOSPC
+ * (out of memory) or -EFBIG (past PAGECACHE_MAXSIZE). The caller serializes
+ * writers of one file.
  */
 int64_t pagecache_write(struct vmobj *obj, const void *buf, size_t n, uint64_t off, bool user);
 

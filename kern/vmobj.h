@@ -82,8 +82,9 @@ void vmobj_put(struct vmobj *obj);
  * and the result is NULL with *err = -EAGAIN: the caller lets go of its locks,
  * calls vmobj_pagein_finish(later) and looks again, so that a fault holds no
  * lock of its address space while the disk reads. Otherwise NULL with *err =
- * -ENOMEM, -EIO (a swap read failed), or -ERANGE for a page beyond the end of
- * a file with nothing above it.
+ * -ENOMEM, -ENOSPC if that file page could not be made (a full file system),
+ * -EIO (a swap read failed), or -ERANGE for a page beyond the end of a file
+ * with nothing above it.
  */
 struct vmobj_pagein {
 	struct vmobj *owner;	/* the object the page is read into (a reference) */
@@ -131,6 +132,15 @@ int vmobj_insert_page(struct vmobj *obj, uint64_t pgoff, struct page *page);
  * any more (munmap, brk shrinking). obj must be a private area's top object.
  */
 void vmobj_purge(struct vmobj *obj, uint64_t lo, uint64_t hi);
+
+/* Whether obj is top or lies below it. */
+bool vmobj_reaches(struct vmobj *top, struct vmobj *obj);
+/*
+ * Drop the pages at offsets [lo, hi) of every object from top down to bottom,
+ * which lies below top, bottom itself excluded: the private copies made of
+ * bottom's pages there (a file's, past its new end after a truncation).
+ */
+void vmobj_purge_above(struct vmobj *top, struct vmobj *bottom, uint64_t lo, uint64_t hi);
 
 /*
  * Fold into top every object directly below it that only top references, so that

@@ -710,10 +710,10 @@ CASES = [
     {
         # make qemu's session: busybox's interactive shell as init on the writable
         # tmpfs at /, driven over the console as a user would, each command typed
-        # once the prompt (with its cursor-position query) is back. Job control
-        # is off (+m), as in make qemu, until wait4 takes WUNTRACED.
+        # once the prompt (with its cursor-position query) is back; init starts
+        # the shell in a session of its own, as in make qemu.
         "name": "busybox-session",
-        "init": "busybox sh +m",
+        "init": "init busybox sh",
         "type": [[PROMPT, cmd + "\r"] for cmd in [
             "ls -l /bin/busybox /dev/null",
             "echo hi > /tmp/a; echo there >> /tmp/a; cat /tmp/a",
@@ -736,6 +736,22 @@ CASES = [
                    r"^again$", r"^again$", r"^one$", r"^both$"],
         "forbid": USER_FAILURE + [r"No such file", r"can't", r"[Nn]ot found"],
         "status": 7,
+    },
+    {
+        # Job control in make qemu's shell: a foreground job that reads the
+        # console is stopped by Ctrl-Z (the shell says so and lists it), brought
+        # back with fg (it reads again, so it has the terminal), and ended by
+        # Ctrl-C with the status a shell reports for SIGINT.
+        "name": "busybox-jobs",
+        "init": "init busybox sh",
+        "type": [[PROMPT, "busybox sh -c 'while read x; do echo got $x; done'\r"],
+                 [r"done'\n", "one\r"], [r"^got one$", "\x1a"],
+                 [r"Stopped(.|\n)*" + PROMPT, "jobs\r"], [PROMPT, "fg\r"],
+                 [r"fg\n.*\n", "two\r"], [r"^got two$", "\x03"],
+                 [PROMPT, "echo status $?\r"], [r"status \d+", "exit 3\r"]],
+        "expect": [r"^got one\r?$", r"Stopped", r"^got two\r?$", r"^status 130\r?$"],
+        "forbid": USER_FAILURE + [r"can't", r"[Nn]ot found", r"init:"],
+        "status": 3,
     },
     {
         # The small calls C libraries make: pread64, getcwd, umask, the limits

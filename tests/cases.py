@@ -1031,9 +1031,24 @@ CASES = [
                    r"of its own$"
                    r".*^flexsc: parent: getpid says \2; wait4 says child \1 exited with status 0$",
                    r"^flexsc: this process made \d+ calls through the page and took \d+ traps "
-                   r"\(flexsc_wait\) for them: \d+\.\d calls per trap$"] + NO_LEAK,
+                   r"\(flexsc_wait\) for them: \d+\.\d calls per trap$",
+                   r"^flexsc: (?:one CPU, so no syscall core to show|2000 getcpu calls from CPU 0, "
+                   r"served by a polling syscall thread on CPU mask 0x[2468ace]: 0 system-call "
+                   r"traps on any CPU, 0 flexsc_wait, 0 flexsc_wake$)"] + NO_LEAK,
         "forbid": USER_FAILURE + [r"(?s)^flexsc: batch write (\d) of 8$.*^flexsc: batch write \1 "
                                   r"of 8$"],
+    },
+    {
+        # The demo's last part on 4 CPUs: getcpu entries from CPU 0 served by a
+        # polling syscall thread on another core, with no trap anywhere.
+        "name": "flexsc-demo-smp4",
+        "init": "leakcheck flexsc",
+        "smp": 4,
+        "expect": [r"^flexsc: this process made \d+ calls through the page",
+                   r"^flexsc: 2000 getcpu calls from CPU 0, served by a polling syscall thread "
+                   r"on CPU mask 0x[2468ace]: 0 system-call traps on any CPU, 0 flexsc_wait, "
+                   r"0 flexsc_wake$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
     },
     {
         "name": "flexsc-ipc-demo",
@@ -1050,6 +1065,41 @@ CASES = [
         "name": "flexsctest",
         "init": "leakcheck flexsctest",
         "expect": [r"^flexsctest: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+    },
+    {
+        # Tags and linked entries: a chain in order behind a blocked leader, a
+        # failed link cancelling the rest (an exit_group too), tags back with
+        # their results, unwaited entries completing, exit with a chain pending.
+        "name": "flexsclinks",
+        "init": "leakcheck flexsclinks",
+        "smp": 1,
+        "expect": [r"^flexsclinks: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+    },
+    {
+        "name": "flexsclinks-smp2",
+        "init": "leakcheck flexsclinks",
+        "smp": 2,
+        "expect": [r"^flexsclinks: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+    },
+    {
+        "name": "flexsclinks-smp4",
+        "init": "leakcheck flexsclinks",
+        "smp": 4,
+        "expect": [r"^flexsclinks: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+    },
+    {
+        # Seven registered processes at once on 4 CPUs, with the caller's core,
+        # syscall cores and polling ones (sleeping and woken, or forever), each
+        # with batches and a linked write -> read, exiting with entries pending.
+        "name": "flexscmix-smp4",
+        "init": "leakcheck flexscmix",
+        "smp": 4,
+        "expect": [r"^flexscmix: 7 registered processes with mixed placements on 4 CPUs, "
+                   r"300 rounds each$", r"^flexscmix: ok$"] + NO_LEAK,
         "forbid": USER_FAILURE,
     },
     {

@@ -92,7 +92,8 @@ static void placed(uint64_t cpus, uint32_t flags, const char *what)
 {
 	pid_t pid = fork();
 	if (pid == 0)
-		placed_child((struct flexsc_options){ .nthreads = 2, .placement = FLEXSC_PLACE_CORES,
+		placed_child((struct flexsc_options){ .npages = 2, .nthreads = 2,
+						     .placement = FLEXSC_PLACE_CORES,
 						     .cpus = cpus, .flags = flags });
 	int status;
 	wait4(pid, &status, 0, NULL);

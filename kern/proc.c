@@ -11,6 +11,7 @@
 #include <kern/flexsc.h>
 #include <kern/futex.h>
 #include <kern/lapic.h>
+#include <kern/oom.h>
 #include <kern/pmap.h>
 #include <kern/proc.h>
 #include <kern/syscall.h>
@@ -314,7 +315,7 @@ static void resume_copied_call(struct trapframe *tf)
  * entered the kernel), on stack if stack is not 0. The child in *childp, not
  * yet started; 0 or -errno.
  */
-static int fork_proc(uintptr_t stack, struct proc **childp)
+static int fork_copy(uintptr_t stack, struct proc **childp)
 {
 	struct proc *parent = myproc();
 	struct thread *user = proc_caller();
@@ -352,6 +353,15 @@ static int fork_proc(uintptr_t stack, struct proc **childp)
 	signal_fork(user, child);
 	*childp = child;
 	return 0;
+}
+
+/* fork_copy, tried again while memory runs out and memory_wait says it may come back. */
+static int fork_proc(uintptr_t stack, struct proc **childp)
+{
+	int err;
+	for (int tries = 0; (err = fork_copy(stack, childp)) == -ENOMEM && memory_wait(tries); tries++)
+		;
+	return err;
 }
 
 int64_t sys_fork(void)

@@ -39,6 +39,28 @@ def kill_line(prog, cause, addr=HEX):
     return (rf"^elk: pid \d+ \({prog}\) killed: {cause}, addr {addr}, rip {HEX}$")
 
 
+def oom_line(prog):
+    """The kernel's one line for the out-of-memory victim, a PROG."""
+    return rf"^oom: killed pid \d+ \({prog}\), \d+ pages$"
+
+
+def oomkill_case(name, swap):
+    """oomkill's hog and four workers in 64 MiB, with a swap disk of SWAP or none."""
+    case = {
+        "name": name,
+        "init": "leakcheck oomkill 4 1",
+        "mem": "64M",
+        "timeout": 300,
+        "expect": [oom_line("oomkill"),
+                   r"^oomkill: the hog \(pid \d+\) was killed, 4 workers finished right$",
+                   r"^oomkill: ok$"] + NO_LEAK + ([SWAP_LEAK] if swap else []),
+        "forbid": USER_FAILURE + [r"killed: out of memory"],
+    }
+    if swap:
+        case["swap"] = swap
+    return case
+
+
 def fault_case(prog, cause, signo, signame, addr=HEX):
     """PROG run as init: the kernel kills it with CAUSE and reports init's death."""
     return {
@@ -393,6 +415,20 @@ CASES = [
         "forbid": USER_FAILURE,
     },
     {
+        # Two threads of one process, on two CPUs, fault at once on pages of
+        # their own halves of 128 MiB that are on the disk; a fault reads its
+        # page with the address space's lock dropped, and every page is right.
+        "name": "swap-threads",
+        "init": "leakcheck swapper threads 128",
+        "mem": "64M",
+        "swap": "256M",
+        "smp": 2,
+        "timeout": 300,
+        "expect": [r"^swapper: two threads checked 128 MiB at once$",
+                   r"^swapper: ok$"] + NO_LEAK + [SWAP_LEAK],
+        "forbid": USER_FAILURE,
+    },
+    {
         # Four processes at once, 40 MiB each, in 64 MiB.
         "name": "swap-procs",
         "init": "leakcheck swapper procs 4 40",
@@ -464,11 +500,16 @@ CASES = [
         "mem": "64M",
         "swap": "32M",
         "timeout": 300,
-        "expect": [kill_line("swapper", "out of memory"),
+        "expect": [oom_line("swapper"),
                    r"^swapper: out of memory and swap: one child killed, the next one fine$",
                    r"^swapper: ok$"] + NO_LEAK + [SWAP_LEAK],
-        "forbid": USER_FAILURE,
+        "forbid": USER_FAILURE + [r"killed: out of memory"],
     },
+    # The out-of-memory victim is the largest process: a hog, not one of four
+    # workers that allocate, fill and check 1 MiB at a time meanwhile; they
+    # wait for the hog's memory and all finish right. With swap and without.
+    oomkill_case("swap-oomkill", "16M"),
+    oomkill_case("oomkill", None),
     {
         # No swap disk, no disk: the driver invents none.
         "name": "blktest-nodisk",
@@ -947,8 +988,8 @@ CASES = [
         # A child touches more memory than the machine has.
         "name": "oom",
         "init": "leakcheck oom",
-        "expect": [kill_line("oom", "out of memory"), r"^oom: ok$"] + NO_LEAK,
-        "forbid": USER_FAILURE,
+        "expect": [oom_line("oom"), r"^oom: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE + [r"killed: out of memory"],
         "timeout": 120,
     },
     {

@@ -743,9 +743,14 @@ CASES = [
         # editor has let the terminal go) is stopped by Ctrl-Z (the shell says so and lists it), brought
         # back with fg (it reads again, so it has the terminal), and ended by
         # Ctrl-C with the status a shell reports for SIGINT.
+        # The job is awk, whose SIGINT is SIG_DFL, not a `sh -c` read loop:
+        # busybox sh catches SIGINT and only notes it while its `read` builtin
+        # prepares to poll, so a Ctrl-C landing just before that poll left the
+        # job waiting for another line, as on Linux (busybox's shell_common.c:
+        # "TODO race with a signal arriving just before the poll!").
         "name": "busybox-jobs",
         "init": "init busybox sh",
-        "type": [[PROMPT, "busybox sh -c 'echo rea\"\"dy; while read x; do echo got $x; done'\r"],
+        "type": [[PROMPT, "busybox awk 'BEGIN{print \"rea\" \"dy\";fflush()}{print \"got \" $0;fflush()}'\r"],
                  [r"^ready$", "one\r"], [r"^got one$", "\x1a"],
                  [r"Stopped(.|\n)*" + PROMPT, "jobs\r"], [PROMPT, "fg\r"],
                  [r"fg\n.*\n", "two\r"], [r"^got two$", "\x03"],

@@ -932,8 +932,11 @@ static int rename_targets(struct target *o, struct target *n, unsigned flags)
 	struct vnode *vn, *old = NULL;
 	int r;
 
-	if (target_is_dot(o) || target_is_dot(n))
-		return -EINVAL;
+	/* As Linux: a last component of ".", ".." or "/" is busy. */
+	if (target_is_dot(o))
+		return -EBUSY;
+	if (target_is_dot(n))
+		return flags & RENAME_NOREPLACE ? -EEXIST : -EBUSY;
 	if ((r = target_lookup(o, &vn)) < 0)
 		return r;
 	if (target_lookup(n, &old) < 0)
@@ -1062,12 +1065,13 @@ int64_t sys_link(const char *uold, const char *unew)
 
 /*
  * readlinkat: the target of the symbolic link (dirfd, upath), without a NUL,
- * cut to size bytes; its length. -EINVAL if it is no link or size is 0.
+ * cut to size bytes; its length. -EINVAL if it is no link or size is 0; for an
+ * empty path (dirfd itself) that is no link, -ENOENT, as Linux.
  */
 int64_t sys_readlinkat(int dirfd, const char *upath, char *ubuf, size_t size)
 {
 	struct vnode *vn;
-	char *buf;
+	char *buf, first;
 
 	if ((int64_t)size <= 0)
 		return -EINVAL;
@@ -1076,7 +1080,7 @@ int64_t sys_readlinkat(int dirfd, const char *upath, char *ubuf, size_t size)
 		return r;
 	if (!vn->ops->readlink) {
 		vn_put(vn);
-		return -EINVAL;
+		return copy_from_user(&first, upath, 1) == 0 && !first ? -ENOENT : -EINVAL;
 	}
 	if (!(buf = kmalloc(PATH_MAX))) {
 		vn_put(vn);

@@ -154,12 +154,20 @@ static void split_time(const int64_t *t, uint64_t *sec, uint64_t *nsec)
 	*nsec = (uint64_t)(v % 1000000000L);
 }
 
+uint32_t vfs_new_dev(void)
+{
+	static uint32_t last;
+
+	return __atomic_add_fetch(&last, 1, __ATOMIC_RELAXED);
+}
+
 void vfs_stat(struct vnode *vn, struct stat *st)
 {
 	uint64_t size = vn->pages ? vmobj_file_size(vn->pages) : vn->size;
 
 	memset(st, 0, sizeof(*st));
-	st->st_dev = (uint64_t)(uintptr_t)vn->fs % 0xffff + 1;
+	/* Linux's layout of major 0, minor dev: the low 8 bits, the rest from bit 20. */
+	st->st_dev = (vn->fs->dev & 0xff) | ((uint64_t)(vn->fs->dev & ~0xffu) << 12);
 	st->st_ino = vn->ino;
 	st->st_nlink = __atomic_load_n(&vn->nlink, __ATOMIC_RELAXED);
 	st->st_mode = __atomic_load_n(&vn->mode, __ATOMIC_RELAXED);

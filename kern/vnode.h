@@ -84,9 +84,14 @@ struct vnode_ops {
 	void (*destroy)(struct vnode *vn);
 };
 
+/* What each mounted file system instance starts with. */
+struct fs_instance {
+	uint32_t dev;		/* its minor number (major 0), unique among mounts; fixed */
+};
+
 struct vnode {
 	const struct vnode_ops *ops;
-	const void *fs;		/* the file system instance it belongs to (for -EXDEV) */
+	const struct fs_instance *fs;	/* the instance it belongs to (st_dev, -EXDEV) */
 	int ref;		/* under vnode_lock */
 	uint32_t nlink;		/* under vnode_lock */
 	uint64_t ino;

@@ -872,6 +872,14 @@ CASES = [
         "forbid": USER_FAILURE,
     },
     {
+        # Two tmpfs mounts and / have three device numbers, all of major 0. No
+        # leakcheck: mounts stay (there is no umount).
+        "name": "mountdev",
+        "init": "files mounts",
+        "expect": [r"^files: ok$"],
+        "forbid": USER_FAILURE,
+    },
+    {
         "name": "fdlimit",
         "init": "leakcheck fdlimit",
         "expect": [r"^fdlimit: ok$"] + NO_LEAK,

@@ -625,11 +625,14 @@ int64_t sys_getdents64(int fd, struct linux_dirent64 *ubuf, size_t count)
 	}
 	sleeplock_acquire(&f->pos_lock);
 	uint64_t cookie = (uint64_t)f->offset;
+	/* readdir walks the directory's entries: only under vfs_lock (vnode.h). */
 	sleeplock_acquire(&vfs_lock);
-	while (f->vn->ops->readdir(f->vn, cookie, e) == 1 && put_dirent(buf, room, &used, e))
+	int more;
+	while ((more = f->vn->ops->readdir(f->vn, cookie, e)) == 1 &&
+	       put_dirent(buf, room, &used, e))
 		cookie = e->next;
 	sleeplock_release(&vfs_lock);
-	if (used == 0 && f->vn->ops->readdir(f->vn, cookie, e) == 1)
+	if (used == 0 && more == 1)	/* the first entry does not fit */
 		r = -EINVAL;
 	else if (copy_to_user(ubuf, buf, used) < 0)
 		r = -EFAULT;

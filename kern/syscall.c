@@ -140,6 +140,10 @@ int64_t sys_kstat(int which)
 		return (int64_t)swap_clean_drops();
 	case KSTAT_LOCKED_PAGES:
 		return (int64_t)pages_locked();
+	case KSTAT_PAGEOUT_ROUNDS:
+		return (int64_t)swap_rounds();
+	case KSTAT_PAGEOUT_LOW:
+		return (int64_t)swap_low_water();
 	default:
 		if (which >= KSTAT_CPU_TICKS && which < KSTAT_CPU_TICKS + ncpu)
 			return (int64_t)__atomic_load_n(&cpus[which - KSTAT_CPU_TICKS].ticks,

@@ -454,6 +454,21 @@ CASES = [
         "forbid": USER_FAILURE,
     },
     {
+        # A tmpfs file holds memory under the page-out's low-water mark, where the
+        # page-out can take nothing of it: after the round a fault asked for, the
+        # thread sleeps while the program computes (it ran round after round,
+        # re-evicting everyone's pages, before it learnt to stop).
+        "name": "swap-idle",
+        "init": "leakcheck swapper idle",
+        "mem": "64M",
+        "swap": "64M",
+        "timeout": 300,
+        "expect": [r"^swapper: a \d+ KiB file under the low-water mark; while computing, [0-2] "
+                   r"page-out rounds and \d+ swap writes$",
+                   r"^swapper: ok$"] + NO_LEAK + [SWAP_LEAK],
+        "forbid": USER_FAILURE,
+    },
+    {
         # Memory and swap both full: the process that wants more is killed with
         # the out-of-memory line, and the next one runs.
         "name": "swap-oom",

@@ -23,6 +23,11 @@
  *                          after it), with other calls posted after it: all
  *                          run, the buffer holds the file's bytes, and the
  *                          line says how many others were done before it
+ * swapper idle            a tmpfs file takes memory under the page-out's
+ *                          low-water mark (nothing the page-out can take);
+ *                          a fault wakes the page-out, and then while this
+ *                          process computes without touching new memory
+ *                          the page-out runs at most a round or two
  * swapper oom MIB          a child that wants MIB MiB, more than memory and
  *                          swap hold, is killed for it; then another child
  *                          fills 16 MiB, which fits again, and this process
@@ -265,6 +270,47 @@ static int flexread(long mib)
 	return 0;
 }
 
+/* A loop that touches no new memory: n additions to a volatile word. */
+static void compute(long n)
+{
+	volatile long x = 0;
+	for (long i = 0; i < n; i++)
+		x += i;
+}
+
+#define IDLE_LOOP 20000000L	/* additions per computing stretch */
+
+static int idle(void)
+{
+	static char chunk[PG];
+	long low = kstat(KSTAT_PAGEOUT_LOW);
+	int fd = open("/swapper.idle", O_CREAT | O_RDWR | O_TRUNC, 0600);
+	check(fd >= 0, "open /swapper.idle");
+	if (fd < 0)
+		return 1;
+	memset(chunk, 7, sizeof(chunk));
+	long pages = 0;
+	while (kstat(KSTAT_FREE_PAGES) > low / 2 && write(fd, chunk, PG) == PG)
+		pages++;
+	check(kstat(KSTAT_FREE_PAGES) <= low / 2, "the file takes memory under the low-water mark");
+	char *m = map(PG);	/* a fault: it wakes the page-out, as any program's would */
+	if (!m)
+		return 1;
+	m[0] = 1;
+	compute(IDLE_LOOP);	/* the round it asked for */
+	long rounds = kstat(KSTAT_PAGEOUT_ROUNDS), writes = kstat(KSTAT_SWAP_WRITES);
+	compute(4 * IDLE_LOOP);
+	long more = kstat(KSTAT_PAGEOUT_ROUNDS) - rounds;
+	long more_writes = kstat(KSTAT_SWAP_WRITES) - writes;
+	check(more <= 2, "the page-out sleeps while nothing asks for memory");
+	printf("swapper: a %ld KiB file under the low-water mark; while computing, %ld page-out "
+	       "rounds and %ld swap writes\n", pages * PG >> 10, more, more_writes);
+	munmap(m, PG);
+	close(fd);
+	unlink("/swapper.idle");
+	return 0;
+}
+
 static int oom(long mib)
 {
 	int status;
@@ -307,11 +353,13 @@ int main(int argc, char **argv)
 		locked(atoi(argv[2]));
 	} else if (argc == 3 && strcmp(argv[1], "flexread") == 0) {
 		flexread(atoi(argv[2]));
+	} else if (argc == 2 && strcmp(argv[1], "idle") == 0) {
+		idle();
 	} else if (argc == 3 && strcmp(argv[1], "oom") == 0) {
 		oom(atoi(argv[2]));
 	} else {
 		printf("usage: swapper touch MIB | procs N MIB | fork MIB | unmap MIB | locked MIB | "
-		       "flexread MIB | oom MIB\n");
+		       "flexread MIB | idle | oom MIB\n");
 		return 2;
 	}
 	long out = kstat(KSTAT_SWAP_WRITES) - writes, in = kstat(KSTAT_SWAP_READS) - reads;

@@ -7,9 +7,12 @@
  *
  * swapper touch MIB        one process, MIB MiB
  * swapper procs N MIB      N processes at once, MIB MiB each
- * swapper fork MIB         fill MIB MiB, fork: child and parent each check
- *                          every shared copy-on-write page, then the child
- *                          writes its own and both check again
+ * swapper fork MIB         fill MIB MiB, fork: the child checks every shared
+ *                          copy-on-write page; another child's 56 MiB push
+ *                          them out, where they take one slot each; the
+ *                          parent reads them back and checks them, then the
+ *                          child does with (nearly) no read from swap; then
+ *                          the child writes its own and both check again
  * swapper unmap MIB        fill, then munmap and mprotect paged-out ranges:
  *                          unmapped slots come back, the rest reads right
  * swapper locked MIB       a child registers syscall pages (locked: kstat's
@@ -119,25 +122,75 @@ static int procs(int n, long mib)
 	return 0;
 }
 
+#define FORK_HOG_MIB 56	/* what pushes the shared pages out in forked() */
+
+/* Swap slots that hold pages not in memory (copies of resident pages left out). */
+static long slots_out(void)
+{
+	return kstat(KSTAT_SWAP_TOTAL) - kstat(KSTAT_SWAP_FREE) - kstat(KSTAT_SWAP_COPIES);
+}
+
+/* Swap reads while m's pages are checked for generation gen; *bad gets the pages wrong. */
+static long reads_checking(const char *m, long npages, long gen, long *bad)
+{
+	long reads = kstat(KSTAT_SWAP_READS);
+	*bad = bad_pages(m, npages, gen, false);
+	return kstat(KSTAT_SWAP_READS) - reads;
+}
+
+/* The child of forked(): see the comment at the top. */
+static int forked_child(char *m, long npages, int ready, int go)
+{
+	long bad = bad_pages(m, npages, 1, true), more;	/* mapped in the child too */
+	char c = 0;
+	if (write(ready, &c, 1) != 1 || read(go, &c, 1) != 1)
+		return 1;
+	long reads = reads_checking(m, npages, 1, &more);
+	bad += more;
+	if (write(ready, &reads, sizeof(reads)) != sizeof(reads))
+		return 1;
+	fill(m, npages, 2);	/* the child's own copies */
+	bad += bad_pages(m, npages, 2, false);
+	return bad == 0 ? 0 : 1;
+}
+
 static int forked(long mib)
 {
-	long npages;
+	long npages, bad;
 	char *m = filled(mib, &npages);
-	if (!m)
+	int ready[2], go[2];
+	if (!m || pipe(ready) < 0 || pipe(go) < 0)
 		return 1;
 	pid_t pid = fork();
-	if (pid == 0) {
-		long bad = bad_pages(m, npages, 1, true);
-		fill(m, npages, 2);	/* the child's own copies */
-		bad += bad_pages(m, npages, 2, false);
-		exit(bad == 0 ? 0 : 1);
-	}
-	expect("the parent's shared pages", bad_pages(m, npages, 1, false), 0);
+	if (pid == 0)
+		exit(forked_child(m, npages, ready[1], go[0]));
+	char c;
+	expect("the child mapped the shared pages", read(ready[0], &c, 1), 1);
+	/* Another process's memory pushes the pages both map out of memory. */
+	pid_t hog = fork();
+	if (hog == 0)
+		exit(touch(FORK_HOG_MIB) == 0 ? 0 : 1);
 	int status;
+	expect("wait4 for the hog", wait4(hog, &status, 0, NULL), hog);
+	expect("the hog's pages", status, 0);
+	long out = slots_out();
+	check(out <= npages + npages / 16, "a page shared copy-on-write takes one slot for both");
+	long parent_reads = reads_checking(m, npages, 1, &bad);
+	expect("the parent's shared pages", bad, 0);
+	check(parent_reads >= npages / 2, "the shared pages were on disk");
+	long child_reads = -1;
+	expect("go", write(go[1], &c, 1), 1);
+	expect("the child's count", read(ready[0], &child_reads, sizeof(child_reads)),
+	       sizeof(child_reads));
+	check(child_reads >= 0 && child_reads <= npages / 64,
+	      "the parent's read brought the pages back for the child too");
 	expect("wait4", wait4(pid, &status, 0, NULL), pid);
 	expect("the child saw the shared pages, then its own", status, 0);
 	expect("the parent's pages after the child wrote its own", bad_pages(m, npages, 1, true), 0);
 	printf("swapper: fork with %ld MiB shared copy-on-write, checked by both\n", mib);
+	printf("swapper: %ld shared pages: %ld slots in use after %d MiB of another process, "
+	       "%ld read back by the parent, %ld by the child\n", npages, out, FORK_HOG_MIB,
+	       parent_reads, child_reads);
 	return 0;
 }
 

@@ -2,12 +2,14 @@
 #include <inc/errno.h>
 #include <inc/memlayout.h>
 #include <inc/mmu.h>
+#include <inc/resource.h>
 #include <inc/signal.h>
 #include <inc/string.h>
 #include <inc/x86.h>
 #include <kern/clock.h>
 #include <kern/kmalloc.h>
 #include <kern/pmap.h>
+#include <kern/proc.h>
 #include <kern/spinlock.h>
 #include <kern/swap.h>
 #include <kern/vm.h>
@@ -100,9 +102,25 @@ static bool access_allowed(int prot, int access)
 }
 
 /*
+ * How far down vs's stack may grow now: vs->stack_floor, what RLIMIT_STACK
+ * reserved at execve, or higher if the process that owns vs (and faults in
+ * it) has lowered the limit since: as on Linux, a lower limit stops further
+ * growth at once. A raised one reaches no lower than the reservation, under
+ * which the kernel places mappings; the next execve reserves more.
+ */
+static uintptr_t stack_growth_floor(struct vmspace *vs)
+{
+	struct proc *p = myproc();
+
+	if (!p || p->vs != vs)
+		return vs->stack_floor;
+	return MAX(vs->stack_floor, vm_stack_floor(proc_limit(RLIMIT_STACK)));
+}
+
+/*
  * Grow vs's stack down over va, which lies in no area or in the stack's guard
  * page, if the area above va is the stack (past its guard, if it has one) and
- * the stack may reach va (vs->stack_floor). Returns whether it grew. vs->lock held.
+ * the stack may reach va (stack_growth_floor). Returns whether it grew. vs->lock held.
  */
 static bool grow_stack(struct vmspace *vs, uintptr_t va)
 {
@@ -117,7 +135,7 @@ static bool grow_stack(struct vmspace *vs, uintptr_t va)
 		guard = above;
 		above = vmarea_next(&vs->map, guard);
 	}
-	if (!above || !(above->flags & VMA_STACK) || va < vs->stack_floor)
+	if (!above || !(above->flags & VMA_STACK) || va < stack_growth_floor(vs))
 		return false;
 	return vmmap_grow_down(&vs->map, above, ROUNDDOWN(va, PGSIZE), guard) == 0;
 }

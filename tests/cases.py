@@ -552,8 +552,9 @@ CASES = [
     {
         # The stack grows on demand as far as RLIMIT_STACK at execve lets it
         # (12 MiB under 32, forking at the bottom); past a 1 MiB limit it is
-        # SIGSEGV, killing or reaching a handler on an alternate stack, and a
-        # mapping under the stack stops it above the mapping.
+        # SIGSEGV, killing or reaching a handler on an alternate stack, also when
+        # setrlimit lowered it without execve, and a mapping under the stack
+        # stops it above the mapping.
         "name": "stackgrow",
         "init": "leakcheck stackgrow",
         "expect": [kill_line("stackgrow", r"stack overflow \(guard page\)", r"0x7f[0-9a-f]+"),

@@ -156,7 +156,7 @@ static enum vm_fault_result fault_locked(struct vmspace *vs, uintptr_t va, int a
 		return VM_PROTECTION;
 
 	va = ROUNDDOWN(va, PGSIZE);
-	uint64_t pgoff = (a->off + (va - a->start)) / PGSIZE;
+	uint64_t pgoff = vmarea_pgoff(a, va);
 	/* A shared area's object holds its pages itself: no copy on write there. */
 	bool copy_on_write = access == VM_WRITE && !(a->flags & MAP_SHARED);
 	bool in_top;
@@ -282,8 +282,7 @@ static void forget_range(struct vmarea *a, uintptr_t lo, uintptr_t hi, void *arg
 
 	pml4_range(b, lo, hi, RANGE_UNMAP);
 	if (a->obj && !(a->flags & MAP_SHARED))
-		vmobj_purge(a->obj, (a->off + (lo - a->start)) / PGSIZE,
-			    (a->off + (hi - a->start)) / PGSIZE);
+		vmobj_purge(a->obj, vmarea_pgoff(a, lo), vmarea_pgoff(a, hi));
 }
 
 int vm_unmap(struct vmspace *vs, uintptr_t start, uintptr_t end)
@@ -336,7 +335,7 @@ int vm_protect(struct vmspace *vs, uintptr_t start, uintptr_t end, int prot)
 /* The first object page offset past area a. */
 static uint64_t area_pgend(struct vmarea *a)
 {
-	return (a->off + (a->end - a->start)) / PGSIZE;
+	return vmarea_pgoff(a, a->end);
 }
 
 /*
@@ -460,10 +459,16 @@ struct reclaim_step {
 	int n;
 	uintptr_t va[RECLAIM_BATCH];
 	bool aged;		/* some entry had its accessed bit cleared */
-	/* Once unmapped: the area's object, and each page with its offset there. */
+	/*
+	 * Once unmapped: the area's object, and its npages pages taken (those
+	 * unmapped, then those no page table reached) with their offsets there.
+	 * One place more than va has, so that a step that found RECLAIM_BATCH
+	 * mapped pages still takes an unmapped page at its start, and gets on.
+	 */
 	struct vmobj *obj;
-	struct page *pages[RECLAIM_BATCH];
-	uint64_t pgoffs[RECLAIM_BATCH];
+	int npages;
+	struct page *pages[RECLAIM_BATCH + 1];
+	uint64_t pgoffs[RECLAIM_BATCH + 1];
 };
 
 /* pml4_scan's callback: age an accessed entry, else take its page (while there is room). */
@@ -488,9 +493,11 @@ static bool reclaimable(const struct vmarea *a)
 }
 
 /*
- * Scan a's [va, end) on: age accessed pages, and unmap up to RECLAIM_BATCH
- * others into *st, holding a reference on each and on a's object. Where the
- * scan got to. vs->lock held.
+ * Scan a's [va, end) on: age accessed pages, and take up to RECLAIM_BATCH
+ * others into *st: mapped ones unmapped, and the pages of a's objects there
+ * that no page table maps at all (vmobj_unheld_pages: they have no accessed
+ * bit to give them a second chance, and nothing uses them), holding a
+ * reference on each and on a's object. Where the scan got to. vs->lock held.
  */
 static uintptr_t reclaim_scan(struct vmspace *vs, struct vmarea *a, uintptr_t va, uintptr_t end,
 			      struct reclaim_step *st)
@@ -501,13 +508,25 @@ static uintptr_t reclaim_scan(struct vmspace *vs, struct vmarea *a, uintptr_t va
 		tlb_shootdown(vs->pml4, va, stop);	/* so that a touch sets the bit again */
 	vmobj_ref(a->obj);
 	st->obj = a->obj;
-	for (int i = 0; i < st->n; i++) {
-		struct page *pp = page_lookup(vs->pml4, st->va[i], NULL);
+	/* The unmapped ones go after the mapped ones; the step ends where they did. */
+	int nunheld;
+	uint64_t pgstop = vmobj_unheld_pages(a->obj, vmarea_pgoff(a, va), vmarea_pgoff(a, stop),
+					     st->pages + st->n, st->pgoffs + st->n,
+					     RECLAIM_BATCH + 1 - st->n, &nunheld);
+	stop = a->start + (pgstop * PGSIZE - a->off);
+	int k = 0;
+	for (; k < st->n && st->va[k] < stop; k++) {
+		struct page *pp = page_lookup(vs->pml4, st->va[k], NULL);
 		page_incref(pp);
-		page_remove(vs->pml4, st->va[i]);
-		st->pages[i] = pp;
-		st->pgoffs[i] = (a->off + (st->va[i] - a->start)) / PGSIZE;
+		page_remove(vs->pml4, st->va[k]);
+		st->pages[k] = pp;
+		st->pgoffs[k] = vmarea_pgoff(a, st->va[k]);
 	}
+	for (int i = 0; i < nunheld; i++) {
+		st->pages[k + i] = st->pages[st->n + i];
+		st->pgoffs[k + i] = st->pgoffs[st->n + i];
+	}
+	st->npages = k + nunheld;
 	return stop;
 }
 
@@ -521,7 +540,7 @@ static size_t reclaim_write(struct vmspace *vs, struct reclaim_step *st)
 {
 	size_t out = 0;
 
-	for (int i = 0; i < st->n; i++) {
+	for (int i = 0; i < st->npages; i++) {
 		if (!__atomic_load_n(&vs->dying, __ATOMIC_RELAXED) &&
 		    vmobj_pageout(st->obj, st->pgoffs[i], st->pages[i]) == 0)
 			out++;

@@ -457,6 +457,22 @@ CASES = [
         "forbid": USER_FAILURE,
     },
     {
+        # Pages that no page table maps (48 MiB made PROT_NONE) are paged out
+        # too: a child's 24 MiB, written three times, find room without reading
+        # its own pages back (the clock only saw page tables, and the child
+        # thrashed until it was killed), and the pages read back right.
+        "name": "swap-protnone",
+        "init": "leakcheck swapper protnone 48 24",
+        "mem": "64M",
+        "swap": "128M",
+        "timeout": 300,
+        "expect": [r"^swapper: the child's second and third passes over 24 MiB read \d+ pages "
+                   r"from swap$",
+                   r"^swapper: 48 MiB of PROT_NONE memory paged out for a child's 24 MiB$",
+                   r"^swapper: ok$"] + NO_LEAK + [SWAP_LEAK],
+        "forbid": USER_FAILURE,
+    },
+    {
         # A tmpfs file holds memory under the page-out's low-water mark, where the
         # page-out can take nothing of it: after the round a fault asked for, the
         # thread sleeps while the program computes (it ran round after round,

@@ -26,6 +26,12 @@
  *                          after it), with other calls posted after it: all
  *                          run, the buffer holds the file's bytes, and the
  *                          line says how many others were done before it
+ * swapper protnone MIB CHILD_MIB
+ *                          fill MIB MiB and make it PROT_NONE (no page table
+ *                          maps it), then a child writes CHILD_MIB MiB three
+ *                          times: the PROT_NONE pages make room, so the
+ *                          child's later passes read (nearly) nothing from
+ *                          swap; then they read back right
  * swapper idle            a tmpfs file takes memory under the page-out's
  *                          low-water mark (nothing the page-out can take);
  *                          a fault wakes the page-out, and then while this
@@ -323,6 +329,39 @@ static int flexread(long mib)
 	return 0;
 }
 
+static int protnone(long mib, long child_mib)
+{
+	long npages;
+	char *m = filled(mib, &npages);
+	if (!m)
+		return 1;
+	expect("mprotect PROT_NONE", mprotect(m, (size_t)(npages * PG), PROT_NONE), 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		long nchild, reads = 0;
+		char *c = filled(child_mib, &nchild);
+		if (!c)
+			exit(1);
+		for (int pass = 2; pass <= 3; pass++) {
+			long r = kstat(KSTAT_SWAP_READS);
+			fill(c, nchild, pass);
+			reads += kstat(KSTAT_SWAP_READS) - r;
+		}
+		printf("swapper: the child's second and third passes over %ld MiB read %ld pages "
+		       "from swap\n", child_mib, reads);
+		exit(reads <= nchild / 16 && bad_pages(c, nchild, 3, false) == 0 ? 0 : 1);
+	}
+	int status;
+	expect("wait4", wait4(pid, &status, 0, NULL), pid);
+	expect("the child's passes, with the PROT_NONE pages paged out", status, 0);
+	expect("mprotect back", mprotect(m, (size_t)(npages * PG), PROT_READ | PROT_WRITE), 0);
+	expect("PROT_NONE pages that came back wrong", bad_pages(m, npages, 1, false), 0);
+	munmap(m, (size_t)(npages * PG));
+	printf("swapper: %ld MiB of PROT_NONE memory paged out for a child's %ld MiB\n", mib,
+	       child_mib);
+	return 0;
+}
+
 /* A loop that touches no new memory: n additions to a volatile word. */
 static void compute(long n)
 {
@@ -406,13 +445,15 @@ int main(int argc, char **argv)
 		locked(atoi(argv[2]));
 	} else if (argc == 3 && strcmp(argv[1], "flexread") == 0) {
 		flexread(atoi(argv[2]));
+	} else if (argc == 4 && strcmp(argv[1], "protnone") == 0) {
+		protnone(atoi(argv[2]), atoi(argv[3]));
 	} else if (argc == 2 && strcmp(argv[1], "idle") == 0) {
 		idle();
 	} else if (argc == 3 && strcmp(argv[1], "oom") == 0) {
 		oom(atoi(argv[2]));
 	} else {
 		printf("usage: swapper touch MIB | procs N MIB | fork MIB | unmap MIB | locked MIB | "
-		       "flexread MIB | idle | oom MIB\n");
+		       "flexread MIB | protnone MIB CHILD_MIB | idle | oom MIB\n");
 		return 2;
 	}
 	long out = kstat(KSTAT_SWAP_WRITES) - writes, in = kstat(KSTAT_SWAP_READS) - reads;

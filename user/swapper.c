@@ -382,9 +382,9 @@ static int idle(void)
 		return 1;
 	memset(chunk, 7, sizeof(chunk));
 	long pages = 0;
-	while (kstat(KSTAT_FREE_PAGES) > low / 2 && write(fd, chunk, PG) == PG)
+	while (kstat(KSTAT_FREE_PAGES) > low * 7 / 8 && write(fd, chunk, PG) == PG)
 		pages++;
-	check(kstat(KSTAT_FREE_PAGES) <= low / 2, "the file takes memory under the low-water mark");
+	check(kstat(KSTAT_FREE_PAGES) <= low * 7 / 8, "the file takes memory under the low-water mark");
 	char *m = map(PG);	/* a fault: it wakes the page-out, as any program's would */
 	if (!m)
 		return 1;

@@ -448,7 +448,9 @@ CASES = [
         # A read posted on a syscall page into a buffer that is on the swap disk,
         # with other calls posted after it: every call runs and the buffer gets
         # the file's bytes. How many of the others were done before the read
-        # depends on timing, so it is only reported.
+        # depends on timing (the disk cannot be held back to make it certain),
+        # so it is only reported: this case cannot tell a stalled page from one
+        # that went on (docs/vm.md).
         "name": "swap-flexread",
         "init": "leakcheck swapper flexread 96",
         "mem": "64M",

@@ -706,10 +706,10 @@ CASES = [
     {
         # make qemu's session: busybox's interactive shell as init on the writable
         # tmpfs at /, driven over the console as a user would, each command typed
-        # once the prompt (with its cursor-position query) is back. Job control
-        # is off (+m), as in make qemu, until wait4 takes WUNTRACED.
+        # once the prompt (with its cursor-position query) is back; init starts
+        # the shell in a session of its own, as in make qemu.
         "name": "busybox-session",
-        "init": "busybox sh +m",
+        "init": "init busybox sh",
         "type": [[PROMPT, cmd + "\r"] for cmd in [
             "ls -l /bin/busybox /dev/null",
             "echo hi > /tmp/a; echo there >> /tmp/a; cat /tmp/a",
@@ -732,6 +732,22 @@ CASES = [
                    r"^again$", r"^again$", r"^one$", r"^both$"],
         "forbid": USER_FAILURE + [r"No such file", r"can't", r"[Nn]ot found"],
         "status": 7,
+    },
+    {
+        # Job control in make qemu's shell: a foreground job that reads the
+        # console is stopped by Ctrl-Z (the shell says so and lists it), brought
+        # back with fg (it reads again, so it has the terminal), and ended by
+        # Ctrl-C with the status a shell reports for SIGINT.
+        "name": "busybox-jobs",
+        "init": "init busybox sh",
+        "type": [[PROMPT, "busybox sh -c 'while read x; do echo got $x; done'\r"],
+                 [r"done'\n", "one\r"], [r"^got one$", "\x1a"],
+                 [r"Stopped(.|\n)*" + PROMPT, "jobs\r"], [PROMPT, "fg\r"],
+                 [r"fg\n.*\n", "two\r"], [r"^got two$", "\x03"],
+                 [PROMPT, "echo status $?\r"], [r"status \d+", "exit 3\r"]],
+        "expect": [r"^got one\r?$", r"Stopped", r"^got two\r?$", r"^status 130\r?$"],
+        "forbid": USER_FAILURE + [r"can't", r"[Nn]ot found", r"init:"],
+        "status": 3,
     },
     {
         # The small calls C libraries make: pread64, getcwd, umask, the limits
@@ -767,9 +783,28 @@ CASES = [
         "forbid": USER_FAILURE,
     },
     {
+        # Ctrl-Z typed on the console stops the foreground group (a musl
+        # child in a group of its own); wait4 sees the SIGTSTP stop, the
+        # parent continues it and its blocked read goes on.
+        "name": "ctrlz",
+        "init": "leakcheck ctrlz",
+        "type": [[r"ctrlz: ready", "\x1a"]],
+        "expect": [r"^ctrlz: ready", r"^ctrlz: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+    },
+    {
+        # Job control: stops and continues seen by wait4 and SIGCHLD with
+        # Linux's statuses, a stopped threaded child's threads all stopped,
+        # SIGCHLD ignored or SA_NOCLDWAIT reaping children, SA_NOCLDSTOP.
+        "name": "jobctl",
+        "init": "leakcheck jobctl",
+        "expect": [r"^jobctl: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+    },
+    {
         # A signal interrupts the blocked call a syscall thread runs for the
         # process: the entry completes with -EINTR, the handler runs in the
-        # user thread.
+        # user thread. A stop interrupts such a call the same way.
         "name": "flexscsig",
         "init": "leakcheck flexscsig",
         "expect": [r"^flexscsig: ok$"] + NO_LEAK,

@@ -37,14 +37,16 @@ void swap_count_clean_drop(void);
 
 /*
  * Before a page fault: if free memory is below the low-water mark, wake the
- * page-out thread; if it is nearly gone, also wait for one round of its work.
- * No lock held.
+ * page-out thread (unless its last round could not reach the high-water mark);
+ * if it is nearly gone, also wait for one round of its work. No lock held.
  */
 void swap_throttle(void);
 /*
  * Memory ran out: wake the page-out thread and wait for its round. Whether it
- * freed anything (false at once if swap is off), so that trying again makes
- * sense. No lock held.
+ * freed anything (false at once if swap is off or full, or if the wait was
+ * interrupted), so that trying again makes sense. Never the page-out thread
+ * itself (it would wait for its own round); no spinlock held. The waits here
+ * and in swap_throttle are interruptible: SIGKILL ends them.
  */
 bool swap_wait_for_memory(void);
 
@@ -58,5 +60,8 @@ uint64_t swap_writes(void);
 uint64_t swap_reads(void);
 uint64_t swap_copies(void);
 uint64_t swap_clean_drops(void);
+/* Rounds the page-out thread has run; its low-water mark in pages (0 without swap). */
+uint64_t swap_rounds(void);
+uint64_t swap_low_water(void);
 
 #endif

@@ -2,12 +2,15 @@
 #include <inc/errno.h>
 #include <inc/memlayout.h>
 #include <inc/mmu.h>
+#include <inc/resource.h>
 #include <inc/signal.h>
 #include <inc/string.h>
 #include <inc/x86.h>
 #include <kern/clock.h>
 #include <kern/kmalloc.h>
+#include <kern/oom.h>
 #include <kern/pmap.h>
+#include <kern/proc.h>
 #include <kern/spinlock.h>
 #include <kern/swap.h>
 #include <kern/vm.h>
@@ -25,8 +28,8 @@ static struct waitq scans_done = WAITQ_INIT(scans_done);
 static struct list_node vmspaces = LIST_HEAD_INIT(vmspaces);
 static size_t nvmspaces;
 
-/* How many times vm_fault waits for the page-out thread before it gives up. */
-#define FAULT_MEMORY_WAITS 16
+/* Address spaces vm_footprints counts at most: every process's, and one more for each execve. */
+#define FOOTPRINTS_MAX 128
 /* Pages one step of a scan unmaps at most. */
 #define RECLAIM_BATCH 32
 
@@ -109,9 +112,25 @@ static bool access_allowed(int prot, int access)
 }
 
 /*
+ * How far down vs's stack may grow now: vs->stack_floor, what RLIMIT_STACK
+ * reserved at execve, or higher if the process that owns vs (and faults in
+ * it) has lowered the limit since: as on Linux, a lower limit stops further
+ * growth at once. A raised one reaches no lower than the reservation, under
+ * which the kernel places mappings; the next execve reserves more.
+ */
+static uintptr_t stack_growth_floor(struct vmspace *vs)
+{
+	struct proc *p = myproc();
+
+	if (!p || p->vs != vs)
+		return vs->stack_floor;
+	return MAX(vs->stack_floor, vm_stack_floor(proc_limit(RLIMIT_STACK)));
+}
+
+/*
  * Grow vs's stack down over va, which lies in no area or in the stack's guard
  * page, if the area above va is the stack (past its guard, if it has one) and
- * the stack may reach va (vs->stack_floor). Returns whether it grew. vs->lock held.
+ * the stack may reach va (stack_growth_floor). Returns whether it grew. vs->lock held.
  */
 static bool grow_stack(struct vmspace *vs, uintptr_t va)
 {
@@ -126,13 +145,19 @@ static bool grow_stack(struct vmspace *vs, uintptr_t va)
 		guard = above;
 		above = vmarea_next(&vs->map, guard);
 	}
-	if (!above || !(above->flags & VMA_STACK) || va < vs->stack_floor)
+	if (!above || !(above->flags & VMA_STACK) || va < stack_growth_floor(vs))
 		return false;
 	return vmmap_grow_down(&vs->map, above, ROUNDDOWN(va, PGSIZE), guard) == 0;
 }
 
-/* vm_fault with vs->lock held. */
-static enum vm_fault_result fault_locked(struct vmspace *vs, uintptr_t va, int access)
+/*
+ * vm_fault with vs->lock held. With later not NULL, a page that must be read
+ * back from swap (or waited for) is left in *later, *read_later is set and
+ * the result is VM_OK with nothing mapped: the caller drops vs->lock, calls
+ * vmobj_pagein_finish and faults again. With later NULL the read happens here.
+ */
+static enum vm_fault_result fault_locked(struct vmspace *vs, uintptr_t va, int access,
+					 struct vmobj_pagein *later, bool *read_later)
 {
 	if (va >= USER_END)
 		return VM_PROTECTION;
@@ -147,12 +172,16 @@ static enum vm_fault_result fault_locked(struct vmspace *vs, uintptr_t va, int a
 		return VM_PROTECTION;
 
 	va = ROUNDDOWN(va, PGSIZE);
-	uint64_t pgoff = (a->off + (va - a->start)) / PGSIZE;
+	uint64_t pgoff = vmarea_pgoff(a, va);
 	/* A shared area's object holds its pages itself: no copy on write there. */
 	bool copy_on_write = access == VM_WRITE && !(a->flags & MAP_SHARED);
 	bool in_top;
 	int err;
-	struct page *pp = vmobj_fault_page(a->obj, pgoff, copy_on_write, &in_top, &err);
+	struct page *pp = vmobj_fault_page(a->obj, pgoff, copy_on_write, &in_top, &err, later);
+	if (!pp && err == -EAGAIN) {
+		*read_later = true;
+		return VM_OK;
+	}
 	if (!pp)
 		return err == -ERANGE ? VM_BEYOND_EOF : err == -ENOSPC ? VM_NO_SPACE :
 		       err == -EIO ? VM_SWAP_ERROR : VM_NO_MEMORY;
@@ -172,12 +201,19 @@ enum vm_fault_result vm_fault(struct vmspace *vs, uintptr_t va, int access)
 {
 	enum vm_fault_result r;
 
-	for (int waits = 0;; waits++) {
+	for (int tries = 0;;) {
+		struct vmobj_pagein in;
+		bool read_later = false;
 		swap_throttle();
 		sleeplock_acquire(&vs->lock);
-		r = fault_locked(vs, va, access);
+		r = fault_locked(vs, va, access, &in, &read_later);
 		sleeplock_release(&vs->lock);
-		if (r != VM_NO_MEMORY || waits == FAULT_MEMORY_WAITS || !swap_wait_for_memory())
+		if (read_later) {
+			if (vmobj_pagein_finish(&in) < 0)
+				return VM_SWAP_ERROR;
+			continue;	/* the page is in memory now, unless it left again */
+		}
+		if (r != VM_NO_MEMORY || !memory_wait(tries++))
 			return r;
 	}
 }
@@ -223,18 +259,36 @@ static int fault_in_writable(struct vmspace *vs, uintptr_t va, size_t n)
 	for (uintptr_t pg = ROUNDDOWN(va, PGSIZE); pg < end; pg += PGSIZE) {
 		if (page_lookup(vs->pml4, pg, &pte) && (*pte & PTE_W))
 			continue;
-		enum vm_fault_result f = fault_locked(vs, pg, VM_WRITE);
+		enum vm_fault_result f = fault_locked(vs, pg, VM_WRITE, NULL, NULL);
 		if (f != VM_OK)
 			return f == VM_NO_MEMORY ? -ENOMEM : -EFAULT;
 	}
 	return 0;
 }
 
+/*
+ * Take vs->lock with [va, va+n) faulted in writable, waiting for memory
+ * (memory_wait, with the lock dropped) as vm_fault does: 0 with vs->lock
+ * held, or -EFAULT / -ENOMEM without it.
+ */
+static int lock_writable(struct vmspace *vs, uintptr_t va, size_t n)
+{
+	for (int tries = 0;; tries++) {
+		sleeplock_acquire(&vs->lock);
+		int r = fault_in_writable(vs, va, n);
+		if (r == 0)
+			return 0;
+		sleeplock_release(&vs->lock);
+		if (r != -ENOMEM || !memory_wait(tries))
+			return r;
+	}
+}
+
 int vm_writable(struct vmspace *vs, uintptr_t va, size_t n)
 {
-	sleeplock_acquire(&vs->lock);
-	int r = fault_in_writable(vs, va, n);
-	sleeplock_release(&vs->lock);
+	int r = lock_writable(vs, va, n);
+	if (r == 0)
+		sleeplock_release(&vs->lock);
 	return r;
 }
 
@@ -242,10 +296,11 @@ int vm_write(struct vmspace *vs, uintptr_t va, const void *src, size_t n)
 {
 	const char *s = src;
 
-	sleeplock_acquire(&vs->lock);
 	/* Nothing unmaps a page while we hold the lock, so all stay for the copy. */
-	int r = fault_in_writable(vs, va, n);
-	while (r == 0 && n > 0) {
+	int r = lock_writable(vs, va, n);
+	if (r < 0)
+		return r;
+	while (n > 0) {
 		size_t off = va % PGSIZE, k = MIN(n, PGSIZE - off);
 		uint64_t *pte;
 		struct page *pp = page_lookup(vs->pml4, va, &pte);
@@ -256,7 +311,7 @@ int vm_write(struct vmspace *vs, uintptr_t va, const void *src, size_t n)
 		n -= k;
 	}
 	sleeplock_release(&vs->lock);
-	return r;
+	return 0;
 }
 
 int vm_map(struct vmspace *vs, uintptr_t start, size_t len, int prot, int flags,
@@ -276,8 +331,7 @@ static void forget_range(struct vmarea *a, uintptr_t lo, uintptr_t hi, void *arg
 
 	pml4_range(b, lo, hi, RANGE_UNMAP);
 	if (a->obj && !(a->flags & MAP_SHARED))
-		vmobj_purge(a->obj, (a->off + (lo - a->start)) / PGSIZE,
-			    (a->off + (hi - a->start)) / PGSIZE);
+		vmobj_purge(a->obj, vmarea_pgoff(a, lo), vmarea_pgoff(a, hi));
 }
 
 int vm_unmap(struct vmspace *vs, uintptr_t start, uintptr_t end)
@@ -395,7 +449,7 @@ int vm_protect(struct vmspace *vs, uintptr_t start, uintptr_t end, int prot)
 /* The first object page offset past area a. */
 static uint64_t area_pgend(struct vmarea *a)
 {
-	return (a->off + (a->end - a->start)) / PGSIZE;
+	return vmarea_pgoff(a, a->end);
 }
 
 /*
@@ -519,10 +573,16 @@ struct reclaim_step {
 	int n;
 	uintptr_t va[RECLAIM_BATCH];
 	bool aged;		/* some entry had its accessed bit cleared */
-	/* Once unmapped: the area's object, and each page with its offset there. */
+	/*
+	 * Once unmapped: the area's object, and its npages pages taken (those
+	 * unmapped, then those no page table reached) with their offsets there.
+	 * One place more than va has, so that a step that found RECLAIM_BATCH
+	 * mapped pages still takes an unmapped page at its start, and gets on.
+	 */
 	struct vmobj *obj;
-	struct page *pages[RECLAIM_BATCH];
-	uint64_t pgoffs[RECLAIM_BATCH];
+	int npages;
+	struct page *pages[RECLAIM_BATCH + 1];
+	uint64_t pgoffs[RECLAIM_BATCH + 1];
 };
 
 /* pml4_scan's callback: age an accessed entry, else take its page (while there is room). */
@@ -547,9 +607,11 @@ static bool reclaimable(const struct vmarea *a)
 }
 
 /*
- * Scan a's [va, end) on: age accessed pages, and unmap up to RECLAIM_BATCH
- * others into *st, holding a reference on each and on a's object. Where the
- * scan got to. vs->lock held.
+ * Scan a's [va, end) on: age accessed pages, and take up to RECLAIM_BATCH
+ * others into *st: mapped ones unmapped, and the pages of a's objects there
+ * that no page table maps at all (vmobj_unheld_pages: they have no accessed
+ * bit to give them a second chance, and nothing uses them), holding a
+ * reference on each and on a's object. Where the scan got to. vs->lock held.
  */
 static uintptr_t reclaim_scan(struct vmspace *vs, struct vmarea *a, uintptr_t va, uintptr_t end,
 			      struct reclaim_step *st)
@@ -560,13 +622,25 @@ static uintptr_t reclaim_scan(struct vmspace *vs, struct vmarea *a, uintptr_t va
 		tlb_shootdown(vs->pml4, va, stop);	/* so that a touch sets the bit again */
 	vmobj_ref(a->obj);
 	st->obj = a->obj;
-	for (int i = 0; i < st->n; i++) {
-		struct page *pp = page_lookup(vs->pml4, st->va[i], NULL);
+	/* The unmapped ones go after the mapped ones; the step ends where they did. */
+	int nunheld;
+	uint64_t pgstop = vmobj_unheld_pages(a->obj, vmarea_pgoff(a, va), vmarea_pgoff(a, stop),
+					     st->pages + st->n, st->pgoffs + st->n,
+					     RECLAIM_BATCH + 1 - st->n, &nunheld);
+	stop = a->start + (pgstop * PGSIZE - a->off);
+	int k = 0;
+	for (; k < st->n && st->va[k] < stop; k++) {
+		struct page *pp = page_lookup(vs->pml4, st->va[k], NULL);
 		page_incref(pp);
-		page_remove(vs->pml4, st->va[i]);
-		st->pages[i] = pp;
-		st->pgoffs[i] = (a->off + (st->va[i] - a->start)) / PGSIZE;
+		page_remove(vs->pml4, st->va[k]);
+		st->pages[k] = pp;
+		st->pgoffs[k] = vmarea_pgoff(a, st->va[k]);
 	}
+	for (int i = 0; i < nunheld; i++) {
+		st->pages[k + i] = st->pages[st->n + i];
+		st->pgoffs[k + i] = st->pgoffs[st->n + i];
+	}
+	st->npages = k + nunheld;
 	return stop;
 }
 
@@ -580,7 +654,7 @@ static size_t reclaim_write(struct vmspace *vs, struct reclaim_step *st)
 {
 	size_t out = 0;
 
-	for (int i = 0; i < st->n; i++) {
+	for (int i = 0; i < st->npages; i++) {
 		if (!__atomic_load_n(&vs->dying, __ATOMIC_RELAXED) &&
 		    vmobj_pageout(st->obj, st->pgoffs[i], st->pages[i]) == 0)
 			out++;
@@ -681,4 +755,44 @@ size_t vm_reclaim(size_t want)
 		vmspace_unpin(vs);
 	}
 	return out;
+}
+
+/*
+ * What vs holds of its own: the pages and swap entries of its areas'
+ * anonymous and shadow objects, each object once. Takes vs->lock.
+ */
+static size_t footprint(struct vmspace *vs)
+{
+	size_t n = 0;
+	struct vmarea *a, *b;
+
+	sleeplock_acquire(&vs->lock);
+	vmmap_foreach(a, &vs->map) {
+		if (!a->obj)
+			continue;
+		vmmap_foreach(b, &vs->map)
+			if (b == a || b->obj == a->obj)
+				break;
+		if (b == a)	/* the first area on this object */
+			n += vmobj_anon_entries(a->obj);
+	}
+	sleeplock_release(&vs->lock);
+	return n;
+}
+
+void vm_footprints(void (*fn)(struct vmspace *vs, size_t pages, void *arg), void *arg)
+{
+	struct vmspace *pinned[FOOTPRINTS_MAX];
+	size_t n = 0;
+
+	spin_lock(&vmspaces_lock);
+	for (struct list_node *l = vmspaces.next; l != &vmspaces && n < FOOTPRINTS_MAX; l = l->next) {
+		pinned[n] = list_entry(l, struct vmspace, all_link);
+		pinned[n++]->scanners++;
+	}
+	spin_unlock(&vmspaces_lock);
+	for (size_t i = 0; i < n; i++) {
+		fn(pinned[i], footprint(pinned[i]), arg);
+		vmspace_unpin(pinned[i]);
+	}
 }

@@ -548,8 +548,8 @@ static void time_from(const struct timespec *ts, int64_t now, int64_t *t)
 
 /*
  * utimensat: set the access and modification times of (dirfd, upath), or of
- * dirfd itself when upath is NULL, to utimes[0] and [1], or to now if utimes
- * is NULL. The change time becomes now.
+ * dirfd itself when upath is NULL (or empty, with AT_EMPTY_PATH), to utimes[0]
+ * and [1], or to now if utimes is NULL. The change time becomes now.
  */
 int64_t sys_utimensat(int dirfd, const char *upath, const struct timespec *utimes, int flags)
 {
@@ -557,7 +557,7 @@ int64_t sys_utimensat(int dirfd, const char *upath, const struct timespec *utime
 	struct vnode *vn;
 	int r;
 
-	if (flags & ~AT_SYMLINK_NOFOLLOW)
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
 	if (utimes && copy_from_user(ts, utimes, sizeof(ts)) < 0)
 		return -EFAULT;
@@ -565,7 +565,7 @@ int64_t sys_utimensat(int dirfd, const char *upath, const struct timespec *utime
 		if (ts[i].tv_nsec != UTIME_NOW && ts[i].tv_nsec != UTIME_OMIT &&
 		    (ts[i].tv_nsec < 0 || ts[i].tv_nsec >= 1000000000L))
 			return -EINVAL;
-	r = upath ? lookup_at(dirfd, upath, !(flags & AT_SYMLINK_NOFOLLOW), false, &vn)
+	r = upath ? lookup_at(dirfd, upath, !(flags & AT_SYMLINK_NOFOLLOW), flags & AT_EMPTY_PATH, &vn)
 		  : dirfd == AT_FDCWD ? -EFAULT : fd_vnode(dirfd, &vn);
 	if (r < 0)
 		return r == -EINVAL ? -EBADF : r;

@@ -98,6 +98,10 @@ static void lookups(void)
 	check(fails(readlink("c", target, sizeof(target)), EINVAL), "readlink of a file: EINVAL");
 	check(fails(readlinkat(AT_FDCWD, "", target, sizeof(target)), ENOENT),
 	      "readlinkat of an empty path (the directory): ENOENT");
+	int cfd = open("c", O_RDONLY);
+	check(cfd >= 0 && utimensat(cfd, "", NULL, AT_EMPTY_PATH) == 0,
+	      "utimensat(fd, \"\", NULL, AT_EMPTY_PATH) sets fd's file's times");
+	close(cfd);
 	check(fails(stat("dangling", &st), ENOENT) && lstat("dangling", &st) == 0,
 	      "a dangling link: ENOENT through it, there itself");
 	check(fails(open("tob", O_RDONLY | O_NOFOLLOW), ELOOP), "O_NOFOLLOW on a link: ELOOP");

@@ -544,6 +544,16 @@ CASES = [
         "forbid": USER_FAILURE,
     },
     {
+        # Futexes between processes as Linux keys them: shared ones on
+        # MAP_SHARED anonymous, /dev/zero and file pages (at other addresses)
+        # meet across fork, private ones and copy-on-write pages do not; musl's
+        # process-shared mutex and condition variable across fork.
+        "name": "pshared",
+        "init": "leakcheck pshared",
+        "expect": [r"^pshared: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+    },
+    {
         # Close-on-exec per descriptor (open, pipe2, dup3, fcntl) and execve
         # closing exactly those; F_GETFL/F_SETFL; non-blocking pipes say EAGAIN.
         "name": "fdflags",

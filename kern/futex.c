@@ -237,17 +237,23 @@ int futex_wake(uint32_t *uaddr, int n)
 	return r < 0 ? 0 : r;
 }
 
-/* Move queued waiter w, on key k1 in b1's list, to key k2 in b2's. Caller holds both locks and k1's reference. */
+/*
+ * Move queued waiter w, on key k1, to key k2 in b2's list (in its place if it
+ * is on that list already, so that a requeue's walk does not meet it again).
+ * Caller holds both buckets' locks and k1's reference.
+ */
 static void requeue_waiter(struct futex_waiter *w, const struct futex_key *k2,
 			   struct futex_bucket *b2)
 {
-	list_remove(&w->link);
 	key_put(&w->key);	/* never the last reference: the caller holds one */
 	w->key = *k2;
 	if (k2->shared)
 		vmobj_ref((struct vmobj *)k2->space);
-	__atomic_store_n(&w->bucket, b2, __ATOMIC_RELEASE);
-	list_push_back(&b2->waiters, &w->link);
+	if (w->bucket != b2) {
+		list_remove(&w->link);
+		__atomic_store_n(&w->bucket, b2, __ATOMIC_RELEASE);
+		list_push_back(&b2->waiters, &w->link);
+	}
 }
 
 /*

@@ -745,6 +745,20 @@ CASES = [
         "forbid": USER_FAILURE,
     },
     {
+        # busybox's own echo applet (not the shell's builtin), its exact line.
+        "name": "busybox-echo",
+        "init": "/bin/busybox echo hello   'two  words' -n",
+        "expect": [r"^hello two  words -n$", r"^elk: init exited with status 0$"],
+        "forbid": USER_FAILURE,
+    },
+    {
+        # The shell's two commands, exactly their two lines, and status 0.
+        "name": "busybox-sh-exact",
+        "init": "busybox sh -c 'echo a; echo b'",
+        "expect": [r"^a\nb\nelk: init exited with status 0$"],
+        "forbid": USER_FAILURE,
+    },
+    {
         # busybox's sleep: a second's nanosleep, then its status.
         "name": "busybox-sleep",
         "init": "busybox sleep 1",

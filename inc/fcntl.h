@@ -57,5 +57,6 @@
 #define SEEK_SET 0
 #define SEEK_CUR 1
 #define SEEK_END 2
+#define SEEK_MAX 4	/* Linux's last (SEEK_HOLE); beyond it whence is -EINVAL */
 
 #endif

@@ -40,9 +40,14 @@ struct ksiginfo {
 			int pid;	/* kill, tgkill: the sender */
 			int uid;
 		} kill;
+		struct {
+			int pid;	/* SIGCHLD: the child */
+			int uid;
+			int status;
+		} child;
 		uint64_t addr;		/* faults: the address */
 	};
-	uint8_t rest[128 - 24];
+	uint8_t rest[128 - 32];	/* the header's 16 bytes and the union's 16 */
 };
 
 /* struct sigcontext: the registers at the signal, in Linux's order. */

@@ -96,6 +96,12 @@ const char *signame(int signo);
  * number) on stderr and exits with 127.
  */
 pid_t spawn(const char *prog, char *const argv[]);
+/*
+ * Wait for child pid, named name, and return its wait status; unless it exited
+ * 0, say how it ended ("PROGNAME: NAME exited 3", "... killed by signal 9").
+ * -1 (and a line saying so) if wait4 failed.
+ */
+int reap_child(pid_t pid, const char *name);
 
 /*
  * The kernel's memory in use, for leak checks: pages outside its small-object

@@ -77,6 +77,10 @@
 #define SI_USER    0	/* kill */
 #define SI_KERNEL  0x80
 #define SI_TKILL   (-6)	/* tkill, tgkill */
+#define CLD_EXITED    1	/* SIGCHLD's: si_status is the exit code */
+#define CLD_KILLED    2	/* si_status is the signal */
+#define CLD_STOPPED   5	/* si_status is the stop signal */
+#define CLD_CONTINUED 6	/* si_status is SIGCONT */
 #define SEGV_MAPERR 1
 #define SEGV_ACCERR 2
 #define BUS_ADRALN  1

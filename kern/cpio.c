@@ -39,11 +39,12 @@ static uint64_t pad4(uint64_t n)
 
 int cpio_next(const void *base, size_t size, size_t *pos, struct cpio_entry *e)
 {
-	const char *a = base, *h = a + *pos;
+	const char *a = base, *h;
 	uint32_t f[FIELDS];
 
 	if (*pos > size || size - *pos < HEADER_SIZE)
 		return -EINVAL;
+	h = a + *pos;
 	if (memcmp(h, "07070", 5) != 0 || (h[5] != '1' && h[5] != '2'))
 		return -EINVAL;
 	for (int i = 0; i < FIELDS; i++)

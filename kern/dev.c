@@ -130,9 +130,14 @@ static int console_poll(struct file *f)
 	return (console_poll_readable() ? POLLIN | POLLRDNORM : 0) | POLLOUT | POLLWRNORM;
 }
 
+/* One write or writev to the terminal at a time, as Linux's tty write lock. */
+static struct sleeplock console_write_lock =
+	SLEEPLOCK_INIT(console_write_lock, "console-write", LOCK_TTY_WRITE);
+
 static const struct file_ops console_ops = {
 	.read = console_file_read,
 	.write = console_file_write,
+	.write_lock = &console_write_lock,
 	.reads_may_wait = true,
 	.ioctl = console_ioctl,
 	.poll = console_poll,
@@ -181,11 +186,26 @@ static int64_t discard_pwrite(struct file *f, const void *ubuf, size_t n, off_t 
 	return discard_write(f, ubuf, n);
 }
 
+/*
+ * lseek on /dev/null or /dev/zero: the offset is always 0, whatever was asked,
+ * as on Linux; only a whence Linux does not know is -EINVAL.
+ */
+static int64_t null_llseek(struct file *f, off_t offset, int whence)
+{
+	if (whence < 0 || whence > SEEK_MAX)
+		return -EINVAL;
+	sleeplock_acquire(&f->pos_lock);
+	f->offset = 0;
+	sleeplock_release(&f->pos_lock);
+	return 0;
+}
+
 static const struct file_ops null_ops = {
 	.read = null_read,
 	.write = discard_write,
 	.pread = null_pread,
 	.pwrite = discard_pwrite,
+	.llseek = null_llseek,
 };
 
 /* A mapping of /dev/zero, shared or private, is fresh anonymous memory. */
@@ -200,6 +220,7 @@ static const struct file_ops zero_ops = {
 	.write = discard_write,
 	.pread = zero_pread,
 	.pwrite = discard_pwrite,
+	.llseek = null_llseek,
 	.mmap = zero_mmap,
 };
 

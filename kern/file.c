@@ -247,6 +247,17 @@ int64_t sys_read(int fd, void *ubuf, size_t n)
 	return r;
 }
 
+/* Take (or release) f's write lock, if its kind has one. */
+static void write_lock(struct file *f, bool take)
+{
+	if (!f->ops->write_lock)
+		return;
+	if (take)
+		sleeplock_acquire(f->ops->write_lock);
+	else
+		sleeplock_release(f->ops->write_lock);
+}
+
 /* write: as the file's kind does it; 0 for n == 0. */
 int64_t sys_write(int fd, const void *ubuf, size_t n)
 {
@@ -255,8 +266,11 @@ int64_t sys_write(int fd, const void *ubuf, size_t n)
 	if (!f)
 		return -EBADF;
 	int64_t r = transfer_check(f->writable, ubuf, n);
-	if (r == 0 && n > 0)
+	if (r == 0 && n > 0) {
+		write_lock(f, true);
 		r = f->ops->write(f, ubuf, n);
+		write_lock(f, false);
+	}
 	file_put(f);
 	return r;
 }
@@ -316,7 +330,8 @@ static int64_t iovec_check(const struct iovec *uiov, int iovcnt)
 }
 
 /*
- * readv and writev: the buffers in order, as one call. A short transfer (end
+ * readv and writev: the buffers in order, as one call (a writev under the
+ * file's write lock, if it has one, as a write is). A short transfer (end
  * of file, a fault) ends the call with what moved so far; so does a read that
  * got data from a file whose reads may wait, so that readv never waits once it
  * has something. An error is returned only if nothing moved.
@@ -332,6 +347,8 @@ static int64_t transfer_vector(int fd, const struct iovec *uiov, int iovcnt, boo
 		file_put(f);
 		return r < 0 ? r : -EBADF;
 	}
+	if (writing)
+		write_lock(f, true);
 	for (int i = 0; i < iovcnt; i++) {
 		struct iovec v;
 		if (copy_from_user(&v, &uiov[i], sizeof(v)) < 0 ||
@@ -349,6 +366,8 @@ static int64_t transfer_vector(int fd, const struct iovec *uiov, int iovcnt, boo
 		if ((size_t)r < v.iov_len || (!writing && f->ops->reads_may_wait))
 			break;
 	}
+	if (writing)
+		write_lock(f, false);
 	file_put(f);
 	return done > 0 || r >= 0 ? done : r;
 }

@@ -46,6 +46,12 @@ struct file_ops {
 	 */
 	int64_t (*pread)(struct file *f, void *ubuf, size_t n, off_t off);
 	int64_t (*pwrite)(struct file *f, const void *ubuf, size_t n, off_t off);
+	/*
+	 * Held across each whole write and writev (kern/file.c), so that the
+	 * bytes of one call are not interleaved with another writer's, as on a
+	 * Linux terminal. NULL: none.
+	 */
+	struct sleeplock *write_lock;
 	/* lseek: the new offset or -errno (file_seek does the arithmetic). NULL: -ESPIPE. */
 	int64_t (*llseek)(struct file *f, off_t offset, int whence);
 	/*

@@ -262,17 +262,23 @@ static void run_entry(struct flexsc_ctx *ctx, struct pool_thread *pt, unsigned i
 	 * (the exit path closes it again, harmlessly). Only one exit runs.
 	 */
 	bool exiting = sysnum == SYS_exit || sysnum == SYS_exit_group;
+	bool was_closed;
+
 	/*
 	 * A signal's interruption (flexsc_interrupt_calls) was for the entry
 	 * before; teardown's comes after it closes the pool, which the load of
-	 * closed below then sees.
+	 * closed below then sees. While the process is stopped the entry waits
+	 * (signal_stop_wait): named as this thread's first, so that a stop that
+	 * begins after the look interrupts the call (the stopper sets the stop,
+	 * then reads the entry); a wait cut short by an interruption looks again.
 	 */
-	if (thread_interrupted())
-		thread_clear_interrupt();
-	bool was_closed = exiting ? __atomic_exchange_n(&ctx->closed, true, __ATOMIC_SEQ_CST)
-				  : __atomic_load_n(&ctx->closed, __ATOMIC_ACQUIRE);
-
-	__atomic_store_n(&pt->entry, (int)i, __ATOMIC_RELEASE);
+	do {
+		if (thread_interrupted())
+			thread_clear_interrupt();
+		__atomic_store_n(&pt->entry, (int)i, __ATOMIC_SEQ_CST);
+	} while (!signal_stop_wait(ctx->proc) && !__atomic_load_n(&ctx->closed, __ATOMIC_ACQUIRE));
+	was_closed = exiting ? __atomic_exchange_n(&ctx->closed, true, __ATOMIC_SEQ_CST)
+			     : __atomic_load_n(&ctx->closed, __ATOMIC_ACQUIRE);
 	if (was_closed) {
 		entries_unclaim(&ctx->entries, i);
 	} else {

@@ -9,9 +9,11 @@
 
 enum lock_rank {
 	/* Sleep locks. */
-	LOCK_FILEPOS = 7,	/* file.pos_lock: an open file's offset, across a read or write */
+	LOCK_TTY_WRITE = 5,	/* the console's write lock: one write or writev's bytes together */
+	LOCK_FILEPOS,		/* file.pos_lock: an open file's offset, across a read or write */
 	LOCK_VFS,		/* vfs_lock: names, directories, vnode metadata (kern/vfs.c) */
 	LOCK_VNODE_IO,		/* a tmpfs file's io lock: its writers and truncation */
+	LOCK_FILE_SHRINK,	/* shrink_lock: vm_file_shrunk's walks, one at a time (kern/vm.c) */
 	LOCK_VMSPACE = 10,	/* vmspace.lock: one address space's areas and tables */
 	LOCK_SELFTEST_SLEEP,	/* the locktest-sleep boot's sleep lock (kern/init.c) */
 	/* Spinlocks, outermost first. */

@@ -50,6 +50,17 @@ static bool group_exists(pid_t pgid)
 	return false;
 }
 
+bool pgrp_orphaned_locked(pid_t pgid)
+{
+	for (int i = 0; i < NPROC; i++) {
+		struct proc *m = &procs[i], *pp = m->parent;
+		if (m->state == P_ALIVE && m->pgid == pgid && pp && pp != initproc &&
+		    pp->state == P_ALIVE && pp->pgid != pgid && pp->sid == m->sid)
+			return false;
+	}
+	return true;
+}
+
 /*
  * The process pid (0: the caller), live or not yet reaped, or with threads
  * the live process with a thread of id pid; or NULL. proc_lock held.

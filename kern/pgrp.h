@@ -5,6 +5,13 @@
 #include <inc/types.h>
 
 int64_t sys_setpgid(pid_t pid, pid_t pgid);
+/*
+ * Whether process group pgid is orphaned (POSIX, as Linux counts it): no live
+ * member has a live parent, other than init, in another group of the same
+ * session, so no job-control shell would continue it; the terminal's stop
+ * signals then stop none of it. proc_lock held.
+ */
+bool pgrp_orphaned_locked(pid_t pgid);
 /* getpgid and getsid: of process pid (0: the caller); -ESRCH. */
 int64_t sys_getpgid(pid_t pid);
 int64_t sys_getsid(pid_t pid);

@@ -162,6 +162,8 @@ struct page *page_alloc(int flags)
 {
 	spin_lock(&page_lock);
 	struct page *pp = free_list;
+	if ((flags & PAGE_KEEP_RESERVE) && free_count <= PAGE_RESERVE)
+		pp = NULL;
 	if (pp) {
 		free_list = pp->next;
 		free_count--;

@@ -49,6 +49,13 @@ extern physaddr_t kern_cr3;
 #define PAGE_PAGEOUT 1
 #define PAGE_PAGEIN  2
 /*
+ * page_alloc: fail rather than take one of the last PAGE_RESERVE free pages.
+ * For memory nothing gives back by itself (a file system's data): when it has
+ * taken all it may, the kernel still has pages to remove files with.
+ */
+#define PAGE_KEEP_RESERVE 0x2
+#define PAGE_RESERVE 256
+/*
  * In the debug build a freed page is filled with this byte and checked when it
  * is handed out again: a write to freed memory (through a stale TLB entry, or a
  * pointer kept too long) panics at the next page_alloc of that page.

@@ -18,7 +18,6 @@
 #include <kern/vfs.h>
 #include <kern/vm.h>
 
-#define WNOHANG 1
 #define RUSAGE_SIZE 144	/* sizeof(struct rusage) on Linux x86-64 */
 
 struct spinlock proc_lock = SPINLOCK_INIT("proc", LOCK_PROC);
@@ -99,9 +98,8 @@ static struct proc *proc_alloc(struct proc *parent, const char *name, int *err)
 		p->sid = parent ? parent->sid : p->pid;
 		p->did_exec = false;
 		ipc_state_init(&p->ipc);
-		/* A reused slot forgets its last process's handlers and pending signals. */
-		memset(p->sig_actions, 0, sizeof(p->sig_actions));
-		p->sig_queue.pending = 0;
+		/* A reused slot forgets its last process's handlers, pending signals, stop. */
+		signal_proc_init(p);
 	}
 	spin_unlock(&proc_lock);
 	if (!p) {
@@ -142,6 +140,7 @@ static bool group_add_locked(struct proc *p, struct thread *t)
 	t->utid = p->nuser == 0 ? p->pid : next_pid++;
 	list_push_back(&p->threads, &t->group_link);
 	p->nuser++;
+	signal_thread_added_locked(t);
 	return true;
 }
 
@@ -167,7 +166,7 @@ static void group_remove_locked(struct thread *t)
 	if (p->nuser > 0) {
 		if (p->thread == t)
 			p->thread = list_entry(p->threads.next, struct thread, group_link);
-		signal_retarget_locked(p, ~(ksigset_t)0);
+		signal_thread_removed_locked(p);
 	}
 	wakeup_all(&p->group_wait);
 }
@@ -187,13 +186,18 @@ static void clear_child_tid(struct thread *t)
 
 /*
  * End the calling user thread, one of several of its process (it must not be
- * the last: then the process ends, proc_exit).
+ * the last: then the process ends, proc_exit). The first thread of a process
+ * registered for FlexSC gets here only when another thread ends the group;
+ * it ends the syscall threads before the role passes on, since they read
+ * p->thread without the lock (proc.h).
  */
 static void __attribute__((noreturn)) group_leave(void)
 {
 	struct thread *t = mythread();
 
 	clear_child_tid(t);
+	if (t == t->proc->thread)
+		flexsc_teardown(t->proc);
 	spin_lock(&proc_lock);
 	group_remove_locked(t);
 	spin_unlock(&proc_lock);
@@ -665,7 +669,9 @@ void proc_exit(int wstatus)
 	for (int i = 0; i < NPROC; i++) {
 		if (procs[i].state != P_FREE && procs[i].parent == p) {
 			procs[i].parent = initproc;
-			if (procs[i].state == P_ZOMBIE)
+			if (procs[i].state == P_ZOMBIE && signal_autoreap_locked(initproc))
+				procs[i].state = P_FREE;
+			else if (procs[i].state == P_ZOMBIE)
 				wakeup_all(&initproc->child_exit);
 		}
 	}
@@ -691,13 +697,8 @@ bool proc_thread_born(struct proc *p)
 void proc_thread_gone(struct proc *p)
 {
 	spin_lock(&proc_lock);
-	if (--p->nthreads == 0 && p->state == P_EXITING) {
-		p->state = P_ZOMBIE;
-		if (p->parent) {
-			wakeup_all(&p->parent->child_exit);
-			signal_send_proc_locked(p->parent, SIGCHLD, SI_KERNEL, (uint64_t)p->pid);
-		}
-	}
+	if (--p->nthreads == 0 && p->state == P_EXITING)
+		p->state = signal_child_ended_locked(p) ? P_FREE : P_ZOMBIE;
 	spin_unlock(&proc_lock);
 }
 
@@ -798,12 +799,29 @@ int64_t sys_getcpu(unsigned *ucpu, unsigned *unode)
 	return 0;
 }
 
-int64_t sys_wait4(pid_t pid, int *ustatus, int options, void *urusage)
+/* wait4's report of a child: its status word (and zero rusage) to the caller; pid or -EFAULT. */
+static int64_t wait_report(pid_t cpid, int wstatus, int *ustatus, void *urusage)
 {
 	static const char zero_rusage[RUSAGE_SIZE];
+
+	if ((ustatus && copy_to_user(ustatus, &wstatus, sizeof(wstatus)) < 0) ||
+	    (urusage && copy_to_user(urusage, zero_rusage, RUSAGE_SIZE) < 0))
+		return -EFAULT;
+	return cpid;
+}
+
+/*
+ * wait4: a zombie child is reaped and its exit status reported; with WUNTRACED
+ * a stop, with WCONTINUED a continue, of a live child is reported once (the
+ * child stays). -ECHILD when there is no child to wait for (children reaped
+ * as they end, signal_autoreap_locked, included: the call waits for them to
+ * go first).
+ */
+int64_t sys_wait4(pid_t pid, int *ustatus, int options, void *urusage)
+{
 	struct proc *p = myproc();
 
-	if (options & ~WNOHANG)
+	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED))
 		return -EINVAL;
 	/*
 	 * Check the pointers before reaping, so a bad one loses no child (unless a
@@ -823,18 +841,20 @@ int64_t sys_wait4(pid_t pid, int *ustatus, int options, void *urusage)
 			if (c->state == P_FREE || c->parent != p || (pid > 0 && c->pid != pid))
 				continue;
 			have_child = true;
+			pid_t cpid = c->pid;
+			int wstatus = c->state == P_ALIVE ? signal_take_wait_report_locked(c, options) : 0;
+			if (wstatus) {
+				spin_unlock(&proc_lock);
+				return wait_report(cpid, wstatus, ustatus, urusage);
+			}
 			if (c->state != P_ZOMBIE)
 				continue;
-			pid_t cpid = c->pid;
-			int wstatus = c->wstatus;
+			wstatus = c->wstatus;
 			c->state = P_FREE;
 			spin_unlock(&proc_lock);
 			/* What we shared with the child copy-on-write is ours alone now. */
 			vmspace_collapse(p->vs);
-			if ((ustatus && copy_to_user(ustatus, &wstatus, sizeof(wstatus)) < 0) ||
-			    (urusage && copy_to_user(urusage, zero_rusage, RUSAGE_SIZE) < 0))
-				return -EFAULT;
-			return cpid;
+			return wait_report(cpid, wstatus, ustatus, urusage);
 		}
 		if (!have_child) {
 			spin_unlock(&proc_lock);

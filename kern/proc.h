@@ -8,6 +8,7 @@
 
 #include <inc/resource.h>
 #include <inc/types.h>
+#include <inc/wait.h>
 #include <kern/ipc.h>
 #include <kern/sched.h>
 #include <kern/signal.h>
@@ -61,6 +62,10 @@ struct proc {
 	/*
 	 * The thread group (docs/threads.md), under proc_lock: thread is the
 	 * first of the user threads, the one syscall threads and FlexSC serve.
+	 * thread changes (under proc_lock) only when the first thread leaves or
+	 * another ends the group, and never while syscall threads exist (the
+	 * first thread ends them before it leaves, group_leave): so they read
+	 * it without the lock.
 	 */
 	struct list_node threads;	/* user threads, by thread.group_link */
 	int nuser;			/* how many */
@@ -71,6 +76,12 @@ struct proc {
 	/* Signals (kern/signal.h), under proc_lock. */
 	struct ksigaction sig_actions[NSIG];	/* [sig - 1] */
 	struct sigqueue sig_queue;		/* process-directed pending signals */
+	/* Job control (kern/signal.c, docs/signals.md), under proc_lock. */
+	int stop_sig;			/* the signal stopping or that stopped the group, or 0 */
+	bool stop_done;			/* every user thread has stopped; the stop was reported */
+	int nstopped;			/* user threads stopped in the group stop */
+	int wait_report;		/* for wait4: W_STOPCODE(sig), W_CONTINUED, or 0 */
+	struct waitq stop_wait;		/* stopped threads (and syscall threads) sleep here */
 };
 
 /* The process table; entries change under proc_lock. */
@@ -114,8 +125,8 @@ void proc_exit(int wstatus) __attribute__((noreturn));
 void proc_carry_out_requests(void);
 static inline void proc_user_return(void)
 {
-	if (mythread()->interrupted)
-		proc_carry_out_requests();
+	while (__atomic_load_n(&mythread()->interrupted, __ATOMIC_ACQUIRE))
+		proc_carry_out_requests();	/* again if it was interrupted meanwhile */
 }
 /*
  * thread_create and thread_destroy count p's threads with these; no locks held.
@@ -149,10 +160,6 @@ struct thread *proc_thread_lookup(pid_t tgid, pid_t tid);
 void proc_limits_inherit(struct proc *p, const struct proc *parent);
 /* The calling process's soft limit on resource (RLIMIT_*). */
 uint64_t proc_limit(int resource);
-
-/* Linux wait-status encodings. */
-#define W_EXITCODE(code) (((code) & 0xff) << 8)
-#define W_SIGNALED(sig) ((sig) & 0x7f)
 
 /* System calls implemented in proc.c and exec.c. */
 int64_t sys_fork(void);

@@ -7,6 +7,7 @@
 #include <inc/syscall.h>
 #include <inc/trap.h>
 #include <kern/flexsc.h>
+#include <kern/pgrp.h>
 #include <kern/proc.h>
 #include <kern/sched.h>
 #include <kern/signal.h>
@@ -14,6 +15,7 @@
 #include <kern/uaccess.h>
 
 #define UNBLOCKABLE (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))
+#define STOP_SIGNALS (SIGBIT(SIGSTOP) | SIGBIT(SIGTSTP) | SIGBIT(SIGTTIN) | SIGBIT(SIGTTOU))
 /* The rflags bits a frame may change (Linux's FIX_EFLAGS). */
 #define USER_RFLAGS (FL_CF | FL_PF | FL_AF | FL_ZF | FL_SF | FL_TF | FL_DF | FL_OF | FL_AC | FL_RF)
 /* Bytes below the interrupted rsp a frame leaves alone: the ABI's red zone. */
@@ -26,24 +28,22 @@ const char *signal_name(int sig)
 	return sig > 0 && sig < 32 ? signal_names[sig] : "signal";
 }
 
-/*
- * Whether sig's default action is to do nothing. The stop signals and SIGCONT
- * are among them: elk cannot stop a process yet (docs/signals.md).
- */
-static bool default_ignores(int sig)
+/* What SIG_DFL does with a signal (signal(7)); no core dumps. */
+enum default_action { DFL_TERM, DFL_IGNORE, DFL_STOP, DFL_CONT };
+
+static enum default_action default_action(int sig)
 {
+	if (SIGBIT(sig) & STOP_SIGNALS)
+		return DFL_STOP;
 	switch (sig) {
 	case SIGCHLD:
 	case SIGURG:
 	case SIGWINCH:
+		return DFL_IGNORE;
 	case SIGCONT:
-	case SIGSTOP:
-	case SIGTSTP:
-	case SIGTTIN:
-	case SIGTTOU:
-		return true;
+		return DFL_CONT;	/* sending it continued the group: nothing is left to do */
 	default:
-		return false;
+		return DFL_TERM;
 	}
 }
 
@@ -51,16 +51,26 @@ static bool default_ignores(int sig)
 static bool ignored(struct proc *p, int sig)
 {
 	void *h = p->sig_actions[sig - 1].handler;
-	return sig != SIGKILL && (h == SIG_IGN || (h == SIG_DFL && default_ignores(sig)));
+	enum default_action d = default_action(sig);
+	return sig != SIGKILL && (h == SIG_IGN || (h == SIG_DFL && (d == DFL_IGNORE || d == DFL_CONT)));
 }
 
-static void queue_add(struct sigqueue *q, int sig, int code, uint64_t value)
+static void queue_add(struct sigqueue *q, int sig, int code, uint64_t value, int status)
 {
 	if (q->pending & SIGBIT(sig))
 		return;	/* one of each pends, as for Linux's standard signals */
 	q->pending |= SIGBIT(sig);
-	q->note[sig - 1].code = code;
-	q->note[sig - 1].value = value;
+	q->note[sig - 1] = (struct signote){ code, status, value };
+}
+
+/* Drop the signals of sigs where they pend for p or any of its threads. Caller holds proc_lock. */
+static void drop_pending(struct proc *p, ksigset_t sigs)
+{
+	struct list_node *n;
+
+	p->sig_queue.pending &= ~sigs;
+	for (n = p->threads.next; n != &p->threads; n = n->next)
+		list_entry(n, struct thread, group_link)->sig_queue.pending &= ~sigs;
 }
 
 /*
@@ -90,15 +100,12 @@ static void wake_for(struct thread *t, int sig)
 		thread_interrupt(t);
 }
 
-void signal_send_proc_locked(struct proc *p, int sig, int code, uint64_t value)
-{
-	if (ignored(p, sig))
-		return;
-	queue_add(&p->sig_queue, sig, code, value);
-	wake_for(process_signal_target(p, sig), sig);
-}
-
-void signal_retarget_locked(struct proc *p, ksigset_t sigs)
+/*
+ * The process-directed signals of sigs pending for p may be waiting for a
+ * thread that has just blocked them or left: interrupt one that takes them, if
+ * there is one. Caller holds proc_lock.
+ */
+static void retarget_locked(struct proc *p, ksigset_t sigs)
 {
 	ksigset_t left = p->sig_queue.pending & sigs;
 
@@ -109,11 +116,153 @@ void signal_retarget_locked(struct proc *p, ksigset_t sigs)
 	}
 }
 
+static void send_proc_locked(struct proc *p, int sig, int code, uint64_t value, int status);
+
+/*
+ * Tell c's parent that c has stopped, continued or ended (code CLD_*, si_status
+ * status): wake its wait4, and send it SIGCHLD unless it asked with
+ * SA_NOCLDSTOP not to hear of stops and continues. Caller holds proc_lock.
+ */
+static void notify_parent_locked(struct proc *c, int code, int status)
+{
+	struct proc *pp = c->parent;
+
+	if (!pp)
+		return;
+	wakeup_all(&pp->child_exit);
+	if ((code == CLD_STOPPED || code == CLD_CONTINUED) &&
+	    (pp->sig_actions[SIGCHLD - 1].flags & SA_NOCLDSTOP))
+		return;
+	send_proc_locked(pp, SIGCHLD, code, (uint64_t)c->pid, status);
+}
+
+/*
+ * A group stop is under way: once every user thread of p has stopped, the
+ * stop is complete; report it to the parent, once. Caller holds proc_lock.
+ */
+static void stop_check_done_locked(struct proc *p)
+{
+	if (!p->stop_sig || p->stop_done || p->nstopped < p->nuser)
+		return;
+	p->stop_done = true;
+	p->wait_report = W_STOPCODE(p->stop_sig);
+	notify_parent_locked(p, CLD_STOPPED, p->stop_sig);
+}
+
+/* SIGCONT: end p's group stop (under way or complete). Caller holds proc_lock. */
+static void group_continue_locked(struct proc *p)
+{
+	bool was_done = p->stop_done;
+
+	p->stop_sig = 0;
+	p->stop_done = false;
+	wakeup_all(&p->stop_wait);
+	if (was_done) {
+		p->wait_report = W_CONTINUED;
+		notify_parent_locked(p, CLD_CONTINUED, SIGCONT);
+	}
+}
+
+/*
+ * What sending sig to p does at once, whether it is then delivered, ignored
+ * or blocked (as Linux's prepare_signal): a stop signal drops a pending
+ * SIGCONT; SIGCONT drops pending stop signals and continues the group if it
+ * is stopped or stopping. Caller holds proc_lock.
+ */
+static void send_prepare(struct proc *p, int sig)
+{
+	if (SIGBIT(sig) & STOP_SIGNALS) {
+		drop_pending(p, SIGBIT(SIGCONT));
+	} else if (sig == SIGCONT) {
+		drop_pending(p, STOP_SIGNALS);
+		if (p->stop_sig)
+			group_continue_locked(p);
+	}
+}
+
+/* signal_send_proc_locked, with si_status status (SIGCHLD's). */
+static void send_proc_locked(struct proc *p, int sig, int code, uint64_t value, int status)
+{
+	send_prepare(p, sig);
+	if (ignored(p, sig))
+		return;
+	queue_add(&p->sig_queue, sig, code, value, status);
+	wake_for(process_signal_target(p, sig), sig);
+}
+
+void signal_send_proc_locked(struct proc *p, int sig, int code, uint64_t value)
+{
+	send_proc_locked(p, sig, code, value, 0);
+}
+
+bool signal_autoreap_locked(struct proc *parent)
+{
+	const struct ksigaction *a = &parent->sig_actions[SIGCHLD - 1];
+	return a->handler == SIG_IGN || (a->flags & SA_NOCLDWAIT);
+}
+
+bool signal_child_ended_locked(struct proc *c)
+{
+	int st = c->wstatus;
+
+	if (WIFSIGNALED(st))
+		notify_parent_locked(c, CLD_KILLED, WTERMSIG(st));
+	else
+		notify_parent_locked(c, CLD_EXITED, WEXITSTATUS(st));
+	return c->parent && signal_autoreap_locked(c->parent);
+}
+
+int signal_take_wait_report_locked(struct proc *c, int options)
+{
+	int r = c->wait_report;
+
+	if ((WIFSTOPPED(r) && (options & WUNTRACED)) || (WIFCONTINUED(r) && (options & WCONTINUED))) {
+		c->wait_report = 0;
+		return r;
+	}
+	return 0;
+}
+
+void signal_thread_added_locked(struct thread *t)
+{
+	if (t->proc->stop_sig)
+		thread_interrupt(t);	/* it stops as it first heads for user mode */
+}
+
+void signal_thread_removed_locked(struct proc *p)
+{
+	retarget_locked(p, ~(ksigset_t)0);
+	stop_check_done_locked(p);
+}
+
+void signal_proc_init(struct proc *p)
+{
+	memset(p->sig_actions, 0, sizeof(p->sig_actions));
+	memset(&p->sig_queue, 0, sizeof(p->sig_queue));
+	p->stop_sig = 0;
+	p->stop_done = false;
+	p->nstopped = 0;
+	p->wait_report = 0;
+	waitq_init(&p->stop_wait);
+}
+
+bool signal_stop_wait(struct proc *p)
+{
+	bool continued = true;
+
+	spin_lock(&proc_lock);
+	while (p->stop_sig && continued)
+		continued = sleep_on_interruptible(&p->stop_wait, &proc_lock);
+	spin_unlock(&proc_lock);
+	return continued;
+}
+
 void signal_send_thread_locked(struct thread *t, int sig, int code, uint64_t value)
 {
+	send_prepare(t->proc, sig);
 	if (ignored(t->proc, sig))
 		return;
-	queue_add(&t->sig_queue, sig, code, value);
+	queue_add(&t->sig_queue, sig, code, value, 0);
 	wake_for(t, sig);
 }
 
@@ -134,29 +283,82 @@ bool signal_fault(int sig, int code, uint64_t addr)
 	bool caught = h != SIG_DFL && h != SIG_IGN && !(t->sig_blocked & SIGBIT(sig));
 	if (caught) {
 		t->sig_queue.pending &= ~SIGBIT(sig);	/* this fault's address wins */
-		queue_add(&t->sig_queue, sig, code, addr);
+		queue_add(&t->sig_queue, sig, code, addr, 0);
 		thread_interrupt(t);
 	}
 	spin_unlock(&proc_lock);
 	return caught;
 }
 
-/* Take t's lowest deliverable signal off its queue or p's, with its note; 0 if none. */
-static int dequeue(struct proc *p, struct thread *t, int *code, uint64_t *value)
+/*
+ * Take t's deliverable signal off its queue or p's, with its note in *note;
+ * 0 if none. SIGKILL comes first (nothing else matters once it is pending),
+ * then the lowest number.
+ */
+static int dequeue(struct proc *p, struct thread *t, struct signote *note)
 {
 	struct sigqueue *queues[2] = { &t->sig_queue, &p->sig_queue };
 
-	for (int i = 0; i < 2; i++) {
-		ksigset_t ready = queues[i]->pending & ~t->sig_blocked;
-		if (!ready)
-			continue;
-		int sig = __builtin_ctzll(ready) + 1;
-		queues[i]->pending &= ~SIGBIT(sig);
-		*code = queues[i]->note[sig - 1].code;
-		*value = queues[i]->note[sig - 1].value;
-		return sig;
+	for (int pass = 0; pass < 2; pass++) {
+		for (int i = 0; i < 2; i++) {
+			ksigset_t ready = queues[i]->pending & ~t->sig_blocked;
+			if (pass == 0)
+				ready &= SIGBIT(SIGKILL);
+			if (!ready)
+				continue;
+			int sig = __builtin_ctzll(ready) + 1;
+			queues[i]->pending &= ~SIGBIT(sig);
+			*note = queues[i]->note[sig - 1];
+			return sig;
+		}
 	}
 	return 0;
+}
+
+/* Whether SIGKILL is pending for t. Caller holds proc_lock. */
+static bool kill_pending(const struct thread *t)
+{
+	return ((t->sig_queue.pending | t->proc->sig_queue.pending) & SIGBIT(SIGKILL)) != 0;
+}
+
+/* Whether another thread than t is ending t's group (exit_group, execve). Caller holds proc_lock. */
+static bool group_ending(const struct proc *p, const struct thread *t)
+{
+	return p->group_ender && p->group_ender != t;
+}
+
+/*
+ * Stop signal sig's default action, taken by the running thread: the whole
+ * group stops. Every other user thread is interrupted, to stop as it heads for
+ * user mode (from user code on another CPU at its next tick; out of a blocking
+ * wait with -EINTR); the last to stop reports the stop (stop_check_done_locked).
+ * Caller holds proc_lock.
+ */
+static void group_stop_begin_locked(struct proc *p, int sig)
+{
+	struct list_node *n;
+
+	p->stop_sig = sig;
+	for (n = p->threads.next; n != &p->threads; n = n->next) {
+		struct thread *u = list_entry(n, struct thread, group_link);
+		if (u != mythread())
+			thread_interrupt(u);
+	}
+}
+
+/*
+ * Stop the running thread t in p's group stop until SIGCONT ends it, SIGKILL
+ * comes, or another thread ends the group. Sleeps under proc_lock, which the
+ * caller holds; other interruptions (signals stay pending while stopped) only
+ * send it back to sleep, and are seen once it goes on (proc_user_return).
+ */
+static void stop_park_locked(struct proc *p, struct thread *t)
+{
+	p->nstopped++;
+	stop_check_done_locked(p);
+	while (p->stop_sig && !kill_pending(t) && !group_ending(p, t))
+		sleep_on(&p->stop_wait, &proc_lock);
+	p->nstopped--;
 }
 
 /* Whether t has a signal it does not block pending. Caller holds proc_lock. */
@@ -219,22 +421,39 @@ static void __attribute__((noreturn)) frame_kill(struct trapframe *tf, const cha
 }
 
 /*
- * If tf is a system call that gave up with -EINTR for this signal, make it
- * what the handler's flags say: restarted (rip back over the 2-byte syscall or
- * int $0x80, rax the number again) for SA_RESTART, except the sleeps, which
- * Linux never restarts so; else left -EINTR.
+ * The number of the system call that tf is the frame of if that call gave up
+ * with -EINTR, else -1. rt_sigreturn's result is the interrupted context's
+ * rax, which may read -EINTR: it is never the call that gave up.
  */
-static void restart_or_eintr(struct trapframe *tf, unsigned long flags)
+static int64_t interrupted_call(const struct trapframe *tf)
 {
 	int64_t num = syscall_frame_num(tf);
 
-	if (num < 0 || (int64_t)tf->rax != -EINTR || !(flags & SA_RESTART))
+	return num >= 0 && num != SYS_rt_sigreturn && (int64_t)tf->rax == -EINTR ? num : -1;
+}
+
+/* Make system call frame tf run call num again: rip back over the 2-byte syscall or int $0x80. */
+static void restart_call(struct trapframe *tf, int64_t num)
+{
+	tf->rax = (uint64_t)num;
+	tf->rip -= 2;
+}
+
+/*
+ * If tf is a system call that gave up with -EINTR for this signal, make it
+ * what the handler's flags say: restarted for SA_RESTART, except the sleeps,
+ * which Linux never restarts so; else left -EINTR.
+ */
+static void restart_or_eintr(struct trapframe *tf, unsigned long flags)
+{
+	int64_t num = interrupted_call(tf);
+
+	if (num < 0 || !(flags & SA_RESTART))
 		return;
 	if (num == SYS_nanosleep || num == SYS_clock_nanosleep || num == SYS_rt_sigsuspend ||
 	    num == SYS_pause)
 		return;
-	tf->rax = (uint64_t)num;
-	tf->rip -= 2;
+	restart_call(tf, num);
 }
 
 /* The general registers of tf in a sigcontext. */
@@ -255,8 +474,8 @@ static void save_regs(struct ksigcontext *sc, const struct trapframe *tf)
  * and point tf at the handler. oldmask is the mask sigreturn restores. Kills
  * the process if the frame cannot be written.
  */
-static void setup_frame(struct trapframe *tf, int sig, const struct ksigaction *act, int code,
-			uint64_t value, ksigset_t oldmask)
+static void setup_frame(struct trapframe *tf, int sig, const struct ksigaction *act,
+			const struct signote *note, ksigset_t oldmask)
 {
 	struct thread *t = mythread();
 	uint64_t sp = tf->rsp - RED_ZONE;
@@ -277,14 +496,18 @@ static void setup_frame(struct trapframe *tf, int sig, const struct ksigaction *
 	f.uc.uc_mcontext.fpstate = fpstate;
 	f.uc.uc_mcontext.oldmask = oldmask;
 	if (tf->trapno == T_PGFLT)
-		f.uc.uc_mcontext.cr2 = value;
+		f.uc.uc_mcontext.cr2 = note->value;
 	f.uc.uc_sigmask = oldmask;
 	f.info.si_signo = sig;
-	f.info.si_code = code;
-	if (code == SI_USER || code == SI_TKILL)
-		f.info.kill.pid = (int)value;
-	else
-		f.info.addr = value;
+	f.info.si_code = note->code;
+	if (sig == SIGCHLD && note->code >= CLD_EXITED && note->code <= CLD_CONTINUED) {
+		f.info.child.pid = (int)note->value;
+		f.info.child.status = note->status;
+	} else if (note->code == SI_USER || note->code == SI_TKILL) {
+		f.info.kill.pid = (int)note->value;
+	} else {
+		f.info.addr = note->value;
+	}
 
 	thread_save_fpu(t);
 	if (frame >= USER_END || frame < PGSIZE || copy_to_user((void *)fpstate, t->fpu, sizeof(t->fpu)) < 0 ||
@@ -305,19 +528,45 @@ static void setup_frame(struct trapframe *tf, int sig, const struct ksigaction *
 	tf->rflags &= ~(FL_TF | FL_DF | FL_AC);
 }
 
+/*
+ * Whether stop signal sig's default action stops p: not for the terminal's
+ * stop signals in an orphaned group, which no job-control shell would
+ * continue (POSIX; Linux discards them). Caller holds proc_lock.
+ */
+static bool stops(struct proc *p, int sig)
+{
+	return sig == SIGSTOP || !pgrp_orphaned_locked(p->pgid);
+}
+
 void signal_deliver(struct trapframe *tf)
 {
 	struct proc *p = myproc();
 	struct thread *t = mythread();
-	int code;
-	uint64_t value;
+	struct signote note;
+	bool handled = false;
 
 	spin_lock(&proc_lock);
-	for (int sig; (sig = dequeue(p, t, &code, &value)) != 0;) {
+	for (;;) {
+		if (p->stop_sig)
+			stop_park_locked(p, t);
+		if (group_ending(p, t))
+			break;	/* the thread leaves (proc_carry_out_requests): deliver nothing */
+		int sig = dequeue(p, t, &note);
+		if (!sig)
+			break;
 		struct ksigaction act = p->sig_actions[sig - 1];
-		if (act.handler == SIG_IGN || (act.handler == SIG_DFL && default_ignores(sig)))
+		if (act.handler == SIG_IGN)
 			continue;
 		if (act.handler == SIG_DFL) {
+			enum default_action d = default_action(sig);
+			if (d == DFL_STOP && stops(p, sig)) {
+				group_stop_begin_locked(p, sig);
+				spin_unlock(&proc_lock);
+				flexsc_interrupt_calls(p);	/* its blocked entries, as for a handler */
+				spin_lock(&proc_lock);
+			}
+			if (d != DFL_TERM)
+				continue;
 			spin_unlock(&proc_lock);
 			proc_exit(W_SIGNALED(sig));
 		}
@@ -330,9 +579,19 @@ void signal_deliver(struct trapframe *tf)
 		spin_unlock(&proc_lock);
 		flexsc_interrupt_calls(p);
 		restart_or_eintr(tf, act.flags);
-		setup_frame(tf, sig, &act, code, value, oldmask);
+		setup_frame(tf, sig, &act, &note, oldmask);
+		handled = true;
 		spin_lock(&proc_lock);
 	}
+	/*
+	 * A call that gave up with -EINTR and ran no handler (the thread stopped,
+	 * or another thread took the process-directed signal it was interrupted
+	 * for) runs again, as Linux restarts it when no handler runs. The sleeps
+	 * start again from the beginning (Linux goes on with the time left).
+	 */
+	int64_t num = interrupted_call(tf);
+	if (!handled && num >= 0 && !group_ending(p, t))
+		restart_call(tf, num);
 	if (t->sig_restore_mask) {	/* rt_sigsuspend ran no handler */
 		t->sig_blocked = t->sig_saved_mask;
 		t->sig_restore_mask = false;
@@ -368,16 +627,6 @@ static bool valid_signal(int sig)
 	return sig >= 1 && sig <= NSIG;
 }
 
-/* Drop sig where it pends for p or any of its threads. Caller holds proc_lock. */
-static void drop_pending(struct proc *p, int sig)
-{
-	struct list_node *n;
-
-	p->sig_queue.pending &= ~SIGBIT(sig);
-	for (n = p->threads.next; n != &p->threads; n = n->next)
-		list_entry(n, struct thread, group_link)->sig_queue.pending &= ~SIGBIT(sig);
-}
-
 /*
  * rt_sigaction: -EINVAL for a bad number or set size, or to change SIGKILL or
  * SIGSTOP; -EFAULT for a bad pointer. Ignoring a signal drops it where pending.
@@ -400,7 +649,7 @@ int64_t sys_rt_sigaction(int sig, const struct ksigaction *uact, struct ksigacti
 		act.mask &= ~UNBLOCKABLE;
 		p->sig_actions[sig - 1] = act;
 		if (ignored(p, sig))
-			drop_pending(p, sig);
+			drop_pending(p, SIGBIT(sig));
 	}
 	spin_unlock(&proc_lock);
 	if (uoact && copy_to_user(uoact, &old, sizeof(old)) < 0)
@@ -421,7 +670,7 @@ static void set_blocked(struct thread *t, ksigset_t mask)
 	t->sig_blocked = mask & ~UNBLOCKABLE;
 	if (deliverable(t))
 		thread_interrupt(t);
-	signal_retarget_locked(t->proc, newly);
+	retarget_locked(t->proc, newly);
 }
 
 /* rt_sigprocmask, for the calling thread (posted on a syscall page, the first thread). */

@@ -16,13 +16,17 @@ struct proc;
 struct thread;
 struct trapframe;
 
-/* Pending signals, with what siginfo will say of each (one of each kind pends). */
+/* What siginfo will say of a pending signal. */
+struct signote {
+	int code;	/* si_code */
+	int status;	/* SIGCHLD's si_status */
+	uint64_t value;	/* the sender's pid (SIGCHLD: the child's), or the fault address */
+};
+
+/* Pending signals, with a note for each (one of each kind pends). */
 struct sigqueue {
 	ksigset_t pending;
-	struct {
-		int code;	/* si_code */
-		uint64_t value;	/* the sender's pid, or the fault address */
-	} note[NSIG];
+	struct signote note[NSIG];
 };
 
 /*
@@ -35,12 +39,45 @@ void signal_send_proc_locked(struct proc *p, int sig, int code, uint64_t value);
 void signal_send_thread_locked(struct thread *t, int sig, int code, uint64_t value);
 /* signal_send_thread_locked for a caller that does not hold proc_lock. */
 void signal_send_thread(struct thread *t, int sig, int code, uint64_t value);
+/* A new process's signal state: default handlers, nothing pending, not stopped. */
+void signal_proc_init(struct proc *p);
 /*
- * The process-directed signals of sigs pending for p may be waiting for a
- * thread that has just blocked them or left: interrupt one that takes them, if
- * there is one. Caller holds proc_lock.
+ * User thread t has joined its group: if the group is stopping or stopped, t
+ * stops as it first heads for user mode. Caller holds proc_lock.
  */
-void signal_retarget_locked(struct proc *p, ksigset_t sigs);
+void signal_thread_added_locked(struct thread *t);
+/*
+ * A user thread has left p's group: process-directed signals it might have
+ * taken go to another thread, and a group stop may now be complete. Caller
+ * holds proc_lock.
+ */
+void signal_thread_removed_locked(struct proc *p);
+/*
+ * Whether the children of parent are reaped as they end rather than left as
+ * zombies: parent ignores SIGCHLD (SIG_IGN) or set SA_NOCLDWAIT, as on Linux.
+ * Caller holds proc_lock.
+ */
+bool signal_autoreap_locked(struct proc *parent);
+/*
+ * Child c has ended (its last thread is gone): wake its parent's wait4 and
+ * send the parent SIGCHLD (CLD_EXITED or CLD_KILLED, si_status from
+ * c->wstatus). Whether c is reaped at once (signal_autoreap_locked) rather
+ * than left a zombie. Caller holds proc_lock.
+ */
+bool signal_child_ended_locked(struct proc *c);
+/*
+ * For wait4 with options (WUNTRACED, WCONTINUED): the stop or continue of
+ * live child c not yet reported, as a Linux status word, consumed; 0 if none.
+ * Caller holds proc_lock.
+ */
+int signal_take_wait_report_locked(struct proc *c, int options);
+/*
+ * A syscall thread of p about to run an entry: while p's group is stopped (or
+ * stopping), wait until it is continued. Returns early, false, if the thread
+ * is interrupted (teardown, or a signal's flexsc_interrupt_calls); true if it
+ * did not wait or was continued. No locks held.
+ */
+bool signal_stop_wait(struct proc *p);
 /* Send sig to every live process in group pgrp (the console's Ctrl-C); no locks held. */
 void signal_send_group(pid_t pgrp, int sig);
 /*

@@ -21,6 +21,10 @@ struct sleeplock {
 };
 
 void sleeplock_init(struct sleeplock *lk, const char *name, int rank);
+/* The same for a static lock lk: struct sleeplock lk = SLEEPLOCK_INIT(lk, ...); */
+#define SLEEPLOCK_INIT(lk, lkname, lkrank) { \
+	.name = (lkname), .rank = (lkrank), \
+	.guard = SPINLOCK_INIT(lkname, LOCK_SLEEPLOCK), .waiters = WAITQ_INIT((lk).waiters) }
 /* Take lk, sleeping while another thread holds it. Not recursive. */
 void sleeplock_acquire(struct sleeplock *lk);
 void sleeplock_release(struct sleeplock *lk);

@@ -24,6 +24,7 @@
 #include <kern/sleeplock.h>
 #include <kern/tmpfs.h>
 #include <kern/vfs.h>
+#include <kern/vm.h>
 #include <kern/vmobj.h>
 
 /* One name in a directory. */
@@ -304,7 +305,10 @@ static int tmpfs_truncate(struct vnode *vn, uint64_t size)
 	if (size > PAGECACHE_MAXSIZE)
 		return -EFBIG;
 	sleeplock_acquire(&n->io);
+	bool shrinks = size < vmobj_file_size(vn->pages);
 	vmobj_file_truncate(vn->pages, size);
+	if (shrinks)
+		vm_file_shrunk(vn->pages, size);
 	sleeplock_release(&n->io);
 	vfs_touch(vn, false, true);
 	return 0;

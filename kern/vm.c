@@ -75,6 +75,15 @@ void vmspace_destroy(struct vmspace *vs)
 	kfree(vs);
 }
 
+/* Let go of vs, pinned by vs->scanners++ under vmspaces_lock: a destroy may go on. */
+static void vmspace_unpin(struct vmspace *vs)
+{
+	spin_lock(&vmspaces_lock);
+	if (--vs->scanners == 0 && vs->dying)
+		wakeup_all(&scans_done);
+	spin_unlock(&vmspaces_lock);
+}
+
 void vmspace_activate(struct vmspace *vs)
 {
 	physaddr_t cr3 = vs ? paddr(vs->pml4) : kern_cr3, old = rcr3();
@@ -145,7 +154,8 @@ static enum vm_fault_result fault_locked(struct vmspace *vs, uintptr_t va, int a
 	int err;
 	struct page *pp = vmobj_fault_page(a->obj, pgoff, copy_on_write, &in_top, &err);
 	if (!pp)
-		return err == -ERANGE ? VM_BEYOND_EOF : err == -EIO ? VM_SWAP_ERROR : VM_NO_MEMORY;
+		return err == -ERANGE ? VM_BEYOND_EOF : err == -ENOSPC ? VM_NO_SPACE :
+		       err == -EIO ? VM_SWAP_ERROR : VM_NO_MEMORY;
 
 	/* A page from an object below is shared: read-only until a write copies it. */
 	uint64_t perm = PTE_U;
@@ -176,6 +186,7 @@ int vm_fault_signal(enum vm_fault_result r)
 {
 	switch (r) {
 	case VM_BEYOND_EOF:
+	case VM_NO_SPACE:
 	case VM_SWAP_ERROR: return SIGBUS;
 	case VM_NO_MEMORY:  return SIGKILL;
 	default:            return SIGSEGV;
@@ -190,6 +201,7 @@ const char *vm_fault_text(enum vm_fault_result r)
 	case VM_PROTECTION:  return "protection";
 	case VM_STACK_GUARD: return "stack overflow (guard page)";
 	case VM_BEYOND_EOF:  return "beyond end of file";
+	case VM_NO_SPACE:    return "no space for the file's page";
 	case VM_NO_MEMORY:   return "out of memory";
 	case VM_SWAP_ERROR:  return "swap read error";
 	}
@@ -276,6 +288,71 @@ int vm_unmap(struct vmspace *vs, uintptr_t start, uintptr_t end)
 	int r = vmmap_remove(&vs->map, start, end, forget_range, &b);
 	tlb_batch_finish(&b);
 	return r;
+}
+
+/*
+ * vm_file_shrunk for one area of vs (vs->lock held): from object page first
+ * on, unmap what a maps if it reaches file, and drop a private area's copies.
+ */
+static void cut_area(struct vmarea *a, struct vmobj *file, uint64_t first,
+		     struct tlb_batch *b)
+{
+	uint64_t a_first = a->off / PGSIZE, a_end = a_first + (a->end - a->start) / PGSIZE;
+
+	if (!a->obj || first >= a_end || !vmobj_reaches(a->obj, file))
+		return;
+	uint64_t lo = MAX(first, a_first);
+	pml4_range(b, a->start + (lo - a_first) * PGSIZE, a->end, RANGE_UNMAP);
+	if (!(a->flags & MAP_SHARED))
+		vmobj_purge_above(a->obj, file, lo, a_end);
+}
+
+/*
+ * vm_file_shrunk's walks, one at a time: each has a number, and marks every
+ * address space it visits with it (vmspace.shrink_walk), so that it visits
+ * each once although vm_reclaim reorders the list meanwhile.
+ */
+static struct sleeplock shrink_lock = SLEEPLOCK_INIT(shrink_lock, "file-shrink", LOCK_FILE_SHRINK);
+static uint64_t shrink_walks;	/* under shrink_lock */
+
+/* An address space walk has not visited yet, pinned (scanners); NULL when none is left. */
+static struct vmspace *next_unvisited(uint64_t walk)
+{
+	struct vmspace *found = NULL;
+	struct list_node *n;
+
+	spin_lock(&vmspaces_lock);
+	for (n = vmspaces.next; n != &vmspaces && !found; n = n->next) {
+		struct vmspace *vs = list_entry(n, struct vmspace, all_link);
+		if (vs->shrink_walk != walk) {
+			vs->shrink_walk = walk;
+			vs->scanners++;
+			found = vs;
+		}
+	}
+	spin_unlock(&vmspaces_lock);
+	return found;
+}
+
+void vm_file_shrunk(struct vmobj *file, uint64_t size)
+{
+	uint64_t first = ROUNDUP(size, PGSIZE) / PGSIZE;
+	struct vmspace *vs;
+
+	sleeplock_acquire(&shrink_lock);
+	uint64_t walk = ++shrink_walks;
+	while ((vs = next_unvisited(walk)) != NULL) {
+		struct tlb_batch b;
+		struct vmarea *a;
+		sleeplock_acquire(&vs->lock);
+		tlb_batch_init(&b, vs->pml4);
+		vmmap_foreach(a, &vs->map)
+			cut_area(a, file, first, &b);
+		tlb_batch_finish(&b);
+		sleeplock_release(&vs->lock);
+		vmspace_unpin(vs);
+	}
+	sleeplock_release(&shrink_lock);
 }
 
 int vm_replace_object(struct vmspace *vs, struct vmobj *from, struct vmobj *to, int flags)
@@ -601,10 +678,7 @@ size_t vm_reclaim(size_t want)
 		vs->scanners++;
 		spin_unlock(&vmspaces_lock);
 		out += reclaim_space(vs, want - out);
-		spin_lock(&vmspaces_lock);
-		if (--vs->scanners == 0 && vs->dying)
-			wakeup_all(&scans_done);
-		spin_unlock(&vmspaces_lock);
+		vmspace_unpin(vs);
 	}
 	return out;
 }

@@ -35,6 +35,7 @@ struct vmspace {
 	/* Paging (vm_reclaim): under vm.c's vmspaces_lock, but clock_hand under lock. */
 	int scanners;			/* vm_reclaim's scans of it under way */
 	bool dying;			/* vmspace_destroy waits for the scans: take no more */
+	uint64_t shrink_walk;		/* the last vm_file_shrunk walk that visited it; vmspaces_lock */
 	struct list_node all_link;	/* in every address space's list */
 	uintptr_t clock_hand;		/* where the next scan goes on from */
 };
@@ -51,6 +52,7 @@ enum vm_fault_result {
 	VM_PROTECTION,		/* the area forbids the access (or a kernel address) */
 	VM_STACK_GUARD,		/* the guard page under the stack */
 	VM_BEYOND_EOF,		/* a file mapping past the end of its file */
+	VM_NO_SPACE,		/* a file's page could not be made: its file system is full */
 	VM_NO_MEMORY,
 	VM_SWAP_ERROR,		/* the page could not be read back from swap */
 };
@@ -131,6 +133,16 @@ int vm_write(struct vmspace *vs, uintptr_t va, const void *src, size_t n);
  * vs->lock.
  */
 int vm_writable(struct vmspace *vs, uintptr_t va, size_t n);
+
+/*
+ * The file object file has shrunk to size bytes (a truncation): in every
+ * address space, unmap the pages from the first page wholly past the end that
+ * areas reaching file map (a shared mapping of it, or a private one over it),
+ * and drop the private copies made of those pages, so that the next touch
+ * there is SIGBUS, as on Linux. The caller holds no vs->lock; takes each in
+ * turn.
+ */
+void vm_file_shrunk(struct vmobj *file, uint64_t size);
 
 /*
  * The calls below expect vs->lock held.

@@ -174,10 +174,32 @@ void vmobj_purge(struct vmobj *obj, uint64_t lo, uint64_t hi)
 	spin_unlock(&vmobj_lock);
 }
 
-/* A new page put in obj at pgoff: a copy of src, or zeroed if src is NULL. */
+bool vmobj_reaches(struct vmobj *top, struct vmobj *obj)
+{
+	spin_lock(&vmobj_lock);
+	while (top && top != obj)
+		top = top->below;
+	spin_unlock(&vmobj_lock);
+	return top != NULL;
+}
+
+void vmobj_purge_above(struct vmobj *top, struct vmobj *bottom, uint64_t lo, uint64_t hi)
+{
+	spin_lock(&vmobj_lock);
+	for (; top && top != bottom; top = top->below)
+		drop_pages(top, lo, hi);
+	spin_unlock(&vmobj_lock);
+}
+
+/*
+ * A new page put in obj at pgoff: a copy of src, or zeroed if src is NULL. A
+ * file's pages stay until the file is truncated or gone, so they leave the
+ * allocator's reserve alone.
+ */
 static struct page *new_page_in(struct vmobj *obj, uint64_t pgoff, struct page *src)
 {
-	struct page *pp = page_alloc(src ? 0 : PAGE_ZERO);
+	struct page *pp = page_alloc((src ? 0 : PAGE_ZERO) |
+				     (obj->type == VMOBJ_FILE ? PAGE_KEEP_RESERVE : 0));
 	if (!pp)
 		return NULL;
 	if (src)
@@ -353,7 +375,7 @@ struct page *vmobj_fault_page(struct vmobj *top, uint64_t pgoff, bool write, boo
 		if (pp->swap_io == PAGE_PAGEOUT)
 			pp->swap_io = 0;	/* handed out: its page-out must give up */
 	} else if (!beyond_eof) {
-		*err = -ENOMEM;
+		*err = stop && !e ? -ENOSPC : -ENOMEM;	/* the file had no page to give */
 	}
 	spin_unlock(&vmobj_lock);
 	return pp;

@@ -72,9 +72,10 @@ void vmobj_put(struct vmobj *obj);
  * is a new zero page put in the file object itself, so that every mapping and
  * read of the file sees it. *in_top says whether the page belongs to top (so a
  * writable area may map it writable). A page that is in swap is read back
- * first (sleeping: no spinlock may be held). NULL with *err = -ENOMEM, -EIO (a
- * swap read failed), or -ERANGE for a page beyond the end of a file with
- * nothing above it.
+ * first (sleeping: no spinlock may be held). NULL with *err = -ENOMEM, -ENOSPC
+ * if that file page could not be made (a full file system), -EIO (a swap read
+ * failed), or -ERANGE for a page beyond the end of a file with nothing above
+ * it.
  */
 struct page *vmobj_fault_page(struct vmobj *top, uint64_t pgoff, bool write, bool *in_top,
 			      int *err);
@@ -114,6 +115,15 @@ int vmobj_insert_page(struct vmobj *obj, uint64_t pgoff, struct page *page);
  * any more (munmap, brk shrinking). obj must be a private area's top object.
  */
 void vmobj_purge(struct vmobj *obj, uint64_t lo, uint64_t hi);
+
+/* Whether obj is top or lies below it. */
+bool vmobj_reaches(struct vmobj *top, struct vmobj *obj);
+/*
+ * Drop the pages at offsets [lo, hi) of every object from top down to bottom,
+ * which lies below top, bottom itself excluded: the private copies made of
+ * bottom's pages there (a file's, past its new end after a truncation).
+ */
+void vmobj_purge_above(struct vmobj *top, struct vmobj *bottom, uint64_t lo, uint64_t hi);
 
 /*
  * Fold into top every object directly below it that only top references, so that

@@ -97,6 +97,12 @@ static int64_t flex_call(long sysnum, long a0, long a1, long a2, long a3, long a
 	return flexsc_call(&flexsc_default_ring, sysnum, a0, a1, a2, a3, a4, a5);
 }
 
+/*
+ * musl's unistd.h makes pread64 and pwrite64 macros for pread and pwrite; the
+ * wrappers' names must be the calls' own (flex_pread64, as inc/lib.h declares).
+ */
+#undef pread64
+#undef pwrite64
 #define WRAPPER_NAME(name) flex_##name
 #define WRAPPER_CALL flex_call
 #include "syscall_wrappers.h"

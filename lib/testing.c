@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/wait.h>
 #include <inc/lib.h>
 
 const struct trap_path trap_paths[NTRAP_PATHS] = {
@@ -124,4 +125,19 @@ pid_t spawn(const char *prog, char *const argv[])
 	else
 		fprintf(stderr, "%s: %s: cannot execute (error %d)\n", progname, prog, -errno);
 	_exit(127);
+}
+
+int reap_child(pid_t pid, const char *name)
+{
+	int status;
+
+	if (waitpid(pid, &status, 0) != pid) {
+		printf("%s: %s: wait4 failed\n", progname, name);
+		return -1;
+	}
+	if (WIFSIGNALED(status))
+		printf("%s: %s killed by signal %d\n", progname, name, WTERMSIG(status));
+	else if (WEXITSTATUS(status) != 0)
+		printf("%s: %s exited %d\n", progname, name, WEXITSTATUS(status));
+	return status;
 }

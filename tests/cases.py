@@ -14,6 +14,9 @@ USER_FAILURE = [r"FAIL", r"^panic: "]
 
 HEX = r"0x[0-9a-f]+"
 
+# busybox's interactive prompt as root: "# ", then a cursor-position query (ESC [6n).
+PROMPT = r"# \x1b\[6n"
+
 # What tools' leakcheck prints when the program gave back every page it used.
 NO_LEAK = [r"^leakcheck: \w+ exited 0$",
            r"^leakcheck: free pages before \d+ after \d+, kmalloc's pages before \d+ after \d+$",
@@ -581,6 +584,50 @@ CASES = [
         "forbid": USER_FAILURE,
     },
     {
+        # A tmpfs filled until memory runs out: -ENOSPC, not a panic; the data
+        # reads back, a fault that needs a file page is SIGBUS, a truncation
+        # frees space, and after the unlinks all of it is there again (little
+        # memory, so that this is quick).
+        "name": "tmpfsfull",
+        "init": "leakcheck tmpfsfull",
+        "mem": "64M",
+        "expect": [r"^tmpfsfull: \d+ KiB in \d+ files, then -28$",
+                   kill_line("tmpfsfull", r"page fault \(write, no space for the file's page\)"),
+                   r"^tmpfsfull: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+        "timeout": 120,
+    },
+    {
+        # 10,000 files created, written, read back and unlinked (some while
+        # open): every page and kernel object comes back.
+        "name": "vfsstorm",
+        "init": "leakcheck vfsstorm",
+        "expect": [r"^vfsstorm: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+        "timeout": 120,
+    },
+    {
+        # Weenix's stress helpers: three rounds of the file tests (each in its
+        # own directory under /tmp) and a busybox find, all at once, and every
+        # page back at the end.
+        "name": "repeat-parallel",
+        "init": "leakcheck repeat 3 parallel vfsdata vfspaths files 'busybox find /bin -name hello'",
+        # Their lines may interleave: no anchors but for leakcheck's, printed last.
+        "expect": [r"/bin/hello", r"/bin/hello", r"/bin/hello"] + NO_LEAK,
+        "forbid": [r"FAIL", r"panic: ", r"parallel: ", r"repeat: "],
+        "timeout": 180,
+    },
+    {
+        # Both helpers name the command that failed and how; repeat stops there.
+        "name": "repeat-fails",
+        "init": "repeat 4 parallel true fault_null \"sh -c exit 3\"",
+        "expect": [r"^parallel: fault_null killed by signal 11$", r"^parallel: sh exited 3$",
+                   r"^repeat: parallel exited 1$", r"^repeat: run 1 of 4 failed$",
+                   r"^elk: init exited with status 1$"],
+        "forbid": [r"run 2 of 4"],
+        "status": 1,
+    },
+    {
         # A static Linux program from Debian's musl-gcc, knowing nothing of elk:
         # TLS through arch_prctl, stdio through ioctl and writev, malloc, readv.
         "name": "muslhello",
@@ -630,6 +677,36 @@ CASES = [
         "status": 5,
     },
     {
+        # make qemu's session: busybox's interactive shell as init on the writable
+        # tmpfs at /, driven over the console as a user would, each command typed
+        # once the prompt (with its cursor-position query) is back. Job control
+        # is off (+m), as in make qemu, until wait4 takes WUNTRACED.
+        "name": "busybox-session",
+        "init": "busybox sh +m",
+        "type": [[PROMPT, cmd + "\r"] for cmd in [
+            "ls -l /bin/busybox /dev/null",
+            "echo hi > /tmp/a; echo there >> /tmp/a; cat /tmp/a",
+            "cat < /tmp/a | grep h | wc -l",
+            "mkdir /top /top/d && echo data > /top/d/f && mv /top/d/f /top/d/g",
+            "ln -s g /top/d/l && cp /top/d/l /top/copy && cat /top/copy",
+            "find /top | sort",
+            "rm /top/d/l && rm -r /top/d && ls -a /top",
+            "sleep 100 &",
+            "kill %1; wait %1; echo killed $?",
+            "cd /top && pwd && ls",
+            "repeat 2 echo again && parallel 'echo one' 'sleep 1' && echo both",
+            "exit 7",
+        ]],
+        "expect": [r"^-rwxr-xr-x +1 0 +0 +\d+ .* /bin/busybox$",
+                   r"^crw-rw-rw- +1 0 +0 +1, +3 .* /dev/null$",
+                   r"^hi$", r"^there$", r"^2$", r"^data$",
+                   r"^/top$", r"^/top/copy$", r"^/top/d$", r"^/top/d/g$", r"^/top/d/l$",
+                   r"^\.\s+\.\.\s+copy$", r"^killed 143$", r"^/top$", r"^copy$",
+                   r"^again$", r"^again$", r"^one$", r"^both$"],
+        "forbid": USER_FAILURE + [r"No such file", r"can't", r"[Nn]ot found"],
+        "status": 7,
+    },
+    {
         # The small calls C libraries make: pread64, getcwd, umask, the limits
         # (RLIMIT_NOFILE enforced), sysinfo, getrandom; elk's wrappers, then musl's.
         "name": "posixcalls",
@@ -663,9 +740,28 @@ CASES = [
         "forbid": USER_FAILURE,
     },
     {
+        # Ctrl-Z typed on the console stops the foreground group (a musl
+        # child in a group of its own); wait4 sees the SIGTSTP stop, the
+        # parent continues it and its blocked read goes on.
+        "name": "ctrlz",
+        "init": "leakcheck ctrlz",
+        "type": [[r"ctrlz: ready", "\x1a"]],
+        "expect": [r"^ctrlz: ready", r"^ctrlz: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+    },
+    {
+        # Job control: stops and continues seen by wait4 and SIGCHLD with
+        # Linux's statuses, a stopped threaded child's threads all stopped,
+        # SIGCHLD ignored or SA_NOCLDWAIT reaping children, SA_NOCLDSTOP.
+        "name": "jobctl",
+        "init": "leakcheck jobctl",
+        "expect": [r"^jobctl: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+    },
+    {
         # A signal interrupts the blocked call a syscall thread runs for the
         # process: the entry completes with -EINTR, the handler runs in the
-        # user thread.
+        # user thread. A stop interrupts such a call the same way.
         "name": "flexscsig",
         "init": "leakcheck flexscsig",
         "expect": [r"^flexscsig: ok$"] + NO_LEAK,

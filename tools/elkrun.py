@@ -65,7 +65,7 @@ EXIT_LINE = re.compile(
 INTERACTIVE_CONSOLE = ["-chardev", "stdio,id=console,mux=on,signal=off",
                        "-serial", "chardev:console", "-mon", "chardev=console"]
 HOW_TO_LEAVE = ("elkrun: Ctrl-A X quits QEMU; 'exit' leaves the shell; Ctrl-C drops the "
-                "line being typed (no signals yet, so it cannot stop a running program)")
+                "line being typed, or interrupts the program running in the foreground")
 
 # How long QEMU gets to restore the terminal after SIGTERM before SIGKILL.
 TERM_GRACE = 5

@@ -343,6 +343,11 @@ PATH_ATTEMPT(try_link_old, SYS_link, 0, 0, EF_DIR "/new", 0, 0)
 PATH_ATTEMPT(try_link_new, SYS_link, 1, EF_FILE, 0, 0, 0)
 PATH_ATTEMPT(try_symlink_target, SYS_symlink, 0, 0, EF_DIR "/new", 0, 0)
 PATH_ATTEMPT(try_symlink_path, SYS_symlink, 1, EF_FILE, 0, 0, 0)
+PATH_ATTEMPT(try_renameat2_old, SYS_renameat2, 1, AT_FDCWD, 0, AT_FDCWD, EF_DIR "/new")
+PATH_ATTEMPT(try_renameat2_new, SYS_renameat2, 3, AT_FDCWD, EF_FILE, AT_FDCWD, 0)
+PATH_ATTEMPT(try_linkat_old, SYS_linkat, 1, AT_FDCWD, 0, AT_FDCWD, EF_DIR "/new")
+PATH_ATTEMPT(try_linkat_new, SYS_linkat, 3, AT_FDCWD, EF_FILE, AT_FDCWD, 0)
+PATH_ATTEMPT(try_symlinkat_target, SYS_symlinkat, 0, 0, AT_FDCWD, EF_DIR "/new", 0)
 PATH_ATTEMPT(try_symlinkat_path, SYS_symlinkat, 2, EF_FILE, AT_FDCWD, 0, 0)
 PATH_ATTEMPT(try_readlink_path, SYS_readlink, 0, 0, ef_buf, sizeof(ef_buf), 0)
 PATH_ATTEMPT(try_readlinkat_path, SYS_readlinkat, 1, AT_FDCWD, 0, ef_buf, sizeof(ef_buf))
@@ -643,6 +648,11 @@ static const struct {
 	{ "link new",         try_link_new,        BUF_SIZE,  COMMON },
 	{ "symlink target",   try_symlink_target,  BUF_SIZE,  COMMON },
 	{ "symlink linkpath", try_symlink_path,    BUF_SIZE,  COMMON },
+	{ "renameat2 old",    try_renameat2_old,   BUF_SIZE,  COMMON },
+	{ "renameat2 new",    try_renameat2_new,   BUF_SIZE,  COMMON },
+	{ "linkat old",       try_linkat_old,      BUF_SIZE,  COMMON },
+	{ "linkat new",       try_linkat_new,      BUF_SIZE,  COMMON },
+	{ "symlinkat target", try_symlinkat_target, BUF_SIZE, COMMON },
 	{ "symlinkat linkpath", try_symlinkat_path, BUF_SIZE, COMMON },
 	{ "readlink path",    try_readlink_path,   BUF_SIZE,  COMMON },
 	/* As on Linux, only the target's 4 bytes are stored: those fit where a longer buffer would not. */

@@ -1,7 +1,9 @@
 /*
  * files: open, read, lseek and fstat on a program file in /bin and devices; dup and dup2
  * sharing offsets; descriptors inherited across fork sharing the offset; -EBADF
- * after close; -EFAULT for bad buffers, with no descriptor left behind.
+ * after close; -EFAULT for bad buffers, with no descriptor left behind; calls
+ * on a syscall page whose buffers are file mappings, shared and private, that
+ * only the syscall thread has touched.
  */
 #include <fcntl.h>
 #include <poll.h>
@@ -12,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <inc/lib.h>
@@ -80,7 +83,15 @@ static void test_devices(void)
 	expect("write /dev/null", write(fd, buf, sizeof(buf)), sizeof(buf));
 	expect("fstat /dev/null", fstat(fd, &st), 0);
 	check(S_ISCHR(st.st_mode), "/dev/null is a character device");
-	expect("lseek /dev/null", sysret(lseek(fd, 0, SEEK_SET)), -ESPIPE);
+	/* Linux's /dev/null and /dev/zero seek anywhere and stay at 0. */
+	expect("lseek /dev/null", lseek(fd, 100, SEEK_SET), 0);
+	expect("lseek /dev/null from its end", lseek(fd, -5, SEEK_END), 0);
+	expect("lseek /dev/null, SEEK_CUR", lseek(fd, 7, SEEK_CUR), 0);
+	expect("lseek /dev/null with an unknown whence", sysret(lseek(fd, 0, 5)), -EINVAL);
+	close(fd);
+
+	fd = open_ok("/dev/tty", O_RDWR);
+	expect("lseek /dev/tty", sysret(lseek(fd, 0, SEEK_SET)), -ESPIPE);
 	close(fd);
 
 	fd = open_ok("/dev/null", O_RDONLY);
@@ -94,6 +105,7 @@ static void test_devices(void)
 	for (size_t i = 0; i < sizeof(buf); i++)
 		nonzero += buf[i] != 0;
 	expect("nonzero bytes from /dev/zero", (long)nonzero, 0);
+	expect("lseek /dev/zero", lseek(fd, 4096, SEEK_SET), 0);
 	close(fd);
 
 	expect("fstat the console", fstat(1, &st), 0);
@@ -217,6 +229,68 @@ static void test_console_nonblock(void)
 	expect("F_SETFL back", syscall6(SYS_fcntl, 0, F_SETFL, flags, 0, 0, 0), 0);
 }
 
+#define PAGE 4096
+
+/* A new file at path holding n bytes of byte c; its descriptor, open read-write. */
+static int filled_file(const char *path, char c, size_t n)
+{
+	static char buf[2 * PAGE];
+	int fd = open_ok(path, O_RDWR | O_CREAT | O_TRUNC);
+
+	memset(buf, c, n);
+	expect("fill the file", pwrite(fd, buf, n, 0), (long)n);
+	return fd;
+}
+
+/*
+ * Calls on a syscall page whose buffers are file mappings not yet touched: the
+ * syscall thread makes the first access and faults the pages in. A read into
+ * a MAP_SHARED mapping reaches the file; into a MAP_PRIVATE one, only the
+ * mapping; a write from a fresh mapping sends the file's bytes.
+ */
+static void test_flexsc_mappings(void)
+{
+	static struct flexsc_ring ring;
+	static char buf[2 * PAGE];
+	int src = filled_file("/tmp/files.src", 's', 2 * PAGE);
+	int fd = filled_file("/tmp/files.map", 'f', 2 * PAGE);
+
+	expect("flexsc_setup", flexsc_setup(&ring, 1, 1), 0);
+	for (int shared = 1; shared >= 0; shared--) {
+		char *m = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE,
+			       shared ? MAP_SHARED : MAP_PRIVATE, fd, 0);
+		check(m != MAP_FAILED, "mmap the file");
+		expect("flex_pread64 into both pages of the mapping",
+		       flex_pread64(src, m + 100, PAGE, 0), PAGE);
+		size_t bad = 0;
+		for (size_t i = 0; i < 2 * PAGE; i++)
+			bad += m[i] != (i >= 100 && i < 100 + PAGE ? 's' : 'f');
+		expect(shared ? "bytes wrong in the shared mapping" :
+		       "bytes wrong in the private mapping", (long)bad, 0);
+		expect("pread the mapped file", pread(fd, buf, 2 * PAGE, 0), 2 * PAGE);
+		bad = 0;
+		for (size_t i = 0; i < 2 * PAGE; i++)
+			bad += buf[i] != (shared && i >= 100 && i < 100 + PAGE ? 's' : 'f');
+		expect(shared ? "file bytes not as the shared mapping's" :
+		       "file bytes changed by the private mapping", (long)bad, 0);
+		munmap(m, 2 * PAGE);
+		if (shared)	/* the file as it was, for the private round */
+			close(fd), fd = filled_file("/tmp/files.map", 'f', 2 * PAGE);
+	}
+
+	/* A write whose source is a mapping nothing has touched. */
+	char *m = mmap(NULL, 2 * PAGE, PROT_READ, MAP_PRIVATE, src, 0);
+	check(m != MAP_FAILED, "mmap the source file");
+	expect("flex_pwrite64 from the fresh mapping", flex_pwrite64(fd, m + PAGE - 8, 16, 0), 16);
+	expect("pread what it wrote", pread(fd, buf, 17, 0), 17);
+	check(memcmp(buf, "ssssssssssssssssf", 17) == 0, "the file holds the mapping's bytes");
+	munmap(m, 2 * PAGE);
+	close(src);
+	close(fd);
+	expect("unlink", unlink("/tmp/files.src"), 0);
+	expect("unlink", unlink("/tmp/files.map"), 0);
+}
+
 int main(int argc, char **argv)
 {
 	test_program_file();
@@ -225,5 +299,6 @@ int main(int argc, char **argv)
 	test_fork_shares_offset();
 	test_efault();
 	test_console_nonblock();
+	test_flexsc_mappings();
 	return test_verdict(test_failures);
 }

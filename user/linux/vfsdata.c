@@ -4,8 +4,9 @@
  * this program exec'd again; holes and truncation; O_APPEND from two processes
  * at once; and mappings: MAP_SHARED stores seen by read in another process and
  * write seen through a mapping, msync, MAP_PRIVATE stores seen by no one else,
- * SIGBUS past a truncated end, a MAP_SHARED mapping of /dev/zero shared across
- * fork. In a fresh directory under /tmp, removed at the end.
+ * SIGBUS past a truncated end, also on pages mapped before the truncation (the
+ * shared file pages and the private copies), a MAP_SHARED mapping of /dev/zero
+ * shared across fork. In a fresh directory under /tmp, removed at the end.
  *
  * vfsdata                  run the checks (execs itself once)
  * vfsdata readback FILE N  (after execve) FILE must hold the N-byte pattern
@@ -13,6 +14,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -223,6 +225,62 @@ static void shared_mappings(void)
 	munmap(z, PAGE);
 }
 
+static sigjmp_buf bus_jump;
+
+static void on_sigbus(int sig)
+{
+	siglongjmp(bus_jump, 1);
+}
+
+/* Whether a load from p is SIGBUS (caught here); else *c is what it read. */
+static int bus_at(volatile char *p, char *c)
+{
+	struct sigaction sa = { .sa_handler = on_sigbus }, old;
+	int bus = 0;
+
+	sigaction(SIGBUS, &sa, &old);
+	if (sigsetjmp(bus_jump, 1))
+		bus = 1;
+	else
+		*c = *p;
+	sigaction(SIGBUS, &old, NULL);
+	return bus;
+}
+
+/*
+ * A truncation below pages this process has mapped already, shared and
+ * private (one with a private copy): past the new end's page a touch is
+ * SIGBUS, and the private copy is gone too; the last page's bytes past the end
+ * read as zeros; grown again, the file reads as a hole through both mappings.
+ */
+static void truncate_under_mappings(void)
+{
+	char c = 1;
+	int fd = open("cut", O_RDWR | O_CREAT | O_TRUNC, 0644);
+	check(ftruncate(fd, 3 * PAGE) == 0, "size the file");
+	char *m = mmap(NULL, 3 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	char *p = mmap(NULL, 3 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	check(m != MAP_FAILED && p != MAP_FAILED, "map it shared and private");
+	memset(m, 'm', 3 * PAGE);
+	p[2 * PAGE] = 'p';
+	check(p[PAGE] == 'm', "the private mapping reads the file");
+
+	check(ftruncate(fd, PAGE + 10) == 0, "truncate into the second page");
+	check(!bus_at(m + PAGE + 9, &c) && c == 'm', "the last byte is kept");
+	check(!bus_at(m + PAGE + 10, &c) && c == 0, "past the end in the last page: zeros");
+	check(!bus_at(p + PAGE + 10, &c) && c == 0, "the same through the private mapping");
+	check(bus_at(m + 2 * PAGE, &c), "a shared page mapped before, past the end: SIGBUS");
+	check(bus_at(p + 2 * PAGE, &c), "a private copy past the end: SIGBUS");
+
+	check(ftruncate(fd, 3 * PAGE) == 0, "grow the file again");
+	check(!bus_at(m + 2 * PAGE, &c) && c == 0, "the shared mapping reads the new hole");
+	check(!bus_at(p + 2 * PAGE, &c) && c == 0, "so does the private one: its copy went");
+	munmap(m, 3 * PAGE);
+	munmap(p, 3 * PAGE);
+	close(fd);
+	unlink("cut");
+}
+
 int main(int argc, char **argv)
 {
 	char dir[64];
@@ -248,6 +306,7 @@ int main(int argc, char **argv)
 	round_trip();
 	appends();
 	shared_mappings();
+	truncate_under_mappings();
 	check(chdir("/") == 0 && rmdir(dir) == 0, "the test directory is empty at the end");
 	if (failures == 0)
 		printf("vfsdata: ok\n");

@@ -669,10 +669,9 @@ void proc_exit(int wstatus)
 	for (int i = 0; i < NPROC; i++) {
 		if (procs[i].state != P_FREE && procs[i].parent == p) {
 			procs[i].parent = initproc;
-			if (procs[i].state == P_ZOMBIE && signal_autoreap_locked(initproc))
+			/* A zombie handed to init is news to init, as on Linux: SIGCHLD. */
+			if (procs[i].state == P_ZOMBIE && signal_child_ended_locked(&procs[i]))
 				procs[i].state = P_FREE;
-			else if (procs[i].state == P_ZOMBIE)
-				wakeup_all(&initproc->child_exit);
 		}
 	}
 	p->wstatus = wstatus;

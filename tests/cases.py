@@ -557,6 +557,15 @@ CASES = [
         "forbid": USER_FAILURE,
     },
     {
+        # readv and writev on a pipe as on Linux: a readv fills 1 + 3 buffers
+        # with the 4 bytes there; two writers' 4 KiB writevs of four buffers
+        # each never interleave.
+        "name": "pipevec",
+        "init": "leakcheck pipevec",
+        "expect": [r"^pipevec: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+    },
+    {
         # Close-on-exec per descriptor (open, pipe2, dup3, fcntl) and execve
         # closing exactly those; F_GETFL/F_SETFL; non-blocking pipes say EAGAIN.
         "name": "fdflags",

@@ -2,7 +2,9 @@
  * Exception-less system calls (FlexSC): the contract between user code and the
  * kernel's syscall threads. docs/flexsc.md explains it; lib/flexsc.c wraps it.
  *
- * A syscall page is 64 entries of one cache line each. An entry's life:
+ * A syscall page is 32 entries of two cache lines each: the first holds what
+ * the kernel reads and writes for every call (status, sysnum, args, ret), the
+ * second what the user adds (flags, tag). An entry's life:
  *
  *   user:   FREE --(fill sysnum, args; release-store)--> SUBMITTED
  *   kernel: SUBMITTED --(atomic compare-and-swap, by one syscall thread)--> BUSY
@@ -16,6 +18,21 @@
  * SUBMITTED is left alone by the kernel, so garbage is harmless. RESERVED is
  * such a value, the user library's own: an entry it has handed out that is not
  * yet submitted; the kernel treats it as FREE.
+ *
+ * tag is the user's: the kernel never reads or writes it, so it comes back
+ * with the result as it was submitted (and in a child's snapshot after fork).
+ *
+ * Linked entries (FLEXSC_LINK in flags, io_uring's IOSQE_IO_LINK): the entry
+ * after one that carries FLEXSC_LINK (the next index, wrapping from the last
+ * entry of the last page to the first) is its follower, and runs only after
+ * it has completed, on the thread that completed it. If it completed with a
+ * negative result, the follower is not run but completes with -ECANCELED,
+ * which cancels its own follower in turn: the rest of the chain, up to the
+ * first entry without FLEXSC_LINK, reads DONE with -ECANCELED. A follower is
+ * never claimed by a scan, only by its leader's thread right after the leader
+ * ran, so a chain must be SUBMITTED last entry first (flexsc_submit_chain): a
+ * follower not yet SUBMITTED when its leader completes is never run, and
+ * waiting for it returns 0. Entries not linked run in any order, alongside.
  */
 #ifndef ELK_INC_FLEXSC_H
 #define ELK_INC_FLEXSC_H
@@ -29,17 +46,30 @@
 #define FLEXSC_RESERVED   4
 #define FLEXSC_BLOCKED    5	/* BUSY, and its syscall thread sleeps inside the call */
 
+#define FLEXSC_LINK  0x1	/* flags: the next entry runs after this one (see above) */
+
 struct flexsc_entry {
+	/* First cache line: the call, touched by the kernel for every entry. */
 	volatile uint32_t status;	/* FLEXSC_* */
 	uint32_t sysnum;		/* SYS_* from inc/syscall.h */
 	uint64_t args[6];
 	int64_t ret;			/* result or -errno, valid once DONE */
+	/* Second cache line: the user's additions, read by the kernel at most once. */
+	uint32_t flags;			/* FLEXSC_LINK; other bits are ignored */
+	uint32_t reserved0;		/* ignored */
+	uint64_t tag;			/* the user's, never touched by the kernel */
+	uint64_t reserved[6];		/* ignored */
 } __attribute__((aligned(64)));
 
-_Static_assert(sizeof(struct flexsc_entry) == 64, "an entry is one cache line");
+_Static_assert(sizeof(struct flexsc_entry) == 128, "an entry is two cache lines");
+_Static_assert(__builtin_offsetof(struct flexsc_entry, sysnum) == 4, "entry layout");
+_Static_assert(__builtin_offsetof(struct flexsc_entry, args) == 8, "entry layout");
+_Static_assert(__builtin_offsetof(struct flexsc_entry, ret) == 56, "entry layout");
+_Static_assert(__builtin_offsetof(struct flexsc_entry, flags) == 64, "entry layout");
+_Static_assert(__builtin_offsetof(struct flexsc_entry, tag) == 72, "entry layout");
 
-#define FLEXSC_ENTRIES_PER_PAGE  (4096 / sizeof(struct flexsc_entry))
-#define FLEXSC_MAX_PAGES         4	/* 256 entries */
+#define FLEXSC_ENTRIES_PER_PAGE  (4096 / sizeof(struct flexsc_entry))	/* 32 */
+#define FLEXSC_MAX_PAGES         8	/* 256 entries */
 #define FLEXSC_MAX_THREADS       16
 #define FLEXSC_DEFAULT_THREADS   4
 
@@ -141,11 +171,15 @@ struct flexsc_ctl {
  *   and threads of its own. The parent's entry gets the child's pid.
  * - exit, exit_group: end the process with every thread; once the call runs
  *   no other entry is started (calls already running on other syscall threads
- *   finish or give up), and entries still pending are never completed.
+ *   finish or give up), and entries still pending are never completed. No
+ *   entry is claimed between the exit's claim and that close on the same CPU;
+ *   one claimed on another CPU at that very moment may run beside the exit,
+ *   as two entries may (link them to order them). A cancelled exit (its
+ *   leader failed) ends nothing.
  * - execve: on success the process runs the new program, unregistered; once it
  *   has succeeded no other entry is started. (While it builds the new image,
  *   other syscall threads may run other entries, as any two entries of a page
- *   may run at once.)
+ *   may run at once; its followers never run.)
  * - flexsc_register, flexsc_wait and flexsc_wake cannot be posted (-EINVAL).
  */
 

@@ -238,6 +238,7 @@ static inline void flexsc_prep(struct flexsc_entry *e, long sysnum, long a0, lon
 	e->args[3] = (uint64_t)a3;
 	e->args[4] = (uint64_t)a4;
 	e->args[5] = (uint64_t)a5;
+	e->flags = 0;	/* not linked, unless flexsc_submit_chain says so */
 }
 
 /*
@@ -287,6 +288,21 @@ static inline struct flexsc_entry *flexsc_post(struct flexsc_ring *r, long sysnu
 	}
 	return e;
 }
+
+/*
+ * n consecutive entries of r (1..r->nentries, wrapping as the kernel does),
+ * each FREE, RESERVED for a chain of linked calls, into chain[0..n-1], the
+ * first where the search for a FREE entry starts or after it. 0, or -EBUSY if
+ * there are no n such, -EINVAL if r is not registered. Prep each, then
+ * flexsc_submit_chain.
+ */
+int flexsc_get_chain(struct flexsc_ring *r, struct flexsc_entry **chain, unsigned n);
+/*
+ * Link chain[0..n-1] (FLEXSC_LINK on all but the last) and submit them, last
+ * first, as inc/flexsc.h requires: each runs after the one before it, and one
+ * that fails cancels the rest with -ECANCELED. Entries' tags stay as set.
+ */
+void flexsc_submit_chain(struct flexsc_entry **chain, unsigned n);
 
 /* The one trap: until at least one entry is DONE. How many are, or -errno. */
 int flexsc_wait(void);

@@ -146,9 +146,11 @@ struct pool_view {
  * Look at every thread of the pool; target is an entry index, or -1. Caller
  * holds sched_lock (so no thread can leave, let alone be freed, while it looks)
  * or ctx->lock. A thread is CLAIMING from before it claims an entry until it
- * runs it, and names the entry until it has published the result: so an entry
- * that was claimed before the look and is not DONE when read after it is
- * claimed or run by a thread that the look sees busy. A polling thread goes
+ * runs it, names the entry while it runs it, and is CLAIMING again from before
+ * it publishes the result until it has claimed the next (a link's follower,
+ * say) or gone idle: so an entry that was claimed before the look and is not
+ * DONE when read after it is claimed or run by a thread that the look sees
+ * busy. A polling thread goes
  * CLAIMING before each scan, so one that reads POLLING is not busy.
  */
 static struct pool_view pool_look(struct flexsc_ctx *ctx, int target)
@@ -246,74 +248,124 @@ static int pool_add_thread(struct flexsc_ctx *ctx)
 	return 0;
 }
 
-/*
- * Run claimed entry i: copy its call out of the shared page first (the user may
- * scribble on it at any moment), run it as the process, publish the result. An
- * entry claimed just as the pool closed goes back unrun. flexsc_register and
- * flexsc_wait refuse to run on a syscall thread (-EINVAL).
- */
-static void run_entry(struct flexsc_ctx *ctx, struct pool_thread *pt, unsigned i)
+/* Whether a call ends the process or its thread, and so closes the pool. */
+static bool is_exit(uint32_t sysnum)
 {
-	uint64_t args[6];
-	uint32_t sysnum = entries_fetch(&ctx->entries, i, args);
-	/*
-	 * An exit closes the pool the moment it is fetched, before it runs, so
-	 * that a sibling scanning past it at the same time starts nothing more
-	 * (the exit path closes it again, harmlessly). Only one exit runs.
-	 */
-	bool exiting = sysnum == SYS_exit || sysnum == SYS_exit_group;
-	bool was_closed;
-
-	/*
-	 * A signal's interruption (flexsc_interrupt_calls) was for the entry
-	 * before; teardown's comes after it closes the pool, which the load of
-	 * closed below then sees. While the process is stopped the entry waits
-	 * (signal_stop_wait): named as this thread's first, so that a stop that
-	 * begins after the look interrupts the call (the stopper sets the stop,
-	 * then reads the entry); a wait cut short by an interruption looks again.
-	 */
-	do {
-		if (thread_interrupted())
-			thread_clear_interrupt();
-		__atomic_store_n(&pt->entry, (int)i, __ATOMIC_SEQ_CST);
-	} while (!signal_stop_wait(ctx->proc) && !__atomic_load_n(&ctx->closed, __ATOMIC_ACQUIRE));
-	was_closed = exiting ? __atomic_exchange_n(&ctx->closed, true, __ATOMIC_SEQ_CST)
-			     : __atomic_load_n(&ctx->closed, __ATOMIC_ACQUIRE);
-	if (was_closed) {
-		entries_unclaim(&ctx->entries, i);
-	} else {
-		/*
-		 * Publishing needs only release stores. flexsc_wait stores
-		 * user_waiting and then looks at the marks; this thread reads
-		 * user_waiting only when it next sleeps (pool_before_sleep), with
-		 * an atomic exchange under sched_lock, both full barriers. So either
-		 * the waiter sees this entry marked, or this thread sees it waiting
-		 * and wakes it.
-		 */
-		entries_publish(&ctx->entries, i, syscall_invoke(sysnum, args));
-	}
-	__atomic_store_n(&pt->entry, ENTRY_CLAIMING, __ATOMIC_RELEASE);
+	return sysnum == SYS_exit || sysnum == SYS_exit_group;
 }
 
-/* Claim an entry unless the pool has closed: a full scan, or with after >= 0 the next entry only. */
-static int pool_claim(struct flexsc_ctx *ctx, int after)
+/* A claimed entry's call, as copied out of the page. */
+struct claimed_call {
+	uint32_t sysnum;
+	bool link;		/* FLEXSC_LINK: the next entry is its follower */
+	uint64_t args[6];
+};
+
+/*
+ * Claim an entry and copy its call out of the shared page (the user may
+ * scribble on it at any moment): with after < 0 by a full scan, else the entry
+ * after entry after, which this thread has just run. cancel says that entry
+ * was a link that failed, so this one will not run. -1 if there is none or the
+ * pool has closed; an entry claimed just as the pool closed goes back unrun.
+ *
+ * The close protocol. closed is set (and never cleared) by an exit posted on
+ * the page the moment it is copied out here, by an execve posted on the page
+ * once the new image is built (flexsc_close), and by the teardown before it
+ * interrupts the threads. A thread reads closed after its claim, and hands the
+ * entry back if it is set: so an entry claimed after an exit's exchange never
+ * runs. The claim, the copy and the exchange run with preemption off, so no
+ * timer tick switches a thread away between claiming an exit and closing the pool:
+ * on one CPU no sibling can claim an entry in between, and on several only one
+ * claimed at that very moment on another CPU, which runs at once with the exit
+ * as the contract allows (a chain of links orders them strictly). A signal's
+ * interruption (flexsc_interrupt_calls) was for the entry before, so it is
+ * cleared before closed is read; the teardown's comes after it sets closed, so
+ * a thread whose clear could undo it then reads closed set.
+ */
+static int pool_claim(struct flexsc_ctx *ctx, int after, bool cancel, struct claimed_call *c)
 {
-	if (__atomic_load_n(&ctx->closed, __ATOMIC_ACQUIRE))
-		return -1;
-	return after < 0 ? entries_claim(&ctx->entries)
-			 : entries_claim_after(&ctx->entries, (unsigned)after);
+	int i = -1;
+
+	preempt_disable();
+	if (!__atomic_load_n(&ctx->closed, __ATOMIC_ACQUIRE))
+		i = after < 0 ? entries_claim(&ctx->entries)
+			      : entries_claim_after(&ctx->entries, (unsigned)after);
+	if (i >= 0) {
+		c->sysnum = entries_fetch(&ctx->entries, (unsigned)i, c->args, &c->link);
+		bool exiting = !cancel && is_exit(c->sysnum);
+		if (thread_interrupted())
+			thread_clear_interrupt();
+		bool was_closed = exiting ? __atomic_exchange_n(&ctx->closed, true, __ATOMIC_SEQ_CST)
+					  : __atomic_load_n(&ctx->closed, __ATOMIC_SEQ_CST);
+		if (was_closed) {
+			entries_unclaim(&ctx->entries, (unsigned)i);
+			i = -1;
+		}
+	}
+	preempt_enable();
+	return i;
+}
+
+/*
+ * Name claimed entry i as this thread's (pt->entry), then wait while the
+ * process is stopped (signal_stop_wait). It is named before the look, so a
+ * stop that begins after it interrupts the call (the stopper sets the stop,
+ * then reads the entries). A wait cut short by an interruption looks again,
+ * unless the pool is being torn down: the teardown sets stopping before it
+ * interrupts, and the interruption is cleared before stopping is read again
+ * (the seq_cst store between them orders the two), so it is never lost.
+ * false if the entry must go back unrun: teardown, or (but for an exit, which
+ * closed the pool itself as it was claimed) the pool closed while it waited.
+ */
+static bool pool_enter(struct flexsc_ctx *ctx, struct pool_thread *pt, unsigned i, bool exiting)
+{
+	for (;;) {
+		__atomic_store_n(&pt->entry, (int)i, __ATOMIC_SEQ_CST);
+		if (__atomic_load_n(&ctx->stopping, __ATOMIC_SEQ_CST))
+			return false;
+		if (signal_stop_wait(ctx->proc))
+			return exiting || !__atomic_load_n(&ctx->closed, __ATOMIC_ACQUIRE);
+		thread_clear_interrupt();
+	}
 }
 
 /*
  * One scan of the page and the batch it finds (see pool_main): how many
- * entries it ran.
+ * entries it ran. Each entry runs as the process, or with cancel (its leader,
+ * a link, failed) completes with -ECANCELED unrun. The entry after it, a
+ * link's follower or the next of a batch, is claimed before its result is
+ * published, so that no scan takes a follower whose leader has just
+ * completed. flexsc_register and flexsc_wait refuse to run on a syscall
+ * thread (-EINVAL).
  */
 static unsigned pool_serve(struct flexsc_ctx *ctx, struct pool_thread *pt)
 {
+	struct claimed_call c;
 	unsigned ran = 0;
+	bool cancel = false;
 
-	for (int i = pool_claim(ctx, -1); i >= 0; i = pool_claim(ctx, i), ran++)
-		run_entry(ctx, pt, (unsigned)i);
+	for (int i = pool_claim(ctx, -1, false, &c); i >= 0; ran++) {
+		if (!pool_enter(ctx, pt, (unsigned)i, !cancel && is_exit(c.sysnum))) {
+			entries_unclaim(&ctx->entries, (unsigned)i);
+			__atomic_store_n(&pt->entry, ENTRY_CLAIMING, __ATOMIC_RELEASE);
+			break;
+		}
+		int64_t r = cancel ? -ECANCELED : syscall_invoke(c.sysnum, c.args);
+		/*
+		 * CLAIMING again before the result is out: a waiter sees a thread
+		 * that may be claiming anything. Publishing needs only release
+		 * stores. flexsc_wait stores user_waiting and then looks at the
+		 * marks; this thread reads user_waiting only when it next sleeps
+		 * (pool_before_sleep), with an atomic exchange under sched_lock,
+		 * both full barriers. So either the waiter sees this entry marked,
+		 * or this thread sees it waiting and wakes it.
+		 */
+		__atomic_store_n(&pt->entry, ENTRY_CLAIMING, __ATOMIC_RELEASE);
+		cancel = c.link && r < 0;
+		int next = pool_claim(ctx, i, cancel, &c);
+		entries_publish(&ctx->entries, (unsigned)i, r);
+		i = next;
+	}
 	return ran;
 }
 
@@ -386,7 +438,7 @@ static bool poll_must_stay(struct flexsc_ctx *ctx)
  * claimed last, and runs the first it finds SUBMITTED. A batch is laid out in
  * a row, so from then on it looks only at the next entry, and goes back to
  * sleep when that is not SUBMITTED: a waiter then has the completed entries to
- * return with. A full scan (256 loads with four pages, most of the cost of a
+ * return with. A full scan (256 loads with eight pages, most of the cost of a
  * small batch) thus happens about once a kick; it is recorded
  * (entries_note_scan) so that flexsc_wait knows whether a kick is still to be
  * answered. Entries left elsewhere (past a gap, an entry the user reserved and

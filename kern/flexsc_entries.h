@@ -88,16 +88,41 @@ static inline void entries_mark_blocked(struct flexsc_entries *s, unsigned i, bo
 			 __ATOMIC_RELEASE);
 }
 
+/* The entry before entry i, wrapping: the one whose FLEXSC_LINK makes i its follower. */
+static inline unsigned entries_before(struct flexsc_entries *s, unsigned i)
+{
+	return i == 0 ? s->nentries - 1 : i - 1;
+}
+
+/*
+ * Whether entry i waits for a leader: the entry before it carries FLEXSC_LINK
+ * and is on its way, so only the thread that runs that one claims i, right
+ * after running it and before publishing its result (entries_claim_after). A
+ * scan leaves such an entry alone; once the leader reads DONE its follower
+ * has been claimed (or was not SUBMITTED then, and is an entry like any
+ * other). The user wrote the flags before it released i's SUBMITTED, so a
+ * thread that has read that SUBMITTED sees them.
+ */
+static inline bool entries_follower(struct flexsc_entries *s, unsigned i)
+{
+	struct flexsc_entry *lead = entries_at(s, entries_before(s, i));
+
+	return (__atomic_load_n(&lead->flags, __ATOMIC_RELAXED) & FLEXSC_LINK) &&
+	       entries_status_pending(__atomic_load_n(&lead->status, __ATOMIC_ACQUIRE));
+}
+
 /*
  * Claim entry i if it is SUBMITTED (SUBMITTED -> BUSY, by compare-and-swap, so
  * that of threads racing for it one wins), and start the next scan after it.
+ * A scan (scan true) leaves followers alone.
  */
-static inline bool entries_try_claim(struct flexsc_entries *s, unsigned i)
+static inline bool entries_try_claim(struct flexsc_entries *s, unsigned i, bool scan)
 {
 	struct flexsc_entry *e = entries_at(s, i);
 	uint32_t expected = FLEXSC_SUBMITTED;
 
 	if (__atomic_load_n(&e->status, __ATOMIC_ACQUIRE) != FLEXSC_SUBMITTED ||
+	    (scan && entries_follower(s, i)) ||
 	    !__atomic_compare_exchange_n(&e->status, &expected, FLEXSC_BUSY, false,
 					 __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
 		return false;
@@ -106,8 +131,8 @@ static inline bool entries_try_claim(struct flexsc_entries *s, unsigned i)
 }
 
 /*
- * Claim a SUBMITTED entry, looking at every entry from the one after the entry
- * claimed last: its index, or -1.
+ * Claim a SUBMITTED entry that waits for no leader, looking at every entry from the
+ * one after the entry claimed last: its index, or -1.
  */
 static inline int entries_claim(struct flexsc_entries *s)
 {
@@ -116,24 +141,30 @@ static inline int entries_claim(struct flexsc_entries *s)
 	for (unsigned k = 0; k < s->nentries; k++, i++) {
 		if (i >= s->nentries)
 			i = 0;
-		if (entries_try_claim(s, i))
+		if (entries_try_claim(s, i, true))
 			return (int)i;
 	}
 	return -1;
 }
 
-/* Claim the entry after entry i, the next of a batch laid out in a row: its index, or -1. */
+/*
+ * Claim the entry after entry i, the next of a batch laid out in a row, or i's
+ * follower if i carried FLEXSC_LINK; for the thread that has just run i, before
+ * it publishes i's result. Its index, or -1.
+ */
 static inline int entries_claim_after(struct flexsc_entries *s, unsigned i)
 {
 	unsigned next = i + 1 == s->nentries ? 0 : i + 1;
-	return entries_try_claim(s, next) ? (int)next : -1;
+	return entries_try_claim(s, next, false) ? (int)next : -1;
 }
 
 /*
  * Copy claimed entry i's call out of the page, once: the user may write to the
- * page at any moment. Returns the sysnum and fills args.
+ * page at any moment. Returns the sysnum, fills args and says in *link whether
+ * the entry carries FLEXSC_LINK.
  */
-static inline uint32_t entries_fetch(struct flexsc_entries *s, unsigned i, uint64_t args[6])
+static inline uint32_t entries_fetch(struct flexsc_entries *s, unsigned i, uint64_t args[6],
+				     bool *link)
 {
 	struct flexsc_entry *e = entries_at(s, i);
 
@@ -144,6 +175,7 @@ static inline uint32_t entries_fetch(struct flexsc_entries *s, unsigned i, uint6
 	args[3] = __atomic_load_n(&e->args[3], __ATOMIC_RELAXED);
 	args[4] = __atomic_load_n(&e->args[4], __ATOMIC_RELAXED);
 	args[5] = __atomic_load_n(&e->args[5], __ATOMIC_RELAXED);
+	*link = __atomic_load_n(&e->flags, __ATOMIC_RELAXED) & FLEXSC_LINK;
 	return __atomic_load_n(&e->sysnum, __ATOMIC_RELAXED);
 }
 
@@ -225,8 +257,9 @@ static inline unsigned entries_count_done(struct flexsc_entries *s)
 }
 
 /*
- * Whether any entry reads SUBMITTED, looking first where the next claim starts
- * (where a fresh batch lies): one load per entry when none does.
+ * Whether any entry that a scan would claim reads SUBMITTED (followers of
+ * leaders on their way are their leaders' threads' to claim), looking first where the next claim
+ * starts (where a fresh batch lies): one load per entry when none does.
  */
 static inline bool entries_any_submitted(struct flexsc_entries *s)
 {
@@ -235,7 +268,7 @@ static inline bool entries_any_submitted(struct flexsc_entries *s)
 	for (unsigned k = 0; k < s->nentries; k++, i++) {
 		if (i >= s->nentries)
 			i = 0;
-		if (entries_status(s, i) == FLEXSC_SUBMITTED)
+		if (entries_status(s, i) == FLEXSC_SUBMITTED && !entries_follower(s, i))
 			return true;
 	}
 	return false;

@@ -402,7 +402,7 @@ void yield(void)
 
 void sched_ipi(void)
 {
-	if (mythread())
+	if (preemptible())
 		yield();
 }
 

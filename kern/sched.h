@@ -70,6 +70,8 @@ struct thread {
 	struct proc *proc;		/* owning process, or NULL for a kernel thread */
 	bool user;			/* runs user code: has a user trap frame and FPU state */
 	bool interrupted;		/* asked to give up blocking waits (thread_interrupt) */
+	int no_preempt;			/* preempt_disable depth; the thread's own */
+	uint64_t syscall_traps;		/* system calls it made by trapping; the thread's own */
 	const struct thread_block_hooks *block_hooks;	/* its owner's, or NULL */
 	struct trapframe *tf;		/* user register image, at the top of kstack */
 	struct list_node link;		/* run queue or wait queue */
@@ -160,6 +162,28 @@ void scheduler(void) __attribute__((noreturn));
 /* Give up the CPU; the caller stays runnable. */
 void yield(void);
 /*
+ * Until the matching preempt_enable, a timer tick or reschedule IPI does not
+ * switch the running thread away (the first one after does): for a few
+ * instructions that no other thread of this CPU may run between, where
+ * disabling interrupts would cost more under emulation. Nests; never across a
+ * sleep or yield.
+ */
+static inline void preempt_disable(void)
+{
+	mythread()->no_preempt++;
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);	/* the interrupt handler reads it */
+}
+static inline void preempt_enable(void)
+{
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	mythread()->no_preempt--;
+}
+/* Whether an interrupt may switch the running thread away (preempt_disable). */
+static inline bool preemptible(void)
+{
+	return mythread() && !mythread()->no_preempt;
+}
+/*
  * The running thread is about to wait by spinning on yield rather than
  * sleeping: tell its block hooks' yielding, if it has one (takes sched_lock).
  */
@@ -241,7 +265,7 @@ static inline uint32_t cpus_online(void)
  * gets a reschedule IPI).
  */
 void thread_set_affinity(struct thread *t, uint32_t mask);
-/* The reschedule IPI's handler: give up the CPU if a thread runs. */
+/* The reschedule IPI's handler: give up the CPU if a thread runs, unless preempt_disable. */
 void sched_ipi(void);
 
 #endif

@@ -287,7 +287,7 @@ static void trap_dispatch(struct trapframe *tf, bool from_user)
 		report_nmis(c);
 		if (c->id == 0)
 			sched_tick();
-		if (mythread())
+		if (preemptible())
 			yield();
 		return;
 	}

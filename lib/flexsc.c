@@ -82,6 +82,44 @@ int flexsc_await(struct flexsc_entry *e)
 	}
 }
 
+/* Whether the n entries of r from index first (wrapping) are all FREE. */
+static bool run_free(struct flexsc_ring *r, unsigned first, unsigned n)
+{
+	for (unsigned k = 0, i = first; k < n; k++, i = i + 1 == r->nentries ? 0 : i + 1)
+		if (__atomic_load_n(&r->entries[i].status, __ATOMIC_ACQUIRE) != FLEXSC_FREE)
+			return false;
+	return true;
+}
+
+int flexsc_get_chain(struct flexsc_ring *r, struct flexsc_entry **chain, unsigned n)
+{
+	if (!r->entries)
+		return -EINVAL;
+	if (n == 0 || n > r->nentries)
+		return -EBUSY;
+	for (unsigned k = 0, first = r->cursor; k < r->nentries;
+	     k++, first = first + 1 == r->nentries ? 0 : first + 1) {
+		if (!run_free(r, first, n))
+			continue;
+		unsigned i = first;
+		for (unsigned j = 0; j < n; j++, i = i + 1 == r->nentries ? 0 : i + 1) {
+			chain[j] = &r->entries[i];
+			__atomic_store_n(&chain[j]->status, FLEXSC_RESERVED, __ATOMIC_RELAXED);
+		}
+		r->cursor = i;
+		return 0;
+	}
+	return -EBUSY;
+}
+
+void flexsc_submit_chain(struct flexsc_entry **chain, unsigned n)
+{
+	for (unsigned j = 0; j + 1 < n; j++)
+		chain[j]->flags |= FLEXSC_LINK;
+	for (unsigned j = n; j-- > 0;)
+		flexsc_submit(chain[j]);
+}
+
 int64_t flexsc_call(struct flexsc_ring *r, long sysnum, long a0, long a1, long a2, long a3,
 		    long a4, long a5)
 {

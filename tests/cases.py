@@ -688,10 +688,10 @@ CASES = [
     {
         # make qemu's session: busybox's interactive shell as init on the writable
         # tmpfs at /, driven over the console as a user would, each command typed
-        # once the prompt (with its cursor-position query) is back. Job control
-        # is off (+m), as in make qemu, until wait4 takes WUNTRACED.
+        # once the prompt (with its cursor-position query) is back; init starts
+        # the shell in a session of its own, as in make qemu.
         "name": "busybox-session",
-        "init": "busybox sh +m",
+        "init": "init busybox sh",
         "type": [[PROMPT, cmd + "\r"] for cmd in [
             "ls -l /bin/busybox /dev/null",
             "echo hi > /tmp/a; echo there >> /tmp/a; cat /tmp/a",
@@ -714,6 +714,22 @@ CASES = [
                    r"^again$", r"^again$", r"^one$", r"^both$"],
         "forbid": USER_FAILURE + [r"No such file", r"can't", r"[Nn]ot found"],
         "status": 7,
+    },
+    {
+        # Job control in make qemu's shell: a foreground job that reads the
+        # console is stopped by Ctrl-Z (the shell says so and lists it), brought
+        # back with fg (it reads again, so it has the terminal), and ended by
+        # Ctrl-C with the status a shell reports for SIGINT.
+        "name": "busybox-jobs",
+        "init": "init busybox sh",
+        "type": [[PROMPT, "busybox sh -c 'while read x; do echo got $x; done'\r"],
+                 [r"done'\n", "one\r"], [r"^got one$", "\x1a"],
+                 [r"Stopped(.|\n)*" + PROMPT, "jobs\r"], [PROMPT, "fg\r"],
+                 [r"fg\n.*\n", "two\r"], [r"^got two$", "\x03"],
+                 [PROMPT, "echo status $?\r"], [r"status \d+", "exit 3\r"]],
+        "expect": [r"^got one\r?$", r"Stopped", r"^got two\r?$", r"^status 130\r?$"],
+        "forbid": USER_FAILURE + [r"can't", r"[Nn]ot found", r"init:"],
+        "status": 3,
     },
     {
         # The small calls C libraries make: pread64, getcwd, umask, the limits
@@ -1007,9 +1023,24 @@ CASES = [
                    r"of its own$"
                    r".*^flexsc: parent: getpid says \2; wait4 says child \1 exited with status 0$",
                    r"^flexsc: this process made \d+ calls through the page and took \d+ traps "
-                   r"\(flexsc_wait\) for them: \d+\.\d calls per trap$"] + NO_LEAK,
+                   r"\(flexsc_wait\) for them: \d+\.\d calls per trap$",
+                   r"^flexsc: (?:one CPU, so no syscall core to show|2000 getcpu calls from CPU 0, "
+                   r"served by a polling syscall thread on CPU mask 0x[2468ace]: 0 system-call "
+                   r"traps by the caller, 0 flexsc_wait, 0 flexsc_wake$)"] + NO_LEAK,
         "forbid": USER_FAILURE + [r"(?s)^flexsc: batch write (\d) of 8$.*^flexsc: batch write \1 "
                                   r"of 8$"],
+    },
+    {
+        # The demo's last part on 4 CPUs: getcpu entries from CPU 0 served by a
+        # polling syscall thread on another core, with no trap anywhere.
+        "name": "flexsc-demo-smp4",
+        "init": "leakcheck flexsc",
+        "smp": 4,
+        "expect": [r"^flexsc: this process made \d+ calls through the page",
+                   r"^flexsc: 2000 getcpu calls from CPU 0, served by a polling syscall thread "
+                   r"on CPU mask 0x[2468ace]: 0 system-call traps by the caller, 0 flexsc_wait, "
+                   r"0 flexsc_wake$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
     },
     {
         "name": "flexsc-ipc-demo",
@@ -1026,6 +1057,41 @@ CASES = [
         "name": "flexsctest",
         "init": "leakcheck flexsctest",
         "expect": [r"^flexsctest: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+    },
+    {
+        # Tags and linked entries: a chain in order behind a blocked leader, a
+        # failed link cancelling the rest (an exit_group too), tags back with
+        # their results, unwaited entries completing, exit with a chain pending.
+        "name": "flexsclinks",
+        "init": "leakcheck flexsclinks",
+        "smp": 1,
+        "expect": [r"^flexsclinks: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+    },
+    {
+        "name": "flexsclinks-smp2",
+        "init": "leakcheck flexsclinks",
+        "smp": 2,
+        "expect": [r"^flexsclinks: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+    },
+    {
+        "name": "flexsclinks-smp4",
+        "init": "leakcheck flexsclinks",
+        "smp": 4,
+        "expect": [r"^flexsclinks: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+    },
+    {
+        # Seven registered processes at once on 4 CPUs, with the caller's core,
+        # syscall cores and polling ones (sleeping and woken, or forever), each
+        # with batches and a linked write -> read, exiting with entries pending.
+        "name": "flexscmix-smp4",
+        "init": "leakcheck flexscmix",
+        "smp": 4,
+        "expect": [r"^flexscmix: 7 registered processes with mixed placements on 4 CPUs, "
+                   r"300 rounds each$", r"^flexscmix: ok$"] + NO_LEAK,
         "forbid": USER_FAILURE,
     },
     {

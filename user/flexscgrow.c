@@ -51,7 +51,7 @@ static int child(int id, int notice, int release, int quit)
 	int fds[2];
 	bool refused = false;
 
-	if (pipe(fds) < 0 || flexsc_setup(&ring, 4, 1) < 0) {
+	if (pipe(fds) < 0 || flexsc_setup(&ring, FLEXSC_MAX_PAGES, 1) < 0) {
 		printf("flexscgrow: FAIL child %d cannot set up\n", id);
 		return 1;
 	}

@@ -102,17 +102,25 @@ static void exit_stops_the_page(void)
 	check(leaked == 0, "no entry posted after exit_group runs");
 }
 
-/* The same with execve: echo runs, and the writes after it do not. */
+/*
+ * The same with execve: echo runs, and the writes linked after it do not.
+ * Linked, since unlinked entries may run while execve builds the new image (if
+ * that sleeps, a sibling takes over); a follower runs only after the execve
+ * has succeeded, and the pool is closed then.
+ */
 static int exec_then_writes(void)
 {
 	struct flexsc_ring ring;
 	static char *const argv[] = { "echo", "flexsclife: echo ran", NULL };
 	static char *const envp[] = { NULL };
+	struct flexsc_entry *chain[6];
 	pin_to_cpu(0);
 	settled_pool(&ring);
-	flexsc_post(&ring, SYS_execve, (long)"/bin/echo", (long)argv, (long)envp, 0, 0, 0);
-	for (int i = 0; i < 5; i++)
-		flexsc_post(&ring, SYS_write, pipe_wr, (long)"X", 1, 0, 0, 0);
+	flexsc_get_chain(&ring, chain, 6);
+	flexsc_prep(chain[0], SYS_execve, (long)"/bin/echo", (long)argv, (long)envp, 0, 0, 0);
+	for (int i = 1; i < 6; i++)
+		flexsc_prep(chain[i], SYS_write, pipe_wr, (long)"X", 1, 0, 0, 0);
+	flexsc_submit_chain(chain, 6);
 	flexsc_wait();
 	return 1;
 }

@@ -29,7 +29,7 @@ int main(int argc, char **argv)
 	struct flexsc_entry *e[BATCH];
 	int failures = 0;
 
-	flexsc_setup(&ring, 1, 2);
+	flexsc_setup(&ring, BATCH / FLEXSC_ENTRIES_PER_PAGE, 2);	/* a batch fills the ring */
 	pid_t me = getpid(), parent = getppid();
 	int done;
 	for (done = 0; done < CALLS; done += BATCH) {

@@ -417,7 +417,7 @@ static void blocked_and_unwaited(void)
 
 int main(int argc, char **argv)
 {
-	if (flexsc_setup(&ring, 1, 4) < 0) {
+	if (flexsc_setup(&ring, 64 / FLEXSC_ENTRIES_PER_PAGE, 4) < 0) {	/* 64 entries */
 		printf("flexsctest: FAIL cannot register\n");
 		return 1;
 	}

@@ -1442,14 +1442,19 @@ static void batch_step(void)
 			want_ret[i] = null >= 0 ? (long)x->args[2] : -EBADF;
 		}
 	}
-	for (unsigned i = 0; i < n; i++)
+	uint64_t tag[16];
+	for (unsigned i = 0; i < n; i++) {
+		e[i]->tag = tag[i] = rnd();	/* the kernel leaves tags alone */
 		__atomic_store_n(&e[i]->status, FLEXSC_SUBMITTED, __ATOMIC_RELEASE);
+	}
 	for (unsigned i = 0; i < n; i++) {
 		long args[6] = { (long)e[i]->args[0], (long)e[i]->args[1], (long)e[i]->args[2] };
 		struct callrec *rec = call_begins(PATH_PAGE, 0, e[i]->sysnum, args);
 		long r = page_wait(e[i]);
+		uint64_t t = e[i]->tag;
 		call_ends(rec, r);
 		want(r == want_ret[i], "a batched call's result", r);
+		want(t == tag[i], "a batched call's tag, as submitted", (long)t);
 	}
 }
 
@@ -1481,6 +1486,16 @@ static void junk_status_step(void)
 	e->status = s;
 	if (one_in(2))
 		e->sysnum = (uint32_t)rnd();
+	if (one_in(2)) {
+		/*
+		 * Junk in the flags' ignored bits and the reserved words. Not
+		 * FLEXSC_LINK: on an entry left BUSY by hand that would hold the
+		 * next entry, which the user asked for.
+		 */
+		e->flags = (uint32_t)rnd() & ~FLEXSC_LINK;
+		e->reserved0 = (uint32_t)rnd();
+		e->reserved[below(6)] = rnd();
+	}
 	snprintf(me->note, sizeof(me->note), "entry %p has status 0x%x, stored by hand", e, s);
 	/* Sometimes with a real call on its way in another entry. */
 	struct flexsc_entry *other = one_in(2) ? idle_entry() : NULL;

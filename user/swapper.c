@@ -223,7 +223,7 @@ static int locked(long mib)
 static int flexread(long mib)
 {
 	struct flexsc_ring ring;
-	expect("flexsc_setup", flexsc_setup(&ring, 1, 2), 0);
+	expect("flexsc_setup", flexsc_setup(&ring, 2, 2), 0);	/* the read and 32 calls */
 	char *src = map(READ_PAGES * PG), *buf = map(READ_PAGES * PG);
 	int fd = open("/swapper.dat", O_CREAT | O_RDWR | O_TRUNC, 0600);
 	check(fd >= 0, "open /swapper.dat");

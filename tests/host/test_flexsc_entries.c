@@ -9,7 +9,8 @@
  * next entry misses one laid out elsewhere, which a full scan finds; counts of
  * DONE entries follow reaping, and only pages with completions are read;
  * garbage statuses are never claimed or counted; an entry handed back unrun is
- * pending and claimed again; the idle record only moves forward.
+ * pending and claimed again; the idle record only moves forward; a chain of
+ * linked entries is claimed head first, each follower by its leader's thread.
  *
  * Then two threads play syscall threads racing for entries (one per core of
  * a small machine) while the user posts and reaps a million calls in batches:
@@ -61,9 +62,10 @@ static void reap(unsigned i)
 static int serve_one(int after)
 {
 	uint64_t args[6];
+	bool link;
 	int i = after < 0 ? entries_claim(&entries) : entries_claim_after(&entries, (unsigned)after);
 	if (i >= 0) {
-		uint32_t sysnum = entries_fetch(&entries, (unsigned)i, args);
+		uint32_t sysnum = entries_fetch(&entries, (unsigned)i, args, &link);
 		entries_publish(&entries, (unsigned)i, (int64_t)sysnum * 1000 + (int64_t)args[0]);
 	}
 	return i;
@@ -203,6 +205,52 @@ static void test_any_submitted_and_scans(void)
 	CHECK(entries_scanned_since(&entries, 5));
 }
 
+/*
+ * A chain 3 -> 4 -> 5 (FLEXSC_LINK on 3 and 4), submitted last first: a scan
+ * claims only its head, and each follower is claimed after its leader, before
+ * the leader is published; no scan takes a follower meanwhile. A stale
+ * FLEXSC_LINK on an entry that is not on its way holds nothing up.
+ */
+static void test_links(void)
+{
+	uint64_t args[6];
+	bool link;
+
+	setup();
+	for (unsigned i = 5; i >= 3; i--) {
+		entries_at(&entries, i)->flags = i < 5 ? FLEXSC_LINK : 0;
+		post(i, 4, i);
+	}
+	CHECK(entries_any_submitted(&entries));
+	CHECK_EQ(entries_claim(&entries), 3);
+	entries_fetch(&entries, 3, args, &link);
+	CHECK(link);
+	CHECK(!entries_any_submitted(&entries));	/* 4 and 5 wait for their leaders */
+	CHECK_EQ(entries_claim(&entries), -1);
+	CHECK_EQ(entries_claim_after(&entries, 3), 4);
+	entries_publish(&entries, 3, 1);
+	CHECK_EQ(entries_claim(&entries), -1);	/* 5's leader, 4, is BUSY */
+	entries_fetch(&entries, 4, args, &link);
+	CHECK(link && args[0] == 4);
+	CHECK_EQ(entries_claim_after(&entries, 4), 5);
+	entries_publish(&entries, 4, 1);
+	entries_fetch(&entries, 5, args, &link);
+	CHECK(!link);
+	entries_publish(&entries, 5, 1);
+	CHECK_EQ(entries_count_done(&entries), 3);
+	for (unsigned i = 3; i <= 5; i++)
+		reap(i);
+	/* 3 and 4 still carry FLEXSC_LINK, FREE: 4 and 5 are entries like any other. */
+	post(5, 1, 0);
+	CHECK_EQ(entries_claim(&entries), 5);
+	/* A follower SUBMITTED after its leader completed is one too. */
+	entries_at(&entries, 9)->flags = FLEXSC_LINK;
+	post(9, 1, 0);
+	CHECK_EQ(serve_one(-1), 9);
+	post(10, 1, 0);
+	CHECK_EQ(entries_claim(&entries), 10);
+}
+
 #define RACE_CALLS 1000000
 #define RACERS 2
 #define BATCH 40
@@ -216,13 +264,14 @@ static void *racer(void *arg)
 	(void)arg;
 	while (!__atomic_load_n(&race_over, __ATOMIC_ACQUIRE)) {
 		uint64_t args[6];
+		bool link;
 		int i = entries_claim(&entries);
 		if (i < 0) {
 			/* Nothing submitted: let the user post, on a host with fewer free cores than threads. */
 			sched_yield();
 			continue;
 		}
-		entries_fetch(&entries, (unsigned)i, args);
+		entries_fetch(&entries, (unsigned)i, args, &link);
 		__atomic_add_fetch(&runs[args[0]], 1, __ATOMIC_RELAXED);
 		entries_publish(&entries, (unsigned)i, (int64_t)args[0] * 3);
 	}
@@ -278,6 +327,7 @@ int main(void)
 	test_page_marks();
 	test_unclaim();
 	test_any_submitted_and_scans();
+	test_links();
 	test_race();
 	return check_summary("test_flexsc_entries");
 }

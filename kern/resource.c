@@ -85,7 +85,7 @@ static int limit_exchange(pid_t pid, int resource, const struct rlimit *new, str
 	if (new && (r = limit_check(resource, new)) < 0)
 		return r;
 	spin_lock(&proc_lock);
-	struct proc *p = pid == 0 ? myproc() : proc_lookup(pid);
+	struct proc *p = pid == 0 ? myproc() : proc_lookup_id(pid);
 	if (!p) {
 		spin_unlock(&proc_lock);
 		return -ESRCH;

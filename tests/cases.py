@@ -625,6 +625,25 @@ CASES = [
         "forbid": USER_FAILURE,
     },
     {
+        # Futexes between processes as Linux keys them: shared ones on
+        # MAP_SHARED anonymous, /dev/zero and file pages (at other addresses)
+        # meet across fork, private ones and copy-on-write pages do not; musl's
+        # process-shared mutex and condition variable across fork.
+        "name": "pshared",
+        "init": "leakcheck pshared",
+        "expect": [r"^pshared: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+    },
+    {
+        # readv and writev on a pipe as on Linux: a readv fills 1 + 3 buffers
+        # with the 4 bytes there; two writers' 4 KiB writevs of four buffers
+        # each never interleave.
+        "name": "pipevec",
+        "init": "leakcheck pipevec",
+        "expect": [r"^pipevec: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+    },
+    {
         # Close-on-exec per descriptor (open, pipe2, dup3, fcntl) and execve
         # closing exactly those; F_GETFL/F_SETFL; non-blocking pipes say EAGAIN.
         "name": "fdflags",
@@ -923,6 +942,20 @@ CASES = [
         "name": "busybox-env",
         "init": "leakcheck busybox env E1=x 'E2=y z'",
         "expect": [r"^E1=x$", r"^E2=y z$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+    },
+    {
+        # busybox's own echo applet (not the shell's builtin), its exact line.
+        "name": "busybox-echo",
+        "init": "/bin/busybox echo hello   'two  words' -n",
+        "expect": [r"^hello two  words -n$", r"^elk: init exited with status 0$"],
+        "forbid": USER_FAILURE,
+    },
+    {
+        # The shell's two commands, exactly their two lines, and status 0.
+        "name": "busybox-sh-exact",
+        "init": "busybox sh -c 'echo a; echo b'",
+        "expect": [r"^a\nb\nelk: init exited with status 0$"],
         "forbid": USER_FAILURE,
     },
     {

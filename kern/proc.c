@@ -178,9 +178,8 @@ static void group_remove_locked(struct thread *t)
  */
 static void clear_child_tid(struct thread *t)
 {
-	int *u = t->clear_child_tid, zero = 0;
+	int *u = __atomic_exchange_n(&t->clear_child_tid, NULL, __ATOMIC_ACQ_REL), zero = 0;
 
-	t->clear_child_tid = NULL;
 	if (u && copy_to_user(u, &zero, sizeof(zero)) == 0)
 		futex_wake((uint32_t *)u, 1);
 }
@@ -537,7 +536,7 @@ int64_t sys_gettid(void)
 int64_t sys_set_tid_address(int *tidptr)
 {
 	struct thread *t = proc_caller();
-	t->clear_child_tid = tidptr;
+	__atomic_store_n(&t->clear_child_tid, tidptr, __ATOMIC_RELEASE);
 	return t->utid;
 }
 

@@ -1,5 +1,6 @@
 /* Signals: sending, delivery into a Linux-layout frame, the rt_sig* calls. */
 #include <inc/errno.h>
+#include <inc/futex.h>
 #include <inc/memlayout.h>
 #include <inc/mmu.h>
 #include <inc/stdio.h>
@@ -440,18 +441,30 @@ static void restart_call(struct trapframe *tf, int64_t num)
 }
 
 /*
+ * Whether call num (its arguments in tf) is one Linux never restarts after a
+ * handler, SA_RESTART or not (signal(7)): the sleeps, the waits for a signal,
+ * poll and ppoll, and a futex wait with a timeout.
+ */
+static bool never_restarted(int64_t num, const struct trapframe *tf)
+{
+	if (num == SYS_futex) {
+		int cmd = (int)tf->rsi & FUTEX_CMD_MASK;
+		return (cmd == FUTEX_WAIT || cmd == FUTEX_WAIT_BITSET) && tf->r10 != 0;
+	}
+	return num == SYS_nanosleep || num == SYS_clock_nanosleep || num == SYS_rt_sigsuspend ||
+	       num == SYS_pause || num == SYS_poll || num == SYS_ppoll;
+}
+
+/*
  * If tf is a system call that gave up with -EINTR for this signal, make it
- * what the handler's flags say: restarted for SA_RESTART, except the sleeps,
- * which Linux never restarts so; else left -EINTR.
+ * what the handler's flags say: restarted for SA_RESTART unless Linux never
+ * restarts it (never_restarted); else left -EINTR.
  */
 static void restart_or_eintr(struct trapframe *tf, unsigned long flags)
 {
 	int64_t num = interrupted_call(tf);
 
-	if (num < 0 || !(flags & SA_RESTART))
-		return;
-	if (num == SYS_nanosleep || num == SYS_clock_nanosleep || num == SYS_rt_sigsuspend ||
-	    num == SYS_pause)
+	if (num < 0 || !(flags & SA_RESTART) || never_restarted(num, tf))
 		return;
 	restart_call(tf, num);
 }

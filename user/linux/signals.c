@@ -17,7 +17,8 @@
  * - A read blocked on an empty pipe and interrupted by a child's kill fails
  *   with EINTR; with SA_RESTART it goes on and returns the child's byte. The
  *   child repeats its kill until the parent says (through shared memory) that
- *   it has seen what it waits for: no timing.
+ *   it has seen what it waits for: no timing. poll is never restarted after a
+ *   handler: with SA_RESTART it still fails with EINTR.
  * - kill, tgkill and sigaction refuse what Linux refuses.
  */
 #define _GNU_SOURCE
@@ -27,6 +28,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <poll.h>
 #include <sched.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -390,6 +392,28 @@ static ssize_t read_while_signalled(int flags, int write_after, char *c)
 	return r;
 }
 
+/*
+ * The parent polls an empty pipe with no timeout while the signaller runs,
+ * its handler set with SA_RESTART. Returns poll's result, with errno.
+ */
+static int poll_while_signalled(void)
+{
+	int fds[2];
+
+	pipe(fds);
+	set_handler(SIGUSR2, on_usr2, SA_RESTART);
+	pid_t pid = start_signaller(fds[1], 0);
+	struct pollfd pfd = { .fd = fds[0], .events = POLLIN };
+	int r = poll(&pfd, 1, -1);
+	stop_signaller(pid);
+	int saved = errno;
+	signal(SIGUSR2, SIG_DFL);
+	close(fds[0]);
+	close(fds[1]);
+	errno = saved;
+	return r;
+}
+
 static void interrupted_reads(void)
 {
 	char c = 0;
@@ -402,6 +426,8 @@ static void interrupted_reads(void)
 	r = read_while_signalled(SA_RESTART, 3, &c);
 	check(r == 1 && c == 'r' && shared->handled >= 3,
 	      "with SA_RESTART the read goes on and gets the byte");
+	check(poll_while_signalled() == -1 && errno == EINTR && shared->handled >= 1,
+	      "poll interrupted by a handler with SA_RESTART fails with EINTR");
 }
 
 /*

@@ -26,9 +26,11 @@ static bool user_pages(uintptr_t addr, size_t len)
  * The object a new mapping reads from, with one reference: a fresh anonymous
  * object, or what file fd's ops map (a private mapping gets a copy-on-write
  * layer over it). A shared writable mapping needs a file open for writing,
- * any mapping one open for reading. 0 or -errno.
+ * any mapping one open for reading; a shared mapping of a file not open for
+ * writing adds VMA_NOMAYWRITE to *area_flags, so that mprotect cannot make it
+ * writable later. 0 or -errno.
  */
-static int mapping_object(int prot, int flags, int fd, struct vmobj **objp)
+static int mapping_object(int prot, int flags, int fd, struct vmobj **objp, int *area_flags)
 {
 	if (flags & MAP_ANONYMOUS) {
 		*objp = vmobj_anon_create();
@@ -39,14 +41,17 @@ static int mapping_object(int prot, int flags, int fd, struct vmobj **objp)
 		return -EBADF;
 	struct vmobj *obj = NULL;
 	int r = 0;
-	if (!f->readable || ((flags & MAP_SHARED) && (prot & PROT_WRITE) && !f->writable))
+	bool shared = flags & MAP_SHARED;
+	if (shared && !f->writable)
+		*area_flags |= VMA_NOMAYWRITE;
+	if (!f->readable || (shared && (prot & PROT_WRITE) && !f->writable))
 		r = -EACCES;
 	else if (!f->ops->mmap)
 		r = -ENODEV;	/* pipes and the console cannot be mapped */
 	else
 		r = f->ops->mmap(f, &obj);
 	file_put(f);
-	if (r < 0 || (flags & MAP_SHARED)) {
+	if (r < 0 || shared) {
 		*objp = obj;
 		return r;
 	}
@@ -81,6 +86,7 @@ int64_t sys_mmap(void *uaddr, size_t len, int prot, int flags, int fd, uint64_t 
 	uintptr_t addr = (uintptr_t)uaddr;
 	struct vmspace *vs = myproc()->vs;
 	int sharing = flags & (MAP_SHARED | MAP_PRIVATE);
+	int area_flags = sharing;
 	struct vmobj *obj;
 
 	if (len == 0 || off % PGSIZE || (prot & ~PROT_ALL) || (flags & ~MAP_KNOWN) ||
@@ -91,14 +97,14 @@ int64_t sys_mmap(void *uaddr, size_t len, int prot, int flags, int fd, uint64_t 
 	len = ROUNDUP(len, PGSIZE);
 	if (flags & MAP_ANONYMOUS)
 		off = 0;
-	int r = mapping_object(prot, flags, fd, &obj);
+	int r = mapping_object(prot, flags, fd, &obj, &area_flags);
 	if (r < 0)
 		return r;
 
 	sleeplock_acquire(&vs->lock);
 	int64_t start = place(vs, addr, len, flags);
 	if (start >= 0) {
-		r = vm_map(vs, (uintptr_t)start, len, prot, sharing, obj, off);
+		r = vm_map(vs, (uintptr_t)start, len, prot, area_flags, obj, off);
 		if (r < 0)
 			start = r;
 	}
@@ -176,7 +182,7 @@ int64_t sys_mprotect(void *uaddr, size_t len, int prot)
 static bool heap_stretchable(struct vmarea *a, uintptr_t old_end)
 {
 	return a->flags == (MAP_PRIVATE | VMA_HEAP) && a->prot == (PROT_READ | PROT_WRITE) &&
-	       a->end == old_end && a->obj && !a->obj->below && a->obj->type != VMOBJ_FILE;
+	       a->end == old_end && a->obj && !a->obj->below;
 }
 
 /*
@@ -190,7 +196,7 @@ static int grow_heap(struct vmspace *vs, uintptr_t old_end, uintptr_t new_end)
 		return -ENOMEM;
 	struct vmarea *last = old_end > vs->brk_start ? vmmap_lookup(&vs->map, old_end - 1) : NULL;
 	if (last && heap_stretchable(last, old_end)) {
-		uint64_t first = (last->off + (old_end - last->start)) / PGSIZE;
+		uint64_t first = vmarea_pgoff(last, old_end);
 		vmobj_purge(last->obj, first, first + (new_end - old_end) / PGSIZE);
 		last->end = new_end;
 		return 0;

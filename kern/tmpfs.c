@@ -47,6 +47,7 @@ struct tmpfs_node {
 
 /* One mounted tmpfs: what its vnodes' fs pointer names. */
 struct tmpfs {
+	struct fs_instance inst;	/* first: a vnode's fs points here */
 	uint64_t next_ino;	/* under vfs_lock */
 };
 
@@ -124,7 +125,7 @@ static struct tmpfs_node *node_alloc(struct tmpfs *fs, uint32_t mode)
 
 	if (!n)
 		return NULL;
-	n->vn.fs = fs;
+	n->vn.fs = &fs->inst;
 	n->vn.ref = 1;
 	n->vn.ino = ++fs->next_ino;
 	n->vn.mode = mode;
@@ -476,6 +477,7 @@ int tmpfs_mount(struct vnode **rootp)
 		kfree(fs);
 		return -ENOMEM;
 	}
+	fs->inst.dev = vfs_new_dev();
 	root->vn.nlink = 2;
 	root->parent = root;
 	*rootp = &root->vn;

@@ -154,12 +154,20 @@ static void split_time(const int64_t *t, uint64_t *sec, uint64_t *nsec)
 	*nsec = (uint64_t)(v % 1000000000L);
 }
 
+uint32_t vfs_new_dev(void)
+{
+	static uint32_t last;
+
+	return __atomic_add_fetch(&last, 1, __ATOMIC_RELAXED);
+}
+
 void vfs_stat(struct vnode *vn, struct stat *st)
 {
 	uint64_t size = vn->pages ? vmobj_file_size(vn->pages) : vn->size;
 
 	memset(st, 0, sizeof(*st));
-	st->st_dev = (uint64_t)(uintptr_t)vn->fs % 0xffff + 1;
+	/* Linux's layout of major 0, minor dev: the low 8 bits, the rest from bit 20. */
+	st->st_dev = (vn->fs->dev & 0xff) | ((uint64_t)(vn->fs->dev & ~0xffu) << 12);
 	st->st_ino = vn->ino;
 	st->st_nlink = __atomic_load_n(&vn->nlink, __ATOMIC_RELAXED);
 	st->st_mode = __atomic_load_n(&vn->mode, __ATOMIC_RELAXED);
@@ -540,8 +548,8 @@ static void time_from(const struct timespec *ts, int64_t now, int64_t *t)
 
 /*
  * utimensat: set the access and modification times of (dirfd, upath), or of
- * dirfd itself when upath is NULL, to utimes[0] and [1], or to now if utimes
- * is NULL. The change time becomes now.
+ * dirfd itself when upath is NULL (or empty, with AT_EMPTY_PATH), to utimes[0]
+ * and [1], or to now if utimes is NULL. The change time becomes now.
  */
 int64_t sys_utimensat(int dirfd, const char *upath, const struct timespec *utimes, int flags)
 {
@@ -549,7 +557,7 @@ int64_t sys_utimensat(int dirfd, const char *upath, const struct timespec *utime
 	struct vnode *vn;
 	int r;
 
-	if (flags & ~AT_SYMLINK_NOFOLLOW)
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
 	if (utimes && copy_from_user(ts, utimes, sizeof(ts)) < 0)
 		return -EFAULT;
@@ -557,7 +565,7 @@ int64_t sys_utimensat(int dirfd, const char *upath, const struct timespec *utime
 		if (ts[i].tv_nsec != UTIME_NOW && ts[i].tv_nsec != UTIME_OMIT &&
 		    (ts[i].tv_nsec < 0 || ts[i].tv_nsec >= 1000000000L))
 			return -EINVAL;
-	r = upath ? lookup_at(dirfd, upath, !(flags & AT_SYMLINK_NOFOLLOW), false, &vn)
+	r = upath ? lookup_at(dirfd, upath, !(flags & AT_SYMLINK_NOFOLLOW), flags & AT_EMPTY_PATH, &vn)
 		  : dirfd == AT_FDCWD ? -EFAULT : fd_vnode(dirfd, &vn);
 	if (r < 0)
 		return r == -EINVAL ? -EBADF : r;
@@ -617,11 +625,14 @@ int64_t sys_getdents64(int fd, struct linux_dirent64 *ubuf, size_t count)
 	}
 	sleeplock_acquire(&f->pos_lock);
 	uint64_t cookie = (uint64_t)f->offset;
+	/* readdir walks the directory's entries: only under vfs_lock (vnode.h). */
 	sleeplock_acquire(&vfs_lock);
-	while (f->vn->ops->readdir(f->vn, cookie, e) == 1 && put_dirent(buf, room, &used, e))
+	int more;
+	while ((more = f->vn->ops->readdir(f->vn, cookie, e)) == 1 &&
+	       put_dirent(buf, room, &used, e))
 		cookie = e->next;
 	sleeplock_release(&vfs_lock);
-	if (used == 0 && f->vn->ops->readdir(f->vn, cookie, e) == 1)
+	if (used == 0 && more == 1)	/* the first entry does not fit */
 		r = -EINVAL;
 	else if (copy_to_user(ubuf, buf, used) < 0)
 		r = -EFAULT;
@@ -932,8 +943,11 @@ static int rename_targets(struct target *o, struct target *n, unsigned flags)
 	struct vnode *vn, *old = NULL;
 	int r;
 
-	if (target_is_dot(o) || target_is_dot(n))
-		return -EINVAL;
+	/* As Linux: a last component of ".", ".." or "/" is busy. */
+	if (target_is_dot(o))
+		return -EBUSY;
+	if (target_is_dot(n))
+		return flags & RENAME_NOREPLACE ? -EEXIST : -EBUSY;
 	if ((r = target_lookup(o, &vn)) < 0)
 		return r;
 	if (target_lookup(n, &old) < 0)
@@ -1062,12 +1076,13 @@ int64_t sys_link(const char *uold, const char *unew)
 
 /*
  * readlinkat: the target of the symbolic link (dirfd, upath), without a NUL,
- * cut to size bytes; its length. -EINVAL if it is no link or size is 0.
+ * cut to size bytes; its length. -EINVAL if it is no link or size is 0; for an
+ * empty path (dirfd itself) that is no link, -ENOENT, as Linux.
  */
 int64_t sys_readlinkat(int dirfd, const char *upath, char *ubuf, size_t size)
 {
 	struct vnode *vn;
-	char *buf;
+	char *buf, first;
 
 	if ((int64_t)size <= 0)
 		return -EINVAL;
@@ -1076,7 +1091,7 @@ int64_t sys_readlinkat(int dirfd, const char *upath, char *ubuf, size_t size)
 		return r;
 	if (!vn->ops->readlink) {
 		vn_put(vn);
-		return -EINVAL;
+		return copy_from_user(&first, upath, 1) == 0 && !first ? -ENOENT : -EINVAL;
 	}
 	if (!(buf = kmalloc(PATH_MAX))) {
 		vn_put(vn);

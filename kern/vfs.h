@@ -47,6 +47,8 @@ void fs_context_put(struct fs_context *c);
 void vfs_touch(struct vnode *vn, bool access, bool modify);
 /* vn's nlink goes up or down by delta; at 0 links and 0 references vn is destroyed. */
 void vn_link_change(struct vnode *vn, int delta);
+/* A new file system instance's device number: 1, 2, ... (never reused: no umount). */
+uint32_t vfs_new_dev(void);
 /* vn's attributes as fstat reports them. */
 void vfs_stat(struct vnode *vn, struct stat *st);
 

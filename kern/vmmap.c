@@ -239,6 +239,10 @@ int vmmap_protect(struct vmmap *map, uintptr_t start, uintptr_t end, int prot)
 		return -ENOMEM;
 	first = vmmap_lookup(map, start);
 	last = vmmap_lookup(map, end - 1);
+	if (prot & PROT_WRITE)
+		for (a = first; a && a->start < end; a = vmarea_next(map, a))
+			if (a->flags & VMA_NOMAYWRITE)
+				return -EACCES;
 	/* An area across an edge whose protection already matches can stay whole. */
 	split_lo = first->start < start && first->prot != prot;
 	split_hi = last->end > end && last->prot != prot;

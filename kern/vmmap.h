@@ -30,6 +30,7 @@ void vmobj_put(struct vmobj *obj);
 #define VMA_HEAP   0x20000000	/* the brk heap */
 #define VMA_GUARD  0x40000000	/* the page under the stack: PROT_NONE, no object */
 #define VMA_FLEXSC 0x08000000	/* syscall pages (kern/flexsc.c) */
+#define VMA_NOMAYWRITE 0x04000000 /* may never be writable (Linux's VM_MAYWRITE clear) */
 
 struct vmarea {
 	uintptr_t start, end;	/* page-aligned, [start, end) */
@@ -43,6 +44,12 @@ struct vmarea {
 struct vmmap {
 	struct list_node areas;
 };
+
+/* The page offset in a's object of the page at va (which a covers, or its end). */
+static inline uint64_t vmarea_pgoff(const struct vmarea *a, uintptr_t va)
+{
+	return (a->off + (va - a->start)) / PGSIZE;
+}
 
 /* vmmap_find_range's direction: the lowest or the highest fitting address. */
 #define VMMAP_LOHI 0
@@ -97,7 +104,8 @@ int vmmap_remove(struct vmmap *map, uintptr_t start, uintptr_t end,
  * Set the protection of [start, end) to prot (mprotect), splitting areas at the
  * range's edges where their protection changes. 0; -EINVAL for a bad range or prot
  * as in vmmap_remove and vmmap_insert; -ENOMEM if any page in the range is unmapped
- * (Linux's answer) or a split could not be allocated. The map is unchanged on error.
+ * (Linux's answer) or a split could not be allocated; -EACCES if prot has
+ * PROT_WRITE and an area in the range is VMA_NOMAYWRITE. The map is unchanged on error.
  * The caller brings the page tables in line.
  */
 int vmmap_protect(struct vmmap *map, uintptr_t start, uintptr_t end, int prot);

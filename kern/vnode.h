@@ -38,8 +38,11 @@ struct dirent_info {
 
 /*
  * What a vnode does. Names are (name, len) pairs, not NUL-terminated, of 1 to
- * NAME_MAX bytes, never "." or ".." except in lookup. Each is called with
- * vfs_lock held, and returns 0 or -errno; a NULL operation is refused with the
+ * NAME_MAX bytes, never "." or ".." except in lookup. The operations on names
+ * (lookup through readlink) are called with vfs_lock held, which keeps every
+ * directory's entries still; truncate, open and destroy need not be (a file's
+ * size has its own lock, open only sets ops, destroy runs when no one can
+ * reach vn). Each returns 0 or -errno; a NULL operation is refused with the
  * errno vfs.c names for it (-ENOTDIR for directory operations, -EINVAL for
  * readlink, ...).
  */
@@ -84,9 +87,14 @@ struct vnode_ops {
 	void (*destroy)(struct vnode *vn);
 };
 
+/* What each mounted file system instance starts with. */
+struct fs_instance {
+	uint32_t dev;		/* its minor number (major 0), unique among mounts; fixed */
+};
+
 struct vnode {
 	const struct vnode_ops *ops;
-	const void *fs;		/* the file system instance it belongs to (for -EXDEV) */
+	const struct fs_instance *fs;	/* the instance it belongs to (st_dev, -EXDEV) */
 	int ref;		/* under vnode_lock */
 	uint32_t nlink;		/* under vnode_lock */
 	uint64_t ino;

@@ -3,7 +3,8 @@
  * sharing offsets; descriptors inherited across fork sharing the offset; -EBADF
  * after close; -EFAULT for bad buffers, with no descriptor left behind; calls
  * on a syscall page whose buffers are file mappings, shared and private, that
- * only the syscall thread has touched.
+ * only the syscall thread has touched. "files mounts": a device number for each
+ * mounted tmpfs.
  */
 #include <fcntl.h>
 #include <poll.h>
@@ -16,6 +17,8 @@
 #include <unistd.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <inc/lib.h>
 
@@ -291,8 +294,35 @@ static void test_flexsc_mappings(void)
 	expect("unlink", unlink("/tmp/files.map"), 0);
 }
 
+/* Each mounted tmpfs has a device number of its own, major 0 as on Linux. */
+static void test_mount_devices(void)
+{
+	struct stat root, a, b;
+	char pa[64], pb[64];
+
+	/* Mounts stay (there is no umount): names of this process's own. */
+	snprintf(pa, sizeof(pa), "/tmp/files.mnta.%d", getpid());
+	snprintf(pb, sizeof(pb), "/tmp/files.mntb.%d", getpid());
+	expect("mkdir a", mkdir(pa, 0755), 0);
+	expect("mkdir b", mkdir(pb, 0755), 0);
+	expect("mount a", syscall(SYS_mount, "none", pa, "tmpfs", 0, 0), 0);
+	expect("mount b", syscall(SYS_mount, "none", pb, "tmpfs", 0, 0), 0);
+	expect("stat /", stat("/", &root), 0);
+	expect("stat a", stat(pa, &a), 0);
+	expect("stat b", stat(pb, &b), 0);
+	check(root.st_dev != a.st_dev && a.st_dev != b.st_dev && root.st_dev != b.st_dev,
+	      "/ and two tmpfs mounts have three device numbers");
+	check(major(root.st_dev) == 0 && major(a.st_dev) == 0 && major(b.st_dev) == 0,
+	      "all of major 0 (anonymous devices)");
+}
+
 int main(int argc, char **argv)
 {
+	/* Mounts stay, so leakcheck would count them: "files mounts" runs alone. */
+	if (argc == 2 && strcmp(argv[1], "mounts") == 0) {
+		test_mount_devices();
+		return test_verdict(test_failures);
+	}
 	test_program_file();
 	test_devices();
 	test_dup();

@@ -4,6 +4,7 @@
  * this program exec'd again; holes and truncation; O_APPEND from two processes
  * at once; and mappings: MAP_SHARED stores seen by read in another process and
  * write seen through a mapping, msync, MAP_PRIVATE stores seen by no one else,
+ * mprotect refusing to make a shared mapping of an O_RDONLY file writable,
  * SIGBUS past a truncated end, also on pages mapped before the truncation (the
  * shared file pages and the private copies), a MAP_SHARED mapping of /dev/zero
  * shared across fork. In a fresh directory under /tmp, removed at the end.
@@ -180,7 +181,18 @@ static void shared_mappings(void)
 	char *m2 = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, other, 0);
 	m[0] = 'X';
 	check(m2 != MAP_FAILED && m2[0] == 'X', "another mapping of the file sees a store");
+	errno = 0;
+	check(mprotect(m2, PAGE, PROT_READ | PROT_WRITE) == -1 && errno == EACCES,
+	      "mprotect cannot make a shared mapping of an O_RDONLY file writable: EACCES");
 	check(munmap(m2, PAGE) == 0, "munmap");
+	char *r2 = mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, other, 0);
+	check(r2 != MAP_FAILED && mprotect(r2, PAGE, PROT_READ | PROT_WRITE) == 0,
+	      "a private mapping of an O_RDONLY file may become writable");
+	if (r2 != MAP_FAILED) {
+		r2[0] = 'R';
+		check(pread(fd, buf, 1, 0) == 1 && buf[0] == 'X', "and its stores stay private");
+		munmap(r2, PAGE);
+	}
 	close(other);
 
 	char *p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);

@@ -96,6 +96,12 @@ static void lookups(void)
 	      "readlink gives the target, no NUL");
 	check(readlink("tob", target, 2) == 2, "readlink cuts to the buffer");
 	check(fails(readlink("c", target, sizeof(target)), EINVAL), "readlink of a file: EINVAL");
+	check(fails(readlinkat(AT_FDCWD, "", target, sizeof(target)), ENOENT),
+	      "readlinkat of an empty path (the directory): ENOENT");
+	int cfd = open("c", O_RDONLY);
+	check(cfd >= 0 && utimensat(cfd, "", NULL, AT_EMPTY_PATH) == 0,
+	      "utimensat(fd, \"\", NULL, AT_EMPTY_PATH) sets fd's file's times");
+	close(cfd);
 	check(fails(stat("dangling", &st), ENOENT) && lstat("dangling", &st) == 0,
 	      "a dangling link: ENOENT through it, there itself");
 	check(fails(open("tob", O_RDONLY | O_NOFOLLOW), ELOOP), "O_NOFOLLOW on a link: ELOOP");
@@ -211,6 +217,9 @@ static void renames(void)
 	      "RENAME_NOREPLACE over a file: EEXIST");
 	check(mkdir("d1", 0755) == 0 && mkdir("d1/d2", 0755) == 0 && mkdir("e", 0755) == 0, "dirs");
 	check(fails(rename("d1", "d1/d2/d3"), EINVAL), "a directory into itself: EINVAL");
+	check(fails(rename("/", "d9"), EBUSY), "rename of /: EBUSY");
+	check(fails(rename("d1/..", "d9"), EBUSY) && fails(rename("other", "."), EBUSY),
+	      "rename from or onto . or ..: EBUSY");
 	check(fails(rename("new", "e"), EISDIR), "a file over a directory: EISDIR");
 	check(fails(rename("e", "new"), ENOTDIR), "a directory over a file: ENOTDIR");
 	check(fails(rename("e", "d1"), ENOTEMPTY) || fails(rename("e", "d1"), EEXIST),

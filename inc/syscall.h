@@ -53,6 +53,7 @@ enum {
 #define KSTAT_SWAP_COPIES 16	/* swap slots in use that copy a page also in memory */
 #define KSTAT_SWAP_CLEAN  17	/* pages paged out without a write: clean, their copy still good */
 #define KSTAT_LOCKED_PAGES 18	/* pages the page-out may not take: syscall pages, pages under I/O */
+#define KSTAT_THREAD_SYSCALL_TRAPS 19	/* system calls the calling thread has made by trapping */
 #define KSTAT_CPU_TICKS  0x100	/* + n: timer interrupts CPU n has taken */
 
 #endif

@@ -18,6 +18,7 @@ enum lock_rank {
 	LOCK_SELFTEST_SLEEP,	/* the locktest-sleep boot's sleep lock (kern/init.c) */
 	/* Spinlocks, outermost first. */
 	LOCK_FLEXSC = 20,	/* flexsc_ctx.lock: a pool's threads */
+	LOCK_OOM,		/* the out-of-memory victim (kern/oom.c) */
 	LOCK_PROC,		/* proc_lock: the process table, IPC */
 	LOCK_FDTABLE,		/* a descriptor table */
 	LOCK_FILE,		/* an open file's count */

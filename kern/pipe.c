@@ -25,6 +25,7 @@
 #include <inc/string.h>
 #include <kern/file.h>
 #include <kern/kmalloc.h>
+#include <kern/oom.h>
 #include <kern/poll.h>
 #include <kern/proc.h>
 #include <kern/sched.h>
@@ -168,7 +169,7 @@ static int64_t pipe_write(struct file *f, const void *ubuf, size_t n)
 
 	if (n == 0)
 		return 0;
-	char *bounce = kmalloc(MIN(n, PIPE_SIZE));
+	char *bounce = kmalloc_wait(MIN(n, PIPE_SIZE));
 	size_t done = 0;
 	int64_t err = 0;
 
@@ -272,14 +273,15 @@ static struct file *pipe_end(struct pipe *p, bool reading)
 
 int pipe_create(struct file **readf, struct file **writef)
 {
-	struct pipe *p = kzalloc(sizeof(*p));
-	char *ring = kmalloc(PIPE_SIZE);
+	struct pipe *p = kmalloc_wait(sizeof(*p));
+	char *ring = p ? kmalloc_wait(PIPE_SIZE) : NULL;
 
 	if (!p || !ring) {
 		kfree(p);
 		kfree(ring);
 		return -ENOMEM;
 	}
+	memset(p, 0, sizeof(*p));
 	spin_init(&p->lock, "pipe", LOCK_PIPE);
 	p->ring = ring;
 	waitq_init(&p->readable);

@@ -11,6 +11,7 @@
 #include <kern/flexsc.h>
 #include <kern/futex.h>
 #include <kern/lapic.h>
+#include <kern/oom.h>
 #include <kern/pmap.h>
 #include <kern/proc.h>
 #include <kern/syscall.h>
@@ -314,7 +315,7 @@ static void resume_copied_call(struct trapframe *tf)
  * entered the kernel), on stack if stack is not 0. The child in *childp, not
  * yet started; 0 or -errno.
  */
-static int fork_proc(uintptr_t stack, struct proc **childp)
+static int fork_copy(uintptr_t stack, struct proc **childp)
 {
 	struct proc *parent = myproc();
 	struct thread *user = proc_caller();
@@ -352,6 +353,15 @@ static int fork_proc(uintptr_t stack, struct proc **childp)
 	signal_fork(user, child);
 	*childp = child;
 	return 0;
+}
+
+/* fork_copy, tried again while memory runs out and memory_wait says it may come back. */
+static int fork_proc(uintptr_t stack, struct proc **childp)
+{
+	int err;
+	for (int tries = 0; (err = fork_copy(stack, childp)) == -ENOMEM && memory_wait(tries); tries++)
+		;
+	return err;
 }
 
 int64_t sys_fork(void)
@@ -785,6 +795,20 @@ static int64_t wait_report(pid_t cpid, int wstatus, int *ustatus, void *urusage)
 }
 
 /*
+ * Whether child c is one wait4(pid) waits for, as on Linux: pid > 0 that child,
+ * -1 any child, 0 any child in the caller's process group (pgid), < -1 any
+ * child in group -pid. Caller holds proc_lock (process groups change under it).
+ */
+static bool wait_selects(const struct proc *c, pid_t pid, pid_t pgid)
+{
+	if (pid > 0)
+		return c->pid == pid;
+	if (pid == -1)
+		return true;
+	return c->pgid == (pid == 0 ? pgid : -pid);
+}
+
+/*
  * wait4: a zombie child is reaped and its exit status reported; with WUNTRACED
  * a stop, with WCONTINUED a continue, of a live child is reported once (the
  * child stays). -ECHILD when there is no child to wait for (children reaped
@@ -797,6 +821,8 @@ int64_t sys_wait4(pid_t pid, int *ustatus, int options, void *urusage)
 
 	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED))
 		return -EINVAL;
+	if (pid == INT32_MIN)	/* -pid does not exist */
+		return -ESRCH;
 	/*
 	 * Check the pointers before reaping, so a bad one loses no child (unless a
 	 * syscall thread unmaps them while we sleep, as another thread could on
@@ -812,7 +838,7 @@ int64_t sys_wait4(pid_t pid, int *ustatus, int options, void *urusage)
 		bool have_child = false;
 		for (int i = 0; i < NPROC; i++) {
 			struct proc *c = &procs[i];
-			if (c->state == P_FREE || c->parent != p || (pid > 0 && c->pid != pid))
+			if (c->state == P_FREE || c->parent != p || !wait_selects(c, pid, p->pgid))
 				continue;
 			have_child = true;
 			pid_t cpid = c->pid;

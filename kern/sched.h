@@ -71,6 +71,7 @@ struct thread {
 	bool user;			/* runs user code: has a user trap frame and FPU state */
 	bool interrupted;		/* asked to give up blocking waits (thread_interrupt) */
 	int no_preempt;			/* preempt_disable depth; the thread's own */
+	uint64_t syscall_traps;		/* system calls it made by trapping; the thread's own */
 	const struct thread_block_hooks *block_hooks;	/* its owner's, or NULL */
 	struct trapframe *tf;		/* user register image, at the top of kstack */
 	struct list_node link;		/* run queue or wait queue */

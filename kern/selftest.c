@@ -251,7 +251,7 @@ static bool top_has(struct vmobj *top, uint64_t idx, char c)
 {
 	bool in_top;
 	int err;
-	struct page *pp = vmobj_fault_page(top, idx, false, &in_top, &err);
+	struct page *pp = vmobj_fault_page(top, idx, false, &in_top, &err, NULL);
 	if (!pp)
 		return false;
 	bool ok = in_top && *(char *)page2kva(pp) == c;

@@ -161,15 +161,19 @@ int swap_read(uint64_t slot, struct page *pp)
 	return counted(blk_rw(pp, slot, false), &reads);
 }
 
-/* Ask for a round; if wait, sleep until it has ended and return what it freed. */
+/*
+ * Ask for a round; if wait, sleep until it has ended (or the caller is
+ * interrupted: then 0) and return what it freed.
+ */
 static size_t request_round(bool wait)
 {
 	spin_lock(&pageout_lock);
 	uint64_t ticket = ++requested;
 	wakeup_all(&pageout_wq);
-	while (wait && served < ticket)
-		sleep_on(&round_wq, &pageout_lock);
-	size_t freed = last_round_freed;
+	bool woken = true;
+	while (wait && woken && served < ticket)
+		woken = sleep_on_interruptible(&round_wq, &pageout_lock);
+	size_t freed = woken ? last_round_freed : 0;
 	spin_unlock(&pageout_lock);
 	return freed;
 }

@@ -43,8 +43,10 @@ void swap_count_clean_drop(void);
 void swap_throttle(void);
 /*
  * Memory ran out: wake the page-out thread and wait for its round. Whether it
- * freed anything (false at once if swap is off), so that trying again makes
- * sense. No lock held.
+ * freed anything (false at once if swap is off or full, or if the wait was
+ * interrupted), so that trying again makes sense. Never the page-out thread
+ * itself (it would wait for its own round); no spinlock held. The waits here
+ * and in swap_throttle are interruptible: SIGKILL ends them.
  */
 bool swap_wait_for_memory(void);
 

@@ -9,6 +9,7 @@
 #include <kern/kmalloc.h>
 #include <kern/lapic.h>
 #include <kern/pmap.h>
+#include <kern/proc.h>
 #include <kern/sched.h>
 #include <kern/swap.h>
 #include <kern/syscall.h>
@@ -140,6 +141,9 @@ int64_t sys_kstat(int which)
 		return (int64_t)swap_clean_drops();
 	case KSTAT_LOCKED_PAGES:
 		return (int64_t)pages_locked();
+	case KSTAT_THREAD_SYSCALL_TRAPS:
+		/* From a syscall page, the posting thread's; read racily there, as a count. */
+		return (int64_t)__atomic_load_n(&proc_caller()->syscall_traps, __ATOMIC_RELAXED);
 	default:
 		if (which >= KSTAT_CPU_TICKS && which < KSTAT_CPU_TICKS + ncpu)
 			return (int64_t)__atomic_load_n(&cpus[which - KSTAT_CPU_TICKS].ticks,
@@ -148,9 +152,22 @@ int64_t sys_kstat(int which)
 	}
 }
 
+/*
+ * A system call came in by a trap: count it for the CPU and the thread. Only
+ * the thread writes its count; a syscall page's kstat may read it from
+ * another CPU, hence the relaxed atomic store.
+ */
+static void count_syscall_trap(void)
+{
+	struct thread *t = mythread();
+
+	CPU_ADD(syscall_traps, 1);
+	__atomic_store_n(&t->syscall_traps, t->syscall_traps + 1, __ATOMIC_RELAXED);
+}
+
 void syscall_int80(struct trapframe *tf)
 {
-	CPU_ADD(syscall_traps, 1);
+	count_syscall_trap();
 	sti();	/* as on the syscall path: a long call must not hold off the timer */
 	syscall_dispatch(tf);
 }
@@ -162,7 +179,7 @@ void syscall_int80(struct trapframe *tf)
  */
 int syscall_trap(struct trapframe *tf)
 {
-	CPU_ADD(syscall_traps, 1);
+	count_syscall_trap();
 	syscall_dispatch(tf);
 	proc_user_return();
 	return tf->rip < USER_END && tf->cs == (GD_UT | 3) && tf->err != SYS_rt_sigreturn;

@@ -8,6 +8,7 @@
 #include <kern/cpu.h>
 #include <kern/irq.h>
 #include <kern/lapic.h>
+#include <kern/oom.h>
 #include <kern/proc.h>
 #include <kern/sched.h>
 #include <kern/signal.h>
@@ -198,7 +199,12 @@ static void user_page_fault(struct trapframe *tf)
 
 	sti();	/* resolving may sleep (the address space lock) or take a while */
 	enum vm_fault_result r = vm_fault(myproc()->vs, addr, access);
-	if (r == VM_OK)
+	/*
+	 * Resolved; or the wait for memory was interrupted, or this process is the
+	 * out-of-memory victim: the signal pending is delivered on the way out
+	 * (SIGKILL ends the process, a handler runs and the access is tried again).
+	 */
+	if (r == VM_OK || (r == VM_NO_MEMORY && (thread_interrupted() || oom_is_victim())))
 		return;
 	char cause[64];
 	if (r == VM_STACK_GUARD || r == VM_NO_MEMORY)

@@ -7,6 +7,7 @@
 #include <inc/x86.h>
 #include <kern/clock.h>
 #include <kern/kmalloc.h>
+#include <kern/oom.h>
 #include <kern/pmap.h>
 #include <kern/spinlock.h>
 #include <kern/swap.h>
@@ -25,8 +26,8 @@ static struct waitq scans_done = WAITQ_INIT(scans_done);
 static struct list_node vmspaces = LIST_HEAD_INIT(vmspaces);
 static size_t nvmspaces;
 
-/* How many times vm_fault waits for the page-out thread before it gives up. */
-#define FAULT_MEMORY_WAITS 16
+/* Address spaces vm_footprints counts at most: every process's, and one more for each execve. */
+#define FOOTPRINTS_MAX 128
 /* Pages one step of a scan unmaps at most. */
 #define RECLAIM_BATCH 32
 
@@ -131,8 +132,14 @@ static bool grow_stack(struct vmspace *vs, uintptr_t va)
 	return vmmap_grow_down(&vs->map, above, ROUNDDOWN(va, PGSIZE), guard) == 0;
 }
 
-/* vm_fault with vs->lock held. */
-static enum vm_fault_result fault_locked(struct vmspace *vs, uintptr_t va, int access)
+/*
+ * vm_fault with vs->lock held. With later not NULL, a page that must be read
+ * back from swap (or waited for) is left in *later, *read_later is set and
+ * the result is VM_OK with nothing mapped: the caller drops vs->lock, calls
+ * vmobj_pagein_finish and faults again. With later NULL the read happens here.
+ */
+static enum vm_fault_result fault_locked(struct vmspace *vs, uintptr_t va, int access,
+					 struct vmobj_pagein *later, bool *read_later)
 {
 	if (va >= USER_END)
 		return VM_PROTECTION;
@@ -152,7 +159,11 @@ static enum vm_fault_result fault_locked(struct vmspace *vs, uintptr_t va, int a
 	bool copy_on_write = access == VM_WRITE && !(a->flags & MAP_SHARED);
 	bool in_top;
 	int err;
-	struct page *pp = vmobj_fault_page(a->obj, pgoff, copy_on_write, &in_top, &err);
+	struct page *pp = vmobj_fault_page(a->obj, pgoff, copy_on_write, &in_top, &err, later);
+	if (!pp && err == -EAGAIN) {
+		*read_later = true;
+		return VM_OK;
+	}
 	if (!pp)
 		return err == -ERANGE ? VM_BEYOND_EOF : err == -ENOSPC ? VM_NO_SPACE :
 		       err == -EIO ? VM_SWAP_ERROR : VM_NO_MEMORY;
@@ -172,12 +183,19 @@ enum vm_fault_result vm_fault(struct vmspace *vs, uintptr_t va, int access)
 {
 	enum vm_fault_result r;
 
-	for (int waits = 0;; waits++) {
+	for (int tries = 0;;) {
+		struct vmobj_pagein in;
+		bool read_later = false;
 		swap_throttle();
 		sleeplock_acquire(&vs->lock);
-		r = fault_locked(vs, va, access);
+		r = fault_locked(vs, va, access, &in, &read_later);
 		sleeplock_release(&vs->lock);
-		if (r != VM_NO_MEMORY || waits == FAULT_MEMORY_WAITS || !swap_wait_for_memory())
+		if (read_later) {
+			if (vmobj_pagein_finish(&in) < 0)
+				return VM_SWAP_ERROR;
+			continue;	/* the page is in memory now, unless it left again */
+		}
+		if (r != VM_NO_MEMORY || !memory_wait(tries++))
 			return r;
 	}
 }
@@ -223,18 +241,36 @@ static int fault_in_writable(struct vmspace *vs, uintptr_t va, size_t n)
 	for (uintptr_t pg = ROUNDDOWN(va, PGSIZE); pg < end; pg += PGSIZE) {
 		if (page_lookup(vs->pml4, pg, &pte) && (*pte & PTE_W))
 			continue;
-		enum vm_fault_result f = fault_locked(vs, pg, VM_WRITE);
+		enum vm_fault_result f = fault_locked(vs, pg, VM_WRITE, NULL, NULL);
 		if (f != VM_OK)
 			return f == VM_NO_MEMORY ? -ENOMEM : -EFAULT;
 	}
 	return 0;
 }
 
+/*
+ * Take vs->lock with [va, va+n) faulted in writable, waiting for memory
+ * (memory_wait, with the lock dropped) as vm_fault does: 0 with vs->lock
+ * held, or -EFAULT / -ENOMEM without it.
+ */
+static int lock_writable(struct vmspace *vs, uintptr_t va, size_t n)
+{
+	for (int tries = 0;; tries++) {
+		sleeplock_acquire(&vs->lock);
+		int r = fault_in_writable(vs, va, n);
+		if (r == 0)
+			return 0;
+		sleeplock_release(&vs->lock);
+		if (r != -ENOMEM || !memory_wait(tries))
+			return r;
+	}
+}
+
 int vm_writable(struct vmspace *vs, uintptr_t va, size_t n)
 {
-	sleeplock_acquire(&vs->lock);
-	int r = fault_in_writable(vs, va, n);
-	sleeplock_release(&vs->lock);
+	int r = lock_writable(vs, va, n);
+	if (r == 0)
+		sleeplock_release(&vs->lock);
 	return r;
 }
 
@@ -242,10 +278,11 @@ int vm_write(struct vmspace *vs, uintptr_t va, const void *src, size_t n)
 {
 	const char *s = src;
 
-	sleeplock_acquire(&vs->lock);
 	/* Nothing unmaps a page while we hold the lock, so all stay for the copy. */
-	int r = fault_in_writable(vs, va, n);
-	while (r == 0 && n > 0) {
+	int r = lock_writable(vs, va, n);
+	if (r < 0)
+		return r;
+	while (n > 0) {
 		size_t off = va % PGSIZE, k = MIN(n, PGSIZE - off);
 		uint64_t *pte;
 		struct page *pp = page_lookup(vs->pml4, va, &pte);
@@ -256,7 +293,7 @@ int vm_write(struct vmspace *vs, uintptr_t va, const void *src, size_t n)
 		n -= k;
 	}
 	sleeplock_release(&vs->lock);
-	return r;
+	return 0;
 }
 
 int vm_map(struct vmspace *vs, uintptr_t start, size_t len, int prot, int flags,
@@ -681,4 +718,44 @@ size_t vm_reclaim(size_t want)
 		vmspace_unpin(vs);
 	}
 	return out;
+}
+
+/*
+ * What vs holds of its own: the pages and swap entries of its areas'
+ * anonymous and shadow objects, each object once. Takes vs->lock.
+ */
+static size_t footprint(struct vmspace *vs)
+{
+	size_t n = 0;
+	struct vmarea *a, *b;
+
+	sleeplock_acquire(&vs->lock);
+	vmmap_foreach(a, &vs->map) {
+		if (!a->obj)
+			continue;
+		vmmap_foreach(b, &vs->map)
+			if (b == a || b->obj == a->obj)
+				break;
+		if (b == a)	/* the first area on this object */
+			n += vmobj_anon_entries(a->obj);
+	}
+	sleeplock_release(&vs->lock);
+	return n;
+}
+
+void vm_footprints(void (*fn)(struct vmspace *vs, size_t pages, void *arg), void *arg)
+{
+	struct vmspace *pinned[FOOTPRINTS_MAX];
+	size_t n = 0;
+
+	spin_lock(&vmspaces_lock);
+	for (struct list_node *l = vmspaces.next; l != &vmspaces && n < FOOTPRINTS_MAX; l = l->next) {
+		pinned[n] = list_entry(l, struct vmspace, all_link);
+		pinned[n++]->scanners++;
+	}
+	spin_unlock(&vmspaces_lock);
+	for (size_t i = 0; i < n; i++) {
+		fn(pinned[i], footprint(pinned[i]), arg);
+		vmspace_unpin(pinned[i]);
+	}
 }

@@ -33,7 +33,7 @@ struct vmspace {
 	uintptr_t stack_floor;
 	uintptr_t mmap_top;
 	/* Paging (vm_reclaim): under vm.c's vmspaces_lock, but clock_hand under lock. */
-	int scanners;			/* vm_reclaim's scans of it under way */
+	int scanners;			/* vm_reclaim's scans and vm_footprints' counts of it under way */
 	bool dying;			/* vmspace_destroy waits for the scans: take no more */
 	uint64_t shrink_walk;		/* the last vm_file_shrunk walk that visited it; vmspaces_lock */
 	struct list_node all_link;	/* in every address space's list */
@@ -80,6 +80,15 @@ void vmspace_destroy(struct vmspace *vs);
  * no lock held.
  */
 size_t vm_reclaim(size_t want);
+/*
+ * Call fn(vs, pages, arg) for every address space (the first FOOTPRINTS_MAX in
+ * vm.c), pages being its footprint: the pages and swap entries held by its
+ * areas' own anonymous and shadow objects, what ending its process would give
+ * back (pages it shares copy-on-write with another process are not counted).
+ * Each vs stays valid during its call (vmspace_destroy waits). For the
+ * out-of-memory victim's choice; takes each vs->lock, no lock held.
+ */
+void vm_footprints(void (*fn)(struct vmspace *vs, size_t pages, void *arg), void *arg);
 /* Make vs the address space of this CPU (NULL: the kernel's own tables). */
 void vmspace_activate(struct vmspace *vs);
 /*
@@ -112,9 +121,12 @@ void vmspace_collapse(struct vmspace *vs);
  * its area says belongs there: copying on write, taking over, or zero-filling as
  * the objects dictate. A fault below the stack, in its guard page or under it,
  * first grows the stack down over va when that stays above vs->stack_floor and
- * leaves a free page under the stack for the guard. When memory runs out and
- * swap is on, waits for the page-out thread and tries again (vs->lock is
- * dropped meanwhile). Takes vs->lock.
+ * leaves a free page under the stack for the guard. When memory runs out,
+ * waits as memory_wait says (for the page-out thread, or for an
+ * out-of-memory victim to end) and tries again, vs->lock dropped meanwhile;
+ * VM_NO_MEMORY once memory_wait gives up. A page read back from swap is read
+ * with vs->lock dropped too, and the fault is then tried again, so that
+ * faults of other threads in vs go on meanwhile. Takes vs->lock.
  */
 enum vm_fault_result vm_fault(struct vmspace *vs, uintptr_t va, int access);
 /* Signal and words ("not mapped", ...) for a result other than VM_OK. */
@@ -123,7 +135,8 @@ const char *vm_fault_text(enum vm_fault_result r);
 
 /*
  * Write n bytes from src at va in vs (loaded or not), faulting pages in as a user
- * write would. 0, or -EFAULT / -ENOMEM. Takes vs->lock.
+ * write would, waiting for memory as vm_fault does (but reading pages back
+ * from swap with vs->lock held). 0, or -EFAULT / -ENOMEM. Takes vs->lock.
  */
 int vm_write(struct vmspace *vs, uintptr_t va, const void *src, size_t n);
 /*

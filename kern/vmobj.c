@@ -36,7 +36,9 @@ static struct spinlock vmobj_lock = SPINLOCK_INIT("vmobj", LOCK_VMOBJ);
  * and the object it is in gets a reference for the time of the transfer, so
  * that it cannot be freed or folded meanwhile; the transfer itself runs with
  * the lock dropped. A page being read in is already in the tree: a fault that
- * finds it waits on pagein_wq until it is filled. A page being written out stays
+ * finds it waits on pagein_wq until it is filled. vm_fault does the read or
+ * the wait with its address space's lock dropped too (struct vmobj_pagein),
+ * so an munmap may take the page out of the tree meanwhile. A page being written out stays
  * usable: a fault that hands it out clears PAGE_PAGEOUT, and the page-out, when
  * it sees that (or the page gone, or referenced again), keeps the page and
  * frees the slot.
@@ -125,6 +127,14 @@ void vmobj_ref(struct vmobj *obj)
 	spin_lock(&vmobj_lock);
 	obj->refcount++;
 	spin_unlock(&vmobj_lock);
+}
+
+size_t vmobj_anon_entries(struct vmobj *obj)
+{
+	spin_lock(&vmobj_lock);
+	size_t n = obj->type == VMOBJ_FILE ? 0 : obj->pages.count;
+	spin_unlock(&vmobj_lock);
+	return n;
 }
 
 /* Drop every page and slot obj holds in [lo, hi). Caller holds vmobj_lock, or obj is unreachable. */
@@ -281,14 +291,12 @@ static struct page *take_over(struct vmobj *top, struct vmobj *owner, uint64_t p
 }
 
 /*
- * Read owner's page at pgoff back from the swap slot of entry e: a new page
- * takes e's place at once, marked PAGE_PAGEIN so that other faults wait for
- * it, and is filled with vmobj_lock dropped; it keeps the slot as its copy if
- * swap_keep_copy says so. Called and returns with the lock held; the caller
- * looks again. 0, -ENOMEM (nothing changed), or -EIO (the page is lost: it
- * leaves the tree).
+ * Begin reading owner's page at pgoff back from the swap slot of entry e: a
+ * new page takes e's place at once, marked PAGE_PAGEIN so that other faults
+ * wait for it, and *in holds it and owner, with a reference each, for
+ * pagein_read. 0 or -ENOMEM (nothing changed). vmobj_lock held.
  */
-static int swap_in(struct vmobj *owner, uint64_t pgoff, void *e)
+static int pagein_start(struct vmobj *owner, uint64_t pgoff, void *e, struct vmobj_pagein *in)
 {
 	struct page *pp = page_alloc(0);
 	if (!pp)
@@ -299,33 +307,67 @@ static int swap_in(struct vmobj *owner, uint64_t pgoff, void *e)
 	pages_locked_add(1);
 	pgtree_replace(&owner->pages, pgoff, pp);
 	owner->refcount++;
-	spin_unlock(&vmobj_lock);
-	int r = swap_read(entry_slot(e), pp);
-	bool keep = r == 0 && swap_keep_copy();
-	if (!keep)
-		swap_slot_free(entry_slot(e));
+	*in = (struct vmobj_pagein){ .owner = owner, .pp = pp, .pgoff = pgoff,
+				     .slot = entry_slot(e), .reader = true };
+	return 0;
+}
+
+/*
+ * Fill the page pagein_start put in and end the transfer: the page keeps the
+ * slot as its copy if swap_keep_copy says so and it is still where it was
+ * (an munmap or a fold may have taken it meanwhile), and leaves the tree if
+ * the read failed. 0 or -EIO. vmobj_lock not held.
+ */
+static int pagein_read(struct vmobj_pagein *in)
+{
+	struct page *pp = in->pp;
+	int r = swap_read(in->slot, pp);
+
 	spin_lock(&vmobj_lock);
+	bool there = pgtree_lookup(&in->owner->pages, in->pgoff) == pp;
+	bool keep = r == 0 && there && swap_keep_copy();
 	pp->swap_io = 0;
 	pages_locked_add(-1);
 	if (keep) {
-		pp->swap_copy = entry_slot(e) + 1;
+		pp->swap_copy = in->slot + 1;
 		swap_copy_count(1);
 	}
 	wakeup_all(&pagein_wq);
-	if (r < 0 && pgtree_lookup(&owner->pages, pgoff) == pp) {
-		pgtree_remove(&owner->pages, pgoff);
+	if (r < 0 && there) {
+		pgtree_remove(&in->owner->pages, in->pgoff);
 		page_decref(pp);
 	}
-	page_decref(pp);
 	spin_unlock(&vmobj_lock);
-	vmobj_put(owner);	/* it may have lost every other reference meanwhile */
+	if (!keep)
+		swap_slot_free(in->slot);
+	return r;
+}
+
+/* Wait for another's read of in->pp to end. vmobj_lock not held. */
+static void pagein_wait(struct vmobj_pagein *in)
+{
 	spin_lock(&vmobj_lock);
+	while (in->pp->swap_io == PAGE_PAGEIN)
+		sleep_on(&pagein_wq, &vmobj_lock);
+	spin_unlock(&vmobj_lock);
+}
+
+int vmobj_pagein_finish(struct vmobj_pagein *in)
+{
+	int r = 0;
+	if (in->reader)
+		r = pagein_read(in);
+	else
+		pagein_wait(in);
+	page_decref(in->pp);
+	vmobj_put(in->owner);	/* it may have lost every other reference meanwhile */
 	return r;
 }
 
 struct page *vmobj_fault_page(struct vmobj *top, uint64_t pgoff, bool write, bool *in_top,
-			      int *err)
+			      int *err, struct vmobj_pagein *later)
 {
+	struct vmobj_pagein here;
 	struct vmobj *owner;
 	void *e;
 	bool beyond_eof, stop, only_ours;	/* every object from top down to owner has one reference */
@@ -341,18 +383,28 @@ struct page *vmobj_fault_page(struct vmobj *top, uint64_t pgoff, bool write, boo
 			if ((e = own_page(owner, pgoff, &beyond_eof, &stop)) != NULL || stop)
 				break;
 		}
-		if (e && is_swap(e)) {
-			int r = swap_in(owner, pgoff, e);
-			if (r < 0) {
-				spin_unlock(&vmobj_lock);
-				*err = r;
-				return NULL;
-			}
-		} else if (e && ((struct page *)e)->swap_io == PAGE_PAGEIN) {
-			sleep_on(&pagein_wq, &vmobj_lock);
-		} else {
+		bool reading = e && !is_swap(e) && ((struct page *)e)->swap_io == PAGE_PAGEIN;
+		if (!(e && is_swap(e)) && !reading)
 			break;
+		struct vmobj_pagein *in = later ? later : &here;
+		int r = 0;
+		if (reading) {	/* someone else's read: wait for it */
+			page_incref(e);
+			owner->refcount++;
+			*in = (struct vmobj_pagein){ .owner = owner, .pp = e, .reader = false };
+		} else {
+			r = pagein_start(owner, pgoff, e, in);
 		}
+		spin_unlock(&vmobj_lock);
+		if (r == 0 && later)
+			r = -EAGAIN;	/* the caller finishes it, then faults again */
+		else if (r == 0)
+			r = vmobj_pagein_finish(in);
+		if (r < 0) {
+			*err = r;
+			return NULL;
+		}
+		spin_lock(&vmobj_lock);
 	}
 	struct page *pp = e;
 	*in_top = true;

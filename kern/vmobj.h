@@ -57,6 +57,11 @@ struct vmobj *vmobj_shadow_create(struct vmobj *below);
 struct vmobj *vmobj_file_create(void);
 
 void vmobj_ref(struct vmobj *obj);
+/*
+ * The pages and swap entries obj holds, if it is anonymous memory (an
+ * anonymous or shadow object); 0 for a file object. Takes vmobj_lock.
+ */
+size_t vmobj_anon_entries(struct vmobj *obj);
 void vmobj_put(struct vmobj *obj);
 
 /*
@@ -71,14 +76,26 @@ void vmobj_put(struct vmobj *obj);
  * A file's page that is not in memory yet (a hole, or bytes not yet written)
  * is a new zero page put in the file object itself, so that every mapping and
  * read of the file sees it. *in_top says whether the page belongs to top (so a
- * writable area may map it writable). A page that is in swap is read back
- * first (sleeping: no spinlock may be held). NULL with *err = -ENOMEM, -ENOSPC
- * if that file page could not be made (a full file system), -EIO (a swap read
- * failed), or -ERANGE for a page beyond the end of a file with nothing above
- * it.
+ * writable area may map it writable). A page that is in swap, or being read
+ * back by someone else, is read back or waited for (sleeping: no spinlock
+ * may be held): here if later is NULL; else the transfer is left in *later
+ * and the result is NULL with *err = -EAGAIN: the caller lets go of its locks,
+ * calls vmobj_pagein_finish(later) and looks again, so that a fault holds no
+ * lock of its address space while the disk reads. Otherwise NULL with *err =
+ * -ENOMEM, -ENOSPC if that file page could not be made (a full file system),
+ * -EIO (a swap read failed), or -ERANGE for a page beyond the end of a file
+ * with nothing above it.
  */
+struct vmobj_pagein {
+	struct vmobj *owner;	/* the object the page is read into (a reference) */
+	struct page *pp;	/* the page being read (a reference) */
+	uint64_t pgoff, slot;
+	bool reader;		/* this caller reads it; else it waits for another's read */
+};
 struct page *vmobj_fault_page(struct vmobj *top, uint64_t pgoff, bool write, bool *in_top,
-			      int *err);
+			      int *err, struct vmobj_pagein *later);
+/* Do the read (or wait) vmobj_fault_page left in *in, and let go of it: 0 or -EIO. No lock held. */
+int vmobj_pagein_finish(struct vmobj_pagein *in);
 
 /*
  * A file object's page cache (kern/pagecache.c reads and writes through these):

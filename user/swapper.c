@@ -23,12 +23,16 @@
  *                          after it), with other calls posted after it: all
  *                          run, the buffer holds the file's bytes, and the
  *                          line says how many others were done before it
+ * swapper threads MIB      fill MIB MiB, then two threads check it at once,
+ *                          each its own half (scattered), so that both
+ *                          fault on pages on the disk at the same time
  * swapper oom MIB          a child that wants MIB MiB, more than memory and
  *                          swap hold, is killed for it; then another child
  *                          fills 16 MiB, which fits again, and this process
  *                          goes on
  */
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,12 +58,16 @@ static void fill(char *m, long npages, long gen)
 			((long *)(m + p * PG))[i] = pattern(p, gen, i);
 }
 
-/* How many pages of m do not hold generation gen's pattern, in order (forwards or scattered). */
-static long bad_pages(const char *m, long npages, long gen, bool scattered)
+/*
+ * How many of pages [first, first + npages) of m do not hold generation gen's
+ * pattern, in order (forwards or scattered).
+ */
+static long bad_range(const char *m, long first, long npages, long gen, bool scattered)
 {
 	long bad = 0;
 	for (long k = 0; k < npages; k++) {
-		long p = scattered ? (k * 7919) % npages : k;	/* 7919 is prime: a permutation */
+		/* 7919 is prime: a permutation */
+		long p = first + (scattered ? (k * 7919) % npages : k);
 		for (long i = 0; i < PG / 8; i += 64)
 			if (((const long *)(m + p * PG))[i] != pattern(p, gen, i)) {
 				bad++;
@@ -67,6 +75,12 @@ static long bad_pages(const char *m, long npages, long gen, bool scattered)
 			}
 	}
 	return bad;
+}
+
+/* bad_range over every page of m. */
+static long bad_pages(const char *m, long npages, long gen, bool scattered)
+{
+	return bad_range(m, 0, npages, gen, scattered);
 }
 
 static char *map(long bytes)
@@ -265,6 +279,42 @@ static int flexread(long mib)
 	return 0;
 }
 
+/* One of threads' checkers: the pages of its half of the mapping that came back wrong. */
+struct half {
+	const char *m;
+	long first, npages;
+	long bad;
+};
+
+static void *check_half(void *arg)
+{
+	struct half *h = arg;
+	h->bad = bad_range(h->m, h->first, h->npages, 1, true);
+	return NULL;
+}
+
+static int threads(long mib)
+{
+	long npages;
+	char *m = filled(mib, &npages);
+	if (!m)
+		return 1;
+	struct half halves[2] = {
+		{ .m = m, .first = 0, .npages = npages / 2 },
+		{ .m = m, .first = npages / 2, .npages = npages - npages / 2 },
+	};
+	pthread_t th;
+	bool started = pthread_create(&th, NULL, check_half, &halves[1]) == 0;
+	check(started, "pthread_create");
+	check_half(&halves[0]);
+	if (started)
+		pthread_join(th, NULL);
+	expect("pages the two threads found wrong", halves[0].bad + halves[1].bad, 0);
+	munmap(m, (size_t)(mib * MIB));
+	printf("swapper: two threads checked %ld MiB at once\n", mib);
+	return 0;
+}
+
 static int oom(long mib)
 {
 	int status;
@@ -307,11 +357,13 @@ int main(int argc, char **argv)
 		locked(atoi(argv[2]));
 	} else if (argc == 3 && strcmp(argv[1], "flexread") == 0) {
 		flexread(atoi(argv[2]));
+	} else if (argc == 3 && strcmp(argv[1], "threads") == 0) {
+		threads(atoi(argv[2]));
 	} else if (argc == 3 && strcmp(argv[1], "oom") == 0) {
 		oom(atoi(argv[2]));
 	} else {
 		printf("usage: swapper touch MIB | procs N MIB | fork MIB | unmap MIB | locked MIB | "
-		       "flexread MIB | oom MIB\n");
+		       "flexread MIB | threads MIB | oom MIB\n");
 		return 2;
 	}
 	long out = kstat(KSTAT_SWAP_WRITES) - writes, in = kstat(KSTAT_SWAP_READS) - reads;

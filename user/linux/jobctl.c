@@ -16,6 +16,8 @@
  *   waits for the last to go and fails with ECHILD; SA_NOCLDWAIT's handler
  *   still hears of the exit.
  * - SA_NOCLDSTOP: no SIGCHLD for a stop or a continue, wait4 still sees them.
+ * - wait4(0) waits for children in the caller's process group only, wait4(-g)
+ *   for those in group g.
  *
  * Each child leads a process group of its own, so that its group is not
  * orphaned (the terminal's stop signals stop it) wherever the test runs.
@@ -325,6 +327,35 @@ static void test_nocldstop(void)
 	set_chld(SIG_DFL, 0);
 }
 
+/* wait4 by process group: a child in the caller's group and one in its own. */
+static void test_wait_by_group(void)
+{
+	int p[2], st;
+	char c;
+
+	check(pipe(p) == 0, "pipe");
+	pid_t other = fork();
+	if (other == 0) {
+		setpgid(0, 0);
+		_exit(read(p[0], &c, 1) == 1 ? 3 : 1);
+	}
+	check(other > 0 && (setpgid(other, other) == 0 || errno == EACCES), "a child in a group of its own");
+	pid_t same = fork();
+	if (same == 0)
+		_exit(read(p[0], &c, 1) == 1 ? 4 : 1);
+	check(same > 0, "a child in the caller's group");
+	check(waitpid(-other, &st, WNOHANG) == 0, "wait4(-g) WNOHANG: group g's child has not ended");
+	check(write(p[1], "xy", 2) == 2, "let both children end");
+	check(waitpid(0, &st, 0) == same && WIFEXITED(st) && WEXITSTATUS(st) == 4,
+	      "wait4(0) takes the child in the caller's group");
+	check(waitpid(0, &st, WNOHANG) == -1 && errno == ECHILD,
+	      "wait4(0): no other child in the caller's group");
+	check(waitpid(-other, &st, 0) == other && WIFEXITED(st) && WEXITSTATUS(st) == 3,
+	      "wait4(-g) takes the child in group g");
+	close(p[0]);
+	close(p[1]);
+}
+
 int main(void)
 {
 	spins = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -336,6 +367,7 @@ int main(void)
 	test_autoreap(SIG_IGN, 0);
 	test_autoreap(on_chld, SA_NOCLDWAIT);
 	test_nocldstop();
+	test_wait_by_group();
 	if (failures == 0)
 		printf("jobctl: ok\n");
 	return failures != 0;

@@ -70,6 +70,7 @@
 /* sigaltstack's ss_flags, and the least size it takes. */
 #define SS_ONSTACK 1
 #define SS_DISABLE 2
+#define SS_AUTODISARM (1U << 31)	/* a flag beside the mode: disarm while a handler runs */
 #define MINSIGSTKSZ 2048
 
 /* si_code values. */

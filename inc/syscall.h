@@ -54,6 +54,8 @@ enum {
 #define KSTAT_SWAP_CLEAN  17	/* pages paged out without a write: clean, their copy still good */
 #define KSTAT_LOCKED_PAGES 18	/* pages the page-out may not take: syscall pages, pages under I/O */
 #define KSTAT_THREAD_SYSCALL_TRAPS 19	/* system calls the calling thread has made by trapping */
+#define KSTAT_PAGEOUT_ROUNDS 20	/* rounds of work the page-out thread has done */
+#define KSTAT_PAGEOUT_LOW 21	/* free pages under which the page-out thread runs; 0 without swap */
 #define KSTAT_CPU_TICKS  0x100	/* + n: timer interrupts CPU n has taken */
 
 #endif

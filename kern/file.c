@@ -247,6 +247,92 @@ int64_t sys_read(int fd, void *ubuf, size_t n)
 	return r;
 }
 
+/* Entry i of u, or -EFAULT if it cannot be read or has left user space. */
+static int user_iov_entry(const struct user_iov *u, int i, struct iovec *v)
+{
+	if (!u->uiov)
+		*v = u->one;
+	else if (copy_from_user(v, &u->uiov[i], sizeof(*v)) < 0)
+		return -EFAULT;
+	return user_range_ok(v->iov_base, v->iov_len) ? 0 : -EFAULT;
+}
+
+int64_t user_iov_len(const struct user_iov *u)
+{
+	int64_t total = 0;
+	struct iovec v;
+
+	for (int i = 0; i < u->cnt; i++) {
+		if (user_iov_entry(u, i, &v) < 0)
+			return -EFAULT;
+		total += (int64_t)v.iov_len;
+	}
+	return total;
+}
+
+/*
+ * Call fn on each piece of u's buffers that the n bytes from skip on cover,
+ * with the offset of the piece in those n bytes; stop where fn returns false.
+ * The bytes whose pieces fn took.
+ */
+static size_t user_iov_walk(const struct user_iov *u, size_t skip, size_t n,
+			    bool (*fn)(char *ubuf, size_t at, size_t len, void *arg), void *arg)
+{
+	size_t done = 0;
+	struct iovec v;
+
+	for (int i = 0; i < u->cnt && done < n; i++) {
+		if (user_iov_entry(u, i, &v) < 0)
+			break;
+		if (skip >= v.iov_len) {
+			skip -= v.iov_len;
+			continue;
+		}
+		size_t k = MIN(v.iov_len - skip, n - done);
+		if (!fn((char *)v.iov_base + skip, done, k, arg))
+			break;
+		skip = 0;
+		done += k;
+	}
+	return done;
+}
+
+/* user_iov_walk's step for copying out: returns false after a short copy, noting how much went. */
+struct copy_out { const char *src; size_t partial; };
+
+static bool copy_out_piece(char *ubuf, size_t at, size_t len, void *arg)
+{
+	struct copy_out *c = arg;
+	size_t done = 0;
+
+	while (done < len) {	/* a page at a time, to stop at the first that faults */
+		size_t k = MIN(len - done, PGSIZE - (uintptr_t)(ubuf + done) % PGSIZE);
+		if (copy_to_user(ubuf + done, c->src + at + done, k) < 0)
+			break;
+		done += k;
+	}
+	c->partial = done;
+	return done == len;
+}
+
+size_t user_iov_copy_out(const struct user_iov *u, size_t skip, const void *src, size_t n)
+{
+	struct copy_out c = { src, 0 };
+	size_t whole = user_iov_walk(u, skip, n, copy_out_piece, &c);
+
+	return whole < n ? whole + c.partial : whole;
+}
+
+static bool copy_in_piece(char *ubuf, size_t at, size_t len, void *arg)
+{
+	return copy_from_user((char *)arg + at, ubuf, len) == 0;
+}
+
+int user_iov_copy_in(const struct user_iov *u, size_t skip, void *dst, size_t n)
+{
+	return user_iov_walk(u, skip, n, copy_in_piece, dst) == n ? 0 : -EFAULT;
+}
+
 /* Take (or release) f's write lock, if its kind has one. */
 static void write_lock(struct file *f, bool take)
 {
@@ -330,32 +416,19 @@ static int64_t iovec_check(const struct iovec *uiov, int iovcnt)
 }
 
 /*
- * readv and writev: the buffers in order, as one call (a writev under the
- * file's write lock, if it has one, as a write is). A short transfer (end
- * of file, a fault) ends the call with what moved so far; so does a read that
- * got data from a file whose reads may wait, so that readv never waits once it
- * has something. An error is returned only if nothing moved.
+ * A vectored transfer on f as a read or write per buffer of u, in order: a
+ * short one (end of file, a fault) ends it with what moved so far; so does a
+ * read that got data from a file whose reads may wait, so that readv never
+ * waits once it has something. An error only if nothing moved.
  */
-static int64_t transfer_vector(int fd, const struct iovec *uiov, int iovcnt, bool writing)
+static int64_t transfer_each(struct file *f, const struct user_iov *u, bool writing)
 {
-	struct file *f = fd_get(myproc()->files, fd);
 	int64_t r = 0, done = 0;
 
-	if (!f)
-		return -EBADF;
-	if (!(writing ? f->writable : f->readable) || (r = iovec_check(uiov, iovcnt)) < 0) {
-		file_put(f);
-		return r < 0 ? r : -EBADF;
-	}
-	if (writing)
-		write_lock(f, true);
-	for (int i = 0; i < iovcnt; i++) {
+	for (int i = 0; i < u->cnt; i++) {
 		struct iovec v;
-		if (copy_from_user(&v, &uiov[i], sizeof(v)) < 0 ||
-		    !user_range_ok(v.iov_base, v.iov_len)) {
-			r = -EFAULT;
+		if ((r = user_iov_entry(u, i, &v)) < 0)
 			break;
-		}
 		if (v.iov_len == 0)
 			continue;
 		r = writing ? f->ops->write(f, v.iov_base, v.iov_len)
@@ -366,10 +439,35 @@ static int64_t transfer_vector(int fd, const struct iovec *uiov, int iovcnt, boo
 		if ((size_t)r < v.iov_len || (!writing && f->ops->reads_may_wait))
 			break;
 	}
+	return done > 0 || r >= 0 ? done : r;
+}
+
+/*
+ * readv and writev: the buffers in order, as one call (a writev under the
+ * file's write lock, if it has one, as a write is): the kind's own readv or
+ * writev if it has one, else transfer_each.
+ */
+static int64_t transfer_vector(int fd, const struct iovec *uiov, int iovcnt, bool writing)
+{
+	struct file *f = fd_get(myproc()->files, fd);
+	struct user_iov u = { .uiov = uiov, .cnt = iovcnt };
+	int64_t r = 0;
+
+	if (!f)
+		return -EBADF;
+	if (!(writing ? f->writable : f->readable) || (r = iovec_check(uiov, iovcnt)) < 0) {
+		file_put(f);
+		return r < 0 ? r : -EBADF;
+	}
+	int64_t (*vectored)(struct file *, const struct user_iov *) =
+		writing ? f->ops->writev : f->ops->readv;
+	if (writing)
+		write_lock(f, true);
+	r = vectored ? vectored(f, &u) : transfer_each(f, &u, writing);
 	if (writing)
 		write_lock(f, false);
 	file_put(f);
-	return done > 0 || r >= 0 ? done : r;
+	return r;
 }
 
 int64_t sys_readv(int fd, const struct iovec *uiov, int iovcnt)

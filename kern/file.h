@@ -17,18 +17,40 @@
 #define ELK_KERN_FILE_H
 
 #include <inc/types.h>
+#include <inc/uio.h>
 #include <kern/sleeplock.h>
 #include <kern/spinlock.h>
 
 #define NOFILE 64	/* descriptors per process */
 
-struct iovec;
 struct pipe;
 struct stat;
 struct vmobj;
 struct vnode;
 
 struct file;
+
+/*
+ * The user buffers of a vectored transfer: cnt iovecs at user address uiov
+ * (readv's and writev's vector, checked as Linux checks it), or, if uiov is
+ * NULL, the one user buffer one. The user_iov_* helpers read each entry
+ * again and treat one that has left user space as a fault.
+ */
+struct user_iov {
+	const struct iovec *uiov;
+	int cnt;
+	struct iovec one;
+};
+
+/* The total length of u's buffers, or -EFAULT. */
+int64_t user_iov_len(const struct user_iov *u);
+/*
+ * Copy n bytes from src into u's buffers, starting skip bytes into them,
+ * stopping at the first page that faults: how many were copied.
+ */
+size_t user_iov_copy_out(const struct user_iov *u, size_t skip, const void *src, size_t n);
+/* Copy n bytes from u's buffers, starting skip bytes in, to dst: 0 or -EFAULT. */
+int user_iov_copy_in(const struct user_iov *u, size_t skip, void *dst, size_t n);
 
 /* What one kind of file does. A file is only read if readable, written if writable. */
 struct file_ops {
@@ -40,6 +62,15 @@ struct file_ops {
 	 */
 	int64_t (*read)(struct file *f, void *ubuf, size_t n);
 	int64_t (*write)(struct file *f, const void *ubuf, size_t n);
+	/*
+	 * readv and writev as one transfer over u's buffers in order, for a kind
+	 * whose vectored call is not a read or write per buffer (a pipe: a readv
+	 * fills its buffers from what is there, a writev of at most PIPE_BUF
+	 * bytes goes in whole). As read and write otherwise. NULL: one read or
+	 * write per buffer (kern/file.c).
+	 */
+	int64_t (*readv)(struct file *f, const struct user_iov *u);
+	int64_t (*writev)(struct file *f, const struct user_iov *u);
 	/*
 	 * The same at offset off >= 0, without moving the file's offset (pread64,
 	 * pwrite64). NULL for files without offsets: -ESPIPE.

@@ -1,8 +1,11 @@
 /*
  * Futexes. Waiters sit in a hash table of FUTEX_BUCKETS lists, each under its
- * own spinlock, keyed by (vmspace, user address): threads of one process meet
- * on a futex whether or not FUTEX_PRIVATE_FLAG is given, and a fork's child,
- * with its own address space, never meets its parent (docs/threads.md).
+ * own spinlock. As on Linux, a FUTEX_PRIVATE_FLAG futex, and one on memory
+ * that is not MAP_SHARED, is keyed by (vmspace, user address), so the threads
+ * of one process meet on it and a fork's child (its own copy-on-write space)
+ * does not; a futex without the flag on a MAP_SHARED page is keyed by (memory
+ * object, byte offset), so every process that maps the page meets on it, at
+ * whatever address (docs/threads.md).
  *
  * The value check without a lost wakeup: a waiter queues itself under the
  * bucket lock, then reads *uaddr (which may fault, so not under a spinlock),
@@ -21,18 +24,28 @@
 #include <kern/spinlock.h>
 #include <kern/time.h>
 #include <kern/uaccess.h>
+#include <kern/vm.h>
+#include <kern/vmobj.h>
 
 #define FUTEX_BUCKETS (LOCK_FUTEX_LAST - LOCK_FUTEX + 1)
 
+/*
+ * Where a futex lives: (vmspace, user address), or for a shared one (memory
+ * object, byte offset), when the key holds a reference on the object.
+ */
 struct futex_key {
-	struct vmspace *vs;
-	uintptr_t addr;
+	const void *space;		/* the vmspace, or the vmobj if shared */
+	uint64_t where;			/* the address, or the offset in the object */
+	bool shared;
 };
+
+struct futex_bucket;
 
 /* A thread in FUTEX_WAIT: on its bucket's list while queued. */
 struct futex_waiter {
 	struct list_node link;
 	struct futex_key key;		/* changes under both buckets' locks (requeue) */
+	struct futex_bucket *bucket;	/* the list it is on: atomic stores under both locks */
 	uint32_t bitset;
 	bool queued;			/* still on a list: not yet woken */
 	struct waitq wq;		/* the waiter sleeps here alone */
@@ -49,7 +62,7 @@ static struct futex_bucket buckets[FUTEX_BUCKETS];
 /* The bucket of key k. */
 static struct futex_bucket *bucket_of(const struct futex_key *k)
 {
-	uint64_t h = (k->addr >> 2) ^ ((uintptr_t)k->vs >> 6);
+	uint64_t h = (k->where >> 2) ^ ((uintptr_t)k->space >> 6);
 	h ^= h >> 17;
 	h *= 0x9e3779b97f4a7c15ULL;
 	return &buckets[(h >> 32) % FUTEX_BUCKETS];
@@ -63,21 +76,48 @@ void futex_init(void)
 	}
 }
 
-/* The key of uaddr in the calling process: -EINVAL unless 4-byte aligned, -EFAULT outside user space. */
-static int key_of(uint32_t *uaddr, struct futex_key *k)
+/*
+ * The key of uaddr in the calling process, shared (a reference taken on the
+ * object; key_put drops it) when !private and uaddr lies in a MAP_SHARED
+ * area. -EINVAL unless 4-byte aligned, -EFAULT outside user space or, for a
+ * futex that may be shared, where nothing is mapped. May sleep.
+ */
+static int key_of(uint32_t *uaddr, bool private, struct futex_key *k)
 {
-	if ((uintptr_t)uaddr % 4)
+	struct vmspace *vs = myproc()->vs;
+	uintptr_t va = (uintptr_t)uaddr;
+	int r = 0;
+
+	if (va % 4)
 		return -EINVAL;
 	if (!user_range_ok(uaddr, sizeof(*uaddr)))
 		return -EFAULT;
-	k->vs = myproc()->vs;
-	k->addr = (uintptr_t)uaddr;
-	return 0;
+	*k = (struct futex_key){ .space = vs, .where = va, .shared = false };
+	if (private)
+		return 0;
+	sleeplock_acquire(&vs->lock);
+	struct vmarea *a = vmmap_lookup(&vs->map, va);
+	if (!a) {
+		r = -EFAULT;
+	} else if ((a->flags & MAP_SHARED) && a->obj) {
+		vmobj_ref(a->obj);
+		*k = (struct futex_key){ .space = a->obj, .where = a->off + (va - a->start),
+					 .shared = true };
+	}
+	sleeplock_release(&vs->lock);
+	return r;
+}
+
+/* Drop the reference a shared key holds. */
+static void key_put(struct futex_key *k)
+{
+	if (k->shared)
+		vmobj_put((struct vmobj *)k->space);
 }
 
 static bool key_eq(const struct futex_key *a, const struct futex_key *b)
 {
-	return a->vs == b->vs && a->addr == b->addr;
+	return a->space == b->space && a->where == b->where;
 }
 
 /* Take w off its list and make it runnable. Caller holds w's bucket lock. */
@@ -89,17 +129,15 @@ static void wake_waiter(struct futex_waiter *w)
 }
 
 /*
- * Lock the bucket w is on now: a requeue may move w (changing only its
- * address, an atomic store) while we wait for the lock, so look again once
- * it is held.
+ * Lock the bucket w is on now: a requeue may move w (under both buckets'
+ * locks) while we wait for the lock, so look again once it is held.
  */
 static struct futex_bucket *lock_waiter_bucket(struct futex_waiter *w)
 {
 	for (;;) {
-		struct futex_key k = { w->key.vs, __atomic_load_n(&w->key.addr, __ATOMIC_RELAXED) };
-		struct futex_bucket *b = bucket_of(&k);
+		struct futex_bucket *b = __atomic_load_n(&w->bucket, __ATOMIC_ACQUIRE);
 		spin_lock(&b->lock);
-		if (key_eq(&k, &w->key))
+		if (__atomic_load_n(&w->bucket, __ATOMIC_RELAXED) == b)
 			return b;
 		spin_unlock(&b->lock);
 	}
@@ -110,16 +148,18 @@ static struct futex_bucket *lock_waiter_bucket(struct futex_waiter *w)
  * deadline passes (-ETIMEDOUT; no deadline if 0), or the thread is interrupted
  * (-EINTR). -EAGAIN at once if *uaddr != val.
  */
-static int futex_wait(uint32_t *uaddr, uint32_t val, uint32_t bitset, uint64_t deadline)
+static int futex_wait(uint32_t *uaddr, bool private, uint32_t val, uint32_t bitset,
+		      uint64_t deadline)
 {
 	struct futex_waiter w = { .bitset = bitset, .queued = true, .thread = mythread() };
-	int r = key_of(uaddr, &w.key);
+	int r = key_of(uaddr, private, &w.key);
 	uint32_t now;
 
 	if (r < 0)
 		return r;
 	waitq_init(&w.wq);
 	struct futex_bucket *b = bucket_of(&w.key);
+	w.bucket = b;
 	spin_lock(&b->lock);
 	list_push_back(&b->waiters, &w.link);
 	spin_unlock(&b->lock);
@@ -149,10 +189,15 @@ static int futex_wait(uint32_t *uaddr, uint32_t val, uint32_t bitset, uint64_t d
 	else
 		r = 0;	/* woken: the wake counts even if we also timed out or saw a change */
 	spin_unlock(&b->lock);
+	key_put(&w.key);
 	return r;
 }
 
-/* Wake at most n waiters on key whose bitsets meet bitset; how many woke. */
+/*
+ * Wake waiters on key whose bitsets meet bitset, at most n but always the
+ * first (as Linux, which counts after each wake: n <= 0 wakes one); how many
+ * woke.
+ */
 static int wake_key(const struct futex_key *k, int n, uint32_t bitset)
 {
 	struct futex_bucket *b = bucket_of(k);
@@ -162,24 +207,53 @@ static int wake_key(const struct futex_key *k, int n, uint32_t bitset)
 	spin_lock(&b->lock);
 	list_foreach_safe(node, tmp, &b->waiters) {
 		struct futex_waiter *w = list_entry(node, struct futex_waiter, link);
-		if (woken >= n)
-			break;
 		if (key_eq(&w->key, k) && (w->bitset & bitset)) {
 			wake_waiter(w);
-			woken++;
+			if (++woken >= n)
+				break;
 		}
 	}
 	spin_unlock(&b->lock);
 	return woken;
 }
 
-int futex_wake(uint32_t *uaddr, int n)
+/* FUTEX_WAKE(_BITSET) on uaddr: how many woke, or -errno as key_of. */
+static int futex_wake_bits(uint32_t *uaddr, bool private, int n, uint32_t bitset)
 {
 	struct futex_key k;
+	int r = key_of(uaddr, private, &k);
 
-	if (key_of(uaddr, &k) < 0)
-		return 0;
-	return wake_key(&k, n, FUTEX_BITSET_MATCH_ANY);
+	if (r < 0)
+		return r;
+	r = wake_key(&k, n, bitset);
+	key_put(&k);
+	return r;
+}
+
+int futex_wake(uint32_t *uaddr, int n)
+{
+	int r = futex_wake_bits(uaddr, false, n, FUTEX_BITSET_MATCH_ANY);
+
+	return r < 0 ? 0 : r;
+}
+
+/*
+ * Move queued waiter w, on key k1, to key k2 in b2's list (in its place if it
+ * is on that list already, so that a requeue's walk does not meet it again).
+ * Caller holds both buckets' locks and k1's reference.
+ */
+static void requeue_waiter(struct futex_waiter *w, const struct futex_key *k2,
+			   struct futex_bucket *b2)
+{
+	key_put(&w->key);	/* never the last reference: the caller holds one */
+	w->key = *k2;
+	if (k2->shared)
+		vmobj_ref((struct vmobj *)k2->space);
+	if (w->bucket != b2) {
+		list_remove(&w->link);
+		__atomic_store_n(&w->bucket, b2, __ATOMIC_RELEASE);
+		list_push_back(&b2->waiters, &w->link);
+	}
 }
 
 /*
@@ -187,21 +261,27 @@ int futex_wake(uint32_t *uaddr, int n)
  * nmove more to uaddr2; with cmp, first -EAGAIN unless *uaddr == val3. The
  * number woken plus moved.
  */
-static int futex_requeue(uint32_t *uaddr, uint32_t *uaddr2, int nwake, int nmove, bool cmp,
-			 uint32_t val3)
+static int futex_requeue(uint32_t *uaddr, uint32_t *uaddr2, bool private, int nwake,
+			 int nmove, bool cmp, uint32_t val3)
 {
 	struct futex_key k1, k2;
-	int r = key_of(uaddr, &k1);
 	uint32_t now;
+	int r;
 
-	if (r < 0 || (r = key_of(uaddr2, &k2)) < 0)
-		return r;
 	if (nwake < 0 || nmove < 0)
 		return -EINVAL;
+	if ((r = key_of(uaddr, private, &k1)) < 0)
+		return r;
+	if ((r = key_of(uaddr2, private, &k2)) < 0) {
+		key_put(&k1);
+		return r;
+	}
 	struct futex_bucket *b1 = bucket_of(&k1), *b2 = bucket_of(&k2);
 	struct futex_bucket *lo = b1 < b2 ? b1 : b2, *hi = b1 < b2 ? b2 : b1;
-	if (cmp && copy_from_user(&now, uaddr, sizeof(now)) < 0)
-		return -EFAULT;
+	if (cmp && copy_from_user(&now, uaddr, sizeof(now)) < 0) {
+		r = -EFAULT;
+		goto out;
+	}
 	spin_lock(&lo->lock);
 	if (hi != lo)
 		spin_lock(&hi->lock);
@@ -213,21 +293,21 @@ static int futex_requeue(uint32_t *uaddr, uint32_t *uaddr2, int nwake, int nmove
 			struct futex_waiter *w = list_entry(node, struct futex_waiter, link);
 			if (!key_eq(&w->key, &k1))
 				continue;
-			if (r < nwake) {
+			if (r < nwake)
 				wake_waiter(w);
-			} else if (r < nwake + nmove) {
-				list_remove(&w->link);
-				__atomic_store_n(&w->key.addr, k2.addr, __ATOMIC_RELAXED);
-				list_push_back(&b2->waiters, &w->link);
-			} else {
+			else if (r < nwake + nmove)
+				requeue_waiter(w, &k2, b2);
+			else
 				break;
-			}
 			r++;
 		}
 	}
 	if (hi != lo)
 		spin_unlock(&hi->lock);
 	spin_unlock(&lo->lock);
+out:
+	key_put(&k2);
+	key_put(&k1);
 	return r;
 }
 
@@ -241,6 +321,7 @@ int64_t sys_futex(uint32_t *uaddr, int op, uint32_t val, const struct timespec *
 		  uint32_t *uaddr2, uint32_t val3)
 {
 	int cmd = op & FUTEX_CMD_MASK;
+	bool private = op & FUTEX_PRIVATE_FLAG;
 	uint64_t deadline = 0;
 	int r;
 
@@ -259,21 +340,17 @@ int64_t sys_futex(uint32_t *uaddr, int op, uint32_t val, const struct timespec *
 			if ((r = time_timeout_tick(utimeout, clock, &deadline)) < 0)
 				return r;
 		}
-		return futex_wait(uaddr, val, val3, deadline);
+		return futex_wait(uaddr, private, val, val3, deadline);
 	case FUTEX_WAKE:
-	case FUTEX_WAKE_BITSET: {
-		struct futex_key k;
+	case FUTEX_WAKE_BITSET:
 		if (cmd == FUTEX_WAKE)
 			val3 = FUTEX_BITSET_MATCH_ANY;
 		if (val3 == 0)
 			return -EINVAL;
-		if ((r = key_of(uaddr, &k)) < 0)
-			return r;
-		return wake_key(&k, (int)val < 0 ? 0x7fffffff : (int)val, val3);
-	}
+		return futex_wake_bits(uaddr, private, (int)val, val3);
 	case FUTEX_REQUEUE:
 	case FUTEX_CMP_REQUEUE:
-		return futex_requeue(uaddr, uaddr2, (int)val, (int)(uintptr_t)utimeout,
+		return futex_requeue(uaddr, uaddr2, private, (int)val, (int)(uintptr_t)utimeout,
 				     cmd == FUTEX_CMP_REQUEUE, val3);
 	default:
 		return -ENOSYS;

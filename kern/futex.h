@@ -1,8 +1,9 @@
 /*
  * Futexes (Linux's futex(2) for FUTEX_WAIT, FUTEX_WAKE, FUTEX_REQUEUE,
  * FUTEX_CMP_REQUEUE, FUTEX_WAIT_BITSET and FUTEX_WAKE_BITSET). A futex is
- * keyed by (address space, user virtual address), private or not: see
- * docs/threads.md.
+ * keyed by (address space, user virtual address), or by (memory object,
+ * offset) when it is not FUTEX_PRIVATE_FLAG and lies in a MAP_SHARED
+ * mapping: see docs/threads.md.
  */
 #ifndef ELK_KERN_FUTEX_H
 #define ELK_KERN_FUTEX_H
@@ -13,7 +14,10 @@ struct timespec;
 
 /* Set up the hash table; once, at boot. */
 void futex_init(void);
-/* Wake at most n waiters on the calling process's futex at uaddr; how many woke. */
+/*
+ * Wake at most n (at least one) waiters on the calling process's futex at
+ * uaddr, shared if its page is; how many woke. May sleep.
+ */
 int futex_wake(uint32_t *uaddr, int n);
 
 int64_t sys_futex(uint32_t *uaddr, int op, uint32_t val, const struct timespec *utimeout,

@@ -190,7 +190,7 @@ static int grow_heap(struct vmspace *vs, uintptr_t old_end, uintptr_t new_end)
 		return -ENOMEM;
 	struct vmarea *last = old_end > vs->brk_start ? vmmap_lookup(&vs->map, old_end - 1) : NULL;
 	if (last && heap_stretchable(last, old_end)) {
-		uint64_t first = (last->off + (old_end - last->start)) / PGSIZE;
+		uint64_t first = vmarea_pgoff(last, old_end);
 		vmobj_purge(last->obj, first, first + (new_end - old_end) / PGSIZE);
 		last->end = new_end;
 		return 0;

@@ -151,7 +151,6 @@ static void add_device(uint8_t bus, uint8_t dev, uint8_t func, uint32_t id)
 	d->class = class >> 24;
 	d->subclass = class >> 16;
 	d->progif = class >> 8;
-	d->irq_line = pci_read8(d, PCI_INTLINE);
 	if ((pci_read8(d, PCI_HEADER) & 0x7f) != 0)
 		return;	/* a bridge: no BARs of the ordinary kind */
 	uint16_t cmd = pci_read16(d, PCI_COMMAND);

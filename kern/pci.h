@@ -22,7 +22,6 @@
 #define PCI_HEADER    0x0e
 #define PCI_BAR0      0x10
 #define PCI_CAPS      0x34
-#define PCI_INTLINE   0x3c
 
 #define PCI_CMD_IO     0x0001
 #define PCI_CMD_MEMORY 0x0002
@@ -44,7 +43,6 @@ struct pci_dev {
 	uint8_t bus, dev, func;
 	uint16_t vendor, device;
 	uint8_t class, subclass, progif;
-	uint8_t irq_line;	/* what the firmware routed INTx to (0xff: none) */
 	struct pci_bar bars[6];
 	uint8_t msix_cap;	/* offset of the MSI-X capability, or 0 */
 };

@@ -61,15 +61,19 @@ bool pgrp_orphaned_locked(pid_t pgid)
 	return true;
 }
 
-/* The process pid (0: the caller), live or not yet reaped, or NULL. proc_lock held. */
-static struct proc *proc_or_self(pid_t pid)
+/*
+ * The process pid (0: the caller), live or not yet reaped, or with threads
+ * the live process with a thread of id pid; or NULL. proc_lock held.
+ */
+static struct proc *proc_or_self(pid_t pid, bool threads)
 {
 	if (pid == 0)
 		return myproc();
 	for (int i = 0; i < NPROC; i++)
 		if (procs[i].state != P_FREE && procs[i].pid == pid)
 			return &procs[i];
-	return NULL;
+	struct thread *t = threads ? proc_thread_lookup(0, pid) : NULL;
+	return t ? t->proc : NULL;
 }
 
 /*
@@ -77,6 +81,7 @@ static struct proc *proc_or_self(pid_t pid)
  * must be the caller or one of its children (-ESRCH), a child that has not
  * called execve (-EACCES), in the caller's session and not a session leader
  * (-EPERM); the group must be pid's own or exist in that session (-EPERM).
+ * The id of a thread other than a process's first is -EINVAL, as on Linux.
  */
 int64_t sys_setpgid(pid_t pid, pid_t pgid)
 {
@@ -86,8 +91,10 @@ int64_t sys_setpgid(pid_t pid, pid_t pgid)
 	if (pid < 0 || pgid < 0)
 		return -EINVAL;
 	spin_lock(&proc_lock);
-	struct proc *p = proc_or_self(pid);
-	if (!p || (p != self && p->parent != self)) {
+	struct proc *p = proc_or_self(pid, false);
+	if (!p && proc_thread_lookup(0, pid)) {
+		r = -EINVAL;
+	} else if (!p || (p != self && p->parent != self)) {
 		r = -ESRCH;
 	} else {
 		if (pgid == 0)
@@ -105,11 +112,14 @@ int64_t sys_setpgid(pid_t pid, pid_t pgid)
 	return r;
 }
 
-/* The group (or, with session, the session) of process pid (0: the caller), or -ESRCH. */
+/*
+ * The group (or, with session, the session) of process pid (0: the caller),
+ * or of the process of the thread with id pid, as on Linux; or -ESRCH.
+ */
 static int64_t group_or_session(pid_t pid, bool session)
 {
 	spin_lock(&proc_lock);
-	struct proc *p = pid < 0 ? NULL : proc_or_self(pid);
+	struct proc *p = pid < 0 ? NULL : proc_or_self(pid, true);
 	int64_t r = !p ? -ESRCH : session ? p->sid : p->pgid;
 	spin_unlock(&proc_lock);
 	return r;

@@ -3,9 +3,9 @@
  * struct file (shared, like any file, by dup and fork).
  *
  * A read sleeps until there is data or the write end is closed (then it returns
- * 0: end of file). A write sleeps until all its bytes are in or the read end is
- * closed; writes of at most PIPE_SIZE bytes (POSIX's PIPE_BUF) go in whole, never
- * mixed with another writer's bytes. Writing with the read end closed fails with
+ * 0: end of file); a readv fills its buffers in order from what is there. A write sleeps until all its bytes are in or the read end is
+ * closed; writes (and writevs, whatever their buffers) of at most PIPE_SIZE bytes
+ * (POSIX's PIPE_BUF) go in whole, never mixed with another writer's bytes. Writing with the read end closed fails with
  * -EPIPE, or returns the count written before it closed, and sends the writing
  * thread SIGPIPE (which kills it unless caught or ignored), as Linux does.
  *
@@ -54,23 +54,6 @@ static void ring_put(struct pipe *p, const char *src, size_t n)
 	p->tail += n;
 }
 
-/*
- * Copy n bytes from src to user memory at udst, one page of udst at a time,
- * stopping at the first page that faults. Returns how many bytes were copied.
- */
-static size_t copy_out_until_fault(char *udst, const char *src, size_t n)
-{
-	size_t done = 0;
-
-	while (done < n) {
-		size_t k = MIN(n - done, PGSIZE - (uintptr_t)(udst + done) % PGSIZE);
-		if (copy_to_user(udst + done, src + done, k) < 0)
-			break;
-		done += k;
-	}
-	return done;
-}
-
 /* Whether a reader must wait: another is copying, or the pipe is empty but has a writer. */
 static bool read_must_wait(struct pipe *p)
 {
@@ -78,19 +61,21 @@ static bool read_must_wait(struct pipe *p)
 }
 
 /*
- * Read up to n bytes, sleeping while another reader copies or the pipe is empty
- * and has a writer (with O_NONBLOCK, an empty pipe is -EAGAIN instead). The
- * count, 0 at end of file or when n is 0 (at once, as on Linux), -EINTR, or
+ * Read up to as many bytes as u's buffers hold, filling them in order,
+ * sleeping while another reader copies or the pipe is empty and has a writer
+ * (with O_NONBLOCK, an empty pipe is -EAGAIN instead). The count, 0 at end of
+ * file or when the buffers hold nothing (at once, as on Linux), -EINTR, or
  * -EFAULT if not one byte could be copied (the pipe is then unchanged). Takes
  * and releases p->lock.
  */
-static int64_t pipe_read(struct file *f, void *ubuf, size_t n)
+static int64_t pipe_readv(struct file *f, const struct user_iov *u)
 {
 	struct pipe *p = f->pipe;
 	bool nonblock = __atomic_load_n(&f->status, __ATOMIC_RELAXED) & O_NONBLOCK;
+	int64_t n = user_iov_len(u);
 
-	if (n == 0)
-		return 0;
+	if (n <= 0)
+		return n;
 	spin_lock(&p->lock);
 	while (read_must_wait(p) && !thread_interrupted()) {
 		if (nonblock && !p->reading) {
@@ -103,16 +88,16 @@ static int64_t pipe_read(struct file *f, void *ubuf, size_t n)
 		spin_unlock(&p->lock);
 		return -EINTR;
 	}
-	size_t k = MIN(n, p->tail - p->head), at = p->head % PIPE_SIZE;
+	size_t k = MIN((size_t)n, p->tail - p->head), at = p->head % PIPE_SIZE;
 	p->reading = k > 0;
 	spin_unlock(&p->lock);
 	if (k == 0)
 		return 0;
 
 	size_t first = MIN(k, PIPE_SIZE - at);
-	size_t done = copy_out_until_fault(ubuf, p->ring + at, first);
+	size_t done = user_iov_copy_out(u, 0, p->ring + at, first);
 	if (done == first)
-		done += copy_out_until_fault((char *)ubuf + first, p->ring, k - first);
+		done += user_iov_copy_out(u, first, p->ring, k - first);
 
 	spin_lock(&p->lock);
 	p->head += done;
@@ -124,6 +109,11 @@ static int64_t pipe_read(struct file *f, void *ubuf, size_t n)
 	if (done > 0)
 		poll_wakeup();
 	return done > 0 ? (int64_t)done : -EFAULT;
+}
+
+static int64_t pipe_read(struct file *f, void *ubuf, size_t n)
+{
+	return pipe_readv(f, &(struct user_iov){ .cnt = 1, .one = { ubuf, n } });
 }
 
 /*
@@ -157,18 +147,21 @@ static size_t pipe_put(struct pipe *p, const char *src, size_t n, bool whole, bo
 }
 
 /*
- * Write all n bytes, a PIPE_SIZE piece at a time (all at once if n <= PIPE_SIZE).
- * With O_NONBLOCK, what fits now (nothing, if n <= PIPE_SIZE and not all fits).
- * The count (0 at once when n is 0, as on Linux), or if none went in -EPIPE (no
- * reader), -EAGAIN (no room, O_NONBLOCK), -EINTR, -EFAULT or -ENOMEM.
+ * Write all n bytes of u's buffers, in order, a PIPE_SIZE piece at a time (all
+ * at once if n <= PIPE_SIZE, however many buffers hold them). With O_NONBLOCK,
+ * what fits now (nothing, if n <= PIPE_SIZE and not all fits). The count (0
+ * at once when n is 0, as on Linux), or if none went in -EPIPE (no reader),
+ * -EAGAIN (no room, O_NONBLOCK), -EINTR, -EFAULT or -ENOMEM.
  */
-static int64_t pipe_write(struct file *f, const void *ubuf, size_t n)
+static int64_t pipe_writev(struct file *f, const struct user_iov *u)
 {
 	struct pipe *p = f->pipe;
 	bool nonblock = __atomic_load_n(&f->status, __ATOMIC_RELAXED) & O_NONBLOCK;
+	int64_t len = user_iov_len(u);
 
-	if (n == 0)
-		return 0;
+	if (len <= 0)
+		return len;
+	size_t n = (size_t)len;
 	char *bounce = kmalloc_wait(MIN(n, PIPE_SIZE));
 	size_t done = 0;
 	int64_t err = 0;
@@ -177,7 +170,7 @@ static int64_t pipe_write(struct file *f, const void *ubuf, size_t n)
 		return -ENOMEM;
 	while (done < n && !err) {
 		size_t k = MIN(n - done, PIPE_SIZE);
-		if (copy_from_user(bounce, (const char *)ubuf + done, k) < 0) {
+		if (user_iov_copy_in(u, done, bounce, k) < 0) {
 			err = -EFAULT;
 			break;
 		}
@@ -196,6 +189,11 @@ static int64_t pipe_write(struct file *f, const void *ubuf, size_t n)
 	if (err == -EPIPE && myproc())
 		signal_send_thread(proc_caller(), SIGPIPE, SI_USER, (uint64_t)myproc()->pid);
 	return done ? (int64_t)done : err;
+}
+
+static int64_t pipe_write(struct file *f, const void *ubuf, size_t n)
+{
+	return pipe_writev(f, &(struct user_iov){ .cnt = 1, .one = { (void *)ubuf, n } });
 }
 
 /* One end's last reference is gone: wake the other side; free p once both are. */
@@ -251,6 +249,8 @@ static const struct file_ops pipe_ops = {
 	.mode = S_IFIFO | 0600,
 	.read = pipe_read,
 	.write = pipe_write,
+	.readv = pipe_readv,
+	.writev = pipe_writev,
 	.reads_may_wait = true,
 	.poll = pipe_poll,
 	.release = pipe_release,

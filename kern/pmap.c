@@ -233,6 +233,21 @@ static void leaf_gone(uint64_t old)
 }
 
 /*
+ * Replace the leaf entry *pte with new, atomically: another CPU may set its
+ * accessed or dirty bit meanwhile (a locked update by the CPU's page walk), and
+ * a load then a store would lose that PTE_D, so that a page written since it
+ * came from swap went out as clean. The entry that was there, whose PTE_D
+ * leaf_gone has moved into its page if it was present.
+ */
+static uint64_t leaf_exchange(uint64_t *pte, uint64_t new)
+{
+	uint64_t old = __atomic_exchange_n(pte, new, __ATOMIC_SEQ_CST);
+	if (old & PTE_P)
+		leaf_gone(old);
+	return old;
+}
+
+/*
  * Page tables count their present entries (pt_present), so that unmapping can
  * tell that a table has emptied without reading its 512 entries. Atomic: the
  * kernel's own tables are shared by every thread.
@@ -272,10 +287,8 @@ int page_insert(uint64_t *pml4, struct page *pp, uintptr_t va, uint64_t perm)
 	if (!pte)
 		return -ENOMEM;
 	page_incref(pp);	/* before releasing the old one: it may be pp itself */
-	uint64_t old = *pte;
-	*pte = page2pa(pp) | perm | PTE_P;
+	uint64_t old = leaf_exchange(pte, page2pa(pp) | perm | PTE_P);
 	if (old & PTE_P) {
-		leaf_gone(old);
 		tlb_shootdown(pml4, va, va + PGSIZE);
 		page_decref(pa2page(PTE_ADDR(old)));
 	} else {
@@ -306,8 +319,7 @@ void page_remove_range(uint64_t *pml4, uintptr_t start, uintptr_t end)
 		struct page *pp = page_lookup(pml4, va, &pte);
 		if (!pp)
 			continue;
-		leaf_gone(*pte);
-		*pte = 0;
+		leaf_exchange(pte, 0);
 		count_entries(pte, -1);
 		gone[n++] = pp;
 	}
@@ -422,13 +434,12 @@ static bool range_apply(struct tlb_batch *b, uint64_t *table, int level, uintptr
 			continue;
 		if (level == 1) {
 			if (op == RANGE_UNMAP) {
-				struct page *pp = pa2page(PTE_ADDR(*e));
-				leaf_gone(*e);
-				*e = 0;
+				struct page *pp = pa2page(PTE_ADDR(leaf_exchange(e, 0)));
 				count_entries(e, -1);
 				batch_release(b, pp, va, PGSIZE);
 			} else if (*e & PTE_W) {
-				*e &= ~(uint64_t)PTE_W;
+				/* Atomic, not a load and a store: a CPU may set PTE_D meanwhile. */
+				__atomic_and_fetch(e, ~(uint64_t)PTE_W, __ATOMIC_SEQ_CST);
 				batch_range(b, va, PGSIZE);
 			}
 			continue;

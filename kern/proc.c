@@ -44,6 +44,30 @@ struct proc *proc_lookup(pid_t pid)
 	return NULL;
 }
 
+struct thread *proc_thread_lookup(pid_t tgid, pid_t tid)
+{
+	for (int i = 0; i < NPROC; i++) {
+		struct proc *p = &procs[i];
+		if (p->state != P_ALIVE || (tgid && p->pid != tgid))
+			continue;
+		struct list_node *n;
+		for (n = p->threads.next; n != &p->threads; n = n->next) {
+			struct thread *t = list_entry(n, struct thread, group_link);
+			if (t->utid == tid)
+				return t;
+		}
+	}
+	return NULL;
+}
+
+struct proc *proc_lookup_id(pid_t id)
+{
+	struct proc *p = proc_lookup(id);
+	struct thread *t = p ? NULL : proc_thread_lookup(0, id);
+
+	return p ? p : t ? t->proc : NULL;
+}
+
 /* How many processes (live or zombie) have parent p. Caller holds proc_lock. */
 static int count_children(struct proc *p)
 {
@@ -154,9 +178,8 @@ static void group_remove_locked(struct thread *t)
  */
 static void clear_child_tid(struct thread *t)
 {
-	int *u = t->clear_child_tid, zero = 0;
+	int *u = __atomic_exchange_n(&t->clear_child_tid, NULL, __ATOMIC_ACQ_REL), zero = 0;
 
-	t->clear_child_tid = NULL;
 	if (u && copy_to_user(u, &zero, sizeof(zero)) == 0)
 		futex_wake((uint32_t *)u, 1);
 }
@@ -513,7 +536,7 @@ int64_t sys_gettid(void)
 int64_t sys_set_tid_address(int *tidptr)
 {
 	struct thread *t = proc_caller();
-	t->clear_child_tid = tidptr;
+	__atomic_store_n(&t->clear_child_tid, tidptr, __ATOMIC_RELEASE);
 	return t->utid;
 }
 
@@ -655,10 +678,9 @@ void proc_exit(int wstatus)
 	for (int i = 0; i < NPROC; i++) {
 		if (procs[i].state != P_FREE && procs[i].parent == p) {
 			procs[i].parent = initproc;
-			if (procs[i].state == P_ZOMBIE && signal_autoreap_locked(initproc))
+			/* A zombie handed to init is news to init, as on Linux: SIGCHLD. */
+			if (procs[i].state == P_ZOMBIE && signal_child_ended_locked(&procs[i]))
 				procs[i].state = P_FREE;
-			else if (procs[i].state == P_ZOMBIE)
-				wakeup_all(&initproc->child_exit);
 		}
 	}
 	p->wstatus = wstatus;
@@ -695,8 +717,9 @@ void proc_thread_gone(struct proc *p)
 #define CPUMASK_BYTES ((MAXCPU + 63) / 64 * 8)
 
 /*
- * Call fn on the user thread of process pid (0: the caller's) under
- * proc_lock, so that it cannot go away meanwhile; fn's result, or -ESRCH.
+ * Call fn on the user thread of process pid (0: the caller's), or else on the
+ * thread with id pid, under proc_lock, so that it cannot go away meanwhile;
+ * fn's result, or -ESRCH.
  */
 static int64_t with_user_thread(pid_t pid, int64_t (*fn)(struct thread *, void *), void *arg)
 {
@@ -708,8 +731,9 @@ static int64_t with_user_thread(pid_t pid, int64_t (*fn)(struct thread *, void *
 	spin_lock(&proc_lock);
 	if (!p)
 		p = proc_lookup(pid);
-	if (p && p->thread)
-		r = fn(p->thread, arg);
+	struct thread *t = p ? p->thread : proc_thread_lookup(0, pid);
+	if (t)
+		r = fn(t, arg);
 	spin_unlock(&proc_lock);
 	return r;
 }

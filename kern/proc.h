@@ -141,6 +141,17 @@ void proc_thread_gone(struct proc *p);
 int proc_count(void);
 /* The live (not zombie) process with pid, or NULL. Caller holds proc_lock. */
 struct proc *proc_lookup(pid_t pid);
+/*
+ * The live process with pid id, or else the one with a user thread whose id
+ * is id (what Linux's calls that take a pid but act on a thread group find
+ * for a thread's id), or NULL. Caller holds proc_lock.
+ */
+struct proc *proc_lookup_id(pid_t id);
+/*
+ * The user thread with id tid, in thread group tgid unless tgid is 0, of a
+ * live process, or NULL. Caller holds proc_lock.
+ */
+struct thread *proc_thread_lookup(pid_t tgid, pid_t tid);
 
 /*
  * p starts with parent's resource limits, or init's defaults when parent is

@@ -5,7 +5,8 @@
  * execve. elk enforces RLIMIT_NOFILE (the descriptor calls); the others are
  * kept and reported for programs that read them, as Linux keeps RLIMIT_RSS.
  * RLIMIT_STACK (Linux's default soft limit, 8 MiB) is read by execve, which
- * lets the new program's stack grow that far (kern/vm.c).
+ * lets the new program's stack grow that far, and by each stack growth, which
+ * a lowered limit stops (kern/vm.c).
  * Everything runs as root, so a hard limit may be raised, except NOFILE past
  * the descriptor table's size (Linux's nr_open rule: -EPERM).
  */
@@ -84,7 +85,7 @@ static int limit_exchange(pid_t pid, int resource, const struct rlimit *new, str
 	if (new && (r = limit_check(resource, new)) < 0)
 		return r;
 	spin_lock(&proc_lock);
-	struct proc *p = pid == 0 ? myproc() : proc_lookup(pid);
+	struct proc *p = pid == 0 ? myproc() : proc_lookup_id(pid);
 	if (!p) {
 		spin_unlock(&proc_lock);
 		return -ESRCH;

@@ -82,7 +82,9 @@ struct thread {
 	/* Thread-group membership (kern/proc.c); under proc_lock. */
 	struct list_node group_link;	/* in its process's list of user threads */
 	int utid;			/* Linux's thread id: the pid for the first thread */
-	int *clear_child_tid;		/* set_tid_address: zeroed and woken at exit */
+	int *clear_child_tid;		/* set_tid_address: zeroed and woken at exit;
+					 * atomic (a syscall thread serving a page sets
+					 * the caller's), not under proc_lock */
 	int *set_child_tid;		/* CLONE_CHILD_SETTID of a fork: written on first return */
 	int cpu;			/* the CPU it runs or is queued on, or last ran on; -1 */
 	uint32_t affinity;		/* CPUs it may run on (bit n: cpus[n]); under sched_lock */

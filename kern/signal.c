@@ -1,5 +1,6 @@
 /* Signals: sending, delivery into a Linux-layout frame, the rt_sig* calls. */
 #include <inc/errno.h>
+#include <inc/futex.h>
 #include <inc/memlayout.h>
 #include <inc/mmu.h>
 #include <inc/stdio.h>
@@ -374,11 +375,46 @@ static bool deliverable(struct thread *t)
 	return ((t->sig_queue.pending | t->proc->sig_queue.pending) & ~t->sig_blocked) != 0;
 }
 
-/* Whether user stack pointer sp is on t's alternate stack. */
+/*
+ * Whether user stack pointer sp is on t's alternate stack: never while it
+ * has SS_AUTODISARM, as Linux says (a handler on it has disarmed it).
+ */
 static bool on_altstack(const struct thread *t, uint64_t sp)
 {
 	const kstack_t *ss = &t->sig_altstack;
-	return ss->ss_size && sp > (uint64_t)ss->ss_sp && sp <= (uint64_t)ss->ss_sp + ss->ss_size;
+	return ss->ss_size && !(ss->ss_flags & SS_AUTODISARM) && sp > (uint64_t)ss->ss_sp &&
+	       sp <= (uint64_t)ss->ss_sp + ss->ss_size;
+}
+
+/* t's alternate stack's ss_flags as sigaltstack reports them with t at sp. */
+static int altstack_flags(const struct thread *t, uint64_t sp)
+{
+	const kstack_t *ss = &t->sig_altstack;
+	return (!ss->ss_size ? SS_DISABLE : on_altstack(t, sp) ? SS_ONSTACK : 0) |
+	       (ss->ss_flags & SS_AUTODISARM);
+}
+
+/*
+ * Set t's alternate stack to ss, t's stack pointer being sp, by sigaltstack's
+ * rules: -EPERM on the current one, -EINVAL for a mode (ss_flags without
+ * SS_AUTODISARM) other than 0, SS_ONSTACK or SS_DISABLE, -ENOMEM under
+ * MINSIGSTKSZ. Caller holds proc_lock.
+ */
+static int altstack_set(struct thread *t, const kstack_t *ss, uint64_t sp)
+{
+	int mode = ss->ss_flags & ~SS_AUTODISARM;
+
+	if (on_altstack(t, sp))
+		return -EPERM;
+	if (mode != 0 && mode != SS_ONSTACK && mode != SS_DISABLE)
+		return -EINVAL;
+	if (mode == SS_DISABLE)
+		memset(&t->sig_altstack, 0, sizeof(t->sig_altstack));
+	else if (ss->ss_size < MINSIGSTKSZ)
+		return -ENOMEM;
+	else
+		t->sig_altstack = (kstack_t){ ss->ss_sp, ss->ss_flags & SS_AUTODISARM, ss->ss_size };
+	return 0;
 }
 
 /* End the process for a signal frame it cannot have, with one line saying why. */
@@ -412,18 +448,30 @@ static void restart_call(struct trapframe *tf, int64_t num)
 }
 
 /*
+ * Whether call num (its arguments in tf) is one Linux never restarts after a
+ * handler, SA_RESTART or not (signal(7)): the sleeps, the waits for a signal,
+ * poll and ppoll, and a futex wait with a timeout.
+ */
+static bool never_restarted(int64_t num, const struct trapframe *tf)
+{
+	if (num == SYS_futex) {
+		int cmd = (int)tf->rsi & FUTEX_CMD_MASK;
+		return (cmd == FUTEX_WAIT || cmd == FUTEX_WAIT_BITSET) && tf->r10 != 0;
+	}
+	return num == SYS_nanosleep || num == SYS_clock_nanosleep || num == SYS_rt_sigsuspend ||
+	       num == SYS_pause || num == SYS_poll || num == SYS_ppoll;
+}
+
+/*
  * If tf is a system call that gave up with -EINTR for this signal, make it
- * what the handler's flags say: restarted for SA_RESTART, except the sleeps,
- * which Linux never restarts so; else left -EINTR.
+ * what the handler's flags say: restarted for SA_RESTART unless Linux never
+ * restarts it (never_restarted); else left -EINTR.
  */
 static void restart_or_eintr(struct trapframe *tf, unsigned long flags)
 {
 	int64_t num = interrupted_call(tf);
 
-	if (num < 0 || !(flags & SA_RESTART))
-		return;
-	if (num == SYS_nanosleep || num == SYS_clock_nanosleep || num == SYS_rt_sigsuspend ||
-	    num == SYS_pause)
+	if (num < 0 || !(flags & SA_RESTART) || never_restarted(num, tf))
 		return;
 	restart_call(tf, num);
 }
@@ -463,8 +511,7 @@ static void setup_frame(struct trapframe *tf, int sig, const struct ksigaction *
 	memset(&f, 0, sizeof(f));
 	f.pretcode = (uint64_t)act->restorer;
 	f.uc.uc_stack = t->sig_altstack;
-	f.uc.uc_stack.ss_flags = !t->sig_altstack.ss_size ? SS_DISABLE
-				 : on_altstack(t, tf->rsp) ? SS_ONSTACK : 0;
+	f.uc.uc_stack.ss_flags = altstack_flags(t, tf->rsp);
 	save_regs(&f.uc.uc_mcontext, tf);
 	f.uc.uc_mcontext.fpstate = fpstate;
 	f.uc.uc_mcontext.oldmask = oldmask;
@@ -487,6 +534,11 @@ static void setup_frame(struct trapframe *tf, int sig, const struct ksigaction *
 	    copy_to_user((void *)frame, &f, sizeof(f)) < 0)
 		frame_kill(tf, "signal frame not writable", frame);
 	thread_reset_fpu(t);	/* the handler starts with a fresh FPU, as on Linux */
+	if (t->sig_altstack.ss_flags & SS_AUTODISARM) {	/* sigreturn restores it from the frame */
+		spin_lock(&proc_lock);
+		memset(&t->sig_altstack, 0, sizeof(t->sig_altstack));
+		spin_unlock(&proc_lock);
+	}
 	tf->rip = (uint64_t)act->handler;
 	tf->rsp = frame;
 	tf->rdi = (uint64_t)sig;
@@ -667,12 +719,12 @@ int64_t sys_rt_sigpending(ksigset_t *uset, size_t sigsetsize)
 {
 	struct thread *t = proc_caller();
 
-	if (sigsetsize != sizeof(ksigset_t))
+	if (sigsetsize > sizeof(ksigset_t))	/* Linux's rule: a smaller set gets its first bytes */
 		return -EINVAL;
 	spin_lock(&proc_lock);
 	ksigset_t set = (t->sig_queue.pending | t->proc->sig_queue.pending) & t->sig_blocked;
 	spin_unlock(&proc_lock);
-	return copy_to_user(uset, &set, sizeof(set)) < 0 ? -EFAULT : 0;
+	return copy_to_user(uset, &set, sigsetsize) < 0 ? -EFAULT : 0;
 }
 
 /*
@@ -739,8 +791,9 @@ int64_t sys_pause(void)
 }
 
 /*
- * rt_sigreturn: restore the registers, FPU state and mask from the frame the
- * handler returned over (at rsp - 8: the restorer's ret popped pretcode). A
+ * rt_sigreturn: restore the registers, FPU state, mask and alternate stack
+ * (as sigaltstack would set it, an error ignored, as on Linux) from the frame
+ * the handler returned over (at rsp - 8: the restorer's ret popped pretcode). A
  * frame that would leave user mode other than to canonical user code with
  * user flags, or that cannot be read, kills the process with SIGSEGV.
  */
@@ -775,6 +828,7 @@ int64_t sys_rt_sigreturn(void)
 	thread_set_fpu(t, fpu);
 	spin_lock(&proc_lock);
 	set_blocked(t, f.uc.uc_sigmask);
+	(void)altstack_set(t, &f.uc.uc_stack, frame);
 	spin_unlock(&proc_lock);
 	return (int64_t)sc->rax;
 }
@@ -788,21 +842,8 @@ int64_t sys_sigaltstack(const kstack_t *uss, kstack_t *uoss)
 		return -EFAULT;
 	spin_lock(&proc_lock);
 	old = t->sig_altstack;
-	bool on = on_altstack(t, t->tf->rsp);
-	old.ss_flags = !old.ss_size ? SS_DISABLE : on ? SS_ONSTACK : 0;
-	int err = 0;
-	if (uss) {
-		if (on)
-			err = -EPERM;
-		else if (ss.ss_flags != 0 && ss.ss_flags != SS_DISABLE)
-			err = -EINVAL;
-		else if (ss.ss_flags == SS_DISABLE)
-			memset(&t->sig_altstack, 0, sizeof(t->sig_altstack));
-		else if (ss.ss_size < MINSIGSTKSZ)
-			err = -ENOMEM;
-		else
-			t->sig_altstack = (kstack_t){ ss.ss_sp, 0, ss.ss_size };
-	}
+	old.ss_flags = altstack_flags(t, t->tf->rsp);
+	int err = uss ? altstack_set(t, &ss, t->tf->rsp) : 0;
 	spin_unlock(&proc_lock);
 	if (!err && uoss && copy_to_user(uoss, &old, sizeof(old)) < 0)
 		return -EFAULT;
@@ -837,7 +878,8 @@ void signal_send_group(pid_t pgrp, int sig)
 }
 
 /*
- * kill(pid, sig): pid > 0 names a process, 0 the caller's process group, -1
+ * kill(pid, sig): pid > 0 names a process (or, as on Linux, the process of
+ * the thread with that id), 0 the caller's process group, -1
  * every process but init and the caller, < -1 group -pid. sig 0 only checks
  * that there is one. -EINVAL for a bad signal, -ESRCH if there is none.
  */
@@ -851,7 +893,7 @@ int64_t sys_kill(pid_t pid, int sig)
 		return -EINVAL;
 	spin_lock(&proc_lock);
 	if (pid > 0) {
-		struct proc *p = proc_lookup(pid);
+		struct proc *p = proc_lookup_id(pid);
 		if ((n = p != NULL) && sig)
 			signal_send_proc_locked(p, sig, SI_USER, sender);
 	} else {
@@ -862,33 +904,13 @@ int64_t sys_kill(pid_t pid, int sig)
 	return n ? 0 : -ESRCH;
 }
 
-/*
- * The user thread with id tid, in thread group tgid unless tgid is 0 (tkill),
- * or NULL. Caller holds proc_lock.
- */
-static struct thread *thread_lookup(pid_t tgid, pid_t tid)
-{
-	for (int i = 0; i < NPROC; i++) {
-		struct proc *p = &procs[i];
-		if (p->state != P_ALIVE || (tgid && p->pid != tgid))
-			continue;
-		struct list_node *n;
-		for (n = p->threads.next; n != &p->threads; n = n->next) {
-			struct thread *t = list_entry(n, struct thread, group_link);
-			if (t->utid == tid)
-				return t;
-		}
-	}
-	return NULL;
-}
-
 /* tgkill, and tkill with tgid 0: -EINVAL for a bad id or signal, -ESRCH for no such thread. */
 static int64_t thread_kill(pid_t tgid, pid_t tid, int sig)
 {
 	if (tid <= 0 || (sig != 0 && !valid_signal(sig)))
 		return -EINVAL;
 	spin_lock(&proc_lock);
-	struct thread *t = thread_lookup(tgid, tid);
+	struct thread *t = proc_thread_lookup(tgid, tid);
 	if (t && sig)
 		signal_send_thread_locked(t, sig, SI_TKILL, (uint64_t)myproc()->pid);
 	spin_unlock(&proc_lock);

@@ -7,7 +7,13 @@
  * then has vm_reclaim page out until free memory is above the high-water mark
  * or a pass over every address space frees nothing more (all is in use, or
  * swap is full). Each such run is a round; waiters sleep until the round after
- * their request ends, and hear whether it freed anything.
+ * their request ends, and hear whether it freed anything. A round that ends
+ * short of the high-water mark (nothing more would go) makes the thread
+ * stuck: faults under the low-water mark no longer ask for rounds, only a
+ * shortfall does (a fault that finds memory nearly gone, an allocation that
+ * failed), until free memory is over the low-water mark again (kswapd's rule,
+ * so that memory held by what cannot be paged out, tmpfs files say, does not
+ * keep it re-evicting everyone's working set).
  */
 #include <inc/errno.h>
 #include <inc/stdio.h>
@@ -33,11 +39,20 @@ static struct waitq round_wq = WAITQ_INIT(round_wq);		/* waiters, for a round's 
 static uint64_t requested;		/* rounds asked for, ever */
 static uint64_t served;			/* requests the rounds that ended have covered */
 static size_t last_round_freed;		/* pages the last round paged out */
+static bool stuck;	/* the last round ended short of high water: atomic, set by the thread
+			   and cleared by swap_throttle when memory is back over low water */
+static uint64_t rounds;			/* rounds run, ever */
 static size_t low_water, high_water, reserve;
 
 bool swap_enabled(void)
 {
 	return map.nslots > 0;
+}
+
+/* Whether the last round could not reach the high-water mark (see stuck). */
+static bool is_stuck(void)
+{
+	return __atomic_load_n(&stuck, __ATOMIC_RELAXED);
 }
 
 /* The page-out thread: a round each time it is woken. */
@@ -46,7 +61,7 @@ static void pageout_main(void *arg)
 	(void)arg;
 	for (;;) {
 		spin_lock(&pageout_lock);
-		while (requested == served && pages_free() >= low_water)
+		while (requested == served && (is_stuck() || pages_free() >= low_water))
 			sleep_on(&pageout_wq, &pageout_lock);
 		uint64_t covers = requested;	/* later requests wait for the next round */
 		spin_unlock(&pageout_lock);
@@ -60,6 +75,8 @@ static void pageout_main(void *arg)
 		spin_lock(&pageout_lock);
 		served = covers;
 		last_round_freed = freed;
+		__atomic_store_n(&stuck, pages_free() < high_water, __ATOMIC_RELAXED);
+		rounds++;
 		wakeup_all(&round_wq);
 		spin_unlock(&pageout_lock);
 	}
@@ -186,9 +203,18 @@ static bool swap_has_room(void)
 
 void swap_throttle(void)
 {
-	if (!swap_has_room() || pages_free() >= low_water)
+	size_t free = pages_free();
+
+	if (!swap_has_room())
 		return;
-	request_round(pages_free() < reserve);
+	if (free >= low_water) {
+		if (is_stuck())
+			__atomic_store_n(&stuck, false, __ATOMIC_RELAXED);
+		return;
+	}
+	if (free >= reserve && is_stuck())
+		return;	/* the last round took all it could: wait for a shortfall */
+	request_round(free < reserve);
 }
 
 bool swap_wait_for_memory(void)
@@ -233,4 +259,17 @@ uint64_t swap_copies(void)
 uint64_t swap_clean_drops(void)
 {
 	return read_counter(&clean_drops);
+}
+
+uint64_t swap_rounds(void)
+{
+	spin_lock(&pageout_lock);
+	uint64_t v = rounds;
+	spin_unlock(&pageout_lock);
+	return v;
+}
+
+uint64_t swap_low_water(void)
+{
+	return low_water;
 }

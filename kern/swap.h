@@ -37,8 +37,8 @@ void swap_count_clean_drop(void);
 
 /*
  * Before a page fault: if free memory is below the low-water mark, wake the
- * page-out thread; if it is nearly gone, also wait for one round of its work.
- * No lock held.
+ * page-out thread (unless its last round could not reach the high-water mark);
+ * if it is nearly gone, also wait for one round of its work. No lock held.
  */
 void swap_throttle(void);
 /*
@@ -60,5 +60,8 @@ uint64_t swap_writes(void);
 uint64_t swap_reads(void);
 uint64_t swap_copies(void);
 uint64_t swap_clean_drops(void);
+/* Rounds the page-out thread has run; its low-water mark in pages (0 without swap). */
+uint64_t swap_rounds(void);
+uint64_t swap_low_water(void);
 
 #endif

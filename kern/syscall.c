@@ -144,6 +144,10 @@ int64_t sys_kstat(int which)
 	case KSTAT_THREAD_SYSCALL_TRAPS:
 		/* From a syscall page, the posting thread's; read racily there, as a count. */
 		return (int64_t)__atomic_load_n(&proc_caller()->syscall_traps, __ATOMIC_RELAXED);
+	case KSTAT_PAGEOUT_ROUNDS:
+		return (int64_t)swap_rounds();
+	case KSTAT_PAGEOUT_LOW:
+		return (int64_t)swap_low_water();
 	default:
 		if (which >= KSTAT_CPU_TICKS && which < KSTAT_CPU_TICKS + ncpu)
 			return (int64_t)__atomic_load_n(&cpus[which - KSTAT_CPU_TICKS].ticks,

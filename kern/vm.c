@@ -2,6 +2,7 @@
 #include <inc/errno.h>
 #include <inc/memlayout.h>
 #include <inc/mmu.h>
+#include <inc/resource.h>
 #include <inc/signal.h>
 #include <inc/string.h>
 #include <inc/x86.h>
@@ -9,6 +10,7 @@
 #include <kern/kmalloc.h>
 #include <kern/oom.h>
 #include <kern/pmap.h>
+#include <kern/proc.h>
 #include <kern/spinlock.h>
 #include <kern/swap.h>
 #include <kern/vm.h>
@@ -110,9 +112,25 @@ static bool access_allowed(int prot, int access)
 }
 
 /*
+ * How far down vs's stack may grow now: vs->stack_floor, what RLIMIT_STACK
+ * reserved at execve, or higher if the process that owns vs (and faults in
+ * it) has lowered the limit since: as on Linux, a lower limit stops further
+ * growth at once. A raised one reaches no lower than the reservation, under
+ * which the kernel places mappings; the next execve reserves more.
+ */
+static uintptr_t stack_growth_floor(struct vmspace *vs)
+{
+	struct proc *p = myproc();
+
+	if (!p || p->vs != vs)
+		return vs->stack_floor;
+	return MAX(vs->stack_floor, vm_stack_floor(proc_limit(RLIMIT_STACK)));
+}
+
+/*
  * Grow vs's stack down over va, which lies in no area or in the stack's guard
  * page, if the area above va is the stack (past its guard, if it has one) and
- * the stack may reach va (vs->stack_floor). Returns whether it grew. vs->lock held.
+ * the stack may reach va (stack_growth_floor). Returns whether it grew. vs->lock held.
  */
 static bool grow_stack(struct vmspace *vs, uintptr_t va)
 {
@@ -127,7 +145,7 @@ static bool grow_stack(struct vmspace *vs, uintptr_t va)
 		guard = above;
 		above = vmarea_next(&vs->map, guard);
 	}
-	if (!above || !(above->flags & VMA_STACK) || va < vs->stack_floor)
+	if (!above || !(above->flags & VMA_STACK) || va < stack_growth_floor(vs))
 		return false;
 	return vmmap_grow_down(&vs->map, above, ROUNDDOWN(va, PGSIZE), guard) == 0;
 }
@@ -154,7 +172,7 @@ static enum vm_fault_result fault_locked(struct vmspace *vs, uintptr_t va, int a
 		return VM_PROTECTION;
 
 	va = ROUNDDOWN(va, PGSIZE);
-	uint64_t pgoff = (a->off + (va - a->start)) / PGSIZE;
+	uint64_t pgoff = vmarea_pgoff(a, va);
 	/* A shared area's object holds its pages itself: no copy on write there. */
 	bool copy_on_write = access == VM_WRITE && !(a->flags & MAP_SHARED);
 	bool in_top;
@@ -313,8 +331,7 @@ static void forget_range(struct vmarea *a, uintptr_t lo, uintptr_t hi, void *arg
 
 	pml4_range(b, lo, hi, RANGE_UNMAP);
 	if (a->obj && !(a->flags & MAP_SHARED))
-		vmobj_purge(a->obj, (a->off + (lo - a->start)) / PGSIZE,
-			    (a->off + (hi - a->start)) / PGSIZE);
+		vmobj_purge(a->obj, vmarea_pgoff(a, lo), vmarea_pgoff(a, hi));
 }
 
 int vm_unmap(struct vmspace *vs, uintptr_t start, uintptr_t end)
@@ -432,7 +449,7 @@ int vm_protect(struct vmspace *vs, uintptr_t start, uintptr_t end, int prot)
 /* The first object page offset past area a. */
 static uint64_t area_pgend(struct vmarea *a)
 {
-	return (a->off + (a->end - a->start)) / PGSIZE;
+	return vmarea_pgoff(a, a->end);
 }
 
 /*
@@ -556,10 +573,16 @@ struct reclaim_step {
 	int n;
 	uintptr_t va[RECLAIM_BATCH];
 	bool aged;		/* some entry had its accessed bit cleared */
-	/* Once unmapped: the area's object, and each page with its offset there. */
+	/*
+	 * Once unmapped: the area's object, and its npages pages taken (those
+	 * unmapped, then those no page table reached) with their offsets there.
+	 * One place more than va has, so that a step that found RECLAIM_BATCH
+	 * mapped pages still takes an unmapped page at its start, and gets on.
+	 */
 	struct vmobj *obj;
-	struct page *pages[RECLAIM_BATCH];
-	uint64_t pgoffs[RECLAIM_BATCH];
+	int npages;
+	struct page *pages[RECLAIM_BATCH + 1];
+	uint64_t pgoffs[RECLAIM_BATCH + 1];
 };
 
 /* pml4_scan's callback: age an accessed entry, else take its page (while there is room). */
@@ -584,9 +607,11 @@ static bool reclaimable(const struct vmarea *a)
 }
 
 /*
- * Scan a's [va, end) on: age accessed pages, and unmap up to RECLAIM_BATCH
- * others into *st, holding a reference on each and on a's object. Where the
- * scan got to. vs->lock held.
+ * Scan a's [va, end) on: age accessed pages, and take up to RECLAIM_BATCH
+ * others into *st: mapped ones unmapped, and the pages of a's objects there
+ * that no page table maps at all (vmobj_unheld_pages: they have no accessed
+ * bit to give them a second chance, and nothing uses them), holding a
+ * reference on each and on a's object. Where the scan got to. vs->lock held.
  */
 static uintptr_t reclaim_scan(struct vmspace *vs, struct vmarea *a, uintptr_t va, uintptr_t end,
 			      struct reclaim_step *st)
@@ -597,13 +622,25 @@ static uintptr_t reclaim_scan(struct vmspace *vs, struct vmarea *a, uintptr_t va
 		tlb_shootdown(vs->pml4, va, stop);	/* so that a touch sets the bit again */
 	vmobj_ref(a->obj);
 	st->obj = a->obj;
-	for (int i = 0; i < st->n; i++) {
-		struct page *pp = page_lookup(vs->pml4, st->va[i], NULL);
+	/* The unmapped ones go after the mapped ones; the step ends where they did. */
+	int nunheld;
+	uint64_t pgstop = vmobj_unheld_pages(a->obj, vmarea_pgoff(a, va), vmarea_pgoff(a, stop),
+					     st->pages + st->n, st->pgoffs + st->n,
+					     RECLAIM_BATCH + 1 - st->n, &nunheld);
+	stop = a->start + (pgstop * PGSIZE - a->off);
+	int k = 0;
+	for (; k < st->n && st->va[k] < stop; k++) {
+		struct page *pp = page_lookup(vs->pml4, st->va[k], NULL);
 		page_incref(pp);
-		page_remove(vs->pml4, st->va[i]);
-		st->pages[i] = pp;
-		st->pgoffs[i] = (a->off + (st->va[i] - a->start)) / PGSIZE;
+		page_remove(vs->pml4, st->va[k]);
+		st->pages[k] = pp;
+		st->pgoffs[k] = vmarea_pgoff(a, st->va[k]);
 	}
+	for (int i = 0; i < nunheld; i++) {
+		st->pages[k + i] = st->pages[st->n + i];
+		st->pgoffs[k + i] = st->pgoffs[st->n + i];
+	}
+	st->npages = k + nunheld;
 	return stop;
 }
 
@@ -617,7 +654,7 @@ static size_t reclaim_write(struct vmspace *vs, struct reclaim_step *st)
 {
 	size_t out = 0;
 
-	for (int i = 0; i < st->n; i++) {
+	for (int i = 0; i < st->npages; i++) {
 		if (!__atomic_load_n(&vs->dying, __ATOMIC_RELAXED) &&
 		    vmobj_pageout(st->obj, st->pgoffs[i], st->pages[i]) == 0)
 			out++;

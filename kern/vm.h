@@ -28,7 +28,8 @@ struct vmspace {
 	 * The stack (the VMA_STACK area ending at USTACKTOP) may grow down to
 	 * stack_floor, the guard page under it moving with it; the kernel places
 	 * mappings and the heap below mmap_top, under the fully grown stack's guard.
-	 * Set at execve from RLIMIT_STACK (vmspace_set_stack_limit), kept by fork.
+	 * Set at execve from RLIMIT_STACK (vmspace_set_stack_limit), kept by fork;
+	 * a limit lowered later stops growth higher (stack_growth_floor in vm.c).
 	 */
 	uintptr_t stack_floor;
 	uintptr_t mmap_top;

@@ -44,6 +44,12 @@ struct vmmap {
 	struct list_node areas;
 };
 
+/* The page offset in a's object of the page at va (which a covers, or its end). */
+static inline uint64_t vmarea_pgoff(const struct vmarea *a, uintptr_t va)
+{
+	return (a->off + (va - a->start)) / PGSIZE;
+}
+
 /* vmmap_find_range's direction: the lowest or the highest fitting address. */
 #define VMMAP_LOHI 0
 #define VMMAP_HILO 1

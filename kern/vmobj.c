@@ -487,6 +487,46 @@ int vmobj_pageout(struct vmobj *top, uint64_t pgoff, struct page *pp)
 	return out ? 0 : r < 0 ? r : -EBUSY;
 }
 
+/* Whether pp is a page only its tree holds (nothing maps it) and under no transfer. Caller holds vmobj_lock. */
+static bool unheld(const struct page *pp)
+{
+	return !pp->swap_io && __atomic_load_n(&pp->ref, __ATOMIC_ACQUIRE) == 1;
+}
+
+uint64_t vmobj_unheld_pages(struct vmobj *top, uint64_t lo, uint64_t hi, struct page **pages,
+			    uint64_t *pgoffs, int max, int *n)
+{
+	int got = 0;
+
+	spin_lock(&vmobj_lock);
+	for (struct vmobj *o = top; o && o->type != VMOBJ_FILE; o = o->below) {
+		void *e;
+		uint64_t idx = lo;
+		while ((e = pgtree_next(&o->pages, &idx, hi)) != NULL) {
+			if (!is_swap(e) && unheld(e)) {
+				if (got == max) {
+					hi = idx;	/* full: this object's later pages wait */
+					break;
+				}
+				pages[got] = e;
+				pgoffs[got++] = idx;
+			}
+			idx++;
+		}
+	}
+	/* An object further down may have filled up short of what earlier ones gave. */
+	int kept = 0;
+	for (int i = 0; i < got; i++)
+		if (pgoffs[i] < hi) {
+			pages[kept] = pages[i];
+			pgoffs[kept++] = pgoffs[i];
+			page_incref(pages[i]);
+		}
+	spin_unlock(&vmobj_lock);
+	*n = kept;
+	return hi;
+}
+
 /*
  * Move every page (or swap entry) of from into to, where from's win: a page of to at the
  * same offset is dropped. false if out of memory (then some pages are still in

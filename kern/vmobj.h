@@ -124,6 +124,19 @@ void vmobj_file_truncate(struct vmobj *obj, uint64_t size);
  */
 int vmobj_pageout(struct vmobj *top, uint64_t pgoff, struct page *pp);
 
+/*
+ * The pages of top and the anonymous and shadow objects below it at offsets
+ * [lo, hi) that nothing maps or holds but their tree and that are under no
+ * transfer, for the page-out, which finds pages through page tables and would
+ * miss these (a range mprotect made PROT_NONE or unmapped, pages unmapped while
+ * swap was full, a shadowed object's pages that no mapping reaches): up to max
+ * in pages[] with their offsets in pgoffs[], each with a reference for the
+ * caller, their number in *n. Where they end: hi, or the offset of the first
+ * page left out because max were found (all found are below it).
+ */
+uint64_t vmobj_unheld_pages(struct vmobj *top, uint64_t lo, uint64_t hi, struct page **pages,
+			    uint64_t *pgoffs, int max, int *n);
+
 /* Put page (taking a reference) into obj at pgoff, which must be empty. 0 or -ENOMEM. */
 int vmobj_insert_page(struct vmobj *obj, uint64_t pgoff, struct page *page);
 

@@ -7,9 +7,12 @@
  *
  * swapper touch MIB        one process, MIB MiB
  * swapper procs N MIB      N processes at once, MIB MiB each
- * swapper fork MIB         fill MIB MiB, fork: child and parent each check
- *                          every shared copy-on-write page, then the child
- *                          writes its own and both check again
+ * swapper fork MIB         fill MIB MiB, fork: the child checks every shared
+ *                          copy-on-write page; another child's 56 MiB push
+ *                          them out, where they take one slot each; the
+ *                          parent reads them back and checks them, then the
+ *                          child does with (nearly) no read from swap; then
+ *                          the child writes its own and both check again
  * swapper unmap MIB        fill, then munmap and mprotect paged-out ranges:
  *                          unmapped slots come back, the rest reads right
  * swapper locked MIB       a child registers syscall pages (locked: kstat's
@@ -26,6 +29,17 @@
  * swapper threads MIB      fill MIB MiB, then two threads check it at once,
  *                          each its own half (scattered), so that both
  *                          fault on pages on the disk at the same time
+ * swapper protnone MIB CHILD_MIB
+ *                          fill MIB MiB and make it PROT_NONE (no page table
+ *                          maps it), then a child writes CHILD_MIB MiB three
+ *                          times: the PROT_NONE pages make room, so the
+ *                          child's later passes read (nearly) nothing from
+ *                          swap; then they read back right
+ * swapper idle            a tmpfs file takes memory under the page-out's
+ *                          low-water mark (nothing the page-out can take);
+ *                          a fault wakes the page-out, and then while this
+ *                          process computes without touching new memory
+ *                          the page-out runs at most a round or two
  * swapper oom MIB          a child that wants MIB MiB, more than memory and
  *                          swap hold, is killed for it; then another child
  *                          fills 16 MiB, which fits again, and this process
@@ -128,25 +142,75 @@ static int procs(int n, long mib)
 	return 0;
 }
 
+#define FORK_HOG_MIB 56	/* what pushes the shared pages out in forked() */
+
+/* Swap slots that hold pages not in memory (copies of resident pages left out). */
+static long slots_out(void)
+{
+	return kstat(KSTAT_SWAP_TOTAL) - kstat(KSTAT_SWAP_FREE) - kstat(KSTAT_SWAP_COPIES);
+}
+
+/* Swap reads while m's pages are checked for generation gen; *bad gets the pages wrong. */
+static long reads_checking(const char *m, long npages, long gen, long *bad)
+{
+	long reads = kstat(KSTAT_SWAP_READS);
+	*bad = bad_pages(m, npages, gen, false);
+	return kstat(KSTAT_SWAP_READS) - reads;
+}
+
+/* The child of forked(): see the comment at the top. */
+static int forked_child(char *m, long npages, int ready, int go)
+{
+	long bad = bad_pages(m, npages, 1, true), more;	/* mapped in the child too */
+	char c = 0;
+	if (write(ready, &c, 1) != 1 || read(go, &c, 1) != 1)
+		return 1;
+	long reads = reads_checking(m, npages, 1, &more);
+	bad += more;
+	if (write(ready, &reads, sizeof(reads)) != sizeof(reads))
+		return 1;
+	fill(m, npages, 2);	/* the child's own copies */
+	bad += bad_pages(m, npages, 2, false);
+	return bad == 0 ? 0 : 1;
+}
+
 static int forked(long mib)
 {
-	long npages;
+	long npages, bad;
 	char *m = filled(mib, &npages);
-	if (!m)
+	int ready[2], go[2];
+	if (!m || pipe(ready) < 0 || pipe(go) < 0)
 		return 1;
 	pid_t pid = fork();
-	if (pid == 0) {
-		long bad = bad_pages(m, npages, 1, true);
-		fill(m, npages, 2);	/* the child's own copies */
-		bad += bad_pages(m, npages, 2, false);
-		exit(bad == 0 ? 0 : 1);
-	}
-	expect("the parent's shared pages", bad_pages(m, npages, 1, false), 0);
+	if (pid == 0)
+		exit(forked_child(m, npages, ready[1], go[0]));
+	char c;
+	expect("the child mapped the shared pages", read(ready[0], &c, 1), 1);
+	/* Another process's memory pushes the pages both map out of memory. */
+	pid_t hog = fork();
+	if (hog == 0)
+		exit(touch(FORK_HOG_MIB) == 0 ? 0 : 1);
 	int status;
+	expect("wait4 for the hog", wait4(hog, &status, 0, NULL), hog);
+	expect("the hog's pages", status, 0);
+	long out = slots_out();
+	check(out <= npages + npages / 16, "a page shared copy-on-write takes one slot for both");
+	long parent_reads = reads_checking(m, npages, 1, &bad);
+	expect("the parent's shared pages", bad, 0);
+	check(parent_reads >= npages / 2, "the shared pages were on disk");
+	long child_reads = -1;
+	expect("go", write(go[1], &c, 1), 1);
+	expect("the child's count", read(ready[0], &child_reads, sizeof(child_reads)),
+	       sizeof(child_reads));
+	check(child_reads >= 0 && child_reads <= npages / 64,
+	      "the parent's read brought the pages back for the child too");
 	expect("wait4", wait4(pid, &status, 0, NULL), pid);
 	expect("the child saw the shared pages, then its own", status, 0);
 	expect("the parent's pages after the child wrote its own", bad_pages(m, npages, 1, true), 0);
 	printf("swapper: fork with %ld MiB shared copy-on-write, checked by both\n", mib);
+	printf("swapper: %ld shared pages: %ld slots in use after %d MiB of another process, "
+	       "%ld read back by the parent, %ld by the child\n", npages, out, FORK_HOG_MIB,
+	       parent_reads, child_reads);
 	return 0;
 }
 
@@ -315,6 +379,80 @@ static int threads(long mib)
 	return 0;
 }
 
+static int protnone(long mib, long child_mib)
+{
+	long npages;
+	char *m = filled(mib, &npages);
+	if (!m)
+		return 1;
+	expect("mprotect PROT_NONE", mprotect(m, (size_t)(npages * PG), PROT_NONE), 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		long nchild, reads = 0;
+		char *c = filled(child_mib, &nchild);
+		if (!c)
+			exit(1);
+		for (int pass = 2; pass <= 3; pass++) {
+			long r = kstat(KSTAT_SWAP_READS);
+			fill(c, nchild, pass);
+			reads += kstat(KSTAT_SWAP_READS) - r;
+		}
+		printf("swapper: the child's second and third passes over %ld MiB read %ld pages "
+		       "from swap\n", child_mib, reads);
+		exit(reads <= nchild / 16 && bad_pages(c, nchild, 3, false) == 0 ? 0 : 1);
+	}
+	int status;
+	expect("wait4", wait4(pid, &status, 0, NULL), pid);
+	expect("the child's passes, with the PROT_NONE pages paged out", status, 0);
+	expect("mprotect back", mprotect(m, (size_t)(npages * PG), PROT_READ | PROT_WRITE), 0);
+	expect("PROT_NONE pages that came back wrong", bad_pages(m, npages, 1, false), 0);
+	munmap(m, (size_t)(npages * PG));
+	printf("swapper: %ld MiB of PROT_NONE memory paged out for a child's %ld MiB\n", mib,
+	       child_mib);
+	return 0;
+}
+
+/* A loop that touches no new memory: n additions to a volatile word. */
+static void compute(long n)
+{
+	volatile long x = 0;
+	for (long i = 0; i < n; i++)
+		x += i;
+}
+
+#define IDLE_LOOP 20000000L	/* additions per computing stretch */
+
+static int idle(void)
+{
+	static char chunk[PG];
+	long low = kstat(KSTAT_PAGEOUT_LOW);
+	int fd = open("/swapper.idle", O_CREAT | O_RDWR | O_TRUNC, 0600);
+	check(fd >= 0, "open /swapper.idle");
+	if (fd < 0)
+		return 1;
+	memset(chunk, 7, sizeof(chunk));
+	long pages = 0;
+	while (kstat(KSTAT_FREE_PAGES) > low * 7 / 8 && write(fd, chunk, PG) == PG)
+		pages++;
+	check(kstat(KSTAT_FREE_PAGES) <= low * 7 / 8, "the file takes memory under the low-water mark");
+	char *m = map(PG);	/* a fault: it wakes the page-out, as any program's would */
+	if (!m)
+		return 1;
+	m[0] = 1;
+	compute(IDLE_LOOP);	/* the round it asked for */
+	long rounds = kstat(KSTAT_PAGEOUT_ROUNDS), writes = kstat(KSTAT_SWAP_WRITES);
+	compute(4 * IDLE_LOOP);
+	long more = kstat(KSTAT_PAGEOUT_ROUNDS) - rounds;
+	long more_writes = kstat(KSTAT_SWAP_WRITES) - writes;
+	check(more <= 2, "the page-out sleeps while nothing asks for memory");
+	printf("swapper: a %ld KiB file under the low-water mark; while computing, %ld page-out "
+	       "rounds and %ld swap writes\n", pages * PG >> 10, more, more_writes);
+	munmap(m, PG);
+	close(fd);
+	unlink("/swapper.idle");
+	return 0;
+}
+
 static int oom(long mib)
 {
 	int status;
@@ -359,11 +497,15 @@ int main(int argc, char **argv)
 		flexread(atoi(argv[2]));
 	} else if (argc == 3 && strcmp(argv[1], "threads") == 0) {
 		threads(atoi(argv[2]));
+	} else if (argc == 4 && strcmp(argv[1], "protnone") == 0) {
+		protnone(atoi(argv[2]), atoi(argv[3]));
+	} else if (argc == 2 && strcmp(argv[1], "idle") == 0) {
+		idle();
 	} else if (argc == 3 && strcmp(argv[1], "oom") == 0) {
 		oom(atoi(argv[2]));
 	} else {
 		printf("usage: swapper touch MIB | procs N MIB | fork MIB | unmap MIB | locked MIB | "
-		       "flexread MIB | threads MIB | oom MIB\n");
+		       "flexread MIB | threads MIB | protnone MIB CHILD_MIB | idle | oom MIB\n");
 		return 2;
 	}
 	long out = kstat(KSTAT_SWAP_WRITES) - writes, in = kstat(KSTAT_SWAP_READS) - reads;

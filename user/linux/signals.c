@@ -8,14 +8,17 @@
  *   exactly the registers at the fault.
  * - A SIGSEGV handler leaves with siglongjmp, which also unblocks SIGSEGV.
  * - sa_mask, SA_NODEFER and SA_RESETHAND; a blocked signal stays pending until
- *   unblocked, then runs once; sigaltstack with SA_ONSTACK.
+ *   unblocked, then runs once; sigaltstack with SA_ONSTACK, and with
+ *   SS_AUTODISARM (disarmed while the handler runs, back after sigreturn);
+ *   rt_sigpending takes a set of up to 8 bytes and fills that many.
  * - SIGPIPE kills a writer to a pipe with no reader; ignored, the write fails
  *   with EPIPE.
  * - SIGCHLD names the child wait4 then reaps; sigsuspend waits for it.
  * - A read blocked on an empty pipe and interrupted by a child's kill fails
  *   with EINTR; with SA_RESTART it goes on and returns the child's byte. The
  *   child repeats its kill until the parent says (through shared memory) that
- *   it has seen what it waits for: no timing.
+ *   it has seen what it waits for: no timing. poll is never restarted after a
+ *   handler: with SA_RESTART it still fails with EINTR.
  * - kill, tgkill and sigaction refuse what Linux refuses.
  */
 #define _GNU_SOURCE
@@ -25,6 +28,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <poll.h>
 #include <sched.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -233,6 +237,37 @@ static void masks_flags_and_pending(void)
 	check(sigaltstack(&ss, NULL) == 0, "SS_DISABLE turns it off");
 	raise(SIGUSR1);
 	check(usr1_count == 5 && !on_altstack, "and the handler runs on the stack again");
+
+	ss = (stack_t){ .ss_sp = altstack, .ss_size = sizeof(altstack), .ss_flags = SS_AUTODISARM };
+	check(sigaltstack(&ss, NULL) == 0, "sigaltstack takes SS_AUTODISARM");
+	sigaltstack(NULL, &oss);
+	check(oss.ss_flags == SS_AUTODISARM && oss.ss_sp == altstack, "and reports it");
+	raise(SIGUSR1);
+	check(usr1_count == 6 && on_altstack, "an SS_AUTODISARM handler runs on the alternate stack");
+	check(altstack_flags == SS_DISABLE, "which is disarmed while it runs");
+	sigaltstack(NULL, &oss);
+	check(oss.ss_flags == SS_AUTODISARM && oss.ss_sp == altstack &&
+	      oss.ss_size == sizeof(altstack), "sigreturn arms it again");
+	ss.ss_flags = SS_ONSTACK;
+	check(syscall(SYS_sigaltstack, &ss, NULL) == 0,	/* musl's wrapper refuses it itself */
+	      "SS_ONSTACK as the mode sets the stack too");
+	sigaltstack(NULL, &oss);
+	check(oss.ss_flags == 0, "without SS_AUTODISARM");
+	ss.ss_flags = SS_DISABLE;
+	sigaltstack(&ss, NULL);
+	signal(SIGUSR1, SIG_DFL);
+
+	uint64_t raw = ~0ULL;
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	kill(getpid(), SIGUSR1);
+	check(syscall(SYS_rt_sigpending, &raw, 4) == 0 &&
+	      raw == (0xffffffff00000000ULL | 1ULL << (SIGUSR1 - 1)),
+	      "rt_sigpending with a 4-byte set fills 4 bytes");
+	check(syscall(SYS_rt_sigpending, &raw, 0) == 0, "and takes a 0-byte one");
+	check(syscall(SYS_rt_sigpending, &raw, 9) == -1 && errno == EINVAL,
+	      "but not a 9-byte one");
+	signal(SIGUSR1, SIG_IGN);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
 	signal(SIGUSR1, SIG_DFL);
 }
 
@@ -357,6 +392,28 @@ static ssize_t read_while_signalled(int flags, int write_after, char *c)
 	return r;
 }
 
+/*
+ * The parent polls an empty pipe with no timeout while the signaller runs,
+ * its handler set with SA_RESTART. Returns poll's result, with errno.
+ */
+static int poll_while_signalled(void)
+{
+	int fds[2];
+
+	pipe(fds);
+	set_handler(SIGUSR2, on_usr2, SA_RESTART);
+	pid_t pid = start_signaller(fds[1], 0);
+	struct pollfd pfd = { .fd = fds[0], .events = POLLIN };
+	int r = poll(&pfd, 1, -1);
+	stop_signaller(pid);
+	int saved = errno;
+	signal(SIGUSR2, SIG_DFL);
+	close(fds[0]);
+	close(fds[1]);
+	errno = saved;
+	return r;
+}
+
 static void interrupted_reads(void)
 {
 	char c = 0;
@@ -369,6 +426,8 @@ static void interrupted_reads(void)
 	r = read_while_signalled(SA_RESTART, 3, &c);
 	check(r == 1 && c == 'r' && shared->handled >= 3,
 	      "with SA_RESTART the read goes on and gets the byte");
+	check(poll_while_signalled() == -1 && errno == EINTR && shared->handled >= 1,
+	      "poll interrupted by a handler with SA_RESTART fails with EINTR");
 }
 
 /*

@@ -5,7 +5,9 @@
  * alternate stack.
  *
  * stackgrow                 run the checks: each in a child that sets the
- *                           stack limit and executes this program again
+ *                           stack limit and executes this program again, and
+ *                           one in a child that lowers it without execve (the
+ *                           lowered limit stops the running stack, as "caught")
  * stackgrow deep MIB        recurse MIB MiB deep, fork at the bottom, and check
  *                           every frame on the way back in both processes
  * stackgrow over FD         recurse without end, writing to FD how deep (KiB)
@@ -232,6 +234,25 @@ static void check_over(void)
 	printf("stackgrow: 1 MiB limit: frames reached %u KiB, then SIGSEGV\n", last);
 }
 
+/* A limit lowered while the program runs (no execve) stops its stack's further growth. */
+static void check_lowered(void)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		struct rlimit lim;
+		if (getrlimit(RLIMIT_STACK, &lim) < 0)
+			_exit(90);
+		lim.rlim_cur = MIB;
+		if (setrlimit(RLIMIT_STACK, &lim) < 0)
+			_exit(91);
+		_exit(caught());
+	}
+	check(pid > 0, "fork");
+	int st = wait_for(pid);
+	check(WIFEXITED(st) && WEXITSTATUS(st) == 42,
+	      "a limit lowered at run time stops the running stack");
+}
+
 /* Run this program with args under a soft stack limit of limit; its wait status. */
 static int run_with_limit(rlim_t limit, char *const args[])
 {
@@ -263,6 +284,7 @@ int main(int argc, char **argv)
 	char *caught_args[] = { (char *)program, "caught", NULL };
 	st = run_with_limit(MIB, caught_args);
 	check(WIFEXITED(st) && WEXITSTATUS(st) == 42, "a handler on an altstack sees the fault");
+	check_lowered();
 	char *mapping_args[] = { (char *)program, "mapping", NULL };
 	st = run_with_limit(32 * MIB, mapping_args);
 	check(WIFEXITED(st) && WEXITSTATUS(st) == 42, "a mapping under the stack stops it");

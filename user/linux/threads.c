@@ -10,7 +10,9 @@
  * signals among threads: kill goes to a thread that does not block the signal
  * (or waits for one to unblock it), tgkill to one thread whose pending set
  * alone shows it, a fault's signal to the faulting thread, a second thread's
- * fatal signal ends the process.
+ * fatal signal ends the process; a thread's id names its process to kill,
+ * getpgid, getsid, prlimit64 and sched_getaffinity, and setpgid refuses it;
+ * FUTEX_WAKE of 0 wakes one, as Linux counts.
  * Prints "threads: ok" and exits 0, on elk as on Linux.
  */
 #define _GNU_SOURCE
@@ -23,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -34,6 +37,7 @@
 #define FUTEX_WAKE 1
 #define FUTEX_WAIT_PRIVATE 128
 #define FUTEX_WAKE_PRIVATE 129
+#define FUTEX_REQUEUE_PRIVATE 131
 
 #define NTHREADS 8
 #define ADDS 2000
@@ -432,6 +436,62 @@ static void test_signals(void)
 	      "a second thread's fatal signal ends the process");
 }
 
+/* --- thread ids where Linux takes a pid; FUTEX_WAKE of 0 --- */
+static volatile int id_word;	/* the futex the id threads wait on */
+static volatile pid_t id_tid;
+
+static void *id_thread(void *arg)
+{
+	(void)arg;
+	id_tid = (pid_t)syscall(SYS_gettid);
+	while (id_word == 0)
+		futex(&id_word, FUTEX_WAIT_PRIVATE, 0, NULL);
+	return NULL;
+}
+
+/* How many threads wait on id_word: FUTEX_REQUEUE onto itself, waking none and moving up to 8. */
+static long id_waiters(void)
+{
+	return syscall(SYS_futex, &id_word, FUTEX_REQUEUE_PRIVATE, 0, 8, &id_word, 0);
+}
+
+static void test_thread_ids(void)
+{
+	pthread_t th[2];
+	struct rlimit mine, its;
+	cpu_set_t cpus;
+
+	id_word = 0;
+	for (int i = 0; i < 2; i++)
+		pthread_create(&th[i], NULL, id_thread, NULL);
+	while (id_waiters() != 2)
+		sched_yield();
+	pid_t tid = id_tid;
+	check(tid != getpid(), "a second thread's id is not the pid");
+	check(kill(tid, 0) == 0, "kill(tid, 0) finds the thread's process");
+	on_signal(SIGUSR1, note_handler);
+	int before = handled;
+	check(kill(tid, SIGUSR1) == 0, "kill(tid, SIGUSR1)");
+	while (handled == before)
+		sched_yield();
+	on_signal(SIGUSR1, SIG_DFL);
+	check(getpgid(tid) == getpgid(0) && getsid(tid) == getsid(0),
+	      "getpgid and getsid of a thread's id are its process's");
+	errno = 0;
+	check(setpgid(tid, 0) == -1 && errno == EINVAL, "setpgid of a thread's id is EINVAL");
+	check(getrlimit(RLIMIT_NOFILE, &mine) == 0 &&
+	      syscall(SYS_prlimit64, tid, RLIMIT_NOFILE, NULL, &its) == 0 &&
+	      its.rlim_cur == mine.rlim_cur, "prlimit64 of a thread's id");
+	check(sched_getaffinity(tid, sizeof(cpus), &cpus) == 0 && CPU_COUNT(&cpus) > 0,
+	      "sched_getaffinity of a thread's id");
+
+	id_word = 1;
+	check(futex(&id_word, FUTEX_WAKE_PRIVATE, 0, NULL) == 1, "FUTEX_WAKE of 0 wakes one");
+	check(futex(&id_word, FUTEX_WAKE_PRIVATE, -1, NULL) == 1, "and of -1 too");
+	for (int i = 0; i < 2; i++)
+		pthread_join(th[i], NULL);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && strcmp(argv[1], "execd") == 0) {
@@ -445,6 +505,7 @@ int main(int argc, char **argv)
 	test_rounds();
 	test_group_ends(self_path(argv[0]));
 	test_signals();
+	test_thread_ids();
 	if (failures)
 		return 1;
 	printf("threads: ok\n");

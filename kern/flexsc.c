@@ -572,7 +572,7 @@ void flexsc_interrupt_calls(struct proc *p)
 	spin_lock(&ctx->lock);
 	for (n = ctx->pool.next; n != &ctx->pool; n = n->next) {
 		struct pool_thread *pt = list_entry(n, struct pool_thread, link);
-		if (__atomic_load_n(&pt->entry, __ATOMIC_ACQUIRE) >= 0)
+		if (__atomic_load_n(&pt->entry, __ATOMIC_SEQ_CST) >= 0)	/* signal_stop_wait */
 			thread_interrupt(pt->thread);
 	}
 	spin_unlock(&ctx->lock);

@@ -155,7 +155,7 @@ static void group_continue_locked(struct proc *p)
 {
 	bool was_done = p->stop_done;
 
-	p->stop_sig = 0;
+	__atomic_store_n(&p->stop_sig, 0, __ATOMIC_RELAXED);	/* signal_stop_wait reads it unlocked */
 	p->stop_done = false;
 	wakeup_all(&p->stop_wait);
 	if (was_done) {
@@ -251,6 +251,8 @@ bool signal_stop_wait(struct proc *p)
 {
 	bool continued = true;
 
+	if (!__atomic_load_n(&p->stop_sig, __ATOMIC_SEQ_CST))
+		return true;	/* the common case, without the global lock */
 	spin_lock(&proc_lock);
 	while (p->stop_sig && continued)
 		continued = sleep_on_interruptible(&p->stop_wait, &proc_lock);
@@ -339,7 +341,12 @@ static void group_stop_begin_locked(struct proc *p, int sig)
 {
 	struct list_node *n;
 
-	p->stop_sig = sig;
+	/*
+	 * seq_cst: signal_stop_wait reads it without proc_lock after a syscall
+	 * thread names its entry (a seq_cst store), and flexsc_interrupt_calls
+	 * reads the names after this (seq_cst loads): one of the two sees the other.
+	 */
+	__atomic_store_n(&p->stop_sig, sig, __ATOMIC_SEQ_CST);
 	for (n = p->threads.next; n != &p->threads; n = n->next) {
 		struct thread *u = list_entry(n, struct thread, group_link);
 		if (u != mythread())

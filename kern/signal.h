@@ -75,7 +75,9 @@ int signal_take_wait_report_locked(struct proc *c, int options);
  * A syscall thread of p about to run an entry: while p's group is stopped (or
  * stopping), wait until it is continued. Returns early, false, if the thread
  * is interrupted (teardown, or a signal's flexsc_interrupt_calls); true if it
- * did not wait or was continued. No locks held.
+ * did not wait or was continued. No locks held. With no stop under way it
+ * returns at once without proc_lock: a seq_cst load of stop_sig, which a
+ * stopper stores seq_cst before it reads the syscall threads' entries.
  */
 bool signal_stop_wait(struct proc *p);
 /* Send sig to every live process in group pgrp (the console's Ctrl-C); no locks held. */

@@ -372,17 +372,19 @@ static void stop_signaller(pid_t pid)
 }
 
 /*
- * The parent blocks in read on an empty pipe while the signaller runs.
- * Returns read's result, with errno.
+ * The parent blocks in block(fd, c) on an empty pipe's read end while the
+ * signaller runs, its SIGUSR2 handler set with flags. Returns block's
+ * result, with errno.
  */
-static ssize_t read_while_signalled(int flags, int write_after, char *c)
+static ssize_t block_while_signalled(ssize_t (*block)(int, char *), int flags,
+				     int write_after, char *c)
 {
 	int fds[2];
 
 	pipe(fds);
 	set_handler(SIGUSR2, on_usr2, flags);
 	pid_t pid = start_signaller(fds[1], write_after);
-	ssize_t r = read(fds[0], c, 1);
+	ssize_t r = block(fds[0], c);
 	stop_signaller(pid);
 	int saved = errno;
 	signal(SIGUSR2, SIG_DFL);
@@ -392,26 +394,19 @@ static ssize_t read_while_signalled(int flags, int write_after, char *c)
 	return r;
 }
 
-/*
- * The parent polls an empty pipe with no timeout while the signaller runs,
- * its handler set with SA_RESTART. Returns poll's result, with errno.
- */
-static int poll_while_signalled(void)
+/* A read of one byte. */
+static ssize_t read_byte(int fd, char *c)
 {
-	int fds[2];
+	return read(fd, c, 1);
+}
 
-	pipe(fds);
-	set_handler(SIGUSR2, on_usr2, SA_RESTART);
-	pid_t pid = start_signaller(fds[1], 0);
-	struct pollfd pfd = { .fd = fds[0], .events = POLLIN };
-	int r = poll(&pfd, 1, -1);
-	stop_signaller(pid);
-	int saved = errno;
-	signal(SIGUSR2, SIG_DFL);
-	close(fds[0]);
-	close(fds[1]);
-	errno = saved;
-	return r;
+/* A poll for input with no timeout (c unused). */
+static ssize_t poll_input(int fd, char *c)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+	(void)c;
+	return poll(&pfd, 1, -1);
 }
 
 static void interrupted_reads(void)
@@ -420,13 +415,13 @@ static void interrupted_reads(void)
 
 	shared = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	check(shared != MAP_FAILED, "a shared page");
-	ssize_t r = read_while_signalled(0, 0, &c);
+	ssize_t r = block_while_signalled(read_byte, 0, 0, &c);
 	check(r == -1 && errno == EINTR && shared->handled >= 1,
 	      "a read interrupted by a handled signal fails with EINTR");
-	r = read_while_signalled(SA_RESTART, 3, &c);
+	r = block_while_signalled(read_byte, SA_RESTART, 3, &c);
 	check(r == 1 && c == 'r' && shared->handled >= 3,
 	      "with SA_RESTART the read goes on and gets the byte");
-	check(poll_while_signalled() == -1 && errno == EINTR && shared->handled >= 1,
+	check(block_while_signalled(poll_input, SA_RESTART, 0, &c) == -1 && errno == EINTR && shared->handled >= 1,
 	      "poll interrupted by a handler with SA_RESTART fails with EINTR");
 }
 

@@ -415,13 +415,8 @@ static int64_t iovec_check(const struct iovec *uiov, int iovcnt)
 	return 0;
 }
 
-/*
- * A vectored transfer on f as a read or write per buffer of u, in order: a
- * short one (end of file, a fault) ends it with what moved so far; so does a
- * read that got data from a file whose reads may wait, so that readv never
- * waits once it has something. An error only if nothing moved.
- */
-static int64_t transfer_each(struct file *f, const struct user_iov *u, bool writing)
+int64_t user_iov_each(const struct user_iov *u, bool stop_early,
+		      int64_t (*step)(void *ubuf, size_t n, void *arg), void *arg)
 {
 	int64_t r = 0, done = 0;
 
@@ -431,15 +426,35 @@ static int64_t transfer_each(struct file *f, const struct user_iov *u, bool writ
 			break;
 		if (v.iov_len == 0)
 			continue;
-		r = writing ? f->ops->write(f, v.iov_base, v.iov_len)
-			    : f->ops->read(f, v.iov_base, v.iov_len);
-		if (r < 0)
+		if ((r = step(v.iov_base, v.iov_len, arg)) < 0)
 			break;
 		done += r;
-		if ((size_t)r < v.iov_len || (!writing && f->ops->reads_may_wait))
+		if ((size_t)r < v.iov_len || stop_early)
 			break;
 	}
 	return done > 0 || r >= 0 ? done : r;
+}
+
+/* user_iov_each's step for a file without a vectored call of its own: one read or write. */
+struct rw_step { struct file *f; bool writing; };
+
+static int64_t rw_piece(void *ubuf, size_t n, void *arg)
+{
+	struct rw_step *s = arg;
+
+	return s->writing ? s->f->ops->write(s->f, ubuf, n) : s->f->ops->read(s->f, ubuf, n);
+}
+
+/*
+ * A vectored transfer on f as a read or write per buffer of u, in order; a
+ * read from a file whose reads may wait stops once it got data, so that readv
+ * never waits once it has something.
+ */
+static int64_t transfer_each(struct file *f, const struct user_iov *u, bool writing)
+{
+	struct rw_step s = { f, writing };
+
+	return user_iov_each(u, !writing && f->ops->reads_may_wait, rw_piece, &s);
 }
 
 /*

@@ -51,6 +51,14 @@ int64_t user_iov_len(const struct user_iov *u);
 size_t user_iov_copy_out(const struct user_iov *u, size_t skip, const void *src, size_t n);
 /* Copy n bytes from u's buffers, starting skip bytes in, to dst: 0 or -EFAULT. */
 int user_iov_copy_in(const struct user_iov *u, size_t skip, void *dst, size_t n);
+/*
+ * Call step on each of u's buffers in order (a user address that may still
+ * fault, its length > 0, and arg), as one transfer: a step that moves less
+ * than its buffer (end of file, a fault) ends it, and so, if stop_early, does
+ * any step. The bytes the steps moved, or if none the first one's -errno.
+ */
+int64_t user_iov_each(const struct user_iov *u, bool stop_early,
+		      int64_t (*step)(void *ubuf, size_t n, void *arg), void *arg);
 
 /* What one kind of file does. A file is only read if readable, written if writable. */
 struct file_ops {
@@ -66,8 +74,9 @@ struct file_ops {
 	 * readv and writev as one transfer over u's buffers in order, for a kind
 	 * whose vectored call is not a read or write per buffer (a pipe: a readv
 	 * fills its buffers from what is there, a writev of at most PIPE_BUF
-	 * bytes goes in whole). As read and write otherwise. NULL: one read or
-	 * write per buffer (kern/file.c).
+	 * bytes goes in whole; a regular file: a writev is one write, under
+	 * one lock, and a readv moves the offset once). As read and write
+	 * otherwise. NULL: one read or write per buffer (kern/file.c).
 	 */
 	int64_t (*readv)(struct file *f, const struct user_iov *u);
 	int64_t (*writev)(struct file *f, const struct user_iov *u);

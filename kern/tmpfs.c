@@ -327,54 +327,112 @@ static void tmpfs_destroy(struct vnode *vn)
 
 /* --- open files of regular files --- */
 
-/* read or pread: from off, which the caller owns. */
-static int64_t reg_read_at(struct file *f, void *ubuf, size_t n, off_t off)
+/* A readv's or writev's place in the file, for its steps: each moves off past what went. */
+struct reg_pos {
+	struct vmobj *pages;
+	uint64_t off;
+};
+
+static int64_t read_piece(void *ubuf, size_t n, void *arg)
 {
-	return pagecache_read(f->vn->pages, ubuf, n, (uint64_t)off, true);
+	struct reg_pos *p = arg;
+	int64_t r = pagecache_read(p->pages, ubuf, n, p->off, true);
+
+	if (r > 0)
+		p->off += (uint64_t)r;
+	return r;
+}
+
+static int64_t write_piece(void *ubuf, size_t n, void *arg)
+{
+	struct reg_pos *p = arg;
+	int64_t r = pagecache_write(p->pages, ubuf, n, p->off, true);
+
+	if (r > 0)
+		p->off += (uint64_t)r;
+	return r;
+}
+
+/* Read u's buffers in order from *off, which the caller owns and which moves past what was read. */
+static int64_t reg_read_vec(struct file *f, const struct user_iov *u, off_t *off)
+{
+	struct reg_pos p = { f->vn->pages, (uint64_t)*off };
+	int64_t r = user_iov_each(u, false, read_piece, &p);
+
+	*off = (off_t)p.off;
+	return r;
 }
 
 /*
- * write or pwrite at *off (at the end of the file instead, for a file opened
- * O_APPEND, as Linux's pwrite also does): under the io lock, so that appends
- * from two files never overlap. *off ends after the bytes written.
+ * Write u's buffers in order at *off (at the end of the file instead, for a
+ * file opened O_APPEND, as Linux's pwrite also does) as one write: under the
+ * io lock, so that no other write lands among its bytes. *off ends after the
+ * bytes written.
  */
-static int64_t reg_write_at(struct file *f, const void *ubuf, size_t n, off_t *off)
+static int64_t reg_write_vec(struct file *f, const struct user_iov *u, off_t *off)
 {
 	struct tmpfs_node *nd = node(f->vn);
+	struct reg_pos p = { f->vn->pages, (uint64_t)*off };
 
 	sleeplock_acquire(&nd->io);
 	if (__atomic_load_n(&f->status, __ATOMIC_RELAXED) & O_APPEND)
-		*off = (off_t)vmobj_file_size(f->vn->pages);
-	int64_t r = pagecache_write(f->vn->pages, ubuf, n, (uint64_t)*off, true);
+		p.off = vmobj_file_size(f->vn->pages);
+	int64_t r = user_iov_each(u, false, write_piece, &p);
 	sleeplock_release(&nd->io);
 	if (r > 0) {
-		*off += r;
+		*off = (off_t)p.off;
 		vfs_touch(f->vn, false, true);
 	}
 	return r;
 }
 
-static int64_t reg_read(struct file *f, void *ubuf, size_t n)
+/* readv or writev at the file's offset, which moves once, by the whole transfer. */
+static int64_t reg_transfer_vec(struct file *f, const struct user_iov *u,
+				int64_t (*vec)(struct file *, const struct user_iov *, off_t *))
 {
 	sleeplock_acquire(&f->pos_lock);
-	int64_t r = reg_read_at(f, ubuf, n, f->offset);
-	if (r > 0)
-		f->offset += r;
+	int64_t r = vec(f, u, &f->offset);
 	sleeplock_release(&f->pos_lock);
 	return r;
+}
+
+static int64_t reg_readv(struct file *f, const struct user_iov *u)
+{
+	return reg_transfer_vec(f, u, reg_read_vec);
+}
+
+static int64_t reg_writev(struct file *f, const struct user_iov *u)
+{
+	return reg_transfer_vec(f, u, reg_write_vec);
+}
+
+static int64_t reg_read(struct file *f, void *ubuf, size_t n)
+{
+	struct user_iov u = { .cnt = 1, .one = { ubuf, n } };
+
+	return reg_readv(f, &u);
 }
 
 static int64_t reg_write(struct file *f, const void *ubuf, size_t n)
 {
-	sleeplock_acquire(&f->pos_lock);
-	int64_t r = reg_write_at(f, ubuf, n, &f->offset);
-	sleeplock_release(&f->pos_lock);
-	return r;
+	struct user_iov u = { .cnt = 1, .one = { (void *)ubuf, n } };
+
+	return reg_writev(f, &u);
+}
+
+/* pread: from off, the file's offset untouched. */
+static int64_t reg_pread(struct file *f, void *ubuf, size_t n, off_t off)
+{
+	struct user_iov u = { .cnt = 1, .one = { ubuf, n } };
+
+	return reg_read_vec(f, &u, &off);
 }
 
 static int64_t reg_pwrite(struct file *f, const void *ubuf, size_t n, off_t off)
 {
-	return reg_write_at(f, ubuf, n, &off);
+	struct user_iov u = { .cnt = 1, .one = { (void *)ubuf, n } };
+
+	return reg_write_vec(f, &u, &off);
 }
 
 static int64_t reg_llseek(struct file *f, off_t offset, int whence)
@@ -393,7 +451,9 @@ static int reg_mmap(struct file *f, struct vmobj **objp)
 static const struct file_ops reg_fops = {
 	.read = reg_read,
 	.write = reg_write,
-	.pread = reg_read_at,
+	.readv = reg_readv,
+	.writev = reg_writev,
+	.pread = reg_pread,
 	.pwrite = reg_pwrite,
 	.llseek = reg_llseek,
 	.mmap = reg_mmap,

@@ -299,12 +299,40 @@ static int target_lookup(struct target *t, struct vnode **out)
 
 /* --- open --- */
 
-/* With vfs_lock held: the vnode open(path, flags, mode) opens, made if O_CREAT asks. */
+/*
+ * The target of symbolic link vn, the links-th followed, as a string in *buf
+ * (PATH_MAX bytes, allocated on first use): 0, -ELOOP past SYMLOOP_MAX links,
+ * -ENAMETOOLONG, -ENOMEM.
+ */
+static int link_text(struct vnode *vn, char **buf, int links)
+{
+	if (links > SYMLOOP_MAX)
+		return -ELOOP;
+	if (!*buf && !(*buf = kmalloc(PATH_MAX)))
+		return -ENOMEM;
+	int len = vn->ops->readlink(vn, *buf, PATH_MAX - 1);
+	if (len < 0)
+		return len;
+	if (len >= PATH_MAX)
+		return -ENAMETOOLONG;
+	(*buf)[len] = '\0';
+	return 0;
+}
+
+/*
+ * With vfs_lock held: the vnode open(path, flags, mode) opens, made if O_CREAT
+ * asks. With O_CREAT, as Linux: a trailing slash (or a last component of "."
+ * or "..") is -EISDIR, an existing name -EEXIST if O_EXCL, and a symbolic link
+ * there is followed to its target (-ELOOP if O_NOFOLLOW), which is made if it
+ * is not there.
+ */
 static int open_vnode(struct vnode *start, const char *path, int flags, uint32_t mode,
 		      struct vnode **out)
 {
+	struct vnode *from = vn_hold(start);
+	char *link = NULL;
 	struct target t;
-	int r;
+	int r, links = 0;
 
 	if (!(flags & O_CREAT)) {
 		r = namei(vfs_root, start, path, flags & O_NOFOLLOW ? 0 : NAMEI_FOLLOW, out);
@@ -312,39 +340,54 @@ static int open_vnode(struct vnode *start, const char *path, int flags, uint32_t
 			vn_put(*out);
 			r = -ELOOP;
 		}
+		vn_put(from);
 		return r;
 	}
-	if ((r = target_at(start, path, &t)) < 0)
-		return r;
-	if (target_is_dot(&t)) {
-		r = -EISDIR;
-	} else if ((r = target_lookup(&t, out)) == 0) {
-		if (flags & O_EXCL) {
-			vn_put(*out);
-			r = -EEXIST;
-		} else if (S_ISLNK((*out)->mode)) {
-			vn_put(*out);
-			r = flags & O_NOFOLLOW ? -ELOOP : namei(vfs_root, t.dir, t.name, NAMEI_FOLLOW, out);
+	while ((r = target_at(from, path, &t)) == 0) {
+		vn_put(from);
+		from = t.dir;
+		if (t.slash || target_is_dot(&t)) {
+			r = -EISDIR;
+			break;
 		}
-	} else if (r == -ENOENT) {
-		uint32_t perm = mode & ~__atomic_load_n(&myproc()->umask, __ATOMIC_RELAXED) & 07777;
-		r = t.slash ? -EISDIR : t.dir->ops->create(t.dir, t.name, t.len, S_IFREG | perm, 0,
-							    NULL, out);
+		if ((r = target_lookup(&t, out)) == -ENOENT) {
+			uint32_t perm = mode & ~__atomic_load_n(&myproc()->umask, __ATOMIC_RELAXED) & 07777;
+			r = t.dir->ops->create(t.dir, t.name, t.len, S_IFREG | perm, 0, NULL, out);
+			break;
+		}
+		if (r < 0 || (flags & O_EXCL) || !S_ISLNK((*out)->mode)) {
+			if (r == 0 && (flags & O_EXCL)) {
+				vn_put(*out);
+				r = -EEXIST;
+			}
+			break;
+		}
+		struct vnode *lnk = *out;
+		r = flags & O_NOFOLLOW ? -ELOOP : link_text(lnk, &link, ++links);
+		vn_put(lnk);
+		if (r < 0)
+			break;
+		path = link;
 	}
-	vn_put(t.dir);
+	vn_put(from);
+	kfree(link);
 	return r;
 }
 
-/* With vfs_lock held: check that vn may be opened with flags, and truncate it if asked. */
+/*
+ * With vfs_lock held: check that vn may be opened with flags, and truncate it
+ * if O_TRUNC asks, whatever the access mode (as Linux, given write permission,
+ * which everyone has here); so a directory refuses O_TRUNC as it refuses writing.
+ */
 static int open_check(struct vnode *vn, int flags, bool writable)
 {
 	if ((flags & O_DIRECTORY) && !S_ISDIR(vn->mode))
 		return -ENOTDIR;
-	if (S_ISDIR(vn->mode) && (writable || (flags & O_CREAT)))
+	if (S_ISDIR(vn->mode) && (writable || (flags & (O_CREAT | O_TRUNC))))
 		return -EISDIR;
 	if (!vn->ops->open)
 		return -ENXIO;
-	if ((flags & O_TRUNC) && writable && vn->ops->truncate)
+	if ((flags & O_TRUNC) && vn->ops->truncate)
 		return vn->ops->truncate(vn, 0);
 	return 0;
 }

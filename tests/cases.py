@@ -671,6 +671,17 @@ CASES = [
         "forbid": USER_FAILURE,
     },
     {
+        # Corners of files, checked against Linux by test_linux_natively:
+        # writev records whole among two O_APPEND writers, readv's one offset
+        # move, trailing slashes with O_CREAT, O_CREAT through a dangling link,
+        # O_RDONLY|O_TRUNC, mmap's flag checks, O_LARGEFILE in F_GETFL,
+        # SEEK_DATA/SEEK_HOLE, a removed cwd, CLONE_FS threads against fork.
+        "name": "vfsedges",
+        "init": "leakcheck vfsedges",
+        "expect": [r"^vfsedges: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+    },
+    {
         # A tmpfs filled until memory runs out: -ENOSPC, not a panic; the data
         # reads back, a fault that needs a file page is SIGBUS, a truncation
         # frees space, and after the unlinks all of it is there again (little

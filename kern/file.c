@@ -67,6 +67,15 @@ int64_t file_seek(struct file *f, off_t offset, int whence, uint64_t size)
 	case SEEK_SET: base = 0; break;
 	case SEEK_CUR: base = f->offset; break;
 	case SEEK_END: base = (off_t)size; break;
+	case SEEK_DATA:
+	case SEEK_HOLE:
+		if (offset < 0 || (uint64_t)offset >= size) {
+			sleeplock_release(&f->pos_lock);
+			return -ENXIO;
+		}
+		base = whence == SEEK_DATA ? 0 : (off_t)size;
+		offset = whence == SEEK_DATA ? offset : 0;
+		break;
 	default:
 		sleeplock_release(&f->pos_lock);
 		return -EINVAL;
@@ -694,8 +703,8 @@ int64_t sys_dup3(int oldfd, int newfd, int flags)
 /*
  * fcntl: F_DUPFD and F_DUPFD_CLOEXEC (the lowest closed descriptor >= arg,
  * -EINVAL if arg is at or past the caller's fd_limit), F_GETFD and F_SETFD (FD_CLOEXEC), F_GETFL
- * (access mode and status flags) and F_SETFL (O_APPEND and O_NONBLOCK; other
- * bits are ignored, as on Linux). -EBADF for a closed fd, -EINVAL for other
+ * (access mode and status flags, O_LARGEFILE among them for what open made) and
+ * F_SETFL (O_APPEND and O_NONBLOCK; other bits are kept, as on Linux). -EBADF for a closed fd, -EINVAL for other
  * commands.
  */
 int64_t sys_fcntl(int fd, int cmd, uint64_t arg)
@@ -728,9 +737,13 @@ int64_t sys_fcntl(int fd, int cmd, uint64_t arg)
 		r = (f->readable && f->writable ? O_RDWR : f->writable ? O_WRONLY : O_RDONLY) |
 		    __atomic_load_n(&f->status, __ATOMIC_RELAXED);
 		break;
-	case F_SETFL:
-		__atomic_store_n(&f->status, (int)(arg & (O_APPEND | O_NONBLOCK)), __ATOMIC_RELAXED);
+	case F_SETFL: {
+		int old = __atomic_load_n(&f->status, __ATOMIC_RELAXED), set = O_APPEND | O_NONBLOCK;
+		while (!__atomic_compare_exchange_n(&f->status, &old, (old & ~set) | ((int)arg & set),
+						    false, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+			;
 		break;
+	}
 	default:
 		r = -EINVAL;
 	}

@@ -118,7 +118,7 @@ struct file_ops {
 struct file {
 	const struct file_ops *ops;
 	bool readable, writable;	/* fixed when the file is made */
-	int status;			/* O_APPEND | O_NONBLOCK: open's, or fcntl(F_SETFL)'s */
+	int status;			/* O_APPEND | O_NONBLOCK | O_LARGEFILE: open's, or fcntl(F_SETFL)'s; atomic */
 	struct spinlock lock;		/* protects ref */
 	int ref;			/* descriptors and calls in progress using f */
 	struct sleeplock pos_lock;	/* protects offset */
@@ -141,8 +141,10 @@ struct file *file_alloc(const struct file_ops *ops, bool readable, bool writable
 /* Drop a reference to f; the last one releases f's contents and frees it. */
 void file_put(struct file *f);
 /*
- * lseek's arithmetic for a file of size bytes: SEEK_SET, SEEK_CUR, SEEK_END;
- * the new offset, or -EINVAL (a bad whence, a negative or overflowing result).
+ * lseek's arithmetic for a file of size bytes: SEEK_SET, SEEK_CUR, SEEK_END,
+ * and SEEK_DATA and SEEK_HOLE for a file that is data throughout (offset
+ * itself, or the end; -ENXIO unless offset is inside the file); the new
+ * offset, or -EINVAL (a bad whence, a negative or overflowing result).
  */
 int64_t file_seek(struct file *f, off_t offset, int whence, uint64_t size);
 

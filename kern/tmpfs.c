@@ -471,9 +471,11 @@ static int64_t dir_pread(struct file *f, void *ubuf, size_t n, off_t off)
 	return -EISDIR;
 }
 
-/* A directory's offset is a readdir cookie: SEEK_SET to one, or SEEK_CUR by 0. */
+/* A directory's offset is a readdir cookie: SEEK_SET to one, or SEEK_CUR by 0 (else -EINVAL, as Linux). */
 static int64_t dir_llseek(struct file *f, off_t offset, int whence)
 {
+	if (whence != SEEK_SET && whence != SEEK_CUR)
+		return -EINVAL;
 	return file_seek(f, offset, whence, 0);
 }
 

@@ -415,7 +415,7 @@ static int open_from(struct vnode *start, const char *path, int flags, uint32_t 
 		return -ENOMEM;
 	}
 	f->vn = vn;
-	f->status = flags & (O_APPEND | O_NONBLOCK);
+	f->status = (flags & (O_APPEND | O_NONBLOCK)) | O_LARGEFILE;	/* as 64-bit Linux */
 	if ((r = vn->ops->open(vn, f)) < 0) {
 		f->ops = NULL;
 		file_put(f);

@@ -41,7 +41,8 @@ struct tmpfs_node {
 	struct sleeplock io;		/* regular files: writers and truncation */
 	struct list_node entries;	/* directories: struct tmpfs_dirent */
 	uint64_t next_cookie;		/* directories: the next entry's cookie */
-	struct tmpfs_node *parent;	/* directories: "..", NULL once removed */
+	struct tmpfs_node *parent;	/* directories: "..", held once removed */
+	bool removed;			/* directories: rmdir'd, so taking no new names */
 	char *target;			/* symbolic links: the target, NUL-terminated */
 };
 
@@ -106,8 +107,6 @@ static int tmpfs_lookup(struct vnode *dir, const char *name, size_t len, struct 
 	struct tmpfs_node *d = node(dir);
 
 	if (len == 2 && name[0] == '.' && name[1] == '.') {
-		if (!d->parent)
-			return -ENOENT;
 		*out = vn_hold(&d->parent->vn);
 		return 0;
 	}
@@ -154,7 +153,7 @@ static int tmpfs_create(struct vnode *dir, const char *name, size_t len, uint32_
 {
 	struct tmpfs_node *d = node(dir);
 
-	if (!d->parent)
+	if (d->removed)
 		return -ENOENT;		/* a removed directory takes no new names */
 	if (find(d, name, len))
 		return -EEXIST;
@@ -189,7 +188,7 @@ static int tmpfs_link(struct vnode *dir, const char *name, size_t len, struct vn
 {
 	struct tmpfs_node *d = node(dir);
 
-	if (!d->parent)
+	if (d->removed)
 		return -ENOENT;
 	if (find(d, name, len))
 		return -EEXIST;
@@ -204,7 +203,8 @@ static int tmpfs_link(struct vnode *dir, const char *name, size_t len, struct vn
 
 /*
  * Remove entry e of dir, whose vnode is vn: a directory must be empty, and
- * then it loses its own "." link and dir its "..". 0 or -ENOTEMPTY.
+ * then it loses its own "." link and dir its ".."; as on Linux its ".." still
+ * leads to dir, which it holds from now on. 0 or -ENOTEMPTY.
  */
 static int remove_entry(struct tmpfs_node *dir, struct tmpfs_dirent *e)
 {
@@ -213,7 +213,8 @@ static int remove_entry(struct tmpfs_node *dir, struct tmpfs_dirent *e)
 	if (S_ISDIR(victim->vn.mode)) {
 		if (!list_empty(&victim->entries))
 			return -ENOTEMPTY;
-		victim->parent = NULL;
+		victim->removed = true;
+		vn_hold(&dir->vn);
 		vn_link_change(&victim->vn, -1);
 		vn_link_change(&dir->vn, -1);
 	}
@@ -237,7 +238,7 @@ static int tmpfs_rename(struct vnode *odir, const char *oname, size_t olen, stru
 
 	if (!e)
 		return -ENOENT;
-	if (!nd->parent)
+	if (nd->removed)
 		return -ENOENT;
 	if (old && old->vn == e->vn)
 		return 0;	/* two names of one file: POSIX says nothing happens */
@@ -268,7 +269,7 @@ static int tmpfs_readdir(struct vnode *dir, uint64_t cookie, struct dirent_info 
 	struct list_node *pos, *tmp;
 
 	if (cookie < 2) {
-		struct tmpfs_node *up = cookie == 0 || !d->parent ? d : d->parent;
+		struct tmpfs_node *up = cookie == 0 || d->removed ? d : d->parent;
 		out->ino = up->vn.ino;
 		out->type = DT_DIR;
 		out->next = cookie + 1;
@@ -322,6 +323,8 @@ static void tmpfs_destroy(struct vnode *vn)
 	if (vn->pages)
 		vmobj_put(vn->pages);
 	kfree(n->target);
+	if (n->removed)
+		vn_put(&n->parent->vn);
 	kfree(n);
 }
 

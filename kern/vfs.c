@@ -972,6 +972,39 @@ static int rename_targets(struct target *o, struct target *n, unsigned flags)
 	return r;
 }
 
+/*
+ * renameat2's RENAME_EXCHANGE: both names must exist, and neither may be a
+ * directory that would move under itself; vfs_lock held.
+ */
+static int exchange_targets(struct target *a, struct target *b, unsigned flags)
+{
+	struct vnode *avn, *bvn;
+	int r;
+
+	if (target_is_dot(a) || target_is_dot(b))
+		return -EBUSY;
+	if ((r = target_lookup(a, &avn)) < 0)
+		return r;
+	if ((r = target_lookup(b, &bvn)) < 0) {
+		vn_put(avn);
+		return r;
+	}
+	if (a->dir->fs != b->dir->fs)
+		r = -EXDEV;
+	else if ((a->slash && !S_ISDIR(avn->mode)) || (b->slash && !S_ISDIR(bvn->mode)))
+		r = -ENOTDIR;
+	else if (avn->mounted || bvn->mounted)
+		r = -EBUSY;
+	else if ((S_ISDIR(avn->mode) && is_under(b->dir, avn)) ||
+		 (S_ISDIR(bvn->mode) && is_under(a->dir, bvn)))
+		r = -EINVAL;
+	else if (avn != bvn)
+		r = a->dir->ops->exchange(a->dir, a->name, a->len, b->dir, b->name, b->len);
+	vn_put(bvn);
+	vn_put(avn);
+	return r;
+}
+
 /* The second path of a two-path call: its start and text. */
 struct second_path {
 	int dirfd;
@@ -1017,9 +1050,11 @@ static int64_t two_paths(int olddirfd, const char *uold, int newdirfd, const cha
 int64_t sys_renameat2(int olddirfd, const char *uold, int newdirfd, const char *unew,
 		      unsigned flags)
 {
-	if (flags & ~RENAME_NOREPLACE)
+	if ((flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE)) ||
+	    (flags & RENAME_NOREPLACE && flags & RENAME_EXCHANGE))
 		return -EINVAL;
-	return two_paths(olddirfd, uold, newdirfd, unew, flags, rename_targets);
+	return two_paths(olddirfd, uold, newdirfd, unew, flags,
+			 flags & RENAME_EXCHANGE ? exchange_targets : rename_targets);
 }
 
 int64_t sys_renameat(int olddirfd, const char *uold, int newdirfd, const char *unew)

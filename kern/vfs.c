@@ -200,10 +200,14 @@ static int path_in(const char *upath, char **kpath)
 
 /*
  * Where a path given with dirfd starts, held: the cwd for AT_FDCWD, else
- * dirfd's directory (-EBADF, -ENOTDIR). An absolute path needs no start.
+ * dirfd's directory (-EBADF, -ENOTDIR). An absolute path needs no start. An
+ * empty path names nothing: -ENOENT before dirfd is looked at, as on Linux
+ * (callers that take AT_EMPTY_PATH deal with it first).
  */
 static int at_start(int dirfd, const char *path, struct vnode **start)
 {
+	if (!path[0])
+		return -ENOENT;
 	if (path[0] == '/' || dirfd == AT_FDCWD) {
 		*start = my_cwd();
 		return 0;

@@ -76,6 +76,11 @@ static void lookups(void)
 	check(fails(mkdir("c/d", 0755), ENOTDIR), "mkdir c/d: ENOTDIR");
 	check(fails(stat("nothere/x", &st), ENOENT), "nothere/x: ENOENT");
 	check(fails(stat("", &st), ENOENT), "the empty path: ENOENT");
+	check(fails(openat(999, "", O_RDONLY), ENOENT) && fails(mkdirat(999, "", 0755), ENOENT) &&
+	      fails(unlinkat(999, "", 0), ENOENT) && fails(fstatat(999, "", &st, 0), ENOENT) &&
+	      fails(linkat(999, "", AT_FDCWD, "x", 0), ENOENT) &&
+	      fails(linkat(AT_FDCWD, "x", 999, "", 0), ENOENT),
+	      "an empty path without AT_EMPTY_PATH: ENOENT, before the bad dirfd");
 	memset(name, 'n', NAME_MAX + 1);
 	name[NAME_MAX + 1] = '\0';
 	check(fails(open(name, O_RDONLY | O_CREAT, 0644), ENAMETOOLONG), "a 256-byte name: ENAMETOOLONG");

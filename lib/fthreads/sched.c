@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 #include "fthreads.h"
+#ifdef __SANITIZE_ADDRESS__
+#include <sanitizer/common_interface_defs.h>
+#endif
 
 #define GUARD 4096
 #define MXCSR_DEFAULT 0x1f80	/* all exceptions masked, round to nearest */
@@ -93,6 +96,48 @@ static void bury(void)
 }
 
 /*
+ * The host test runs under AddressSanitizer, which must be told of each
+ * switch between stacks (main's bounds it reports when main is first left).
+ * Without it, as in the library, these do nothing.
+ */
+#ifdef __SANITIZE_ADDRESS__
+static struct fth_thread *asan_prev;
+static const void *main_bottom;
+static size_t main_size;
+
+static void asan_leave(struct fth_thread *self, struct fth_thread *next, void **fake)
+{
+	asan_prev = self;
+	if (next->stack)
+		__sanitizer_start_switch_fiber(self->state == FTH_DEAD ? NULL : fake,
+					       (char *)next->stack + GUARD, next->stack_size - GUARD);
+	else
+		__sanitizer_start_switch_fiber(self->state == FTH_DEAD ? NULL : fake, main_bottom,
+					       main_size);
+}
+
+static void asan_arrive(void *fake)
+{
+	const void *bottom;
+	size_t size;
+
+	__sanitizer_finish_switch_fiber(fake, &bottom, &size);
+	if (asan_prev == &main_thread) {
+		main_bottom = bottom;
+		main_size = size;
+	}
+}
+#else
+static void asan_leave(struct fth_thread *self, struct fth_thread *next, void **fake)
+{
+}
+
+static void asan_arrive(void *fake)
+{
+}
+#endif
+
+/*
  * Run the next READY thread in place of the running one, whose state the
  * caller has set; returns when the caller runs again. errno goes with the
  * thread. If the caller itself is the next READY one, nothing is switched.
@@ -110,8 +155,11 @@ static void schedule(void)
 		return;
 	self->saved_errno = errno;
 	current = next;
+	void *fake = NULL;
+	asan_leave(self, next, &fake);
 	fth_switch(&self->rsp, &next->rsp);
 	/* Running again, on this thread's own stack. */
+	asan_arrive(fake);
 	bury();
 	errno = self->saved_errno;
 }
@@ -130,6 +178,7 @@ void fth_yield(void)
 
 _Noreturn void fth_thread_main(struct fth_thread *t)
 {
+	asan_arrive(NULL);
 	bury();
 	errno = 0;
 	fth_exit(t->start(t->arg));

@@ -409,13 +409,17 @@ int vfs_lookup(const char *path, struct vnode **out)
 /*
  * openat: see open_vnode and open_check for what may be opened how. O_CLOEXEC
  * marks the descriptor close-on-exec; O_APPEND and O_NONBLOCK are the file's
- * status flags (fcntl F_GETFL).
+ * status flags (fcntl F_GETFL). O_CREAT with O_DIRECTORY is -EINVAL, before
+ * the path is read, as on Linux 6.x.
  */
 int64_t sys_openat(int dirfd, const char *upath, int flags, uint32_t mode)
 {
 	char *path = NULL;
 	struct vnode *start;
 	struct file *f;
+
+	if ((flags & O_CREAT) && (flags & O_DIRECTORY))
+		return -EINVAL;
 	int r = path_in(upath, &path);
 
 	if (r < 0)

@@ -112,6 +112,9 @@ static void lookups(void)
 	      "a dangling link: ENOENT through it, there itself");
 	check(fails(open("tob", O_RDONLY | O_NOFOLLOW), ELOOP), "O_NOFOLLOW on a link: ELOOP");
 	check(fails(open("c", O_RDONLY | O_DIRECTORY), ENOTDIR), "O_DIRECTORY on a file: ENOTDIR");
+	check(fails(open("newdir", O_CREAT | O_DIRECTORY | O_RDWR, 0644), EINVAL) &&
+	      fails(open("a", O_CREAT | O_DIRECTORY, 0644), EINVAL) &&
+	      fails(stat("newdir", &st), ENOENT), "O_CREAT with O_DIRECTORY: EINVAL, nothing made");
 	check(fails(open("a", O_WRONLY), EISDIR), "a directory opened for writing: EISDIR");
 	int d = open("a", O_RDONLY | O_DIRECTORY);
 	char byte;

@@ -710,10 +710,10 @@ int64_t sys_flexsc_register(const struct flexsc_options *uopts)
 	if (opts.npages > FLEXSC_MAX_PAGES || opts.nthreads > FLEXSC_MAX_THREADS ||
 	    opts.reserved || opts.addr % PGSIZE)
 		return -EINVAL;
-	if (opts.addr && !user_pages(opts.addr, (opts.npages + 1) * PGSIZE))
-		return -ENOMEM;
 	if (p->flexsc)
 		return -EBUSY;
+	if (opts.addr && !user_pages(opts.addr, (opts.npages + 1) * PGSIZE))
+		return -ENOMEM;
 
 	struct flexsc_ctx *ctx = kzalloc(sizeof(*ctx));
 	if (!ctx)

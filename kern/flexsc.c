@@ -620,10 +620,11 @@ static int add_page(struct flexsc_ctx *ctx, unsigned i, struct page **pp)
 
 /*
  * Allocate ctx's pages, zeroed (every entry FREE), and the control page after
- * them, into a shared object mapped into p's address space: the entries
- * read-write, the control page read-only. 0 or -ENOMEM.
+ * them, into a shared object mapped into p's address space at addr (0: where
+ * there is room): the entries read-write, the control page read-only. 0,
+ * -ENOMEM, or -EEXIST if [addr, addr + length) is not free.
  */
-static int map_pages(struct flexsc_ctx *ctx, struct proc *p)
+static int map_pages(struct flexsc_ctx *ctx, struct proc *p, uintptr_t addr)
 {
 	struct vmspace *vs = p->vs;
 	size_t len = ctx->npages * PGSIZE;
@@ -641,9 +642,17 @@ static int map_pages(struct flexsc_ctx *ctx, struct proc *p)
 	ctx->ctl = page2kva(ctx->ctl_page);
 	entries_init(&ctx->entries, kpages, ctx->npages);
 	sleeplock_acquire(&vs->lock);
-	ctx->uaddr = vmmap_find_range(&vs->map, len + PGSIZE, UMIN, vs->mmap_top, VMMAP_HILO);
-	int r = ctx->uaddr ? vm_map(vs, ctx->uaddr, len, PROT_READ | PROT_WRITE,
-				    MAP_SHARED | VMA_FLEXSC, ctx->obj, 0) : -ENOMEM;
+	int r = 0;
+	if (!addr)
+		ctx->uaddr = vmmap_find_range(&vs->map, len + PGSIZE, UMIN, vs->mmap_top,
+					      VMMAP_HILO);
+	else if (vmmap_range_is_free(&vs->map, addr, addr + len + PGSIZE))
+		ctx->uaddr = addr;
+	else
+		r = -EEXIST;
+	if (r == 0)
+		r = ctx->uaddr ? vm_map(vs, ctx->uaddr, len, PROT_READ | PROT_WRITE,
+					MAP_SHARED | VMA_FLEXSC, ctx->obj, 0) : -ENOMEM;
 	if (r == 0)
 		r = vm_map(vs, ctx->uaddr + len, PGSIZE, PROT_READ, MAP_SHARED | VMA_FLEXSC,
 			   ctx->obj, len);
@@ -699,10 +708,12 @@ int64_t sys_flexsc_register(const struct flexsc_options *uopts)
 	if (opts.nthreads == 0)
 		opts.nthreads = FLEXSC_DEFAULT_THREADS;
 	if (opts.npages > FLEXSC_MAX_PAGES || opts.nthreads > FLEXSC_MAX_THREADS ||
-	    opts.reserved[0] || opts.reserved[1])
+	    opts.reserved || opts.addr % PGSIZE)
 		return -EINVAL;
 	if (p->flexsc)
 		return -EBUSY;
+	if (opts.addr && !user_pages(opts.addr, (opts.npages + 1) * PGSIZE))
+		return -ENOMEM;
 
 	struct flexsc_ctx *ctx = kzalloc(sizeof(*ctx));
 	if (!ctx)
@@ -719,13 +730,14 @@ int64_t sys_flexsc_register(const struct flexsc_options *uopts)
 	waitq_init(&ctx->done);
 	waitq_init(&ctx->gone);
 	list_init(&ctx->pool);
-	if (map_pages(ctx, p) < 0) {
+	int r = map_pages(ctx, p, opts.addr);
+	if (r < 0) {
 		ctx_free(ctx);
-		return -ENOMEM;
+		return r;
 	}
 	p->flexsc = ctx;
 	for (unsigned i = 0; i < opts.nthreads; i++) {
-		int r = pool_add_thread(ctx);
+		r = pool_add_thread(ctx);
 		if (r < 0) {
 			uintptr_t uaddr = ctx->uaddr;
 			flexsc_teardown(p);

@@ -14,14 +14,6 @@
 
 #define MAP_KNOWN (MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS)
 
-/* Whether [addr, addr+len) is a page-aligned range inside user space. */
-static bool user_pages(uintptr_t addr, size_t len)
-{
-	uintptr_t end;
-	return addr % PGSIZE == 0 && addr >= UMIN &&
-	       !__builtin_add_overflow(addr, len, &end) && end <= USER_END;
-}
-
 /*
  * The object a new mapping reads from, with one reference: a fresh anonymous
  * object, or what file fd's ops map (a private mapping gets a copy-on-write

@@ -1156,8 +1156,9 @@ static bool gen_call(struct call *c)
 		o->flags = (uint32_t)below(3);
 		o->cpus = below(4);
 		o->idle_us = one_in(2) ? 0 : below(3000);
-		o->reserved[0] = one_in(4) ? rnd() : 0;
-		o->reserved[1] = 0;
+		/* Where: anywhere free, a random (often taken or unaligned) address. */
+		o->addr = one_in(2) ? 0 : one_in(2) ? rnd() & ~(uint64_t)0xfff : rnd();
+		o->reserved = one_in(4) ? rnd() : 0;
 		c->a[0] = one_in(4) ? (long)pointer(sizeof(*o), false, &c->ptr) : (long)SCRATCH;
 		if (c->ptr == P_PATTERN || (!risky && !page))
 			c->a[0] = SCRATCH;

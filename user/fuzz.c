@@ -643,10 +643,13 @@ static void after_open(const struct call *c, long r)
 		return;
 	}
 	bool full = lowest_free() < 0;
-	if ((dev || file) && (flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL) && acc != ACCESS_MODE)
+	bool dir_wanted = flags & O_DIRECTORY, create_dir = dir_wanted && (flags & O_CREAT);
+	if (create_dir && acc != ACCESS_MODE)
+		want(r == -EINVAL, "O_CREAT with O_DIRECTORY is -EINVAL", r);
+	if ((dev || file) && (flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL) && acc != ACCESS_MODE &&
+	    !create_dir)
 		want(r == -EEXIST || (r == -EMFILE && full), "O_CREAT|O_EXCL on an existing name is -EEXIST", r);
-	bool dir_wanted = flags & O_DIRECTORY;
-	if ((dev || file) && acc != ACCESS_MODE && !(flags & O_EXCL) && dir_wanted)
+	if ((dev || file) && acc != ACCESS_MODE && !(flags & O_EXCL) && dir_wanted && !create_dir)
 		want(r == -ENOTDIR, "O_DIRECTORY on a device or a file is -ENOTDIR", r);
 	if (dev && acc != ACCESS_MODE && !(flags & O_EXCL) && !dir_wanted)
 		want(r == -EMFILE && full, "open of a device", r);

@@ -136,7 +136,12 @@ int time_timeout_tick(const struct timespec *uts, int abs_clock, uint64_t *tick)
 		ns = ns > epoch_ns ? ns - epoch_ns : 0;
 	}
 	uint64_t left = ns > now ? ns - now : 0;
-	*tick = add_saturating(ticks, (left + tick_ns - 1) / tick_ns);
+	/*
+	 * Part of the current tick has passed already, so the next one comes
+	 * sooner than tick_ns from now: one tick more, or the timeout would
+	 * expire up to a tick before its time, which Linux never does.
+	 */
+	*tick = add_saturating(ticks, left ? (left + tick_ns - 1) / tick_ns + 1 : 0);
 	return 0;
 }
 

@@ -15,6 +15,7 @@ import threading
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 sys.dont_write_bytecode = True
+import checks  # noqa: E402
 import runtests  # noqa: E402
 
 BANNER = b"QEMU 7.2.0 monitor - type 'help' for more information\r\n(qemu) "
@@ -62,12 +63,7 @@ def typed(path, answer, listening=True):
 
 
 def main():
-    failures = []
-
-    def check(ok, what):
-        if not ok:
-            failures.append(what)
-            print(f"FAIL {what}")
+    check = checks.Checks("test_monitor")
 
     with tempfile.TemporaryDirectory() as tmp:
         errors, notes, commands, waited = typed(os.path.join(tmp, "answered.sock"), answer=True)
@@ -85,8 +81,7 @@ def main():
         errors, notes, _, _ = typed(os.path.join(tmp, "absent.sock"), answer=True, listening=False)
         check(len(errors) == 1 and "failed" in errors[0],
               f"a command with no monitor to take it is an error ({errors})")
-    print(f"test_monitor: {len(failures)} failures")
-    return 1 if failures else 0
+    return check.finish()
 
 
 if __name__ == "__main__":

@@ -10,17 +10,13 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 sys.dont_write_bytecode = True
+import checks  # noqa: E402
 import elkrun  # noqa: E402
 import runtests  # noqa: E402
 
 
 def main():
-    failures = []
-
-    def check(ok, what):
-        if not ok:
-            failures.append(what)
-            print(f"FAIL {what}")
+    check = checks.Checks("test_swapdisk")
 
     check(elkrun.disk_bytes("64M") == 64 << 20, "64M is 64 MiB")
     check(elkrun.disk_bytes("1g") == 1 << 30, "1g is 1 GiB")
@@ -54,8 +50,7 @@ def main():
         check(False, "a case with a bad swap size is refused")
     except runtests.Malformed as e:
         check("4 KiB" in str(e), f"the refusal says why ({e})")
-    print(f"test_swapdisk: {len(failures)} failures")
-    return 1 if failures else 0
+    return check.finish()
 
 
 if __name__ == "__main__":

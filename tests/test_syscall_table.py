@@ -11,6 +11,8 @@ import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TOOL = os.path.join(ROOT, "tools", "syscalltable.py")
+sys.dont_write_bytecode = True
+import checks  # noqa: E402
 
 
 def run(*args):
@@ -20,12 +22,7 @@ def run(*args):
 
 
 def main():
-    failures = []
-
-    def check(ok, what):
-        if not ok:
-            failures.append(what)
-            print(f"FAIL {what}")
+    check = checks.Checks("test_syscall_table")
 
     deffile = os.path.join(ROOT, "inc", "syscall.def")
     doc = os.path.join(ROOT, "docs", "syscalls.md")
@@ -58,8 +55,7 @@ def main():
               "the new row comes where its line is in the list (between open and close)")
         status, _ = run("--check", "--def", tdef, "--doc", tdoc)
         check(status == 0, "--check accepts the rewritten table")
-    print(f"test_syscall_table: {len(failures)} failures")
-    return 1 if failures else 0
+    return check.finish()
 
 
 if __name__ == "__main__":

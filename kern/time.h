@@ -35,5 +35,6 @@ int64_t sys_clock_gettime(int clock, struct timespec *uts);
  */
 int64_t sys_clock_nanosleep(int clock, int flags, const struct timespec *ureq,
 			    struct timespec *urem);
+int64_t sys_restart_syscall(void);
 
 #endif

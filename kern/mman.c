@@ -12,13 +12,6 @@
 #include <kern/vm.h>
 #include <kern/vmobj.h>
 
-/* Whether [addr, addr+len) is a page-aligned range inside user space. */
-static bool user_pages(uintptr_t addr, size_t len)
-{
-	uintptr_t end;
-	return addr % PGSIZE == 0 && addr >= UMIN &&
-	       !__builtin_add_overflow(addr, len, &end) && end <= USER_END;
-}
 
 /*
  * The object a new mapping reads from, with one reference: a fresh anonymous

@@ -263,6 +263,34 @@ static int tmpfs_rename(struct vnode *odir, const char *oname, size_t olen, stru
 	return 0;
 }
 
+/* Let e, an entry of dir, name vn instead: a directory's parent and ".." links follow. */
+static void repoint(struct tmpfs_node *dir, struct tmpfs_dirent *e, struct vnode *vn)
+{
+	struct tmpfs_node *n = node(vn);
+
+	if (S_ISDIR(vn->mode) && n->parent != dir) {
+		vn_link_change(&n->parent->vn, -1);
+		vn_link_change(&dir->vn, 1);
+		n->parent = dir;
+	}
+	e->vn = vn;
+	vfs_touch(vn, false, false);
+}
+
+static int tmpfs_exchange(struct vnode *adir, const char *aname, size_t alen, struct vnode *bdir,
+			  const char *bname, size_t blen)
+{
+	struct tmpfs_node *ad = node(adir), *bd = node(bdir);
+	struct tmpfs_dirent *a = find(ad, aname, alen), *b = find(bd, bname, blen);
+
+	if (!a || !b)
+		return -ENOENT;
+	struct vnode *avn = a->vn;
+	repoint(ad, a, b->vn);
+	repoint(bd, b, avn);
+	return 0;
+}
+
 static int tmpfs_readdir(struct vnode *dir, uint64_t cookie, struct dirent_info *out)
 {
 	struct tmpfs_node *d = node(dir);
@@ -511,6 +539,7 @@ static const struct vnode_ops dir_vops = {
 	.link = tmpfs_link,
 	.unlink = tmpfs_unlink,
 	.rename = tmpfs_rename,
+	.exchange = tmpfs_exchange,
 	.readdir = tmpfs_readdir,
 	.open = dir_open,
 	.destroy = tmpfs_destroy,

@@ -200,10 +200,14 @@ static int path_in(const char *upath, char **kpath)
 
 /*
  * Where a path given with dirfd starts, held: the cwd for AT_FDCWD, else
- * dirfd's directory (-EBADF, -ENOTDIR). An absolute path needs no start.
+ * dirfd's directory (-EBADF, -ENOTDIR). An absolute path needs no start. An
+ * empty path names nothing: -ENOENT before dirfd is looked at, as on Linux
+ * (callers that take AT_EMPTY_PATH deal with it first).
  */
 static int at_start(int dirfd, const char *path, struct vnode **start)
 {
+	if (!path[0])
+		return -ENOENT;
 	if (path[0] == '/' || dirfd == AT_FDCWD) {
 		*start = my_cwd();
 		return 0;
@@ -448,13 +452,17 @@ int vfs_lookup(const char *path, struct vnode **out)
 /*
  * openat: see open_vnode and open_check for what may be opened how. O_CLOEXEC
  * marks the descriptor close-on-exec; O_APPEND and O_NONBLOCK are the file's
- * status flags (fcntl F_GETFL).
+ * status flags (fcntl F_GETFL). O_CREAT with O_DIRECTORY is -EINVAL, before
+ * the path is read, as on Linux 6.x.
  */
 int64_t sys_openat(int dirfd, const char *upath, int flags, uint32_t mode)
 {
 	char *path = NULL;
 	struct vnode *start;
 	struct file *f;
+
+	if ((flags & O_CREAT) && (flags & O_DIRECTORY))
+		return -EINVAL;
 	int r = path_in(upath, &path);
 
 	if (r < 0)
@@ -1015,6 +1023,39 @@ static int rename_targets(struct target *o, struct target *n, unsigned flags)
 	return r;
 }
 
+/*
+ * renameat2's RENAME_EXCHANGE: both names must exist, and neither may be a
+ * directory that would move under itself; vfs_lock held.
+ */
+static int exchange_targets(struct target *a, struct target *b, unsigned flags)
+{
+	struct vnode *avn, *bvn;
+	int r;
+
+	if (target_is_dot(a) || target_is_dot(b))
+		return -EBUSY;
+	if ((r = target_lookup(a, &avn)) < 0)
+		return r;
+	if ((r = target_lookup(b, &bvn)) < 0) {
+		vn_put(avn);
+		return r;
+	}
+	if (a->dir->fs != b->dir->fs)
+		r = -EXDEV;
+	else if ((a->slash && !S_ISDIR(avn->mode)) || (b->slash && !S_ISDIR(bvn->mode)))
+		r = -ENOTDIR;
+	else if (avn->mounted || bvn->mounted)
+		r = -EBUSY;
+	else if ((S_ISDIR(avn->mode) && is_under(b->dir, avn)) ||
+		 (S_ISDIR(bvn->mode) && is_under(a->dir, bvn)))
+		r = -EINVAL;
+	else if (avn != bvn)
+		r = a->dir->ops->exchange(a->dir, a->name, a->len, b->dir, b->name, b->len);
+	vn_put(bvn);
+	vn_put(avn);
+	return r;
+}
+
 /* The second path of a two-path call: its start and text. */
 struct second_path {
 	int dirfd;
@@ -1060,9 +1101,11 @@ static int64_t two_paths(int olddirfd, const char *uold, int newdirfd, const cha
 int64_t sys_renameat2(int olddirfd, const char *uold, int newdirfd, const char *unew,
 		      unsigned flags)
 {
-	if (flags & ~RENAME_NOREPLACE)
+	if ((flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE)) ||
+	    (flags & RENAME_NOREPLACE && flags & RENAME_EXCHANGE))
 		return -EINVAL;
-	return two_paths(olddirfd, uold, newdirfd, unew, flags, rename_targets);
+	return two_paths(olddirfd, uold, newdirfd, unew, flags,
+			 flags & RENAME_EXCHANGE ? exchange_targets : rename_targets);
 }
 
 int64_t sys_renameat(int olddirfd, const char *uold, int newdirfd, const char *unew)

@@ -18,6 +18,7 @@
 #define O_APPEND    02000
 #define O_NOCTTY    0400
 #define O_NONBLOCK  04000
+#define O_LARGEFILE 0100000	/* offsets past 2 GiB: always so on x86-64, F_GETFL shows it */
 #define O_DIRECTORY 0200000
 #define O_NOFOLLOW  0400000
 #define O_CLOEXEC   02000000
@@ -57,6 +58,8 @@
 #define SEEK_SET 0
 #define SEEK_CUR 1
 #define SEEK_END 2
-#define SEEK_MAX 4	/* Linux's last (SEEK_HOLE); beyond it whence is -EINVAL */
+#define SEEK_DATA 3	/* the next byte of data at or after offset */
+#define SEEK_HOLE 4	/* the next hole at or after offset: the end, at least */
+#define SEEK_MAX SEEK_HOLE	/* Linux's last; beyond it whence is -EINVAL */
 
 #endif

@@ -85,6 +85,12 @@ _Static_assert(__builtin_offsetof(struct flexsc_entry, tag) == 72, "entry layout
  * flags or reserved fields), -EBUSY (already registered), -ENOMEM, or -EAGAIN
  * if kernel stacks for the threads ran out.
  *
+ * Address: with opts->addr 0 the kernel picks where the pages go (the highest
+ * free range below the stack, like mmap). Otherwise the pages start exactly
+ * there, checked as mmap(MAP_FIXED_NOREPLACE) checks: -EINVAL if addr is not
+ * page aligned, -ENOMEM if the npages + 1 pages do not fit in user space,
+ * -EEXIST if any of them overlaps an existing mapping (which is left alone).
+ *
  * Placement, where the syscall threads run:
  * - FLEXSC_PLACE_SAME (0): wherever the process may run (its CPU mask when it
  *   registers, sched_setaffinity), so normally beside the caller; they run
@@ -120,7 +126,8 @@ struct flexsc_options {
 	uint32_t flags;		/* FLEXSC_POLL */
 	uint64_t cpus;		/* FLEXSC_PLACE_CORES: the syscall cores, bit n CPU n */
 	uint64_t idle_us;	/* FLEXSC_POLL: how long a thread polls an idle page */
-	uint64_t reserved[2];	/* must be zero */
+	uint64_t addr;		/* 0, or where the pages go (see above) */
+	uint64_t reserved;	/* must be zero */
 };
 
 /*

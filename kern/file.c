@@ -67,6 +67,15 @@ int64_t file_seek(struct file *f, off_t offset, int whence, uint64_t size)
 	case SEEK_SET: base = 0; break;
 	case SEEK_CUR: base = f->offset; break;
 	case SEEK_END: base = (off_t)size; break;
+	case SEEK_DATA:
+	case SEEK_HOLE:
+		if (offset < 0 || (uint64_t)offset >= size) {
+			sleeplock_release(&f->pos_lock);
+			return -ENXIO;
+		}
+		base = whence == SEEK_DATA ? 0 : (off_t)size;
+		offset = whence == SEEK_DATA ? offset : 0;
+		break;
 	default:
 		sleeplock_release(&f->pos_lock);
 		return -EINVAL;
@@ -415,13 +424,8 @@ static int64_t iovec_check(const struct iovec *uiov, int iovcnt)
 	return 0;
 }
 
-/*
- * A vectored transfer on f as a read or write per buffer of u, in order: a
- * short one (end of file, a fault) ends it with what moved so far; so does a
- * read that got data from a file whose reads may wait, so that readv never
- * waits once it has something. An error only if nothing moved.
- */
-static int64_t transfer_each(struct file *f, const struct user_iov *u, bool writing)
+int64_t user_iov_each(const struct user_iov *u, bool stop_early,
+		      int64_t (*step)(void *ubuf, size_t n, void *arg), void *arg)
 {
 	int64_t r = 0, done = 0;
 
@@ -431,15 +435,35 @@ static int64_t transfer_each(struct file *f, const struct user_iov *u, bool writ
 			break;
 		if (v.iov_len == 0)
 			continue;
-		r = writing ? f->ops->write(f, v.iov_base, v.iov_len)
-			    : f->ops->read(f, v.iov_base, v.iov_len);
-		if (r < 0)
+		if ((r = step(v.iov_base, v.iov_len, arg)) < 0)
 			break;
 		done += r;
-		if ((size_t)r < v.iov_len || (!writing && f->ops->reads_may_wait))
+		if ((size_t)r < v.iov_len || stop_early)
 			break;
 	}
 	return done > 0 || r >= 0 ? done : r;
+}
+
+/* user_iov_each's step for a file without a vectored call of its own: one read or write. */
+struct rw_step { struct file *f; bool writing; };
+
+static int64_t rw_piece(void *ubuf, size_t n, void *arg)
+{
+	struct rw_step *s = arg;
+
+	return s->writing ? s->f->ops->write(s->f, ubuf, n) : s->f->ops->read(s->f, ubuf, n);
+}
+
+/*
+ * A vectored transfer on f as a read or write per buffer of u, in order; a
+ * read from a file whose reads may wait stops once it got data, so that readv
+ * never waits once it has something.
+ */
+static int64_t transfer_each(struct file *f, const struct user_iov *u, bool writing)
+{
+	struct rw_step s = { f, writing };
+
+	return user_iov_each(u, !writing && f->ops->reads_may_wait, rw_piece, &s);
 }
 
 /*
@@ -679,8 +703,8 @@ int64_t sys_dup3(int oldfd, int newfd, int flags)
 /*
  * fcntl: F_DUPFD and F_DUPFD_CLOEXEC (the lowest closed descriptor >= arg,
  * -EINVAL if arg is at or past the caller's fd_limit), F_GETFD and F_SETFD (FD_CLOEXEC), F_GETFL
- * (access mode and status flags) and F_SETFL (O_APPEND and O_NONBLOCK; other
- * bits are ignored, as on Linux). -EBADF for a closed fd, -EINVAL for other
+ * (access mode and status flags, O_LARGEFILE among them for what open made) and
+ * F_SETFL (O_APPEND and O_NONBLOCK; other bits are kept, as on Linux). -EBADF for a closed fd, -EINVAL for other
  * commands.
  */
 int64_t sys_fcntl(int fd, int cmd, uint64_t arg)
@@ -713,9 +737,13 @@ int64_t sys_fcntl(int fd, int cmd, uint64_t arg)
 		r = (f->readable && f->writable ? O_RDWR : f->writable ? O_WRONLY : O_RDONLY) |
 		    __atomic_load_n(&f->status, __ATOMIC_RELAXED);
 		break;
-	case F_SETFL:
-		__atomic_store_n(&f->status, (int)(arg & (O_APPEND | O_NONBLOCK)), __ATOMIC_RELAXED);
+	case F_SETFL: {
+		int old = __atomic_load_n(&f->status, __ATOMIC_RELAXED), set = O_APPEND | O_NONBLOCK;
+		while (!__atomic_compare_exchange_n(&f->status, &old, (old & ~set) | ((int)arg & set),
+						    false, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+			;
 		break;
+	}
 	default:
 		r = -EINVAL;
 	}

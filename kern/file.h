@@ -51,6 +51,14 @@ int64_t user_iov_len(const struct user_iov *u);
 size_t user_iov_copy_out(const struct user_iov *u, size_t skip, const void *src, size_t n);
 /* Copy n bytes from u's buffers, starting skip bytes in, to dst: 0 or -EFAULT. */
 int user_iov_copy_in(const struct user_iov *u, size_t skip, void *dst, size_t n);
+/*
+ * Call step on each of u's buffers in order (a user address that may still
+ * fault, its length > 0, and arg), as one transfer: a step that moves less
+ * than its buffer (end of file, a fault) ends it, and so, if stop_early, does
+ * any step. The bytes the steps moved, or if none the first one's -errno.
+ */
+int64_t user_iov_each(const struct user_iov *u, bool stop_early,
+		      int64_t (*step)(void *ubuf, size_t n, void *arg), void *arg);
 
 /* What one kind of file does. A file is only read if readable, written if writable. */
 struct file_ops {
@@ -66,8 +74,9 @@ struct file_ops {
 	 * readv and writev as one transfer over u's buffers in order, for a kind
 	 * whose vectored call is not a read or write per buffer (a pipe: a readv
 	 * fills its buffers from what is there, a writev of at most PIPE_BUF
-	 * bytes goes in whole). As read and write otherwise. NULL: one read or
-	 * write per buffer (kern/file.c).
+	 * bytes goes in whole; a regular file: a writev is one write, under
+	 * one lock, and a readv moves the offset once). As read and write
+	 * otherwise. NULL: one read or write per buffer (kern/file.c).
 	 */
 	int64_t (*readv)(struct file *f, const struct user_iov *u);
 	int64_t (*writev)(struct file *f, const struct user_iov *u);
@@ -109,7 +118,7 @@ struct file_ops {
 struct file {
 	const struct file_ops *ops;
 	bool readable, writable;	/* fixed when the file is made */
-	int status;			/* O_APPEND | O_NONBLOCK: open's, or fcntl(F_SETFL)'s */
+	int status;			/* O_APPEND | O_NONBLOCK | O_LARGEFILE: open's, or fcntl(F_SETFL)'s; atomic */
 	struct spinlock lock;		/* protects ref */
 	int ref;			/* descriptors and calls in progress using f */
 	struct sleeplock pos_lock;	/* protects offset */
@@ -132,8 +141,10 @@ struct file *file_alloc(const struct file_ops *ops, bool readable, bool writable
 /* Drop a reference to f; the last one releases f's contents and frees it. */
 void file_put(struct file *f);
 /*
- * lseek's arithmetic for a file of size bytes: SEEK_SET, SEEK_CUR, SEEK_END;
- * the new offset, or -EINVAL (a bad whence, a negative or overflowing result).
+ * lseek's arithmetic for a file of size bytes: SEEK_SET, SEEK_CUR, SEEK_END,
+ * and SEEK_DATA and SEEK_HOLE for a file that is data throughout (offset
+ * itself, or the end; -ENXIO unless offset is inside the file); the new
+ * offset, or -EINVAL (a bad whence, a negative or overflowing result).
  */
 int64_t file_seek(struct file *f, off_t offset, int whence, uint64_t size);
 

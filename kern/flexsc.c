@@ -118,6 +118,7 @@ struct pool_thread {
 	struct thread *thread;
 	struct flexsc_ctx *ctx;
 	int entry;			/* the entry it runs, or ENTRY_IDLE, ENTRY_CLAIMING */
+	unsigned intr_why;		/* SIGINTR_* since its call began; atomic */
 	struct list_node link;		/* in ctx->pool */
 	struct thread_block_hooks hooks;
 };
@@ -282,7 +283,8 @@ struct claimed_call {
  * cleared before closed is read; the teardown's comes after it sets closed, so
  * a thread whose clear could undo it then reads closed set.
  */
-static int pool_claim(struct flexsc_ctx *ctx, int after, bool cancel, struct claimed_call *c)
+static int pool_claim(struct flexsc_ctx *ctx, struct pool_thread *pt, int after, bool cancel,
+		      struct claimed_call *c)
 {
 	int i = -1;
 
@@ -293,8 +295,10 @@ static int pool_claim(struct flexsc_ctx *ctx, int after, bool cancel, struct cla
 	if (i >= 0) {
 		c->sysnum = entries_fetch(&ctx->entries, (unsigned)i, c->args, &c->link);
 		bool exiting = !cancel && is_exit(c->sysnum);
-		if (thread_interrupted())
+		if (thread_interrupted()) {
 			thread_clear_interrupt();
+			__atomic_store_n(&pt->intr_why, 0, __ATOMIC_SEQ_CST);
+		}
 		bool was_closed = exiting ? __atomic_exchange_n(&ctx->closed, true, __ATOMIC_SEQ_CST)
 					  : __atomic_load_n(&ctx->closed, __ATOMIC_SEQ_CST);
 		if (was_closed) {
@@ -330,6 +334,32 @@ static bool pool_enter(struct flexsc_ctx *ctx, struct pool_thread *pt, unsigned 
 }
 
 /*
+ * Run claimed entry i's call c as the process; its result. A call that gives
+ * up with -EINTR runs again if what interrupted it says so
+ * (signal_call_restarts: a handler with SA_RESTART, a stop), as the trap path
+ * restarts it, after waiting out a stop (pool_enter) and through
+ * restart_syscall when the call left the rest of its work to it (a sleep's
+ * time left). The interruption is cleared before its reasons are taken, so
+ * one that comes meanwhile interrupts the restarted call.
+ */
+static int64_t pool_run(struct flexsc_ctx *ctx, struct pool_thread *pt, unsigned i,
+			const struct claimed_call *c)
+{
+	uint32_t num = c->sysnum;
+
+	for (;;) {
+		int64_t r = syscall_invoke(num, c->args);
+		if (r != -EINTR)
+			return r;
+		thread_clear_interrupt();
+		unsigned why = __atomic_exchange_n(&pt->intr_why, 0, __ATOMIC_SEQ_CST);
+		if (!signal_call_restarts(why, num, c->args) || !pool_enter(ctx, pt, i, false))
+			return r;
+		num = signal_restart_num(pt->thread, num);
+	}
+}
+
+/*
  * One scan of the page and the batch it finds (see pool_main): how many
  * entries it ran. Each entry runs as the process, or with cancel (its leader,
  * a link, failed) completes with -ECANCELED unrun. The entry after it, a
@@ -344,13 +374,13 @@ static unsigned pool_serve(struct flexsc_ctx *ctx, struct pool_thread *pt)
 	unsigned ran = 0;
 	bool cancel = false;
 
-	for (int i = pool_claim(ctx, -1, false, &c); i >= 0; ran++) {
+	for (int i = pool_claim(ctx, pt, -1, false, &c); i >= 0; ran++) {
 		if (!pool_enter(ctx, pt, (unsigned)i, !cancel && is_exit(c.sysnum))) {
 			entries_unclaim(&ctx->entries, (unsigned)i);
 			__atomic_store_n(&pt->entry, ENTRY_CLAIMING, __ATOMIC_RELEASE);
 			break;
 		}
-		int64_t r = cancel ? -ECANCELED : syscall_invoke(c.sysnum, c.args);
+		int64_t r = cancel ? -ECANCELED : pool_run(ctx, pt, (unsigned)i, &c);
 		/*
 		 * CLAIMING again before the result is out: a waiter sees a thread
 		 * that may be claiming anything. Publishing needs only release
@@ -362,7 +392,7 @@ static unsigned pool_serve(struct flexsc_ctx *ctx, struct pool_thread *pt)
 		 */
 		__atomic_store_n(&pt->entry, ENTRY_CLAIMING, __ATOMIC_RELEASE);
 		cancel = c.link && r < 0;
-		int next = pool_claim(ctx, i, cancel, &c);
+		int next = pool_claim(ctx, pt, i, cancel, &c);
 		entries_publish(&ctx->entries, (unsigned)i, r);
 		i = next;
 	}
@@ -562,7 +592,7 @@ void flexsc_thread_leave(void)
 	thread_exit();
 }
 
-void flexsc_interrupt_calls(struct proc *p)
+void flexsc_interrupt_calls(struct proc *p, unsigned why)
 {
 	struct flexsc_ctx *ctx = p->flexsc;
 	struct list_node *n;
@@ -572,8 +602,10 @@ void flexsc_interrupt_calls(struct proc *p)
 	spin_lock(&ctx->lock);
 	for (n = ctx->pool.next; n != &ctx->pool; n = n->next) {
 		struct pool_thread *pt = list_entry(n, struct pool_thread, link);
-		if (__atomic_load_n(&pt->entry, __ATOMIC_SEQ_CST) >= 0)	/* signal_stop_wait */
+		if (__atomic_load_n(&pt->entry, __ATOMIC_SEQ_CST) >= 0) {	/* signal_stop_wait */
+			__atomic_or_fetch(&pt->intr_why, why, __ATOMIC_SEQ_CST);	/* before the interruption */
 			thread_interrupt(pt->thread);
+		}
 	}
 	spin_unlock(&ctx->lock);
 }
@@ -620,10 +652,11 @@ static int add_page(struct flexsc_ctx *ctx, unsigned i, struct page **pp)
 
 /*
  * Allocate ctx's pages, zeroed (every entry FREE), and the control page after
- * them, into a shared object mapped into p's address space: the entries
- * read-write, the control page read-only. 0 or -ENOMEM.
+ * them, into a shared object mapped into p's address space at addr (0: where
+ * there is room): the entries read-write, the control page read-only. 0,
+ * -ENOMEM, or -EEXIST if [addr, addr + length) is not free.
  */
-static int map_pages(struct flexsc_ctx *ctx, struct proc *p)
+static int map_pages(struct flexsc_ctx *ctx, struct proc *p, uintptr_t addr)
 {
 	struct vmspace *vs = p->vs;
 	size_t len = ctx->npages * PGSIZE;
@@ -641,9 +674,17 @@ static int map_pages(struct flexsc_ctx *ctx, struct proc *p)
 	ctx->ctl = page2kva(ctx->ctl_page);
 	entries_init(&ctx->entries, kpages, ctx->npages);
 	sleeplock_acquire(&vs->lock);
-	ctx->uaddr = vmmap_find_range(&vs->map, len + PGSIZE, UMIN, vs->mmap_top, VMMAP_HILO);
-	int r = ctx->uaddr ? vm_map(vs, ctx->uaddr, len, PROT_READ | PROT_WRITE,
-				    MAP_SHARED | VMA_FLEXSC, ctx->obj, 0) : -ENOMEM;
+	int r = 0;
+	if (!addr)
+		ctx->uaddr = vmmap_find_range(&vs->map, len + PGSIZE, UMIN, vs->mmap_top,
+					      VMMAP_HILO);
+	else if (vmmap_range_is_free(&vs->map, addr, addr + len + PGSIZE))
+		ctx->uaddr = addr;
+	else
+		r = -EEXIST;
+	if (r == 0)
+		r = ctx->uaddr ? vm_map(vs, ctx->uaddr, len, PROT_READ | PROT_WRITE,
+					MAP_SHARED | VMA_FLEXSC, ctx->obj, 0) : -ENOMEM;
 	if (r == 0)
 		r = vm_map(vs, ctx->uaddr + len, PGSIZE, PROT_READ, MAP_SHARED | VMA_FLEXSC,
 			   ctx->obj, len);
@@ -699,10 +740,12 @@ int64_t sys_flexsc_register(const struct flexsc_options *uopts)
 	if (opts.nthreads == 0)
 		opts.nthreads = FLEXSC_DEFAULT_THREADS;
 	if (opts.npages > FLEXSC_MAX_PAGES || opts.nthreads > FLEXSC_MAX_THREADS ||
-	    opts.reserved[0] || opts.reserved[1])
+	    opts.reserved || opts.addr % PGSIZE)
 		return -EINVAL;
 	if (p->flexsc)
 		return -EBUSY;
+	if (opts.addr && !user_pages(opts.addr, (opts.npages + 1) * PGSIZE))
+		return -ENOMEM;
 
 	struct flexsc_ctx *ctx = kzalloc(sizeof(*ctx));
 	if (!ctx)
@@ -719,13 +762,14 @@ int64_t sys_flexsc_register(const struct flexsc_options *uopts)
 	waitq_init(&ctx->done);
 	waitq_init(&ctx->gone);
 	list_init(&ctx->pool);
-	if (map_pages(ctx, p) < 0) {
+	int r = map_pages(ctx, p, opts.addr);
+	if (r < 0) {
 		ctx_free(ctx);
-		return -ENOMEM;
+		return r;
 	}
 	p->flexsc = ctx;
 	for (unsigned i = 0; i < opts.nthreads; i++) {
-		int r = pool_add_thread(ctx);
+		r = pool_add_thread(ctx);
 		if (r < 0) {
 			uintptr_t uaddr = ctx->uaddr;
 			flexsc_teardown(p);

@@ -22,12 +22,13 @@ int64_t sys_flexsc_wake(void);
 void flexsc_teardown(struct proc *p);
 
 /*
- * A signal is being delivered to p's user thread (the caller): every entry a
- * syscall thread is running is interrupted, so a blocked call in it gives up
- * with -EINTR (the entry completes with that result, SA_RESTART or not).
- * Nothing if p is not registered.
+ * A signal is being delivered to p's user thread (the caller), or p's group
+ * stops: every entry a syscall thread is running is interrupted, for reason
+ * why (SIGINTR_*), so a blocked call in it gives up with -EINTR and then runs
+ * again or completes with -EINTR as signal_call_restarts says. Nothing if p is
+ * not registered.
  */
-void flexsc_interrupt_calls(struct proc *p);
+void flexsc_interrupt_calls(struct proc *p, unsigned why);
 /*
  * An exit or execve posted on p's page has begun: no syscall thread claims
  * another entry (those pending are never run). Nothing if p is not registered.

@@ -12,15 +12,6 @@
 #include <kern/vm.h>
 #include <kern/vmobj.h>
 
-#define MAP_KNOWN (MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS)
-
-/* Whether [addr, addr+len) is a page-aligned range inside user space. */
-static bool user_pages(uintptr_t addr, size_t len)
-{
-	uintptr_t end;
-	return addr % PGSIZE == 0 && addr >= UMIN &&
-	       !__builtin_add_overflow(addr, len, &end) && end <= USER_END;
-}
 
 /*
  * The object a new mapping reads from, with one reference: a fresh anonymous
@@ -62,15 +53,17 @@ static int mapping_object(int prot, int flags, int fd, struct vmobj **objp, int 
 
 /*
  * Where a mapping of len bytes goes: exactly at addr for MAP_FIXED (after
- * unmapping what is there), at the hint addr rounded down to a page (as Linux
+ * unmapping what is there) and MAP_FIXED_NOREPLACE (-EEXIST if anything is), at the hint addr rounded down to a page (as Linux
  * does on x86-64) if that range is free, else the highest free range below the
  * stack. The address, or -errno. vs->lock held.
  */
 static int64_t place(struct vmspace *vs, uintptr_t addr, size_t len, int flags)
 {
-	if (flags & MAP_FIXED) {
+	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
 		if (!user_pages(addr, len))
 			return addr % PGSIZE ? -EINVAL : -ENOMEM;
+		if (!(flags & MAP_FIXED) && !vmmap_range_is_free(&vs->map, addr, addr + len))
+			return -EEXIST;
 		int r = vm_unmap(vs, addr, addr + len);
 		return r < 0 ? r : (int64_t)addr;
 	}
@@ -81,17 +74,39 @@ static int64_t place(struct vmspace *vs, uintptr_t addr, size_t len, int flags)
 	return start ? (int64_t)start : -ENOMEM;
 }
 
+/*
+ * How a mapping with flags is shared, MAP_SHARED or MAP_PRIVATE, as Linux
+ * checks it: -EINVAL for a type that is neither (an anonymous mapping may not
+ * be MAP_SHARED_VALIDATE); for a file, -EOPNOTSUPP for MAP_SHARED_VALIDATE
+ * with a flag it does not know and for a shared MAP_SYNC. Other unknown flags
+ * are ignored.
+ */
+static int mapping_type(int flags)
+{
+	int type = flags & MAP_TYPE;
+
+	if (type == MAP_PRIVATE || (type == MAP_SHARED && (flags & MAP_ANONYMOUS)))
+		return type;
+	if (type != MAP_SHARED && (type != MAP_SHARED_VALIDATE || (flags & MAP_ANONYMOUS)))
+		return -EINVAL;
+	if ((type == MAP_SHARED_VALIDATE && (flags & ~MAP_LEGACY_MASK)) || (flags & MAP_SYNC))
+		return -EOPNOTSUPP;
+	return MAP_SHARED;
+}
+
 int64_t sys_mmap(void *uaddr, size_t len, int prot, int flags, int fd, uint64_t off)
 {
 	uintptr_t addr = (uintptr_t)uaddr;
 	struct vmspace *vs = myproc()->vs;
-	int sharing = flags & (MAP_SHARED | MAP_PRIVATE);
-	int area_flags = sharing;
+	int sharing = mapping_type(flags);
 	struct vmobj *obj;
 
-	if (len == 0 || off % PGSIZE || (prot & ~PROT_ALL) || (flags & ~MAP_KNOWN) ||
-	    (sharing != MAP_SHARED && sharing != MAP_PRIVATE))
+	if (len == 0 || off % PGSIZE || (prot & ~PROT_ALL))
 		return -EINVAL;
+	if (sharing < 0)
+		return sharing;
+	int area_flags = sharing;
+	flags = (flags & ~MAP_TYPE) | sharing;
 	if (len > USER_END)
 		return -ENOMEM;
 	len = ROUNDUP(len, PGSIZE);

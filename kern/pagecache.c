@@ -59,6 +59,8 @@ int64_t pagecache_write(struct vmobj *obj, const void *buf, size_t n, uint64_t o
 	if (off >= PAGECACHE_MAXSIZE)
 		return -EFBIG;
 	n = MIN(n, PAGECACHE_MAXSIZE - off);
+	if (off + n > vmobj_file_size(obj))
+		vmobj_file_zero_tail(obj);
 	while (done < n) {
 		uint64_t pos = off + done;
 		size_t in_page = pos % PGSIZE, k = MIN(n - done, PGSIZE - in_page);

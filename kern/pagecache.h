@@ -23,8 +23,10 @@ int64_t pagecache_read(struct vmobj *obj, void *buf, size_t n, uint64_t off, boo
 /*
  * n bytes from buf at offset off, making pages as needed and growing the size
  * past what was written: the count, or if nothing was written -EFAULT, -ENOSPC
- * (out of memory) or -EFBIG (past PAGECACHE_MAXSIZE). The caller serializes
- * writers of one file.
+ * (out of memory) or -EFBIG (past PAGECACHE_MAXSIZE). A write that may grow
+ * the file first zeroes what a MAP_SHARED store left past the old end, so the
+ * new bytes and any hole read as written. The caller serializes writers of one
+ * file.
  */
 int64_t pagecache_write(struct vmobj *obj, const void *buf, size_t n, uint64_t off, bool user);
 

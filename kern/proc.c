@@ -480,10 +480,11 @@ static int64_t clone_thread(unsigned long flags, uintptr_t stack, int *uptid, in
 /*
  * clone(flags, stack, parent_tid, child_tid, tls), Linux's argument order
  * on x86-64. Two shapes are supported: a thread (CLONE_THREAD with CLONE_VM,
- * CLONE_SIGHAND and CLONE_FILES, as pthread_create makes it) and a new
+ * CLONE_SIGHAND, CLONE_FILES and CLONE_FS, as pthread_create makes it: the
+ * process's threads share its descriptors, cwd and umask) and a new
  * process (no CLONE_VM, or CLONE_VM with CLONE_VFORK: a vfork). Combinations
  * Linux rejects, and the ones elk does not support (a thread without
- * CLONE_FILES, CLONE_VM without CLONE_THREAD or CLONE_VFORK, namespaces,
+ * CLONE_FILES or CLONE_FS, CLONE_VM without CLONE_THREAD or CLONE_VFORK, namespaces,
  * ptrace, pidfds, CLONE_PARENT), are -EINVAL.
  */
 int64_t sys_clone(unsigned long flags, uintptr_t stack, int *uptid, int *uctid, unsigned long tls)
@@ -493,7 +494,7 @@ int64_t sys_clone(unsigned long flags, uintptr_t stack, int *uptid, int *uctid, 
 	if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM))
 		return -EINVAL;
 	if (flags & CLONE_THREAD) {
-		if ((flags & ~CLONE_THREAD_FLAGS) || !(flags & CLONE_FILES))
+		if ((flags & ~CLONE_THREAD_FLAGS) || !(flags & CLONE_FILES) || !(flags & CLONE_FS))
 			return -EINVAL;
 		return clone_thread(flags, stack, uptid, uctid, tls);
 	}

@@ -99,6 +99,7 @@ struct thread {
 	ksigset_t sig_saved_mask;	/* rt_sigsuspend's mask to restore, if sig_restore_mask */
 	bool sig_restore_mask;
 	kstack_t sig_altstack;		/* ss_flags SS_DISABLE when there is none */
+	struct restart_record restart;	/* restart_syscall's; the thread's own */
 };
 
 struct waitq {

@@ -468,26 +468,30 @@ static int64_t interrupted_call(const struct trapframe *tf)
 	return num >= 0 && num != SYS_rt_sigreturn && (int64_t)tf->rax == -EINTR ? num : -1;
 }
 
-/* Make system call frame tf run call num again: rip back over the 2-byte syscall or int $0x80. */
-static void restart_call(struct trapframe *tf, int64_t num)
-{
-	tf->rax = (uint64_t)num;
-	tf->rip -= 2;
-}
-
 /*
- * Whether call num (its arguments in tf) is one Linux never restarts after a
+ * Whether call num with arguments args is one Linux never restarts after a
  * handler, SA_RESTART or not (signal(7)): the sleeps, the waits for a signal,
  * poll and ppoll, and a futex wait with a timeout.
  */
-static bool never_restarted(int64_t num, const struct trapframe *tf)
+static bool never_restarted(int64_t num, const uint64_t args[6])
 {
 	if (num == SYS_futex) {
-		int cmd = (int)tf->rsi & FUTEX_CMD_MASK;
-		return (cmd == FUTEX_WAIT || cmd == FUTEX_WAIT_BITSET) && tf->r10 != 0;
+		int cmd = (int)args[1] & FUTEX_CMD_MASK;
+		return (cmd == FUTEX_WAIT || cmd == FUTEX_WAIT_BITSET) && args[3] != 0;
 	}
-	return num == SYS_nanosleep || num == SYS_clock_nanosleep || num == SYS_rt_sigsuspend ||
-	       num == SYS_pause || num == SYS_poll || num == SYS_ppoll;
+	return num == SYS_nanosleep || num == SYS_clock_nanosleep || num == SYS_restart_syscall ||
+	       num == SYS_rt_sigsuspend || num == SYS_pause || num == SYS_poll || num == SYS_ppoll;
+}
+
+/*
+ * Make system call frame tf run call num again: rip back over the 2-byte
+ * syscall or int $0x80, and rax the call, or restart_syscall when the call
+ * left the rest of its work in the thread's restart record.
+ */
+static void restart_call(struct trapframe *tf, int64_t num)
+{
+	tf->rax = (uint64_t)signal_restart_num(mythread(), (uint32_t)num);
+	tf->rip -= 2;
 }
 
 /*
@@ -498,10 +502,25 @@ static bool never_restarted(int64_t num, const struct trapframe *tf)
 static void restart_or_eintr(struct trapframe *tf, unsigned long flags)
 {
 	int64_t num = interrupted_call(tf);
+	uint64_t args[6] = { tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8, tf->r9 };
 
-	if (num < 0 || !(flags & SA_RESTART) || never_restarted(num, tf))
+	if (num < 0 || !(flags & SA_RESTART) || never_restarted(num, args))
 		return;
 	restart_call(tf, num);
+}
+
+bool signal_call_restarts(unsigned why, uint32_t num, const uint64_t args[6])
+{
+	if (why & SIGINTR_NORESTART)
+		return false;
+	if (why & SIGINTR_RESTART)
+		return !never_restarted(num, args);
+	return (why & SIGINTR_STOP) != 0;
+}
+
+uint32_t signal_restart_num(struct thread *t, uint32_t num)
+{
+	return t->restart.num && t->restart.num == num ? SYS_restart_syscall : num;
 }
 
 /* The general registers of tf in a sigcontext. */
@@ -621,7 +640,7 @@ void signal_deliver(struct trapframe *tf)
 			if (d == DFL_STOP && stops(p, sig)) {
 				group_stop_begin_locked(p, sig);
 				spin_unlock(&proc_lock);
-				flexsc_interrupt_calls(p);	/* its blocked entries, as for a handler */
+				flexsc_interrupt_calls(p, SIGINTR_STOP);	/* its blocked entries */
 				spin_lock(&proc_lock);
 			}
 			if (d != DFL_TERM)
@@ -636,7 +655,7 @@ void signal_deliver(struct trapframe *tf)
 		t->sig_blocked = oldmask | (act.mask & ~UNBLOCKABLE) |
 				 ((act.flags & SA_NODEFER) ? 0 : SIGBIT(sig));
 		spin_unlock(&proc_lock);
-		flexsc_interrupt_calls(p);
+		flexsc_interrupt_calls(p, act.flags & SA_RESTART ? SIGINTR_RESTART : SIGINTR_NORESTART);
 		restart_or_eintr(tf, act.flags);
 		setup_frame(tf, sig, &act, &note, oldmask);
 		handled = true;
@@ -645,8 +664,8 @@ void signal_deliver(struct trapframe *tf)
 	/*
 	 * A call that gave up with -EINTR and ran no handler (the thread stopped,
 	 * or another thread took the process-directed signal it was interrupted
-	 * for) runs again, as Linux restarts it when no handler runs. The sleeps
-	 * start again from the beginning (Linux goes on with the time left).
+	 * for) runs again, as Linux restarts it when no handler runs; a relative
+	 * sleep goes on with the time left (restart_syscall).
 	 */
 	int64_t num = interrupted_call(tf);
 	if (!handled && num >= 0 && !group_ending(p, t))

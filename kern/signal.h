@@ -14,13 +14,36 @@
 
 struct proc;
 struct thread;
+struct timespec;
 struct trapframe;
+
+/*
+ * Why the calls syscall threads run for a process are interrupted
+ * (flexsc_interrupt_calls), bits that add up until the call ends: a handler
+ * with SA_RESTART, one without, a group stop (which runs no handler).
+ */
+#define SIGINTR_RESTART   1u
+#define SIGINTR_NORESTART 2u
+#define SIGINTR_STOP      4u
 
 /* What siginfo will say of a pending signal. */
 struct signote {
 	int code;	/* si_code */
 	int status;	/* SIGCHLD's si_status */
 	uint64_t value;	/* the sender's pid (SIGCHLD: the child's), or the fault address */
+};
+
+/*
+ * The rest of a call's work once a signal with no handler (a stop, say) has
+ * interrupted it, for restart_syscall to go on with, as Linux's restart
+ * block: a relative sleep's deadline and where the time left goes. num is the
+ * call that left it (0: none); it holds only for a later restart of that call.
+ * The thread's own; no lock.
+ */
+struct restart_record {
+	uint32_t num;
+	uint64_t deadline_ns;		/* on the uptime clock */
+	struct timespec *urem;		/* nanosleep's rem, or NULL */
 };
 
 /* Pending signals, with a note for each (one of each kind pends). */
@@ -80,6 +103,18 @@ int signal_take_wait_report_locked(struct proc *c, int options);
  * stopper stores seq_cst before it reads the syscall threads' entries.
  */
 bool signal_stop_wait(struct proc *p);
+/*
+ * Whether a call num (arguments args) that a syscall thread ran and that gave
+ * up with -EINTR for interruptions why (SIGINTR_*) runs again, as on the trap
+ * path: not after a handler without SA_RESTART; after one with it unless Linux
+ * never restarts the call; after a stop (no handler ran) always.
+ */
+bool signal_call_restarts(unsigned why, uint32_t num, const uint64_t args[6]);
+/*
+ * The call to run to restart call num in thread t: restart_syscall if num left
+ * its rest in t's restart record, else num itself.
+ */
+uint32_t signal_restart_num(struct thread *t, uint32_t num);
 /* Send sig to every live process in group pgrp (the console's Ctrl-C); no locks held. */
 void signal_send_group(pid_t pgrp, int sig);
 /*

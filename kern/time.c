@@ -1,5 +1,6 @@
 /* clock_gettime, nanosleep and clock_nanosleep. */
 #include <inc/errno.h>
+#include <inc/syscall.h>
 #include <inc/time.h>
 #include <inc/x86.h>
 #include <kern/lapic.h>
@@ -53,16 +54,20 @@ static int64_t sleep_until_uptime(uint64_t deadline_ns)
 }
 
 /*
- * A relative sleep of ns: sleep_until_uptime's result, and if the sleep was
- * interrupted (a signal) the time left to *urem unless urem is NULL (-EFAULT
- * if it cannot be written), as Linux does.
+ * Sleep until deadline_ns (uptime), the rest of call num's relative sleep:
+ * sleep_until_uptime's result. If a signal interrupted it, the time left goes
+ * to *urem unless urem is NULL (-EFAULT if it cannot be written), and the
+ * thread's restart record to restart_syscall, so that a restart (no handler
+ * ran: a stop) sleeps only what is left, as on Linux.
  */
-static int64_t sleep_for(uint64_t ns, struct timespec *urem)
+static int64_t sleep_rest(uint32_t num, uint64_t deadline, struct timespec *urem)
 {
-	uint64_t deadline = add_saturating(uptime_ns(), ns);
 	int64_t r = sleep_until_uptime(deadline);
 
-	if (r == -EINTR && urem) {
+	if (r != -EINTR)
+		return r;
+	mythread()->restart = (struct restart_record){ num, deadline, urem };
+	if (urem) {
 		uint64_t now = uptime_ns(), left = deadline > now ? deadline - now : 0;
 		struct timespec rem = { (int64_t)(left / NSEC_PER_SEC), (int64_t)(left % NSEC_PER_SEC) };
 		if (copy_to_user(urem, &rem, sizeof(rem)) < 0)
@@ -76,7 +81,7 @@ int64_t sys_nanosleep(const struct timespec *ureq, struct timespec *urem)
 	struct timespec req;
 	int r = timespec_from_user(&req, ureq);
 
-	return r < 0 ? r : sleep_for(timespec_ns(&req), urem);
+	return r < 0 ? r : sleep_rest(SYS_nanosleep, add_saturating(uptime_ns(), timespec_ns(&req)), urem);
 }
 
 int64_t sys_clock_nanosleep(int clock, int flags, const struct timespec *ureq,
@@ -91,12 +96,29 @@ int64_t sys_clock_nanosleep(int clock, int flags, const struct timespec *ureq,
 		return r;
 	uint64_t ns = timespec_ns(&req);
 	if (!(flags & TIMER_ABSTIME))
-		return sleep_for(ns, urem);	/* an absolute sleep leaves urem alone */
+		return sleep_rest(SYS_clock_nanosleep, add_saturating(uptime_ns(), ns), urem);
+	/* An absolute sleep leaves urem alone and restarts as it was called. */
+	mythread()->restart.num = 0;
 	if (clock == CLOCK_REALTIME) {
 		uint64_t epoch_ns = (uint64_t)boot_epoch * NSEC_PER_SEC;
 		ns = ns > epoch_ns ? ns - epoch_ns : 0;
 	}
 	return sleep_until_uptime(ns);
+}
+
+/*
+ * restart_syscall: go on with the rest of the sleep the thread's restart
+ * record holds (taken), writing the time left to its rem if interrupted again;
+ * with none, -EINTR (Linux's answer to a program that makes the call itself).
+ */
+int64_t sys_restart_syscall(void)
+{
+	struct restart_record rec = mythread()->restart;
+
+	mythread()->restart.num = 0;
+	if (!rec.num)
+		return -EINTR;
+	return sleep_rest(SYS_restart_syscall, rec.deadline_ns, rec.urem);
 }
 
 int time_timeout_tick(const struct timespec *uts, int abs_clock, uint64_t *tick)
@@ -114,7 +136,12 @@ int time_timeout_tick(const struct timespec *uts, int abs_clock, uint64_t *tick)
 		ns = ns > epoch_ns ? ns - epoch_ns : 0;
 	}
 	uint64_t left = ns > now ? ns - now : 0;
-	*tick = add_saturating(ticks, (left + tick_ns - 1) / tick_ns);
+	/*
+	 * Part of the current tick has passed already, so the next one comes
+	 * sooner than tick_ns from now: one tick more, or the timeout would
+	 * expire up to a tick before its time, which Linux never does.
+	 */
+	*tick = add_saturating(ticks, left ? (left + tick_ns - 1) / tick_ns + 1 : 0);
 	return 0;
 }
 

@@ -15,7 +15,7 @@ void clock_realtime(struct timespec *ts);
 
 /*
  * The tick at which a timeout read from user memory expires (rounded up to
- * whole ticks): relative to now if abs_clock < 0, else an absolute time on
+ * whole ticks, and one more, so that it never expires early): relative to now if abs_clock < 0, else an absolute time on
  * clock abs_clock (CLOCK_REALTIME or CLOCK_MONOTONIC). 0, -EFAULT or -EINVAL.
  */
 int time_timeout_tick(const struct timespec *uts, int abs_clock, uint64_t *tick);
@@ -35,5 +35,6 @@ int64_t sys_clock_gettime(int clock, struct timespec *uts);
  */
 int64_t sys_clock_nanosleep(int clock, int flags, const struct timespec *ureq,
 			    struct timespec *urem);
+int64_t sys_restart_syscall(void);
 
 #endif

@@ -41,7 +41,8 @@ struct tmpfs_node {
 	struct sleeplock io;		/* regular files: writers and truncation */
 	struct list_node entries;	/* directories: struct tmpfs_dirent */
 	uint64_t next_cookie;		/* directories: the next entry's cookie */
-	struct tmpfs_node *parent;	/* directories: "..", NULL once removed */
+	struct tmpfs_node *parent;	/* directories: "..", held once removed */
+	bool removed;			/* directories: rmdir'd, so taking no new names */
 	char *target;			/* symbolic links: the target, NUL-terminated */
 };
 
@@ -106,8 +107,6 @@ static int tmpfs_lookup(struct vnode *dir, const char *name, size_t len, struct 
 	struct tmpfs_node *d = node(dir);
 
 	if (len == 2 && name[0] == '.' && name[1] == '.') {
-		if (!d->parent)
-			return -ENOENT;
 		*out = vn_hold(&d->parent->vn);
 		return 0;
 	}
@@ -154,7 +153,7 @@ static int tmpfs_create(struct vnode *dir, const char *name, size_t len, uint32_
 {
 	struct tmpfs_node *d = node(dir);
 
-	if (!d->parent)
+	if (d->removed)
 		return -ENOENT;		/* a removed directory takes no new names */
 	if (find(d, name, len))
 		return -EEXIST;
@@ -189,7 +188,7 @@ static int tmpfs_link(struct vnode *dir, const char *name, size_t len, struct vn
 {
 	struct tmpfs_node *d = node(dir);
 
-	if (!d->parent)
+	if (d->removed)
 		return -ENOENT;
 	if (find(d, name, len))
 		return -EEXIST;
@@ -204,7 +203,8 @@ static int tmpfs_link(struct vnode *dir, const char *name, size_t len, struct vn
 
 /*
  * Remove entry e of dir, whose vnode is vn: a directory must be empty, and
- * then it loses its own "." link and dir its "..". 0 or -ENOTEMPTY.
+ * then it loses its own "." link and dir its ".."; as on Linux its ".." still
+ * leads to dir, which it holds from now on. 0 or -ENOTEMPTY.
  */
 static int remove_entry(struct tmpfs_node *dir, struct tmpfs_dirent *e)
 {
@@ -213,7 +213,8 @@ static int remove_entry(struct tmpfs_node *dir, struct tmpfs_dirent *e)
 	if (S_ISDIR(victim->vn.mode)) {
 		if (!list_empty(&victim->entries))
 			return -ENOTEMPTY;
-		victim->parent = NULL;
+		victim->removed = true;
+		vn_hold(&dir->vn);
 		vn_link_change(&victim->vn, -1);
 		vn_link_change(&dir->vn, -1);
 	}
@@ -237,7 +238,7 @@ static int tmpfs_rename(struct vnode *odir, const char *oname, size_t olen, stru
 
 	if (!e)
 		return -ENOENT;
-	if (!nd->parent)
+	if (nd->removed)
 		return -ENOENT;
 	if (old && old->vn == e->vn)
 		return 0;	/* two names of one file: POSIX says nothing happens */
@@ -262,13 +263,41 @@ static int tmpfs_rename(struct vnode *odir, const char *oname, size_t olen, stru
 	return 0;
 }
 
+/* Let e, an entry of dir, name vn instead: a directory's parent and ".." links follow. */
+static void repoint(struct tmpfs_node *dir, struct tmpfs_dirent *e, struct vnode *vn)
+{
+	struct tmpfs_node *n = node(vn);
+
+	if (S_ISDIR(vn->mode) && n->parent != dir) {
+		vn_link_change(&n->parent->vn, -1);
+		vn_link_change(&dir->vn, 1);
+		n->parent = dir;
+	}
+	e->vn = vn;
+	vfs_touch(vn, false, false);
+}
+
+static int tmpfs_exchange(struct vnode *adir, const char *aname, size_t alen, struct vnode *bdir,
+			  const char *bname, size_t blen)
+{
+	struct tmpfs_node *ad = node(adir), *bd = node(bdir);
+	struct tmpfs_dirent *a = find(ad, aname, alen), *b = find(bd, bname, blen);
+
+	if (!a || !b)
+		return -ENOENT;
+	struct vnode *avn = a->vn;
+	repoint(ad, a, b->vn);
+	repoint(bd, b, avn);
+	return 0;
+}
+
 static int tmpfs_readdir(struct vnode *dir, uint64_t cookie, struct dirent_info *out)
 {
 	struct tmpfs_node *d = node(dir);
 	struct list_node *pos, *tmp;
 
 	if (cookie < 2) {
-		struct tmpfs_node *up = cookie == 0 || !d->parent ? d : d->parent;
+		struct tmpfs_node *up = cookie == 0 || d->removed ? d : d->parent;
 		out->ino = up->vn.ino;
 		out->type = DT_DIR;
 		out->next = cookie + 1;
@@ -322,59 +351,119 @@ static void tmpfs_destroy(struct vnode *vn)
 	if (vn->pages)
 		vmobj_put(vn->pages);
 	kfree(n->target);
+	if (n->removed)
+		vn_put(&n->parent->vn);
 	kfree(n);
 }
 
 /* --- open files of regular files --- */
 
-/* read or pread: from off, which the caller owns. */
-static int64_t reg_read_at(struct file *f, void *ubuf, size_t n, off_t off)
+/* A readv's or writev's place in the file, for its steps: each moves off past what went. */
+struct reg_pos {
+	struct vmobj *pages;
+	uint64_t off;
+};
+
+static int64_t read_piece(void *ubuf, size_t n, void *arg)
 {
-	return pagecache_read(f->vn->pages, ubuf, n, (uint64_t)off, true);
+	struct reg_pos *p = arg;
+	int64_t r = pagecache_read(p->pages, ubuf, n, p->off, true);
+
+	if (r > 0)
+		p->off += (uint64_t)r;
+	return r;
+}
+
+static int64_t write_piece(void *ubuf, size_t n, void *arg)
+{
+	struct reg_pos *p = arg;
+	int64_t r = pagecache_write(p->pages, ubuf, n, p->off, true);
+
+	if (r > 0)
+		p->off += (uint64_t)r;
+	return r;
+}
+
+/* Read u's buffers in order from *off, which the caller owns and which moves past what was read. */
+static int64_t reg_read_vec(struct file *f, const struct user_iov *u, off_t *off)
+{
+	struct reg_pos p = { f->vn->pages, (uint64_t)*off };
+	int64_t r = user_iov_each(u, false, read_piece, &p);
+
+	*off = (off_t)p.off;
+	return r;
 }
 
 /*
- * write or pwrite at *off (at the end of the file instead, for a file opened
- * O_APPEND, as Linux's pwrite also does): under the io lock, so that appends
- * from two files never overlap. *off ends after the bytes written.
+ * Write u's buffers in order at *off (at the end of the file instead, for a
+ * file opened O_APPEND, as Linux's pwrite also does) as one write: under the
+ * io lock, so that no other write lands among its bytes. *off ends after the
+ * bytes written.
  */
-static int64_t reg_write_at(struct file *f, const void *ubuf, size_t n, off_t *off)
+static int64_t reg_write_vec(struct file *f, const struct user_iov *u, off_t *off)
 {
 	struct tmpfs_node *nd = node(f->vn);
+	struct reg_pos p = { f->vn->pages, (uint64_t)*off };
 
 	sleeplock_acquire(&nd->io);
 	if (__atomic_load_n(&f->status, __ATOMIC_RELAXED) & O_APPEND)
-		*off = (off_t)vmobj_file_size(f->vn->pages);
-	int64_t r = pagecache_write(f->vn->pages, ubuf, n, (uint64_t)*off, true);
+		p.off = vmobj_file_size(f->vn->pages);
+	int64_t r = user_iov_each(u, false, write_piece, &p);
 	sleeplock_release(&nd->io);
 	if (r > 0) {
-		*off += r;
+		*off = (off_t)p.off;
 		vfs_touch(f->vn, false, true);
 	}
 	return r;
 }
 
-static int64_t reg_read(struct file *f, void *ubuf, size_t n)
+/* readv or writev at the file's offset, which moves once, by the whole transfer. */
+static int64_t reg_transfer_vec(struct file *f, const struct user_iov *u,
+				int64_t (*vec)(struct file *, const struct user_iov *, off_t *))
 {
 	sleeplock_acquire(&f->pos_lock);
-	int64_t r = reg_read_at(f, ubuf, n, f->offset);
-	if (r > 0)
-		f->offset += r;
+	int64_t r = vec(f, u, &f->offset);
 	sleeplock_release(&f->pos_lock);
 	return r;
+}
+
+static int64_t reg_readv(struct file *f, const struct user_iov *u)
+{
+	return reg_transfer_vec(f, u, reg_read_vec);
+}
+
+static int64_t reg_writev(struct file *f, const struct user_iov *u)
+{
+	return reg_transfer_vec(f, u, reg_write_vec);
+}
+
+static int64_t reg_read(struct file *f, void *ubuf, size_t n)
+{
+	struct user_iov u = { .cnt = 1, .one = { ubuf, n } };
+
+	return reg_readv(f, &u);
 }
 
 static int64_t reg_write(struct file *f, const void *ubuf, size_t n)
 {
-	sleeplock_acquire(&f->pos_lock);
-	int64_t r = reg_write_at(f, ubuf, n, &f->offset);
-	sleeplock_release(&f->pos_lock);
-	return r;
+	struct user_iov u = { .cnt = 1, .one = { (void *)ubuf, n } };
+
+	return reg_writev(f, &u);
+}
+
+/* pread: from off, the file's offset untouched. */
+static int64_t reg_pread(struct file *f, void *ubuf, size_t n, off_t off)
+{
+	struct user_iov u = { .cnt = 1, .one = { ubuf, n } };
+
+	return reg_read_vec(f, &u, &off);
 }
 
 static int64_t reg_pwrite(struct file *f, const void *ubuf, size_t n, off_t off)
 {
-	return reg_write_at(f, ubuf, n, &off);
+	struct user_iov u = { .cnt = 1, .one = { (void *)ubuf, n } };
+
+	return reg_write_vec(f, &u, &off);
 }
 
 static int64_t reg_llseek(struct file *f, off_t offset, int whence)
@@ -393,7 +482,9 @@ static int reg_mmap(struct file *f, struct vmobj **objp)
 static const struct file_ops reg_fops = {
 	.read = reg_read,
 	.write = reg_write,
-	.pread = reg_read_at,
+	.readv = reg_readv,
+	.writev = reg_writev,
+	.pread = reg_pread,
 	.pwrite = reg_pwrite,
 	.llseek = reg_llseek,
 	.mmap = reg_mmap,
@@ -411,9 +502,11 @@ static int64_t dir_pread(struct file *f, void *ubuf, size_t n, off_t off)
 	return -EISDIR;
 }
 
-/* A directory's offset is a readdir cookie: SEEK_SET to one, or SEEK_CUR by 0. */
+/* A directory's offset is a readdir cookie: SEEK_SET to one, or SEEK_CUR by 0 (else -EINVAL, as Linux). */
 static int64_t dir_llseek(struct file *f, off_t offset, int whence)
 {
+	if (whence != SEEK_SET && whence != SEEK_CUR)
+		return -EINVAL;
 	return file_seek(f, offset, whence, 0);
 }
 
@@ -446,6 +539,7 @@ static const struct vnode_ops dir_vops = {
 	.link = tmpfs_link,
 	.unlink = tmpfs_unlink,
 	.rename = tmpfs_rename,
+	.exchange = tmpfs_exchange,
 	.readdir = tmpfs_readdir,
 	.open = dir_open,
 	.destroy = tmpfs_destroy,

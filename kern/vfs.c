@@ -200,10 +200,14 @@ static int path_in(const char *upath, char **kpath)
 
 /*
  * Where a path given with dirfd starts, held: the cwd for AT_FDCWD, else
- * dirfd's directory (-EBADF, -ENOTDIR). An absolute path needs no start.
+ * dirfd's directory (-EBADF, -ENOTDIR). An absolute path needs no start. An
+ * empty path names nothing: -ENOENT before dirfd is looked at, as on Linux
+ * (callers that take AT_EMPTY_PATH deal with it first).
  */
 static int at_start(int dirfd, const char *path, struct vnode **start)
 {
+	if (!path[0])
+		return -ENOENT;
 	if (path[0] == '/' || dirfd == AT_FDCWD) {
 		*start = my_cwd();
 		return 0;
@@ -299,12 +303,40 @@ static int target_lookup(struct target *t, struct vnode **out)
 
 /* --- open --- */
 
-/* With vfs_lock held: the vnode open(path, flags, mode) opens, made if O_CREAT asks. */
+/*
+ * The target of symbolic link vn, the links-th followed, as a string in *buf
+ * (PATH_MAX bytes, allocated on first use): 0, -ELOOP past SYMLOOP_MAX links,
+ * -ENAMETOOLONG, -ENOMEM.
+ */
+static int link_text(struct vnode *vn, char **buf, int links)
+{
+	if (links > SYMLOOP_MAX)
+		return -ELOOP;
+	if (!*buf && !(*buf = kmalloc(PATH_MAX)))
+		return -ENOMEM;
+	int len = vn->ops->readlink(vn, *buf, PATH_MAX - 1);
+	if (len < 0)
+		return len;
+	if (len >= PATH_MAX)
+		return -ENAMETOOLONG;
+	(*buf)[len] = '\0';
+	return 0;
+}
+
+/*
+ * With vfs_lock held: the vnode open(path, flags, mode) opens, made if O_CREAT
+ * asks. With O_CREAT, as Linux: a trailing slash (or a last component of "."
+ * or "..") is -EISDIR, an existing name -EEXIST if O_EXCL, and a symbolic link
+ * there is followed to its target (-ELOOP if O_NOFOLLOW), which is made if it
+ * is not there.
+ */
 static int open_vnode(struct vnode *start, const char *path, int flags, uint32_t mode,
 		      struct vnode **out)
 {
+	struct vnode *from = vn_hold(start);
+	char *link = NULL;
 	struct target t;
-	int r;
+	int r, links = 0;
 
 	if (!(flags & O_CREAT)) {
 		r = namei(vfs_root, start, path, flags & O_NOFOLLOW ? 0 : NAMEI_FOLLOW, out);
@@ -312,39 +344,54 @@ static int open_vnode(struct vnode *start, const char *path, int flags, uint32_t
 			vn_put(*out);
 			r = -ELOOP;
 		}
+		vn_put(from);
 		return r;
 	}
-	if ((r = target_at(start, path, &t)) < 0)
-		return r;
-	if (target_is_dot(&t)) {
-		r = -EISDIR;
-	} else if ((r = target_lookup(&t, out)) == 0) {
-		if (flags & O_EXCL) {
-			vn_put(*out);
-			r = -EEXIST;
-		} else if (S_ISLNK((*out)->mode)) {
-			vn_put(*out);
-			r = flags & O_NOFOLLOW ? -ELOOP : namei(vfs_root, t.dir, t.name, NAMEI_FOLLOW, out);
+	while ((r = target_at(from, path, &t)) == 0) {
+		vn_put(from);
+		from = t.dir;
+		if (t.slash || target_is_dot(&t)) {
+			r = -EISDIR;
+			break;
 		}
-	} else if (r == -ENOENT) {
-		uint32_t perm = mode & ~__atomic_load_n(&myproc()->umask, __ATOMIC_RELAXED) & 07777;
-		r = t.slash ? -EISDIR : t.dir->ops->create(t.dir, t.name, t.len, S_IFREG | perm, 0,
-							    NULL, out);
+		if ((r = target_lookup(&t, out)) == -ENOENT) {
+			uint32_t perm = mode & ~__atomic_load_n(&myproc()->umask, __ATOMIC_RELAXED) & 07777;
+			r = t.dir->ops->create(t.dir, t.name, t.len, S_IFREG | perm, 0, NULL, out);
+			break;
+		}
+		if (r < 0 || (flags & O_EXCL) || !S_ISLNK((*out)->mode)) {
+			if (r == 0 && (flags & O_EXCL)) {
+				vn_put(*out);
+				r = -EEXIST;
+			}
+			break;
+		}
+		struct vnode *lnk = *out;
+		r = flags & O_NOFOLLOW ? -ELOOP : link_text(lnk, &link, ++links);
+		vn_put(lnk);
+		if (r < 0)
+			break;
+		path = link;
 	}
-	vn_put(t.dir);
+	vn_put(from);
+	kfree(link);
 	return r;
 }
 
-/* With vfs_lock held: check that vn may be opened with flags, and truncate it if asked. */
+/*
+ * With vfs_lock held: check that vn may be opened with flags, and truncate it
+ * if O_TRUNC asks, whatever the access mode (as Linux, given write permission,
+ * which everyone has here); so a directory refuses O_TRUNC as it refuses writing.
+ */
 static int open_check(struct vnode *vn, int flags, bool writable)
 {
 	if ((flags & O_DIRECTORY) && !S_ISDIR(vn->mode))
 		return -ENOTDIR;
-	if (S_ISDIR(vn->mode) && (writable || (flags & O_CREAT)))
+	if (S_ISDIR(vn->mode) && (writable || (flags & (O_CREAT | O_TRUNC))))
 		return -EISDIR;
 	if (!vn->ops->open)
 		return -ENXIO;
-	if ((flags & O_TRUNC) && writable && vn->ops->truncate)
+	if ((flags & O_TRUNC) && vn->ops->truncate)
 		return vn->ops->truncate(vn, 0);
 	return 0;
 }
@@ -372,7 +419,7 @@ static int open_from(struct vnode *start, const char *path, int flags, uint32_t 
 		return -ENOMEM;
 	}
 	f->vn = vn;
-	f->status = flags & (O_APPEND | O_NONBLOCK);
+	f->status = (flags & (O_APPEND | O_NONBLOCK)) | O_LARGEFILE;	/* as 64-bit Linux */
 	if ((r = vn->ops->open(vn, f)) < 0) {
 		f->ops = NULL;
 		file_put(f);
@@ -405,13 +452,17 @@ int vfs_lookup(const char *path, struct vnode **out)
 /*
  * openat: see open_vnode and open_check for what may be opened how. O_CLOEXEC
  * marks the descriptor close-on-exec; O_APPEND and O_NONBLOCK are the file's
- * status flags (fcntl F_GETFL).
+ * status flags (fcntl F_GETFL). O_CREAT with O_DIRECTORY is -EINVAL, before
+ * the path is read, as on Linux 6.x.
  */
 int64_t sys_openat(int dirfd, const char *upath, int flags, uint32_t mode)
 {
 	char *path = NULL;
 	struct vnode *start;
 	struct file *f;
+
+	if ((flags & O_CREAT) && (flags & O_DIRECTORY))
+		return -EINVAL;
 	int r = path_in(upath, &path);
 
 	if (r < 0)
@@ -972,6 +1023,39 @@ static int rename_targets(struct target *o, struct target *n, unsigned flags)
 	return r;
 }
 
+/*
+ * renameat2's RENAME_EXCHANGE: both names must exist, and neither may be a
+ * directory that would move under itself; vfs_lock held.
+ */
+static int exchange_targets(struct target *a, struct target *b, unsigned flags)
+{
+	struct vnode *avn, *bvn;
+	int r;
+
+	if (target_is_dot(a) || target_is_dot(b))
+		return -EBUSY;
+	if ((r = target_lookup(a, &avn)) < 0)
+		return r;
+	if ((r = target_lookup(b, &bvn)) < 0) {
+		vn_put(avn);
+		return r;
+	}
+	if (a->dir->fs != b->dir->fs)
+		r = -EXDEV;
+	else if ((a->slash && !S_ISDIR(avn->mode)) || (b->slash && !S_ISDIR(bvn->mode)))
+		r = -ENOTDIR;
+	else if (avn->mounted || bvn->mounted)
+		r = -EBUSY;
+	else if ((S_ISDIR(avn->mode) && is_under(b->dir, avn)) ||
+		 (S_ISDIR(bvn->mode) && is_under(a->dir, bvn)))
+		r = -EINVAL;
+	else if (avn != bvn)
+		r = a->dir->ops->exchange(a->dir, a->name, a->len, b->dir, b->name, b->len);
+	vn_put(bvn);
+	vn_put(avn);
+	return r;
+}
+
 /* The second path of a two-path call: its start and text. */
 struct second_path {
 	int dirfd;
@@ -1017,9 +1101,11 @@ static int64_t two_paths(int olddirfd, const char *uold, int newdirfd, const cha
 int64_t sys_renameat2(int olddirfd, const char *uold, int newdirfd, const char *unew,
 		      unsigned flags)
 {
-	if (flags & ~RENAME_NOREPLACE)
+	if ((flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE)) ||
+	    (flags & RENAME_NOREPLACE && flags & RENAME_EXCHANGE))
 		return -EINVAL;
-	return two_paths(olddirfd, uold, newdirfd, unew, flags, rename_targets);
+	return two_paths(olddirfd, uold, newdirfd, unew, flags,
+			 flags & RENAME_EXCHANGE ? exchange_targets : rename_targets);
 }
 
 int64_t sys_renameat(int olddirfd, const char *uold, int newdirfd, const char *unew)

@@ -22,8 +22,8 @@ struct linux_dirent64;
 
 /*
  * A process's place in the tree: its current directory. Reference counted on
- * its own (fork copies it; threads that share it, as clone's CLONE_FS asks,
- * would hold it together); lock protects cwd.
+ * its own (fork copies it; a process's threads share it through their proc,
+ * which is clone's CLONE_FS sharing); lock protects cwd.
  */
 struct fs_context {
 	struct spinlock lock;

@@ -16,6 +16,14 @@
 #include <kern/sleeplock.h>
 #include <kern/vmmap.h>
 
+/* Whether [addr, addr+len) is a page-aligned range inside user space. */
+static inline bool user_pages(uintptr_t addr, size_t len)
+{
+	uintptr_t end;
+	return addr % PGSIZE == 0 && addr >= UMIN &&
+	       !__builtin_add_overflow(addr, len, &end) && end <= USER_END;
+}
+
 struct vmobj;
 
 struct vmspace {

@@ -269,14 +269,31 @@ void vmobj_file_extend(struct vmobj *obj, uint64_t end)
 	spin_unlock(&vmobj_lock);
 }
 
-void vmobj_file_truncate(struct vmobj *obj, uint64_t size)
+/*
+ * Zero the bytes from size to the end of the page holding it, if obj has that
+ * page: past the end of the file they read as zeros, whatever a MAP_SHARED
+ * store there left. Caller holds vmobj_lock.
+ */
+static void zero_tail(struct vmobj *obj, uint64_t size)
 {
-	spin_lock(&vmobj_lock);
-	__atomic_store_n(&obj->file_size, size, __ATOMIC_RELAXED);
-	drop_pages(obj, ROUNDUP(size, PGSIZE) / PGSIZE, PGTREE_LIMIT);
 	struct page *last = size % PGSIZE ? pgtree_lookup(&obj->pages, size / PGSIZE) : NULL;
 	if (last)
 		memset((char *)page2kva(last) + size % PGSIZE, 0, PGSIZE - size % PGSIZE);
+}
+
+void vmobj_file_zero_tail(struct vmobj *obj)
+{
+	spin_lock(&vmobj_lock);
+	zero_tail(obj, obj->file_size);
+	spin_unlock(&vmobj_lock);
+}
+
+void vmobj_file_truncate(struct vmobj *obj, uint64_t size)
+{
+	spin_lock(&vmobj_lock);
+	zero_tail(obj, MIN(size, obj->file_size));
+	__atomic_store_n(&obj->file_size, size, __ATOMIC_RELAXED);
+	drop_pages(obj, ROUNDUP(size, PGSIZE) / PGSIZE, PGTREE_LIMIT);
 	spin_unlock(&vmobj_lock);
 }
 

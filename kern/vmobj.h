@@ -102,12 +102,16 @@ int vmobj_pagein_finish(struct vmobj_pagein *in);
  * vmobj_file_page gives the page at pgoff with a reference for the caller, made
  * (zeroed) if absent and create, else NULL if absent; NULL also when out of
  * memory. vmobj_file_size is the size; vmobj_file_extend makes it at least end;
- * vmobj_file_truncate makes it exactly size, dropping the pages past it and
- * zeroing the last page's bytes past it.
+ * vmobj_file_zero_tail zeroes the last page's bytes past the end (a MAP_SHARED
+ * store may have put some there), for a write that grows the file to call
+ * first; vmobj_file_truncate makes the size exactly size, dropping the pages
+ * past it and zeroing the bytes past the smaller of the old and new sizes in
+ * that size's page, so that neither a shrink nor a growth shows such stores.
  */
 struct page *vmobj_file_page(struct vmobj *obj, uint64_t pgoff, bool create);
 uint64_t vmobj_file_size(struct vmobj *obj);
 void vmobj_file_extend(struct vmobj *obj, uint64_t end);
+void vmobj_file_zero_tail(struct vmobj *obj);
 void vmobj_file_truncate(struct vmobj *obj, uint64_t size);
 
 /*

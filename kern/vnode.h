@@ -73,6 +73,13 @@ struct vnode_ops {
 	int (*rename)(struct vnode *odir, const char *oname, size_t olen, struct vnode *ndir,
 		      const char *nname, size_t nlen);
 	/*
+	 * Swap what (adir, aname) and (bdir, bname) name, in one step: both exist,
+	 * in this file system; the caller has checked that neither directory moves
+	 * under itself.
+	 */
+	int (*exchange)(struct vnode *adir, const char *aname, size_t alen, struct vnode *bdir,
+			const char *bname, size_t blen);
+	/*
 	 * The first entry at or after cookie (0 is the first) in *out: 1, or 0 at
 	 * the end. Cookies stay valid while entries come and go.
 	 */

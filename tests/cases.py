@@ -18,7 +18,7 @@ HEX = r"0x[0-9a-f]+"
 PROMPT = r"# \x1b\[6n"
 
 # What tools' leakcheck prints when the program gave back every page it used.
-NO_LEAK = [r"^leakcheck: \w+ exited 0$",
+NO_LEAK = [r"^leakcheck: [\w.]+ exited 0$",
            r"^leakcheck: free pages before \d+ after \d+, kmalloc's pages before \d+ after \d+$",
            r"^leakcheck: pages in use before (\d+) after \1, kernel objects before (\d+) after \2$"]
 
@@ -668,6 +668,17 @@ CASES = [
         "name": "vfsdata",
         "init": "leakcheck vfsdata",
         "expect": [r"^vfsdata: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+    },
+    {
+        # Corners of files, checked against Linux by test_linux_natively:
+        # writev records whole among two O_APPEND writers, readv's one offset
+        # move, trailing slashes with O_CREAT, O_CREAT through a dangling link,
+        # O_RDONLY|O_TRUNC, mmap's flag checks, O_LARGEFILE in F_GETFL,
+        # SEEK_DATA/SEEK_HOLE, a removed cwd, CLONE_FS threads against fork.
+        "name": "vfsedges",
+        "init": "leakcheck vfsedges",
+        "expect": [r"^vfsedges: ok$"] + NO_LEAK,
         "forbid": USER_FAILURE,
     },
     {
@@ -1480,6 +1491,37 @@ MORE_CPUS_EXPECT = {
     # again for an entry another thread is still running.
     DEMO_ONE_TRAP: DEMO_ONE_TRAP.replace("after 1 ", r"after \d+ "),
 }
+
+
+def pthreads_cases(prog, expect, musl_expect=(), flexsc_expect=()):
+    """user/pthreads/PROG built both ways, PROG (musl's pthreads) and
+    PROG.flexsc (FlexSC-Threads), under leakcheck: the same EXPECT lines of
+    each, then MUSL_EXPECT of PROG and FLEXSC_EXPECT of PROG.flexsc."""
+    return [{"name": name, "init": f"leakcheck {name}",
+             "expect": list(expect) + list(more) + [rf"^{prog}: ok$"] + NO_LEAK,
+             "forbid": USER_FAILURE + [r"^fthreads: "]}
+            for name, more in ((prog, musl_expect), (prog + ".flexsc", flexsc_expect))]
+
+
+# The unmodified threaded programs of docs/flexsc-threads.md. ptcounter: 64
+# threads add under one contended mutex; mutex types, trylock, keys.
+CASES += pthreads_cases(
+    "ptcounter", [r"^ptcounter: 64 threads, counter 64000, 64 destructors$"])
+# ptprodcons: producer-consumer over condition variables into a pipe; timed
+# waits, semaphores, a barrier, once, rwlocks.
+CASES += pthreads_cases(
+    "ptprodcons", [r"^ptprodcons: 2000 items through the buffer and the pipe, sum 501000$"])
+# ptsleepers: 1,000 threads nanosleep, then write to a pipe main reads.
+CASES += pthreads_cases(
+    "ptsleepers", [r"^ptsleepers: 1000 threads slept and wrote, 1000 numbers read, 0 twice$"])
+# ptpipes: readers blocked in read on pipes another process feeds while
+# workers run; with FlexSC-Threads one kernel thread makes more than one call
+# per trap (at least 2.0, a behaviour, not a speed: a batch of posted writes
+# is one flexsc_wait).
+CASES += pthreads_cases(
+    "ptpipes", [r"^ptpipes: 8 workers finished 200 writes each while 4 readers waited$"],
+    [r"^ptpipes: 1680 calls, \d+ traps on 13 kernel threads, \d+\.\d calls per trap$"],
+    [r"^ptpipes: 1680 calls, \d+ traps on 1 kernel threads, ([2-9]|[1-9]\d+)\.\d calls per trap$"])
 
 
 def smp_variants(cases):

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Host test of the programs in user/linux/: each is an ordinary static Linux
-program, so what it checks must hold on the host's own Linux kernel too. Run
+"""Host test of the programs in user/linux/ and user/pthreads/: each is an
+ordinary static Linux program, so what it checks must hold on the host's own
+Linux kernel too. Run
 each one built (obj/bin/NAME) on the host and demand its "NAME: ok" line and
 exit status 0: then the expectations the QEMU cases check on elk are Linux's.
 The host must be x86-64 Linux, as the build machine is. A program whose case
@@ -67,7 +68,10 @@ def run_on_pty(binary, steps):
 
 
 def main():
-    names = [os.path.basename(p)[:-2] for p in glob.glob(os.path.join(ROOT, "user/linux/*.c"))]
+    # user/pthreads/ programs too, in their musl-pthreads build (NAME; NAME.flexsc
+    # needs elk's syscall pages).
+    names = [os.path.basename(p)[:-2] for d in ("user/linux", "user/pthreads")
+             for p in glob.glob(os.path.join(ROOT, d, "*.c"))]
     failures = 0
     for name in sorted(names):
         binary = os.path.join(ROOT, "obj/bin", name)

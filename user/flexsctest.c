@@ -24,6 +24,8 @@
 #include <sys/wait.h>
 #include <inc/flexsc.h>
 #include <inc/lib.h>
+#include <inc/memlayout.h>
+#include <inc/mmu.h>
 
 static struct flexsc_ring ring;
 
@@ -331,10 +333,41 @@ static void isolation(void)
 	mark->sysnum = 0;
 }
 
+/*
+ * In an unregistered child: a page address that is not page aligned, runs past
+ * user space or overlaps a mapping is refused as mmap(MAP_FIXED_NOREPLACE)
+ * refuses it, leaving the mapping there alone; a free one is where the pages
+ * and the control page go. 0 if all holds.
+ */
+static int named_address(void)
+{
+	char *area = mmap(0, 3 * PGSIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			  -1, 0);
+	if (area == MAP_FAILED || munmap(area, 2 * PGSIZE) < 0)
+		return 2;
+	area[2 * PGSIZE] = 'x';
+	struct flexsc_options o = { .addr = (uintptr_t)area + 1 };
+	if (syscall6(SYS_flexsc_register, (long)&o, 0, 0, 0, 0, 0) != -EINVAL)
+		return 3;
+	o.addr = USER_END - PGSIZE;
+	if (syscall6(SYS_flexsc_register, (long)&o, 0, 0, 0, 0, 0) != -ENOMEM)
+		return 4;
+	o.addr = (uintptr_t)area + PGSIZE;	/* the control page would be on area[2] */
+	if (syscall6(SYS_flexsc_register, (long)&o, 0, 0, 0, 0, 0) != -EEXIST ||
+	    area[2 * PGSIZE] != 'x')
+		return 5;
+	o.addr = (uintptr_t)area;
+	if (syscall6(SYS_flexsc_register, (long)&o, 0, 0, 0, 0, 0) != (long)area)
+		return 6;
+	struct flexsc_entry *e = (struct flexsc_entry *)area;
+	const struct flexsc_ctl *ctl = (const struct flexsc_ctl *)(area + PGSIZE);
+	return e->status == FLEXSC_FREE && !(ctl->flags & ~FLEXSC_NEED_WAKEUP) ? 0 : 7;
+}
+
 static void registration_errors(void)
 {
 	struct flexsc_options bad_pages = { .npages = FLEXSC_MAX_PAGES + 1 };
-	struct flexsc_options reserved = { .reserved = { 1, 0 } };
+	struct flexsc_options reserved = { .reserved = 1 };
 	struct flexsc_options fine = { 0 };
 
 	check(syscall6(SYS_flexsc_register, (long)&fine, 0, 0, 0, 0, 0) == -EBUSY,
@@ -345,7 +378,7 @@ static void registration_errors(void)
 			  syscall6(SYS_flexsc_register, 0, 0, 0, 0, 0, 0) == -EFAULT &&
 			  syscall6(SYS_flexsc_register, (long)&bad_pages, 0, 0, 0, 0, 0) == -EINVAL &&
 			  syscall6(SYS_flexsc_register, (long)&reserved, 0, 0, 0, 0, 0) == -EINVAL;
-		exit(ok ? 0 : 1);
+		exit(ok ? named_address() : 1);
 	}
 	int status;
 	wait4(pid, &status, 0, NULL);

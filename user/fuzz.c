@@ -643,10 +643,13 @@ static void after_open(const struct call *c, long r)
 		return;
 	}
 	bool full = lowest_free() < 0;
-	if ((dev || file) && (flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL) && acc != ACCESS_MODE)
+	bool dir_wanted = flags & O_DIRECTORY, create_dir = dir_wanted && (flags & O_CREAT);
+	if (create_dir && acc != ACCESS_MODE)
+		want(r == -EINVAL, "O_CREAT with O_DIRECTORY is -EINVAL", r);
+	if ((dev || file) && (flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL) && acc != ACCESS_MODE &&
+	    !create_dir)
 		want(r == -EEXIST || (r == -EMFILE && full), "O_CREAT|O_EXCL on an existing name is -EEXIST", r);
-	bool dir_wanted = flags & O_DIRECTORY;
-	if ((dev || file) && acc != ACCESS_MODE && !(flags & O_EXCL) && dir_wanted)
+	if ((dev || file) && acc != ACCESS_MODE && !(flags & O_EXCL) && dir_wanted && !create_dir)
 		want(r == -ENOTDIR, "O_DIRECTORY on a device or a file is -ENOTDIR", r);
 	if (dev && acc != ACCESS_MODE && !(flags & O_EXCL) && !dir_wanted)
 		want(r == -EMFILE && full, "open of a device", r);
@@ -1156,8 +1159,9 @@ static bool gen_call(struct call *c)
 		o->flags = (uint32_t)below(3);
 		o->cpus = below(4);
 		o->idle_us = one_in(2) ? 0 : below(3000);
-		o->reserved[0] = one_in(4) ? rnd() : 0;
-		o->reserved[1] = 0;
+		/* Where: anywhere free, a random (often taken or unaligned) address. */
+		o->addr = one_in(2) ? 0 : one_in(2) ? rnd() & ~(uint64_t)0xfff : rnd();
+		o->reserved = one_in(4) ? rnd() : 0;
 		c->a[0] = one_in(4) ? (long)pointer(sizeof(*o), false, &c->ptr) : (long)SCRATCH;
 		if (c->ptr == P_PATTERN || (!risky && !page))
 			c->a[0] = SCRATCH;

@@ -7,7 +7,8 @@
  * mprotect refusing to make a shared mapping of an O_RDONLY file writable,
  * SIGBUS past a truncated end, also on pages mapped before the truncation (the
  * shared file pages and the private copies), a MAP_SHARED mapping of /dev/zero
- * shared across fork. In a fresh directory under /tmp, removed at the end.
+ * shared across fork; stores past the end of a file through a shared mapping
+ * never reappear as data when it grows. In a fresh directory under /tmp, removed at the end.
  *
  * vfsdata                  run the checks (execs itself once)
  * vfsdata readback FILE N  (after execve) FILE must hold the N-byte pattern
@@ -293,6 +294,40 @@ static void truncate_under_mappings(void)
 	unlink("cut");
 }
 
+/*
+ * Stores through a shared mapping past the end of the file, inside its last
+ * page, never become file data: not when ftruncate grows the file over them,
+ * nor when a write past the end makes a hole over them.
+ */
+static void stores_past_end(void)
+{
+	int fd = open("tail", O_RDWR | O_CREAT | O_TRUNC, 0644);
+	char buf[16];
+
+	check(fd >= 0 && ftruncate(fd, 2 * PAGE) == 0, "size the tail file");
+	char *m = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	check(m != MAP_FAILED, "map it shared");
+	if (m == MAP_FAILED)
+		return;
+	check(ftruncate(fd, 10) == 0, "shrink it to 10 bytes");
+	m[20] = 'Z';
+	check(ftruncate(fd, 100) == 0, "grow it to 100");
+	check(pread(fd, buf, 1, 20) == 1 && buf[0] == 0 && m[20] == 0,
+	      "a store past the end does not come back when ftruncate grows the file");
+	m[200] = 'Y';
+	check(pwrite(fd, "w", 1, 300) == 1, "a write past the end");
+	check(pread(fd, buf, 1, 200) == 1 && buf[0] == 0 && m[200] == 0,
+	      "the hole it leaves reads zeros, not the store there");
+	m[400] = 'X';
+	check(lseek(fd, 500, SEEK_SET) == 500 && write(fd, "v", 1) == 1,
+	      "lseek past the end and write");
+	check(pread(fd, buf, 1, 400) == 1 && buf[0] == 0, "that hole reads zeros too");
+	check(pread(fd, buf, 1, 300) == 1 && buf[0] == 'w', "the first write is kept");
+	munmap(m, 2 * PAGE);
+	close(fd);
+	unlink("tail");
+}
+
 int main(int argc, char **argv)
 {
 	char dir[64];
@@ -319,6 +354,7 @@ int main(int argc, char **argv)
 	appends();
 	shared_mappings();
 	truncate_under_mappings();
+	stores_past_end();
 	check(chdir("/") == 0 && rmdir(dir) == 0, "the test directory is empty at the end");
 	if (failures == 0)
 		printf("vfsdata: ok\n");

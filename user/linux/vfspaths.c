@@ -3,7 +3,8 @@
  * /tmp: path lookup's edge cases (// . .. trailing slashes, ENAMETOOLONG,
  * ENOTDIR, ELOOP, symbolic links), what getdents64 lists after creates and
  * unlinks, rename (over a file, RENAME_NOREPLACE, into its own subtree, type
- * clashes), rmdir of a directory that is not empty, a file unlinked while open,
+ * clashes), RENAME_EXCHANGE of files and directories, rmdir of a directory that
+ * is not empty, a file unlinked while open,
  * hard links, the current directory (chdir, fchdir, getcwd, even removed),
  * modes, times and access checks. Everything it makes it removes.
  */
@@ -75,6 +76,11 @@ static void lookups(void)
 	check(fails(mkdir("c/d", 0755), ENOTDIR), "mkdir c/d: ENOTDIR");
 	check(fails(stat("nothere/x", &st), ENOENT), "nothere/x: ENOENT");
 	check(fails(stat("", &st), ENOENT), "the empty path: ENOENT");
+	check(fails(openat(999, "", O_RDONLY), ENOENT) && fails(mkdirat(999, "", 0755), ENOENT) &&
+	      fails(unlinkat(999, "", 0), ENOENT) && fails(fstatat(999, "", &st, 0), ENOENT) &&
+	      fails(linkat(999, "", AT_FDCWD, "x", 0), ENOENT) &&
+	      fails(linkat(AT_FDCWD, "x", 999, "", 0), ENOENT),
+	      "an empty path without AT_EMPTY_PATH: ENOENT, before the bad dirfd");
 	memset(name, 'n', NAME_MAX + 1);
 	name[NAME_MAX + 1] = '\0';
 	check(fails(open(name, O_RDONLY | O_CREAT, 0644), ENAMETOOLONG), "a 256-byte name: ENAMETOOLONG");
@@ -106,6 +112,9 @@ static void lookups(void)
 	      "a dangling link: ENOENT through it, there itself");
 	check(fails(open("tob", O_RDONLY | O_NOFOLLOW), ELOOP), "O_NOFOLLOW on a link: ELOOP");
 	check(fails(open("c", O_RDONLY | O_DIRECTORY), ENOTDIR), "O_DIRECTORY on a file: ENOTDIR");
+	check(fails(open("newdir", O_CREAT | O_DIRECTORY | O_RDWR, 0644), EINVAL) &&
+	      fails(open("a", O_CREAT | O_DIRECTORY, 0644), EINVAL) &&
+	      fails(stat("newdir", &st), ENOENT), "O_CREAT with O_DIRECTORY: EINVAL, nothing made");
 	check(fails(open("a", O_WRONLY), EISDIR), "a directory opened for writing: EISDIR");
 	int d = open("a", O_RDONLY | O_DIRECTORY);
 	char byte;
@@ -239,6 +248,44 @@ static void renames(void)
 	rmdir("d1");
 }
 
+/* renameat2 with RENAME_EXCHANGE (2): two names swap, files and directories, across directories. */
+static long exchange(const char *a, const char *b, int flags)
+{
+	return syscall(SYS_renameat2, AT_FDCWD, a, AT_FDCWD, b, flags);
+}
+
+static void exchanges(void)
+{
+	struct stat st;
+
+	put("xa", "a");
+	put("xb", "b");
+	check(exchange("xa", "xb", 2) == 0 && strcmp(get("xa"), "b") == 0 &&
+	      strcmp(get("xb"), "a") == 0, "RENAME_EXCHANGE swaps two files");
+	check(fails(exchange("xa", "xnone", 2), ENOENT) && fails(exchange("xnone", "xa", 2), ENOENT),
+	      "RENAME_EXCHANGE with a name missing: ENOENT");
+	check(fails(exchange("xa", "xb", 3), EINVAL), "RENAME_EXCHANGE with RENAME_NOREPLACE: EINVAL");
+	check(mkdir("xd", 0755) == 0 && mkdir("xd/in", 0755) == 0 && mkdir("xs", 0755) == 0, "dirs");
+	put("xs/f", "f");
+	nlink_t top = stat(".", &st) == 0 ? st.st_nlink : 0;
+	ino_t d = ino_of("xd");
+	check(exchange("xd", "xs/f", 2) == 0 && ino_of("xs/f") == d && strcmp(get("xd"), "f") == 0,
+	      "a directory and a file in another directory swap");
+	check(ino_of("xs/f/..") == ino_of("xs") && ino_of("xs/f/in/..") == d,
+	      "the moved directory's .. follows it");
+	check(stat(".", &st) == 0 && st.st_nlink == top - 1 && stat("xs", &st) == 0 &&
+	      st.st_nlink == 3, "and the link counts of both parents");
+	check(fails(exchange("xs", "xs/f/in", 2), EINVAL), "a directory swapped into itself: EINVAL");
+	check(exchange("xs/f", "xd", 2) == 0 && ino_of("xd") == d && strcmp(get("xs/f"), "f") == 0,
+	      "and back");
+	unlink("xa");
+	unlink("xb");
+	unlink("xs/f");
+	rmdir("xs");
+	rmdir("xd/in");
+	rmdir("xd");
+}
+
 static void unlinked_open(void)
 {
 	struct stat st;
@@ -330,6 +377,7 @@ int main(void)
 	lookups();
 	listing();
 	renames();
+	exchanges();
 	unlinked_open();
 	cwd();
 	attributes();

@@ -10,6 +10,8 @@
 #define WNOHANG    1	/* return 0 rather than sleep */
 #define WUNTRACED  2	/* also report children that have stopped */
 #define WCONTINUED 8	/* also report stopped children that have been continued */
+#define __WALL     0x40000000	/* wait for every child, whatever its exit signal */
+#define __WCLONE   0x80000000	/* wait only for clone children: exit signal not SIGCHLD */
 
 /* Encoding: exit code in bits 8..15; a killing signal in 0..6; 0x7f marks a stop. */
 #define W_EXITCODE(code) (((code) & 0xff) << 8)

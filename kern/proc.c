@@ -508,6 +508,9 @@ int64_t sys_clone(unsigned long flags, uintptr_t stack, int *uptid, int *uctid, 
 		return err;
 	struct thread *t = child->thread;
 	pid_t pid = child->pid;
+	spin_lock(&proc_lock);
+	child->exit_signal = flags & CSIGNAL;	/* sent at its end only if a signal number */
+	spin_unlock(&proc_lock);
 	if (flags & CLONE_SETTLS)
 		thread_set_segment_bases(t, tls, t->gs_base);
 	if (flags & CLONE_CHILD_CLEARTID)
@@ -679,6 +682,7 @@ void proc_exit(int wstatus)
 	for (int i = 0; i < NPROC; i++) {
 		if (procs[i].state != P_FREE && procs[i].parent == p) {
 			procs[i].parent = initproc;
+			procs[i].exit_signal = SIGCHLD;	/* as Linux: init hears of it as of a fork */
 			/* A zombie handed to init is news to init, as on Linux: SIGCHLD. */
 			if (procs[i].state == P_ZOMBIE && signal_child_ended_locked(&procs[i]))
 				procs[i].state = P_FREE;
@@ -820,12 +824,15 @@ static int64_t wait_report(pid_t cpid, int wstatus, int *ustatus, void *urusage)
 }
 
 /*
- * Whether child c is one wait4(pid) waits for, as on Linux: pid > 0 that child,
- * -1 any child, 0 any child in the caller's process group (pgid), < -1 any
- * child in group -pid. Caller holds proc_lock (process groups change under it).
+ * Whether child c is one wait4(pid, options) waits for, as on Linux: pid > 0
+ * that child, -1 any child, 0 any child in the caller's process group (pgid),
+ * < -1 any child in group -pid; and of those, with __WALL any, with __WCLONE
+ * only a clone child (exit signal not SIGCHLD), else only the others. Caller holds proc_lock (process groups change under it).
  */
-static bool wait_selects(const struct proc *c, pid_t pid, pid_t pgid)
+static bool wait_selects(const struct proc *c, pid_t pid, pid_t pgid, int options)
 {
+	if (!(options & __WALL) && (c->exit_signal != SIGCHLD) != !!(options & __WCLONE))
+		return false;
 	if (pid > 0)
 		return c->pid == pid;
 	if (pid == -1)
@@ -836,7 +843,8 @@ static bool wait_selects(const struct proc *c, pid_t pid, pid_t pgid)
 /*
  * wait4: a zombie child is reaped and its exit status reported; with WUNTRACED
  * a stop, with WCONTINUED a continue, of a live child is reported once (the
- * child stays). -ECHILD when there is no child to wait for (children reaped
+ * child stays); __WCLONE and __WALL choose among clone children (wait_selects).
+ * -ECHILD when there is no child to wait for (children reaped
  * as they end, signal_autoreap_locked, included: the call waits for them to
  * go first).
  */
@@ -844,7 +852,7 @@ int64_t sys_wait4(pid_t pid, int *ustatus, int options, void *urusage)
 {
 	struct proc *p = myproc();
 
-	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED))
+	if ((unsigned)options & ~(unsigned)(WNOHANG | WUNTRACED | WCONTINUED | __WCLONE | __WALL))
 		return -EINVAL;
 	if (pid == INT32_MIN)	/* -pid does not exist */
 		return -ESRCH;
@@ -863,7 +871,7 @@ int64_t sys_wait4(pid_t pid, int *ustatus, int options, void *urusage)
 		bool have_child = false;
 		for (int i = 0; i < NPROC; i++) {
 			struct proc *c = &procs[i];
-			if (c->state == P_FREE || c->parent != p || !wait_selects(c, pid, p->pgid))
+			if (c->state == P_FREE || c->parent != p || !wait_selects(c, pid, p->pgid, options))
 				continue;
 			have_child = true;
 			pid_t cpid = c->pid;

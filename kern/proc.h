@@ -76,6 +76,7 @@ struct proc {
 	/* Signals (kern/signal.h), under proc_lock. */
 	struct ksigaction sig_actions[NSIG];	/* [sig - 1] */
 	struct sigqueue sig_queue;		/* process-directed pending signals */
+	int exit_signal;		/* sent to the parent at the end: SIGCHLD, clone's CSIGNAL */
 	/* Job control (kern/signal.c, docs/signals.md), under proc_lock. */
 	int stop_sig;			/* the signal stopping or that stopped the group, or 0 */
 	bool stop_done;			/* every user thread has stopped; the stop was reported */

@@ -17,12 +17,21 @@
 
 #define UNBLOCKABLE (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))
 #define STOP_SIGNALS (SIGBIT(SIGSTOP) | SIGBIT(SIGTSTP) | SIGBIT(SIGTTIN) | SIGBIT(SIGTTOU))
+/* The signals a fault sends, with codes of their own (SEGV_MAPERR, FPE_INTDIV, ...). */
+#define FAULT_SIGNALS (SIGBIT(SIGILL) | SIGBIT(SIGTRAP) | SIGBIT(SIGBUS) | SIGBIT(SIGFPE) | \
+		       SIGBIT(SIGSEGV))
 /* The rflags bits a frame may change (Linux's FIX_EFLAGS). */
 #define USER_RFLAGS (FL_CF | FL_PF | FL_AF | FL_ZF | FL_SF | FL_TF | FL_DF | FL_OF | FL_AC | FL_RF)
 /* Bytes below the interrupted rsp a frame leaves alone: the ABI's red zone. */
 #define RED_ZONE 128
 
 static const char *const signal_names[32] = SIGNAL_NAMES;
+
+/* Whether sig is a signal number. */
+static bool valid_signal(int sig)
+{
+	return sig >= 1 && sig <= NSIG;
+}
 
 const char *signal_name(int sig)
 {
@@ -54,6 +63,19 @@ static bool ignored(struct proc *p, int sig)
 	void *h = p->sig_actions[sig - 1].handler;
 	enum default_action d = default_action(sig);
 	return sig != SIGKILL && (h == SIG_IGN || (h == SIG_DFL && (d == DFL_IGNORE || d == DFL_CONT)));
+}
+
+/*
+ * Whether sending sig to p drops it at once: p ignores it and thread t (the
+ * one whose mask counts: the target of a thread-directed signal, p's first
+ * thread for a process-directed one; NULL for none) does not block it. A
+ * blocked signal pends even if ignored, as on Linux, for sigpending to see;
+ * unblocked, it is then discarded on delivery if still ignored. Caller holds
+ * proc_lock.
+ */
+static bool dropped_at_send(struct proc *p, struct thread *t, int sig)
+{
+	return ignored(p, sig) && !(t && (t->sig_blocked & SIGBIT(sig)));
 }
 
 static void queue_add(struct sigqueue *q, int sig, int code, uint64_t value, int status)
@@ -121,20 +143,21 @@ static void send_proc_locked(struct proc *p, int sig, int code, uint64_t value, 
 
 /*
  * Tell c's parent that c has stopped, continued or ended (code CLD_*, si_status
- * status): wake its wait4, and send it SIGCHLD unless it asked with
- * SA_NOCLDSTOP not to hear of stops and continues. Caller holds proc_lock.
+ * status): wake its wait4, and send it sig (SIGCHLD, or for an end c's exit
+ * signal; none if not a signal number) unless it asked with SA_NOCLDSTOP not
+ * to hear of stops and continues. Caller holds proc_lock.
  */
-static void notify_parent_locked(struct proc *c, int code, int status)
+static void notify_parent_locked(struct proc *c, int sig, int code, int status)
 {
 	struct proc *pp = c->parent;
 
 	if (!pp)
 		return;
 	wakeup_all(&pp->child_exit);
-	if ((code == CLD_STOPPED || code == CLD_CONTINUED) &&
-	    (pp->sig_actions[SIGCHLD - 1].flags & SA_NOCLDSTOP))
+	if (!valid_signal(sig) || ((code == CLD_STOPPED || code == CLD_CONTINUED) &&
+				   (pp->sig_actions[SIGCHLD - 1].flags & SA_NOCLDSTOP)))
 		return;
-	send_proc_locked(pp, SIGCHLD, code, (uint64_t)c->pid, status);
+	send_proc_locked(pp, sig, code, (uint64_t)c->pid, status);
 }
 
 /*
@@ -147,7 +170,7 @@ static void stop_check_done_locked(struct proc *p)
 		return;
 	p->stop_done = true;
 	p->wait_report = W_STOPCODE(p->stop_sig);
-	notify_parent_locked(p, CLD_STOPPED, p->stop_sig);
+	notify_parent_locked(p, SIGCHLD, CLD_STOPPED, p->stop_sig);
 }
 
 /* SIGCONT: end p's group stop (under way or complete). Caller holds proc_lock. */
@@ -160,7 +183,7 @@ static void group_continue_locked(struct proc *p)
 	wakeup_all(&p->stop_wait);
 	if (was_done) {
 		p->wait_report = W_CONTINUED;
-		notify_parent_locked(p, CLD_CONTINUED, SIGCONT);
+		notify_parent_locked(p, SIGCHLD, CLD_CONTINUED, SIGCONT);
 	}
 }
 
@@ -185,7 +208,7 @@ static void send_prepare(struct proc *p, int sig)
 static void send_proc_locked(struct proc *p, int sig, int code, uint64_t value, int status)
 {
 	send_prepare(p, sig);
-	if (ignored(p, sig))
+	if (dropped_at_send(p, p->thread, sig))
 		return;
 	queue_add(&p->sig_queue, sig, code, value, status);
 	wake_for(process_signal_target(p, sig), sig);
@@ -205,12 +228,16 @@ bool signal_autoreap_locked(struct proc *parent)
 bool signal_child_ended_locked(struct proc *c)
 {
 	int st = c->wstatus;
+	/* As Linux: only a SIGCHLD child is reaped at once, and then without a signal if ignored. */
+	bool autoreap = c->parent && c->exit_signal == SIGCHLD && signal_autoreap_locked(c->parent);
+	int sig = autoreap && c->parent->sig_actions[SIGCHLD - 1].handler == SIG_IGN ? 0 :
+		  c->exit_signal;
 
 	if (WIFSIGNALED(st))
-		notify_parent_locked(c, CLD_KILLED, WTERMSIG(st));
+		notify_parent_locked(c, sig, CLD_KILLED, WTERMSIG(st));
 	else
-		notify_parent_locked(c, CLD_EXITED, WEXITSTATUS(st));
-	return c->parent && signal_autoreap_locked(c->parent);
+		notify_parent_locked(c, sig, CLD_EXITED, WEXITSTATUS(st));
+	return autoreap;
 }
 
 int signal_take_wait_report_locked(struct proc *c, int options)
@@ -244,6 +271,7 @@ void signal_proc_init(struct proc *p)
 	p->stop_done = false;
 	p->nstopped = 0;
 	p->wait_report = 0;
+	p->exit_signal = SIGCHLD;
 	waitq_init(&p->stop_wait);
 }
 
@@ -263,7 +291,7 @@ bool signal_stop_wait(struct proc *p)
 void signal_send_thread_locked(struct thread *t, int sig, int code, uint64_t value)
 {
 	send_prepare(t->proc, sig);
-	if (ignored(t->proc, sig))
+	if (dropped_at_send(t->proc, t, sig))
 		return;
 	queue_add(&t->sig_queue, sig, code, value, 0);
 	wake_for(t, sig);
@@ -509,6 +537,17 @@ static void save_regs(struct ksigcontext *sc, const struct trapframe *tf)
 }
 
 /*
+ * Whether a note with code is a child's news (CLD_*, with pid and status) to
+ * its parent: any signal but those a fault sends, whose codes overlap (clone
+ * may name any exit signal; one that a fault could send gets the fault's
+ * layout).
+ */
+static bool child_note(int sig, int code)
+{
+	return code >= CLD_EXITED && code <= CLD_CONTINUED && !(SIGBIT(sig) & FAULT_SIGNALS);
+}
+
+/*
  * Build sig's frame for handler act on the user stack (or the alternate one)
  * and point tf at the handler. oldmask is the mask sigreturn restores. Kills
  * the process if the frame cannot be written.
@@ -539,7 +578,7 @@ static void setup_frame(struct trapframe *tf, int sig, const struct ksigaction *
 	f.uc.uc_sigmask = oldmask;
 	f.info.si_signo = sig;
 	f.info.si_code = note->code;
-	if (sig == SIGCHLD && note->code >= CLD_EXITED && note->code <= CLD_CONTINUED) {
+	if (child_note(sig, note->code)) {
 		f.info.child.pid = (int)note->value;
 		f.info.child.status = note->status;
 	} else if (note->code == SI_USER || note->code == SI_TKILL) {
@@ -658,12 +697,6 @@ void signal_exec(struct proc *p)
 	}
 	memset(&p->thread->sig_altstack, 0, sizeof(p->thread->sig_altstack));
 	spin_unlock(&proc_lock);
-}
-
-/* Whether sig is a signal number. */
-static bool valid_signal(int sig)
-{
-	return sig >= 1 && sig <= NSIG;
 }
 
 /*
@@ -870,9 +903,10 @@ int64_t sys_sigaltstack(const kstack_t *uss, kstack_t *uoss)
 }
 
 /*
- * Send sig (if not 0) to every live process in group pgrp, or with pgrp -1 to
- * every one but init and skip; the number of processes it went to. Caller
- * holds proc_lock.
+ * Send sig (if not 0) to every process in group pgrp, or with pgrp -1 to
+ * every one but init and skip; the number of processes it went to. One that
+ * has exited but is not yet reaped counts, as on Linux, and the signal does
+ * nothing to it. Caller holds proc_lock.
  */
 static int send_many(int64_t pgrp, struct proc *skip, int sig, int code, uint64_t value)
 {
@@ -880,13 +914,22 @@ static int send_many(int64_t pgrp, struct proc *skip, int sig, int code, uint64_
 
 	for (int i = 0; i < NPROC; i++) {
 		struct proc *p = &procs[i];
-		if (p->state != P_ALIVE || (pgrp == -1 ? p == initproc || p == skip : p->pgid != pgrp))
+		if (p->state == P_FREE || (pgrp == -1 ? p == initproc || p == skip : p->pgid != pgrp))
 			continue;
-		if (sig)
+		if (sig && p->state == P_ALIVE)
 			signal_send_proc_locked(p, sig, code, value);
 		n++;
 	}
 	return n;
+}
+
+/* Whether process pid has exited and is not yet reaped (kill finds it). Caller holds proc_lock. */
+static bool ended_unreaped(pid_t pid)
+{
+	for (int i = 0; i < NPROC; i++)
+		if ((procs[i].state == P_EXITING || procs[i].state == P_ZOMBIE) && procs[i].pid == pid)
+			return true;
+	return false;
 }
 
 void signal_send_group(pid_t pgrp, int sig)
@@ -900,7 +943,8 @@ void signal_send_group(pid_t pgrp, int sig)
  * kill(pid, sig): pid > 0 names a process (or, as on Linux, the process of
  * the thread with that id), 0 the caller's process group, -1
  * every process but init and the caller, < -1 group -pid. sig 0 only checks
- * that there is one. -EINVAL for a bad signal, -ESRCH if there is none.
+ * that there is one; an exited process not yet reaped is one (the signal does
+ * nothing to it). -EINVAL for a bad signal, -ESRCH if there is none.
  */
 int64_t sys_kill(pid_t pid, int sig)
 {
@@ -915,6 +959,8 @@ int64_t sys_kill(pid_t pid, int sig)
 		struct proc *p = proc_lookup_id(pid);
 		if ((n = p != NULL) && sig)
 			signal_send_proc_locked(p, sig, SI_USER, sender);
+		else if (!p)
+			n = ended_unreaped(pid);
 	} else {
 		n = send_many(pid == 0 ? self->pgid : pid == -1 ? -1 : -(int64_t)pid, self, sig,
 			       SI_USER, sender);

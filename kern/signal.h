@@ -83,9 +83,9 @@ void signal_thread_removed_locked(struct proc *p);
 bool signal_autoreap_locked(struct proc *parent);
 /*
  * Child c has ended (its last thread is gone): wake its parent's wait4 and
- * send the parent SIGCHLD (CLD_EXITED or CLD_KILLED, si_status from
- * c->wstatus). Whether c is reaped at once (signal_autoreap_locked) rather
- * than left a zombie. Caller holds proc_lock.
+ * send the parent c->exit_signal (CLD_EXITED or CLD_KILLED, si_status from
+ * c->wstatus; nothing if 0). Whether c is reaped at once (a SIGCHLD child,
+ * signal_autoreap_locked) rather than left a zombie. Caller holds proc_lock.
  */
 bool signal_child_ended_locked(struct proc *c);
 /*

@@ -898,6 +898,15 @@ CASES = [
         "forbid": USER_FAILURE,
     },
     {
+        # Linux corners: a blocked signal pends even when ignored; kill finds
+        # an unreaped zombie and its group; clone's exit signal reaches the
+        # parent, and wait4's __WCLONE and __WALL choose clone children.
+        "name": "sigedges",
+        "init": "leakcheck sigedges",
+        "expect": [r"^sigedges: ok$"] + NO_LEAK,
+        "forbid": USER_FAILURE,
+    },
+    {
         "name": "libcinfo",
         "init": "leakcheck libcinfo",
         "expect": [r"^libcinfo: ok$"] + NO_LEAK,

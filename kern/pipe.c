@@ -19,6 +19,7 @@
  */
 #include <inc/errno.h>
 #include <inc/fcntl.h>
+#include <inc/ioctl.h>
 #include <inc/mmu.h>
 #include <inc/poll.h>
 #include <inc/stat.h>
@@ -245,6 +246,22 @@ static int pipe_poll(struct file *f)
 	return mask;
 }
 
+/*
+ * ioctl: FIONREAD stores how many bytes the pipe holds (on either end, as
+ * Linux does) as an int at arg; 0 or -EFAULT. Anything else is -ENOTTY.
+ */
+static int64_t pipe_ioctl(struct file *f, uint64_t request, uint64_t arg)
+{
+	struct pipe *p = f->pipe;
+
+	if (request != FIONREAD)
+		return -ENOTTY;
+	spin_lock(&p->lock);
+	int held = (int)(p->tail - p->head);
+	spin_unlock(&p->lock);
+	return copy_to_user((void *)arg, &held, sizeof(held)) < 0 ? -EFAULT : 0;
+}
+
 static const struct file_ops pipe_ops = {
 	.mode = S_IFIFO | 0600,
 	.read = pipe_read,
@@ -253,6 +270,7 @@ static const struct file_ops pipe_ops = {
 	.writev = pipe_writev,
 	.reads_may_wait = true,
 	.poll = pipe_poll,
+	.ioctl = pipe_ioctl,
 	.release = pipe_release,
 };
 

@@ -111,6 +111,12 @@ static void vectors(void)
 	memset(a, 0, sizeof(a));
 	check(readv(fds[0], in, 2) == 3 && strcmp(a, "xyz") == 0, "readv returns what is there");
 	check(ioctl(fds[0], TIOCGWINSZ, &ws) == -1 && errno == ENOTTY, "TIOCGWINSZ on a pipe");
+	int held = -1;
+	check(write(fds[1], "pq", 2) == 2, "write two bytes");
+	check(ioctl(fds[0], FIONREAD, &held) == 0 && held == 2, "FIONREAD on the read end");
+	held = -1;
+	check(ioctl(fds[1], FIONREAD, &held) == 0 && held == 2, "FIONREAD on the write end");
+	check(ioctl(fds[0], FIONREAD, (int *)8) == -1 && errno == EFAULT, "FIONREAD to a bad pointer");
 	close(fds[0]);
 	close(fds[1]);
 }

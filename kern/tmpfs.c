@@ -362,22 +362,15 @@ static void tmpfs_destroy(struct vnode *vn)
 struct reg_pos {
 	struct vmobj *pages;
 	uint64_t off;
+	bool writing;		/* the steps write to the file, else read from it */
 };
 
-static int64_t read_piece(void *ubuf, size_t n, void *arg)
+/* One step of a readv or writev: n bytes between ubuf and the file at p->off. */
+static int64_t move_piece(void *ubuf, size_t n, void *arg)
 {
 	struct reg_pos *p = arg;
-	int64_t r = pagecache_read(p->pages, ubuf, n, p->off, true);
-
-	if (r > 0)
-		p->off += (uint64_t)r;
-	return r;
-}
-
-static int64_t write_piece(void *ubuf, size_t n, void *arg)
-{
-	struct reg_pos *p = arg;
-	int64_t r = pagecache_write(p->pages, ubuf, n, p->off, true);
+	int64_t r = p->writing ? pagecache_write(p->pages, ubuf, n, p->off, true)
+			       : pagecache_read(p->pages, ubuf, n, p->off, true);
 
 	if (r > 0)
 		p->off += (uint64_t)r;
@@ -387,8 +380,8 @@ static int64_t write_piece(void *ubuf, size_t n, void *arg)
 /* Read u's buffers in order from *off, which the caller owns and which moves past what was read. */
 static int64_t reg_read_vec(struct file *f, const struct user_iov *u, off_t *off)
 {
-	struct reg_pos p = { f->vn->pages, (uint64_t)*off };
-	int64_t r = user_iov_each(u, false, read_piece, &p);
+	struct reg_pos p = { f->vn->pages, (uint64_t)*off, false };
+	int64_t r = user_iov_each(u, false, move_piece, &p);
 
 	*off = (off_t)p.off;
 	return r;
@@ -403,12 +396,12 @@ static int64_t reg_read_vec(struct file *f, const struct user_iov *u, off_t *off
 static int64_t reg_write_vec(struct file *f, const struct user_iov *u, off_t *off)
 {
 	struct tmpfs_node *nd = node(f->vn);
-	struct reg_pos p = { f->vn->pages, (uint64_t)*off };
+	struct reg_pos p = { f->vn->pages, (uint64_t)*off, true };
 
 	sleeplock_acquire(&nd->io);
 	if (__atomic_load_n(&f->status, __ATOMIC_RELAXED) & O_APPEND)
 		p.off = vmobj_file_size(f->vn->pages);
-	int64_t r = user_iov_each(u, false, write_piece, &p);
+	int64_t r = user_iov_each(u, false, move_piece, &p);
 	sleeplock_release(&nd->io);
 	if (r > 0) {
 		*off = (off_t)p.off;
